@@ -1,0 +1,398 @@
+// suiji: the node's command line.
+//
+// Exit codes (also in README.md):
+//   0  done
+//   1  refused or failed; stderr says what was wrong (bad input, missing ledger, key not in
+//      force, another writer holds the ledger, ...)
+//   2  usage error (unknown command or option, missing argument)
+//   3  retryable: a stale expected sequence or a transient storage error
+//   4  integrity failure: stored data is corrupt or the chain is broken
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "api/node.h"
+#include "ledger/core/proof_format.h"
+#include "ledger/exporter.h"
+#include "ledger/keystore.h"
+
+namespace {
+
+using suiji::Status;
+using suiji::StatusCode;
+
+constexpr int kExitUsage = 2;
+
+int ExitCodeFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kAborted:
+    case StatusCode::kUnavailable: return 3;
+    case StatusCode::kDataLoss: return 4;
+    default: return 1;
+  }
+}
+
+int Fail(const Status& s) {
+  std::cerr << "suiji: " << s.message() << " [" << suiji::StatusCodeName(s.code()) << "]\n";
+  return ExitCodeFor(s);
+}
+
+suiji::Actor ActorFrom(const std::string& org, const std::string& user) {
+  suiji::Actor a;
+  a.org_unit = org;
+  if (!user.empty()) {
+    a.user = user;
+  } else if (const char* u = std::getenv("USER"); u != nullptr) {
+    a.user = u;
+  } else {
+    a.user = "uid:" + std::to_string(::getuid());
+  }
+  return a;
+}
+
+std::string TimeString(int64_t us) {
+  std::time_t t = static_cast<std::time_t>(us / 1000000);
+  char buf[32];
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Writes text to a file or, for "-" or "", to stdout.
+int Emit(const std::string& out, const std::string& text) {
+  if (out.empty() || out == "-") {
+    std::cout << text;
+    return 0;
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  f << text;
+  if (!f) return Fail(suiji::Unavailable("cannot write " + out));
+  std::cerr << "wrote " << out << "\n";
+  return 0;
+}
+
+nlohmann::json EntryJson(const suiji::EntryView& e) {
+  nlohmann::json j;
+  j["sequence"] = e.sequence();
+  j["type"] = std::string(suiji::EventTypeName(e.type()));
+  j["time"] = TimeString(e.event->time_us());
+  j["time_us"] = e.event->time_us();
+  j["key_id"] = std::string(e.key_id());
+  j["hash"] = suiji::ToHex(suiji::LeafHash(e.bytes));
+  if (const auto* a = e.event->actor()) {
+    j["actor"] = {{"org_unit", a->org_unit() ? a->org_unit()->str() : ""},
+                  {"user", a->user() ? a->user()->str() : ""}};
+  }
+  if (suiji::VerifyPayload(e.type(), e.payload()).ok()) {
+    switch (e.type()) {
+      case suiji::EventType::Genesis: {
+        const auto* g = suiji::PayloadAs<suiji::schema::Genesis>(e);
+        j["payload"] = {{"ledger_id", g->ledger_id() ? g->ledger_id()->str() : ""},
+                        {"description", g->description() ? g->description()->str() : ""}};
+        break;
+      }
+      case suiji::EventType::KeyRegistered: {
+        const auto* k = suiji::PayloadAs<suiji::schema::KeyRegistered>(e);
+        suiji::PublicKey pk{};
+        if (k->public_key() && k->public_key()->size() == 32) {
+          std::copy(k->public_key()->begin(), k->public_key()->end(), pk.begin());
+        }
+        j["payload"] = {{"key_id", suiji::KeyIdOf(pk)},
+                        {"roles", suiji::RoleNames(static_cast<uint32_t>(k->roles()))},
+                        {"label", k->label() ? k->label()->str() : ""},
+                        {"replaces_key_id", k->replaces_key_id() ? k->replaces_key_id()->str() : ""}};
+        break;
+      }
+      case suiji::EventType::KeyRevoked: {
+        const auto* k = suiji::PayloadAs<suiji::schema::KeyRevoked>(e);
+        j["payload"] = {{"key_id", k->key_id() ? k->key_id()->str() : ""},
+                        {"reason", k->reason() ? k->reason()->str() : ""}};
+        break;
+      }
+      case suiji::EventType::Memo: {
+        const auto* m = suiji::PayloadAs<suiji::schema::Memo>(e);
+        j["payload"] = {{"subject", m->subject() ? m->subject()->str() : ""},
+                        {"text", m->text() ? m->text()->str() : ""}};
+        break;
+      }
+      default: break;
+    }
+  }
+  return j;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  suiji::InitCrypto();
+  CLI::App app{
+      "suiji: the node and command line of a verifiable double-random inspection ledger.\n"
+      "Exit codes: 0 done; 1 refused or failed (stderr says why); 2 usage error;\n"
+      "3 retryable (stale sequence, transient storage error); 4 integrity failure."};
+  app.require_subcommand(1);
+  std::string data, org = "local", user;
+
+  auto add_common = [&](CLI::App* c) {
+    c->add_option("--data", data, "data directory of the ledger")->required();
+    c->add_option("--org", org, "acting org unit recorded in events")->capture_default_str();
+    c->add_option("--user", user, "acting user recorded in events (default: $USER)");
+  };
+
+  // init
+  auto* init = app.add_subcommand("init", "create a ledger: genesis, root and node keys, first checkpoint");
+  std::string ledger_name, description, root_out;
+  add_common(init);
+  init->add_option("--ledger", ledger_name, "ledger name, e.g. cz.hrss.gov.cn/inspections")->required();
+  init->add_option("--description", description, "what this ledger records");
+  init->add_option("--root-key-out", root_out,
+                   "where to write the root key (default DIR/keys/root.key; keep it offline)");
+
+  // log export / log show
+  auto* log = app.add_subcommand("log", "read the log");
+  log->require_subcommand(1);
+  auto* exp = log->add_subcommand("export", "write every entry and checkpoint to a portable file");
+  std::string out;
+  add_common(exp);
+  exp->add_option("--out", out, "output file, or - for standard output")->required();
+  auto* show = log->add_subcommand("show", "print entries");
+  uint64_t from = 0, limit = 20;
+  bool json = false;
+  add_common(show);
+  show->add_option("--from", from, "first sequence")->capture_default_str();
+  show->add_option("--limit", limit, "how many entries")->capture_default_str();
+  show->add_flag("--json", json, "one JSON object per line");
+
+  // memo
+  auto* memo = app.add_subcommand("memo", "record a statement (e.g. ceremony minutes) as a signed event");
+  std::string subject, text;
+  add_common(memo);
+  memo->add_option("--subject", subject, "subject")->required();
+  memo->add_option("--text", text, "text (UTF-8)")->required();
+
+  // checkpoint
+  auto* cp = app.add_subcommand("checkpoint", "issue a signed checkpoint now and print it");
+  add_common(cp);
+
+  // proof
+  auto* proof = app.add_subcommand("proof", "print Merkle proofs a third party can check with suiji-verify");
+  proof->require_subcommand(1);
+  auto* incl = proof->add_subcommand("inclusion", "prove that an entry is in the log");
+  uint64_t seq = 0, size = 0, size1 = 0;
+  add_common(incl);
+  incl->add_option("--seq", seq, "sequence number of the entry")->required();
+  incl->add_option("--size", size, "tree size (default: the latest checkpoint's)");
+  incl->add_option("--out", out, "output file (default: standard output)");
+  auto* cons = proof->add_subcommand("consistency", "prove that the log only grew since a size");
+  add_common(cons);
+  cons->add_option("--from", size1, "the earlier tree size")->required();
+  cons->add_option("--to", size, "the later tree size (default: the latest checkpoint's)");
+  cons->add_option("--out", out, "output file (default: standard output)");
+
+  // keys
+  auto* key = app.add_subcommand("key", "manage signing keys (signed by the root key)");
+  key->require_subcommand(1);
+  std::string root_key_path, key_id, reason;
+  auto* klist = key->add_subcommand("list", "list keys and their state");
+  add_common(klist);
+  auto* krot = key->add_subcommand("rotate", "replace the node key with a new one");
+  add_common(krot);
+  krot->add_option("--root-key", root_key_path, "root key file (default DIR/keys/root.key)");
+  auto* krev = key->add_subcommand("revoke", "take a key out of force");
+  add_common(krev);
+  krev->add_option("--root-key", root_key_path, "root key file (default DIR/keys/root.key)");
+  krev->add_option("--key-id", key_id, "key id to revoke")->required();
+  krev->add_option("--reason", reason, "why")->required();
+  auto* kver = key->add_subcommand("verifier", "print the node's checkpoint verifier key");
+  add_common(kver);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+  suiji::NodePaths paths{data};
+  const suiji::Actor actor = ActorFrom(org, user);
+
+  if (init->parsed()) {
+    auto r = suiji::InitNode(paths, ledger_name, description, root_out, actor, {});
+    if (!r.ok()) return Fail(r.status());
+    std::cout << "created ledger " << r->ledger->ledger_id() << " in " << data << "\n"
+              << "root key:      " << r->root_key_id << " (" << r->root_key_path.string()
+              << ", keep it offline)\n"
+              << "verifier key:  " << r->ledger->NodeVerifierKey() << "\n"
+              << "checkpoint:\n"
+              << r->ledger->LatestCheckpoint().value_or("") ;
+    return 0;
+  }
+  if (exp->parsed()) {
+    // Cover the tip with a checkpoint if we can be the writer; a running node covers it
+    // itself by its own policy.
+    {
+      auto writer = suiji::OpenWriter(paths);
+      if (writer.ok()) {
+        auto note = (*writer)->IssueCheckpoint();
+        if (!note.ok()) return Fail(note.status());
+      } else if (writer.status().code() != StatusCode::kFailedPrecondition) {
+        return Fail(writer.status());
+      }
+    }
+    auto reader = suiji::OpenReader(paths);
+    if (!reader.ok()) return Fail(reader.status());
+    auto summary = suiji::ExportLog((*reader)->storage(), out);
+    if (!summary.ok()) return Fail(summary.status());
+    std::cerr << "exported " << summary->entries << " entries and " << summary->checkpoints
+              << " checkpoints (" << summary->bytes << " bytes)"
+              << (out == "-" ? std::string() : " to " + out) << "\n";
+    return 0;
+  }
+  if (show->parsed()) {
+    auto reader = suiji::OpenReader(paths);
+    if (!reader.ok()) return Fail(reader.status());
+    const uint64_t n = (*reader)->size();
+    const uint64_t to = std::min(n, from + limit);
+    Status err;
+    Status read = (*reader)->storage().Read(std::min(from, n), to, [&](uint64_t, suiji::ByteView b) {
+      auto e = suiji::ParseEntry(b);
+      if (!e.ok()) {
+        err = e.status();
+        return false;
+      }
+      nlohmann::json j = EntryJson(*e);
+      if (json) {
+        std::cout << j.dump() << "\n";
+      } else {
+        std::cout << j["sequence"] << "  " << j["time"].get<std::string>() << "  "
+                  << j["type"].get<std::string>() << "  by " << j["actor"]["user"].get<std::string>()
+                  << "@" << j["actor"]["org_unit"].get<std::string>() << "  key "
+                  << j["key_id"].get<std::string>();
+        if (j.contains("payload")) std::cout << "  " << j["payload"].dump();
+        std::cout << "\n";
+      }
+      return true;
+    });
+    if (!read.ok()) return Fail(read);
+    if (!err.ok()) return Fail(err);
+    return 0;
+  }
+  if (memo->parsed()) {
+    auto w = suiji::OpenWriter(paths);
+    if (!w.ok()) return Fail(w.status());
+    suiji::EventDraft d{suiji::EventType::Memo, suiji::MakeMemoPayload(subject, text), actor};
+    auto s = (*w)->Append(std::span(&d, 1));
+    if (!s.ok()) return Fail(s.status());
+    std::cout << "appended entry " << *s << "\n";
+    return 0;
+  }
+  if (cp->parsed()) {
+    auto w = suiji::OpenWriter(paths);
+    if (!w.ok()) return Fail(w.status());
+    auto note = (*w)->IssueCheckpoint();
+    if (!note.ok()) return Fail(note.status());
+    std::cout << *note;
+    return 0;
+  }
+  if (incl->parsed() || cons->parsed()) {
+    auto r = suiji::OpenReader(paths);
+    if (!r.ok()) return Fail(r.status());
+    suiji::Ledger& l = **r;
+    auto latest = l.LatestCheckpoint();
+    if (!latest) return Fail(suiji::FailedPrecondition("the ledger has no checkpoint yet"));
+    // Proofs are made against a stored checkpoint, which is what binds them to the ledger.
+    std::string note;
+    uint64_t want = size;
+    Status found = l.storage().ReadCheckpoints([&](uint64_t s, std::string_view n) {
+      if (want == 0 || s == want) note = std::string(n);
+      return true;
+    });
+    if (!found.ok()) return Fail(found);
+    auto parsed = suiji::ParseNote(note);
+    if (note.empty() || !parsed.ok()) {
+      return Fail(suiji::NotFound("no checkpoint of size " + std::to_string(want) +
+                                  "; issue one with `suiji checkpoint` or omit --size/--to"));
+    }
+    auto cpv = suiji::ParseCheckpoint(parsed->text);
+    if (!cpv.ok()) return Fail(cpv.status());
+    const uint64_t tree_size = cpv->size;
+    if (incl->parsed()) {
+      if (seq >= tree_size) {
+        return Fail(suiji::InvalidArgument("entry " + std::to_string(seq) +
+                                           " is not covered by the checkpoint of size " +
+                                           std::to_string(tree_size)));
+      }
+      auto path = l.InclusionProof(seq, tree_size);
+      if (!path.ok()) return Fail(path.status());
+      auto entry = l.ReadEntry(seq);
+      if (!entry.ok()) return Fail(entry.status());
+      suiji::InclusionProofFile p{seq, tree_size, *entry, *path, note};
+      return Emit(out, suiji::FormatInclusionProof(p));
+    }
+    if (size1 > tree_size) {
+      return Fail(suiji::InvalidArgument("--from " + std::to_string(size1) +
+                                         " is larger than the checkpoint's size " +
+                                         std::to_string(tree_size)));
+    }
+    auto path = l.ConsistencyProof(size1, tree_size);
+    if (!path.ok()) return Fail(path.status());
+    auto root1 = l.RootAt(size1);
+    if (!root1.ok()) return Fail(root1.status());
+    suiji::ConsistencyProofFile p{size1, *root1, tree_size, *path, note};
+    return Emit(out, suiji::FormatConsistencyProof(p));
+  }
+  if (klist->parsed() || kver->parsed()) {
+    auto r = suiji::OpenReader(paths);
+    if (!r.ok()) return Fail(r.status());
+    if (kver->parsed()) {
+      auto node = suiji::ReadKeyFile(paths.node_key());
+      if (!node.ok()) return Fail(node.status());
+      std::cout << suiji::VerifierKeyString((*r)->ledger_id(), node->public_key()) << "\n";
+      return 0;
+    }
+    for (const auto& [id, k] : (*r)->keys().keys()) {
+      std::cout << id << "  " << suiji::RoleNames(k.roles) << "  registered at " << k.registered_at;
+      if (k.revoked_at) std::cout << "  revoked at " << *k.revoked_at;
+      std::cout << "  " << k.label << "\n";
+    }
+    return 0;
+  }
+  if (krot->parsed() || krev->parsed()) {
+    auto w = suiji::OpenWriter(paths);
+    if (!w.ok()) return Fail(w.status());
+    auto root = suiji::ReadKeyFile(root_key_path.empty() ? paths.root_key() : std::filesystem::path(root_key_path));
+    if (!root.ok()) return Fail(root.status());
+    if (krev->parsed()) {
+      auto s = (*w)->RevokeKey(*root, key_id, reason, actor);
+      if (!s.ok()) return Fail(s.status());
+      std::cout << "revoked key " << key_id << " at entry " << *s << "\n";
+      return 0;
+    }
+    // Rotation: the new key file is written first under a temporary name, then swapped in
+    // once the ledger has recorded it, so a crash never leaves a node without its key.
+    suiji::KeyPair fresh = suiji::KeyPair::Generate();
+    auto next_path = paths.node_key();
+    next_path += ".next";
+    std::error_code ec;
+    std::filesystem::remove(next_path, ec);
+    Status written = suiji::WriteKeyFile(next_path, fresh);
+    if (!written.ok()) return Fail(written);
+    auto seed_copy = suiji::KeyPair::FromSeed(fresh.seed());
+    auto s = (*w)->RotateNodeKey(*root, std::move(*seed_copy), actor);
+    if (!s.ok()) {
+      std::filesystem::remove(next_path, ec);
+      return Fail(s.status());
+    }
+    std::filesystem::rename(next_path, paths.node_key(), ec);
+    if (ec) return Fail(suiji::Unavailable("rotated, but cannot install the new key file: " + ec.message()));
+    std::cout << "rotated node key to " << fresh.key_id() << " at entry " << *s << "\n"
+              << "verifier key: " << (*w)->NodeVerifierKey() << "\n";
+    return 0;
+  }
+  return kExitUsage;
+}

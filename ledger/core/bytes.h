@@ -1,0 +1,38 @@
+// Byte helpers shared by the whole core: views, fixed-size hashes, hex and base64.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/core/status.h"
+
+namespace suiji {
+
+using Bytes = std::vector<uint8_t>;
+using ByteView = std::span<const uint8_t>;
+using Hash = std::array<uint8_t, 32>;
+
+inline ByteView AsBytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+inline std::string_view AsChars(ByteView b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+std::string ToHex(ByteView b);
+StatusOr<Bytes> FromHex(std::string_view hex);
+// Standard base64 with padding (RFC 4648 §4), as the signed-note format uses.
+std::string ToBase64(ByteView b);
+StatusOr<Bytes> FromBase64(std::string_view b64);
+
+// Big-endian fixed-width integers: LMDB keys sort by them and hash inputs use them.
+void PutU64BE(uint64_t v, uint8_t out[8]);
+uint64_t GetU64BE(const uint8_t in[8]);
+void PutU32BE(uint32_t v, uint8_t out[4]);
+uint32_t GetU32BE(const uint8_t in[4]);
+
+}  // namespace suiji

@@ -1,0 +1,342 @@
+#include "ledger/ledger.h"
+
+#include <chrono>
+
+namespace suiji {
+
+namespace {
+
+int64_t SystemNowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status ValidateLedgerId(std::string_view id) {
+  if (id.empty() || id.size() > 128) {
+    return InvalidArgument("ledger name must be 1 to 128 characters");
+  }
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '/' || c == '-';
+    if (!ok) {
+      return InvalidArgument("ledger name may hold only letters, digits and . _ / - (got '" +
+                             std::string(1, c) + "')");
+    }
+  }
+  return OkStatus();
+}
+
+Ledger::Ledger(std::unique_ptr<LogStorage> storage, std::optional<KeyPair> node_key,
+               LedgerOptions options)
+    : storage_(std::move(storage)), node_key_(std::move(node_key)), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = SystemNowUs;
+}
+
+int64_t Ledger::Now() const { return options_.clock(); }
+
+StatusOr<std::unique_ptr<Ledger>> Ledger::Create(std::unique_ptr<LogStorage> storage,
+                                                 std::string_view ledger_id,
+                                                 std::string_view description,
+                                                 const KeyPair& root, KeyPair node_key,
+                                                 const Actor& actor, LedgerOptions options) {
+  SUIJI_RETURN_IF_ERROR(ValidateLedgerId(ledger_id));
+  if (!storage->writable()) return FailedPrecondition("storage is read-only");
+  SUIJI_ASSIGN_OR_RETURN(uint64_t existing, storage->Size());
+  if (existing != 0) {
+    return FailedPrecondition("a ledger already exists here (" + std::to_string(existing) +
+                              " entries)");
+  }
+  std::unique_ptr<Ledger> l(new Ledger(std::move(storage), std::move(node_key), std::move(options)));
+  l->ledger_id_ = std::string(ledger_id);
+  std::lock_guard lock(l->mu_);
+  const int64_t now = l->Now();
+  EventDraft genesis{EventType::Genesis,
+                     MakeGenesisPayload(ledger_id, root.public_key(), description, now), actor};
+  EventDraft reg{EventType::KeyRegistered,
+                 MakeKeyRegisteredPayload(l->node_key_->public_key(), kRoleWriter | kRoleCheckpoint,
+                                          "node key", ""),
+                 actor};
+  std::vector<EventDraft> drafts{std::move(genesis), std::move(reg)};
+  SUIJI_ASSIGN_OR_RETURN(uint64_t first, l->AppendLocked(root, drafts, 0));
+  (void)first;
+  SUIJI_ASSIGN_OR_RETURN(std::string cp, l->IssueCheckpointLocked());
+  (void)cp;
+  return l;
+}
+
+StatusOr<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<LogStorage> storage,
+                                               std::optional<KeyPair> node_key,
+                                               LedgerOptions options) {
+  std::unique_ptr<Ledger> l(new Ledger(std::move(storage), std::move(node_key), std::move(options)));
+  SUIJI_RETURN_IF_ERROR(l->Load());
+  return l;
+}
+
+Status Ledger::Load() {
+  std::lock_guard lock(mu_);
+  SUIJI_ASSIGN_OR_RETURN(uint64_t n, storage_->Size());
+  if (n == 0) return NotFound("no ledger here (the log is empty): run `suiji init` first");
+  Status err;
+  Hash prev{};
+  Status read = storage_->Read(0, n, [&](uint64_t seq, ByteView bytes) {
+    auto parsed = ParseEntry(bytes);
+    if (!parsed.ok()) {
+      err = DataLoss("entry " + std::to_string(seq) + ": " + parsed.status().message());
+      return false;
+    }
+    const EntryView& e = *parsed;
+    if (e.sequence() != seq) {
+      err = DataLoss("entry " + std::to_string(seq) + " carries sequence " +
+                     std::to_string(e.sequence()));
+      return false;
+    }
+    if (e.prev_hash() != prev) {
+      err = DataLoss("entry " + std::to_string(seq) + " does not chain to entry " +
+                     std::to_string(seq - 1));
+      return false;
+    }
+    if (seq == 0) {
+      auto signer = keys_.ResolveSigner(e);
+      if (!signer.ok()) {
+        err = DataLoss("genesis: " + signer.status().message());
+        return false;
+      }
+    }
+    Status applied = keys_.Apply(e);
+    if (!applied.ok()) {
+      err = DataLoss("entry " + std::to_string(seq) + ": " + applied.message());
+      return false;
+    }
+    prev = LeafHash(bytes);
+    tree_.Append(prev);
+    last_time_us_ = e.event->time_us();
+    return true;
+  });
+  SUIJI_RETURN_IF_ERROR(read);
+  SUIJI_RETURN_IF_ERROR(err);
+  ledger_id_ = keys_.ledger_id();
+  return storage_->ReadCheckpoints([&](uint64_t size, std::string_view note) {
+    last_checkpoint_size_ = size;
+    last_checkpoint_ = std::string(note);
+    last_checkpoint_time_us_ = Now();  // issue times are not stored; count T from opening
+    return true;
+  });
+}
+
+uint64_t Ledger::size() const {
+  std::lock_guard lock(mu_);
+  return tree_.size();
+}
+
+Hash Ledger::Root() const {
+  std::lock_guard lock(mu_);
+  return tree_.Root();
+}
+
+StatusOr<uint64_t> Ledger::Append(std::span<const EventDraft> drafts,
+                                  std::optional<uint64_t> expected_next) {
+  std::lock_guard lock(mu_);
+  if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
+  SUIJI_ASSIGN_OR_RETURN(uint64_t first, AppendLocked(*node_key_, drafts, expected_next));
+  if (CheckpointDueLocked(Now())) {
+    SUIJI_ASSIGN_OR_RETURN(std::string cp, IssueCheckpointLocked());
+    (void)cp;
+  }
+  return first;
+}
+
+StatusOr<uint64_t> Ledger::AppendSignedBy(const KeyPair& key, std::span<const EventDraft> drafts,
+                                          std::optional<uint64_t> expected_next) {
+  std::lock_guard lock(mu_);
+  return AppendLocked(key, drafts, expected_next);
+}
+
+StatusOr<uint64_t> Ledger::AppendLocked(const KeyPair& key, std::span<const EventDraft> drafts,
+                                        std::optional<uint64_t> expected_next) {
+  if (!storage_->writable()) return FailedPrecondition("the ledger is open read-only");
+  if (drafts.empty()) return InvalidArgument("nothing to append");
+  const uint64_t first = tree_.size();
+  if (expected_next && *expected_next != first) {
+    return Aborted("stale expected sequence " + std::to_string(*expected_next) +
+                   ": the log's next sequence is " + std::to_string(first));
+  }
+  // Check the batch against a copy of the key state, so a refused event leaves no trace.
+  KeyRegistry keys = keys_;
+  std::vector<Bytes> entries;
+  std::vector<Hash> leaves;
+  entries.reserve(drafts.size());
+  leaves.reserve(drafts.size());
+  Hash prev = first == 0 ? Hash{} : tree_.leaf(first - 1);
+  int64_t now = std::max(Now(), last_time_us_);  // entry times never go backwards
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    const EventDraft& d = drafts[i];
+    const uint64_t seq = first + i;
+    const std::string where = "event " + std::to_string(i) + " of the batch";
+    if (d.payload.size() > kMaxPayloadBytes) {
+      return ResourceExhausted(where + ": payload of " + std::to_string(d.payload.size()) +
+                               " bytes is over the " + std::to_string(kMaxPayloadBytes) +
+                               "-byte limit");
+    }
+    if (d.actor.org_unit.size() > kMaxActorFieldBytes || d.actor.user.size() > kMaxActorFieldBytes) {
+      return InvalidArgument(where + ": actor field over " +
+                             std::to_string(kMaxActorFieldBytes) + " bytes");
+    }
+    if (d.type == EventType::Unknown) return InvalidArgument(where + ": event type not set");
+    if ((d.type == EventType::Genesis) != (seq == 0)) {
+      return InvalidArgument(where + ": Genesis must be entry 0 and only entry 0");
+    }
+    Status payload_ok = VerifyPayload(d.type, d.payload);
+    if (!payload_ok.ok()) return InvalidArgument(where + ": " + payload_ok.message());
+
+    EntryFields f;
+    f.ledger_id = ledger_id_;
+    f.sequence = seq;
+    f.prev_hash = prev;
+    f.time_us = now;
+    f.actor = &d.actor;
+    f.type = d.type;
+    f.payload = d.payload;
+    Bytes bytes = BuildEntry(f, key);
+    auto parsed = ParseEntry(bytes);
+    SUIJI_CHECK(parsed.ok(), "an entry just built does not parse");
+    auto signer = keys.ResolveSigner(*parsed);
+    if (!signer.ok()) return Status(signer.status().code(), where + ": " + signer.status().message());
+    Status applied = keys.Apply(*parsed);
+    if (!applied.ok()) return Status(applied.code(), where + ": " + applied.message());
+    prev = LeafHash(bytes);
+    leaves.push_back(prev);
+    entries.push_back(std::move(bytes));
+  }
+  std::vector<ByteView> views(entries.begin(), entries.end());
+  SUIJI_RETURN_IF_ERROR(storage_->Append(first, views));
+  for (const Hash& h : leaves) tree_.Append(h);
+  keys_ = std::move(keys);
+  last_time_us_ = now;
+  return first;
+}
+
+StatusOr<uint64_t> Ledger::RegisterKey(const KeyPair& authority, const PublicKey& key,
+                                       uint32_t roles, std::string_view label,
+                                       const Actor& actor) {
+  EventDraft d{EventType::KeyRegistered, MakeKeyRegisteredPayload(key, roles, label, ""), actor};
+  return AppendSignedBy(authority, std::span(&d, 1));
+}
+
+StatusOr<uint64_t> Ledger::RotateNodeKey(const KeyPair& authority, KeyPair new_key,
+                                         const Actor& actor) {
+  std::lock_guard lock(mu_);
+  if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
+  const KeyInfo* old = keys_.Find(node_key_->key_id());
+  if (old == nullptr) return FailedPrecondition("the node key is not registered in this ledger");
+  EventDraft d{EventType::KeyRegistered,
+               MakeKeyRegisteredPayload(new_key.public_key(), old->roles, "node key (rotated)",
+                                        old->key_id),
+               actor};
+  SUIJI_ASSIGN_OR_RETURN(uint64_t seq, AppendLocked(authority, std::span(&d, 1), std::nullopt));
+  node_key_ = std::move(new_key);
+  // The old key is out of force now: cover the rotation with a checkpoint by the new key.
+  SUIJI_ASSIGN_OR_RETURN(std::string cp, IssueCheckpointLocked());
+  (void)cp;
+  return seq;
+}
+
+StatusOr<uint64_t> Ledger::RevokeKey(const KeyPair& authority, std::string_view key_id,
+                                     std::string_view reason, const Actor& actor) {
+  EventDraft d{EventType::KeyRevoked, MakeKeyRevokedPayload(key_id, reason), actor};
+  return AppendSignedBy(authority, std::span(&d, 1));
+}
+
+StatusOr<std::string> Ledger::IssueCheckpoint() {
+  std::lock_guard lock(mu_);
+  return IssueCheckpointLocked();
+}
+
+StatusOr<std::string> Ledger::IssueCheckpointLocked() {
+  const uint64_t size = tree_.size();
+  if (last_checkpoint_ && last_checkpoint_size_ == size) return *last_checkpoint_;
+  if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
+  if (!storage_->writable()) return FailedPrecondition("the ledger is open read-only");
+  bool in_force = false;
+  for (const KeyInfo* k : keys_.CheckpointKeysAt(size)) {
+    if (k->public_key == node_key_->public_key()) in_force = true;
+  }
+  if (!in_force) {
+    return PermissionDenied("node key " + node_key_->key_id() +
+                            " is not a checkpoint key in force at size " + std::to_string(size));
+  }
+  Checkpoint cp{ledger_id_, size, tree_.Root(), {}};
+  std::string note = SignNote(FormatCheckpoint(cp), ledger_id_, *node_key_);
+  SUIJI_RETURN_IF_ERROR(storage_->PutCheckpoint(size, note));
+  last_checkpoint_ = note;
+  last_checkpoint_size_ = size;
+  last_checkpoint_time_us_ = Now();
+  return note;
+}
+
+bool Ledger::CheckpointDueLocked(int64_t now_us) const {
+  const uint64_t size = tree_.size();
+  if (last_checkpoint_ && last_checkpoint_size_ == size) return false;
+  if (options_.checkpoint_every_entries > 0 &&
+      size - last_checkpoint_size_ >= options_.checkpoint_every_entries) {
+    return true;
+  }
+  return options_.checkpoint_every_seconds > 0 &&
+         now_us - last_checkpoint_time_us_ >= options_.checkpoint_every_seconds * 1000000;
+}
+
+StatusOr<bool> Ledger::MaybeCheckpoint() {
+  std::lock_guard lock(mu_);
+  if (!CheckpointDueLocked(Now())) return false;
+  SUIJI_ASSIGN_OR_RETURN(std::string cp, IssueCheckpointLocked());
+  (void)cp;
+  return true;
+}
+
+std::optional<std::string> Ledger::LatestCheckpoint() const {
+  std::lock_guard lock(mu_);
+  return last_checkpoint_;
+}
+
+std::string Ledger::NodeVerifierKey() const {
+  std::lock_guard lock(mu_);
+  return node_key_ ? VerifierKeyString(ledger_id_, node_key_->public_key()) : std::string();
+}
+
+const PublicKey* Ledger::node_public_key() const {
+  std::lock_guard lock(mu_);
+  return node_key_ ? &node_key_->public_key() : nullptr;
+}
+
+StatusOr<Hash> Ledger::RootAt(uint64_t size) const {
+  std::lock_guard lock(mu_);
+  return tree_.RootAt(size);
+}
+
+StatusOr<std::vector<Hash>> Ledger::InclusionProof(uint64_t sequence, uint64_t size) const {
+  std::lock_guard lock(mu_);
+  return tree_.InclusionProof(sequence, size);
+}
+
+StatusOr<std::vector<Hash>> Ledger::ConsistencyProof(uint64_t size1, uint64_t size2) const {
+  std::lock_guard lock(mu_);
+  return tree_.ConsistencyProof(size1, size2);
+}
+
+StatusOr<Bytes> Ledger::ReadEntry(uint64_t sequence) const {
+  Bytes out;
+  SUIJI_ASSIGN_OR_RETURN(uint64_t n, storage_->Size());
+  if (sequence >= n) {
+    return NotFound("no entry " + std::to_string(sequence) + ": the log has " +
+                    std::to_string(n) + " entries");
+  }
+  SUIJI_RETURN_IF_ERROR(storage_->Read(sequence, sequence + 1, [&](uint64_t, ByteView b) {
+    out.assign(b.begin(), b.end());
+    return false;
+  }));
+  return out;
+}
+
+}  // namespace suiji

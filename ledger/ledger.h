@@ -1,0 +1,125 @@
+// The Ledger: the append path of one signed, append-only log over a LogStorage.
+//
+// It signs events with the node key, chains each entry to the previous one's hash, keeps the
+// RFC 6962 Merkle tree of all entries in memory, checks every event against the keys in
+// force before it is written (the same KeyRegistry rules the verifier applies), and issues
+// signed checkpoints every N entries, every T seconds (MaybeCheckpoint, driven by a timer)
+// and on demand.
+//
+// Lifetime: owns its storage. Open() reads the whole log once (O(n): about 1 s per million
+// entries here) to rebuild the tree and check the chain; a broken chain is kDataLoss.
+// Thread-safety: all methods may be called from any thread; appends are serialised by an
+// internal mutex, so concurrent callers are group-committed only if they pass batches.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ledger/core/checkpoint.h"
+#include "ledger/core/envelope.h"
+#include "ledger/core/key_registry.h"
+#include "ledger/core/merkle.h"
+#include "ledger/storage.h"
+
+namespace suiji {
+
+struct LedgerOptions {
+  uint64_t checkpoint_every_entries = 1000;  // 0: never by count
+  int64_t checkpoint_every_seconds = 60;     // 0: never by time
+  // Microseconds since 1970 UTC; tests replace it.
+  std::function<int64_t()> clock;
+};
+
+// A ledger name: also the checkpoint origin and the note key name. 1-128 characters from
+// [A-Za-z0-9._/-]; kInvalidArgument otherwise.
+Status ValidateLedgerId(std::string_view id);
+
+class Ledger {
+ public:
+  // Writes genesis (signed by `root`), registers `node_key` as writer and checkpoint key
+  // (signed by `root`) and issues the first checkpoint. The storage must be empty and
+  // writable (kFailedPrecondition otherwise).
+  static StatusOr<std::unique_ptr<Ledger>> Create(std::unique_ptr<LogStorage> storage,
+                                                  std::string_view ledger_id,
+                                                  std::string_view description,
+                                                  const KeyPair& root, KeyPair node_key,
+                                                  const Actor& actor, LedgerOptions options);
+  // Opens an existing ledger. Without a node key (or on a read-only storage) it can read,
+  // prove and export but not append.
+  static StatusOr<std::unique_ptr<Ledger>> Open(std::unique_ptr<LogStorage> storage,
+                                                std::optional<KeyPair> node_key,
+                                                LedgerOptions options);
+
+  const std::string& ledger_id() const { return ledger_id_; }
+  uint64_t size() const;
+  Hash Root() const;
+
+  // Appends events signed by the node key, as one durable batch. With expected_next, a
+  // log whose next sequence differs gives kAborted and nothing is written. Returns the
+  // sequence of the first event. kPermissionDenied if the node key may not sign them,
+  // kInvalidArgument for an oversized or malformed draft, kFailedPrecondition if read-only.
+  StatusOr<uint64_t> Append(std::span<const EventDraft> drafts,
+                            std::optional<uint64_t> expected_next = std::nullopt);
+  // The same, signed by another key (which must be in force and allowed to sign them).
+  StatusOr<uint64_t> AppendSignedBy(const KeyPair& key, std::span<const EventDraft> drafts,
+                                    std::optional<uint64_t> expected_next = std::nullopt);
+
+  // Key events, signed by an authority key.
+  StatusOr<uint64_t> RegisterKey(const KeyPair& authority, const PublicKey& key, uint32_t roles,
+                                 std::string_view label, const Actor& actor);
+  // Registers `new_key` with the node key's roles, revoking the current node key in the same
+  // event, and makes it this Ledger's node key.
+  StatusOr<uint64_t> RotateNodeKey(const KeyPair& authority, KeyPair new_key,
+                                   const Actor& actor);
+  StatusOr<uint64_t> RevokeKey(const KeyPair& authority, std::string_view key_id,
+                               std::string_view reason, const Actor& actor);
+
+  // Signs and stores a checkpoint of the current tree (returns the stored one if the tree
+  // has not grown since). kFailedPrecondition without a node key in force.
+  StatusOr<std::string> IssueCheckpoint();
+  // Issues a checkpoint if the policy says one is due; returns whether it did.
+  StatusOr<bool> MaybeCheckpoint();
+  // Latest stored checkpoint note, if any.
+  std::optional<std::string> LatestCheckpoint() const;
+  // The note verifier key of the current node key ("name+hash+base64").
+  std::string NodeVerifierKey() const;
+  const PublicKey* node_public_key() const;
+
+  StatusOr<Hash> RootAt(uint64_t size) const;
+  StatusOr<std::vector<Hash>> InclusionProof(uint64_t sequence, uint64_t size) const;
+  StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t size1, uint64_t size2) const;
+  // The stored bytes of one entry.
+  StatusOr<Bytes> ReadEntry(uint64_t sequence) const;
+
+  const KeyRegistry& keys() const { return keys_; }
+  const LogStorage& storage() const { return *storage_; }
+
+ private:
+  Ledger(std::unique_ptr<LogStorage> storage, std::optional<KeyPair> node_key,
+         LedgerOptions options);
+  Status Load();
+  StatusOr<uint64_t> AppendLocked(const KeyPair& key, std::span<const EventDraft> drafts,
+                                  std::optional<uint64_t> expected_next);
+  StatusOr<std::string> IssueCheckpointLocked();
+  bool CheckpointDueLocked(int64_t now_us) const;
+  int64_t Now() const;
+
+  mutable std::mutex mu_;
+  std::unique_ptr<LogStorage> storage_;
+  std::optional<KeyPair> node_key_;
+  LedgerOptions options_;
+  std::string ledger_id_;
+  MerkleTree tree_;
+  KeyRegistry keys_;
+  int64_t last_time_us_ = 0;
+  uint64_t last_checkpoint_size_ = 0;
+  int64_t last_checkpoint_time_us_ = 0;
+  std::optional<std::string> last_checkpoint_;
+};
+
+}  // namespace suiji

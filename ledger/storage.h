@@ -1,0 +1,55 @@
+// The storage seam: where ledger entries and checkpoints are kept. LMDB (ledger/lmdb/) is
+// the embedded default; Kafka (a later backend) implements the same interface. Callers never
+// see a backend's own types: they get a LogStorage from a factory.
+//
+// Contract (every backend; tests/ledger/storage_conformance_test.cc checks it):
+// - Entries are numbered 0, 1, 2, ... with no gaps. Append writes a batch at an expected
+//   next sequence: if the log's next sequence differs, nothing is written and kAborted is
+//   returned (an ordinary, retryable conflict: reload, decide again, append again).
+// - Append returns OK only once the whole batch is durable (survives kill -9 and power
+//   loss); a batch is all-or-nothing.
+// - A writable storage has exactly one writer per ledger; opening a second one fails with
+//   kFailedPrecondition (LMDB) or fences the older one (Kafka), never corrupts.
+// - Readers never block the writer and see a consistent prefix of the log.
+//
+// Thread-safety: a LogStorage may be used from several threads; Append calls are
+// serialised by the caller (the Ledger).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ledger/core/bytes.h"
+#include "ledger/core/status.h"
+
+namespace suiji {
+
+class LogStorage {
+ public:
+  virtual ~LogStorage() = default;
+
+  // Number of entries, i.e. the next sequence to be written.
+  virtual StatusOr<uint64_t> Size() const = 0;
+
+  // Durably appends `entries` as sequences expected_next, expected_next+1, ...
+  virtual Status Append(uint64_t expected_next, std::span<const ByteView> entries) = 0;
+
+  // Calls fn(sequence, bytes) for entries [from, to) in order until fn returns false. The
+  // bytes are valid only during the call. kInvalidArgument if to > Size().
+  virtual Status Read(uint64_t from, uint64_t to,
+                      const std::function<bool(uint64_t, ByteView)>& fn) const = 0;
+
+  // Stores a signed checkpoint note for tree size `size` (durably, like Append).
+  virtual Status PutCheckpoint(uint64_t size, std::string_view note) = 0;
+  // Calls fn(size, note) for every stored checkpoint, in increasing size.
+  virtual Status ReadCheckpoints(
+      const std::function<bool(uint64_t, std::string_view)>& fn) const = 0;
+
+  // True if this handle may append (it holds the writer role).
+  virtual bool writable() const = 0;
+};
+
+}  // namespace suiji
