@@ -349,8 +349,11 @@ class Verification {
       }
       return;
     }
+    // The earliest problem wins; at the same sequence, what is wrong with the entry itself
+    // (its signature, say) says more than a checkpoint that no longer matches it.
     auto key = [](const VerifyProblem& p) {
-      return p.sequence.value_or(p.checkpoint_size.value_or(kNone));
+      return std::make_pair(p.sequence.value_or(p.checkpoint_size.value_or(kNone)),
+                            p.checkpoint_size.has_value());
     };
     report_.problem = *std::min_element(
         candidates_.begin(), candidates_.end(),

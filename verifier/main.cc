@@ -206,11 +206,13 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "threads for signature checks (default: all cores)");
 
   auto* proof = app.add_subcommand("proof", "check a proof file made by `suiji proof`");
-  std::string proof_file, vkey, old_cp_file;
+  std::string proof_file, vkey, old_cp_file, old_vkey;
   proof->add_option("file", proof_file, "proof file")->required();
   proof->add_option("--key", vkey, "the ledger's verifier key (name+hash+base64)")->required();
   proof->add_option("--old-checkpoint", old_cp_file,
                     "consistency: the earlier checkpoint you hold (file)");
+  proof->add_option("--old-key", old_vkey,
+                    "verifier key that signed the earlier checkpoint (default: --key)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -231,8 +233,18 @@ int main(int argc, char** argv) {
       std::cerr << "suiji-verify: bad --key: " << key.status().message() << "\n";
       return kExitUsage;
     }
-    auto r = suiji::CheckProof(text, *key, old_cp_file.empty() ? std::nullopt
-                                                               : std::optional(old_text));
+    std::optional<suiji::VerifierKey> old_key;
+    if (!old_vkey.empty()) {
+      auto k = suiji::ParseVerifierKey(old_vkey);
+      if (!k.ok()) {
+        std::cerr << "suiji-verify: bad --old-key: " << k.status().message() << "\n";
+        return kExitUsage;
+      }
+      old_key = *k;
+    }
+    auto r = suiji::CheckProof(text, *key,
+                               old_cp_file.empty() ? std::nullopt : std::optional(old_text),
+                               old_key);
     if (!r.ok()) {
       std::cout << "FAILED: " << r.status().message() << "\n";
       return r.status().code() == suiji::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;

@@ -24,7 +24,8 @@ StatusOr<Checkpoint> SignedCheckpoint(std::string_view note_text, const Verifier
 }  // namespace
 
 StatusOr<ProofCheck> CheckProof(std::string_view proof_text, const VerifierKey& key,
-                                const std::optional<std::string>& old_checkpoint) {
+                                const std::optional<std::string>& old_checkpoint,
+                                const std::optional<VerifierKey>& old_key) {
   SUIJI_ASSIGN_OR_RETURN(std::string kind, ProofKind(proof_text));
   ProofCheck out;
   out.kind = kind;
@@ -60,7 +61,7 @@ StatusOr<ProofCheck> CheckProof(std::string_view proof_text, const VerifierKey& 
   }
   if (old_checkpoint) {
     SUIJI_ASSIGN_OR_RETURN(Checkpoint old,
-                           SignedCheckpoint(*old_checkpoint, key, "the earlier checkpoint"));
+                           SignedCheckpoint(*old_checkpoint, old_key.value_or(key), "the earlier checkpoint"));
     if (old.size != p.old_size || old.root != p.old_root) {
       return DataLoss("the proof starts from size " + std::to_string(p.old_size) +
                       " with another root than the earlier checkpoint you hold (size " +

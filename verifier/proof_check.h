@@ -21,8 +21,10 @@ struct ProofCheck {
 // kDataLoss if a signature or proof fails, kInvalidArgument for a malformed file,
 // kNotFound if the checkpoint carries no signature by `key`. With `old_checkpoint` (a note
 // the checker saved earlier), a consistency proof must also start from that note's size and
-// root, and that note must be signed by `key` too.
+// root, and that note must be signed by `old_key` (the key in force when it was issued,
+// which differs from `key` after a rotation; defaults to `key`).
 StatusOr<ProofCheck> CheckProof(std::string_view proof_text, const VerifierKey& key,
-                                const std::optional<std::string>& old_checkpoint);
+                                const std::optional<std::string>& old_checkpoint,
+                                const std::optional<VerifierKey>& old_key = std::nullopt);
 
 }  // namespace suiji

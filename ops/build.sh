@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures and builds Suiji into build/ (or $BUILD_DIR). Extra arguments go to cmake.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$BUILD_DIR" --parallel "$(nproc)"

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The main job, end to end on the embedded LMDB default: create a ledger, record signed
+# events, rotate the node key, issue checkpoints, export, verify the whole log with the
+# standalone verifier, hand a third party inclusion and consistency proofs to check, and
+# show that tampering is caught with the sequence number where it happened.
+#
+#   ops/demo.sh [DATA_DIR]      (default: a fresh temporary directory)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="${BUILD_DIR:-$ROOT/build}"
+SUIJI="$BIN/api/suiji"
+VERIFY="$BIN/verifier/suiji-verify"
+DATA="${1:-$(mktemp -d /tmp/suiji-demo.XXXXXX)/data}"
+WORK="$(dirname "$DATA")"
+step() { printf '\n== %s\n' "$*"; }
+
+step "1. Create the ledger of the Changzhou bureau (genesis, root and node keys, first checkpoint)"
+"$SUIJI" init --data "$DATA" --ledger cz.hrss.gov.cn/inspections \
+  --description "常州市人力资源和社会保障局 双随机抽查记录" --org 320400 --user 王科长
+
+step "2. Record signed events (ceremony minutes, witness statements)"
+"$SUIJI" memo --data "$DATA" --org 320400 --user 王科长 --subject "2026年第二批双随机抽查会议" \
+  --text "抽查会议于2026年6月1日召开；监督员：市人大代表张某、政协委员李某、工会代表赵某。"
+"$SUIJI" memo --data "$DATA" --org 320400 --user 张某 --subject "见证人声明" \
+  --text "本人现场见证摇号过程，未发现异常。"
+"$SUIJI" checkpoint --data "$DATA" > "$WORK/checkpoint-early.txt"
+OLD_VKEY="$("$SUIJI" key verifier --data "$DATA")"
+echo "saved an early checkpoint (a supervisor keeps this):"; cat "$WORK/checkpoint-early.txt"
+
+step "3. Rotate the node key (the old one is revoked in the same signed event)"
+"$SUIJI" key rotate --data "$DATA" --org 320400 --user 系统管理员
+for i in 1 2 3; do
+  "$SUIJI" memo --data "$DATA" --org 320402 --user 检查员$i --subject "检查记录 $i" --text "现场检查完成，已全程录像。" >/dev/null
+done
+"$SUIJI" key list --data "$DATA"
+
+step "4. The log as stored"
+"$SUIJI" log show --data "$DATA"
+
+step "5. Export and verify the whole log with the standalone verifier"
+"$SUIJI" log export --data "$DATA" --out "$WORK/ledger.export"
+"$VERIFY" "$WORK/ledger.export" --checkpoint "$WORK/checkpoint-early.txt"
+
+step "6. Proofs for a third party: entry 3 is in the log; the log only grew since the early checkpoint"
+VKEY="$("$SUIJI" key verifier --data "$DATA")"
+echo "published verifier key: $VKEY"
+"$SUIJI" proof inclusion --data "$DATA" --seq 3 --out "$WORK/inclusion.proof"
+"$VERIFY" proof "$WORK/inclusion.proof" --key "$VKEY"
+EARLY_SIZE="$(sed -n 2p "$WORK/checkpoint-early.txt")"
+"$SUIJI" proof consistency --data "$DATA" --from "$EARLY_SIZE" --out "$WORK/consistency.proof"
+# The early checkpoint was signed by the node key before rotation: --old-key names that key.
+"$VERIFY" proof "$WORK/consistency.proof" --key "$VKEY" \
+  --old-checkpoint "$WORK/checkpoint-early.txt" --old-key "$OLD_VKEY"
+
+step "7. Tampering is caught: change one byte of the witness statement (entry 3)"
+cp "$WORK/ledger.export" "$WORK/tampered.export"
+python3 - "$WORK/tampered.export" <<'PY'
+import sys
+p = sys.argv[1]; b = bytearray(open(p, 'rb').read())
+i = b.find("本人现场见证".encode())
+b[i] ^= 0x01
+open(p, 'wb').write(b)
+PY
+if "$VERIFY" "$WORK/tampered.export" > "$WORK/tampered.report"; then
+  echo "tampering NOT detected"; exit 1
+fi
+tail -1 "$WORK/tampered.report"
+grep -q "FAILED at sequence 3" "$WORK/tampered.report" || { echo "tampering misattributed"; exit 1; }
+echo
+echo "demo complete: data in $DATA, files in $WORK"

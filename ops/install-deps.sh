@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything Suiji needs to build and test on Debian 12, from Debian's packages.
+# Idempotent; uses sudo when not run as root.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  liblmdb-dev lmdb-utils libsodium-dev libssl-dev
+  flatbuffers-compiler libflatbuffers-dev
+  libcpp-httplib-dev librdkafka-dev
+  libgtest-dev nlohmann-json3-dev libcli11-dev
+  clang-format clang-tidy
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
