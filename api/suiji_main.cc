@@ -16,6 +16,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "api/cli.h"
 #include "api/node.h"
 #include "ledger/core/proof_format.h"
 #include "ledger/exporter.h"
@@ -26,35 +27,8 @@ namespace {
 using suiji::Status;
 using suiji::StatusCode;
 
-constexpr int kExitUsage = 2;
-
-int ExitCodeFor(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kAborted:
-    case StatusCode::kUnavailable: return 3;
-    case StatusCode::kDataLoss: return 4;
-    default: return 1;
-  }
-}
-
-int Fail(const Status& s) {
-  std::cerr << "suiji: " << s.message() << " [" << suiji::StatusCodeName(s.code()) << "]\n";
-  return ExitCodeFor(s);
-}
-
-suiji::Actor ActorFrom(const std::string& org, const std::string& user) {
-  suiji::Actor a;
-  a.org_unit = org;
-  if (!user.empty()) {
-    a.user = user;
-  } else if (const char* u = std::getenv("USER"); u != nullptr) {
-    a.user = u;
-  } else {
-    a.user = "uid:" + std::to_string(::getuid());
-  }
-  return a;
-}
+using suiji::cli::Fail;
+using suiji::cli::kExitUsage;
 
 std::string TimeString(int64_t us) {
   std::time_t t = static_cast<std::time_t>(us / 1000000);
@@ -137,13 +111,9 @@ int main(int argc, char** argv) {
       "Exit codes: 0 done; 1 refused or failed (stderr says why); 2 usage error;\n"
       "3 retryable (stale sequence, transient storage error); 4 integrity failure."};
   app.require_subcommand(1);
-  std::string data, org = "local", user;
-
-  auto add_common = [&](CLI::App* c) {
-    c->add_option("--data", data, "data directory of the ledger")->required();
-    c->add_option("--org", org, "acting org unit recorded in events")->capture_default_str();
-    c->add_option("--user", user, "acting user recorded in events (default: $USER)");
-  };
+  suiji::cli::Context ctx;
+  std::string& data = ctx.data;
+  auto add_common = [&](CLI::App* c) { suiji::cli::AddCommon(c, ctx); };
 
   // init
   auto* init = app.add_subcommand("init", "create a ledger: genesis, root and node keys, first checkpoint");
@@ -212,14 +182,22 @@ int main(int argc, char** argv) {
   auto* kver = key->add_subcommand("verifier", "print the node's checkpoint verifier key");
   add_common(kver);
 
+  suiji::cli::RegisterDirectoryCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
+  for (const auto* sub : app.get_subcommands()) {
+    if (sub->get_name() == "org" || sub->get_name() == "target" || sub->get_name() == "inspector" ||
+        sub->get_name() == "conflict" || sub->get_name() == "import" || sub->get_name() == "show" ||
+        sub->get_name() == "list" || sub->get_name() == "history" || sub->get_name() == "projection") {
+      return ctx.exit_code;  // handled by the group's callbacks
+    }
+  }
   suiji::NodePaths paths{data};
-  const suiji::Actor actor = ActorFrom(org, user);
+  const suiji::Actor actor = ctx.actor();
 
   if (init->parsed()) {
     auto r = suiji::InitNode(paths, ledger_name, description, root_out, actor, {});

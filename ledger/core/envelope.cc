@@ -1,5 +1,7 @@
 #include "ledger/core/envelope.h"
 
+#include "schemas/directory_generated.h"
+
 #include <cstring>
 
 namespace suiji {
@@ -100,6 +102,16 @@ Status VerifyPayload(EventType type, ByteView payload) {
     case EventType::KeyRegistered: ok = VerifyTable<schema::KeyRegistered>(payload); break;
     case EventType::KeyRevoked: ok = VerifyTable<schema::KeyRevoked>(payload); break;
     case EventType::Memo: ok = VerifyTable<schema::Memo>(payload); break;
+    case EventType::OrgUnitRegistered: ok = VerifyTable<schema::OrgUnit>(payload); break;
+    case EventType::TargetRegistered:
+    case EventType::TargetUpdated: ok = VerifyTable<schema::Target>(payload); break;
+    case EventType::TargetRetired: ok = VerifyTable<schema::TargetRetired>(payload); break;
+    case EventType::InspectorRegistered:
+    case EventType::InspectorUpdated: ok = VerifyTable<schema::Inspector>(payload); break;
+    case EventType::InspectorRetired: ok = VerifyTable<schema::InspectorRetired>(payload); break;
+    case EventType::ConflictDeclared:
+    case EventType::ConflictWithdrawn: ok = VerifyTable<schema::Conflict>(payload); break;
+    case EventType::ItemListPublished: ok = VerifyTable<schema::ItemList>(payload); break;
     default: break;
   }
   if (!ok) return DataLoss(std::string(EventTypeName(type)) + " payload is malformed");
@@ -140,14 +152,9 @@ Bytes MakeMemoPayload(std::string_view subject, std::string_view text) {
 }
 
 std::string_view EventTypeName(EventType type) {
-  switch (type) {
-    case EventType::Genesis: return "Genesis";
-    case EventType::KeyRegistered: return "KeyRegistered";
-    case EventType::KeyRevoked: return "KeyRevoked";
-    case EventType::Memo: return "Memo";
-    case EventType::Unknown: return "Unknown";
-  }
-  return "Unregistered";
+  // Generated from events.fbs, so a new type is named without touching this file.
+  const char* name = schema::EnumNameEventType(type);
+  return (name != nullptr && *name != '\0') ? std::string_view(name) : "Unregistered";
 }
 
 }  // namespace suiji

@@ -1,0 +1,43 @@
+#include "api/cli.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace suiji::cli {
+
+Actor Context::actor() const {
+  Actor a;
+  a.org_unit = org;
+  if (!user.empty()) {
+    a.user = user;
+  } else if (const char* u = std::getenv("USER"); u != nullptr) {
+    a.user = u;
+  } else {
+    a.user = "uid:" + std::to_string(::getuid());
+  }
+  return a;
+}
+
+int ExitCodeFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kAborted:
+    case StatusCode::kUnavailable: return 3;
+    case StatusCode::kDataLoss: return 4;
+    default: return 1;
+  }
+}
+
+int Fail(const Status& s) {
+  std::cerr << "suiji: " << s.message() << " [" << StatusCodeName(s.code()) << "]\n";
+  return ExitCodeFor(s);
+}
+
+void AddCommon(CLI::App* c, Context& ctx) {
+  c->add_option("--data", ctx.data, "data directory of the ledger")->required();
+  c->add_option("--org", ctx.org, "acting org unit recorded in events")->capture_default_str();
+  c->add_option("--user", ctx.user, "acting user recorded in events (default: $USER)");
+}
+
+}  // namespace suiji::cli

@@ -1,0 +1,33 @@
+// Shared pieces of the `suiji` command line: the options every command takes, exit codes,
+// and how errors are printed. Each command group registers its subcommands on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/node.h"
+
+namespace suiji::cli {
+
+// Exit codes (README.md): 0 done, 1 refused/failed, 2 usage, 3 retryable, 4 integrity.
+inline constexpr int kExitUsage = 2;
+
+struct Context {
+  std::string data;
+  std::string org = "local";
+  std::string user;
+  int exit_code = 0;
+  Actor actor() const;
+};
+
+int ExitCodeFor(const Status& s);
+// Prints "suiji: <message> [<code>]" to stderr and returns the exit code for it.
+int Fail(const Status& s);
+// Adds --data, --org and --user to a subcommand.
+void AddCommon(CLI::App* c, Context& ctx);
+
+void RegisterDirectoryCommands(CLI::App& app, Context& ctx);
+
+}  // namespace suiji::cli

@@ -1,0 +1,721 @@
+#include "api/directory_service.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ledger/core/codes/region.h"
+
+namespace suiji {
+
+using directory::ConflictRecord;
+using directory::FieldError;
+using directory::InspectorRecord;
+using directory::InspectorStatus;
+using directory::ItemListRecord;
+using directory::ItemRecord;
+using directory::OrgUnitRecord;
+using directory::TargetRecord;
+using directory::TargetStatus;
+
+namespace {
+
+constexpr int kMaxRetries = 3;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool ParseUint(std::string_view s, uint64_t max, uint64_t* out) {
+  if (s.empty()) {
+    *out = 0;
+    return true;
+  }
+  // Excel may write whole numbers as "12.0".
+  if (s.size() > 2 && s.substr(s.size() - 2) == ".0") s.remove_suffix(2);
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v > max) return false;
+  *out = v;
+  return true;
+}
+
+// Accepts 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, 20240301; returns "" if not a date.
+std::string NormalizeDate(std::string_view s) {
+  if (s.empty()) return "";
+  std::vector<int> parts;
+  int cur = -1;
+  size_t digits = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= '0' && c <= '9') {
+      cur = (cur < 0 ? 0 : cur) * 10 + (c - '0');
+      ++digits;
+      if (cur > 99999999) return "";
+    } else {
+      if (cur >= 0) parts.push_back(cur);
+      cur = -1;
+    }
+  }
+  if (cur >= 0) parts.push_back(cur);
+  if (parts.size() == 1 && digits == 8) {
+    int v = parts[0];
+    parts = {v / 10000, v / 100 % 100, v % 100};
+  }
+  if (parts.size() != 3) return "";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", parts[0], parts[1], parts[2]);
+  std::string out(buf);
+  return directory::ValidDate(out) ? out : "";
+}
+
+std::optional<bool> ParseBool(std::string_view s) {
+  std::string l = Lower(s);
+  if (l.empty() || l == "否" || l == "n" || l == "no" || l == "false" || l == "0" || l == "未列入") {
+    return false;
+  }
+  if (l == "是" || l == "y" || l == "yes" || l == "true" || l == "1" || l == "已列入" || l == "列入") {
+    return true;
+  }
+  return std::nullopt;
+}
+
+std::optional<TargetStatus> ParseTargetStatus(std::string_view s) {
+  std::string l = Lower(s);
+  if (l.empty() || l == "正常" || l == "在业" || l == "存续" || l == "开业" || l == "active") {
+    return TargetStatus::Active;
+  }
+  if (l == "注销" || l == "吊销" || l == "deregistered") return TargetStatus::Deregistered;
+  if (l == "迁出" || l == "moved") return TargetStatus::Moved;
+  return std::nullopt;
+}
+
+std::optional<InspectorStatus> ParseInspectorStatus(std::string_view s) {
+  std::string l = Lower(s);
+  if (l.empty() || l == "在岗" || l == "在职" || l == "正常" || l == "active") return InspectorStatus::Active;
+  if (l == "暂停" || l == "停职" || l == "suspended") return InspectorStatus::Suspended;
+  if (l == "退休" || l == "离职" || l == "调离" || l == "retired") return InspectorStatus::Retired;
+  return std::nullopt;
+}
+
+// Splits a list cell on ; ； 、 | and trims the parts.
+std::vector<std::string> SplitList(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    size_t b = cur.find_first_not_of(' '), e = cur.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+    cur.clear();
+  };
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == ';' || s[i] == '|') {
+      flush();
+      ++i;
+    } else if (s.substr(i, 3) == "；" || s.substr(i, 3) == "、") {
+      flush();
+      i += 3;
+    } else {
+      cur.push_back(s[i++]);
+    }
+  }
+  flush();
+  return out;
+}
+
+// Cell access by mapped column.
+struct Row {
+  const std::vector<std::string>& cells;
+  const std::vector<int>& cols;
+  std::string_view operator[](size_t spec) const {
+    int c = cols[spec];
+    return c < 0 || static_cast<size_t>(c) >= cells.size() ? std::string_view() : cells[static_cast<size_t>(c)];
+  }
+  bool has(size_t spec) const { return cols[spec] >= 0; }
+};
+
+// Column specifications: index constants must match the order of the vectors.
+enum TargetCol : size_t {
+  kCCode, kCName, kCRegion, kCIndustry, kCHeadcount, kCGrade, kCGradeDate, kCBlacklisted,
+  kCBlacklistName, kCBlacklistFrom, kCBlacklistUntil, kCStars, kCComplaints, kCStatus, kCOrg,
+};
+const std::vector<import::ColumnSpec>& TargetColumns() {
+  static const std::vector<import::ColumnSpec> kSpecs = {
+      {"credit_code", {"统一社会信用代码", "信用代码", "credit_code", "unified social credit code", "uscc"}, true},
+      {"name", {"单位名称", "用人单位名称", "企业名称", "名称", "name"}, true},
+      {"region", {"行政区划代码", "所在地区划代码", "区划代码", "region", "region_code"}, true},
+      {"industry", {"行业代码", "国民经济行业代码", "所属行业代码", "industry", "industry_code"}, true},
+      {"headcount", {"职工人数", "从业人数", "用工人数", "headcount", "employees"}, true},
+      {"credit_grade", {"劳动保障守法诚信等级", "诚信等级", "credit_grade", "grade"}, false},
+      {"grade_date", {"等级评定日期", "评级日期", "grade_date"}, false},
+      {"blacklisted", {"是否列入黑名单", "列入黑名单", "黑名单", "blacklisted"}, false},
+      {"blacklist_name", {"黑名单名称", "名单名称", "blacklist_name"}, false},
+      {"blacklist_from", {"列入日期", "列入黑名单日期", "blacklist_from"}, false},
+      {"blacklist_until", {"移出日期", "移出黑名单日期", "blacklist_until"}, false},
+      {"star_level", {"和谐劳动关系星级", "星级", "star_level", "stars"}, false},
+      {"complaints", {"投诉举报次数", "投诉次数", "complaints"}, false},
+      {"status", {"状态", "经营状态", "status"}, false},
+      {"org_id", {"所属机构", "管辖机构", "org_id"}, false},
+  };
+  return kSpecs;
+}
+
+enum InspectorCol : size_t { kIId, kIName, kIDomains, kISpecialties, kIOrg, kIRegion, kIStatus, kIAux };
+const std::vector<import::ColumnSpec>& InspectorColumns() {
+  static const std::vector<import::ColumnSpec> kSpecs = {
+      {"inspector_id", {"执法证号", "执法证件号", "证件编号", "inspector_id", "certificate"}, true},
+      {"name", {"姓名", "name"}, true},
+      {"domains", {"执法领域", "domains"}, false},
+      {"specialties", {"业务专长", "专长", "specialties"}, false},
+      {"org_id", {"所属机构", "工作单位", "org_id"}, false},
+      {"region", {"行政区划代码", "区划代码", "region"}, true},
+      {"status", {"状态", "status"}, false},
+      {"auxiliary", {"是否辅助人员", "专家", "辅助人员", "auxiliary", "expert"}, false},
+  };
+  return kSpecs;
+}
+
+enum ItemCol : size_t { kMId, kMName, kMBody, kMBasis, kMContent, kMMethod, kMKind, kMChecklist, kMResp };
+const std::vector<import::ColumnSpec>& ItemColumns() {
+  static const std::vector<import::ColumnSpec> kSpecs = {
+      {"item_id", {"事项编号", "编号", "item_id"}, true},
+      {"name", {"抽查事项", "事项名称", "name"}, true},
+      {"implementing_body", {"抽查主体", "实施主体", "implementing_body"}, true},
+      {"legal_basis", {"抽查依据", "法律依据", "legal_basis"}, true},
+      {"content", {"抽查内容", "content"}, true},
+      {"method", {"抽查方式", "检查方式", "method"}, true},
+      {"kind", {"事项类别", "类别", "kind"}, false},
+      {"checklist", {"检查要点", "执法检查表", "checklist"}, false},
+      {"responsible_body", {"责任主体", "责任单位", "responsible_body"}, true},
+  };
+  return kSpecs;
+}
+
+std::string ColumnName(const import::Table& t, const std::vector<int>& cols, size_t spec,
+                       const std::vector<import::ColumnSpec>& specs) {
+  int c = cols[spec];
+  return c >= 0 ? t.header[static_cast<size_t>(c)] : specs[spec].key;
+}
+
+// Maps FieldError.field back to the file's column.
+std::string ColumnOfField(const import::Table& t, const std::vector<int>& cols,
+                          const std::vector<import::ColumnSpec>& specs, std::string_view field) {
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].key == field) return ColumnName(t, cols, i, specs);
+  }
+  return std::string(field);
+}
+
+// True if `org` is `ancestor` or below it in the org tree (R19: each level acts on its own
+// jurisdiction and those under it).
+bool OrgWithin(const std::map<std::string, OrgUnitRecord>& orgs, const std::string& org,
+               const std::string& ancestor) {
+  std::string cur = org;
+  for (int depth = 0; depth < 8 && !cur.empty(); ++depth) {
+    if (cur == ancestor) return true;
+    auto it = orgs.find(cur);
+    if (it == orgs.end()) return false;
+    cur = it->second.parent_org_id;
+  }
+  return false;
+}
+
+void Progress(const ImportOptions& o, std::string_view stage, uint64_t done, uint64_t total) {
+  if (o.progress) o.progress(stage, done, total);
+}
+
+}  // namespace
+
+Status FieldErrorsStatus(const std::vector<FieldError>& errors) {
+  std::string msg;
+  for (const auto& e : errors) {
+    if (!msg.empty()) msg += "; ";
+    msg += e.field + " '" + e.value + "': " + e.reason;
+  }
+  return InvalidArgument(msg);
+}
+
+DirectoryService::DirectoryService(Ledger& ledger, DirectoryProjection& projection,
+                                   const LogStorage& log)
+    : ledger_(ledger), projection_(projection), log_(log) {}
+
+Status DirectoryService::Sync() { return projection_.CatchUp(log_); }
+
+StatusOr<uint64_t> DirectoryService::AppendDecided(
+    const std::function<StatusOr<std::vector<EventDraft>>()>& decide) {
+  for (int attempt = 0;; ++attempt) {
+    SUIJI_RETURN_IF_ERROR(Sync());
+    SUIJI_ASSIGN_OR_RETURN(uint64_t applied, projection_.Applied());
+    SUIJI_ASSIGN_OR_RETURN(std::vector<EventDraft> drafts, decide());
+    if (drafts.empty()) return AlreadyExists("nothing to change");
+    auto r = ledger_.Append(drafts, applied);
+    if (r.ok()) {
+      SUIJI_RETURN_IF_ERROR(Sync());
+      return r;
+    }
+    if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
+  }
+}
+
+Status DirectoryService::CheckJurisdiction(std::string_view org_id, std::string_view region,
+                                           std::vector<FieldError>& errors) {
+  SUIJI_ASSIGN_OR_RETURN(auto org, projection_.GetOrg(org_id));
+  if (!org) {
+    errors.push_back({"org_id", std::string(org_id),
+                      "未登记的机构，请先登记机构 (unknown org unit: register it first)"});
+    return OkStatus();
+  }
+  if (!region.empty() && region.substr(0, RegionPrefix(org->region).size()) != RegionPrefix(org->region)) {
+    errors.push_back({"region", std::string(region),
+                      "不在" + org->name + "辖区内 (outside the jurisdiction of " + org->org_id + ")"});
+  }
+  return OkStatus();
+}
+
+StatusOr<uint64_t> DirectoryService::RegisterOrg(const OrgUnitRecord& o, const Actor& actor) {
+  auto errs = directory::ValidateOrgUnit(o);
+  if (!errs.empty()) return FieldErrorsStatus(errs);
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto existing, projection_.GetOrg(o.org_id));
+    if (existing) return AlreadyExists("org unit " + o.org_id + " is already registered");
+    if (!o.parent_org_id.empty()) {
+      SUIJI_ASSIGN_OR_RETURN(auto parent, projection_.GetOrg(o.parent_org_id));
+      if (!parent) return FailedPrecondition("parent org unit " + o.parent_org_id + " is not registered");
+      if (!codes::RegionWithin(o.region, parent->region) && o.region != parent->region &&
+          o.region.substr(0, RegionPrefix(parent->region).size()) != RegionPrefix(parent->region)) {
+        return InvalidArgument("region " + o.region + " is not within the parent's region " + parent->region);
+      }
+      if (static_cast<int>(o.level) <= static_cast<int>(parent->level)) {
+        return InvalidArgument("an org unit must be one level below its parent");
+      }
+    }
+    return std::vector<EventDraft>{{EventType::OrgUnitRegistered, directory::EncodeOrgUnit(o), actor}};
+  });
+}
+
+StatusOr<uint64_t> DirectoryService::UpsertTarget(const TargetRecord& t, const Actor& actor) {
+  auto errs = directory::ValidateTarget(t);
+  SUIJI_RETURN_IF_ERROR(CheckJurisdiction(t.org_id, t.region, errs));
+  if (!errs.empty()) return FieldErrorsStatus(errs);
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetTarget(t.credit_code));
+    if (!cur || (cur->status != TargetStatus::Active && t.status == TargetStatus::Active)) {
+      return std::vector<EventDraft>{{EventType::TargetRegistered, directory::EncodeTarget(t), actor}};
+    }
+    auto patch = directory::DiffTargets(*cur, t);
+    if (patch.empty()) return std::vector<EventDraft>{};
+    return std::vector<EventDraft>{{EventType::TargetUpdated, directory::EncodeTargetPatch(patch), actor}};
+  });
+}
+
+StatusOr<uint64_t> DirectoryService::RetireTarget(std::string_view code, TargetStatus status,
+                                                  std::string_view reason, const Actor& actor) {
+  if (status == TargetStatus::Active) return InvalidArgument("retire with status deregistered or moved");
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetTarget(code));
+    if (!cur) return NotFound("no target " + std::string(code));
+    if (cur->status != TargetStatus::Active) {
+      return FailedPrecondition("target " + std::string(code) + " is already " +
+                                std::string(directory::TargetStatusName(cur->status)));
+    }
+    return std::vector<EventDraft>{
+        {EventType::TargetRetired, directory::EncodeTargetRetired(code, status, reason), actor}};
+  });
+}
+
+StatusOr<uint64_t> DirectoryService::UpsertInspector(const InspectorRecord& i, const Actor& actor) {
+  auto errs = directory::ValidateInspector(i);
+  SUIJI_RETURN_IF_ERROR(CheckJurisdiction(i.org_id, i.region, errs));
+  if (!errs.empty()) return FieldErrorsStatus(errs);
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetInspector(i.inspector_id));
+    if (!cur || cur->status == InspectorStatus::Retired) {
+      return std::vector<EventDraft>{{EventType::InspectorRegistered, directory::EncodeInspector(i), actor}};
+    }
+    auto patch = directory::DiffInspectors(*cur, i);
+    if (patch.empty()) return std::vector<EventDraft>{};
+    return std::vector<EventDraft>{{EventType::InspectorUpdated, directory::EncodeInspectorPatch(patch), actor}};
+  });
+}
+
+StatusOr<uint64_t> DirectoryService::RetireInspector(std::string_view id, std::string_view reason,
+                                                     const Actor& actor) {
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetInspector(id));
+    if (!cur) return NotFound("no inspector " + std::string(id));
+    if (cur->status == InspectorStatus::Retired) {
+      return FailedPrecondition("inspector " + std::string(id) + " is already retired");
+    }
+    return std::vector<EventDraft>{
+        {EventType::InspectorRetired, directory::EncodeInspectorRetired(id, reason), actor}};
+  });
+}
+
+StatusOr<uint64_t> DirectoryService::DeclareConflict(const ConflictRecord& c, const Actor& actor) {
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto insp, projection_.GetInspector(c.inspector_id));
+    if (!insp) return NotFound("no inspector " + c.inspector_id);
+    SUIJI_ASSIGN_OR_RETURN(auto list, projection_.ConflictsOf(c.inspector_id));
+    if (std::find(list.begin(), list.end(), c.credit_code) != list.end()) {
+      return AlreadyExists("conflict already declared");
+    }
+    return std::vector<EventDraft>{{EventType::ConflictDeclared, directory::EncodeConflict(c), actor}};
+  });
+}
+
+StatusOr<uint64_t> DirectoryService::WithdrawConflict(const ConflictRecord& c, const Actor& actor) {
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto list, projection_.ConflictsOf(c.inspector_id));
+    if (std::find(list.begin(), list.end(), c.credit_code) == list.end()) {
+      return NotFound("no such declared conflict");
+    }
+    return std::vector<EventDraft>{{EventType::ConflictWithdrawn, directory::EncodeConflict(c), actor}};
+  });
+}
+
+StatusOr<uint64_t> DirectoryService::PublishItemList(ItemListRecord l, const Actor& actor) {
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(auto org, projection_.GetOrg(l.org_id));
+    if (!org) return FailedPrecondition("org unit " + l.org_id + " is not registered");
+    SUIJI_ASSIGN_OR_RETURN(auto versions, projection_.ListItemListVersions(l.org_id));
+    l.version = versions.empty() ? 1 : versions.back().version + 1;
+    if (!versions.empty() && l.effective_date < versions.back().effective_date) {
+      return InvalidArgument("effective date " + l.effective_date + " is before version " +
+                             std::to_string(versions.back().version) + "'s " +
+                             versions.back().effective_date);
+    }
+    auto errs = directory::ValidateItemList(l);
+    if (!errs.empty()) return FieldErrorsStatus(errs);
+    return std::vector<EventDraft>{{EventType::ItemListPublished, directory::EncodeItemList(l), actor}};
+  });
+}
+
+StatusOr<ImportReport> DirectoryService::ImportTargets(const import::Table& table,
+                                                       const ImportOptions& opts) {
+  const auto& specs = TargetColumns();
+  SUIJI_ASSIGN_OR_RETURN(std::vector<int> cols, import::MapColumns(table.header, specs));
+  SUIJI_RETURN_IF_ERROR(Sync());
+  ImportReport report;
+  report.rows = table.rows.size();
+  std::vector<TargetRecord> good;
+  good.reserve(table.rows.size());
+  std::unordered_map<std::string, uint64_t> first_row;
+  first_row.reserve(table.rows.size());
+  std::map<std::string, OrgUnitRecord> orgs;
+  SUIJI_ASSIGN_OR_RETURN(auto org_list, projection_.ListOrgs());
+  for (auto& o : org_list) orgs.emplace(o.org_id, o);
+
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    Row row{table.rows[r], cols};
+    const uint64_t line = table.row_numbers[r];
+    std::vector<RowProblem> problems;
+    auto bad = [&](size_t spec, std::string_view value, std::string reason) {
+      problems.push_back({line, ColumnName(table, cols, spec, specs), std::string(value), std::move(reason)});
+    };
+    TargetRecord t;
+    t.credit_code = std::string(row[kCCode]);
+    t.name = std::string(row[kCName]);
+    t.region = std::string(row[kCRegion]);
+    t.industry = std::string(row[kCIndustry]);
+    uint64_t n = 0;
+    if (!ParseUint(row[kCHeadcount], 10'000'000, &n) || row[kCHeadcount].empty()) {
+      bad(kCHeadcount, row[kCHeadcount], "职工人数应为非负整数 (headcount must be a whole number)");
+    }
+    t.headcount = static_cast<uint32_t>(n);
+    t.credit_grade = std::string(row[kCGrade]);
+    t.grade_date = NormalizeDate(row[kCGradeDate]);
+    if (!row[kCGradeDate].empty() && t.grade_date.empty()) {
+      bad(kCGradeDate, row[kCGradeDate], "无法识别的日期 (not a date)");
+    }
+    if (auto b = ParseBool(row[kCBlacklisted])) {
+      t.blacklisted = *b;
+    } else {
+      bad(kCBlacklisted, row[kCBlacklisted], "应为是或否 (must be yes or no)");
+    }
+    t.blacklist_name = std::string(row[kCBlacklistName]);
+    t.blacklist_from = NormalizeDate(row[kCBlacklistFrom]);
+    if (!row[kCBlacklistFrom].empty() && t.blacklist_from.empty()) {
+      bad(kCBlacklistFrom, row[kCBlacklistFrom], "无法识别的日期 (not a date)");
+    }
+    t.blacklist_until = NormalizeDate(row[kCBlacklistUntil]);
+    if (!row[kCBlacklistUntil].empty() && t.blacklist_until.empty()) {
+      bad(kCBlacklistUntil, row[kCBlacklistUntil], "无法识别的日期 (not a date)");
+    }
+    if (!ParseUint(row[kCStars], 5, &n)) bad(kCStars, row[kCStars], "星级应为0到5 (stars must be 0..5)");
+    t.star_level = static_cast<uint8_t>(n);
+    if (!ParseUint(row[kCComplaints], 1'000'000, &n)) {
+      bad(kCComplaints, row[kCComplaints], "投诉次数应为非负整数 (complaints must be a whole number)");
+    }
+    t.complaints = static_cast<uint32_t>(n);
+    if (auto s = ParseTargetStatus(row[kCStatus])) {
+      t.status = *s;
+    } else {
+      bad(kCStatus, row[kCStatus], "状态应为正常、注销或迁出 (status must be active, deregistered or moved)");
+    }
+    t.org_id = row.has(kCOrg) && !row[kCOrg].empty() ? std::string(row[kCOrg]) : opts.org_id;
+    for (const FieldError& e : directory::ValidateTarget(t)) {
+      // Fields already reported from their raw cell are not repeated.
+      std::string col = ColumnOfField(table, cols, specs, e.field);
+      bool dup = std::any_of(problems.begin(), problems.end(), [&](const RowProblem& p) { return p.column == col; });
+      if (!dup) problems.push_back({line, col, e.value, e.reason});
+    }
+    if (auto it = orgs.find(t.org_id); it == orgs.end()) {
+      problems.push_back({line, ColumnName(table, cols, kCOrg, specs), t.org_id,
+                          "未登记的机构 (unknown org unit)"});
+    } else if (!OrgWithin(orgs, t.org_id, opts.org_id)) {
+      problems.push_back({line, ColumnName(table, cols, kCOrg, specs), t.org_id,
+                          "不属于" + opts.org_id + "的管辖范围 (not within the importing org's jurisdiction)"});
+    } else if (t.region.substr(0, RegionPrefix(it->second.region).size()) != RegionPrefix(it->second.region)) {
+      problems.push_back({line, ColumnName(table, cols, kCRegion, specs), t.region,
+                          "不在" + it->second.name + "辖区内 (outside the jurisdiction of " + t.org_id + ")"});
+    }
+    if (!t.credit_code.empty()) {
+      auto [it, inserted] = first_row.emplace(t.credit_code, line);
+      if (!inserted) {
+        problems.push_back({line, ColumnName(table, cols, kCCode, specs), t.credit_code,
+                            "文件中统一社会信用代码重复，首次出现在第" + std::to_string(it->second) +
+                                "行 (duplicate code in file, first at row " + std::to_string(it->second) + ")"});
+      }
+    }
+    if (problems.empty()) {
+      good.push_back(std::move(t));
+    } else {
+      ++report.bad_rows;
+      for (auto& p : problems) report.problems.push_back(std::move(p));
+    }
+    if ((r + 1) % 100000 == 0) Progress(opts, "checked", r + 1, table.rows.size());
+  }
+  if (report.bad_rows > 0 && !opts.skip_bad_rows) return report;
+
+  auto decide = [&]() -> StatusOr<std::vector<EventDraft>> {
+    report.added = report.changed = report.unchanged = report.retired = 0;
+    std::vector<EventDraft> drafts;
+    drafts.reserve(good.size());
+    for (size_t i = 0; i < good.size(); ++i) {
+      const TargetRecord& t = good[i];
+      SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetTarget(t.credit_code));
+      if (!cur || (cur->status != TargetStatus::Active && t.status == TargetStatus::Active)) {
+        drafts.push_back({EventType::TargetRegistered, directory::EncodeTarget(t), opts.actor});
+        ++report.added;
+      } else if (auto patch = directory::DiffTargets(*cur, t); !patch.empty()) {
+        drafts.push_back({EventType::TargetUpdated, directory::EncodeTargetPatch(patch), opts.actor});
+        ++report.changed;
+      } else {
+        ++report.unchanged;
+      }
+      if ((i + 1) % 100000 == 0) Progress(opts, "compared", i + 1, good.size());
+    }
+    if (opts.sync) {
+      std::vector<std::string> gone;
+      SUIJI_RETURN_IF_ERROR(projection_.ForEachTarget([&](const TargetRecord& cur) {
+        if (OrgWithin(orgs, cur.org_id, opts.org_id) && cur.status == TargetStatus::Active &&
+            first_row.find(cur.credit_code) == first_row.end()) {
+          gone.push_back(cur.credit_code);
+        }
+        return true;
+      }));
+      for (const auto& code : gone) {
+        drafts.push_back({EventType::TargetRetired,
+                          directory::EncodeTargetRetired(code, TargetStatus::Deregistered,
+                                                         "不在同步的登记数据中 (absent from the synchronised registration data)"),
+                          opts.actor});
+        ++report.retired;
+      }
+    }
+    report.events = drafts.size();
+    if (opts.dry_run) return std::vector<EventDraft>{};
+    return drafts;
+  };
+  auto appended = AppendDecided(decide);
+  if (!appended.ok()) {
+    if (appended.status().code() == StatusCode::kAlreadyExists) return report;  // nothing to do
+    return appended.status();
+  }
+  report.written = true;
+  report.first_sequence = *appended;
+  return report;
+}
+
+StatusOr<ImportReport> DirectoryService::ImportInspectors(const import::Table& table,
+                                                          const ImportOptions& opts) {
+  const auto& specs = InspectorColumns();
+  SUIJI_ASSIGN_OR_RETURN(std::vector<int> cols, import::MapColumns(table.header, specs));
+  SUIJI_RETURN_IF_ERROR(Sync());
+  ImportReport report;
+  report.rows = table.rows.size();
+  std::vector<InspectorRecord> good;
+  std::unordered_map<std::string, uint64_t> first_row;
+  std::map<std::string, OrgUnitRecord> orgs;
+  SUIJI_ASSIGN_OR_RETURN(auto org_list, projection_.ListOrgs());
+  for (auto& o : org_list) orgs.emplace(o.org_id, o);
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    Row row{table.rows[r], cols};
+    const uint64_t line = table.row_numbers[r];
+    std::vector<RowProblem> problems;
+    InspectorRecord i;
+    i.inspector_id = std::string(row[kIId]);
+    i.name = std::string(row[kIName]);
+    i.domains = SplitList(row[kIDomains]);
+    i.specialties = SplitList(row[kISpecialties]);
+    i.org_id = row.has(kIOrg) && !row[kIOrg].empty() ? std::string(row[kIOrg]) : opts.org_id;
+    i.region = std::string(row[kIRegion]);
+    if (auto s = ParseInspectorStatus(row[kIStatus])) {
+      i.status = *s;
+    } else {
+      problems.push_back({line, ColumnName(table, cols, kIStatus, specs), std::string(row[kIStatus]),
+                          "状态应为在岗、暂停或退休 (status must be active, suspended or retired)"});
+    }
+    if (auto a = ParseBool(row[kIAux])) {
+      i.auxiliary = *a;
+    } else {
+      problems.push_back({line, ColumnName(table, cols, kIAux, specs), std::string(row[kIAux]),
+                          "应为是或否 (must be yes or no)"});
+    }
+    std::vector<FieldError> errs = directory::ValidateInspector(i);
+    SUIJI_RETURN_IF_ERROR(CheckJurisdiction(i.org_id, i.region, errs));
+    if (orgs.count(i.org_id) != 0 && !OrgWithin(orgs, i.org_id, opts.org_id)) {
+      errs.push_back({"org_id", i.org_id,
+                      "不属于" + opts.org_id + "的管辖范围 (not within the importing org's jurisdiction)"});
+    }
+    for (const auto& e : errs) {
+      problems.push_back({line, ColumnOfField(table, cols, specs, e.field), e.value, e.reason});
+    }
+    if (!i.inspector_id.empty()) {
+      auto [it, inserted] = first_row.emplace(i.inspector_id, line);
+      if (!inserted) {
+        problems.push_back({line, ColumnName(table, cols, kIId, specs), i.inspector_id,
+                            "文件中执法证号重复，首次出现在第" + std::to_string(it->second) +
+                                "行 (duplicate id in file, first at row " + std::to_string(it->second) + ")"});
+      }
+    }
+    if (problems.empty()) {
+      good.push_back(std::move(i));
+    } else {
+      ++report.bad_rows;
+      for (auto& p : problems) report.problems.push_back(std::move(p));
+    }
+  }
+  if (report.bad_rows > 0 && !opts.skip_bad_rows) return report;
+  auto decide = [&]() -> StatusOr<std::vector<EventDraft>> {
+    report.added = report.changed = report.unchanged = report.retired = 0;
+    std::vector<EventDraft> drafts;
+    for (const auto& i : good) {
+      SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetInspector(i.inspector_id));
+      if (!cur || cur->status == InspectorStatus::Retired) {
+        drafts.push_back({EventType::InspectorRegistered, directory::EncodeInspector(i), opts.actor});
+        ++report.added;
+      } else if (auto patch = directory::DiffInspectors(*cur, i); !patch.empty()) {
+        drafts.push_back({EventType::InspectorUpdated, directory::EncodeInspectorPatch(patch), opts.actor});
+        ++report.changed;
+      } else {
+        ++report.unchanged;
+      }
+    }
+    if (opts.sync) {
+      InspectorQuery q;
+      q.org_id = opts.org_id;
+      q.limit = 0;
+      SUIJI_ASSIGN_OR_RETURN(auto all, projection_.ListInspectors(q));
+      for (const auto& cur : all) {
+        if (cur.status != InspectorStatus::Retired && first_row.find(cur.inspector_id) == first_row.end()) {
+          drafts.push_back({EventType::InspectorRetired,
+                            directory::EncodeInspectorRetired(cur.inspector_id, "不在同步名单中 (absent from the synchronised list)"),
+                            opts.actor});
+          ++report.retired;
+        }
+      }
+    }
+    report.events = drafts.size();
+    if (opts.dry_run) return std::vector<EventDraft>{};
+    return drafts;
+  };
+  auto appended = AppendDecided(decide);
+  if (!appended.ok()) {
+    if (appended.status().code() == StatusCode::kAlreadyExists) return report;
+    return appended.status();
+  }
+  report.written = true;
+  report.first_sequence = *appended;
+  return report;
+}
+
+StatusOr<ImportReport> DirectoryService::ImportItems(const import::Table& table,
+                                                     const ImportOptions& opts,
+                                                     std::string_view effective_date) {
+  const auto& specs = ItemColumns();
+  SUIJI_ASSIGN_OR_RETURN(std::vector<int> cols, import::MapColumns(table.header, specs));
+  SUIJI_RETURN_IF_ERROR(Sync());
+  ImportReport report;
+  report.rows = table.rows.size();
+  ItemListRecord list;
+  list.org_id = opts.org_id;
+  list.effective_date = NormalizeDate(effective_date);
+  if (list.effective_date.empty()) return InvalidArgument("--effective must be a date (YYYY-MM-DD)");
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    Row row{table.rows[r], cols};
+    const uint64_t line = table.row_numbers[r];
+    ItemRecord it;
+    it.item_id = std::string(row[kMId]);
+    it.name = std::string(row[kMName]);
+    it.implementing_body = std::string(row[kMBody]);
+    it.legal_basis = std::string(row[kMBasis]);
+    it.content = std::string(row[kMContent]);
+    it.checklist = SplitList(row[kMChecklist]);
+    it.responsible_body = std::string(row[kMResp]);
+    std::string m = Lower(row[kMMethod]);
+    bool row_bad = false;
+    if (m == "书面检查" || m == "written") {
+      it.method = directory::InspectionMethod::Written;
+    } else if (m == "实地检查" || m == "现场检查" || m == "on-site" || m == "onsite") {
+      it.method = directory::InspectionMethod::OnSite;
+    } else if (m == "网络检查" || m == "网上检查" || m == "online") {
+      it.method = directory::InspectionMethod::Online;
+    } else {
+      report.problems.push_back({line, ColumnName(table, cols, kMMethod, specs), std::string(row[kMMethod]),
+                                 "抽查方式应为书面检查、实地检查或网络检查 (method must be written, on-site or online)"});
+      row_bad = true;
+    }
+    std::string k = Lower(row[kMKind]);
+    if (k.empty() || k == "一般" || k == "一般检查事项" || k == "general") {
+      it.kind = directory::ItemKind::General;
+    } else if (k == "重点" || k == "重点检查事项" || k == "key") {
+      it.kind = directory::ItemKind::Key;
+    } else {
+      report.problems.push_back({line, ColumnName(table, cols, kMKind, specs), std::string(row[kMKind]),
+                                 "事项类别应为一般或重点 (kind must be general or key)"});
+      row_bad = true;
+    }
+    if (row_bad) {
+      ++report.bad_rows;
+    } else {
+      list.items.push_back(std::move(it));
+    }
+  }
+  list.version = 1;  // checked for format only; the real version is set on publish
+  for (const auto& e : directory::ValidateItemList(list)) {
+    report.problems.push_back({0, ColumnOfField(table, cols, specs, e.field), e.value, e.reason});
+  }
+  if (!report.problems.empty() && (!opts.skip_bad_rows || list.items.empty())) {
+    report.bad_rows = std::max<uint64_t>(report.bad_rows, 1);
+    return report;
+  }
+  SUIJI_ASSIGN_OR_RETURN(auto current, projection_.GetItemList(opts.org_id, ""));
+  if (current && current->items == list.items) {
+    report.unchanged = list.items.size();
+    return report;
+  }
+  report.added = list.items.size();
+  if (opts.dry_run) return report;
+  list.note = "imported";
+  auto seq = PublishItemList(list, opts.actor);
+  if (!seq.ok()) return seq.status();
+  report.written = true;
+  report.events = 1;
+  report.first_sequence = *seq;
+  return report;
+}
+
+}  // namespace suiji

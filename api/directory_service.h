@@ -1,0 +1,96 @@
+// Directory commands (the write model) and bulk import: validate against the current state
+// (the directory projection), decide events, append them with the projection's position as
+// the expected sequence, and bring the projection up to date. A conflict with a concurrent
+// writer (kAborted) is retried after catching up.
+//
+// One code path serves the command line and (later) the HTTP API.
+// Lifetime: borrows the Ledger and the projection, which must outlive it. Thread-safety: as
+// the Ledger (appends are serialised); imports hold their rows in memory.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/import/table_reader.h"
+#include "ledger/ledger.h"
+#include "projections/directory_projection.h"
+
+namespace suiji {
+
+// One bad cell or row of an import, as shown to the clerk.
+struct RowProblem {
+  uint64_t row = 0;        // 1-based row in the file (the header is row 1)
+  std::string column;      // the file's own column header
+  std::string value;
+  std::string reason;
+};
+
+struct ImportOptions {
+  std::string org_id;          // the importing bureau: records belong to its jurisdiction
+  Actor actor;
+  bool skip_bad_rows = false;  // default: one bad row refuses the whole file
+  // The file is the complete directory of the org's jurisdiction: active records that are
+  // missing from it are retired (the twice-yearly synchronisation with registration data).
+  bool sync = false;
+  bool dry_run = false;        // report what would be appended, append nothing
+  std::function<void(std::string_view stage, uint64_t done, uint64_t total)> progress;
+};
+
+struct ImportReport {
+  uint64_t rows = 0;
+  uint64_t added = 0;
+  uint64_t changed = 0;
+  uint64_t unchanged = 0;
+  uint64_t retired = 0;
+  uint64_t bad_rows = 0;
+  std::vector<RowProblem> problems;
+  bool written = false;        // events were appended
+  uint64_t first_sequence = 0;
+  uint64_t events = 0;
+};
+
+// A command refused for a field: kInvalidArgument whose message lists FieldErrors.
+Status FieldErrorsStatus(const std::vector<directory::FieldError>& errors);
+
+class DirectoryService {
+ public:
+  DirectoryService(Ledger& ledger, DirectoryProjection& projection, const LogStorage& log);
+
+  // Applies every log entry the projection has not seen.
+  Status Sync();
+
+  StatusOr<uint64_t> RegisterOrg(const directory::OrgUnitRecord& o, const Actor& actor);
+  // Registers a new target or appends the changed fields of an existing one. Returns the
+  // event's sequence, or kAlreadyExists if nothing changed.
+  StatusOr<uint64_t> UpsertTarget(const directory::TargetRecord& t, const Actor& actor);
+  StatusOr<uint64_t> RetireTarget(std::string_view code, directory::TargetStatus status,
+                                  std::string_view reason, const Actor& actor);
+  StatusOr<uint64_t> UpsertInspector(const directory::InspectorRecord& i, const Actor& actor);
+  StatusOr<uint64_t> RetireInspector(std::string_view id, std::string_view reason,
+                                     const Actor& actor);
+  StatusOr<uint64_t> DeclareConflict(const directory::ConflictRecord& c, const Actor& actor);
+  StatusOr<uint64_t> WithdrawConflict(const directory::ConflictRecord& c, const Actor& actor);
+  // Publishes the next version of an org's item list (version is set here).
+  StatusOr<uint64_t> PublishItemList(directory::ItemListRecord l, const Actor& actor);
+
+  StatusOr<ImportReport> ImportTargets(const import::Table& table, const ImportOptions& opts);
+  StatusOr<ImportReport> ImportInspectors(const import::Table& table, const ImportOptions& opts);
+  // An item-list file holds one row per item; importing it publishes a new version when the
+  // items differ from the version in force. opts.sync is ignored.
+  StatusOr<ImportReport> ImportItems(const import::Table& table, const ImportOptions& opts,
+                                     std::string_view effective_date);
+
+ private:
+  // Appends drafts at the projection's position; on a stale position catches up and asks
+  // `redecide` for fresh drafts (up to 3 times).
+  StatusOr<uint64_t> AppendDecided(const std::function<StatusOr<std::vector<EventDraft>>()>& decide);
+  Status CheckJurisdiction(std::string_view org_id, std::string_view region,
+                           std::vector<directory::FieldError>& errors);
+
+  Ledger& ledger_;
+  DirectoryProjection& projection_;
+  const LogStorage& log_;
+};
+
+}  // namespace suiji

@@ -1,0 +1,934 @@
+#include "ledger/kafka/kafka_storage.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace suiji {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kCheckpointSuffix = ".checkpoints";
+constexpr size_t kMaxTopicLength = 200;  // Kafka allows 249; leaves room for the suffix
+
+// ---- librdkafka handles, released on every path out ----
+
+struct ClientDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+using ClientPtr = std::unique_ptr<rd_kafka_t, ClientDeleter>;
+struct ConfDeleter {
+  void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
+};
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
+struct ErrorDeleter {
+  void operator()(rd_kafka_error_t* e) const { rd_kafka_error_destroy(e); }
+};
+using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+class Deadline {
+ public:
+  explicit Deadline(int ms) : end_(Clock::now() + std::chrono::milliseconds(ms)) {}
+  bool expired() const { return Clock::now() >= end_; }
+  // At least 1 ms: librdkafka reads 0 as "do not wait" and -1 as "forever".
+  int remaining_ms() const {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end_ - Clock::now()).count();
+    return static_cast<int>(std::clamp<int64_t>(left, 1, 1 << 30));
+  }
+
+ private:
+  Clock::time_point end_;
+};
+
+bool IsFencedCode(rd_kafka_resp_err_t e) {
+  return e == RD_KAFKA_RESP_ERR__FENCED || e == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+         e == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH;
+}
+
+Status KafkaError(rd_kafka_resp_err_t e, const std::string& what) {
+  std::string msg = what + ": " + rd_kafka_err2str(e);
+  switch (e) {
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION: return NotFound(msg);
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED:
+      return PermissionDenied(msg);
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR__INVALID_ARG: return InvalidArgument(msg);
+    case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
+    case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+      return DataLoss(msg + " (records the ledger needs are gone: was retention enabled?)");
+    default: return Unavailable(msg);
+  }
+}
+
+Status SetConf(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
+  char err[512] = {};
+  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+    return InvalidArgument("Kafka client property " + key + "=" + value + ": " + err);
+  }
+  return OkStatus();
+}
+
+// The properties every client gets: ours first, then the caller's, then `fixed` (which the
+// caller may not override).
+StatusOr<ConfPtr> MakeConf(const KafkaOptions& o,
+                           const std::vector<std::pair<std::string, std::string>>& fixed) {
+  ConfPtr conf(rd_kafka_conf_new());
+  const std::vector<std::pair<std::string, std::string>> defaults = {
+      {"bootstrap.servers", o.brokers},
+      {"client.id", "suiji"},
+      {"log.connection.close", "false"},
+      // Come back quickly after a broker restart (the default backs off up to 10 s).
+      {"reconnect.backoff.ms", "50"},
+      {"reconnect.backoff.max.ms", "1000"},
+      {"socket.keepalive.enable", "true"},
+  };
+  for (const auto& [k, v] : defaults) SUIJI_RETURN_IF_ERROR(SetConf(conf.get(), k, v));
+  for (const auto& [k, v] : o.client_config) {
+    for (const auto& [fk, fv] : fixed) {
+      if (k == fk && v != fv) {
+        return InvalidArgument("client_config may not set " + k + " (the backend needs " + fk +
+                               "=" + fv + ")");
+      }
+    }
+    SUIJI_RETURN_IF_ERROR(SetConf(conf.get(), k, v));
+  }
+  for (const auto& [k, v] : fixed) SUIJI_RETURN_IF_ERROR(SetConf(conf.get(), k, v));
+  return conf;
+}
+
+StatusOr<ClientPtr> NewClient(rd_kafka_type_t type, ConfPtr conf) {
+  char err[512] = {};
+  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
+  if (rk == nullptr) return InvalidArgument(std::string("cannot create a Kafka client: ") + err);
+  (void)conf.release();  // rd_kafka_new took it
+  return ClientPtr(rk);
+}
+
+// The read side: no consumer group is joined and no offset is ever committed (librdkafka
+// wants a group.id for assign(), but does not use it without subscribe() or commits).
+StatusOr<ClientPtr> NewConsumer(const KafkaOptions& o) {
+  SUIJI_ASSIGN_OR_RETURN(ConfPtr conf,
+                         MakeConf(o, {
+                                         {"group.id", "suiji-reader"},
+                                         {"enable.auto.commit", "false"},
+                                         {"enable.auto.offset.store", "false"},
+                                         {"isolation.level", "read_committed"},
+                                         {"enable.partition.eof", "true"},
+                                         {"auto.offset.reset", "error"},
+                                         {"allow.auto.create.topics", "false"},
+                                     }));
+  SUIJI_RETURN_IF_ERROR(SetConf(conf.get(), "fetch.wait.max.ms", "20"));
+  return NewClient(RD_KAFKA_CONSUMER, std::move(conf));
+}
+
+// Sequence -> offset. Offsets are consecutive inside one transaction (one producer, one
+// partition) and jump over the commit marker between transactions, so one run per
+// transaction is stored: 16 bytes per Append rather than per entry.
+class OffsetIndex {
+ public:
+  uint64_t size() const { return size_; }
+  int64_t last_offset() const { return last_offset_; }
+  void Add(int64_t offset) {
+    if (runs_.empty() || offset != last_offset_ + 1) runs_.push_back(Run{size_, offset});
+    last_offset_ = offset;
+    ++size_;
+  }
+  int64_t OffsetOf(uint64_t seq) const {
+    auto it = std::upper_bound(runs_.begin(), runs_.end(), seq,
+                               [](uint64_t s, const Run& r) { return s < r.first_seq; });
+    --it;  // seq < size_ and runs_[0].first_seq == 0
+    return it->first_offset + static_cast<int64_t>(seq - it->first_seq);
+  }
+
+ private:
+  struct Run {
+    uint64_t first_seq;
+    int64_t first_offset;
+  };
+  std::vector<Run> runs_;
+  uint64_t size_ = 0;
+  int64_t last_offset_ = -1;
+};
+
+ByteView KeyOf(const rd_kafka_message_t* m) {
+  return ByteView(static_cast<const uint8_t*>(m->key), m->key_len);
+}
+ByteView ValueOf(const rd_kafka_message_t* m) {
+  return ByteView(static_cast<const uint8_t*>(m->payload), m->len);
+}
+
+Status ValidateOptions(const KafkaOptions& o) {
+  if (o.brokers.empty()) return InvalidArgument("Kafka brokers (bootstrap servers) not set");
+  if (o.topic.empty() || o.topic.size() > kMaxTopicLength) {
+    return InvalidArgument("Kafka topic must be 1 to 200 characters");
+  }
+  for (char c : o.topic) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) {
+      return InvalidArgument("Kafka topic may hold only letters, digits and . _ - (got '" +
+                             std::string(1, c) + "')");
+    }
+  }
+  if (o.topic == "." || o.topic == "..") return InvalidArgument("invalid Kafka topic name");
+  if (o.timeout_ms < 100) return InvalidArgument("timeout_ms must be at least 100");
+  if (o.transaction_timeout_ms < 1000) {
+    return InvalidArgument("transaction_timeout_ms must be at least 1000");
+  }
+  if (o.replication_factor < 1 || o.min_insync_replicas < 1 ||
+      o.min_insync_replicas > o.replication_factor) {
+    return InvalidArgument("need 1 <= min_insync_replicas <= replication_factor");
+  }
+  return OkStatus();
+}
+
+class KafkaStorage final : public LogStorage {
+ public:
+  KafkaStorage(KafkaOptions options, bool writer)
+      : o_(std::move(options)),
+        writer_(writer),
+        entries_topic_(o_.topic),
+        checkpoints_topic_(o_.topic + std::string(kCheckpointSuffix)),
+        txn_id_(o_.transactional_id.empty() ? "suiji-writer-" + o_.topic
+                                            : o_.transactional_id) {}
+
+  ~KafkaStorage() override {
+    // No group was joined: closing only stops the fetchers.
+    if (consumer_) (void)rd_kafka_consumer_close(consumer_.get());
+    if (cp_consumer_) (void)rd_kafka_consumer_close(cp_consumer_.get());
+    // An unfinished transaction is aborted by the next writer's init_transactions, or by the
+    // broker after transaction.timeout.ms.
+  }
+
+  Status Init();
+
+  bool writable() const override { return writer_; }
+  StatusOr<uint64_t> Size() const override;
+  Status Append(uint64_t expected_next, std::span<const ByteView> batch) override;
+  Status Read(uint64_t from, uint64_t to,
+              const std::function<bool(uint64_t, ByteView)>& fn) const override;
+  Status PutCheckpoint(uint64_t size, std::string_view note) override;
+  Status ReadCheckpoints(
+      const std::function<bool(uint64_t, std::string_view)>& fn) const override;
+
+ private:
+  enum class TxnState { kIdle, kCommitPending, kAbortPending, kDead };
+  // The transaction in flight (or whose commit is not confirmed yet).
+  struct Pending {
+    bool entries = true;  // else one checkpoint
+    uint64_t first = 0;   // sequence of the first entry
+    std::vector<int64_t> offsets;  // from delivery reports; -1 until delivered
+    rd_kafka_resp_err_t delivery_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    uint64_t checkpoint_size = 0;
+    std::string checkpoint_note;
+  };
+
+  static void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
+
+  Status CheckTopic(const std::string& topic, bool wait_for_leader) const;
+  Status EnsureTopics();
+  Status InitTransactions();
+
+  // Write side; write_mu_ held.
+  Status SettleLocked();
+  Status BeginLocked(Pending pending);
+  Status ProduceLocked(const std::string& topic, ByteView key, ByteView value, size_t i);
+  Status CommitLocked();
+  Status AbortLocked();
+  Status CommittedLocked();
+  Status TxnErrorLocked(const rd_kafka_error_t* e, const std::string& what);
+  Status DeadLocked(rd_kafka_resp_err_t code, const std::string& what);
+
+  // Read side. Consumes partition 0 of `topic` from `start` until fn returns false or the end
+  // of the partition (the last stable offset, read_committed) is reached, whose offset goes
+  // to *end. kUnavailable if no progress is made for timeout_ms.
+  Status Consume(rd_kafka_t* c, const std::string& topic, int64_t start,
+                 const std::function<bool(const rd_kafka_message_t*)>& fn, int64_t* end) const;
+  // The partition's low and high watermarks, retrying transient errors (a leader moving, a
+  // topic just created, a broker restarting) for up to timeout_ms.
+  Status Watermarks(rd_kafka_t* c, const std::string& topic, int64_t* low, int64_t* high) const;
+  // Waits (up to timeout_ms) until the last stable offset of `topic` passes `offset`, i.e.
+  // read_committed readers see it. (With isolation.level=read_committed, ListOffsets -- the
+  // watermark query -- answers the last stable offset.)
+  void WaitVisible(rd_kafka_t* c, const std::string& topic, int64_t offset) const;
+  // Extends the index with the committed entries after scan_pos_; consumer_mu_ held.
+  Status CatchUpLocked() const;
+  uint64_t IndexSize() const {
+    std::lock_guard lock(index_mu_);
+    return index_.size();
+  }
+
+  const KafkaOptions o_;
+  const bool writer_;
+  const std::string entries_topic_;
+  const std::string checkpoints_topic_;
+  const std::string txn_id_;
+
+  // The producer (writer only) and its transaction state.
+  std::mutex write_mu_;
+  ClientPtr producer_;
+  TxnState state_ = TxnState::kIdle;
+  Status dead_status_;
+  Pending pending_;
+  uint64_t txn_generation_ = 0;  // tags delivery reports with their transaction
+  std::atomic<uint64_t> next_{0};
+
+  // The entries consumer.
+  mutable std::mutex consumer_mu_;
+  ClientPtr consumer_;
+  // The index and how far the topic has been scanned (the next offset to look at).
+  mutable std::mutex index_mu_;
+  mutable OffsetIndex index_;
+  mutable int64_t scan_pos_ = 0;
+
+  // Checkpoints: their consumer and all notes seen, by tree size.
+  mutable std::mutex cp_mu_;
+  ClientPtr cp_consumer_;
+  mutable std::map<uint64_t, std::string> checkpoints_;
+  mutable int64_t cp_scan_pos_ = 0;
+};
+
+// ---- opening ----
+
+Status KafkaStorage::Init() {
+  SUIJI_ASSIGN_OR_RETURN(consumer_, NewConsumer(o_));
+  SUIJI_ASSIGN_OR_RETURN(cp_consumer_, NewConsumer(o_));
+  if (writer_) {
+    SUIJI_ASSIGN_OR_RETURN(
+        ConfPtr conf,
+        MakeConf(o_, {
+                         {"enable.idempotence", "true"},
+                         {"acks", "all"},
+                         {"transactional.id", txn_id_},
+                         {"transaction.timeout.ms", std::to_string(o_.transaction_timeout_ms)},
+                     }));
+    SUIJI_RETURN_IF_ERROR(SetConf(conf.get(), "linger.ms", "1"));
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaStorage::OnDelivery);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    SUIJI_ASSIGN_OR_RETURN(producer_, NewClient(RD_KAFKA_PRODUCER, std::move(conf)));
+    if (o_.create_topics) SUIJI_RETURN_IF_ERROR(EnsureTopics());
+  }
+  SUIJI_RETURN_IF_ERROR(CheckTopic(entries_topic_, writer_));
+  SUIJI_RETURN_IF_ERROR(CheckTopic(checkpoints_topic_, writer_));
+  // Fence earlier writers and settle their last transaction before reading the end.
+  if (writer_) SUIJI_RETURN_IF_ERROR(InitTransactions());
+  std::lock_guard lock(consumer_mu_);
+  SUIJI_RETURN_IF_ERROR(CatchUpLocked());
+  next_ = IndexSize();
+  return OkStatus();
+}
+
+// kNotFound if missing; kFailedPrecondition unless exactly one partition. With
+// wait_for_leader, waits (up to timeout_ms) until the partition has a leader.
+Status KafkaStorage::CheckTopic(const std::string& topic, bool wait_for_leader) const {
+  Deadline deadline(o_.timeout_ms);
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(consumer_.get(), topic.c_str(), nullptr);
+  if (rkt == nullptr) return InvalidArgument("bad topic " + topic);
+  Status out;
+  while (true) {
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err =
+        rd_kafka_metadata(consumer_.get(), 0, rkt, &md, deadline.remaining_ms());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      out = KafkaError(err, "metadata for topic " + topic + " from " + o_.brokers);
+      if (out.code() == StatusCode::kUnavailable && !deadline.expired()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      break;
+    }
+    bool retry = false;
+    if (md->topic_cnt != 1) {
+      out = Unavailable("metadata for topic " + topic + ": no answer");
+      retry = true;
+    } else if (md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      out = KafkaError(md->topics[0].err, "topic " + topic);
+      // Just created: the broker may not know it for a moment.
+      retry = wait_for_leader || out.code() == StatusCode::kUnavailable;
+    } else if (md->topics[0].partition_cnt != 1) {
+      out = FailedPrecondition("topic " + topic + " has " +
+                               std::to_string(md->topics[0].partition_cnt) +
+                               " partitions; a ledger needs exactly 1 (a total order)");
+    } else if (wait_for_leader && md->topics[0].partitions[0].leader < 0) {
+      out = Unavailable("topic " + topic + " has no leader");
+      retry = true;
+    } else {
+      out = OkStatus();
+    }
+    rd_kafka_metadata_destroy(md);
+    if (!retry || deadline.expired()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  rd_kafka_topic_destroy(rkt);
+  if (out.code() == StatusCode::kNotFound) {
+    return NotFound("no ledger in Kafka topic " + topic + " at " + o_.brokers +
+                    " (the topic does not exist)");
+  }
+  return out;
+}
+
+// Creates the two topics if missing (an existing topic is left as it is; CheckTopic checks
+// its partition count).
+Status KafkaStorage::EnsureTopics() {
+  const std::string rf = std::to_string(o_.replication_factor);
+  const std::string isr = std::to_string(o_.min_insync_replicas);
+  char err[512] = {};
+  std::vector<rd_kafka_NewTopic_t*> topics;
+  auto free_topics = [&] {
+    for (auto* t : topics) rd_kafka_NewTopic_destroy(t);
+  };
+  for (const std::string* name : {&entries_topic_, &checkpoints_topic_}) {
+    rd_kafka_NewTopic_t* t =
+        rd_kafka_NewTopic_new(name->c_str(), 1, o_.replication_factor, err, sizeof err);
+    if (t == nullptr) {
+      free_topics();
+      return InvalidArgument("topic " + *name + ": " + err);
+    }
+    topics.push_back(t);
+    const std::pair<const char*, const char*> configs[] = {
+        {"cleanup.policy", "delete"},  // never compacted: every entry is kept
+        {"retention.ms", "-1"},         // never expired
+        {"retention.bytes", "-1"},
+        {"min.insync.replicas", isr.c_str()},
+        {"unclean.leader.election.enable", "false"},
+    };
+    for (const auto& [k, v] : configs) {
+      rd_kafka_resp_err_t e = rd_kafka_NewTopic_set_config(t, k, v);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        free_topics();
+        return KafkaError(e, std::string("topic config ") + k);
+      }
+    }
+  }
+  rd_kafka_AdminOptions_t* ao =
+      rd_kafka_AdminOptions_new(producer_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  (void)rd_kafka_AdminOptions_set_request_timeout(ao, o_.timeout_ms, err, sizeof err);
+  (void)rd_kafka_AdminOptions_set_operation_timeout(ao, o_.timeout_ms, err, sizeof err);
+  rd_kafka_queue_t* q = rd_kafka_queue_new(producer_.get());
+  rd_kafka_CreateTopics(producer_.get(), topics.data(), topics.size(), ao, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, o_.timeout_ms + 5000);
+  Status out;
+  if (ev == nullptr) {
+    out = Unavailable("creating topics " + entries_topic_ + " and " + checkpoints_topic_ +
+                      " at " + o_.brokers + ": timed out");
+  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    out = KafkaError(rd_kafka_event_error(ev), "creating topics at " + o_.brokers);
+  } else {
+    const rd_kafka_CreateTopics_result_t* res = rd_kafka_event_CreateTopics_result(ev);
+    size_t n = 0;
+    const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(res, &n);
+    for (size_t i = 0; i < n && out.ok(); ++i) {
+      rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        const char* detail = rd_kafka_topic_result_error_string(results[i]);
+        out = KafkaError(e, std::string("creating topic ") + rd_kafka_topic_result_name(results[i]) +
+                                (detail != nullptr ? std::string(" (") + detail + ")" : ""));
+      }
+    }
+  }
+  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  rd_kafka_queue_destroy(q);
+  rd_kafka_AdminOptions_destroy(ao);
+  free_topics();
+  return out;
+}
+
+Status KafkaStorage::InitTransactions() {
+  Deadline deadline(o_.timeout_ms);
+  while (true) {
+    ErrorPtr e(rd_kafka_init_transactions(producer_.get(), deadline.remaining_ms()));
+    if (!e) return OkStatus();
+    const std::string what = "init_transactions (transactional.id " + txn_id_ + ") at " +
+                             o_.brokers + ": " + rd_kafka_error_string(e.get());
+    if (rd_kafka_error_is_retriable(e.get()) && !deadline.expired()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    if (rd_kafka_error_is_fatal(e.get())) {
+      return KafkaError(rd_kafka_error_code(e.get()), what).code() ==
+                     StatusCode::kPermissionDenied
+                 ? PermissionDenied(what)
+                 : FailedPrecondition(what);
+    }
+    return Unavailable(what);
+  }
+}
+
+// ---- the write path ----
+
+void KafkaStorage::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  // Served inside commit/abort/poll calls, all made with write_mu_ held.
+  auto* self = static_cast<KafkaStorage*>(opaque);
+  const auto tag = reinterpret_cast<uintptr_t>(m->_private);
+  const uint64_t generation = tag >> 32;
+  const size_t i = tag & 0xffffffffu;
+  if (generation != (self->txn_generation_ & 0xffffffffu)) return;  // an older transaction
+  Pending& p = self->pending_;
+  if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (p.delivery_error == RD_KAFKA_RESP_ERR_NO_ERROR) p.delivery_error = m->err;
+    return;
+  }
+  if (i < p.offsets.size()) p.offsets[i] = m->offset;
+}
+
+Status KafkaStorage::DeadLocked(rd_kafka_resp_err_t code, const std::string& what) {
+  char buf[512] = {};
+  rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(producer_.get(), buf, sizeof buf);
+  if (fatal == RD_KAFKA_RESP_ERR_NO_ERROR) fatal = code;
+  const std::string detail = buf[0] != '\0' ? std::string(buf) : what;
+  if (IsFencedCode(fatal) || IsFencedCode(code)) {
+    dead_status_ = FailedPrecondition(
+        "fenced: another writer took over this ledger (transactional.id " + txn_id_ + "): " +
+        detail);
+  } else {
+    dead_status_ = FailedPrecondition("the Kafka producer failed fatally (" + what + ": " +
+                                      detail + "); open the storage again");
+  }
+  state_ = TxnState::kDead;
+  return dead_status_;
+}
+
+// An error from a transactional call: fatal (fenced) -> dead; abortable -> aborted,
+// kUnavailable; else (retriable without a pending outcome) -> kUnavailable.
+Status KafkaStorage::TxnErrorLocked(const rd_kafka_error_t* e, const std::string& what) {
+  const std::string msg = what + ": " + rd_kafka_error_string(e);
+  if (rd_kafka_error_is_fatal(e)) return DeadLocked(rd_kafka_error_code(e), msg);
+  if (rd_kafka_error_txn_requires_abort(e)) {
+    SUIJI_RETURN_IF_ERROR(AbortLocked());
+    return Unavailable(msg + " (transaction aborted: nothing was written; retry)");
+  }
+  if (rd_kafka_error_is_retriable(e)) return Unavailable(msg);
+  return DeadLocked(rd_kafka_error_code(e), msg);
+}
+
+// Finishes whatever an earlier call left unconfirmed. OK when the producer is idle.
+Status KafkaStorage::SettleLocked() {
+  switch (state_) {
+    case TxnState::kIdle: return OkStatus();
+    case TxnState::kDead: return dead_status_;
+    case TxnState::kCommitPending: {
+      Status s = CommitLocked();
+      // Committed (applied) or aborted (nothing written): either way settled.
+      return state_ == TxnState::kIdle ? OkStatus() : s;
+    }
+    case TxnState::kAbortPending: {
+      Status s = AbortLocked();
+      return state_ == TxnState::kIdle ? OkStatus() : s;
+    }
+  }
+  return Internal("unknown transaction state");
+}
+
+Status KafkaStorage::BeginLocked(Pending pending) {
+  ErrorPtr e(rd_kafka_begin_transaction(producer_.get()));
+  if (e) return TxnErrorLocked(e.get(), "begin transaction");
+  ++txn_generation_;
+  pending_ = std::move(pending);
+  return OkStatus();
+}
+
+Status KafkaStorage::ProduceLocked(const std::string& topic, ByteView key, ByteView value,
+                                   size_t i) {
+  const uintptr_t tag = ((txn_generation_ & 0xffffffffu) << 32) | (i & 0xffffffffu);
+  rd_kafka_vu_t vus[6] = {};
+  vus[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+  vus[0].u.cstr = topic.c_str();
+  vus[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+  vus[1].u.i32 = 0;
+  vus[2].vtype = RD_KAFKA_VTYPE_KEY;
+  vus[2].u.mem.ptr = const_cast<uint8_t*>(key.data());
+  vus[2].u.mem.size = key.size();
+  vus[3].vtype = RD_KAFKA_VTYPE_VALUE;
+  vus[3].u.mem.ptr = const_cast<uint8_t*>(value.data());
+  vus[3].u.mem.size = value.size();
+  vus[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+  vus[4].u.i = RD_KAFKA_MSG_F_COPY;  // the caller's buffers may go before delivery
+  vus[5].vtype = RD_KAFKA_VTYPE_OPAQUE;
+  vus[5].u.ptr = reinterpret_cast<void*>(tag);
+  Deadline deadline(o_.timeout_ms);
+  while (true) {
+    ErrorPtr e(rd_kafka_produceva(producer_.get(), vus, 6));
+    if (!e) return OkStatus();
+    const rd_kafka_resp_err_t code = rd_kafka_error_code(e.get());
+    if (code == RD_KAFKA_RESP_ERR__QUEUE_FULL && !deadline.expired()) {
+      rd_kafka_poll(producer_.get(), 10);
+      continue;
+    }
+    const std::string what = "produce to " + topic + ": " + rd_kafka_error_string(e.get());
+    if (rd_kafka_error_is_fatal(e.get())) return DeadLocked(code, what);
+    Status s = KafkaError(code, what);
+    SUIJI_RETURN_IF_ERROR(AbortLocked());
+    return s.code() == StatusCode::kInvalidArgument
+               ? s
+               : Unavailable(what + " (transaction aborted: nothing was written; retry)");
+  }
+}
+
+Status KafkaStorage::CommitLocked() {
+  Deadline deadline(o_.timeout_ms);
+  while (true) {
+    ErrorPtr e(rd_kafka_commit_transaction(producer_.get(), deadline.remaining_ms()));
+    if (!e) return CommittedLocked();
+    if (rd_kafka_error_is_retriable(e.get()) && !rd_kafka_error_is_fatal(e.get()) &&
+        !rd_kafka_error_txn_requires_abort(e.get())) {
+      if (!deadline.expired()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      state_ = TxnState::kCommitPending;
+      return Unavailable(std::string("commit not confirmed within ") +
+                         std::to_string(o_.timeout_ms) + " ms (" + rd_kafka_error_string(e.get()) +
+                         "); the next call on this storage settles it: retry");
+    }
+    return TxnErrorLocked(e.get(), "commit transaction");
+  }
+}
+
+Status KafkaStorage::AbortLocked() {
+  Deadline deadline(o_.timeout_ms);
+  while (true) {
+    ErrorPtr e(rd_kafka_abort_transaction(producer_.get(), deadline.remaining_ms()));
+    if (!e) {
+      rd_kafka_poll(producer_.get(), 0);  // drop the purged messages' reports
+      state_ = TxnState::kIdle;
+      pending_ = Pending{};
+      return OkStatus();
+    }
+    if (rd_kafka_error_is_fatal(e.get())) {
+      return DeadLocked(rd_kafka_error_code(e.get()),
+                        std::string("abort transaction: ") + rd_kafka_error_string(e.get()));
+    }
+    if (rd_kafka_error_is_retriable(e.get())) {
+      if (!deadline.expired()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      state_ = TxnState::kAbortPending;
+      return Unavailable(std::string("abort not confirmed (") + rd_kafka_error_string(e.get()) +
+                         "); nothing was written; retry");
+    }
+    return DeadLocked(rd_kafka_error_code(e.get()),
+                      std::string("abort transaction: ") + rd_kafka_error_string(e.get()));
+  }
+}
+
+// The transaction in pending_ is committed: make it visible to this handle.
+Status KafkaStorage::CommittedLocked() {
+  state_ = TxnState::kIdle;
+  auto missing = [this] {
+    return std::find(pending_.offsets.begin(), pending_.offsets.end(), -1) !=
+           pending_.offsets.end();
+  };
+  // commit_transaction flushed, which served the delivery reports; wait for stragglers.
+  for (Deadline d(1000); missing() && !d.expired();) rd_kafka_poll(producer_.get(), 10);
+  const bool complete = !missing();
+  Pending p = std::move(pending_);
+  pending_ = Pending{};
+  // The commit returns once the coordinator has logged it; the commit marker reaches the
+  // partition a moment later, and only then do read_committed readers see the batch. Wait
+  // for that, so that an acknowledged append is visible to every reader from now on.
+  if (complete) {
+    WaitVisible(p.entries ? consumer_.get() : cp_consumer_.get(),
+                p.entries ? entries_topic_ : checkpoints_topic_, p.offsets.back());
+  }
+  if (!p.entries) {
+    std::lock_guard lock(cp_mu_);
+    checkpoints_[p.checkpoint_size] = std::move(p.checkpoint_note);
+    return OkStatus();
+  }
+  {
+    std::lock_guard lock(index_mu_);
+    // Offsets known and the index up to date: extend it. Otherwise the read side catches
+    // up from the topic when it needs these entries.
+    if (complete && index_.size() == p.first) {
+      for (int64_t off : p.offsets) index_.Add(off);
+      scan_pos_ = index_.last_offset() + 1;
+    }
+  }
+  next_ = p.first + p.offsets.size();
+  return OkStatus();
+}
+
+Status KafkaStorage::Append(uint64_t expected_next, std::span<const ByteView> batch) {
+  if (!writer_) return FailedPrecondition("storage opened read-only");
+  std::lock_guard lock(write_mu_);
+  SUIJI_RETURN_IF_ERROR(SettleLocked());
+  const uint64_t next = next_.load();
+  if (expected_next != next) {
+    return Aborted("stale expected sequence " + std::to_string(expected_next) +
+                   ": the log's next sequence is " + std::to_string(next));
+  }
+  if (batch.empty()) return OkStatus();
+  Pending p;
+  p.entries = true;
+  p.first = next;
+  p.offsets.assign(batch.size(), -1);
+  SUIJI_RETURN_IF_ERROR(BeginLocked(std::move(p)));
+  for (size_t i = 0; i < batch.size(); ++i) {
+    uint8_t key[8];
+    PutU64BE(next + i, key);
+    SUIJI_RETURN_IF_ERROR(ProduceLocked(entries_topic_, ByteView(key, 8), batch[i], i));
+  }
+  return CommitLocked();
+}
+
+Status KafkaStorage::PutCheckpoint(uint64_t size, std::string_view note) {
+  if (!writer_) return FailedPrecondition("storage opened read-only");
+  std::lock_guard lock(write_mu_);
+  SUIJI_RETURN_IF_ERROR(SettleLocked());
+  Pending p;
+  p.entries = false;
+  p.checkpoint_size = size;
+  p.checkpoint_note = std::string(note);
+  p.offsets.assign(1, -1);
+  SUIJI_RETURN_IF_ERROR(BeginLocked(std::move(p)));
+  uint8_t key[8];
+  PutU64BE(size, key);
+  SUIJI_RETURN_IF_ERROR(ProduceLocked(checkpoints_topic_, ByteView(key, 8), AsBytes(note), 0));
+  return CommitLocked();
+}
+
+// ---- the read path ----
+
+Status KafkaStorage::Consume(rd_kafka_t* c, const std::string& topic, int64_t start,
+                             const std::function<bool(const rd_kafka_message_t*)>& fn,
+                             int64_t* end) const {
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), 0)->offset = start;
+  rd_kafka_resp_err_t err = rd_kafka_assign(c, list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaError(err, "assign " + topic);
+  Status out;
+  auto last_progress = Clock::now();
+  rd_kafka_resp_err_t last_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+  int64_t last_offset = start - 1;
+  while (true) {
+    MessagePtr m(rd_kafka_consumer_poll(c, 100));
+    if (!m) {
+      if (Clock::now() - last_progress > std::chrono::milliseconds(o_.timeout_ms)) {
+        out = Unavailable("reading Kafka topic " + topic + " at offset " +
+                          std::to_string(last_offset + 1) + ": no progress for " +
+                          std::to_string(o_.timeout_ms) + " ms" +
+                          (last_error != RD_KAFKA_RESP_ERR_NO_ERROR
+                               ? std::string(" (") + rd_kafka_err2str(last_error) + ")"
+                               : std::string()));
+        break;
+      }
+      continue;
+    }
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (m->offset < start) continue;  // left from an earlier assignment
+      if (end != nullptr) *end = m->offset;
+      break;
+    }
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      Status s = KafkaError(m->err, "reading Kafka topic " + topic);
+      if (s.code() == StatusCode::kDataLoss) {
+        out = s;
+        break;
+      }
+      last_error = m->err;  // transient (a broker restarting...): librdkafka retries
+      continue;
+    }
+    if (m->offset <= last_offset) continue;  // left from an earlier assignment
+    last_offset = m->offset;
+    last_progress = Clock::now();
+    if (!fn(m.get())) break;
+  }
+  (void)rd_kafka_assign(c, nullptr);  // stop fetching
+  return out;
+}
+
+Status KafkaStorage::Watermarks(rd_kafka_t* c, const std::string& topic, int64_t* low,
+                                int64_t* high) const {
+  Deadline deadline(o_.timeout_ms);
+  while (true) {
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(c, topic.c_str(), 0, low, high,
+                                                               deadline.remaining_ms());
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return OkStatus();
+    Status s = KafkaError(err, "watermarks of Kafka topic " + topic + " at " + o_.brokers);
+    const bool transient =
+        s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kNotFound;
+    if (!transient || deadline.expired()) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+void KafkaStorage::WaitVisible(rd_kafka_t* c, const std::string& topic, int64_t offset) const {
+  Deadline deadline(o_.timeout_ms);
+  for (int round = 0; !deadline.expired(); ++round) {
+    int64_t low = 0, high = 0;
+    if (rd_kafka_query_watermark_offsets(c, topic.c_str(), 0, &low, &high,
+                                         deadline.remaining_ms()) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        high > offset) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(round < 10 ? 1 : 10));
+  }
+}
+
+Status KafkaStorage::CatchUpLocked() const {
+  int64_t low = 0, high = 0;
+  SUIJI_RETURN_IF_ERROR(Watermarks(consumer_.get(), entries_topic_, &low, &high));
+  int64_t from = 0;
+  {
+    std::lock_guard lock(index_mu_);
+    from = scan_pos_;
+  }
+  if (high <= from) return OkStatus();  // nothing new
+  if (low > from) {
+    return DataLoss("Kafka topic " + entries_topic_ + " starts at offset " +
+                    std::to_string(low) + ": earlier entries were deleted");
+  }
+  Status bad;
+  int64_t end = -1;
+  Status s = Consume(
+      consumer_.get(), entries_topic_, from,
+      [&](const rd_kafka_message_t* m) {
+        ByteView key = KeyOf(m);
+        if (key.size() != 8) {
+          bad = DataLoss("Kafka topic " + entries_topic_ + " offset " + std::to_string(m->offset) +
+                         ": key of " + std::to_string(key.size()) + " bytes, not a sequence");
+          return false;
+        }
+        const uint64_t seq = GetU64BE(key.data());
+        std::lock_guard lock(index_mu_);
+        const uint64_t n = index_.size();
+        if (seq == n) {
+          index_.Add(m->offset);
+        } else if (seq < n && index_.OffsetOf(seq) == m->offset) {
+          // Already indexed from this handle's own delivery reports.
+        } else {
+          bad = DataLoss("Kafka topic " + entries_topic_ + " offset " + std::to_string(m->offset) +
+                         " holds sequence " + std::to_string(seq) + " where " +
+                         std::to_string(n) + " was expected (" +
+                         (seq < n ? "a duplicate" : "a gap") + ")");
+          return false;
+        }
+        scan_pos_ = std::max(scan_pos_, m->offset + 1);
+        return true;
+      },
+      &end);
+  SUIJI_RETURN_IF_ERROR(bad);
+  SUIJI_RETURN_IF_ERROR(s);
+  std::lock_guard lock(index_mu_);
+  scan_pos_ = std::max(scan_pos_, end);
+  return OkStatus();
+}
+
+StatusOr<uint64_t> KafkaStorage::Size() const {
+  if (writer_) return next_.load();
+  std::lock_guard lock(consumer_mu_);
+  SUIJI_RETURN_IF_ERROR(CatchUpLocked());
+  return IndexSize();
+}
+
+Status KafkaStorage::Read(uint64_t from, uint64_t to,
+                          const std::function<bool(uint64_t, ByteView)>& fn) const {
+  std::lock_guard lock(consumer_mu_);
+  if (to > IndexSize()) SUIJI_RETURN_IF_ERROR(CatchUpLocked());
+  int64_t start = 0;
+  {
+    std::lock_guard ilock(index_mu_);
+    if (to > index_.size()) {
+      return InvalidArgument("the log has no entry " + std::to_string(to - 1) + " (it holds " +
+                             std::to_string(index_.size()) + " entries)");
+    }
+    if (from >= to) return OkStatus();
+    start = index_.OffsetOf(from);
+  }
+  uint64_t seq = from;
+  bool stopped = false;
+  Status bad;
+  int64_t end = -1;
+  Status s = Consume(
+      consumer_.get(), entries_topic_, start,
+      [&](const rd_kafka_message_t* m) {
+        ByteView key = KeyOf(m);
+        if (key.size() != 8 || GetU64BE(key.data()) != seq) {
+          bad = DataLoss("Kafka topic " + entries_topic_ + " offset " + std::to_string(m->offset) +
+                         " does not hold entry " + std::to_string(seq));
+          return false;
+        }
+        if (!fn(seq, ValueOf(m))) {
+          stopped = true;
+          return false;
+        }
+        return ++seq < to;
+      },
+      &end);
+  SUIJI_RETURN_IF_ERROR(bad);
+  SUIJI_RETURN_IF_ERROR(s);
+  if (!stopped && seq < to) {
+    return DataLoss("Kafka topic " + entries_topic_ + " ended (offset " + std::to_string(end) +
+                    ") before entry " + std::to_string(seq));
+  }
+  return OkStatus();
+}
+
+Status KafkaStorage::ReadCheckpoints(
+    const std::function<bool(uint64_t, std::string_view)>& fn) const {
+  std::lock_guard lock(cp_mu_);
+  int64_t low = 0, high = 0;
+  SUIJI_RETURN_IF_ERROR(Watermarks(cp_consumer_.get(), checkpoints_topic_, &low, &high));
+  if (high > cp_scan_pos_) {
+    Status bad;
+    int64_t end = -1;
+    Status s = Consume(
+        cp_consumer_.get(), checkpoints_topic_, std::max(cp_scan_pos_, low),
+        [&](const rd_kafka_message_t* m) {
+          ByteView key = KeyOf(m);
+          if (key.size() != 8) {
+            bad = DataLoss("Kafka topic " + checkpoints_topic_ + " offset " +
+                           std::to_string(m->offset) + ": malformed checkpoint key");
+            return false;
+          }
+          checkpoints_[GetU64BE(key.data())] = std::string(AsChars(ValueOf(m)));
+          cp_scan_pos_ = m->offset + 1;
+          return true;
+        },
+        &end);
+    SUIJI_RETURN_IF_ERROR(bad);
+    SUIJI_RETURN_IF_ERROR(s);
+    cp_scan_pos_ = std::max(cp_scan_pos_, end);
+  }
+  for (const auto& [size, note] : checkpoints_) {
+    if (!fn(size, note)) break;
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<LogStorage>> OpenKafkaStorage(const KafkaOptions& options,
+                                                       KafkaMode mode) {
+  SUIJI_RETURN_IF_ERROR(ValidateOptions(options));
+  auto s = std::make_unique<KafkaStorage>(options, mode == KafkaMode::kWriter);
+  SUIJI_RETURN_IF_ERROR(s->Init());
+  return std::unique_ptr<LogStorage>(std::move(s));
+}
+
+}  // namespace suiji

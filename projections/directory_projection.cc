@@ -1,0 +1,631 @@
+#include "projections/directory_projection.h"
+
+#include <lmdb.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "ledger/core/directory/fold.h"
+#include "ledger/core/sha256.h"
+
+namespace suiji {
+
+namespace {
+
+using directory::InspectorRecord;
+using directory::ItemListRecord;
+using directory::OrgUnitRecord;
+using directory::TargetRecord;
+
+Status Lmdb(int rc, const std::string& what) {
+  if (rc == 0) return OkStatus();
+  std::string msg = "directory projection: " + what + ": " + mdb_strerror(rc);
+  if (rc == MDB_MAP_FULL) return ResourceExhausted(msg);
+  if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND) return DataLoss(msg);
+  return Unavailable(msg);
+}
+
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+MDB_val Val(ByteView b) { return MDB_val{b.size(), const_cast<uint8_t*>(b.data())}; }
+std::string_view View(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+ByteView Bytes_(const MDB_val& v) { return {static_cast<const uint8_t*>(v.mv_data), v.mv_size}; }
+
+std::string U64Key(uint64_t v) {
+  std::string s(8, '\0');
+  PutU64BE(v, reinterpret_cast<uint8_t*>(s.data()));
+  return s;
+}
+
+std::string ItemKey(std::string_view org, uint32_t version) {
+  std::string s(org);
+  s.push_back('\0');
+  uint8_t b[4];
+  PutU32BE(version, b);
+  s.append(reinterpret_cast<const char*>(b), 4);
+  return s;
+}
+
+std::string GradeKey(const TargetRecord& t) { return t.credit_grade.empty() ? "-" : t.credit_grade; }
+std::string StatusKey(uint8_t s) { return std::string(1, static_cast<char>('0' + s)); }
+
+struct Dbs {
+  MDB_dbi meta, orgs, targets, t_region, t_industry, t_grade, t_status, inspectors, i_org,
+      i_domain, i_status, conflicts, items, history;
+};
+
+// Names and flags of every database, in Digest order.
+struct DbSpec {
+  const char* name;
+  MDB_dbi Dbs::*member;
+  unsigned flags;
+};
+constexpr DbSpec kDbs[] = {
+    {"meta", &Dbs::meta, 0},
+    {"orgs", &Dbs::orgs, 0},
+    {"targets", &Dbs::targets, 0},
+    {"t_region", &Dbs::t_region, MDB_DUPSORT},
+    {"t_industry", &Dbs::t_industry, MDB_DUPSORT},
+    {"t_grade", &Dbs::t_grade, MDB_DUPSORT},
+    {"t_status", &Dbs::t_status, MDB_DUPSORT},
+    {"inspectors", &Dbs::inspectors, 0},
+    {"i_org", &Dbs::i_org, MDB_DUPSORT},
+    {"i_domain", &Dbs::i_domain, MDB_DUPSORT},
+    {"i_status", &Dbs::i_status, MDB_DUPSORT},
+    {"conflicts", &Dbs::conflicts, MDB_DUPSORT},
+    {"items", &Dbs::items, 0},
+    {"history", &Dbs::history, MDB_DUPSORT},
+};
+
+// The DirectoryStore of one write transaction. Errors are sticky: the first one aborts it.
+class TxnStore final : public directory::DirectoryStore {
+ public:
+  TxnStore(MDB_txn* txn, const Dbs& dbs) : txn_(txn), d_(dbs) {}
+  Status status() const { return status_; }
+
+  std::optional<OrgUnitRecord> GetOrg(std::string_view id) override {
+    auto v = Get(d_.orgs, id);
+    if (!v) return std::nullopt;
+    auto r = directory::DecodeOrgUnit(*v);
+    return r.ok() ? std::optional(*r) : std::nullopt;
+  }
+  void PutOrg(const OrgUnitRecord& o) override { Put(d_.orgs, o.org_id, directory::EncodeOrgUnit(o)); }
+
+  std::optional<TargetRecord> GetTarget(std::string_view code) override {
+    auto v = Get(d_.targets, code);
+    if (!v) return std::nullopt;
+    auto r = directory::DecodeTarget(*v);
+    if (!r.ok()) {
+      Fail(r.status());
+      return std::nullopt;
+    }
+    return *r;
+  }
+  void PutTarget(const TargetRecord& t, const std::optional<TargetRecord>& before) override {
+    if (before) {
+      Del(d_.t_region, before->region, t.credit_code);
+      Del(d_.t_industry, before->industry, t.credit_code);
+      Del(d_.t_grade, GradeKey(*before), t.credit_code);
+      Del(d_.t_status, StatusKey(static_cast<uint8_t>(before->status)), t.credit_code);
+    }
+    Put(d_.targets, t.credit_code, directory::EncodeTarget(t));
+    PutDup(d_.t_region, t.region, t.credit_code);
+    PutDup(d_.t_industry, t.industry, t.credit_code);
+    PutDup(d_.t_grade, GradeKey(t), t.credit_code);
+    PutDup(d_.t_status, StatusKey(static_cast<uint8_t>(t.status)), t.credit_code);
+  }
+
+  std::optional<InspectorRecord> GetInspector(std::string_view id) override {
+    auto v = Get(d_.inspectors, id);
+    if (!v) return std::nullopt;
+    auto r = directory::DecodeInspector(*v);
+    if (!r.ok()) {
+      Fail(r.status());
+      return std::nullopt;
+    }
+    return *r;
+  }
+  void PutInspector(const InspectorRecord& i, const std::optional<InspectorRecord>& before) override {
+    if (before) {
+      Del(d_.i_org, before->org_id, i.inspector_id);
+      for (const auto& dom : before->domains) Del(d_.i_domain, dom, i.inspector_id);
+      Del(d_.i_status, StatusKey(static_cast<uint8_t>(before->status)), i.inspector_id);
+    }
+    Put(d_.inspectors, i.inspector_id, directory::EncodeInspector(i));
+    PutDup(d_.i_org, i.org_id, i.inspector_id);
+    for (const auto& dom : i.domains) PutDup(d_.i_domain, dom, i.inspector_id);
+    PutDup(d_.i_status, StatusKey(static_cast<uint8_t>(i.status)), i.inspector_id);
+  }
+
+  bool HasConflict(std::string_view id, std::string_view code) override {
+    MDB_cursor* c = nullptr;
+    if (!Ok(mdb_cursor_open(txn_, d_.conflicts, &c), "cursor")) return false;
+    MDB_val k = Val(id), v = Val(code);
+    int rc = mdb_cursor_get(c, &k, &v, MDB_GET_BOTH);
+    mdb_cursor_close(c);
+    return rc == 0;
+  }
+  void PutConflict(const directory::ConflictRecord& c) override {
+    PutDup(d_.conflicts, c.inspector_id, c.credit_code);
+  }
+  void DeleteConflict(std::string_view id, std::string_view code) override {
+    Del(d_.conflicts, id, code);
+  }
+
+  std::optional<uint32_t> LatestItemListVersion(std::string_view org) override {
+    MDB_cursor* c = nullptr;
+    if (!Ok(mdb_cursor_open(txn_, d_.items, &c), "cursor")) return std::nullopt;
+    std::string prefix(org);
+    prefix.push_back('\0');
+    std::string probe = ItemKey(org, UINT32_MAX);
+    MDB_val k = Val(std::string_view(probe)), v{};
+    std::optional<uint32_t> out;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV) : mdb_cursor_get(c, &k, &v, MDB_LAST);
+    if (rc == 0 && View(k).substr(0, prefix.size()) == prefix && k.mv_size == prefix.size() + 4) {
+      out = GetU32BE(static_cast<const uint8_t*>(k.mv_data) + prefix.size());
+    }
+    mdb_cursor_close(c);
+    return out;
+  }
+  void PutItemList(const ItemListRecord& l) override {
+    Put(d_.items, ItemKey(l.org_id, l.version), directory::EncodeItemList(l));
+  }
+  void NoteHistory(std::string_view kind, std::string_view id, uint64_t seq) override {
+    std::string key = std::string(kind) + ":" + std::string(id);
+    PutDup(d_.history, key, U64Key(seq));
+  }
+
+  void Fail(const Status& s) {
+    if (status_.ok()) status_ = s;
+  }
+  bool Ok(int rc, const char* what) {
+    if (rc == 0) return true;
+    Fail(Lmdb(rc, what));
+    return false;
+  }
+  std::optional<ByteView> Get(MDB_dbi dbi, std::string_view key) {
+    MDB_val k = Val(key), v{};
+    int rc = mdb_get(txn_, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND) return std::nullopt;
+    if (!Ok(rc, "get")) return std::nullopt;
+    return Bytes_(v);
+  }
+  void Put(MDB_dbi dbi, std::string_view key, const Bytes& value) {
+    MDB_val k = Val(key), v = Val(ByteView(value));
+    Ok(mdb_put(txn_, dbi, &k, &v, 0), "put");
+  }
+  void PutDup(MDB_dbi dbi, std::string_view key, std::string_view value) {
+    MDB_val k = Val(key), v = Val(value);
+    int rc = mdb_put(txn_, dbi, &k, &v, MDB_NODUPDATA);
+    if (rc != MDB_KEYEXIST) Ok(rc, "put index");
+  }
+  void Del(MDB_dbi dbi, std::string_view key, std::string_view value) {
+    MDB_val k = Val(key), v = Val(value);
+    int rc = mdb_del(txn_, dbi, &k, &v);
+    if (rc != MDB_NOTFOUND) Ok(rc, "delete index");
+  }
+
+ private:
+  MDB_txn* txn_;
+  const Dbs& d_;
+  Status status_;
+};
+
+class ReadTxn {
+ public:
+  explicit ReadTxn(MDB_env* env) { rc_ = mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn_); }
+  ~ReadTxn() {
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+  }
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+  Status status() const { return Lmdb(rc_, "begin read transaction"); }
+  MDB_txn* get() const { return txn_; }
+
+ private:
+  MDB_txn* txn_ = nullptr;
+  int rc_ = 0;
+};
+
+// Iterates the values of one key of a dupsort database, or all keys with a prefix.
+Status ScanIndex(MDB_txn* txn, MDB_dbi dbi, std::string_view key, bool prefix,
+                 const std::function<bool(std::string_view)>& fn) {
+  MDB_cursor* c = nullptr;
+  SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(txn, dbi, &c), "cursor"));
+  MDB_val k = Val(key), v{};
+  int rc = mdb_cursor_get(c, &k, &v, prefix ? MDB_SET_RANGE : MDB_SET_KEY);
+  while (rc == 0) {
+    std::string_view kv = View(k);
+    if (prefix ? kv.substr(0, key.size()) != key : kv != key) break;
+    if (!fn(View(v))) break;
+    rc = mdb_cursor_get(c, &k, &v, prefix ? MDB_NEXT : MDB_NEXT_DUP);
+  }
+  mdb_cursor_close(c);
+  if (rc != 0 && rc != MDB_NOTFOUND) return Lmdb(rc, "scan");
+  return OkStatus();
+}
+
+class LmdbDirectoryProjection final : public DirectoryProjection {
+ public:
+  ~LmdbDirectoryProjection() override {
+    if (env_ != nullptr) mdb_env_close(env_);
+  }
+
+  static StatusOr<std::unique_ptr<DirectoryProjection>> Create(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Unavailable("cannot create " + dir.string() + ": " + ec.message());
+    auto p = std::unique_ptr<LmdbDirectoryProjection>(new LmdbDirectoryProjection());
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_create(&p->env_), "create environment"));
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_mapsize(p->env_, size_t{1} << 38), "map size"));
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_maxdbs(p->env_, 32), "max dbs"));
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_open(p->env_, dir.c_str(), MDB_NOTLS, 0644), "open " + dir.string()));
+    MDB_txn* txn = nullptr;
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(p->env_, nullptr, 0, &txn), "begin"));
+    for (const DbSpec& spec : kDbs) {
+      int rc = mdb_dbi_open(txn, spec.name, MDB_CREATE | spec.flags, &(p->dbs_.*spec.member));
+      if (rc != 0) {
+        mdb_txn_abort(txn);
+        return Lmdb(rc, std::string("open database ") + spec.name);
+      }
+    }
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_commit(txn), "commit"));
+    return std::unique_ptr<DirectoryProjection>(std::move(p));
+  }
+
+  Status CatchUp(const LogStorage& log, size_t batch,
+                 const std::function<void(uint64_t, uint64_t)>& progress) override {
+    SUIJI_ASSIGN_OR_RETURN(uint64_t size, log.Size());
+    for (;;) {
+      MDB_txn* txn = nullptr;
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write"));
+      // Read the high-water mark inside the write transaction: another process may have
+      // advanced it since we last looked.
+      uint64_t applied = 0;
+      std::string ledger;
+      {
+        MDB_val k = Val(std::string_view("applied")), v{};
+        if (mdb_get(txn, dbs_.meta, &k, &v) == 0 && v.mv_size == 8) {
+          applied = GetU64BE(static_cast<const uint8_t*>(v.mv_data));
+        }
+        MDB_val lk = Val(std::string_view("ledger")), lv{};
+        if (mdb_get(txn, dbs_.meta, &lk, &lv) == 0) ledger = std::string(View(lv));
+      }
+      if (applied > size) {
+        mdb_txn_abort(txn);
+        return DataLoss("the directory projection has applied " + std::to_string(applied) +
+                        " entries but the log has " + std::to_string(size) +
+                        ": it belongs to another log; delete projections/ to rebuild");
+      }
+      if (applied == size) {
+        mdb_txn_abort(txn);
+        return OkStatus();
+      }
+      const uint64_t to = std::min<uint64_t>(size, applied + batch);
+      TxnStore store(txn, dbs_);
+      Status fold;
+      Status read = log.Read(applied, to, [&](uint64_t seq, ByteView bytes) {
+        auto e = ParseEntry(bytes);
+        if (!e.ok()) {
+          fold = DataLoss("entry " + std::to_string(seq) + ": " + e.status().message());
+          return false;
+        }
+        if (seq == 0) {
+          std::string id(e->ledger_id());
+          if (!ledger.empty() && ledger != id) {
+            fold = DataLoss("the directory projection belongs to ledger " + ledger);
+            return false;
+          }
+          MDB_val k = Val(std::string_view("ledger")), v = Val(std::string_view(id));
+          mdb_put(txn, dbs_.meta, &k, &v, 0);
+        }
+        if (!directory::IsDirectoryEvent(e->type())) return true;
+        Status s = directory::ApplyDirectoryEvent(*e, store);
+        if (s.ok()) s = store.status();
+        if (!s.ok()) {
+          fold = Status(s.code(), "entry " + std::to_string(seq) + ": " + s.message());
+          return false;
+        }
+        return true;
+      });
+      if (!read.ok() || !fold.ok()) {
+        mdb_txn_abort(txn);
+        return read.ok() ? fold : read;
+      }
+      std::string mark = U64Key(to);
+      MDB_val k = Val(std::string_view("applied")), v = Val(std::string_view(mark));
+      int rc = mdb_put(txn, dbs_.meta, &k, &v, 0);
+      if (rc != 0) {
+        mdb_txn_abort(txn);
+        return Lmdb(rc, "write high-water mark");
+      }
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_commit(txn), "commit"));
+      if (progress) progress(to, size);
+    }
+  }
+
+  StatusOr<uint64_t> Applied() const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    MDB_val k = Val(std::string_view("applied")), v{};
+    int rc = mdb_get(t.get(), dbs_.meta, &k, &v);
+    if (rc == MDB_NOTFOUND) return uint64_t{0};
+    SUIJI_RETURN_IF_ERROR(Lmdb(rc, "read high-water mark"));
+    return GetU64BE(static_cast<const uint8_t*>(v.mv_data));
+  }
+
+  StatusOr<Hash> Digest() const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    Bytes acc;
+    Hash running{};
+    auto absorb = [&](ByteView piece) {
+      uint8_t len[8];
+      PutU64BE(piece.size(), len);
+      acc.insert(acc.end(), len, len + 8);
+      acc.insert(acc.end(), piece.begin(), piece.end());
+      if (acc.size() > (1u << 20)) {
+        running = Sha256Parts({ByteView(running), ByteView(acc)});
+        acc.clear();
+      }
+    };
+    for (const DbSpec& spec : kDbs) {
+      absorb(AsBytes(spec.name));
+      MDB_cursor* c = nullptr;
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.*spec.member, &c), "cursor"));
+      MDB_val k{}, v{};
+      int rc;
+      for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+           rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        absorb(Bytes_(k));
+        absorb(Bytes_(v));
+      }
+      mdb_cursor_close(c);
+      if (rc != MDB_NOTFOUND) return Lmdb(rc, "digest");
+    }
+    return Sha256Parts({ByteView(running), ByteView(acc)});
+  }
+
+  StatusOr<std::optional<OrgUnitRecord>> GetOrg(std::string_view id) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    TxnStore s(t.get(), dbs_);
+    auto r = s.GetOrg(id);
+    SUIJI_RETURN_IF_ERROR(s.status());
+    return r;
+  }
+
+  StatusOr<std::vector<OrgUnitRecord>> ListOrgs() const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    std::vector<OrgUnitRecord> out;
+    Status err;
+    MDB_cursor* c = nullptr;
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.orgs, &c), "cursor"));
+    MDB_val k{}, v{};
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+      auto o = directory::DecodeOrgUnit(Bytes_(v));
+      if (!o.ok()) {
+        err = o.status();
+        break;
+      }
+      out.push_back(*o);
+    }
+    mdb_cursor_close(c);
+    SUIJI_RETURN_IF_ERROR(err);
+    return out;
+  }
+
+  StatusOr<std::optional<TargetRecord>> GetTarget(std::string_view code) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    TxnStore s(t.get(), dbs_);
+    auto r = s.GetTarget(code);
+    SUIJI_RETURN_IF_ERROR(s.status());
+    return r;
+  }
+
+  StatusOr<std::vector<TargetRecord>> ListTargets(const TargetQuery& q) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    TxnStore s(t.get(), dbs_);
+    std::vector<TargetRecord> out;
+    const std::string region_prefix = q.region.empty() ? "" : RegionPrefix(q.region);
+    auto matches = [&](const TargetRecord& r) {
+      if (!region_prefix.empty() && r.region.compare(0, region_prefix.size(), region_prefix) != 0) return false;
+      if (!q.industry.empty() && r.industry.compare(0, q.industry.size(), q.industry) != 0) return false;
+      if (!q.grade.empty() && GradeKey(r) != q.grade) return false;
+      if (q.status && r.status != *q.status) return false;
+      if (!q.org_id.empty() && r.org_id != q.org_id) return false;
+      return true;
+    };
+    auto visit = [&](std::string_view code) {
+      auto r = s.GetTarget(code);
+      if (r && matches(*r)) out.push_back(std::move(*r));
+      return q.limit == 0 || out.size() < q.limit;
+    };
+    // Drive the scan from the most selective index given.
+    Status scan;
+    if (!region_prefix.empty()) {
+      scan = ScanIndex(t.get(), dbs_.t_region, region_prefix, true, visit);
+    } else if (!q.grade.empty()) {
+      scan = ScanIndex(t.get(), dbs_.t_grade, q.grade, false, visit);
+    } else if (!q.industry.empty()) {
+      scan = ScanIndex(t.get(), dbs_.t_industry, q.industry, true, visit);
+    } else if (q.status) {
+      scan = ScanIndex(t.get(), dbs_.t_status, StatusKey(static_cast<uint8_t>(*q.status)), false, visit);
+    } else {
+      MDB_cursor* c = nullptr;
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.targets, &c), "cursor"));
+      MDB_val k{}, v{};
+      for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (!visit(View(k))) break;
+      }
+      mdb_cursor_close(c);
+    }
+    SUIJI_RETURN_IF_ERROR(scan);
+    SUIJI_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status ForEachTarget(const std::function<bool(const TargetRecord&)>& fn) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    MDB_cursor* c = nullptr;
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.targets, &c), "cursor"));
+    MDB_val k{}, v{};
+    Status err;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+      auto r = directory::DecodeTarget(Bytes_(v));
+      if (!r.ok()) {
+        err = r.status();
+        break;
+      }
+      if (!fn(*r)) break;
+    }
+    mdb_cursor_close(c);
+    return err;
+  }
+
+  StatusOr<uint64_t> CountTargets() const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    MDB_stat st{};
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_stat(t.get(), dbs_.targets, &st), "stat"));
+    return static_cast<uint64_t>(st.ms_entries);
+  }
+
+  StatusOr<std::optional<InspectorRecord>> GetInspector(std::string_view id) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    TxnStore s(t.get(), dbs_);
+    auto r = s.GetInspector(id);
+    SUIJI_RETURN_IF_ERROR(s.status());
+    return r;
+  }
+
+  StatusOr<std::vector<InspectorRecord>> ListInspectors(const InspectorQuery& q) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    TxnStore s(t.get(), dbs_);
+    std::vector<InspectorRecord> out;
+    auto matches = [&](const InspectorRecord& r) {
+      if (!q.org_id.empty() && r.org_id != q.org_id) return false;
+      if (!q.domain.empty() &&
+          std::find(r.domains.begin(), r.domains.end(), q.domain) == r.domains.end()) {
+        return false;
+      }
+      if (q.status && r.status != *q.status) return false;
+      if (q.auxiliary && r.auxiliary != *q.auxiliary) return false;
+      return true;
+    };
+    auto visit = [&](std::string_view id) {
+      auto r = s.GetInspector(id);
+      if (r && matches(*r)) out.push_back(std::move(*r));
+      return q.limit == 0 || out.size() < q.limit;
+    };
+    Status scan;
+    if (!q.org_id.empty()) {
+      scan = ScanIndex(t.get(), dbs_.i_org, q.org_id, false, visit);
+    } else if (!q.domain.empty()) {
+      scan = ScanIndex(t.get(), dbs_.i_domain, q.domain, false, visit);
+    } else if (q.status) {
+      scan = ScanIndex(t.get(), dbs_.i_status, StatusKey(static_cast<uint8_t>(*q.status)), false, visit);
+    } else {
+      MDB_cursor* c = nullptr;
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.inspectors, &c), "cursor"));
+      MDB_val k{}, v{};
+      for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (!visit(View(k))) break;
+      }
+      mdb_cursor_close(c);
+    }
+    SUIJI_RETURN_IF_ERROR(scan);
+    SUIJI_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::vector<std::string>> ConflictsOf(std::string_view id) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    std::vector<std::string> out;
+    SUIJI_RETURN_IF_ERROR(ScanIndex(t.get(), dbs_.conflicts, id, false, [&](std::string_view c) {
+      out.emplace_back(c);
+      return true;
+    }));
+    return out;
+  }
+
+  StatusOr<std::vector<ItemListRecord>> ListItemListVersions(std::string_view org) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    std::string prefix(org);
+    prefix.push_back('\0');
+    std::vector<ItemListRecord> out;
+    MDB_cursor* c = nullptr;
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.items, &c), "cursor"));
+    MDB_val k = Val(std::string_view(prefix)), v{};
+    Status err;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+      if (View(k).substr(0, prefix.size()) != prefix) break;
+      auto l = directory::DecodeItemList(Bytes_(v));
+      if (!l.ok()) {
+        err = l.status();
+        break;
+      }
+      out.push_back(std::move(*l));
+    }
+    mdb_cursor_close(c);
+    SUIJI_RETURN_IF_ERROR(err);
+    return out;
+  }
+
+  StatusOr<std::optional<ItemListRecord>> GetItemList(std::string_view org, std::string_view date,
+                                                      uint32_t version) const override {
+    SUIJI_ASSIGN_OR_RETURN(auto all, ListItemListVersions(org));
+    std::optional<ItemListRecord> best;
+    for (auto& l : all) {
+      if (version > 0) {
+        if (l.version == version) best = l;
+      } else if (date.empty() || l.effective_date <= date) {
+        if (!best || l.version > best->version) best = l;
+      }
+    }
+    return best;
+  }
+
+  StatusOr<std::vector<uint64_t>> History(std::string_view kind, std::string_view id) const override {
+    ReadTxn t(env_);
+    SUIJI_RETURN_IF_ERROR(t.status());
+    std::string key = std::string(kind) + ":" + std::string(id);
+    std::vector<uint64_t> out;
+    SUIJI_RETURN_IF_ERROR(ScanIndex(t.get(), dbs_.history, key, false, [&](std::string_view v) {
+      if (v.size() == 8) out.push_back(GetU64BE(reinterpret_cast<const uint8_t*>(v.data())));
+      return true;
+    }));
+    return out;
+  }
+
+ private:
+  LmdbDirectoryProjection() = default;
+  MDB_env* env_ = nullptr;
+  Dbs dbs_{};
+};
+
+}  // namespace
+
+std::string RegionPrefix(std::string_view region) {
+  if (region.size() != 6) return std::string(region);
+  if (region.substr(2) == "0000") return std::string(region.substr(0, 2));
+  if (region.substr(4) == "00") return std::string(region.substr(0, 4));
+  return std::string(region);
+}
+
+StatusOr<std::unique_ptr<DirectoryProjection>> DirectoryProjection::Open(
+    const std::filesystem::path& data_dir) {
+  return LmdbDirectoryProjection::Create(data_dir / "projections" / "directory");
+}
+
+}  // namespace suiji

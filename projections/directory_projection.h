@@ -1,0 +1,96 @@
+// The directory read model: current org units, targets, inspectors, conflicts and item
+// lists, with indexes, folded from the log by ApplyDirectoryEvent into an LMDB environment.
+//
+// Exactly once: the number of log entries applied is stored in the same LMDB write
+// transaction as the data they produced, and CatchUp applies only the contiguous entries
+// after it, so a crash at any moment neither applies an entry twice nor skips one. The
+// projection can be dropped (delete its folder) and rebuilt from the log; Digest() hashes
+// its whole content so two builds can be compared byte for byte.
+//
+// Layout: DIR/projections/directory/{data,lock}.mdb. Databases (keys -> values):
+//   meta        "applied" -> u64 BE; "ledger" -> ledger id
+//   orgs        org_id -> OrgUnit payload
+//   targets     credit code -> Target payload (every field)
+//   t_region, t_industry, t_grade, t_status   (dupsort) index value -> credit code
+//   inspectors  inspector id -> Inspector payload
+//   i_org, i_domain, i_status                 (dupsort) index value -> inspector id
+//   conflicts   (dupsort) inspector id -> credit code
+//   items       org_id 0x00 u32 BE version -> ItemList payload
+//   history     (dupsort) "target:<code>" | "inspector:<id>" | ... -> u64 BE sequence
+//
+// Thread-safety: one DirectoryProjection per process and path (an LMDB rule); its methods
+// may be called from several threads (LMDB serialises write transactions, also across
+// processes). Query results are copies.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/core/directory/records.h"
+#include "ledger/storage.h"
+
+namespace suiji {
+
+struct TargetQuery {
+  std::string region;    // GB/T 2260 code; a city or province code matches everything under it
+  std::string industry;  // GB/T 4754 code prefix ("34", "341", "3411")
+  std::string grade;     // "A", "B", "C", or "-" for ungraded
+  std::optional<directory::TargetStatus> status;
+  std::string org_id;
+  size_t limit = 100;    // 0: no limit
+};
+
+struct InspectorQuery {
+  std::string org_id;
+  std::string domain;
+  std::optional<directory::InspectorStatus> status;
+  std::optional<bool> auxiliary;
+  size_t limit = 100;
+};
+
+class DirectoryProjection {
+ public:
+  // Opens (creating if needed) the projection under `data_dir`/projections/directory.
+  static StatusOr<std::unique_ptr<DirectoryProjection>> Open(const std::filesystem::path& data_dir);
+  virtual ~DirectoryProjection() = default;
+
+  // Applies every log entry after the last applied one, in transactions of at most `batch`
+  // entries. kFailedPrecondition (naming the sequence) if an event breaks the fold's rules,
+  // kDataLoss if the projection is ahead of the log or belongs to another ledger.
+  // `progress`, if given, is called after each transaction with (applied, log size).
+  virtual Status CatchUp(const LogStorage& log, size_t batch = 20000,
+                         const std::function<void(uint64_t, uint64_t)>& progress = {}) = 0;
+  // Number of log entries applied.
+  virtual StatusOr<uint64_t> Applied() const = 0;
+  // SHA-256 over every database's keys and values in order, excluding nothing.
+  virtual StatusOr<Hash> Digest() const = 0;
+
+  virtual StatusOr<std::optional<directory::OrgUnitRecord>> GetOrg(std::string_view id) const = 0;
+  virtual StatusOr<std::vector<directory::OrgUnitRecord>> ListOrgs() const = 0;
+  virtual StatusOr<std::optional<directory::TargetRecord>> GetTarget(std::string_view code) const = 0;
+  virtual StatusOr<std::vector<directory::TargetRecord>> ListTargets(const TargetQuery& q) const = 0;
+  // Calls fn for every target (any status) in credit-code order until it returns false.
+  virtual Status ForEachTarget(const std::function<bool(const directory::TargetRecord&)>& fn) const = 0;
+  virtual StatusOr<uint64_t> CountTargets() const = 0;
+  virtual StatusOr<std::optional<directory::InspectorRecord>> GetInspector(std::string_view id) const = 0;
+  virtual StatusOr<std::vector<directory::InspectorRecord>> ListInspectors(const InspectorQuery& q) const = 0;
+  virtual StatusOr<std::vector<std::string>> ConflictsOf(std::string_view inspector_id) const = 0;
+  // The item list of `org_id` in force on `date` ("YYYY-MM-DD"; empty: the latest version),
+  // or a specific version when version > 0.
+  virtual StatusOr<std::optional<directory::ItemListRecord>> GetItemList(
+      std::string_view org_id, std::string_view date, uint32_t version = 0) const = 0;
+  virtual StatusOr<std::vector<directory::ItemListRecord>> ListItemListVersions(
+      std::string_view org_id) const = 0;
+  // Sequences of the events that touched a record: kind "target", "inspector", "org", "items".
+  virtual StatusOr<std::vector<uint64_t>> History(std::string_view kind, std::string_view id) const = 0;
+};
+
+// The prefix of GB/T 2260 codes a region covers: "32" for 320000, "3204" for 320400,
+// "320402" for a county. Municipality districts (1101xx) fall under 110000 and 110100.
+std::string RegionPrefix(std::string_view region);
+
+}  // namespace suiji

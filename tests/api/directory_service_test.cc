@@ -1,0 +1,289 @@
+#include "api/directory_service.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "api/node.h"
+#include "ledger/core/codes/credit_code.h"
+#include "ledger/lmdb/lmdb_storage.h"
+
+namespace suiji {
+namespace {
+
+std::string Code(const std::string& region, uint64_t n) {
+  char body[16];
+  std::snprintf(body, sizeof body, "%08llu", static_cast<unsigned long long>(n % 100000000));
+  // GB 11714 organisation-code check character over the 8-digit body.
+  static const int kW[] = {3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 8; ++i) sum += (body[i] - '0') * kW[i];
+  int c = 11 - sum % 11;
+  char check = c == 10 ? 'X' : c == 11 ? '0' : static_cast<char>('0' + c);
+  std::string first17 = "91" + region + body + check;
+  return first17 + codes::CreditCodeCheckCharacter(first17);
+}
+
+const std::vector<std::string> kHeader = {"统一社会信用代码", "单位名称", "行政区划代码", "行业代码",
+                                          "职工人数", "劳动保障守法诚信等级", "等级评定日期", "状态"};
+
+std::vector<std::string> Row(uint64_t n, const std::string& region = "320402") {
+  return {Code(region, n), "常州测试企业" + std::to_string(n) + "有限公司", region, "3411",
+          std::to_string(10 + n % 50), n % 3 == 0 ? "C" : "B", "2025-03-01", "正常"};
+}
+
+import::Table MakeTable(const std::vector<std::vector<std::string>>& rows) {
+  import::Table t;
+  t.header = kHeader;
+  t.rows = rows;
+  for (size_t i = 0; i < rows.size(); ++i) t.row_numbers.push_back(i + 2);
+  return t;
+}
+
+class DirectoryServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("suiji-svc-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Open(true);
+    ASSERT_TRUE(svc_->RegisterOrg({"320000", "江苏省人力资源和社会保障厅", "320000",
+                                   directory::OrgLevel::Province, ""}, actor_).ok());
+    ASSERT_TRUE(svc_->RegisterOrg({"320400", "常州市人力资源和社会保障局", "320400",
+                                   directory::OrgLevel::City, "320000"}, actor_).ok());
+    ASSERT_TRUE(svc_->RegisterOrg({"130132", "元氏县人力资源和社会保障局", "130132",
+                                   directory::OrgLevel::County, ""}, actor_).code() ==
+                StatusCode::kInvalidArgument);  // a county needs a parent
+  }
+  void Open(bool create) {
+    svc_.reset();
+    projection_.reset();
+    ledger_.reset();
+    NodePaths paths{dir_};
+    if (create) {
+      auto r = InitNode(paths, "svc.test/ledger", "", "", actor_, {});
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ledger_ = std::move(r->ledger);
+    } else {
+      auto l = OpenWriter(paths);
+      ASSERT_TRUE(l.ok()) << l.status().ToString();
+      ledger_ = std::move(*l);
+    }
+    auto p = DirectoryProjection::Open(dir_);
+    ASSERT_TRUE(p.ok());
+    projection_ = std::move(*p);
+    svc_ = std::make_unique<DirectoryService>(*ledger_, *projection_, ledger_->storage());
+  }
+  void TearDown() override {
+    svc_.reset();
+    projection_.reset();
+    ledger_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  ImportOptions Opts() {
+    ImportOptions o;
+    o.org_id = "320400";
+    o.actor = actor_;
+    return o;
+  }
+
+  std::filesystem::path dir_;
+  Actor actor_{"320400", "clerk"};
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<DirectoryProjection> projection_;
+  std::unique_ptr<DirectoryService> svc_;
+};
+
+TEST_F(DirectoryServiceTest, ImportAddsEveryRowAsOneBatch) {
+  std::vector<std::vector<std::string>> rows;
+  for (uint64_t n = 0; n < 50; ++n) rows.push_back(Row(n));
+  const uint64_t before = ledger_->size();
+  auto r = svc_->ImportTargets(MakeTable(rows), Opts());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 50u);
+  EXPECT_TRUE(r->written);
+  EXPECT_EQ(r->first_sequence, before);
+  EXPECT_EQ(ledger_->size(), before + 50);
+  EXPECT_EQ(*projection_->CountTargets(), 50u);
+  auto t = **projection_->GetTarget(Code("320402", 3));
+  EXPECT_EQ(t.credit_grade, "C");
+  EXPECT_EQ(t.org_id, "320400");
+}
+
+TEST_F(DirectoryServiceTest, OneBadRowRefusesTheWholeFileAndNamesRowColumnAndReason) {
+  std::vector<std::vector<std::string>> rows;
+  for (uint64_t n = 0; n < 10; ++n) rows.push_back(Row(n));
+  rows[4][0].back() = rows[4][0].back() == '1' ? '2' : '1';  // wrong check character
+  rows[7][2] = "320499";                                     // not a real district
+  rows[8][0] = rows[1][0];                                   // duplicate in file
+  const uint64_t before = ledger_->size();
+  auto r = svc_->ImportTargets(MakeTable(rows), Opts());
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->written);
+  EXPECT_EQ(ledger_->size(), before);
+  EXPECT_EQ(r->bad_rows, 3u);
+  ASSERT_EQ(r->problems.size(), 3u);
+  EXPECT_EQ(r->problems[0].row, 6u);
+  EXPECT_EQ(r->problems[0].column, "统一社会信用代码");
+  EXPECT_NE(r->problems[0].reason.find("统一社会信用代码校验位错误"), std::string::npos) << r->problems[0].reason;
+  EXPECT_EQ(r->problems[1].row, 9u);
+  EXPECT_EQ(r->problems[1].column, "行政区划代码");
+  EXPECT_NE(r->problems[1].reason.find("region"), std::string::npos);
+  EXPECT_EQ(r->problems[2].row, 10u);
+  EXPECT_NE(r->problems[2].reason.find("first at row 3"), std::string::npos) << r->problems[2].reason;
+}
+
+TEST_F(DirectoryServiceTest, SkipBadRowsImportsTheGoodOnes) {
+  std::vector<std::vector<std::string>> rows;
+  for (uint64_t n = 0; n < 10; ++n) rows.push_back(Row(n));
+  rows[2][4] = "很多";  // headcount not a number
+  auto o = Opts();
+  o.skip_bad_rows = true;
+  auto r = svc_->ImportTargets(MakeTable(rows), o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->written);
+  EXPECT_EQ(r->added, 9u);
+  EXPECT_EQ(r->bad_rows, 1u);
+  EXPECT_EQ(r->problems.at(0).column, "职工人数");
+}
+
+TEST_F(DirectoryServiceTest, ReimportAppendsOnlyTheDifferences) {
+  std::vector<std::vector<std::string>> rows;
+  for (uint64_t n = 0; n < 40; ++n) rows.push_back(Row(n));
+  ASSERT_TRUE(svc_->ImportTargets(MakeTable(rows), Opts()).ok());
+  const uint64_t after_first = ledger_->size();
+  auto same = svc_->ImportTargets(MakeTable(rows), Opts());
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->unchanged, 40u);
+  EXPECT_FALSE(same->written);
+  EXPECT_EQ(ledger_->size(), after_first) << "an identical re-import must not grow the log";
+
+  rows[3][4] = "999";      // headcount changed
+  rows[5][7] = "注销";     // deregistered
+  rows.erase(rows.begin() + 9);  // missing from the synchronised file
+  rows.push_back(Row(1000));     // new
+  auto o = Opts();
+  o.sync = true;
+  auto r = svc_->ImportTargets(MakeTable(rows), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 1u);
+  EXPECT_EQ(r->changed, 2u);
+  EXPECT_EQ(r->retired, 1u);
+  EXPECT_EQ(ledger_->size(), after_first + 4);
+  EXPECT_EQ((*projection_->GetTarget(Code("320402", 9)))->status, directory::TargetStatus::Deregistered);
+  EXPECT_EQ((*projection_->GetTarget(Code("320402", 3)))->headcount, 999u);
+  // History of the changed record: registration, then the update.
+  EXPECT_EQ(projection_->History("target", Code("320402", 3))->size(), 2u);
+}
+
+TEST_F(DirectoryServiceTest, RowsOutsideTheImportingJurisdictionAreRefused) {
+  auto rows = std::vector<std::vector<std::string>>{Row(1), Row(2, "130132")};
+  auto r = svc_->ImportTargets(MakeTable(rows), Opts());
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->written);
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].row, 3u);
+  EXPECT_NE(r->problems[0].reason.find("jurisdiction"), std::string::npos);
+}
+
+TEST_F(DirectoryServiceTest, MissingRequiredColumnIsRefusedNamingIt) {
+  import::Table t = MakeTable({Row(1)});
+  t.header[3] = "备注";
+  auto r = svc_->ImportTargets(t, Opts());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("industry"), std::string::npos) << r.status().message();
+}
+
+TEST_F(DirectoryServiceTest, ItemListVersionsAndTheVersionInForce) {
+  import::Table t;
+  t.header = {"事项编号", "抽查事项", "抽查主体", "抽查依据", "抽查内容", "抽查方式", "事项类别", "检查要点", "责任主体"};
+  t.rows = {{"HRSS-01", "用人单位遵守劳动合同制度情况", "劳动保障监察机构", "《劳动保障监察条例》第十一条",
+             "劳动合同签订情况", "实地检查", "重点", "是否签订书面劳动合同；是否建立职工名册", "监察支队"}};
+  t.row_numbers = {2};
+  auto r1 = svc_->ImportItems(t, Opts(), "2026-01-01");
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  EXPECT_TRUE(r1->written);
+  auto again = svc_->ImportItems(t, Opts(), "2026-02-01");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->written) << "an unchanged list is not a new version";
+  t.rows[0][5] = "书面检查";
+  auto r2 = svc_->ImportItems(t, Opts(), "2026-07-01");
+  ASSERT_TRUE(r2.ok());
+  EXPECT_TRUE(r2->written);
+  auto in_march = *projection_->GetItemList("320400", "2026-03-15");
+  ASSERT_TRUE(in_march.has_value());
+  EXPECT_EQ(in_march->version, 1u);
+  EXPECT_EQ(in_march->items[0].checklist.size(), 2u);
+  auto latest = *projection_->GetItemList("320400", "");
+  EXPECT_EQ(latest->version, 2u);
+  EXPECT_EQ(latest->items[0].method, directory::InspectionMethod::Written);
+}
+
+TEST_F(DirectoryServiceTest, InspectorsConflictsAndRetirement) {
+  import::Table t;
+  t.header = {"执法证号", "姓名", "执法领域", "业务专长", "所属机构", "行政区划代码", "状态", "是否辅助人员"};
+  t.rows = {{"32042026001", "王伟", "劳动用工；工资支付", "建筑业", "320400", "320400", "在岗", "否"},
+            {"ZJ320400001", "李静", "", "社保稽核", "320400", "320402", "在岗", "是"}};
+  t.row_numbers = {2, 3};
+  auto r = svc_->ImportInspectors(t, Opts());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 2u);
+  auto w = **projection_->GetInspector("32042026001");
+  EXPECT_EQ(w.domains, (std::vector<std::string>{"劳动用工", "工资支付"}));
+  EXPECT_TRUE((**projection_->GetInspector("ZJ320400001")).auxiliary);
+  ASSERT_TRUE(svc_->DeclareConflict({"32042026001", Code("320402", 5), "配偶任职"}, actor_).ok());
+  EXPECT_EQ(svc_->DeclareConflict({"32042026001", Code("320402", 5), ""}, actor_).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(projection_->ConflictsOf("32042026001")->size(), 1u);
+  InspectorQuery by_domain;
+  by_domain.domain = "工资支付";
+  EXPECT_EQ(projection_->ListInspectors(by_domain)->size(), 1u);
+  ASSERT_TRUE(svc_->RetireInspector("32042026001", "调离", actor_).ok());
+  EXPECT_EQ(svc_->RetireInspector("32042026001", "调离", actor_).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(DirectoryServiceTest, ProcessCrashDuringBulkImportLeavesAllOrNothing) {
+  std::vector<std::vector<std::string>> rows;
+  for (uint64_t n = 0; n < 30000; ++n) rows.push_back(Row(n));
+  const uint64_t before = ledger_->size();
+  svc_.reset();
+  projection_.reset();
+  ledger_.reset();  // release the writer lock for the child
+  for (int round = 0; round < 3; ++round) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      auto l = OpenWriter(NodePaths{dir_});
+      auto p = DirectoryProjection::Open(dir_);
+      if (!l.ok() || !p.ok()) ::_exit(2);
+      DirectoryService svc(**l, **p, (*l)->storage());
+      ImportOptions o;
+      o.org_id = "320400";
+      o.actor = Actor{"320400", "clerk"};
+      auto r = svc.ImportTargets(MakeTable(rows), o);
+      ::_exit(r.ok() ? 0 : 1);
+    }
+    ::usleep(static_cast<useconds_t>(150000 + round * 250000));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
+    ASSERT_TRUE(reader.ok());
+    uint64_t size = *(*reader)->Size();
+    EXPECT_TRUE(size == before || size == before + rows.size())
+        << "round " << round << ": the log has " << size - before << " of " << rows.size()
+        << " imported events";
+    if (size != before) break;  // the whole batch landed: nothing more to test
+  }
+  Open(false);
+  ASSERT_TRUE(svc_->Sync().ok());
+  uint64_t n = *projection_->CountTargets();
+  EXPECT_TRUE(n == 0 || n == rows.size()) << n;
+}
+
+}  // namespace
+}  // namespace suiji

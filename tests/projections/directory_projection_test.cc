@@ -1,0 +1,222 @@
+#include "projections/directory_projection.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "ledger/core/codes/credit_code.h"
+#include "ledger/ledger.h"
+#include "ledger/lmdb/lmdb_storage.h"
+
+namespace suiji {
+namespace {
+
+using directory::TargetRecord;
+
+std::string Code(uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "91320402MA%07llu", static_cast<unsigned long long>(n % 10000000));
+  std::string first17(buf);
+  return first17 + codes::CreditCodeCheckCharacter(first17);
+}
+
+TargetRecord Target(uint64_t n) {
+  static const char* kRegions[] = {"320402", "320404", "320411", "130132"};
+  static const char* kGrades[] = {"A", "B", "C", ""};
+  TargetRecord t;
+  t.credit_code = Code(n);
+  t.name = "测试企业" + std::to_string(n);
+  t.region = kRegions[n % 4];
+  t.industry = n % 2 ? "3411" : "4710";
+  t.headcount = static_cast<uint32_t>(8 + n % 300);
+  t.credit_grade = kGrades[n % 4];
+  t.grade_date = t.credit_grade.empty() ? "" : "2025-01-01";
+  t.org_id = n % 4 == 3 ? "130132" : "320400";
+  return t;
+}
+
+class DirectoryProjectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("suiji-proj-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto storage = OpenLmdbStorage(dir_, StorageMode::kWriter);
+    ASSERT_TRUE(storage.ok());
+    LedgerOptions opts;
+    opts.checkpoint_every_entries = 0;
+    auto l = Ledger::Create(std::move(*storage), "proj.test/ledger", "", root_, KeyPair::Generate(),
+                            actor_, opts);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    ledger_ = std::move(*l);
+  }
+  void TearDown() override {
+    ledger_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Append(EventType type, Bytes payload) {
+    EventDraft d{type, std::move(payload), actor_};
+    ASSERT_TRUE(ledger_->Append(std::span(&d, 1)).ok());
+  }
+  void AppendTargets(uint64_t from, uint64_t to) {
+    std::vector<EventDraft> drafts;
+    for (uint64_t n = from; n < to; ++n) {
+      drafts.push_back({EventType::TargetRegistered, directory::EncodeTarget(Target(n)), actor_});
+    }
+    ASSERT_TRUE(ledger_->Append(drafts).ok());
+  }
+  void RegisterOrgs() {
+    Append(EventType::OrgUnitRegistered,
+           directory::EncodeOrgUnit({"320400", "常州市人社局", "320400", directory::OrgLevel::City, ""}));
+    Append(EventType::OrgUnitRegistered,
+           directory::EncodeOrgUnit({"130132", "元氏县人社局", "130132", directory::OrgLevel::County, ""}));
+  }
+
+  std::filesystem::path dir_;
+  KeyPair root_ = KeyPair::Generate();
+  Actor actor_{"320400", "clerk"};
+  std::unique_ptr<Ledger> ledger_;
+};
+
+TEST_F(DirectoryProjectionTest, FoldsTargetsAndAnswersIndexQueries) {
+  RegisterOrgs();
+  AppendTargets(0, 400);
+  auto p = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ(*(*p)->Applied(), ledger_->size());
+  EXPECT_EQ(*(*p)->CountTargets(), 400u);
+  EXPECT_EQ(**(*p)->GetTarget(Code(7)), Target(7));
+
+  TargetQuery by_county;
+  by_county.region = "320402";
+  by_county.limit = 0;
+  EXPECT_EQ((*p)->ListTargets(by_county)->size(), 100u);
+  TargetQuery by_city;
+  by_city.region = "320400";  // the city covers its districts
+  by_city.limit = 0;
+  EXPECT_EQ((*p)->ListTargets(by_city)->size(), 300u);
+  TargetQuery grade_c_in_city = by_city;
+  grade_c_in_city.grade = "C";
+  auto cs = (*p)->ListTargets(grade_c_in_city);
+  ASSERT_TRUE(cs.ok());
+  EXPECT_EQ(cs->size(), 100u);
+  for (const auto& t : *cs) EXPECT_EQ(t.credit_grade, "C");
+  TargetQuery industry;
+  industry.industry = "34";
+  industry.limit = 0;
+  EXPECT_EQ((*p)->ListTargets(industry)->size(), 200u);
+  TargetQuery limited;
+  limited.limit = 10;
+  EXPECT_EQ((*p)->ListTargets(limited)->size(), 10u);
+}
+
+TEST_F(DirectoryProjectionTest, UpdatesMoveIndexEntriesAndKeepHistory) {
+  RegisterOrgs();
+  AppendTargets(0, 8);
+  TargetRecord before = Target(1), after = before;
+  after.credit_grade = "C";
+  after.headcount = 999;
+  Append(EventType::TargetUpdated, directory::EncodeTargetPatch(directory::DiffTargets(before, after)));
+  Append(EventType::TargetRetired,
+         directory::EncodeTargetRetired(before.credit_code, directory::TargetStatus::Moved, "迁出"));
+  auto p = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  auto got = **(*p)->GetTarget(before.credit_code);
+  EXPECT_EQ(got.headcount, 999u);
+  EXPECT_EQ(got.status, directory::TargetStatus::Moved);
+  TargetQuery grade_b;
+  grade_b.grade = "B";
+  for (const auto& t : *(*p)->ListTargets(grade_b)) EXPECT_NE(t.credit_code, before.credit_code);
+  TargetQuery moved;
+  moved.status = directory::TargetStatus::Moved;
+  ASSERT_EQ((*p)->ListTargets(moved)->size(), 1u);
+  auto hist = (*p)->History("target", before.credit_code);
+  ASSERT_TRUE(hist.ok());
+  EXPECT_EQ(hist->size(), 3u);
+}
+
+TEST_F(DirectoryProjectionTest, RebuildFromTheLogGivesAnIdenticalDigest) {
+  RegisterOrgs();
+  AppendTargets(0, 300);
+  TargetRecord a = Target(5), b = a;
+  b.complaints = 4;
+  Append(EventType::TargetUpdated, directory::EncodeTargetPatch(directory::DiffTargets(a, b)));
+  Hash incremental;
+  {
+    auto p = DirectoryProjection::Open(dir_);
+    // Small batches: many transactions, interleaved with more appends.
+    ASSERT_TRUE((*p)->CatchUp(ledger_->storage(), 7).ok());
+    AppendTargets(300, 350);
+    ASSERT_TRUE((*p)->CatchUp(ledger_->storage(), 13).ok());
+    incremental = *(*p)->Digest();
+  }
+  std::filesystem::remove_all(dir_ / "projections");
+  auto p = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ(*(*p)->Digest(), incremental);
+}
+
+TEST_F(DirectoryProjectionTest, StopsAtAnEventThatBreaksTheRulesAndKeepsWhatCameBefore) {
+  RegisterOrgs();
+  AppendTargets(0, 5);
+  AppendTargets(2, 3);  // a second registration of an active target: the fold refuses it
+  auto p = DirectoryProjection::Open(dir_);
+  Status s = (*p)->CatchUp(ledger_->storage(), 1);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("entry " + std::to_string(ledger_->size() - 1)), std::string::npos)
+      << s.message();
+  EXPECT_EQ(*(*p)->Applied(), ledger_->size() - 1);
+}
+
+TEST_F(DirectoryProjectionTest, CrashDuringCatchUpNeitherRepeatsNorSkips) {
+  RegisterOrgs();
+  for (int b = 0; b < 20; ++b) AppendTargets(static_cast<uint64_t>(b) * 1000, static_cast<uint64_t>(b + 1) * 1000);
+  for (int round = 0; round < 3; ++round) {
+    std::filesystem::remove_all(dir_ / "projections");
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      auto p = DirectoryProjection::Open(dir_);
+      auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
+      Status s = (*p)->CatchUp(**reader, 97);
+      ::_exit(s.ok() ? 0 : 1);
+    }
+    ::usleep(static_cast<useconds_t>(20000 + round * 40000));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    auto p = DirectoryProjection::Open(dir_);
+    uint64_t applied_after_crash = *(*p)->Applied();
+    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+    EXPECT_EQ(*(*p)->CountTargets(), 20000u) << "after a crash at " << applied_after_crash;
+    Hash resumed = *(*p)->Digest();
+    p->reset();
+    std::filesystem::remove_all(dir_ / "projections");
+    auto fresh = DirectoryProjection::Open(dir_);
+    ASSERT_TRUE((*fresh)->CatchUp(ledger_->storage()).ok());
+    EXPECT_EQ(*(*fresh)->Digest(), resumed) << "round " << round;
+  }
+}
+
+TEST_F(DirectoryProjectionTest, RefusesALogShorterThanWhatItApplied) {
+  RegisterOrgs();
+  auto p = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  p->reset();
+  ledger_.reset();
+  // Another ledger in the same place: the projection must not pretend it fits.
+  std::filesystem::remove_all(dir_ / "log");
+  auto storage = OpenLmdbStorage(dir_, StorageMode::kWriter);
+  ASSERT_TRUE(storage.ok());
+  auto l = Ledger::Create(std::move(*storage), "other/ledger", "", root_, KeyPair::Generate(), actor_, {});
+  ASSERT_TRUE(l.ok());
+  auto p2 = DirectoryProjection::Open(dir_);
+  EXPECT_EQ((*p2)->CatchUp((*l)->storage()).code(), StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace suiji
