@@ -43,6 +43,12 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
 }
 
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options) {
+  // Opening the LMDB writer would create the environment: refuse first if there is no
+  // ledger, so a mistyped --data leaves nothing behind.
+  std::error_code ec;
+  if (!std::filesystem::exists(paths.dir / "log" / "data.mdb", ec)) {
+    return NotFound("no ledger in " + paths.dir.string() + ": run `suiji init` first");
+  }
   SUIJI_ASSIGN_OR_RETURN(auto storage, OpenLmdbStorage(paths.dir, StorageMode::kWriter));
   SUIJI_ASSIGN_OR_RETURN(KeyPair node, ReadKeyFile(paths.node_key()));
   return Ledger::Open(std::move(storage), std::move(node), std::move(options));

@@ -142,7 +142,10 @@ StatusOr<uint64_t> Ledger::Append(std::span<const EventDraft> drafts,
   if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
   SUIJI_ASSIGN_OR_RETURN(uint64_t first, AppendLocked(*node_key_, drafts, expected_next));
   if (CheckpointDueLocked(Now())) {
-    SUIJI_ASSIGN_OR_RETURN(std::string cp, IssueCheckpointLocked());
+    // The batch is durable already: a failed checkpoint must not make the caller retry it
+    // (that would append the events twice). The checkpoint stays due and is issued by the
+    // next append, MaybeCheckpoint or IssueCheckpoint.
+    auto cp = IssueCheckpointLocked();
     (void)cp;
   }
   return first;
@@ -264,8 +267,8 @@ StatusOr<std::string> Ledger::IssueCheckpointLocked() {
     if (k->public_key == node_key_->public_key()) in_force = true;
   }
   if (!in_force) {
-    return PermissionDenied("node key " + node_key_->key_id() +
-                            " is not a checkpoint key in force at size " + std::to_string(size));
+    return FailedPrecondition("node key " + node_key_->key_id() +
+                              " is not a checkpoint key in force at size " + std::to_string(size));
   }
   Checkpoint cp{ledger_id_, size, tree_.Root(), {}};
   std::string note = SignNote(FormatCheckpoint(cp), ledger_id_, *node_key_);

@@ -90,7 +90,8 @@ class DirectoryProjection {
 };
 
 // The prefix of GB/T 2260 codes a region covers: "32" for 320000, "3204" for 320400,
-// "320402" for a county. Municipality districts (1101xx) fall under 110000 and 110100.
+// "320402" for a county. Municipality districts (1101xx) fall under 110000 (the national
+// list has no 110100 row).
 std::string RegionPrefix(std::string_view region);
 
 }  // namespace suiji

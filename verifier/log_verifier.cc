@@ -77,7 +77,7 @@ class Verification {
     for (;;) {
       auto rec = reader.Next();
       if (!rec.ok()) {
-        if (checkpoints_.empty()) {
+        if (checkpoints_.empty() && reader.damaged_kind() != kRecordCheckpoint) {
           Problem(entries_.size(), std::nullopt, "entry " + std::to_string(entries_.size()) +
                                                      ": " + rec.status().message());
         } else {
@@ -245,6 +245,26 @@ class Verification {
     if (walk_stop_ == kNone && parse_stop_ == kNone && framing_stop_ == kNone) {
       for (; next_cp < order.size(); ++next_cp) {
         const ParsedCheckpoint& pc = parsed_cps_[order[next_cp].second];
+        // Only a checkpoint signed by a key this log knows can prove entries are missing;
+        // anything else is just an unsigned claim.
+        bool signed_ok = pc.cp.origin == report_.ledger_id;
+        if (signed_ok) {
+          signed_ok = false;
+          for (const auto& [id, k] : keys.keys()) {
+            if ((k.roles & kRoleCheckpoint) != 0 &&
+                VerifyNote(pc.note, report_.ledger_id, k.public_key).ok()) {
+              signed_ok = true;
+            }
+          }
+        }
+        if (!signed_ok && !pc.trusted) {
+          Problem(std::nullopt, pc.cp.size,
+                  "checkpoint of size " + std::to_string(pc.cp.size) +
+                      " is not signed by a checkpoint key of this ledger");
+          continue;
+        }
+        // A checkpoint the caller trusts (obtained elsewhere) proves entries are missing
+        // even when the key that signed it was registered in the missing part.
         Problem(n, pc.cp.size,
                 std::string(pc.trusted ? "trusted checkpoint" : "checkpoint") + " of size " +
                     std::to_string(pc.cp.size) + " covers entries that are missing: the log has " +

@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
   app.add_option("--suiji", suiji_bin, "path of the suiji binary used with --data");
   app.add_option("--root-key", root_key, "expected root key (key id or hex public key)");
   app.add_option("--checkpoint", trusted,
-                 "a signed checkpoint obtained elsewhere (file); the log must match it");
+                 "a signed checkpoint obtained elsewhere (file); the log must match it")
+      ->allow_extra_args(false);
   app.add_flag("--json", json, "print the report as JSON");
   app.add_option("--threads", threads, "threads for signature checks (default: all cores)");
 

@@ -67,27 +67,15 @@ size_t WideSpaceLength(std::string_view s, bool at_end) {
 std::string_view Trim(std::string_view s) {
   while (!s.empty()) {
     const auto c = static_cast<unsigned char>(s.front());
-    if (IsAsciiSpace(c)) {
-      s.remove_prefix(1);
-    } else if (c < 0x80) {
-      break;
-    } else if (size_t n = WideSpaceLength(s, false); n > 0) {
-      s.remove_prefix(n);
-    } else {
-      break;
-    }
+    const size_t n = IsAsciiSpace(c) ? 1 : (c >= 0x80 ? WideSpaceLength(s, false) : 0);
+    if (n == 0) break;
+    s.remove_prefix(n);
   }
   while (!s.empty()) {
     const auto c = static_cast<unsigned char>(s.back());
-    if (IsAsciiSpace(c)) {
-      s.remove_suffix(1);
-    } else if (c < 0x80) {
-      break;
-    } else if (size_t n = WideSpaceLength(s, true); n > 0) {
-      s.remove_suffix(n);
-    } else {
-      break;
-    }
+    const size_t n = IsAsciiSpace(c) ? 1 : (c >= 0x80 ? WideSpaceLength(s, true) : 0);
+    if (n == 0) break;
+    s.remove_suffix(n);
   }
   return s;
 }
@@ -232,8 +220,7 @@ size_t FindInvalidGb18030(std::string_view s) {
       continue;
     }
     if (c2 >= 0x30 && c2 <= 0x39 && ((c >= 0x81 && c <= 0x84) || (c >= 0x90 && c <= 0xE3)) &&
-        i + 3 < n && p[i + 2] >= 0x81 && p[i + 2] <= 0xFE && p[i + 3] >= 0x30 &&
-        p[i + 3] <= 0x39) {
+        i + 3 < n && p[i + 2] >= 0x81 && p[i + 2] <= 0xFE && p[i + 3] >= 0x30 && p[i + 3] <= 0x39) {
       i += 4;
       continue;
     }
@@ -300,7 +287,11 @@ class Gb18030Decoder {
   }
 
  private:
-  static iconv_t Invalid() { return reinterpret_cast<iconv_t>(static_cast<intptr_t>(-1)); }
+  // iconv_open's documented failure value is (iconv_t)-1.
+  static iconv_t Invalid() {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr)
+    return reinterpret_cast<iconv_t>(static_cast<intptr_t>(-1));
+  }
   iconv_t cd_;
 };
 
@@ -311,10 +302,9 @@ struct ResolvedInput {
 };
 
 Status InvalidBytes(std::string_view what, std::string_view bytes, size_t offset) {
-  return InvalidArgument("not valid " + std::string(what) + " at byte offset " +
-                         std::to_string(offset) + " (line " +
-                         std::to_string(LineOf(bytes, offset)) + "): " +
-                         HexBytes(bytes, offset, 4));
+  return InvalidArgument(
+      "not valid " + std::string(what) + " at byte offset " + std::to_string(offset) + " (line " +
+      std::to_string(LineOf(bytes, offset)) + "): " + HexBytes(bytes, offset, 4));
 }
 
 StatusOr<ResolvedInput> ResolveEncoding(std::string_view bytes, Encoding enc) {
@@ -335,8 +325,7 @@ StatusOr<ResolvedInput> ResolveEncoding(std::string_view bytes, Encoding enc) {
     in.data.remove_prefix(3);
     enc = Encoding::kUtf8;
   }
-  const size_t bad_utf8 =
-      enc == Encoding::kGb18030 ? kNpos : FindInvalidUtf8(in.data);
+  const size_t bad_utf8 = enc == Encoding::kGb18030 ? kNpos : FindInvalidUtf8(in.data);
   if (enc == Encoding::kUtf8) {
     if (bad_utf8 != kNpos) return InvalidBytes("UTF-8", bytes, bad_utf8 + in.base);
     in.enc = Encoding::kUtf8;
@@ -351,8 +340,8 @@ StatusOr<ResolvedInput> ResolveEncoding(std::string_view bytes, Encoding enc) {
     Status gb = InvalidBytes("GB18030", bytes, bad_gb + in.base);
     if (enc == Encoding::kGb18030) return gb;
     Status utf8 = InvalidBytes("UTF-8", bytes, bad_utf8 + in.base);
-    return InvalidArgument("the file is neither UTF-8 nor GB18030/GBK: " + utf8.message() +
-                           "; " + gb.message());
+    return InvalidArgument("the file is neither UTF-8 nor GB18030/GBK: " + utf8.message() + "; " +
+                           gb.message());
   }
   in.enc = Encoding::kGb18030;
   return in;
@@ -456,7 +445,8 @@ class CsvSplitter {
     }
     while (pos_ < n && (d[pos_] == ' ' || d[pos_] == '\t')) ++pos_;
     if (pos_ < n && d[pos_] != ',' && d[pos_] != '\n' && d[pos_] != '\r') {
-      return InvalidArgument(RowRef(record, line) + ": unexpected character after the closing "
+      return InvalidArgument(RowRef(record, line) +
+                             ": unexpected character after the closing "
                              "quote of a cell at byte offset " +
                              std::to_string(pos_ + in_.base) +
                              " (a quote inside a quoted cell must be doubled)");
@@ -464,8 +454,8 @@ class CsvSplitter {
     return OkStatus();
   }
 
-  Status Store(std::string_view raw, size_t index, std::vector<std::string>* cells,
-               uint64_t record, uint64_t line) {
+  Status Store(std::string_view raw, size_t index, std::vector<std::string>* cells, uint64_t record,
+               uint64_t line) {
     std::string_view v = raw;
     if (decoder_ != nullptr && HasHighByte(raw)) {
       size_t bad = 0;
@@ -527,15 +517,16 @@ std::string FormatExcelNumber(double x) {
   int exp = 0;
   std::from_chars(s.data() + e_pos + (s[e_pos + 1] == '+' ? 2 : 1), s.data() + s.size(), exp);
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  const int nd = static_cast<int>(digits.size());
+  const size_t nd = digits.size();
   if (exp >= 0 && exp < 21) {
-    if (nd <= exp + 1) {
+    const size_t int_digits = static_cast<size_t>(exp) + 1;
+    if (nd <= int_digits) {
       out += digits;
-      out.append(static_cast<size_t>(exp + 1 - nd), '0');
+      out.append(int_digits - nd, '0');
     } else {
-      out.append(digits, 0, static_cast<size_t>(exp + 1));
+      out.append(digits, 0, int_digits);
       out += '.';
-      out.append(digits, static_cast<size_t>(exp + 1));
+      out.append(digits, int_digits);
     }
     return out;
   }
@@ -602,9 +593,9 @@ DateKind CustomDateKind(std::string_view code) {
       const size_t close = code.find(']', i + 1);
       if (close == kNpos) break;
       std::string_view tag = code.substr(i + 1, close - i - 1);
-      if (!tag.empty() && (tag.find_first_not_of("hH") == kNpos ||
-                           tag.find_first_not_of("mM") == kNpos ||
-                           tag.find_first_not_of("sS") == kNpos)) {
+      if (!tag.empty() &&
+          (tag.find_first_not_of("hH") == kNpos || tag.find_first_not_of("mM") == kNpos ||
+           tag.find_first_not_of("sS") == kNpos)) {
         k.time = true;
         k.elapsed = k.elapsed || tag[0] == 'h' || tag[0] == 'H';
       }
@@ -755,8 +746,7 @@ class ZipReader {
       std::string msg = zip_error_strerror(&error);
       zip_error_fini(&error);
       zip_source_free(source);
-      return InvalidArgument("not a valid .xlsx file: the ZIP container is damaged (" + msg +
-                             ")");
+      return InvalidArgument("not a valid .xlsx file: the ZIP container is damaged (" + msg + ")");
     }
     zip_error_fini(&error);
     auto reader = std::unique_ptr<ZipReader>(new ZipReader());
@@ -797,10 +787,10 @@ class ZipReader {
           zip_error_code_zip(error) == ZIP_ER_WRONGPASSWD) {
         return InvalidArgument("the workbook is encrypted; remove the password in Excel first");
       }
-      return InvalidArgument("cannot open " + std::string(name) + " in the .xlsx file: " +
-                             zip_error_strerror(error));
+      return InvalidArgument("cannot open " + std::string(name) +
+                             " in the .xlsx file: " + zip_error_strerror(error));
     }
-    std::vector<char> buf(64 * 1024);
+    std::vector<char> buf(size_t{64} * 1024);
     while (true) {
       const zip_int64_t got = zip_fread(file.get(), buf.data(), buf.size());
       if (got < 0) {
@@ -810,8 +800,7 @@ class ZipReader {
       }
       used_ += static_cast<uint64_t>(got);
       if (used_ > kMaxXlsxUncompressed) return TooBig(name);
-      SUIJI_RETURN_IF_ERROR(
-          sink(std::string_view(buf.data(), static_cast<size_t>(got)), got == 0));
+      SUIJI_RETURN_IF_ERROR(sink(std::string_view(buf.data(), static_cast<size_t>(got)), got == 0));
       if (got == 0) return OkStatus();
     }
   }
@@ -877,7 +866,8 @@ class XmlRun {
       return OkStatus();
     }
     if (!error_.ok()) return error_;
-    return InvalidArgument("the .xlsx file is damaged: " + part_ + " is not well-formed XML (line " +
+    return InvalidArgument("the .xlsx file is damaged: " + part_ +
+                           " is not well-formed XML (line " +
                            std::to_string(XML_GetCurrentLineNumber(parser_.get())) + ": " +
                            XML_ErrorString(XML_GetErrorCode(parser_.get())) + ")");
   }
@@ -898,8 +888,7 @@ class XmlRun {
     if (!s.ok()) self->Fail(std::move(s));
   }
   static void XMLCALL OnText(void* user, const XML_Char* text, int len) {
-    static_cast<XmlRun*>(user)->handler_->Text(
-        std::string_view(text, static_cast<size_t>(len)));
+    static_cast<XmlRun*>(user)->handler_->Text(std::string_view(text, static_cast<size_t>(len)));
   }
   static void XMLCALL OnDoctype(void* user, const XML_Char* /*name*/, const XML_Char* /*sysid*/,
                                 const XML_Char* /*pubid*/, int /*internal*/) {
@@ -1159,14 +1148,12 @@ class SheetHandler : public XmlHandler {
       }
       value_.clear();
       in_cell_ = true;
-    } else if (in_cell_ && name == "v") {
+    } else if ((in_cell_ && name == "v") || (in_inline_ && name == "t" && phonetic_depth_ == 0)) {
       capture_ = true;
     } else if (in_cell_ && name == "is") {
       in_inline_ = true;
     } else if (in_inline_ && name == "rPh") {
       ++phonetic_depth_;
-    } else if (in_inline_ && name == "t" && phonetic_depth_ == 0) {
-      capture_ = true;
     }
     return OkStatus();
   }
@@ -1175,8 +1162,8 @@ class SheetHandler : public XmlHandler {
     if (!in_data_) return OkStatus();
     if (name == "v" || name == "t") {
       capture_ = false;
-    } else if (name == "rPh") {
-      if (phonetic_depth_ > 0) --phonetic_depth_;
+    } else if (name == "rPh" && phonetic_depth_ > 0) {
+      --phonetic_depth_;
     } else if (name == "is") {
       in_inline_ = false;
     } else if (name == "c") {
@@ -1240,8 +1227,8 @@ class SheetHandler : public XmlHandler {
     text_bytes_ += v.size();
     if (text_bytes_ > kMaxXlsxTextBytes) {
       return ResourceExhausted("the sheet's cells hold more than " +
-                               std::to_string(kMaxXlsxTextBytes >> 20) +
-                               " MiB of text (at cell " + CellName() + "); split the file");
+                               std::to_string(kMaxXlsxTextBytes >> 20) + " MiB of text (at cell " +
+                               CellName() + "); split the file");
     }
     if (cells_.size() <= col_) cells_.resize(col_ + 1);
     cells_[col_].assign(v.data(), v.size());
@@ -1347,8 +1334,8 @@ StatusOr<Encoding> ScanCsv(std::string_view bytes, Encoding enc, const CsvRowCal
         if (!cells[i].empty()) {
           return InvalidArgument(RowRef(record, line) + " has " + std::to_string(cells.size()) +
                                  " cells but the header (row " + std::to_string(header_row) +
-                                 ") has " + std::to_string(width) + "; column " +
-                                 ColumnName(i) + " holds \"" + cells[i] + "\"");
+                                 ") has " + std::to_string(width) + "; column " + ColumnName(i) +
+                                 " holds \"" + cells[i] + "\"");
         }
       }
       cells.resize(width);  // trailing empty cells past the header: Excel pads like that
@@ -1442,7 +1429,8 @@ StatusOr<Table> ReadXlsx(std::string_view bytes, std::string_view sheet_name) {
     }
     if (sheet == nullptr) {
       std::string names;
-      for (const auto& s : workbook.sheets) names += (names.empty() ? "\"" : ", \"") + s.name + "\"";
+      for (const auto& s : workbook.sheets)
+        names += (names.empty() ? "\"" : ", \"") + s.name + "\"";
       return NotFound("the workbook has no sheet named \"" + std::string(wanted) +
                       "\"; its sheets are " + names);
     }
@@ -1454,8 +1442,7 @@ StatusOr<Table> ReadXlsx(std::string_view bytes, std::string_view sheet_name) {
     if (r.id == sheet->rel_id) sheet_rel = &r;
   }
   if (sheet_rel == nullptr) {
-    return InvalidArgument("the .xlsx file is damaged: sheet \"" + sheet->name +
-                           "\" has no part");
+    return InvalidArgument("the .xlsx file is damaged: sheet \"" + sheet->name + "\" has no part");
   }
   if (!sheet_rel->type.ends_with("/worksheet")) {
     return InvalidArgument("sheet \"" + sheet->name +
@@ -1596,8 +1583,8 @@ StatusOr<std::vector<int>> MapColumns(const std::vector<std::string>& header,
   for (size_t s = 0; s < specs.size(); ++s) {
     if (!specs[s].required || out[s] >= 0) continue;
     missing_zh += (missing_zh.empty() ? "“" : "、“") + chinese_name(specs[s]) + "”";
-    missing_en += (missing_en.empty() ? "\"" : ", \"") + specs[s].key + "\" (accepted headers: " +
-                  accepted(specs[s]) + ")";
+    missing_en += (missing_en.empty() ? "\"" : ", \"") + specs[s].key +
+                  "\" (accepted headers: " + accepted(specs[s]) + ")";
   }
   if (!missing_zh.empty()) {
     return InvalidArgument("缺少必填列" + missing_zh +

@@ -112,6 +112,10 @@ Status KeyRegistry::Apply(const EntryView& e) {
           return FailedPrecondition("rotation replaces key " + replaces +
                                     ", which is not in force");
         }
+        if ((k.roles & kRoleAuthority) == 0 && AuthoritiesInForceAfter(seq, replaces) == 0) {
+          return FailedPrecondition("rotating key " + replaces + " to a key without the "
+                                    "authority role would leave no authority key");
+        }
         it->second.revoked_at = seq;
       }
       keys_.emplace(k.key_id, std::move(k));

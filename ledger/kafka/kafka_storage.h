@@ -59,6 +59,10 @@ struct KafkaOptions {
   bool create_topics = true;
   int replication_factor = 1;
   int min_insync_replicas = 1;
+  // More configs for the topics it creates, after the backend's own (which they may not
+  // change: cleanup.policy, retention.ms, retention.bytes), e.g. {"flush.messages", "1"} to
+  // have each broker fsync every write rather than rely on replication for durability.
+  std::vector<std::pair<std::string, std::string>> topic_config;
   // Extra librdkafka properties for every client (security.protocol, sasl.*, ssl.*,
   // client.id, debug, ...). They may not override the properties the backend relies on
   // (acks, enable.idempotence, transactional.id, isolation.level).

@@ -108,9 +108,16 @@ class LmdbStorage final : public LogStorage {
 
   Status Read(uint64_t from, uint64_t to,
               const std::function<bool(uint64_t, ByteView)>& fn) const override {
-    if (from >= to) return OkStatus();
     ReadTxn txn(env_.get());
     if (txn.rc() != 0) return LmdbError(txn.rc(), "begin read transaction");
+    MDB_stat st{};
+    int src = mdb_stat(txn.get(), entries_, &st);
+    if (src != 0) return LmdbError(src, "stat entries");
+    if (to > st.ms_entries) {
+      return InvalidArgument("read up to " + std::to_string(to) + " but the log has " +
+                             std::to_string(st.ms_entries) + " entries");
+    }
+    if (from >= to) return OkStatus();
     MDB_cursor* cur = nullptr;
     int rc = mdb_cursor_open(txn.get(), entries_, &cur);
     if (rc != 0) return LmdbError(rc, "open cursor");

@@ -14,7 +14,8 @@
 # DIR defaults to $SUIJI_KAFKA_DIR or /tmp/suiji-kafka; it holds server.properties,
 # log4j.properties, data/ (the Kafka logs), kafka.pid, server.log (the broker's log) and
 # kafka.out (its stdout/stderr). Environment:
-#   SUIJI_KAFKA_PORT             client port (default 19092; "free" picks a free one)
+#   SUIJI_KAFKA_PORT             client port (default 19092; "free" picks free ones); a
+#                                data dir keeps the ports it was first started with
 #   SUIJI_KAFKA_CONTROLLER_PORT  KRaft controller port (default PORT+1)
 #   SUIJI_KAFKA_HEAP             JVM heap (default 512m)
 #   SUIJI_KAFKA_START_TIMEOUT    seconds to wait for the broker (default 60)
@@ -183,19 +184,23 @@ start() {
   fi
   local t0 port cport
   t0=$(date +%s.%N)
-  # Keep the ports of an existing data dir: its clients and its metadata know them.
-  if [ -f "$DIR/brokers" ] && [ -f "$DIR/data/meta.properties" ]; then
-    port="${SUIJI_KAFKA_PORT:-$(sed 's/.*://' "$DIR/brokers")}"
-    [ "$port" = free ] && port="$(sed 's/.*://' "$DIR/brokers")"
+  # A data dir keeps its ports (its clients and its KRaft metadata know them).
+  if [ -f "$DIR/ports" ] && [ -f "$DIR/data/meta.properties" ]; then
+    read -r port cport <"$DIR/ports"
   else
     port="${SUIJI_KAFKA_PORT:-19092}"
-    [ "$port" = free ] && port="$(free_port)"
+    if [ "$port" = free ]; then
+      port="$(free_port)"
+      cport="${SUIJI_KAFKA_CONTROLLER_PORT:-$(free_port)}"
+    else
+      cport="${SUIJI_KAFKA_CONTROLLER_PORT:-$((port + 1))}"
+    fi
   fi
-  cport="${SUIJI_KAFKA_CONTROLLER_PORT:-$((port + 1))}"
   if port_open "$port" || port_open "$cport"; then
     die "port $port or $cport on 127.0.0.1 is in use by another process; set SUIJI_KAFKA_PORT"
   fi
   write_config "$port" "$cport"
+  echo "$port $cport" >"$DIR/ports"
   echo "127.0.0.1:$port" >"$DIR/brokers"
 
   if [ ! -f "$DIR/data/meta.properties" ]; then
@@ -275,7 +280,7 @@ case "$CMD" in
     ;;
   brokers) brokers ;;
   *)
-    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

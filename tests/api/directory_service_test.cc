@@ -56,7 +56,7 @@ class DirectoryServiceTest : public ::testing::Test {
     ASSERT_TRUE(svc_->RegisterOrg({"320400", "常州市人力资源和社会保障局", "320400",
                                    directory::OrgLevel::City, "320000"}, actor_).ok());
     ASSERT_TRUE(svc_->RegisterOrg({"130132", "元氏县人力资源和社会保障局", "130132",
-                                   directory::OrgLevel::County, ""}, actor_).code() ==
+                                   directory::OrgLevel::County, ""}, actor_).status().code() ==
                 StatusCode::kInvalidArgument);  // a county needs a parent
   }
   void Open(bool create) {

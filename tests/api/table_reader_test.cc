@@ -26,6 +26,7 @@ using Rows = std::vector<std::vector<std::string>>;
 // GB18030 bytes made from UTF-8 with glibc's iconv, as Excel's plain "CSV" would write them.
 std::string ToGb18030(std::string_view utf8) {
   iconv_t cd = iconv_open("GB18030", "UTF-8");
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): iconv_open fails with (iconv_t)-1
   EXPECT_NE(cd, reinterpret_cast<iconv_t>(static_cast<intptr_t>(-1)));
   std::string out(utf8.size() * 2 + 8, '\0');
   char* in_ptr = const_cast<char*>(utf8.data());
@@ -96,7 +97,8 @@ std::string MakeXlsx(const std::vector<SheetSpec>& sheets,
       "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
       "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
       "<Override PartName=\"/xl/workbook.xml\" "
-      "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>";
+      "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/"
+      ">";
   for (size_t i = 0; i < sheets.size(); ++i) {
     types += "<Override PartName=\"/xl/worksheets/sheet" + std::to_string(i + 1) +
              ".xml\" ContentType=\"application/"
@@ -157,13 +159,13 @@ std::string MakeXlsx(const std::vector<SheetSpec>& sheets,
 }
 
 // Error assertions: the code, and a fragment the message must contain.
-#define EXPECT_ERROR(expr, code_, fragment)                                          \
-  do {                                                                               \
-    auto result_ = (expr);                                                           \
-    ASSERT_FALSE(result_.ok()) << "expected an error containing: " << (fragment);    \
-    EXPECT_EQ(result_.status().code(), (code_)) << result_.status().ToString();      \
-    EXPECT_NE(result_.status().message().find(fragment), std::string::npos)          \
-        << "message: " << result_.status().message();                                \
+#define EXPECT_ERROR(expr, code_, fragment)                                       \
+  do {                                                                            \
+    auto result_ = (expr);                                                        \
+    ASSERT_FALSE(result_.ok()) << "expected an error containing: " << (fragment); \
+    EXPECT_EQ(result_.status().code(), (code_)) << result_.status().ToString();   \
+    EXPECT_NE(result_.status().message().find(fragment), std::string::npos)       \
+        << "message: " << result_.status().message();                             \
   } while (0)
 
 // ---- CSV: encodings -------------------------------------------------------------------------
@@ -248,12 +250,17 @@ TEST(ReadCsvTest, TruncatedGbSequenceAtEnd) {
 }
 
 TEST(ReadCsvTest, BomWithForcedGb18030IsRefused) {
-  EXPECT_ERROR(ReadCsv("\xEF\xBB\xBF" "a\n1\n", Encoding::kGb18030),
+  EXPECT_ERROR(ReadCsv("\xEF\xBB\xBF"
+                       "a\n1\n",
+                       Encoding::kGb18030),
                StatusCode::kInvalidArgument, "byte-order mark");
 }
 
 TEST(ReadCsvTest, Utf16IsRefusedWithAdvice) {
-  EXPECT_ERROR(ReadCsv(std::string("\xFF\xFE" "a\0,\0", 6), Encoding::kAuto),
+  EXPECT_ERROR(ReadCsv(std::string("\xFF\xFE"
+                                   "a\0,\0",
+                                   6),
+                       Encoding::kAuto),
                StatusCode::kInvalidArgument, "CSV UTF-8");
 }
 
@@ -303,7 +310,8 @@ TEST(ReadCsvTest, EmptyRowsSkippedAndTrailingLineEndOptional) {
 TEST(ReadCsvTest, TrimsAsciiFullWidthAndInvisibleSpaces) {
   const std::string bytes =
       "\tcode\t,\xC2\xA0name\xC2\xA0\n"
-      "\xE3\x80\x80" "9132\xE3\x80\x80,\xE2\x80\x8B元氏县 某某公司\xEF\xBB\xBF\n";
+      "\xE3\x80\x80"
+      "9132\xE3\x80\x80,\xE2\x80\x8B元氏县 某某公司\xEF\xBB\xBF\n";
   auto t = ReadCsv(bytes, Encoding::kAuto);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->header, (std::vector<std::string>{"code", "name"}));
@@ -401,8 +409,7 @@ TEST(MapColumnsTest, MissingRequiredColumnNamedInChineseAndEnglish) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("缺少必填列“统一社会信用代码”"), std::string::npos)
       << r.status().message();
-  EXPECT_NE(r.status().message().find("missing required column \"credit_code\""),
-            std::string::npos)
+  EXPECT_NE(r.status().message().find("missing required column \"credit_code\""), std::string::npos)
       << r.status().message();
   // A title row taken as the header: every required column is listed.
   EXPECT_ERROR(MapColumns({"常州市天宁区用人单位名录"}, EmployerSpecs()),
@@ -433,9 +440,9 @@ TEST(ReadXlsxTest, SharedInlineNumbersAndSkippedColumns) {
       "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> 9113 </t></is></c>"
       "<c r=\"B4\" t=\"s\"><v>4</v></c><c r=\"C4\"><v>35.5</v></c></row>"
       "<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t> </t></is></c></row>";
-  const std::string bytes = MakeXlsx(
-      {{"单位", sheet}},
-      {"统一社会信用代码", "单位名称", "所在地区", "91320402MA1XXXXX0Y", "常州市天宁区某某机械有限公司"});
+  const std::string bytes =
+      MakeXlsx({{"单位", sheet}}, {"统一社会信用代码", "单位名称", "所在地区", "91320402MA1XXXXX0Y",
+                                   "常州市天宁区某某机械有限公司"});
   auto t = ReadXlsx(bytes, "");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->detected, Encoding::kUtf8);
@@ -526,8 +533,9 @@ TEST(ReadXlsxTest, PhoneticGuidesAreNotPartOfTheValue) {
   const std::string sheet =
       "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
       "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c></row>";
-  auto bytes = MakeXlsx({{"S", sheet}}, {"名称", "<r><t>元氏</t></r><r><t>县</t></r>"
-                                                 "<rPh sb=\"0\" eb=\"2\"><t>yuanshi</t></rPh>"});
+  auto bytes = MakeXlsx({{"S", sheet}}, {"名称",
+                                         "<r><t>元氏</t></r><r><t>县</t></r>"
+                                         "<rPh sb=\"0\" eb=\"2\"><t>yuanshi</t></rPh>"});
   auto t = ReadXlsx(bytes, "");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->rows, (Rows{{"元氏县"}}));
@@ -536,13 +544,15 @@ TEST(ReadXlsxTest, PhoneticGuidesAreNotPartOfTheValue) {
 TEST(ReadXlsxTest, DateStyledNumbersBecomeIsoDates) {
   const std::string styles =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?><styleSheet " + std::string(kNs) +
-      "><numFmts count=\"2\"><numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;"
+      "><numFmts count=\"2\"><numFmt numFmtId=\"164\" "
+      "formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;"
       "d&quot;日&quot;\"/><numFmt numFmtId=\"165\" formatCode=\"#,##0.00&quot;元&quot;\"/>"
       "</numFmts><cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
       "<cellXfs count=\"6\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
       "<xf numFmtId=\"22\"/><xf numFmtId=\"20\"/><xf numFmtId=\"165\"/></cellXfs></styleSheet>";
   std::string wide = "<row r=\"1\">";
-  for (char h = 'a'; h <= 'h'; ++h) wide += "<c t=\"inlineStr\"><is><t>" + std::string(1, h) + "</t></is></c>";
+  for (char h = 'a'; h <= 'h'; ++h)
+    wide += "<c t=\"inlineStr\"><is><t>" + std::string(1, h) + "</t></is></c>";
   wide +=
       "</row><row r=\"2\"><c r=\"A2\" s=\"0\"><v>45352</v></c><c r=\"B2\" s=\"1\"><v>45352</v></c>"
       "<c r=\"C2\" s=\"2\"><v>42173</v></c><c r=\"D2\" s=\"3\"><v>45352.354166666664</v></c>"
@@ -550,8 +560,8 @@ TEST(ReadXlsxTest, DateStyledNumbersBecomeIsoDates) {
       "<c r=\"G2\" s=\"1\"><v>59</v></c><c r=\"H2\" s=\"1\"><v>61</v></c></row>";
   auto t = ReadXlsx(MakeXlsx({{"S", wide}}, {}, styles), "");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
-  EXPECT_EQ(t->rows, (Rows{{"45352", "2024-03-01", "2015-06-18", "2024-03-01 08:30:00",
-                            "12:00:00", "1234.5", "1900-02-28", "1900-03-01"}}));
+  EXPECT_EQ(t->rows, (Rows{{"45352", "2024-03-01", "2015-06-18", "2024-03-01 08:30:00", "12:00:00",
+                            "1234.5", "1900-02-28", "1900-03-01"}}));
   // The 1904 date system of old Mac workbooks.
   auto mac = ReadXlsx(MakeXlsx({{"S", wide}}, {}, styles, "<workbookPr date1904=\"1\"/>"), "");
   ASSERT_TRUE(mac.ok()) << mac.status().ToString();
@@ -566,9 +576,8 @@ TEST(ReadXlsxTest, SheetsByNameAndFirstVisibleByDefault) {
   const std::string inspectors =
       "<row r=\"1\"><c t=\"inlineStr\"><is><t>检查员</t></is></c></row>"
       "<row r=\"2\"><c t=\"inlineStr\"><is><t>张三</t></is></c></row>";
-  const std::string bytes = MakeXlsx({{"Lists", hidden, "hidden"},
-                                      {"用人单位", employers},
-                                      {"Inspectors", inspectors}});
+  const std::string bytes =
+      MakeXlsx({{"Lists", hidden, "hidden"}, {"用人单位", employers}, {"Inspectors", inspectors}});
   auto first = ReadXlsx(bytes, "");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->header, (std::vector<std::string>{"单位名称"}));
@@ -593,18 +602,21 @@ TEST(ReadXlsxTest, ValueRightOfTheHeaderNamesTheCell) {
       "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c>"
       "<c r=\"B1\" t=\"inlineStr\"><is><t>b</t></is></c></row>"
       "<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\"><v>2</v></c></row>"
-      "<row r=\"7\"><c r=\"A7\"><v>1</v></c><c r=\"K7\" t=\"inlineStr\"><is><t>note</t></is></c></row>";
+      "<row r=\"7\"><c r=\"A7\"><v>1</v></c><c r=\"K7\" "
+      "t=\"inlineStr\"><is><t>note</t></is></c></row>";
   EXPECT_ERROR(ReadXlsx(MakeXlsx({{"S", sheet}}), ""), StatusCode::kInvalidArgument,
                "cell K7 holds \"note\" but its column has no header");
 }
 
 TEST(ReadXlsxTest, MalformedSheetsAreErrors) {
-  EXPECT_ERROR(ReadXlsx(MakeXlsx({{"S", "<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v>"
-                                        "</c></row>"}}),
+  EXPECT_ERROR(ReadXlsx(MakeXlsx({{"S",
+                                   "<row r=\"1\"><c r=\"B1\"><v>1</v></c><c r=\"A1\"><v>2</v>"
+                                   "</c></row>"}}),
                         ""),
                StatusCode::kInvalidArgument, "cell A1 is out of order");
-  EXPECT_ERROR(ReadXlsx(MakeXlsx({{"S", "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>7</v></c></row>"}}), ""),
-               StatusCode::kInvalidArgument, "shared string \"7\"");
+  EXPECT_ERROR(
+      ReadXlsx(MakeXlsx({{"S", "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>7</v></c></row>"}}), ""),
+      StatusCode::kInvalidArgument, "shared string \"7\"");
   EXPECT_ERROR(ReadXlsx(MakeXlsx({{"S", "<row r=\"1\"><c r=\"A1\"><v>abc</v></c></row>"}}), ""),
                StatusCode::kInvalidArgument, "holds the number \"abc\"");
   EXPECT_ERROR(ReadXlsx(MakeXlsx({{"S", "<row r=\"1\"><c r=\"A1\"><v>1</v></row>"}}), ""),
@@ -644,8 +656,8 @@ TEST(ReadXlsxTest, CorruptZipIsRefused) {
 TEST(ReadXlsxTest, ZipWithoutWorkbookIsRefused) {
   EXPECT_ERROR(ReadXlsx(MakeZip({{"readme.txt", "hello"}}), ""), StatusCode::kInvalidArgument,
                "not an Excel workbook (no xl/workbook.xml)");
-  EXPECT_ERROR(ReadXlsx(MakeZip({{"word/document.xml", "<w/>"}}), ""),
-               StatusCode::kInvalidArgument, "Word document");
+  EXPECT_ERROR(ReadXlsx(MakeZip({{"word/document.xml", "<w/>"}}), ""), StatusCode::kInvalidArgument,
+               "Word document");
 }
 
 TEST(ReadXlsxTest, NonZipInputsAreRefusedClearly) {
@@ -662,15 +674,15 @@ TEST(ReadXlsxTest, ZipBombIsRefusedSlow) {
   big.append(size_t{260} << 20, ' ');
   big += "</sheetData></worksheet>";
   std::string bytes = MakeXlsx({{"S", "<row r=\"1\"><c><v>1</v></c></row>"}});
-  auto bomb = MakeZip({{"xl/workbook.xml",
-                        "<workbook " + std::string(kNs) +
-                            "><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>"},
-                       {"xl/_rels/workbook.xml.rels",
-                        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                        "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas."
-                        "openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
-                        "Target=\"worksheets/sheet1.xml\"/></Relationships>"},
-                       {"xl/worksheets/sheet1.xml", big}});
+  auto bomb = MakeZip(
+      {{"xl/workbook.xml", "<workbook " + std::string(kNs) +
+                               "><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>"},
+       {"xl/_rels/workbook.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+        "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas."
+        "openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+        "Target=\"worksheets/sheet1.xml\"/></Relationships>"},
+       {"xl/worksheets/sheet1.xml", big}});
   big.clear();
   big.shrink_to_fit();
   ASSERT_LT(bomb.size(), size_t{2} << 20);
@@ -703,19 +715,18 @@ TEST(ReadXlsxTest, ZipBombIsRefusedSlow) {
 // A workbook written by LibreOffice 7.4 (from employers_libreoffice_source.csv, see
 // data/README.md): checks the reader against a real office suite's output, not just ours.
 TEST(ReadXlsxTest, LibreOfficeWorkbook) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "data" /
-                    "employers_libreoffice.xlsx";
+  const auto path =
+      std::filesystem::path(__FILE__).parent_path() / "data" / "employers_libreoffice.xlsx";
   auto t = ReadTableFile(path.string(), Encoding::kAuto, "");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->header, (std::vector<std::string>{"统一社会信用代码", "单位名称", "所在地区",
                                                  "成立日期", "职工人数", "身份证号", "是否重点"}));
   // The all-digit credit code and the ID number were turned into numbers on import and lost
   // their last three digits, exactly as Excel does; the README tells staff to use text cells.
-  EXPECT_EQ(t->rows,
-            (Rows{{"91320402MA1XXXXX0Y", "常州市天宁区某某机械有限公司", "天宁区", "2015-06-18",
-                   "120", "320402198001011000", "TRUE"},
-                  {"911301325573412000", "元氏县某某建材有限公司", "元氏县", "2009-11-02", "35",
-                   "130132197512123000", "FALSE"}}));
+  EXPECT_EQ(t->rows, (Rows{{"91320402MA1XXXXX0Y", "常州市天宁区某某机械有限公司", "天宁区",
+                            "2015-06-18", "120", "320402198001011000", "TRUE"},
+                           {"911301325573412000", "元氏县某某建材有限公司", "元氏县", "2009-11-02",
+                            "35", "130132197512123000", "FALSE"}}));
   auto cols = MapColumns(t->header, EmployerSpecs());
   ASSERT_TRUE(cols.ok()) << cols.status().ToString();
   EXPECT_EQ(*cols, (std::vector<int>{0, 1, 2, -1}));
@@ -733,8 +744,9 @@ TEST(ReadTableFileTest, DispatchesByMagicAndExtension) {
 
   // An .xlsx renamed to .csv is still read as a workbook.
   const auto renamed = TempPath("renamed.csv");
-  WriteFile(renamed, MakeXlsx({{"S", "<row r=\"1\"><c t=\"inlineStr\"><is><t>x</t></is></c>"
-                                     "</row><row r=\"2\"><c><v>7</v></c></row>"}}));
+  WriteFile(renamed, MakeXlsx({{"S",
+                                "<row r=\"1\"><c t=\"inlineStr\"><is><t>x</t></is></c>"
+                                "</row><row r=\"2\"><c><v>7</v></c></row>"}}));
   auto x = ReadTableFile(renamed.string(), Encoding::kAuto, "");
   ASSERT_TRUE(x.ok()) << x.status().ToString();
   EXPECT_EQ(x->rows, (Rows{{"7"}}));

@@ -70,18 +70,18 @@ TEST(ExportFormat, RecordsRoundTripWithKindsDataAndOffsets) {
   EXPECT_EQ(recs[0].offset, kExportMagic.size());
   EXPECT_EQ(recs[1].kind, kRecordEntry);
   EXPECT_EQ(AsChars(recs[1].data), e1);
-  EXPECT_EQ(recs[1].offset, kExportMagic.size() + 5 + e0.size());
+  EXPECT_EQ(recs[1].offset, kExportMagic.size() + kExportFrameOverhead + e0.size());
   EXPECT_EQ(recs[2].kind, kRecordEntry);
   EXPECT_TRUE(recs[2].data.empty());
   EXPECT_EQ(recs[3].kind, kRecordCheckpoint);
   EXPECT_EQ(AsChars(recs[3].data), c0);
-  EXPECT_EQ(recs[3].offset, file.size() - 5 - c0.size());
+  EXPECT_EQ(recs[3].offset, file.size() - kExportFrameOverhead - c0.size());
 }
 
-TEST(ExportFormat, FramesAreKindThenBigEndianLength) {
+TEST(ExportFormat, FramesAreKindAndBigEndianLengthAroundTheBytes) {
   std::string out;
   AppendExportRecord(out, kRecordEntry, View(std::string("abc")));
-  EXPECT_EQ(out, std::string("E\x00\x00\x00\x03" "abc", 8));
+  EXPECT_EQ(out, std::string("E\x00\x00\x00\x03" "abc" "E\x00\x00\x00\x03", 13));
   out.clear();
   AppendExportRecord(out, kRecordCheckpoint, View(std::string(0x0102, 'n')));
   EXPECT_EQ(out.substr(0, 5), std::string("C\x00\x00\x01\x02", 5));
@@ -162,6 +162,28 @@ TEST(ExportFormat, ALengthOverTheLimitIsDataLossNamingItsOffset) {
   huge.append(reinterpret_cast<const char*>(hdr), sizeof hdr);
   huge.append(64, 'z');
   ExpectDataLossAt(FirstError(huge), kExportMagic.size());
+}
+
+TEST(ExportFormat, AHeaderThatDisagreesWithItsTrailerIsDataLossAtThatRecord) {
+  std::string file = Header();
+  AppendExportRecord(file, kRecordEntry, View(std::string("first")));
+  const uint64_t bad_at = file.size();
+  AppendExportRecord(file, kRecordEntry, View(std::string("second-record")));
+  AppendExportRecord(file, kRecordEntry, View(std::string("third")));
+  for (int delta : {-1, +1}) {
+    std::string damaged = file;
+    damaged[bad_at + 4] = static_cast<char>(damaged[bad_at + 4] + delta);  // length low byte
+    Status s = FirstError(damaged);
+    ExpectDataLossAt(s, bad_at);
+  }
+  // A damaged kind byte: the trailer still tells what the record was.
+  std::string kind = file;
+  kind[bad_at] = 'X';
+  ExportReader r(View(kind));
+  ASSERT_TRUE(r.ReadHeader().ok());
+  ASSERT_TRUE(r.Next().ok());
+  EXPECT_EQ(r.Next().status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(r.damaged_kind(), kRecordEntry);
 }
 
 TEST(ExportFormat, ARecordOfExactlyTheLimitIsRead) {

@@ -100,16 +100,47 @@ inline KafkaOptions OptionsFor(const std::string& topic) {
   return o;
 }
 
+// Deletes topics (best effort: the test broker should not pile up test topics, which slow
+// its restarts).
+inline void RawDeleteTopics(const std::vector<std::string>& topics) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char err[512] = {};
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", Brokers().c_str(), err, sizeof err) !=
+      RD_KAFKA_CONF_OK) {
+    rd_kafka_conf_destroy(conf);
+    return;
+  }
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return;
+  }
+  std::vector<rd_kafka_DeleteTopic_t*> del;
+  for (const auto& t : topics) del.push_back(rd_kafka_DeleteTopic_new(t.c_str()));
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+  rd_kafka_DeleteTopics(rk, del.data(), del.size(), nullptr, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 10000);
+  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  rd_kafka_DeleteTopic_destroy_array(del.data(), del.size());
+  rd_kafka_queue_destroy(q);
+  rd_kafka_destroy(rk);
+}
+
 // Every Kafka test derives from this: a broker must answer (else the test FAILS with how
-// to start one) and each test gets its own topic.
+// to start one) and each test gets its own topic, deleted afterwards.
 class KafkaTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string why;
     ASSERT_TRUE(BrokerReachable(&why)) << StartHint() << " (" << why << ")";
+    reachable_ = true;
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     topic_ = UniqueTopic(std::string(info->test_suite_name()) + "-" + info->name());
   }
+  void TearDown() override {
+    if (reachable_) RawDeleteTopics({topic_, topic_ + ".checkpoints"});
+  }
+  bool reachable_ = false;
   KafkaOptions Options() const { return OptionsFor(topic_); }
   StatusOr<std::unique_ptr<LogStorage>> Open(KafkaMode mode) const {
     return OpenKafkaStorage(Options(), mode);

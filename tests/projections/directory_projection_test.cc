@@ -131,7 +131,9 @@ TEST_F(DirectoryProjectionTest, UpdatesMoveIndexEntriesAndKeepHistory) {
   EXPECT_EQ(got.status, directory::TargetStatus::Moved);
   TargetQuery grade_b;
   grade_b.grade = "B";
-  for (const auto& t : *(*p)->ListTargets(grade_b)) EXPECT_NE(t.credit_code, before.credit_code);
+  auto grade_b_targets = (*p)->ListTargets(grade_b);
+  ASSERT_TRUE(grade_b_targets.ok());
+  for (const auto& t : *grade_b_targets) EXPECT_NE(t.credit_code, before.credit_code);
   TargetQuery moved;
   moved.status = directory::TargetStatus::Moved;
   ASSERT_EQ((*p)->ListTargets(moved)->size(), 1u);
