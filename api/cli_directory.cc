@@ -237,10 +237,6 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       import::Encoding enc = encoding == "auto" ? import::Encoding::kAuto
                              : (encoding == "gb18030" || encoding == "gbk") ? import::Encoding::kGb18030
                                                                             : import::Encoding::kUtf8;
-      auto table = import::ReadTableFile(file, enc, sheet);
-      if (!table.ok()) return void(ctx.exit_code = Fail(table.status()));
-      std::cerr << "read " << table->rows.size() << " rows from " << file << " ("
-                << import::EncodingName(table->detected) << ")\n";
       auto open = OpenForWrite(ctx);
       if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
       ImportOptions opts;
@@ -250,13 +246,23 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       opts.sync = sync;
       opts.dry_run = dry_run;
       opts.progress = [](std::string_view stage, uint64_t done, uint64_t total) {
-        std::fprintf(stderr, "\r%.*s %llu/%llu", static_cast<int>(stage.size()), stage.data(),
-                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-        if (done == total) std::fputc('\n', stderr);
+        if (total > 0) {
+          std::fprintf(stderr, "%.*s %llu/%llu\n", static_cast<int>(stage.size()), stage.data(),
+                       static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+        } else {
+          std::fprintf(stderr, "%.*s %llu\n", static_cast<int>(stage.size()), stage.data(),
+                       static_cast<unsigned long long>(done));
+        }
       };
-      auto r = k == "targets"      ? open->service->ImportTargets(*table, opts)
-               : k == "inspectors" ? open->service->ImportInspectors(*table, opts)
-                                   : open->service->ImportItems(*table, opts, effective);
+      StatusOr<ImportReport> r = InvalidArgument("unreachable");
+      if (k == "targets") {
+        r = open->service->ImportTargetsFile(file, enc, sheet, opts);  // streams large CSVs
+      } else {
+        auto table = import::ReadTableFile(file, enc, sheet);
+        if (!table.ok()) return void(ctx.exit_code = Fail(table.status()));
+        r = k == "inspectors" ? open->service->ImportInspectors(*table, opts)
+                              : open->service->ImportItems(*table, opts, effective);
+      }
       if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
       Report(*r, json_out, k);
       std::cerr << "took " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()

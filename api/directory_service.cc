@@ -1,7 +1,16 @@
 #include "api/directory_service.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -395,27 +404,90 @@ StatusOr<uint64_t> DirectoryService::PublishItemList(ItemListRecord l, const Act
 
 StatusOr<ImportReport> DirectoryService::ImportTargets(const import::Table& table,
                                                        const ImportOptions& opts) {
+  auto scan = [&](const RowVisitor& visit) -> Status {
+    std::vector<std::string> cells;
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      cells = table.rows[r];
+      SUIJI_RETURN_IF_ERROR(visit(table.row_numbers[r], cells));
+    }
+    return OkStatus();
+  };
+  return ImportTargetRows(table.header, scan, opts);
+}
+
+StatusOr<ImportReport> DirectoryService::ImportTargetsFile(const std::string& path,
+                                                           import::Encoding enc,
+                                                           std::string_view sheet,
+                                                           const ImportOptions& opts) {
+  std::error_code ec;
+  const bool xlsx = [&] {
+    std::ifstream f(path, std::ios::binary);
+    char magic[4] = {};
+    f.read(magic, 4);
+    return std::string_view(magic, 4) == std::string_view("PK\x03\x04", 4);
+  }();
+  if (xlsx || !std::filesystem::exists(path, ec)) {
+    SUIJI_ASSIGN_OR_RETURN(import::Table table, import::ReadTableFile(path, enc, sheet));
+    return ImportTargets(table, opts);
+  }
+  // CSV: map the file and stream it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NotFound("cannot open " + path);
+  struct stat st {};
+  ::fstat(fd, &st);
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = size > 0 ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+  ::close(fd);
+  if (map == MAP_FAILED) return Unavailable("cannot map " + path);
+  std::string_view bytes(static_cast<const char*>(map), size);
+  std::vector<std::string> header;
+  Status got = import::ScanCsv(bytes, enc, [&](uint64_t, std::vector<std::string>& cells) -> Status {
+                 header = cells;
+                 return Aborted("header read");  // stop after the header
+               }).status();
+  if (!got.ok() && got.code() != StatusCode::kAborted) {
+    if (map != nullptr) ::munmap(map, size);
+    return got;
+  }
+  if (header.empty()) {
+    if (map != nullptr) ::munmap(map, size);
+    return InvalidArgument(path + " has no header row");
+  }
+  auto scan = [&](const RowVisitor& visit) -> Status {
+    bool first = true;
+    return import::ScanCsv(bytes, enc, [&](uint64_t row, std::vector<std::string>& cells) -> Status {
+             if (first) {
+               first = false;
+               return OkStatus();
+             }
+             return visit(row, cells);
+           }).status();
+  };
+  auto report = ImportTargetRows(header, scan, opts);
+  if (map != nullptr) ::munmap(map, size);
+  return report;
+}
+
+StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std::string>& header,
+                                                          const RowScanner& scan,
+                                                          const ImportOptions& opts) {
   const auto& specs = TargetColumns();
-  SUIJI_ASSIGN_OR_RETURN(std::vector<int> cols, import::MapColumns(table.header, specs));
+  SUIJI_ASSIGN_OR_RETURN(std::vector<int> cols, import::MapColumns(header, specs));
+  import::Table names;  // only the header, for column names in reports
+  names.header = header;
   SUIJI_RETURN_IF_ERROR(Sync());
-  ImportReport report;
-  report.rows = table.rows.size();
-  std::vector<TargetRecord> good;
-  good.reserve(table.rows.size());
-  std::unordered_map<std::string, uint64_t> first_row;
-  first_row.reserve(table.rows.size());
   std::map<std::string, OrgUnitRecord> orgs;
   SUIJI_ASSIGN_OR_RETURN(auto org_list, projection_.ListOrgs());
   for (auto& o : org_list) orgs.emplace(o.org_id, o);
 
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    Row row{table.rows[r], cols};
-    const uint64_t line = table.row_numbers[r];
-    std::vector<RowProblem> problems;
+  // Parses and checks one row; problems go to `problems`.
+  auto parse = [&](const std::vector<std::string>& cells, uint64_t line, TargetRecord& t,
+                   std::vector<RowProblem>& problems) {
+    Row row{cells, cols};
+    const auto start = static_cast<std::ptrdiff_t>(problems.size());
     auto bad = [&](size_t spec, std::string_view value, std::string reason) {
-      problems.push_back({line, ColumnName(table, cols, spec, specs), std::string(value), std::move(reason)});
+      problems.push_back({line, ColumnName(names, cols, spec, specs), std::string(value), std::move(reason)});
     };
-    TargetRecord t;
     t.credit_code = std::string(row[kCCode]);
     t.name = std::string(row[kCName]);
     t.region = std::string(row[kCRegion]);
@@ -450,93 +522,158 @@ StatusOr<ImportReport> DirectoryService::ImportTargets(const import::Table& tabl
       bad(kCComplaints, row[kCComplaints], "投诉次数应为非负整数 (complaints must be a whole number)");
     }
     t.complaints = static_cast<uint32_t>(n);
-    if (auto s = ParseTargetStatus(row[kCStatus])) {
-      t.status = *s;
+    if (auto st = ParseTargetStatus(row[kCStatus])) {
+      t.status = *st;
     } else {
       bad(kCStatus, row[kCStatus], "状态应为正常、注销或迁出 (status must be active, deregistered or moved)");
     }
     t.org_id = row.has(kCOrg) && !row[kCOrg].empty() ? std::string(row[kCOrg]) : opts.org_id;
     for (const FieldError& e : directory::ValidateTarget(t)) {
       // Fields already reported from their raw cell are not repeated.
-      std::string col = ColumnOfField(table, cols, specs, e.field);
-      bool dup = std::any_of(problems.begin(), problems.end(), [&](const RowProblem& p) { return p.column == col; });
+      std::string col = ColumnOfField(names, cols, specs, e.field);
+      bool dup = std::any_of(problems.begin() + start, problems.end(),
+                             [&](const RowProblem& p) { return p.column == col; });
       if (!dup) problems.push_back({line, col, e.value, e.reason});
     }
     if (auto it = orgs.find(t.org_id); it == orgs.end()) {
-      problems.push_back({line, ColumnName(table, cols, kCOrg, specs), t.org_id,
-                          "未登记的机构 (unknown org unit)"});
+      bad(kCOrg, t.org_id, "未登记的机构 (unknown org unit)");
     } else if (!OrgWithin(orgs, t.org_id, opts.org_id)) {
-      problems.push_back({line, ColumnName(table, cols, kCOrg, specs), t.org_id,
-                          "不属于" + opts.org_id + "的管辖范围 (not within the importing org's jurisdiction)"});
+      bad(kCOrg, t.org_id, "不属于" + opts.org_id + "的管辖范围 (not within the importing org's jurisdiction)");
     } else if (t.region.substr(0, RegionPrefix(it->second.region).size()) != RegionPrefix(it->second.region)) {
-      problems.push_back({line, ColumnName(table, cols, kCRegion, specs), t.region,
-                          "不在" + it->second.name + "辖区内 (outside the jurisdiction of " + t.org_id + ")"});
+      bad(kCRegion, t.region, "不在" + it->second.name + "辖区内 (outside the jurisdiction of " + t.org_id + ")");
     }
-    if (!t.credit_code.empty()) {
-      auto [it, inserted] = first_row.emplace(t.credit_code, line);
-      if (!inserted) {
-        problems.push_back({line, ColumnName(table, cols, kCCode, specs), t.credit_code,
-                            "文件中统一社会信用代码重复，首次出现在第" + std::to_string(it->second) +
-                                "行 (duplicate code in file, first at row " + std::to_string(it->second) + ")"});
-      }
-    }
-    if (problems.empty()) {
-      good.push_back(std::move(t));
-    } else {
-      ++report.bad_rows;
-      for (auto& p : problems) report.problems.push_back(std::move(p));
-    }
-    if ((r + 1) % 100000 == 0) Progress(opts, "checked", r + 1, table.rows.size());
-  }
-  if (report.bad_rows > 0 && !opts.skip_bad_rows) return report;
+  };
 
-  auto decide = [&]() -> StatusOr<std::vector<EventDraft>> {
+  // Pass 1: check every row; keep only the credit codes (18 bytes each) and the bad rows.
+  ImportReport report;
+  struct CodeRow {
+    std::array<char, 18> code;
+    uint64_t row;
+  };
+  std::vector<CodeRow> codes;
+  std::unordered_set<uint64_t> bad_rows;
+  Status pass1 = scan([&](uint64_t line, std::vector<std::string>& cells) -> Status {
+    ++report.rows;
+    TargetRecord t;
+    const size_t before = report.problems.size();
+    parse(cells, line, t, report.problems);
+    if (report.problems.size() > before) {
+      bad_rows.insert(line);
+    } else {
+      CodeRow cr{};
+      std::memcpy(cr.code.data(), t.credit_code.data(), 18);  // validated: exactly 18 bytes
+      cr.row = line;
+      codes.push_back(cr);
+    }
+    if (report.rows % 100000 == 0) Progress(opts, "checked", report.rows, 0);
+    return OkStatus();
+  });
+  SUIJI_RETURN_IF_ERROR(pass1);
+  // Duplicates within the file: every occurrence after the first is a bad row.
+  std::sort(codes.begin(), codes.end(), [](const CodeRow& a, const CodeRow& b) {
+    return a.code != b.code ? a.code < b.code : a.row < b.row;
+  });
+  std::vector<CodeRow> unique;
+  unique.reserve(codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) {
+    if (!unique.empty() && unique.back().code == codes[i].code) {
+      const std::string code(codes[i].code.data(), 18);
+      const uint64_t first = unique.back().row;
+      report.problems.push_back({codes[i].row, ColumnName(names, cols, kCCode, specs), code,
+                                 "文件中统一社会信用代码重复，首次出现在第" + std::to_string(first) +
+                                     "行 (duplicate code in file, first at row " + std::to_string(first) + ")"});
+      bad_rows.insert(codes[i].row);
+    } else {
+      unique.push_back(codes[i]);
+    }
+  }
+  codes.clear();
+  codes.shrink_to_fit();
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const RowProblem& a, const RowProblem& b) { return a.row < b.row; });
+  report.bad_rows = bad_rows.size();
+  if (report.bad_rows > 0 && !opts.skip_bad_rows) return report;
+  auto in_file = [&](std::string_view code) {
+    if (code.size() != 18) return false;
+    std::array<char, 18> key{};
+    std::memcpy(key.data(), code.data(), 18);
+    return std::binary_search(unique.begin(), unique.end(), CodeRow{key, 0},
+                              [](const CodeRow& a, const CodeRow& b) { return a.code < b.code; });
+  };
+
+  // Pass 2: decide against the current directory; the payloads of the events are kept
+  // back to back (a few hundred bytes per changed row) and streamed into the log.
+  for (int attempt = 0;; ++attempt) {
+    SUIJI_RETURN_IF_ERROR(Sync());
+    SUIJI_ASSIGN_OR_RETURN(uint64_t applied, projection_.Applied());
     report.added = report.changed = report.unchanged = report.retired = 0;
-    std::vector<EventDraft> drafts;
-    drafts.reserve(good.size());
-    for (size_t i = 0; i < good.size(); ++i) {
-      const TargetRecord& t = good[i];
+    std::string arena;
+    std::vector<std::pair<uint64_t, EventType>> events;  // (end offset in arena, type)
+    auto add = [&](EventType type, const Bytes& payload) {
+      arena.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+      events.emplace_back(arena.size(), type);
+    };
+    uint64_t seen = 0;
+    Status pass2 = scan([&](uint64_t line, std::vector<std::string>& cells) -> Status {
+      if (bad_rows.count(line) != 0) return OkStatus();
+      TargetRecord t;
+      std::vector<RowProblem> ignored;
+      parse(cells, line, t, ignored);
       SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetTarget(t.credit_code));
       if (!cur || (cur->status != TargetStatus::Active && t.status == TargetStatus::Active)) {
-        drafts.push_back({EventType::TargetRegistered, directory::EncodeTarget(t), opts.actor});
+        add(EventType::TargetRegistered, directory::EncodeTarget(t));
         ++report.added;
       } else if (auto patch = directory::DiffTargets(*cur, t); !patch.empty()) {
-        drafts.push_back({EventType::TargetUpdated, directory::EncodeTargetPatch(patch), opts.actor});
+        add(EventType::TargetUpdated, directory::EncodeTargetPatch(patch));
         ++report.changed;
       } else {
         ++report.unchanged;
       }
-      if ((i + 1) % 100000 == 0) Progress(opts, "compared", i + 1, good.size());
-    }
+      if (++seen % 100000 == 0) Progress(opts, "compared", seen, report.rows);
+      return OkStatus();
+    });
+    SUIJI_RETURN_IF_ERROR(pass2);
     if (opts.sync) {
       std::vector<std::string> gone;
       SUIJI_RETURN_IF_ERROR(projection_.ForEachTarget([&](const TargetRecord& cur) {
         if (OrgWithin(orgs, cur.org_id, opts.org_id) && cur.status == TargetStatus::Active &&
-            first_row.find(cur.credit_code) == first_row.end()) {
+            !in_file(cur.credit_code)) {
           gone.push_back(cur.credit_code);
         }
         return true;
       }));
       for (const auto& code : gone) {
-        drafts.push_back({EventType::TargetRetired,
-                          directory::EncodeTargetRetired(code, TargetStatus::Deregistered,
-                                                         "不在同步的登记数据中 (absent from the synchronised registration data)"),
-                          opts.actor});
+        add(EventType::TargetRetired,
+            directory::EncodeTargetRetired(code, TargetStatus::Deregistered,
+                                           "不在同步的登记数据中 (absent from the synchronised registration data)"));
         ++report.retired;
       }
     }
-    report.events = drafts.size();
-    if (opts.dry_run) return std::vector<EventDraft>{};
-    return drafts;
-  };
-  auto appended = AppendDecided(decide);
-  if (!appended.ok()) {
-    if (appended.status().code() == StatusCode::kAlreadyExists) return report;  // nothing to do
-    return appended.status();
+    report.events = events.size();
+    if (events.empty() || opts.dry_run) return report;
+    EventDraft draft;
+    draft.actor = opts.actor;
+    auto make = [&](uint64_t i) -> StatusOr<EventDraft> {
+      const uint64_t begin = i == 0 ? 0 : events[i - 1].first;
+      draft.type = events[i].second;
+      draft.payload.assign(arena.begin() + static_cast<std::ptrdiff_t>(begin),
+                           arena.begin() + static_cast<std::ptrdiff_t>(events[i].first));
+      if ((i + 1) % 100000 == 0) Progress(opts, "appended", i + 1, events.size());
+      return draft;
+    };
+    auto appended = ledger_.AppendStream(events.size(), make, applied);
+    if (appended.ok()) {
+      report.written = true;
+      report.first_sequence = *appended;
+      SUIJI_RETURN_IF_ERROR(projection_.CatchUp(log_, 20000, [&](uint64_t done, uint64_t total) {
+        Progress(opts, "projected", done, total);
+      }));
+      return report;
+    }
+    if (appended.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) {
+      return appended.status();
+    }
   }
-  report.written = true;
-  report.first_sequence = *appended;
-  return report;
 }
 
 StatusOr<ImportReport> DirectoryService::ImportInspectors(const import::Table& table,

@@ -74,7 +74,19 @@ class DirectoryService {
   // Publishes the next version of an org's item list (version is set here).
   StatusOr<uint64_t> PublishItemList(directory::ItemListRecord l, const Actor& actor);
 
+  // Calls the visitor for every data row, in order, with its 1-based row number; a scan may
+  // be run several times (the target import reads its input twice).
+  using RowVisitor = std::function<Status(uint64_t row, std::vector<std::string>& cells)>;
+  using RowScanner = std::function<Status(const RowVisitor&)>;
+
   StatusOr<ImportReport> ImportTargets(const import::Table& table, const ImportOptions& opts);
+  // The streaming form: rows are checked in a first pass, then read again to decide and
+  // append, so a million-row file is never held in memory as cells.
+  StatusOr<ImportReport> ImportTargetRows(const std::vector<std::string>& header,
+                                          const RowScanner& scan, const ImportOptions& opts);
+  // Reads a CSV file by streaming it (XLSX through a Table) and imports it.
+  StatusOr<ImportReport> ImportTargetsFile(const std::string& path, import::Encoding enc,
+                                           std::string_view sheet, const ImportOptions& opts);
   StatusOr<ImportReport> ImportInspectors(const import::Table& table, const ImportOptions& opts);
   // An item-list file holds one row per item; importing it publishes a new version when the
   // items differ from the version in force. opts.sync is ignored.

@@ -159,8 +159,28 @@ StatusOr<uint64_t> Ledger::AppendSignedBy(const KeyPair& key, std::span<const Ev
 
 StatusOr<uint64_t> Ledger::AppendLocked(const KeyPair& key, std::span<const EventDraft> drafts,
                                         std::optional<uint64_t> expected_next) {
+  return AppendStreamLocked(
+      key, drafts.size(),
+      [&](uint64_t i) -> StatusOr<EventDraft> { return drafts[i]; }, expected_next);
+}
+
+StatusOr<uint64_t> Ledger::AppendStream(uint64_t count, const DraftSource& make,
+                                        std::optional<uint64_t> expected_next) {
+  std::lock_guard lock(mu_);
+  if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
+  SUIJI_ASSIGN_OR_RETURN(uint64_t first, AppendStreamLocked(*node_key_, count, make, expected_next));
+  if (CheckpointDueLocked(Now())) {
+    auto cp = IssueCheckpointLocked();  // see Append: the batch is durable already
+    (void)cp;
+  }
+  return first;
+}
+
+StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count,
+                                              const DraftSource& make,
+                                              std::optional<uint64_t> expected_next) {
   if (!storage_->writable()) return FailedPrecondition("the ledger is open read-only");
-  if (drafts.empty()) return InvalidArgument("nothing to append");
+  if (count == 0) return InvalidArgument("nothing to append");
   const uint64_t first = tree_.size();
   if (expected_next && *expected_next != first) {
     return Aborted("stale expected sequence " + std::to_string(*expected_next) +
@@ -168,16 +188,17 @@ StatusOr<uint64_t> Ledger::AppendLocked(const KeyPair& key, std::span<const Even
   }
   // Check the batch against a copy of the key state, so a refused event leaves no trace.
   KeyRegistry keys = keys_;
-  std::vector<Bytes> entries;
   std::vector<Hash> leaves;
-  entries.reserve(drafts.size());
-  leaves.reserve(drafts.size());
+  leaves.reserve(count);
   Hash prev = first == 0 ? Hash{} : tree_.leaf(first - 1);
-  int64_t now = std::max(Now(), last_time_us_);  // entry times never go backwards
-  for (size_t i = 0; i < drafts.size(); ++i) {
-    const EventDraft& d = drafts[i];
+  const int64_t now = std::max(Now(), last_time_us_);  // entry times never go backwards
+  Bytes current;  // the entry handed to the storage; valid until the next one is built
+  auto build = [&](uint64_t i) -> StatusOr<ByteView> {
     const uint64_t seq = first + i;
     const std::string where = "event " + std::to_string(i) + " of the batch";
+    auto made = make(i);
+    if (!made.ok()) return made.status();
+    const EventDraft& d = *made;
     if (d.payload.size() > kMaxPayloadBytes) {
       return ResourceExhausted(where + ": payload of " + std::to_string(d.payload.size()) +
                                " bytes is over the " + std::to_string(kMaxPayloadBytes) +
@@ -202,19 +223,19 @@ StatusOr<uint64_t> Ledger::AppendLocked(const KeyPair& key, std::span<const Even
     f.actor = &d.actor;
     f.type = d.type;
     f.payload = d.payload;
-    Bytes bytes = BuildEntry(f, key);
-    auto parsed = ParseEntry(bytes);
+    current = BuildEntry(f, key);
+    auto parsed = ParseEntry(current);
     SUIJI_CHECK(parsed.ok(), "an entry just built does not parse");
     auto signer = keys.ResolveSigner(*parsed);
     if (!signer.ok()) return Status(signer.status().code(), where + ": " + signer.status().message());
     Status applied = keys.Apply(*parsed);
     if (!applied.ok()) return Status(applied.code(), where + ": " + applied.message());
-    prev = LeafHash(bytes);
+    prev = LeafHash(current);
     leaves.push_back(prev);
-    entries.push_back(std::move(bytes));
-  }
-  std::vector<ByteView> views(entries.begin(), entries.end());
-  SUIJI_RETURN_IF_ERROR(storage_->Append(first, views));
+    return ByteView(current);
+  };
+  SUIJI_RETURN_IF_ERROR(storage_->AppendFrom(first, count, build));
+  SUIJI_CHECK(leaves.size() == count, "storage acknowledged a batch it did not read whole");
   for (const Hash& h : leaves) tree_.Append(h);
   keys_ = std::move(keys);
   last_time_us_ = now;

@@ -65,6 +65,12 @@ class Ledger {
   // kInvalidArgument for an oversized or malformed draft, kFailedPrecondition if read-only.
   StatusOr<uint64_t> Append(std::span<const EventDraft> drafts,
                             std::optional<uint64_t> expected_next = std::nullopt);
+  // Appends `count` events made on demand by make(i), as one durable batch, without holding
+  // the batch in memory (bulk imports). Same checks and results as Append; an error from
+  // `make` aborts the batch.
+  using DraftSource = std::function<StatusOr<EventDraft>(uint64_t index)>;
+  StatusOr<uint64_t> AppendStream(uint64_t count, const DraftSource& make,
+                                  std::optional<uint64_t> expected_next = std::nullopt);
   // The same, signed by another key (which must be in force and allowed to sign them).
   StatusOr<uint64_t> AppendSignedBy(const KeyPair& key, std::span<const EventDraft> drafts,
                                     std::optional<uint64_t> expected_next = std::nullopt);
@@ -105,6 +111,9 @@ class Ledger {
   Status Load();
   StatusOr<uint64_t> AppendLocked(const KeyPair& key, std::span<const EventDraft> drafts,
                                   std::optional<uint64_t> expected_next);
+  StatusOr<uint64_t> AppendStreamLocked(const KeyPair& key, uint64_t count,
+                                        const DraftSource& make,
+                                        std::optional<uint64_t> expected_next);
   StatusOr<std::string> IssueCheckpointLocked();
   bool CheckpointDueLocked(int64_t now_us) const;
   int64_t Now() const;

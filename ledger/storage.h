@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/core/bytes.h"
 #include "ledger/core/status.h"
@@ -37,6 +38,13 @@ class LogStorage {
   // Durably appends `entries` as sequences expected_next, expected_next+1, ...
   virtual Status Append(uint64_t expected_next, std::span<const ByteView> entries) = 0;
 
+  // The same for `count` entries made on demand: next(i) returns entry i, valid until the
+  // following call. A non-OK status from `next` aborts the whole batch (nothing is written)
+  // and is returned. Backends that can write as they go (LMDB) avoid holding the batch in
+  // memory; the default buffers it and calls Append.
+  using EntrySource = std::function<StatusOr<ByteView>(uint64_t index)>;
+  virtual Status AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next);
+
   // Calls fn(sequence, bytes) for entries [from, to) in order until fn returns false. The
   // bytes are valid only during the call. kInvalidArgument if to > Size().
   virtual Status Read(uint64_t from, uint64_t to,
@@ -51,5 +59,17 @@ class LogStorage {
   // True if this handle may append (it holds the writer role).
   virtual bool writable() const = 0;
 };
+
+inline Status LogStorage::AppendFrom(uint64_t expected_next, uint64_t count,
+                                     const EntrySource& next) {
+  std::vector<Bytes> held;
+  held.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    SUIJI_ASSIGN_OR_RETURN(ByteView b, next(i));
+    held.emplace_back(b.begin(), b.end());
+  }
+  std::vector<ByteView> views(held.begin(), held.end());
+  return Append(expected_next, views);
+}
 
 }  // namespace suiji

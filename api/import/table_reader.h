@@ -9,8 +9,9 @@
 // does not refer to the input bytes, which may be freed as soon as the call returns.
 // Thread-safety: the functions keep no shared state (each call opens its own iconv
 // descriptor, zip handle and XML parser), so any number of calls may run at once.
-// Limits (see README.md): 256 MiB of uncompressed XML per workbook, 1 GiB per file read
-// from disk, 50 million cells per table; past them the functions return kResourceExhausted.
+// Limits (see README.md): 256 MiB of uncompressed XML and 1 GiB of cell text per workbook,
+// 1 GiB per file read from disk, 50 million cells per table; past them the functions return
+// kResourceExhausted.
 #pragma once
 
 #include <cstdint>
@@ -71,10 +72,10 @@ StatusOr<Encoding> ScanCsv(std::string_view bytes, Encoding enc, const CsvRowCal
 
 // Reads one worksheet of an .xlsx (Office Open XML) workbook: `sheet_name` picks a sheet by
 // its tab name (exact, else ASCII case-insensitive); empty picks the first visible sheet.
-// Cell values are rendered as Excel shows them in a General-formatted cell, with these
-// rules: shared and inline strings as text; numbers with at most 15 significant digits
-// (Excel's precision), integers without ".0" and without exponent (so an 18-digit ID typed
-// as a number comes back as its first 15 digits followed by zeros, as Excel shows it);
+// Cell values are rendered as Excel's formula bar shows them: shared and inline strings as
+// text; numbers with at most 15 significant digits (Excel's precision), integers without
+// ".0" and without exponent (so an 18-digit ID typed as a number comes back as its first 15
+// digits followed by zeros, as Excel shows it with format "0");
 // booleans as TRUE/FALSE; error values as their text (#N/A); formulas as their cached
 // result; numbers in a cell whose number format is a date or time format as ISO 8601
 // ("2024-03-01", "2024-03-01 08:30:00", "08:30:00"). Other number formats (percent,

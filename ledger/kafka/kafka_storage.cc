@@ -69,7 +69,8 @@ Status KafkaError(rd_kafka_resp_err_t e, const std::string& what) {
   switch (e) {
     case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
     case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
-    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION: return NotFound(msg);
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+      return NotFound(msg);
     case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
     case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
     case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
@@ -77,11 +78,13 @@ Status KafkaError(rd_kafka_resp_err_t e, const std::string& what) {
       return PermissionDenied(msg);
     case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
     case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
-    case RD_KAFKA_RESP_ERR__INVALID_ARG: return InvalidArgument(msg);
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+      return InvalidArgument(msg);
     case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
     case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
       return DataLoss(msg + " (records the ledger needs are gone: was retention enabled?)");
-    default: return Unavailable(msg);
+    default:
+      return Unavailable(msg);
   }
 }
 
@@ -220,8 +223,7 @@ class KafkaStorage final : public LogStorage {
         writer_(writer),
         entries_topic_(o_.topic),
         checkpoints_topic_(o_.topic + std::string(kCheckpointSuffix)),
-        txn_id_(o_.transactional_id.empty() ? "suiji-writer-" + o_.topic
-                                            : o_.transactional_id) {}
+        txn_id_(o_.transactional_id.empty() ? "suiji-writer-" + o_.topic : o_.transactional_id) {}
 
   ~KafkaStorage() override {
     if (entries_rkt_ != nullptr) rd_kafka_topic_destroy(entries_rkt_);
@@ -241,15 +243,14 @@ class KafkaStorage final : public LogStorage {
   Status Read(uint64_t from, uint64_t to,
               const std::function<bool(uint64_t, ByteView)>& fn) const override;
   Status PutCheckpoint(uint64_t size, std::string_view note) override;
-  Status ReadCheckpoints(
-      const std::function<bool(uint64_t, std::string_view)>& fn) const override;
+  Status ReadCheckpoints(const std::function<bool(uint64_t, std::string_view)>& fn) const override;
 
  private:
   enum class TxnState { kIdle, kCommitPending, kAbortPending, kDead };
   // The transaction in flight (or whose commit is not confirmed yet).
   struct Pending {
-    bool entries = true;  // else one checkpoint
-    uint64_t first = 0;   // sequence of the first entry
+    bool entries = true;           // else one checkpoint
+    uint64_t first = 0;            // sequence of the first entry
     std::vector<int64_t> offsets;  // from delivery reports; -1 until delivered
     uint64_t checkpoint_size = 0;
     std::string checkpoint_note;
@@ -442,7 +443,7 @@ Status KafkaStorage::EnsureTopics() {
     topics.push_back(t);
     const std::pair<const char*, const char*> configs[] = {
         {"cleanup.policy", "delete"},  // never compacted: every entry is kept
-        {"retention.ms", "-1"},         // never expired
+        {"retention.ms", "-1"},        // never expired
         {"retention.bytes", "-1"},
         {"min.insync.replicas", isr.c_str()},
         {"unclean.leader.election.enable", "false"},
@@ -476,8 +477,8 @@ Status KafkaStorage::EnsureTopics() {
   rd_kafka_event_t* ev = rd_kafka_queue_poll(q, o_.timeout_ms + 5000);
   Status out;
   if (ev == nullptr) {
-    out = Unavailable("creating topics " + entries_topic_ + " and " + checkpoints_topic_ +
-                      " at " + o_.brokers + ": timed out");
+    out = Unavailable("creating topics " + entries_topic_ + " and " + checkpoints_topic_ + " at " +
+                      o_.brokers + ": timed out");
   } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     out = KafkaError(rd_kafka_event_error(ev), "creating topics at " + o_.brokers);
   } else {
@@ -488,8 +489,9 @@ Status KafkaStorage::EnsureTopics() {
       rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
       if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         const char* detail = rd_kafka_topic_result_error_string(results[i]);
-        out = KafkaError(e, std::string("creating topic ") + rd_kafka_topic_result_name(results[i]) +
-                                (detail != nullptr ? std::string(" (") + detail + ")" : ""));
+        out =
+            KafkaError(e, std::string("creating topic ") + rd_kafka_topic_result_name(results[i]) +
+                              (detail != nullptr ? std::string(" (") + detail + ")" : ""));
       }
     }
   }
@@ -512,8 +514,7 @@ Status KafkaStorage::InitTransactions() {
       continue;
     }
     if (rd_kafka_error_is_fatal(e.get())) {
-      return KafkaError(rd_kafka_error_code(e.get()), what).code() ==
-                     StatusCode::kPermissionDenied
+      return KafkaError(rd_kafka_error_code(e.get()), what).code() == StatusCode::kPermissionDenied
                  ? PermissionDenied(what)
                  : FailedPrecondition(what);
     }
@@ -541,12 +542,12 @@ Status KafkaStorage::DeadLocked(rd_kafka_resp_err_t code, const std::string& wha
   if (fatal == RD_KAFKA_RESP_ERR_NO_ERROR) fatal = code;
   const std::string detail = buf[0] != '\0' ? std::string(buf) : what;
   if (IsFencedCode(fatal) || IsFencedCode(code)) {
-    dead_status_ = FailedPrecondition(
-        "fenced: another writer took over this ledger (transactional.id " + txn_id_ + "): " +
-        detail);
+    dead_status_ =
+        FailedPrecondition("fenced: another writer took over this ledger (transactional.id " +
+                           txn_id_ + "): " + detail);
   } else {
-    dead_status_ = FailedPrecondition("the Kafka producer failed fatally (" + what + ": " +
-                                      detail + "); open the storage again");
+    dead_status_ = FailedPrecondition("the Kafka producer failed fatally (" + what + ": " + detail +
+                                      "); open the storage again");
   }
   state_ = TxnState::kDead;
   return dead_status_;
@@ -568,8 +569,10 @@ Status KafkaStorage::TxnErrorLocked(const rd_kafka_error_t* e, const std::string
 // Finishes whatever an earlier call left unconfirmed. OK when the producer is idle.
 Status KafkaStorage::SettleLocked() {
   switch (state_) {
-    case TxnState::kIdle: return OkStatus();
-    case TxnState::kDead: return dead_status_;
+    case TxnState::kIdle:
+      return OkStatus();
+    case TxnState::kDead:
+      return dead_status_;
     case TxnState::kCommitPending: {
       Status s = CommitLocked();
       // Committed (applied) or aborted (nothing written): either way settled.
@@ -591,8 +594,7 @@ Status KafkaStorage::BeginLocked(Pending pending) {
   return OkStatus();
 }
 
-Status KafkaStorage::ProduceLocked(rd_kafka_topic_t* rkt, ByteView key, ByteView value,
-                                   size_t i) {
+Status KafkaStorage::ProduceLocked(rd_kafka_topic_t* rkt, ByteView key, ByteView value, size_t i) {
   const std::string topic = rd_kafka_topic_name(rkt);
   const uintptr_t tag = ((txn_generation_ & 0xffffffffu) << 32) | (i & 0xffffffffu);
   rd_kafka_vu_t vus[6] = {};
@@ -807,8 +809,8 @@ Status KafkaStorage::Watermarks(rd_kafka_t* c, const std::string& topic, int64_t
                                 int64_t* high) const {
   Deadline deadline(o_.timeout_ms);
   while (true) {
-    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(c, topic.c_str(), 0, low, high,
-                                                               deadline.remaining_ms());
+    rd_kafka_resp_err_t err =
+        rd_kafka_query_watermark_offsets(c, topic.c_str(), 0, low, high, deadline.remaining_ms());
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return OkStatus();
     Status s = KafkaError(err, "watermarks of Kafka topic " + topic + " at " + o_.brokers);
     const bool transient =
@@ -841,8 +843,8 @@ Status KafkaStorage::CatchUpLocked() const {
   }
   if (high <= from) return OkStatus();  // nothing new
   if (low > from) {
-    return DataLoss("Kafka topic " + entries_topic_ + " starts at offset " +
-                    std::to_string(low) + ": earlier entries were deleted");
+    return DataLoss("Kafka topic " + entries_topic_ + " starts at offset " + std::to_string(low) +
+                    ": earlier entries were deleted");
   }
   Status bad;
   int64_t end = -1;
@@ -864,9 +866,8 @@ Status KafkaStorage::CatchUpLocked() const {
           // Already indexed from this handle's own delivery reports.
         } else {
           bad = DataLoss("Kafka topic " + entries_topic_ + " offset " + std::to_string(m->offset) +
-                         " holds sequence " + std::to_string(seq) + " where " +
-                         std::to_string(n) + " was expected (" +
-                         (seq < n ? "a duplicate" : "a gap") + ")");
+                         " holds sequence " + std::to_string(seq) + " where " + std::to_string(n) +
+                         " was expected (" + (seq < n ? "a duplicate" : "a gap") + ")");
           return false;
         }
         scan_pos_ = std::max(scan_pos_, m->offset + 1);

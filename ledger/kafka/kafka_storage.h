@@ -72,7 +72,6 @@ struct KafkaOptions {
 // kInvalidArgument for bad options; kNotFound if read-only and the topic does not exist;
 // kFailedPrecondition if the topic has more than one partition; kUnavailable if the brokers
 // cannot be reached within timeout_ms; kDataLoss if the topic is not a gap-free log.
-StatusOr<std::unique_ptr<LogStorage>> OpenKafkaStorage(const KafkaOptions& options,
-                                                       KafkaMode mode);
+StatusOr<std::unique_ptr<LogStorage>> OpenKafkaStorage(const KafkaOptions& options, KafkaMode mode);
 
 }  // namespace suiji

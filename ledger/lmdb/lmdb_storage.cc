@@ -74,6 +74,13 @@ class LmdbStorage final : public LogStorage {
   }
 
   Status Append(uint64_t expected_next, std::span<const ByteView> batch) override {
+    return AppendFrom(expected_next, batch.size(),
+                      [&](uint64_t i) -> StatusOr<ByteView> { return batch[i]; });
+  }
+
+  // One write transaction for the whole batch: LMDB copies each entry into its pages as it
+  // comes, so the caller never holds the batch; the commit (full sync) makes it durable.
+  Status AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next) override {
     if (!writable()) return FailedPrecondition("storage opened read-only");
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(env_.get(), nullptr, 0, &txn);
@@ -89,17 +96,21 @@ class LmdbStorage final : public LogStorage {
       return Aborted("stale expected sequence " + std::to_string(expected_next) +
                      ": the log's next sequence is " + std::to_string(st.ms_entries));
     }
-    uint64_t seq = expected_next;
-    for (ByteView b : batch) {
+    for (uint64_t i = 0; i < count; ++i) {
+      auto b = next(i);
+      if (!b.ok()) {
+        mdb_txn_abort(txn);
+        return b.status();
+      }
+      const uint64_t seq = expected_next + i;
       uint8_t kb[8];
       MDB_val key = KeyOf(seq, kb);
-      MDB_val val{b.size(), const_cast<uint8_t*>(b.data())};
+      MDB_val val{b->size(), const_cast<uint8_t*>(b->data())};
       rc = mdb_put(txn, entries_, &key, &val, MDB_APPEND);
       if (rc != 0) {
         mdb_txn_abort(txn);
         return LmdbError(rc, "write entry " + std::to_string(seq));
       }
-      ++seq;
     }
     rc = mdb_txn_commit(txn);  // full sync: durable once this returns 0
     if (rc != 0) return LmdbError(rc, "commit entries");

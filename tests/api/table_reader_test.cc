@@ -529,6 +529,17 @@ TEST(ReadXlsxTest, BooleansErrorsFormulasAndEscapes) {
                            {"2", "", "a_x0041_b", "", ""}}));
 }
 
+TEST(ReadXlsxTest, XmlEntitiesAndCdataAreDecoded) {
+  const std::string sheet =
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+      "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>&lt;&#x5143;&#27663;&gt;"
+      "<![CDATA[ & ]]></t></is></c></row>";
+  auto t = ReadXlsx(MakeXlsx({{"S", sheet}}, {"R&amp;D &quot;研发&quot;"}), "");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->header, (std::vector<std::string>{"R&D \"研发\""}));
+  EXPECT_EQ(t->rows, (Rows{{"<元氏> &"}}));
+}
+
 TEST(ReadXlsxTest, PhoneticGuidesAreNotPartOfTheValue) {
   const std::string sheet =
       "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
@@ -544,24 +555,28 @@ TEST(ReadXlsxTest, PhoneticGuidesAreNotPartOfTheValue) {
 TEST(ReadXlsxTest, DateStyledNumbersBecomeIsoDates) {
   const std::string styles =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?><styleSheet " + std::string(kNs) +
-      "><numFmts count=\"2\"><numFmt numFmtId=\"164\" "
+      "><numFmts count=\"3\"><numFmt numFmtId=\"164\" "
       "formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;"
       "d&quot;日&quot;\"/><numFmt numFmtId=\"165\" formatCode=\"#,##0.00&quot;元&quot;\"/>"
+      // Quoted text with date letters ("days") must not make a number format a date.
+      "<numFmt numFmtId=\"166\" formatCode=\"0.0&quot; days&quot;\"/>"
       "</numFmts><cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
-      "<cellXfs count=\"6\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
-      "<xf numFmtId=\"22\"/><xf numFmtId=\"20\"/><xf numFmtId=\"165\"/></cellXfs></styleSheet>";
+      "<cellXfs count=\"7\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
+      "<xf numFmtId=\"22\"/><xf numFmtId=\"20\"/><xf numFmtId=\"165\"/><xf numFmtId=\"166\"/>"
+      "</cellXfs></styleSheet>";
   std::string wide = "<row r=\"1\">";
-  for (char h = 'a'; h <= 'h'; ++h)
+  for (char h = 'a'; h <= 'i'; ++h)
     wide += "<c t=\"inlineStr\"><is><t>" + std::string(1, h) + "</t></is></c>";
   wide +=
       "</row><row r=\"2\"><c r=\"A2\" s=\"0\"><v>45352</v></c><c r=\"B2\" s=\"1\"><v>45352</v></c>"
       "<c r=\"C2\" s=\"2\"><v>42173</v></c><c r=\"D2\" s=\"3\"><v>45352.354166666664</v></c>"
       "<c r=\"E2\" s=\"4\"><v>0.5</v></c><c r=\"F2\" s=\"5\"><v>1234.5</v></c>"
-      "<c r=\"G2\" s=\"1\"><v>59</v></c><c r=\"H2\" s=\"1\"><v>61</v></c></row>";
+      "<c r=\"G2\" s=\"1\"><v>59</v></c><c r=\"H2\" s=\"1\"><v>61</v></c>"
+      "<c r=\"I2\" s=\"6\"><v>1.5</v></c></row>";
   auto t = ReadXlsx(MakeXlsx({{"S", wide}}, {}, styles), "");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->rows, (Rows{{"45352", "2024-03-01", "2015-06-18", "2024-03-01 08:30:00", "12:00:00",
-                            "1234.5", "1900-02-28", "1900-03-01"}}));
+                            "1234.5", "1900-02-28", "1900-03-01", "1.5"}}));
   // The 1904 date system of old Mac workbooks.
   auto mac = ReadXlsx(MakeXlsx({{"S", wide}}, {}, styles, "<workbookPr date1904=\"1\"/>"), "");
   ASSERT_TRUE(mac.ok()) << mac.status().ToString();
@@ -577,7 +592,10 @@ TEST(ReadXlsxTest, SheetsByNameAndFirstVisibleByDefault) {
       "<row r=\"1\"><c t=\"inlineStr\"><is><t>检查员</t></is></c></row>"
       "<row r=\"2\"><c t=\"inlineStr\"><is><t>张三</t></is></c></row>";
   const std::string bytes =
-      MakeXlsx({{"Lists", hidden, "hidden"}, {"用人单位", employers}, {"Inspectors", inspectors}});
+      MakeXlsx({{"Lists", hidden, "hidden"},
+                {"用人单位", employers},
+                {"Inspectors", inspectors},
+                {"R&amp;D", inspectors}});  // names are XML-escaped in workbook.xml
   auto first = ReadXlsx(bytes, "");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->header, (std::vector<std::string>{"单位名称"}));
@@ -593,8 +611,10 @@ TEST(ReadXlsxTest, SheetsByNameAndFirstVisibleByDefault) {
   auto hidden_by_name = ReadXlsx(bytes, "Lists");
   ASSERT_TRUE(hidden_by_name.ok());
   EXPECT_EQ(hidden_by_name->header, (std::vector<std::string>{"hidden"}));
+  auto escaped = ReadXlsx(bytes, "R&D");
+  ASSERT_TRUE(escaped.ok()) << escaped.status().ToString();
   EXPECT_ERROR(ReadXlsx(bytes, "Sheet9"), StatusCode::kNotFound,
-               "\"Lists\", \"用人单位\", \"Inspectors\"");
+               "\"Lists\", \"用人单位\", \"Inspectors\", \"R&D\"");
 }
 
 TEST(ReadXlsxTest, ValueRightOfTheHeaderNamesTheCell) {

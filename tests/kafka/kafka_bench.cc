@@ -109,9 +109,9 @@ double AppendRun(std::unique_ptr<suiji::LogStorage> storage, uint64_t events, ui
   suiji::LedgerOptions opts;
   opts.checkpoint_every_entries = 100'000;
   opts.checkpoint_every_seconds = 0;
-  auto l = suiji::Ledger::Create(std::move(storage), "bench.suiji/ledger", "benchmark",
-                                 suiji::KeyPair::Generate(), suiji::KeyPair::Generate(), actor,
-                                 opts);
+  auto l =
+      suiji::Ledger::Create(std::move(storage), "bench.suiji/ledger", "benchmark",
+                            suiji::KeyPair::Generate(), suiji::KeyPair::Generate(), actor, opts);
   if (!l.ok()) {
     std::fprintf(stderr, "create: %s\n", l.status().ToString().c_str());
     return -1;
@@ -176,12 +176,18 @@ int main(int argc, char** argv) {
   std::string base = (std::filesystem::temp_directory_path() / "suiji-kafka-bench").string();
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--events") events = std::stoull(argv[i + 1]);
-    else if (a == "--batch") batch = std::stoull(argv[i + 1]);
-    else if (a == "--rounds") rounds = std::stoi(argv[i + 1]);
-    else if (a == "--brokers") brokers = argv[i + 1];
-    else if (a == "--dir") base = argv[i + 1];
-    else if (a == "--kafka-fsync") kafka_fsync = std::string(argv[i + 1]) == "1";
+    if (a == "--events")
+      events = std::stoull(argv[i + 1]);
+    else if (a == "--batch")
+      batch = std::stoull(argv[i + 1]);
+    else if (a == "--rounds")
+      rounds = std::stoi(argv[i + 1]);
+    else if (a == "--brokers")
+      brokers = argv[i + 1];
+    else if (a == "--dir")
+      base = argv[i + 1];
+    else if (a == "--kafka-fsync")
+      kafka_fsync = std::string(argv[i + 1]) == "1";
   }
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::printf(
@@ -232,8 +238,8 @@ int main(int argc, char** argv) {
         "round %d: raw sign %.0f/s (1 core) | durable append: LMDB %.0f events/s = %.2f x raw "
         "sign, Kafka %.0f events/s = %.2f x raw sign, Kafka/LMDB %.2f | reopen (read + check "
         "chain): LMDB %.0f entries/s, Kafka %.0f entries/s\n",
-        r, s1, lm.append, lm.append / s1, ka.append, ka.append / s1, ka.append / lm.append,
-        lm.open, ka.open);
+        r, s1, lm.append, lm.append / s1, ka.append, ka.append / s1, ka.append / lm.append, lm.open,
+        ka.open);
     std::fflush(stdout);
   }
   const double m = Median(ratio);
@@ -241,7 +247,7 @@ int main(int argc, char** argv) {
       "median: raw sign %.0f/s (1 core); durable append: LMDB %.0f events/s, Kafka %.0f "
       "events/s, Kafka/LMDB %.2f (target >= 0.50: %s); reopen: LMDB %.0f entries/s, Kafka "
       "%.0f entries/s\n",
-      Median(sign), Median(lmdb), Median(kafka), m, m >= 0.5 ? "met" : "NOT met",
-      Median(lmdb_open), Median(kafka_open));
+      Median(sign), Median(lmdb), Median(kafka), m, m >= 0.5 ? "met" : "NOT met", Median(lmdb_open),
+      Median(kafka_open));
   return 0;
 }

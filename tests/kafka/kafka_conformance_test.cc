@@ -46,7 +46,8 @@ struct ReadResult {
   std::vector<Bytes> bytes;
 };
 
-ReadResult ReadRange(const LogStorage& s, uint64_t from, uint64_t to, size_t stop_after = SIZE_MAX) {
+ReadResult ReadRange(const LogStorage& s, uint64_t from, uint64_t to,
+                     size_t stop_after = SIZE_MAX) {
   ReadResult r;
   r.status = s.Read(from, to, [&](uint64_t seq, ByteView b) {
     r.seqs.push_back(seq);

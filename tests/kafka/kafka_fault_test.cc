@@ -142,10 +142,10 @@ TEST_F(KafkaFencing, TheNewWritersLedgerContinuesTheChain) {
 // The child: a writer of this ledger (same transactional.id) that begins a transaction,
 // gets 5 entries onto the broker, tells the parent, and waits to be killed.
 [[noreturn]] void UncommittedWriter(const std::string& topic, uint64_t next, int ready_fd) {
-  rd_kafka_t* rk = kafka_test::RawClient(
-      RD_KAFKA_PRODUCER,
-      {{"transactional.id", "suiji-writer-" + topic}, {"enable.idempotence", "true"},
-       {"acks", "all"}});
+  rd_kafka_t* rk =
+      kafka_test::RawClient(RD_KAFKA_PRODUCER, {{"transactional.id", "suiji-writer-" + topic},
+                                                {"enable.idempotence", "true"},
+                                                {"acks", "all"}});
   if (rk == nullptr) _exit(10);
   rd_kafka_error_t* e = rd_kafka_init_transactions(rk, 20000);
   if (e != nullptr) _exit(11);
@@ -329,10 +329,10 @@ TEST_F(KafkaBrokerRestart, HundredThousandAppendsSurviveAKill9Slow) {
   const int start_rc = Script("start");
   const double down_s = std::chrono::duration<double>(Clock::now() - t_kill).count();
   appender.join();
-  std::printf("killed the broker at %llu acknowledged entries; down %.1f s; %d kUnavailable "
-              "retries, %d kAborted resolved as committed, %d reopens\n",
-              static_cast<unsigned long long>(at_kill), down_s, unavailable, aborted_resolved,
-              reopens);
+  std::printf(
+      "killed the broker at %llu acknowledged entries; down %.1f s; %d kUnavailable "
+      "retries, %d kAborted resolved as committed, %d reopens\n",
+      static_cast<unsigned long long>(at_kill), down_s, unavailable, aborted_resolved, reopens);
   ASSERT_EQ(kill_rc, 0);
   ASSERT_EQ(start_rc, 0) << "ops/kafka/kafka.sh start failed: the broker is down";
   ASSERT_FALSE(failed.load()) << failure;

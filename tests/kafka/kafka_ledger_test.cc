@@ -26,10 +26,10 @@ Actor TestActor() { return Actor{"320400", "kafka-ledger-test"}; }
 std::vector<EventDraft> Memos(size_t n, const std::string& tag) {
   std::vector<EventDraft> out;
   for (size_t i = 0; i < n; ++i) {
-    out.push_back(EventDraft{EventType::Memo,
-                             MakeMemoPayload("双随机抽查会议记录",
-                                             "摇号过程全程录像 " + tag + " " + std::to_string(i)),
-                             TestActor()});
+    out.push_back(EventDraft{
+        EventType::Memo,
+        MakeMemoPayload("双随机抽查会议记录", "摇号过程全程录像 " + tag + " " + std::to_string(i)),
+        TestActor()});
   }
   return out;
 }

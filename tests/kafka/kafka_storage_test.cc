@@ -1,5 +1,7 @@
 // Kafka-specific behaviour of the backend beyond the shared LogStorage contract: option
 // checks, topic layout checks, and a topic that is not a gap-free log being kDataLoss.
+#include "ledger/kafka/kafka_storage.h"
+
 #include <gtest/gtest.h>
 
 #include <cstddef>
@@ -7,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "ledger/kafka/kafka_storage.h"
 #include "tests/kafka/kafka_test_util.h"
 
 namespace suiji {
@@ -20,12 +21,10 @@ using kafka_test::RawProducePlain;
 TEST(KafkaOptionsCheck, BadOptionsAreInvalidArgument) {
   KafkaOptions o = kafka_test::OptionsFor("fine");
   o.brokers.clear();
-  EXPECT_EQ(OpenKafkaStorage(o, KafkaMode::kWriter).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenKafkaStorage(o, KafkaMode::kWriter).status().code(), StatusCode::kInvalidArgument);
   for (const char* topic : {"", "has space", "slash/y", "..", "ünïcode"}) {
     o = kafka_test::OptionsFor(topic);
-    EXPECT_EQ(OpenKafkaStorage(o, KafkaMode::kWriter).status().code(),
-              StatusCode::kInvalidArgument)
+    EXPECT_EQ(OpenKafkaStorage(o, KafkaMode::kWriter).status().code(), StatusCode::kInvalidArgument)
         << topic;
   }
   o = kafka_test::OptionsFor(std::string(201, 'a'));
@@ -65,8 +64,8 @@ TEST_F(KafkaStorageTest, ReadsAnyRangeAcrossManyTransactions) {
   ASSERT_NE(r, nullptr);
   const uint64_t n = all.size();
   const std::pair<uint64_t, uint64_t> ranges[] = {
-      {0, n}, {63, 65}, {64, 65}, {65, 200}, {127, 128}, {128, 129}, {200, n}, {n - 1, n},
-      {5, 6}, {71, 72}, {0, 1}, {191, 193}, {255, 256}, {256, 257}};
+      {0, n},     {63, 65}, {64, 65}, {65, 200}, {127, 128}, {128, 129}, {200, n},
+      {n - 1, n}, {5, 6},   {71, 72}, {0, 1},    {191, 193}, {255, 256}, {256, 257}};
   for (const LogStorage* s : {w.get(), r.get()}) {
     for (auto [from, to] : ranges) {
       if (to > n) continue;
@@ -88,8 +87,7 @@ TEST_F(KafkaStorageTest, ReadsAnyRangeAcrossManyTransactions) {
 TEST_F(KafkaStorageTest, ExtraTopicConfigIsAppliedButMayNotEnableExpiry) {
   KafkaOptions o = Options();
   o.topic_config = {{"retention.ms", "1000"}};
-  EXPECT_EQ(OpenKafkaStorage(o, KafkaMode::kWriter).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenKafkaStorage(o, KafkaMode::kWriter).status().code(), StatusCode::kInvalidArgument);
   o.topic_config = {{"flush.messages", "1"}};
   auto w = OpenKafkaStorage(o, KafkaMode::kWriter);
   ASSERT_TRUE(w.ok()) << w.status().ToString();

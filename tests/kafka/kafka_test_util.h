@@ -211,8 +211,8 @@ inline rd_kafka_vu_t Vu(rd_kafka_vtype_t type) {
 }
 
 // Produces (key = u64 BE keys[i], value = values[i]) to partition 0 with `rk`.
-inline bool RawProduce(rd_kafka_t* rk, const std::string& topic,
-                       const std::vector<uint64_t>& keys, const std::vector<Bytes>& values) {
+inline bool RawProduce(rd_kafka_t* rk, const std::string& topic, const std::vector<uint64_t>& keys,
+                       const std::vector<Bytes>& values) {
   for (size_t i = 0; i < keys.size(); ++i) {
     uint8_t key[8];
     PutU64BE(keys[i], key);
