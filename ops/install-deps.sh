@@ -10,6 +10,7 @@ PACKAGES=(
   flatbuffers-compiler libflatbuffers-dev
   libcpp-httplib-dev librdkafka-dev
   libgtest-dev nlohmann-json3-dev libcli11-dev libzip-dev libexpat1-dev python3
+  maven default-jre-headless iproute2 procps
   clang-format clang-tidy
 )
 missing=()

@@ -18,6 +18,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kCheckpointSuffix = ".checkpoints";
+// Delivery reports carry (transaction generation << 32 | index) in the message opaque.
+static_assert(sizeof(uintptr_t) >= 8, "a 64-bit platform is assumed");
 constexpr size_t kMaxTopicLength = 200;  // Kafka allows 249; leaves room for the suffix
 
 // ---- librdkafka handles, released on every path out ----
@@ -240,6 +242,7 @@ class KafkaStorage final : public LogStorage {
   bool writable() const override { return writer_; }
   StatusOr<uint64_t> Size() const override;
   Status Append(uint64_t expected_next, std::span<const ByteView> batch) override;
+  Status AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next) override;
   Status Read(uint64_t from, uint64_t to,
               const std::function<bool(uint64_t, ByteView)>& fn) const override;
   Status PutCheckpoint(uint64_t size, std::string_view note) override;
@@ -717,24 +720,39 @@ Status KafkaStorage::CommittedLocked() {
 }
 
 Status KafkaStorage::Append(uint64_t expected_next, std::span<const ByteView> batch) {
+  return AppendFrom(expected_next, batch.size(),
+                    [&](uint64_t i) -> StatusOr<ByteView> { return batch[i]; });
+}
+
+// One transaction for the whole batch, produced as it comes: librdkafka copies each entry
+// into its queue (and sends while the transaction is open), so the caller never holds the
+// batch.
+Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next) {
   if (!writer_) return FailedPrecondition("storage opened read-only");
+  if (count > 0xffffffffu) return InvalidArgument("a batch holds at most 2^32 - 1 entries");
   std::lock_guard lock(write_mu_);
   SUIJI_RETURN_IF_ERROR(SettleLocked());
-  const uint64_t next = next_.load();
-  if (expected_next != next) {
+  const uint64_t first = next_.load();
+  if (expected_next != first) {
     return Aborted("stale expected sequence " + std::to_string(expected_next) +
-                   ": the log's next sequence is " + std::to_string(next));
+                   ": the log's next sequence is " + std::to_string(first));
   }
-  if (batch.empty()) return OkStatus();
+  if (count == 0) return OkStatus();
   Pending p;
   p.entries = true;
-  p.first = next;
-  p.offsets.assign(batch.size(), -1);
+  p.first = first;
+  p.offsets.assign(static_cast<size_t>(count), -1);
   SUIJI_RETURN_IF_ERROR(BeginLocked(std::move(p)));
-  for (size_t i = 0; i < batch.size(); ++i) {
+  for (uint64_t i = 0; i < count; ++i) {
+    StatusOr<ByteView> entry = next(i);
+    if (!entry.ok()) {
+      SUIJI_RETURN_IF_ERROR(AbortLocked());
+      return entry.status();
+    }
     uint8_t key[8];
-    PutU64BE(next + i, key);
-    SUIJI_RETURN_IF_ERROR(ProduceLocked(entries_rkt_, ByteView(key, 8), batch[i], i));
+    PutU64BE(first + i, key);
+    SUIJI_RETURN_IF_ERROR(
+        ProduceLocked(entries_rkt_, ByteView(key, 8), *entry, static_cast<size_t>(i)));
   }
   return CommitLocked();
 }

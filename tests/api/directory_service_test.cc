@@ -190,6 +190,16 @@ TEST_F(DirectoryServiceTest, RowsOutsideTheImportingJurisdictionAreRefused) {
   EXPECT_NE(r->problems[0].reason.find("jurisdiction"), std::string::npos);
 }
 
+TEST_F(DirectoryServiceTest, EnglishHeadersAndEnglishValuesImportTheSame) {
+  import::Table t = MakeTable({Row(1), Row(2)});
+  t.header = {"Credit Code", "name", "REGION", "industry_code", "Employees", "grade", "grade_date", "status"};
+  t.rows[1][7] = "moved";
+  auto r = svc_->ImportTargets(t, Opts());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 2u);
+  EXPECT_EQ((*projection_->GetTarget(Code("320402", 2)))->status, directory::TargetStatus::Moved);
+}
+
 TEST_F(DirectoryServiceTest, MissingRequiredColumnIsRefusedNamingIt) {
   import::Table t = MakeTable({Row(1)});
   t.header[3] = "备注";

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -82,6 +83,38 @@ TEST_F(KafkaStorageTest, ReadsAnyRangeAcrossManyTransactions) {
           << from << ".." << to << (s == w.get() ? " (writer)" : " (reader)");
     }
   }
+}
+
+// AppendFrom (entries made on demand): all or nothing like Append; a failing source aborts
+// the transaction and nothing of it is ever visible.
+TEST_F(KafkaStorageTest, AppendFromWritesAsItGoesAndAFailingSourceWritesNothing) {
+  auto w = MustOpen(KafkaMode::kWriter);
+  ASSERT_NE(w, nullptr);
+  std::string buf;
+  auto source = [&](uint64_t fail_at) {
+    return [&buf, fail_at](uint64_t i) -> StatusOr<ByteView> {
+      if (i == fail_at) return InvalidArgument("bad row " + std::to_string(i));
+      buf = "row-" + std::to_string(i);  // valid until the next call only
+      return AsBytes(buf);
+    };
+  };
+  ASSERT_TRUE(w->AppendFrom(0, 1000, source(UINT64_MAX)).ok());
+  Status bad = w->AppendFrom(1000, 500, source(400));
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument) << bad.ToString();
+  EXPECT_EQ(w->AppendFrom(5, 1, source(UINT64_MAX)).code(), StatusCode::kAborted);
+  ASSERT_TRUE(w->AppendFrom(1000, 3, source(UINT64_MAX)).ok());
+  auto r = MustOpen(KafkaMode::kReadOnly);
+  ASSERT_NE(r, nullptr);
+  auto n = r->Size();
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1003u);
+  uint64_t bad_rows = 0;
+  ASSERT_TRUE(r->Read(0, 1003, [&](uint64_t seq, ByteView b) {
+                 const uint64_t want = seq < 1000 ? seq : seq - 1000;
+                 if (AsChars(b) != "row-" + std::to_string(want)) ++bad_rows;
+                 return true;
+               }).ok());
+  EXPECT_EQ(bad_rows, 0u);
 }
 
 TEST_F(KafkaStorageTest, ExtraTopicConfigIsAppliedButMayNotEnableExpiry) {
