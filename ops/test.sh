@@ -13,7 +13,7 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 "$ROOT/ops/kafka/kafka.sh" fetch
 export SUIJI_KAFKA_DIR="$(mktemp -d /tmp/suiji-kafka-test.XXXXXX)"
 export SUIJI_KAFKA_PORT=free
-cleanup() { "$ROOT/ops/kafka/kafka.sh" stop "$SUIJI_KAFKA_DIR" >/dev/null 2>&1 || true; }
+cleanup() { "$ROOT/ops/kafka/kafka.sh" stop "$SUIJI_KAFKA_DIR" >/dev/null 2>&1 || true; rm -rf "$SUIJI_KAFKA_DIR"; }
 trap cleanup EXIT
 "$ROOT/ops/kafka/kafka.sh" start "$SUIJI_KAFKA_DIR"
 export SUIJI_KAFKA_BROKERS="$("$ROOT/ops/kafka/kafka.sh" brokers "$SUIJI_KAFKA_DIR")"

@@ -402,8 +402,8 @@ Status KafkaStorage::CheckTopic(const std::string& topic, bool wait_for_leader) 
       retry = true;
     } else if (md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       out = KafkaError(md->topics[0].err, "topic " + topic);
-      // Just created: the broker may not know it for a moment.
-      retry = wait_for_leader || out.code() == StatusCode::kUnavailable;
+      // Just created by this writer: the broker may not know it for a moment.
+      retry = (wait_for_leader && o_.create_topics) || out.code() == StatusCode::kUnavailable;
     } else if (md->topics[0].partition_cnt != 1) {
       out = FailedPrecondition("topic " + topic + " has " +
                                std::to_string(md->topics[0].partition_cnt) +
@@ -429,7 +429,6 @@ Status KafkaStorage::CheckTopic(const std::string& topic, bool wait_for_leader) 
 // Creates the two topics if missing (an existing topic is left as it is; CheckTopic checks
 // its partition count).
 Status KafkaStorage::EnsureTopics() {
-  const std::string rf = std::to_string(o_.replication_factor);
   const std::string isr = std::to_string(o_.min_insync_replicas);
   char err[512] = {};
   std::vector<rd_kafka_NewTopic_t*> topics;

@@ -5,12 +5,14 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -750,6 +752,29 @@ TEST(ReadXlsxTest, LibreOfficeWorkbook) {
   auto cols = MapColumns(t->header, EmployerSpecs());
   ASSERT_TRUE(cols.ok()) << cols.status().ToString();
   EXPECT_EQ(*cols, (std::vector<int>{0, 1, 2, -1}));
+}
+
+// The header promises no shared state: parallel reads (each with its own iconv descriptor,
+// zip handle and XML parser) must give the same tables.
+TEST(ReadXlsxTest, ConcurrentReadsAgree) {
+  const std::string xlsx = ReadFile(std::filesystem::path(__FILE__).parent_path() / "data" /
+                                    "employers_libreoffice.xlsx");
+  const std::string gb = ToGb18030(kEmployersUtf8);
+  auto want = ReadXlsx(xlsx, "");
+  ASSERT_TRUE(want.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 25; ++k) {
+        auto x = ReadXlsx(xlsx, "");
+        auto c = ReadCsv(gb, Encoding::kAuto);
+        if (!x.ok() || x->rows != want->rows || !c.ok() || c->rows.size() != 2) ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 // ---- ReadTableFile --------------------------------------------------------------------------
