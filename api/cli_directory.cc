@@ -5,7 +5,6 @@
 
 #include "api/cli.h"
 #include "api/directory_service.h"
-#include "ledger/lmdb/lmdb_storage.h"
 
 namespace suiji::cli {
 
@@ -92,7 +91,7 @@ StatusOr<Open> OpenForWrite(const Context& ctx) {
 StatusOr<Open> OpenForRead(const Context& ctx) {
   Open o;
   NodePaths paths{ctx.data};
-  SUIJI_ASSIGN_OR_RETURN(o.reader, OpenLmdbStorage(paths.dir, StorageMode::kReadOnly));
+  SUIJI_ASSIGN_OR_RETURN(o.reader, OpenNodeStorage(paths, NodeRole::kReader));
   SUIJI_ASSIGN_OR_RETURN(o.projection, DirectoryProjection::Open(paths.dir));
   SUIJI_RETURN_IF_ERROR(o.projection->CatchUp(*o.reader));
   return o;
@@ -460,7 +459,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
   AddCommon(rebuild, ctx);
   rebuild->callback([&] {
     NodePaths paths{ctx.data};
-    auto reader = OpenLmdbStorage(paths.dir, StorageMode::kReadOnly);
+    auto reader = OpenNodeStorage(paths, NodeRole::kReader);
     if (!reader.ok()) return void(ctx.exit_code = Fail(reader.status()));
     std::error_code ec;
     std::filesystem::remove_all(paths.dir / "projections" / "directory", ec);

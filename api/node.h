@@ -1,16 +1,30 @@
 // A node's data directory: where a ledger's storage and key files live, and how to open it.
 //
-//   DIR/log/            LMDB environment (ledger/lmdb)
-//   DIR/writer.lock     held by the one writing process
+//   DIR/node.conf       which storage backend holds the log (absent: LMDB in DIR/log)
+//   DIR/log/            LMDB environment (ledger/lmdb), when the backend is LMDB
+//   DIR/writer.lock     held by the one writing process (LMDB and Kafka alike: on Kafka it
+//                       keeps two writers of the same node from fencing each other)
 //   DIR/keys/node.key   the node key (writer + checkpoint), 0600
 //   DIR/keys/root.key   the root authority key, 0600, unless `init --root-key-out` put it
 //                       elsewhere (it should live offline in production)
+//   DIR/projections/    read models (always local, whatever the backend)
+//
+// node.conf is plain text, one `key=value` per line; blank lines and lines starting with
+// '#' are ignored, spaces around key and value are trimmed:
+//   backend=lmdb|kafka               (default lmdb)
+//   kafka.brokers=HOST:PORT[,...]    (required for kafka)
+//   kafka.topic=TOPIC                (default: DefaultKafkaTopic(ledger name))
+//   kafka.transactional_id=ID        (default: suiji-writer-<topic>)
+//   kafka.replication_factor=N       (for topics created by `init`; default 1)
+//   kafka.min_insync_replicas=N      (default 1)
+//   kafka.timeout_ms=MS              (default 30000)
 //
 // The same functions serve the command line now and the HTTP server later.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "ledger/ledger.h"
 
@@ -22,7 +36,44 @@ struct NodePaths {
   std::filesystem::path keys() const { return dir / "keys"; }
   std::filesystem::path node_key() const { return keys() / "node.key"; }
   std::filesystem::path root_key() const { return keys() / "root.key"; }
+  std::filesystem::path config() const { return dir / "node.conf"; }
 };
+
+enum class Backend { kLmdb, kKafka };
+
+// The contents of DIR/node.conf.
+struct NodeConfig {
+  Backend backend = Backend::kLmdb;
+  std::string kafka_brokers;
+  std::string kafka_topic;
+  std::string kafka_transactional_id;
+  int kafka_replication_factor = 1;
+  int kafka_min_insync_replicas = 1;
+  int kafka_timeout_ms = 30000;
+};
+
+// True if this build has the Kafka backend (-DSUIJI_KAFKA=ON).
+bool KafkaSupported();
+
+// "suiji." + the ledger name with every character other than letters, digits, '.', '_'
+// and '-' replaced by '.': "cz.hrss.gov.cn/inspections" -> "suiji.cz.hrss.gov.cn.inspections".
+std::string DefaultKafkaTopic(std::string_view ledger_id);
+
+// Parses node.conf text; `source` names the file in errors ("DIR/node.conf:3: ...").
+StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& source);
+std::string FormatNodeConfig(const NodeConfig& config);
+// Reads DIR/node.conf; an absent file is the default (LMDB). kInvalidArgument naming the
+// file and line for a bad line.
+StatusOr<NodeConfig> ReadNodeConfig(const NodePaths& paths);
+
+enum class NodeRole {
+  kReader,  // read-only: no lock, works while a writer runs
+  kWriter,  // the single writer: takes DIR/writer.lock (and, on Kafka, fences other nodes)
+};
+
+// The one place that opens a node's log storage, as DIR/node.conf says. A writer on a node
+// without a ledger is kNotFound (nothing is created: `suiji init` does that).
+StatusOr<std::unique_ptr<LogStorage>> OpenNodeStorage(const NodePaths& paths, NodeRole role);
 
 struct InitResult {
   std::unique_ptr<Ledger> ledger;
@@ -30,12 +81,14 @@ struct InitResult {
   std::filesystem::path root_key_path;
 };
 
-// Creates a new ledger in `paths.dir`: key files, genesis, node key registration, first
-// checkpoint. kAlreadyExists if a ledger or key file is there already.
+// Creates a new ledger in `paths.dir` on the backend `config` names (an empty Kafka topic
+// becomes DefaultKafkaTopic(ledger_id)), writes DIR/node.conf, key files, genesis, node key
+// registration, first checkpoint. kAlreadyExists if a ledger, node.conf or key file is
+// there already.
 StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id,
                               std::string_view description,
                               const std::filesystem::path& root_key_out, const Actor& actor,
-                              LedgerOptions options);
+                              LedgerOptions options, NodeConfig config = {});
 
 // Opens the ledger for writing (takes the writer lock, loads the node key).
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options = {});

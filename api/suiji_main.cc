@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -123,6 +124,25 @@ int main(int argc, char** argv) {
   init->add_option("--description", description, "what this ledger records");
   init->add_option("--root-key-out", root_out,
                    "where to write the root key (default DIR/keys/root.key; keep it offline)");
+  std::string backend = "lmdb";
+  suiji::NodeConfig node_config;
+  init->add_option("--backend", backend, "where the log lives: lmdb (in DIR) or kafka")
+      ->check(CLI::IsMember({"lmdb", "kafka"}))
+      ->capture_default_str();
+  init->add_option("--kafka-brokers", node_config.kafka_brokers,
+                   "Kafka bootstrap servers, e.g. k1:9092,k2:9092,k3:9092");
+  init->add_option("--kafka-topic", node_config.kafka_topic,
+                   "the ledger's topic (default suiji.<ledger name with / as .>)");
+  init->add_option("--kafka-transactional-id", node_config.kafka_transactional_id,
+                   "the writer's transactional.id (default suiji-writer-<topic>)");
+  init->add_option("--kafka-replication-factor", node_config.kafka_replication_factor,
+                   "replication factor of the topics init creates (production: 3)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  init->add_option("--kafka-min-insync-replicas", node_config.kafka_min_insync_replicas,
+                   "min.insync.replicas of the topics init creates (production: 2)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   // log export / log show
   auto* log = app.add_subcommand("log", "read the log");
@@ -179,6 +199,13 @@ int main(int argc, char** argv) {
   krev->add_option("--root-key", root_key_path, "root key file (default DIR/keys/root.key)");
   krev->add_option("--key-id", key_id, "key id to revoke")->required();
   krev->add_option("--reason", reason, "why")->required();
+  auto* kreg = key->add_subcommand("register", "register another key (e.g. a second authority)");
+  std::string pub_hex, roles_text = "writer", label;
+  add_common(kreg);
+  kreg->add_option("--root-key", root_key_path, "root key file (default DIR/keys/root.key)");
+  kreg->add_option("--public-key", pub_hex, "the new key's Ed25519 public key, 64 hex digits")->required();
+  kreg->add_option("--roles", roles_text, "comma-separated: authority, writer, checkpoint")->capture_default_str();
+  kreg->add_option("--label", label, "what the key is for")->required();
   auto* kver = key->add_subcommand("verifier", "print the node's checkpoint verifier key");
   add_common(kver);
 
@@ -200,9 +227,28 @@ int main(int argc, char** argv) {
   const suiji::Actor actor = ctx.actor();
 
   if (init->parsed()) {
-    auto r = suiji::InitNode(paths, ledger_name, description, root_out, actor, {});
+    if (backend == "kafka") {
+      if (!suiji::KafkaSupported()) {
+        return Fail(suiji::FailedPrecondition("this suiji was built without Kafka (-DSUIJI_KAFKA=OFF)"));
+      }
+      if (node_config.kafka_brokers.empty()) {
+        std::cerr << "suiji: --backend kafka needs --kafka-brokers\n";
+        return kExitUsage;
+      }
+      node_config.backend = suiji::Backend::kKafka;
+    } else if (!node_config.kafka_brokers.empty() || !node_config.kafka_topic.empty()) {
+      std::cerr << "suiji: --kafka-* options need --backend kafka\n";
+      return kExitUsage;
+    }
+    auto r = suiji::InitNode(paths, ledger_name, description, root_out, actor, {}, node_config);
     if (!r.ok()) return Fail(r.status());
-    std::cout << "created ledger " << r->ledger->ledger_id() << " in " << data << "\n"
+    auto conf = suiji::ReadNodeConfig(paths);
+    std::cout << "created ledger " << r->ledger->ledger_id() << " in " << data << "\n";
+    if (conf.ok() && conf->backend == suiji::Backend::kKafka) {
+      std::cout << "log:           Kafka topic " << conf->kafka_topic << " at " << conf->kafka_brokers
+                << " (" << paths.config().string() << ")\n";
+    }
+    std::cout
               << "root key:      " << r->root_key_id << " (" << r->root_key_path.string()
               << ", keep it offline)\n"
               << "verifier key:  " << r->ledger->NodeVerifierKey() << "\n"
@@ -338,6 +384,31 @@ int main(int argc, char** argv) {
       if (k.revoked_at) std::cout << "  revoked at " << *k.revoked_at;
       std::cout << "  " << k.label << "\n";
     }
+    return 0;
+  }
+  if (kreg->parsed()) {
+    auto pk_bytes = suiji::FromHex(pub_hex);
+    if (!pk_bytes.ok() || pk_bytes->size() != 32) {
+      return Fail(suiji::InvalidArgument("--public-key must be 64 hex digits (32 bytes)"));
+    }
+    uint32_t roles = 0;
+    std::stringstream ss(roles_text);
+    for (std::string r; std::getline(ss, r, ',');) {
+      if (r == "authority") roles |= suiji::kRoleAuthority;
+      else if (r == "writer") roles |= suiji::kRoleWriter;
+      else if (r == "checkpoint") roles |= suiji::kRoleCheckpoint;
+      else return Fail(suiji::InvalidArgument("unknown role '" + r + "' (authority, writer, checkpoint)"));
+    }
+    auto w = suiji::OpenWriter(paths);
+    if (!w.ok()) return Fail(w.status());
+    auto root = suiji::ReadKeyFile(root_key_path.empty() ? paths.root_key() : std::filesystem::path(root_key_path));
+    if (!root.ok()) return Fail(root.status());
+    suiji::PublicKey pk{};
+    std::copy(pk_bytes->begin(), pk_bytes->end(), pk.begin());
+    auto s = (*w)->RegisterKey(*root, pk, roles, label, actor);
+    if (!s.ok()) return Fail(s.status());
+    std::cout << "registered key " << suiji::KeyIdOf(pk) << " (" << suiji::RoleNames(roles)
+              << ") at entry " << *s << "\n";
     return 0;
   }
   if (krot->parsed() || krev->parsed()) {

@@ -9,7 +9,7 @@ PACKAGES=(
   liblmdb-dev lmdb-utils libsodium-dev libssl-dev
   flatbuffers-compiler libflatbuffers-dev
   libcpp-httplib-dev librdkafka-dev
-  libgtest-dev nlohmann-json3-dev libcli11-dev libzip-dev libexpat1-dev python3
+  libgtest-dev nlohmann-json3-dev libcli11-dev libzip-dev libxml2-dev python3
   maven default-jre-headless iproute2 procps
   clang-format clang-tidy
 )

@@ -1,5 +1,7 @@
 #include "ledger/core/key_registry.h"
 
+#include <sodium.h>
+
 #include <cstring>
 
 namespace suiji {
@@ -102,6 +104,10 @@ Status KeyRegistry::Apply(const EntryView& e) {
       k.label = r->label() ? r->label()->str() : std::string();
       k.registered_at = seq;
       if (k.roles == 0) return FailedPrecondition("KeyRegistered with no role");
+      // A small-order or off-curve point could never sign anything, or would sign everything.
+      if (crypto_core_ed25519_is_valid_point(k.public_key.data()) != 1) {
+        return FailedPrecondition("key " + k.key_id + " is not a valid Ed25519 public key");
+      }
       if (keys_.count(k.key_id) != 0) {
         return FailedPrecondition("key " + k.key_id + " is already registered");
       }
