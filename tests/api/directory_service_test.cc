@@ -1,4 +1,5 @@
 #include "api/directory_service.h"
+#include "tests/support/credit_codes.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -15,16 +16,7 @@ namespace suiji {
 namespace {
 
 std::string Code(const std::string& region, uint64_t n) {
-  char body[16];
-  std::snprintf(body, sizeof body, "%08llu", static_cast<unsigned long long>(n % 100000000));
-  // GB 11714 organisation-code check character over the 8-digit body.
-  static const int kW[] = {3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 8; ++i) sum += (body[i] - '0') * kW[i];
-  int c = 11 - sum % 11;
-  char check = c == 10 ? 'X' : c == 11 ? '0' : static_cast<char>('0' + c);
-  std::string first17 = "91" + region + body + check;
-  return first17 + codes::CreditCodeCheckCharacter(first17);
+  return testing_support::SampleCreditCode(region, n);
 }
 
 const std::vector<std::string> kHeader = {"统一社会信用代码", "单位名称", "行政区划代码", "行业代码",

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "api/directory_service.h"
+#include "tests/support/credit_codes.h"
 #include "api/node.h"
 #include "ledger/core/codes/credit_code.h"
 #include "ledger/lmdb/lmdb_storage.h"
@@ -44,15 +45,7 @@ double RawSignRate() {
 }
 
 std::string Code(const std::string& region, uint64_t n) {
-  char body[32];
-  std::snprintf(body, sizeof body, "%08llu", static_cast<unsigned long long>(n % 100000000));
-  static const int kW[] = {3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 8; ++i) sum += (body[i] - '0') * kW[i];
-  int c = 11 - sum % 11;
-  char check = c == 10 ? 'X' : c == 11 ? '0' : static_cast<char>('0' + c);
-  std::string first17 = "91" + region + body + check;
-  return first17 + suiji::codes::CreditCodeCheckCharacter(first17);
+  return suiji::testing_support::SampleCreditCode(region, n);
 }
 
 // Writes N rows; with `changed_every` > 0 every such row differs (headcount + 1).

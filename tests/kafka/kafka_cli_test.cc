@@ -16,38 +16,22 @@
 #include <vector>
 
 #include "api/node.h"
+#include "tests/support/run_process.h"
+#include "tests/support/credit_codes.h"
 #include "ledger/core/codes/credit_code.h"
 #include "tests/kafka/kafka_test_util.h"
 
 namespace suiji {
 namespace {
 
+using testing_support::Contains;
+using testing_support::ReadFile;
+using testing_support::RunResult;
+
 namespace fs = std::filesystem;
 using kafka_test::KafkaTest;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-bool Contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
-
-std::string Code(uint64_t n) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "91320402MA%07llu", static_cast<unsigned long long>(n));
-  std::string first17(buf);
-  return first17 + codes::CreditCodeCheckCharacter(first17);
-}
+std::string Code(uint64_t n) { return testing_support::SampleCreditCode("320402", n); }
 
 class KafkaCliTest : public KafkaTest {
  protected:
@@ -68,30 +52,8 @@ class KafkaCliTest : public KafkaTest {
   }
 
   RunResult Run(const std::string& binary, const std::vector<std::string>& args) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    std::vector<std::string> argv_s{binary};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int in_fd = ::open("/dev/null", O_RDONLY);
-      int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in_fd < 0 || out_fd < 0 || err_fd < 0) ::_exit(126);
-      ::dup2(in_fd, STDIN_FILENO);
-      ::dup2(out_fd, STDOUT_FILENO);
-      ::dup2(err_fd, STDERR_FILENO);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    RunResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
+    RunResult r = testing_support::RunBinary(binary, args, dir_);
+    if (r.exit_code == -1) ADD_FAILURE() << "cannot run " << binary;
     return r;
   }
   RunResult Suiji(std::vector<std::string> args) { return Run(SUIJI_BIN_SUIJI, std::move(args)); }

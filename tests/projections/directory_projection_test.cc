@@ -1,4 +1,5 @@
 #include "projections/directory_projection.h"
+#include "tests/support/credit_codes.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -16,12 +17,7 @@ namespace {
 
 using directory::TargetRecord;
 
-std::string Code(uint64_t n) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "91320402MA%07llu", static_cast<unsigned long long>(n % 10000000));
-  std::string first17(buf);
-  return first17 + codes::CreditCodeCheckCharacter(first17);
-}
+std::string Code(uint64_t n) { return testing_support::SampleCreditCode("320402", n); }
 
 TargetRecord Target(uint64_t n) {
   static const char* kRegions[] = {"320402", "320404", "320411", "130132"};

@@ -12,33 +12,21 @@
 #include <vector>
 
 #include "api/node.h"
+#include "tests/support/run_process.h"
 #include "ledger/core/checkpoint.h"
 
 namespace suiji {
 namespace {
 
+using testing_support::Contains;
+using testing_support::ReadFile;
+using testing_support::RunResult;
+
 namespace fs = std::filesystem;
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void WriteFile(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << text;
-}
-
-bool Contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
 }
 
 std::string Trim(std::string s) {
@@ -64,33 +52,8 @@ class CliTest : public ::testing::Test {
 
   // Runs `binary args...` with stdout and stderr captured to files; stdin is /dev/null.
   RunResult Run(const std::string& binary, const std::vector<std::string>& args) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    std::vector<std::string> argv_s{binary};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int in_fd = ::open("/dev/null", O_RDONLY);
-      int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in_fd < 0 || out_fd < 0 || err_fd < 0) ::_exit(126);
-      ::dup2(in_fd, STDIN_FILENO);
-      ::dup2(out_fd, STDOUT_FILENO);
-      ::dup2(err_fd, STDERR_FILENO);
-      ::execv(binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    RunResult r;
-    int status = 0;
-    if (pid < 0 || ::waitpid(pid, &status, 0) != pid) {
-      ADD_FAILURE() << "cannot run " << binary;
-      return r;
-    }
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
+    RunResult r = testing_support::RunBinary(binary, args, dir_);
+    if (r.exit_code == -1) ADD_FAILURE() << "cannot run " << binary;
     return r;
   }
   RunResult Suiji(const std::vector<std::string>& args) { return Run(SUIJI_BIN_SUIJI, args); }
