@@ -229,22 +229,53 @@ class ReadTxn {
   int rc_ = 0;
 };
 
-// Iterates the values of one key of a dupsort database, or all keys with a prefix.
-Status ScanIndex(MDB_txn* txn, MDB_dbi dbi, std::string_view key, bool prefix,
-                 const std::function<bool(std::string_view)>& fn) {
+// Calls fn(key, value) for every entry (every duplicate, in dupsort databases) whose key
+// starts with `prefix` ("" for all), in key order, until fn returns false. With `exact`, only
+// the entries of the key equal to `prefix`.
+Status Scan(MDB_txn* txn, MDB_dbi dbi, std::string_view prefix, bool exact,
+            const std::function<bool(std::string_view, ByteView)>& fn) {
   MDB_cursor* c = nullptr;
   SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(txn, dbi, &c), "cursor"));
-  MDB_val k = Val(key), v{};
-  int rc = mdb_cursor_get(c, &k, &v, prefix ? MDB_SET_RANGE : MDB_SET_KEY);
+  MDB_val k = Val(prefix), v{};
+  // LMDB refuses an empty key for a positioned get: an empty prefix starts at the first entry.
+  const MDB_cursor_op first = exact ? MDB_SET_KEY : prefix.empty() ? MDB_FIRST : MDB_SET_RANGE;
+  int rc = mdb_cursor_get(c, &k, &v, first);
   while (rc == 0) {
     std::string_view kv = View(k);
-    if (prefix ? kv.substr(0, key.size()) != key : kv != key) break;
-    if (!fn(View(v))) break;
-    rc = mdb_cursor_get(c, &k, &v, prefix ? MDB_NEXT : MDB_NEXT_DUP);
+    if (exact ? kv != prefix : kv.substr(0, prefix.size()) != prefix) break;
+    if (!fn(kv, Bytes_(v))) break;
+    rc = mdb_cursor_get(c, &k, &v, exact ? MDB_NEXT_DUP : MDB_NEXT);
   }
   mdb_cursor_close(c);
   if (rc != 0 && rc != MDB_NOTFOUND) return Lmdb(rc, "scan");
   return OkStatus();
+}
+
+// The values of one key of a dupsort index (exact), or of all keys with a prefix.
+Status ScanIndex(MDB_txn* txn, MDB_dbi dbi, std::string_view key, bool prefix,
+                 const std::function<bool(std::string_view)>& fn) {
+  return Scan(txn, dbi, key, !prefix, [&](std::string_view, ByteView v) { return fn(AsChars(v)); });
+}
+
+// The keys of every entry of a database, for driving a full scan through `visit`.
+Status ScanKeys(MDB_txn* txn, MDB_dbi dbi, const std::function<bool(std::string_view)>& visit) {
+  return Scan(txn, dbi, "", false, [&](std::string_view k, ByteView) { return visit(k); });
+}
+
+// Decodes every value under `prefix` and hands it to fn until fn returns false; a value that
+// does not decode ends the scan with its status.
+template <typename Decode, typename Fn>
+Status ForEachDecoded(MDB_txn* txn, MDB_dbi dbi, std::string_view prefix, Decode decode, Fn fn) {
+  Status err;
+  SUIJI_RETURN_IF_ERROR(Scan(txn, dbi, prefix, false, [&](std::string_view, ByteView v) {
+    auto r = decode(v);
+    if (!r.ok()) {
+      err = r.status();
+      return false;
+    }
+    return fn(std::move(*r));
+  }));
+  return err;
 }
 
 class LmdbDirectoryProjection final : public DirectoryProjection {
@@ -373,17 +404,12 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     };
     for (const DbSpec& spec : kDbs) {
       absorb(AsBytes(spec.name));
-      MDB_cursor* c = nullptr;
-      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.*spec.member, &c), "cursor"));
-      MDB_val k{}, v{};
-      int rc;
-      for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
-           rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        absorb(Bytes_(k));
-        absorb(Bytes_(v));
-      }
-      mdb_cursor_close(c);
-      if (rc != MDB_NOTFOUND) return Lmdb(rc, "digest");
+      SUIJI_RETURN_IF_ERROR(Scan(t.get(), dbs_.*spec.member, "", false,
+                                 [&](std::string_view k, ByteView v) {
+                                   absorb(AsBytes(k));
+                                   absorb(v);
+                                   return true;
+                                 }));
     }
     return Sha256Parts({ByteView(running), ByteView(acc)});
   }
@@ -401,20 +427,11 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     ReadTxn t(env_);
     SUIJI_RETURN_IF_ERROR(t.status());
     std::vector<OrgUnitRecord> out;
-    Status err;
-    MDB_cursor* c = nullptr;
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.orgs, &c), "cursor"));
-    MDB_val k{}, v{};
-    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-      auto o = directory::DecodeOrgUnit(Bytes_(v));
-      if (!o.ok()) {
-        err = o.status();
-        break;
-      }
-      out.push_back(*o);
-    }
-    mdb_cursor_close(c);
-    SUIJI_RETURN_IF_ERROR(err);
+    SUIJI_RETURN_IF_ERROR(ForEachDecoded(t.get(), dbs_.orgs, "", directory::DecodeOrgUnit,
+                                         [&](OrgUnitRecord o) {
+                                           out.push_back(std::move(o));
+                                           return true;
+                                         }));
     return out;
   }
 
@@ -457,13 +474,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     } else if (q.status) {
       scan = ScanIndex(t.get(), dbs_.t_status, StatusKey(static_cast<uint8_t>(*q.status)), false, visit);
     } else {
-      MDB_cursor* c = nullptr;
-      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.targets, &c), "cursor"));
-      MDB_val k{}, v{};
-      for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        if (!visit(View(k))) break;
-      }
-      mdb_cursor_close(c);
+      scan = ScanKeys(t.get(), dbs_.targets, visit);
     }
     SUIJI_RETURN_IF_ERROR(scan);
     SUIJI_RETURN_IF_ERROR(s.status());
@@ -473,20 +484,8 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
   Status ForEachTarget(const std::function<bool(const TargetRecord&)>& fn) const override {
     ReadTxn t(env_);
     SUIJI_RETURN_IF_ERROR(t.status());
-    MDB_cursor* c = nullptr;
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.targets, &c), "cursor"));
-    MDB_val k{}, v{};
-    Status err;
-    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-      auto r = directory::DecodeTarget(Bytes_(v));
-      if (!r.ok()) {
-        err = r.status();
-        break;
-      }
-      if (!fn(*r)) break;
-    }
-    mdb_cursor_close(c);
-    return err;
+    return ForEachDecoded(t.get(), dbs_.targets, "", directory::DecodeTarget,
+                          [&](const TargetRecord& r) { return fn(r); });
   }
 
   StatusOr<uint64_t> CountTargets() const override {
@@ -534,13 +533,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     } else if (q.status) {
       scan = ScanIndex(t.get(), dbs_.i_status, StatusKey(static_cast<uint8_t>(*q.status)), false, visit);
     } else {
-      MDB_cursor* c = nullptr;
-      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.inspectors, &c), "cursor"));
-      MDB_val k{}, v{};
-      for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        if (!visit(View(k))) break;
-      }
-      mdb_cursor_close(c);
+      scan = ScanKeys(t.get(), dbs_.inspectors, visit);
     }
     SUIJI_RETURN_IF_ERROR(scan);
     SUIJI_RETURN_IF_ERROR(s.status());
@@ -564,21 +557,11 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     std::string prefix(org);
     prefix.push_back('\0');
     std::vector<ItemListRecord> out;
-    MDB_cursor* c = nullptr;
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_cursor_open(t.get(), dbs_.items, &c), "cursor"));
-    MDB_val k = Val(std::string_view(prefix)), v{};
-    Status err;
-    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-      if (View(k).substr(0, prefix.size()) != prefix) break;
-      auto l = directory::DecodeItemList(Bytes_(v));
-      if (!l.ok()) {
-        err = l.status();
-        break;
-      }
-      out.push_back(std::move(*l));
-    }
-    mdb_cursor_close(c);
-    SUIJI_RETURN_IF_ERROR(err);
+    SUIJI_RETURN_IF_ERROR(ForEachDecoded(t.get(), dbs_.items, prefix, directory::DecodeItemList,
+                                         [&](ItemListRecord l) {
+                                           out.push_back(std::move(l));
+                                           return true;
+                                         }));
     return out;
   }
 
