@@ -1,7 +1,8 @@
 #include "api/node.h"
 
+#include "ledger/writer_lock.h"
+
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -70,28 +71,6 @@ class LockedStorage final : public LogStorage {
   int lock_fd_;
 };
 
-// kFailedPrecondition naming the holder's pid if another process holds DIR/writer.lock.
-StatusOr<int> TakeNodeLock(const NodePaths& paths) {
-  const std::string path = (paths.dir / "writer.lock").string();
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Unavailable("cannot open " + path + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    char buf[32] = {};
-    ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
-    ::close(fd);
-    std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "unknown";
-    while (!holder.empty() && holder.back() == '\n') holder.pop_back();
-    return FailedPrecondition("another process (pid " + holder +
-                              ") is writing this ledger; only one writer is allowed");
-  }
-  std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-    ::close(fd);
-    return Unavailable("cannot write " + path);
-  }
-  return fd;
-}
-
 KafkaOptions KafkaOptionsFor(const NodeConfig& c) {
   KafkaOptions o;
   o.brokers = c.kafka_brokers;
@@ -109,7 +88,7 @@ StatusOr<std::unique_ptr<LogStorage>> OpenKafka(const NodePaths& paths, const No
   KafkaOptions o = KafkaOptionsFor(c);
   o.create_topics = create;
   if (role == NodeRole::kReader) return OpenKafkaStorage(o, KafkaMode::kReadOnly);
-  SUIJI_ASSIGN_OR_RETURN(int fd, TakeNodeLock(paths));
+  SUIJI_ASSIGN_OR_RETURN(int fd, TakeWriterLock(paths.dir));
   auto s = OpenKafkaStorage(o, KafkaMode::kWriter);
   if (!s.ok()) {
     ::close(fd);
