@@ -15,7 +15,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "ledger/core/codes/region.h"
 
 namespace suiji {
 
@@ -218,6 +217,13 @@ std::string ColumnOfField(const import::Table& t, const std::vector<int>& cols,
   return std::string(field);
 }
 
+// True if GB/T 2260 code `region` lies within `ancestor` (itself, or a city's or province's
+// subdivision): the one jurisdiction rule for records, inspectors and org units.
+bool InRegion(std::string_view region, std::string_view ancestor) {
+  const std::string prefix = RegionPrefix(ancestor);
+  return region.substr(0, prefix.size()) == prefix;
+}
+
 // True if `org` is `ancestor` or below it in the org tree (R19: each level acts on its own
 // jurisdiction and those under it).
 bool OrgWithin(const std::map<std::string, OrgUnitRecord>& orgs, const std::string& org,
@@ -277,7 +283,7 @@ Status DirectoryService::CheckJurisdiction(std::string_view org_id, std::string_
                       "未登记的机构，请先登记机构 (unknown org unit: register it first)"});
     return OkStatus();
   }
-  if (!region.empty() && region.substr(0, RegionPrefix(org->region).size()) != RegionPrefix(org->region)) {
+  if (!region.empty() && !InRegion(region, org->region)) {
     errors.push_back({"region", std::string(region),
                       "不在" + org->name + "辖区内 (outside the jurisdiction of " + org->org_id + ")"});
   }
@@ -293,8 +299,7 @@ StatusOr<uint64_t> DirectoryService::RegisterOrg(const OrgUnitRecord& o, const A
     if (!o.parent_org_id.empty()) {
       SUIJI_ASSIGN_OR_RETURN(auto parent, projection_.GetOrg(o.parent_org_id));
       if (!parent) return FailedPrecondition("parent org unit " + o.parent_org_id + " is not registered");
-      if (!codes::RegionWithin(o.region, parent->region) && o.region != parent->region &&
-          o.region.substr(0, RegionPrefix(parent->region).size()) != RegionPrefix(parent->region)) {
+      if (!InRegion(o.region, parent->region)) {
         return InvalidArgument("region " + o.region + " is not within the parent's region " + parent->region);
       }
       if (static_cast<int>(o.level) <= static_cast<int>(parent->level)) {
@@ -539,7 +544,7 @@ StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std:
       bad(kCOrg, t.org_id, "未登记的机构 (unknown org unit)");
     } else if (!OrgWithin(orgs, t.org_id, opts.org_id)) {
       bad(kCOrg, t.org_id, "不属于" + opts.org_id + "的管辖范围 (not within the importing org's jurisdiction)");
-    } else if (t.region.substr(0, RegionPrefix(it->second.region).size()) != RegionPrefix(it->second.region)) {
+    } else if (!InRegion(t.region, it->second.region)) {
       bad(kCRegion, t.region, "不在" + it->second.name + "辖区内 (outside the jurisdiction of " + t.org_id + ")");
     }
   };
