@@ -217,11 +217,13 @@ TEST(NodeConfigTest, ParsesWritesAndDerivesTheTopic) {
   EXPECT_EQ(round->kafka_transactional_id, "w");
   EXPECT_EQ(ParseNodeConfig("", "f")->backend, Backend::kLmdb);
   auto bad = ParseNodeConfig("backend=lmdb\nbackend=cassandra\n", "DIR/node.conf");
-  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(bad.status().message(), "DIR/node.conf:2:")) << bad.status().ToString();
-  EXPECT_FALSE(ParseNodeConfig("kafka.replication_factor=0\n", "f").ok());
-  EXPECT_FALSE(ParseNodeConfig("no equals sign\n", "f").ok());
-  EXPECT_FALSE(ParseNodeConfig("backend=kafka\nkafka.topic=t\n", "f").ok());  // no brokers
+  EXPECT_EQ(ParseNodeConfig("kafka.replication_factor=0\n", "f").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseNodeConfig("no equals sign\n", "f").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseNodeConfig("backend=kafka\nkafka.topic=t\n", "f").status().code(),
+            StatusCode::kInvalidArgument);  // no brokers
 }
 
 // The example subscriber prints every entry of a topic a ledger wrote, in order.

@@ -305,6 +305,7 @@ TEST_F(LogVerifierTest, AThreadCountOnASmallLogChangesNothing) {
   VerifyReport c = Verify(bad), d = Verify(bad, many);
   ASSERT_FALSE(c.ok());
   ASSERT_FALSE(d.ok());
+  EXPECT_EQ(c.problem->sequence, std::optional<uint64_t>(20));
   EXPECT_EQ(c.problem->sequence, d.problem->sequence);
 }
 
