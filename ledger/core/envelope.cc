@@ -1,6 +1,7 @@
 #include "ledger/core/envelope.h"
 
 #include "schemas/directory_generated.h"
+#include "schemas/draw_generated.h"
 
 #include <cstring>
 
@@ -112,6 +113,17 @@ Status VerifyPayload(EventType type, ByteView payload) {
     case EventType::ConflictDeclared:
     case EventType::ConflictWithdrawn: ok = VerifyTable<schema::Conflict>(payload); break;
     case EventType::ItemListPublished: ok = VerifyTable<schema::ItemList>(payload); break;
+    case EventType::PlanFiled: ok = VerifyTable<schema::Plan>(payload); break;
+    case EventType::TaskDefined: ok = VerifyTable<schema::Task>(payload); break;
+    case EventType::TaskWithdrawn: ok = VerifyTable<schema::TaskWithdrawn>(payload); break;
+    case EventType::DrawFrozen: ok = VerifyTable<schema::DrawFrozen>(payload); break;
+    case EventType::DrawCommitted: ok = VerifyTable<schema::DrawCommitted>(payload); break;
+    case EventType::DrawRevealed: ok = VerifyTable<schema::DrawRevealed>(payload); break;
+    case EventType::DrawResult: ok = VerifyTable<schema::DrawResult>(payload); break;
+    case EventType::DrawCancelled: ok = VerifyTable<schema::DrawCancelled>(payload); break;
+    case EventType::AssignmentDeclined:
+      ok = VerifyTable<schema::AssignmentDeclined>(payload);
+      break;
     default: break;
   }
   if (!ok) return DataLoss(std::string(EventTypeName(type)) + " payload is malformed");

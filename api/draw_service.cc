@@ -1,0 +1,441 @@
+#include "api/draw_service.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "ledger/core/sha256.h"
+
+namespace suiji {
+
+namespace {
+
+using draw::DrawInfo;
+using draw::DrawPhase;
+
+constexpr int kMaxRetries = 3;
+
+std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+Status FieldErrorsStatus(const std::vector<directory::FieldError>& errs) {
+  std::string m;
+  for (const auto& e : errs) {
+    if (!m.empty()) m += "; ";
+    m += e.field + " " + Q(e.value) + ": " + e.reason;
+  }
+  return InvalidArgument(m);
+}
+
+Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return Internal("cannot create " + path.parent_path().string() + ": " + ec.message());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Internal("cannot create secret file " + path.string());
+  bool ok = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ok = ::fsync(dfd) == 0 && ok;
+    ::close(dfd);
+  }
+  if (!ok) return Internal("cannot write secret file " + path.string());
+  return OkStatus();
+}
+
+StatusOr<Bytes> ReadSecretFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("the draw's secret " + path.string() + " is missing");
+  Bytes b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (b.size() != 32) return DataLoss("secret file " + path.string() + " is not 32 bytes");
+  return b;
+}
+
+}  // namespace
+
+Status ValidateDrawId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return InvalidArgument("id must be 1-64 characters");
+  for (char c : id) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) return InvalidArgument("id " + Q(id) + " may only use A-Z a-z 0-9 . _ -");
+  }
+  if (id[0] == '.') return InvalidArgument("id " + Q(id) + " may not start with '.'");
+  return OkStatus();
+}
+
+DrawService::DrawService(Ledger& ledger, const LogStorage& log, std::filesystem::path data_dir,
+                         Clock clock)
+    : ledger_(ledger), log_(log), data_dir_(std::move(data_dir)), clock_(std::move(clock)) {}
+
+int64_t DrawService::NowUs() const {
+  if (clock_) return clock_();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::filesystem::path DrawService::SecretPath(std::string_view draw_id) const {
+  return data_dir_ / "draws" / "secrets" / (std::string(draw_id) + ".secret");
+}
+
+Status DrawService::Sync() {
+  SUIJI_ASSIGN_OR_RETURN(uint64_t size, log_.Size());
+  if (size <= applied_) return OkStatus();
+  Status inner = OkStatus();
+  SUIJI_RETURN_IF_ERROR(log_.Read(applied_, size, [&](uint64_t seq, ByteView bytes) {
+    auto e = ParseEntry(bytes);
+    if (!e.ok()) {
+      inner = e.status();
+      return false;
+    }
+    inner = world_.Apply(*e);
+    if (!inner.ok()) {
+      inner = Status(inner.code(), "at sequence " + std::to_string(seq) + ": " + inner.message());
+      return false;
+    }
+    applied_ = seq + 1;
+    return true;
+  }));
+  return inner;
+}
+
+StatusOr<uint64_t> DrawService::AppendDecided(
+    const std::function<StatusOr<std::vector<EventDraft>>()>& decide) {
+  for (int attempt = 0;; ++attempt) {
+    SUIJI_RETURN_IF_ERROR(Sync());
+    SUIJI_ASSIGN_OR_RETURN(std::vector<EventDraft> drafts, decide());
+    auto r = ledger_.Append(drafts, applied_);
+    if (r.ok()) {
+      SUIJI_RETURN_IF_ERROR(Sync());
+      return r;
+    }
+    if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
+  }
+}
+
+StatusOr<uint64_t> DrawService::FilePlan(draw::PlanRecord plan, const Actor& actor) {
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    auto it = world_.plans.find(plan.plan_id);
+    plan.version = it == world_.plans.end() ? 1 : it->second.plan.version + 1;
+    auto errs = draw::ValidatePlan(plan);
+    if (!errs.empty()) return FieldErrorsStatus(errs);
+    if (world_.dir.orgs.count(plan.org_id) == 0) {
+      return FailedPrecondition("org unit " + Q(plan.org_id) + " is not registered");
+    }
+    if (!plan.filed_with_org_id.empty() && world_.dir.orgs.count(plan.filed_with_org_id) == 0) {
+      return FailedPrecondition("org unit " + Q(plan.filed_with_org_id) + " is not registered");
+    }
+    if (it != world_.plans.end() && it->second.plan.org_id != plan.org_id) {
+      return FailedPrecondition("plan " + Q(plan.plan_id) + " belongs to " +
+                                it->second.plan.org_id);
+    }
+    return std::vector<EventDraft>{{EventType::PlanFiled, draw::EncodePlan(plan), actor}};
+  });
+}
+
+StatusOr<uint64_t> DrawService::DefineTask(const draw::TaskRecord& task, const Actor& actor) {
+  auto errs = draw::ValidateTask(task);
+  if (!errs.empty()) return FieldErrorsStatus(errs);
+  SUIJI_RETURN_IF_ERROR(ValidateDrawId(task.task_id));
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    if (world_.tasks.count(task.task_id) > 0) {
+      return AlreadyExists("task " + Q(task.task_id) + " is already defined");
+    }
+    SUIJI_RETURN_IF_ERROR(world_.CheckTask(task).status());
+    Bytes payload = draw::EncodeTask(task);
+    return std::vector<EventDraft>{{EventType::TaskDefined, std::move(payload), actor}};
+  });
+}
+
+StatusOr<uint64_t> DrawService::WithdrawTask(std::string_view task_id, std::string_view reason,
+                                             const Actor& actor) {
+  if (reason.empty()) return InvalidArgument("a withdrawal needs a reason");
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    const draw::TaskInfo* t = world_.Task(task_id);
+    if (t == nullptr) return NotFound("unknown task " + Q(task_id));
+    if (t->withdrawn) return AlreadyExists("task " + Q(task_id) + " is already withdrawn");
+    const DrawInfo* live = world_.LiveDraw(task_id);
+    if (live != nullptr && live->phase != DrawPhase::kFrozen) {
+      return FailedPrecondition("task " + Q(task_id) + " has committed draw " +
+                                Q(live->draw_id) + "; cancel it first");
+    }
+    return std::vector<EventDraft>{
+        {EventType::TaskWithdrawn,
+         draw::EncodeTaskWithdrawn({std::string(task_id), std::string(reason)}), actor}};
+  });
+}
+
+StatusOr<FreezeResult> DrawService::Freeze(std::string_view task_id, const Actor& actor) {
+  FreezeResult result;
+  auto seq = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    const draw::TaskInfo* t = world_.Task(task_id);
+    if (t == nullptr) return NotFound("unknown task " + Q(task_id));
+    const DrawInfo* live = world_.LiveDraw(task_id);
+    if (live != nullptr && live->phase != DrawPhase::kFrozen) {
+      return FailedPrecondition("task " + Q(task_id) + " already has " +
+                                std::string(draw::DrawPhaseName(live->phase)) + " draw " +
+                                Q(live->draw_id) + "; a redraw needs its cancellation first");
+    }
+    result.excluded = {};
+    SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs in, world_.Freeze(task_id, &result.excluded));
+    const auto& pop = in.population;
+    if (pop.targets.empty()) {
+      return FailedPrecondition("task " + Q(task_id) + " has no eligible target");
+    }
+    if (pop.inspectors.size() < t->task.inspectors.team_size) {
+      return FailedPrecondition("task " + Q(task_id) + " has " +
+                                std::to_string(pop.inspectors.size()) +
+                                " qualified inspectors, fewer than a team of " +
+                                std::to_string(t->task.inspectors.team_size));
+    }
+    auto roots = draw::RootsOf(pop);
+    draw::FreezeRecord& f = result.freeze;
+    f = {};
+    f.draw_id = std::string(task_id) + "-d" + std::to_string(t->draw_ids.size() + 1);
+    f.task_id = std::string(task_id);
+    f.target_count = pop.targets.size();
+    f.target_root = roots.targets;
+    f.inspector_count = pop.inspectors.size();
+    f.inspector_root = roots.inspectors;
+    f.expert_count = pop.experts.size();
+    f.expert_root = roots.experts;
+    f.strata = draw::ComputeQuotas(t->task, pop);
+    result.draw_id = f.draw_id;
+    return std::vector<EventDraft>{{EventType::DrawFrozen, draw::EncodeFreeze(f), actor}};
+  });
+  if (!seq.ok()) return seq.status();
+  result.sequence = *seq;
+  return result;
+}
+
+StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPlan& entropy,
+                                       const Actor& actor) {
+  if (!entropy.drand && entropy.lottery_name.empty() && entropy.witnesses.empty()) {
+    return InvalidArgument(
+        "a commitment needs external entropy: drand, a public lottery draw or witnesses");
+  }
+  if (!entropy.lottery_name.empty() && entropy.lottery_issue.empty()) {
+    return InvalidArgument("a lottery needs its issue number");
+  }
+  for (const auto& w : entropy.witnesses) {
+    if (w.empty()) return InvalidArgument("a witness needs a name");
+  }
+  Bytes secret(32);
+  std::filesystem::path path = SecretPath(draw_id);
+  bool secret_written = false;
+  auto seq = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* d = world_.Draw(draw_id);
+    if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+    if (d->phase != DrawPhase::kFrozen) {
+      return FailedPrecondition("draw " + Q(draw_id) + " is " +
+                                std::string(draw::DrawPhaseName(d->phase)) +
+                                "; only a frozen draw can be committed");
+    }
+    const int64_t now_s = NowUs() / 1000000;
+    if (!entropy.lottery_name.empty() && entropy.lottery_time <= now_s) {
+      return FailedPrecondition("the lottery draw " + entropy.lottery_issue +
+                                " is not in the future; declare one that has not happened");
+    }
+    if (!secret_written) {
+      randombytes_buf(secret.data(), secret.size());
+      SUIJI_RETURN_IF_ERROR(WriteSecretFile(path, secret));
+      secret_written = true;
+    }
+    const draw::TaskInfo* t = world_.Task(d->task_id);
+    draw::CommitRecord c;
+    c.draw_id = d->draw_id;
+    c.task_id = d->task_id;
+    c.freeze_sequence = d->freeze_sequence;
+    c.target_count = d->freeze.target_count;
+    c.target_root = d->freeze.target_root;
+    c.inspector_count = d->freeze.inspector_count;
+    c.inspector_root = d->freeze.inspector_root;
+    c.expert_count = d->freeze.expert_count;
+    c.expert_root = d->freeze.expert_root;
+    c.params_hash = draw::ParamsHash(t->payload);
+    c.secret_hash = draw::SecretHash(secret);
+    if (entropy.drand) {
+      c.drand_chain = std::string(draw::kDrandQuicknetChain);
+      c.drand_round = draw::DrandFirstRoundAfter(now_s + std::max<int64_t>(
+                                                              entropy.drand_delay_seconds, 3));
+      c.drand_round_time = draw::DrandRoundTime(c.drand_round);
+    }
+    c.lottery_name = entropy.lottery_name;
+    c.lottery_issue = entropy.lottery_issue;
+    c.lottery_time = entropy.lottery_name.empty() ? 0 : entropy.lottery_time;
+    c.witnesses = entropy.witnesses;
+    c.note = entropy.note;
+    return std::vector<EventDraft>{{EventType::DrawCommitted, draw::EncodeCommit(c), actor}};
+  });
+  if (!seq.ok() && secret_written) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);  // never committed: the secret is worthless
+  }
+  return seq;
+}
+
+StatusOr<draw::FrozenInputs> DrawService::FrozenInputsOf(std::string_view draw_id) const {
+  const DrawInfo* d = world_.Draw(draw_id);
+  if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+  draw::DrawWorld past;
+  Status inner = OkStatus();
+  SUIJI_RETURN_IF_ERROR(log_.Read(0, d->freeze_sequence, [&](uint64_t, ByteView bytes) {
+    auto e = ParseEntry(bytes);
+    inner = e.ok() ? past.Apply(*e) : e.status();
+    return inner.ok();
+  }));
+  SUIJI_RETURN_IF_ERROR(inner);
+  return past.Freeze(d->task_id);
+}
+
+StatusOr<uint64_t> DrawService::Reveal(std::string_view draw_id, const RevealInputs& in,
+                                       const Actor& actor) {
+  SUIJI_RETURN_IF_ERROR(Sync());
+  const DrawInfo* d = world_.Draw(draw_id);
+  if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+  if (d->phase != DrawPhase::kCommitted) {
+    return FailedPrecondition("draw " + Q(draw_id) + " is " +
+                              std::string(draw::DrawPhaseName(d->phase)) +
+                              "; only a committed draw can be revealed");
+  }
+  const draw::CommitRecord& c = d->commit;
+  const int64_t now_s = NowUs() / 1000000;
+  draw::RevealRecord r;
+  r.draw_id = d->draw_id;
+  if (!c.drand_chain.empty()) {
+    if (now_s < c.drand_round_time) {
+      return FailedPrecondition("drand round " + std::to_string(c.drand_round) + " is due in " +
+                                std::to_string(c.drand_round_time - now_s) + " s; wait for it");
+    }
+    if (in.drand_randomness.size() != 32) {
+      return InvalidArgument("drand randomness must be 32 bytes (64 hex digits) of round " +
+                             std::to_string(c.drand_round));
+    }
+    const Hash from_signature = Sha256(in.drand_signature);
+    if (!in.drand_signature.empty() &&
+        Bytes(from_signature.begin(), from_signature.end()) != in.drand_randomness) {
+      return InvalidArgument("drand randomness is not the SHA-256 of the signature given");
+    }
+    r.drand_randomness = in.drand_randomness;
+    r.drand_signature = in.drand_signature;
+  }
+  if (!c.lottery_name.empty()) {
+    if (now_s < c.lottery_time) {
+      return FailedPrecondition("lottery draw " + c.lottery_issue + " has not happened yet");
+    }
+    if (in.lottery_digits.empty()) {
+      return InvalidArgument("the lottery result (" + c.lottery_name + " " + c.lottery_issue +
+                             ") is required");
+    }
+    r.lottery_digits = in.lottery_digits;
+  }
+  if (in.witness_digits.size() != c.witnesses.size()) {
+    return InvalidArgument("expected digits from " + std::to_string(c.witnesses.size()) +
+                           " witnesses, got " + std::to_string(in.witness_digits.size()));
+  }
+  for (size_t i = 0; i < in.witness_digits.size(); ++i) {
+    const auto& w = in.witness_digits[i];
+    if (w.empty() || w.size() > 64 ||
+        w.find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgument("witness " + c.witnesses[i] + " must give 1-64 decimal digits");
+    }
+  }
+  r.witness_digits = in.witness_digits;
+  SUIJI_ASSIGN_OR_RETURN(Bytes secret, ReadSecretFile(SecretPath(draw_id)));
+  if (draw::SecretHash(secret) != c.secret_hash) {
+    return DataLoss("the secret file of " + Q(draw_id) + " does not match the commitment");
+  }
+  r.secret = secret;
+  r.seed = draw::DeriveSeed(d->commitment, c, r);
+
+  // The draw runs on the populations at the freeze, rebuilt from the log.
+  SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs frozen, FrozenInputsOf(draw_id));
+  auto roots = draw::RootsOf(frozen.population);
+  if (roots.targets != c.target_root || roots.inspectors != c.inspector_root ||
+      roots.experts != c.expert_root) {
+    return DataLoss("the populations rebuilt at sequence " + std::to_string(c.freeze_sequence) +
+                    " do not match the committed roots");
+  }
+  const draw::TaskInfo* t = world_.Task(d->task_id);
+  draw::DrawOutcome outcome = draw::RunDraw(t->task, frozen.population, r.seed, frozen.Teams());
+  std::vector<EventDraft> drafts;
+  drafts.push_back({EventType::DrawRevealed, draw::EncodeReveal(r), actor});
+  for (const auto& part : draw::SplitResult(draw_id, r.seed, outcome)) {
+    drafts.push_back({EventType::DrawResult, draw::EncodeResultPart(part), actor});
+  }
+  const std::string id(draw_id);
+  auto seq = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* now = world_.Draw(id);
+    if (now == nullptr || now->phase != DrawPhase::kCommitted) {
+      return FailedPrecondition("draw " + Q(id) + " changed while revealing");
+    }
+    return drafts;
+  });
+  if (seq.ok()) {
+    std::error_code ec;
+    std::filesystem::remove(SecretPath(id), ec);
+  }
+  return seq;
+}
+
+StatusOr<uint64_t> DrawService::Cancel(std::string_view draw_id, std::string_view reason,
+                                       const Actor& actor) {
+  if (reason.empty()) return InvalidArgument("a cancellation needs a reason (it is published)");
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* d = world_.Draw(draw_id);
+    if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+    if (d->phase == DrawPhase::kCancelled) {
+      return AlreadyExists("draw " + Q(draw_id) + " is already cancelled");
+    }
+    return std::vector<EventDraft>{
+        {EventType::DrawCancelled,
+         draw::EncodeCancel({std::string(draw_id), std::string(reason)}), actor}};
+  });
+}
+
+StatusOr<uint64_t> DrawService::Decline(std::string_view draw_id, std::string_view credit_code,
+                                        std::string_view inspector_id, std::string_view reason,
+                                        const Actor& actor) {
+  if (reason.empty()) return InvalidArgument("a declined assignment needs a recorded reason");
+  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* d = world_.Draw(draw_id);
+    if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+    if (d->phase != DrawPhase::kResulted) {
+      return FailedPrecondition("draw " + Q(draw_id) + " has no result");
+    }
+    auto v = std::find_if(d->visits.begin(), d->visits.end(),
+                          [&](const auto& x) { return x.credit_code == credit_code; });
+    if (v == d->visits.end()) {
+      return NotFound(Q(credit_code) + " was not drawn in " + Q(draw_id));
+    }
+    if (std::find(v->team.begin(), v->team.end(), inspector_id) == v->team.end()) {
+      return FailedPrecondition(Q(inspector_id) + " is not on the team for " + Q(credit_code));
+    }
+    std::string next;
+    for (const auto& s : v->substitutes) {
+      bool used = std::find(v->team.begin(), v->team.end(), s) != v->team.end();
+      for (const auto& x : d->declines) {
+        used = used || (x.credit_code == credit_code && x.inspector_id == s);
+      }
+      if (!used) {
+        next = s;
+        break;
+      }
+    }
+    if (next.empty()) {
+      return FailedPrecondition("no substitute left for " + Q(credit_code) +
+                                "; cancel the draw with a reason and redraw");
+    }
+    draw::DeclineRecord rec{std::string(draw_id), std::string(credit_code),
+                            std::string(inspector_id), std::string(reason), next};
+    return std::vector<EventDraft>{{EventType::AssignmentDeclined, draw::EncodeDecline(rec),
+                                    actor}};
+  });
+}
+
+}  // namespace suiji

@@ -1,0 +1,101 @@
+// Plans, tasks and the draw ceremony on a node: decides and appends the events of
+// schemas/draw.fbs, keeping an in-memory DrawWorld (ledger/core/draw/state.h) of the whole
+// log. Every check the verifier makes is made here first, so the node never writes a draw the
+// verifier would reject.
+//
+// Secrets: Commit draws 32 bytes from libsodium's randombytes and keeps them in
+// DIR/draws/secrets/<draw id>.secret (0600, fsynced before the commit is appended) until the
+// reveal, which deletes the file once the reveal is durable.
+//
+// Lifetime: borrows the Ledger and the log, which must outlive it. Not thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ledger/core/draw/state.h"
+#include "ledger/ledger.h"
+
+namespace suiji {
+
+// The external entropy a commitment declares (at least one source is required).
+struct EntropyPlan {
+  bool drand = true;
+  int64_t drand_delay_seconds = 30;  // the round is the first after commit time + this
+  std::string lottery_name;          // e.g. "福彩3D"; empty: none
+  std::string lottery_issue;         // e.g. "2026320"
+  int64_t lottery_time = 0;          // unix seconds of that draw (must be after the commit)
+  std::vector<std::string> witnesses;
+  std::string note;
+};
+
+struct RevealInputs {
+  Bytes drand_randomness;  // 32 bytes
+  Bytes drand_signature;   // optional; if given, randomness must be its SHA-256
+  std::string lottery_digits;
+  std::vector<std::string> witness_digits;
+};
+
+struct FreezeResult {
+  std::string draw_id;
+  uint64_t sequence = 0;
+  draw::FreezeRecord freeze;
+  draw::ExclusionCounts excluded;
+};
+
+class DrawService {
+ public:
+  using Clock = std::function<int64_t()>;  // microseconds since 1970 UTC
+  DrawService(Ledger& ledger, const LogStorage& log, std::filesystem::path data_dir,
+              Clock clock = {});
+
+  // Folds log entries not yet seen.
+  Status Sync();
+  const draw::DrawWorld& world() const { return world_; }
+
+  // Files a plan or its next version (the version is set here).
+  StatusOr<uint64_t> FilePlan(draw::PlanRecord plan, const Actor& actor);
+  StatusOr<uint64_t> DefineTask(const draw::TaskRecord& task, const Actor& actor);
+  StatusOr<uint64_t> WithdrawTask(std::string_view task_id, std::string_view reason,
+                                  const Actor& actor);
+
+  // Freezes the eligible populations of a task now. kFailedPrecondition if the task has a
+  // committed draw (cancel it first) or no eligible target or too few inspectors.
+  StatusOr<FreezeResult> Freeze(std::string_view task_id, const Actor& actor);
+  // Commits the draw frozen last for its task.
+  StatusOr<uint64_t> Commit(std::string_view draw_id, const EntropyPlan& entropy,
+                            const Actor& actor);
+  // Reveals and appends the result (one durable batch). kFailedPrecondition while the
+  // declared entropy does not exist yet (naming how long to wait).
+  StatusOr<uint64_t> Reveal(std::string_view draw_id, const RevealInputs& in, const Actor& actor);
+  StatusOr<uint64_t> Cancel(std::string_view draw_id, std::string_view reason,
+                            const Actor& actor);
+  // An inspector who cannot attend; the next substitute replaces them.
+  StatusOr<uint64_t> Decline(std::string_view draw_id, std::string_view credit_code,
+                             std::string_view inspector_id, std::string_view reason,
+                             const Actor& actor);
+
+  // The inputs of a draw recomputed from the log up to its freeze (the frozen lists).
+  StatusOr<draw::FrozenInputs> FrozenInputsOf(std::string_view draw_id) const;
+
+  std::filesystem::path SecretPath(std::string_view draw_id) const;
+
+ private:
+  StatusOr<uint64_t> AppendDecided(
+      const std::function<StatusOr<std::vector<EventDraft>>()>& decide);
+  int64_t NowUs() const;
+
+  Ledger& ledger_;
+  const LogStorage& log_;
+  std::filesystem::path data_dir_;
+  Clock clock_;
+  draw::DrawWorld world_;
+  uint64_t applied_ = 0;
+};
+
+// Checks a draw id: 1-64 characters from [A-Za-z0-9._-] (it names a file).
+Status ValidateDrawId(std::string_view id);
+
+}  // namespace suiji

@@ -1,0 +1,275 @@
+#include "ledger/core/draw/eligibility.h"
+
+#include <algorithm>
+#include <thread>
+#include <unordered_map>
+
+#include "ledger/core/codes/region.h"
+#include "ledger/core/sha256.h"
+
+namespace suiji::draw {
+
+namespace {
+
+constexpr char kSep = '\x1f';
+
+bool Contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool Intersects(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const auto& x : a) {
+    if (Contains(b, x)) return true;
+  }
+  return false;
+}
+
+bool StartsWithAny(std::string_view s, const std::vector<std::string>& prefixes) {
+  for (const auto& p : prefixes) {
+    if (s.starts_with(p)) return true;
+  }
+  return false;
+}
+
+// Region membership, memoised per distinct region code (a directory has a few thousand).
+class RegionScope {
+ public:
+  explicit RegionScope(std::vector<std::string> scope) : scope_(std::move(scope)) {}
+  bool Contains(const std::string& region) {
+    auto it = cache_.find(region);
+    if (it != cache_.end()) return it->second;
+    bool in = false;
+    for (const auto& s : scope_) in = in || codes::RegionWithin(region, s);
+    cache_.emplace(region, in);
+    return in;
+  }
+
+ private:
+  std::vector<std::string> scope_;
+  std::unordered_map<std::string, bool> cache_;
+};
+
+bool Overlaps(std::string_view a_start, std::string_view a_end, std::string_view b_start,
+              std::string_view b_end) {
+  return a_start <= b_end && b_start <= a_end;
+}
+
+bool BlacklistActive(const directory::TargetRecord& t, const TaskRecord& task) {
+  if (!t.blacklisted) return false;
+  if (!t.blacklist_until.empty() && t.blacklist_until < task.window_start) return false;
+  if (!t.blacklist_from.empty() && t.blacklist_from > task.window_end) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string AddYears(std::string_view date, int years) {
+  if (date.size() != 10) return std::string(date);
+  int y = std::stoi(std::string(date.substr(0, 4))) + years;
+  std::string out = std::to_string(y);
+  while (out.size() < 4) out.insert(out.begin(), '0');
+  out += date.substr(4);
+  if (out.substr(5) == "02-29") {
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (!leap) out = out.substr(0, 5) + "02-28";
+  }
+  return out;
+}
+
+std::string StratumOf(const TaskRecord& task, const directory::TargetRecord& t) {
+  switch (task.strata_by) {
+    case StrataBy::None: return "all";
+    case StrataBy::Region: return t.region;
+    case StrataBy::City: return t.region.substr(0, 4) + "00";
+    case StrataBy::IndustryDivision: return t.industry.substr(0, 2);
+  }
+  return "all";
+}
+
+Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
+                              std::string_view jurisdiction,
+                              const directory::MemoryDirectory& dir, const VisitHistory& visits,
+                              ExclusionCounts* excluded) {
+  ExclusionCounts local;
+  ExclusionCounts& ex = excluded != nullptr ? *excluded : local;
+  Population pop;
+  RegionScope scope(task.regions);
+  const CreditRules& cr = task.credit;
+  const FrequencyRules& fr = task.frequency;
+  static const std::vector<PastVisit> kNoVisits;
+
+  for (const auto& [code, t] : dir.targets) {  // std::map: byte order of codes
+    if (t.status != directory::TargetStatus::Active || !scope.Contains(t.region) ||
+        (!task.industries.empty() && !StartsWithAny(t.industry, task.industries)) ||
+        t.headcount < task.min_headcount) {
+      ++ex.out_of_scope;
+      continue;
+    }
+    const bool blacklisted = BlacklistActive(t, task);
+    if (task.directed && ((!task.credit_grades.empty() && !Contains(task.credit_grades,
+                                                                     t.credit_grade)) ||
+                          (task.blacklisted_only && !blacklisted))) {
+      ++ex.directed_filter;
+      continue;
+    }
+    // R8: grade A is not drawn for N years from its grading date (no date: exempt).
+    if (t.credit_grade == "A" && cr.grade_a_exempt_years > 0 &&
+        (t.grade_date.empty() || AddYears(t.grade_date, cr.grade_a_exempt_years) >
+                                     task.window_start)) {
+      ++ex.grade_a;
+      continue;
+    }
+    const bool stars = cr.star_threshold > 0 && t.star_level >= cr.star_threshold;
+    if (stars && cr.star_policy == StarPolicy::Exempt) {
+      ++ex.star;
+      continue;
+    }
+    const bool grade_c = t.credit_grade == "C";
+    // R7 frequency and R10 merging, from the visit history.
+    auto vit = visits.find(code);
+    const auto& past = vit == visits.end() ? kNoVisits : vit->second;
+    std::string merge_into;
+    uint32_t visits_this_year = 0;
+    bool repeat_item = false;
+    for (const PastVisit& v : past) {
+      if (v.year != plan_year) continue;
+      if (v.merged_into.empty()) {
+        ++visits_this_year;
+        if (merge_into.empty() &&
+            Overlaps(v.window_start, v.window_end, task.window_start, task.window_end)) {
+          merge_into = v.draw_id;
+        }
+      }
+      for (const auto& item : task.item_ids) repeat_item = repeat_item || Contains(v.items, item);
+    }
+    if (fr.no_repeat_item_within_year && repeat_item &&
+        !(grade_c && cr.grade_c_ignores_no_repeat)) {
+      ++ex.repeat_item;
+      continue;
+    }
+    if (merge_into.empty() && visits_this_year >= fr.max_per_year) {
+      ++ex.max_per_year;
+      continue;
+    }
+    uint32_t weight = cr.base_weight;
+    if (stars && cr.star_policy == StarPolicy::Reduce) weight = 1;
+    if (blacklisted) weight *= cr.blacklist_multiplier;
+    weight += std::min<uint32_t>(t.complaints, cr.complaint_cap) * cr.complaint_step;
+    std::string stratum = StratumOf(task, t);
+    if (grade_c && cr.grade_c_ratio_bp > 0) stratum += "/C";
+    pop.targets.push_back({code, std::move(stratum), std::max<uint32_t>(weight, 1),
+                           std::move(merge_into)});
+  }
+
+  const InspectorRequirements& req = task.inspectors;
+  RegionScope inspector_scope(req.regions.empty() ? std::vector<std::string>{std::string(
+                                                        jurisdiction)}
+                                                  : req.regions);
+  for (const auto& [id, i] : dir.inspectors) {
+    if (i.status != directory::InspectorStatus::Active) continue;
+    if (i.auxiliary) {
+      if (req.experts > 0 &&
+          (req.expert_specialties.empty() || Intersects(i.specialties, req.expert_specialties))) {
+        pop.experts.push_back({id, true});
+      }
+      continue;
+    }
+    if (!req.domains.empty() && !Intersects(i.domains, req.domains)) continue;
+    if (!inspector_scope.Contains(i.region)) continue;
+    pop.inspectors.push_back({id, req.specialties.empty() || Intersects(i.specialties,
+                                                                         req.specialties)});
+  }
+  return pop;
+}
+
+std::string TargetLeaf(const EligibleTarget& t) {
+  std::string s;
+  s.reserve(64);
+  s += 'T';
+  s += kSep;
+  s += t.credit_code;
+  s += kSep;
+  s += t.stratum;
+  s += kSep;
+  s += std::to_string(t.weight);
+  s += kSep;
+  s += t.merge_into;
+  return s;
+}
+
+std::string InspectorLeaf(const EligibleInspector& i) {
+  std::string s = "I";
+  s += kSep;
+  s += i.inspector_id;
+  s += kSep;
+  s += i.specialist ? '1' : '0';
+  return s;
+}
+
+std::string ExpertLeaf(const EligibleInspector& i) {
+  std::string s = "E";
+  s += kSep;
+  s += i.inspector_id;
+  return s;
+}
+
+namespace {
+
+unsigned Threads(unsigned requested, size_t work) {
+  unsigned n = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+  if (work < 4096) return 1;
+  return n;
+}
+
+// Runs fn(begin, end) over [0, n) split into `threads` contiguous ranges.
+template <typename Fn>
+void ParallelRanges(size_t n, unsigned threads, Fn fn) {
+  if (threads <= 1) {
+    fn(size_t{0}, n);
+    return;
+  }
+  std::vector<std::thread> pool;
+  size_t chunk = (n + threads - 1) / threads;
+  for (unsigned k = 0; k < threads; ++k) {
+    size_t b = std::min(n, k * chunk), e = std::min(n, b + chunk);
+    if (b < e) pool.emplace_back([=] { fn(b, e); });
+  }
+  for (auto& t : pool) t.join();
+}
+
+template <typename T, typename LeafFn>
+Hash RootOfList(const std::vector<T>& items, LeafFn leaf, unsigned threads) {
+  std::vector<Hash> hashes(items.size());
+  ParallelRanges(items.size(), Threads(threads, items.size()), [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) hashes[i] = LeafHash(AsBytes(leaf(items[i])));
+  });
+  return RootOfLeafHashes(std::move(hashes), threads);
+}
+
+}  // namespace
+
+Hash RootOfLeafHashes(std::vector<Hash> level, unsigned threads) {
+  if (level.empty()) return EmptyTreeHash();
+  // Pairing bottom-up and carrying an odd last node up unchanged builds exactly the RFC 6962
+  // tree (its left subtrees are the largest perfect ones).
+  while (level.size() > 1) {
+    const size_t n = level.size(), pairs = n / 2;
+    std::vector<Hash> up(pairs + n % 2);
+    ParallelRanges(pairs, Threads(threads, pairs), [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) up[i] = NodeHash(level[2 * i], level[2 * i + 1]);
+    });
+    if (n % 2 == 1) up[pairs] = level[n - 1];
+    level = std::move(up);
+  }
+  return level[0];
+}
+
+PopulationRoots RootsOf(const Population& p, unsigned threads) {
+  PopulationRoots r;
+  r.targets = RootOfList(p.targets, TargetLeaf, threads);
+  r.inspectors = RootOfList(p.inspectors, InspectorLeaf, threads);
+  r.experts = RootOfList(p.experts, ExpertLeaf, threads);
+  return r;
+}
+
+}  // namespace suiji::draw

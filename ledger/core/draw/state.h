@@ -1,0 +1,129 @@
+// The fold of plan, task and draw events (200..299) beside the directory fold: plans, tasks,
+// each draw's phase (frozen → committed → revealed → resulted, or cancelled), the visit
+// history the frequency rules and teams read, and declined assignments.
+//
+// DrawWorld folds a whole log (directory + draws) in memory; the node uses it to decide the
+// next ceremony event and the verifier to recompute every draw. A transition the rules
+// forbid (a second commit of a task, a reveal before a commit, a result part out of order,
+// a replacement that is not the next substitute) is kFailedPrecondition naming it.
+// Timing and hash checks (entropy after the commit, the secret against its hash, the
+// recomputed selection) are the verifier's (verifier/draw_verifier.h) and, before writing,
+// the node's.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/core/directory/fold.h"
+#include "ledger/core/draw/algorithm.h"
+#include "ledger/core/draw/eligibility.h"
+#include "ledger/core/draw/records.h"
+#include "ledger/core/envelope.h"
+
+namespace suiji::draw {
+
+enum class DrawPhase { kFrozen, kCommitted, kRevealed, kResulted, kCancelled };
+std::string_view DrawPhaseName(DrawPhase p);  // "frozen", "committed", ...
+
+struct PlanInfo {
+  PlanRecord plan;
+  uint64_t sequence = 0;
+};
+
+struct TaskInfo {
+  TaskRecord task;
+  Bytes payload;  // the exact TaskDefined payload (its hash is the params hash)
+  uint64_t sequence = 0;
+  uint16_t year = 0;  // the plan's year
+  bool withdrawn = false;
+  std::vector<std::string> draw_ids;  // in order
+  uint32_t commits = 0;               // DrawCommitted events for this task
+  uint32_t cancelled_commits = 0;     // of which cancelled
+  // "redrawn N times" (R20): every commit after the first.
+  uint32_t redraws() const { return commits > 0 ? commits - 1 : 0; }
+};
+
+struct DrawInfo {
+  std::string draw_id;
+  std::string task_id;
+  DrawPhase phase = DrawPhase::kFrozen;
+  DrawPhase phase_before_cancel = DrawPhase::kFrozen;
+  uint64_t freeze_sequence = 0;
+  int64_t freeze_time_us = 0;
+  uint64_t commit_sequence = 0;
+  int64_t commit_time_us = 0;
+  uint64_t reveal_sequence = 0;
+  int64_t reveal_time_us = 0;
+  uint64_t cancel_sequence = 0;
+  FreezeRecord freeze;
+  CommitRecord commit;
+  Hash commitment{};  // CommitmentHash of the commit payload
+  RevealRecord reveal;
+  uint32_t parts_seen = 0;
+  uint32_t parts = 0;
+  std::vector<StratumCount> result_strata;
+  std::vector<VisitRecord> visits;  // the result, with declines applied
+  std::vector<DeclineRecord> declines;
+  std::string cancel_reason;
+  bool committed() const {
+    return phase == DrawPhase::kCommitted || phase == DrawPhase::kRevealed ||
+           phase == DrawPhase::kResulted ||
+           (phase == DrawPhase::kCancelled && phase_before_cancel != DrawPhase::kFrozen);
+  }
+};
+
+// What a draw consumes, captured at the freeze: the populations and the team exclusions.
+struct FrozenInputs {
+  Population population;
+  std::set<std::pair<std::string, std::string>> conflicts;  // (inspector id, credit code)
+  std::map<std::string, std::vector<std::string>, std::less<>> previous_teams;  // by code
+  TeamInputs Teams() const;
+};
+
+class DrawWorld {
+ public:
+  // Folds one entry (any type) into the directory and the draw state.
+  Status Apply(const EntryView& e);
+
+  // The inputs of a draw of `task_id` if it were frozen now; kNotFound / kFailedPrecondition
+  // when the task is unknown or withdrawn. `excluded` gets the exclusion counts.
+  StatusOr<FrozenInputs> Freeze(std::string_view task_id, ExclusionCounts* excluded = nullptr) const;
+
+  // The reference checks a TaskDefined event must pass here (new id, known plan and org,
+  // regions within the org's jurisdiction, a published item list holding its items, window
+  // in the plan's year); returns the plan's year.
+  StatusOr<uint16_t> CheckTask(const TaskRecord& task) const;
+
+  // The live (not cancelled) draw of a task, if any.
+  const DrawInfo* LiveDraw(std::string_view task_id) const;
+  const TaskInfo* Task(std::string_view task_id) const;
+  const DrawInfo* Draw(std::string_view draw_id) const;
+
+  directory::MemoryDirectory dir;
+  std::map<std::string, PlanInfo, std::less<>> plans;
+  std::map<std::string, TaskInfo, std::less<>> tasks;
+  std::map<std::string, DrawInfo, std::less<>> draws;
+  VisitHistory visits;
+
+ private:
+  Status ApplyDrawEvent(const EntryView& e);
+};
+
+// True for 200..299.
+bool IsDrawEvent(EventType type);
+
+// drand quicknet (the chain the commitment names by default).
+inline constexpr std::string_view kDrandQuicknetChain =
+    "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
+inline constexpr int64_t kDrandQuicknetGenesis = 1692803367;
+inline constexpr int64_t kDrandQuicknetPeriod = 3;
+// The unix time of a quicknet round (round 1 is at genesis).
+int64_t DrandRoundTime(uint64_t round);
+// The first quicknet round whose time is strictly after `unix_seconds`.
+uint64_t DrandFirstRoundAfter(int64_t unix_seconds);
+
+}  // namespace suiji::draw
