@@ -14,10 +14,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "verifier/draw_audit.h"
 #include "verifier/log_verifier.h"
 #include "verifier/proof_check.h"
 
@@ -120,11 +122,114 @@ std::string SuijiNextToUs() {
   return "suiji";
 }
 
-int PrintReport(const suiji::VerifyReport& r, bool json, double seconds) {
+nlohmann::json DrawsJson(const suiji::DrawAudit& a) {
+  nlohmann::json j;
+  j["ok"] = a.ok();
+  auto failures = nlohmann::json::array();
+  for (const auto& f : a.failures) {
+    failures.push_back({{"draw", f.draw_id},
+                        {"sequence", f.sequence ? nlohmann::json(*f.sequence) : nlohmann::json()},
+                        {"what", f.what}});
+  }
+  j["failures"] = failures;
+  auto draws = nlohmann::json::array();
+  for (const auto& d : a.draws) {
+    auto changes = nlohmann::json::array();
+    for (const auto& c : d.last_minute) {
+      changes.push_back({{"sequence", c.sequence}, {"type", c.type}, {"id", c.id}});
+    }
+    draws.push_back({{"draw", d.draw_id},
+                     {"task", d.task_id},
+                     {"phase", d.phase},
+                     {"commit_number", d.commit_number},
+                     {"targets", d.targets},
+                     {"inspectors", d.inspectors},
+                     {"selected", d.selected},
+                     {"recomputed", d.recomputed},
+                     {"seed", d.seed_hex},
+                     {"entropy", d.entropy},
+                     {"understaffed", d.understaffed},
+                     {"max_load", d.max_load},
+                     {"mean_load", d.mean_load},
+                     {"last_minute_total", d.last_minute_total},
+                     {"last_minute", changes},
+                     {"cancel_reason", d.cancel_reason}});
+  }
+  j["draws"] = draws;
+  auto redrawn = nlohmann::json::array();
+  for (const auto& r : a.redrawn) {
+    redrawn.push_back({{"task", r.task_id},
+                       {"commits", r.commits},
+                       {"redraws", r.redraws},
+                       {"cancellations", r.cancellations}});
+  }
+  j["redrawn"] = redrawn;
+  j["abandoned"] = a.abandoned;
+  j["fairness"] = {{"chi_square", a.fairness.statistic},
+                   {"df", a.fairness.df},
+                   {"p_value", a.fairness.p_value},
+                   {"cells", a.fairness.cells}};
+  j["notes"] = a.notes;
+  return j;
+}
+
+void PrintDraws(const suiji::DrawAudit& a) {
+  if (a.draws.empty()) return;
+  std::cout << "draws:\n";
+  for (const auto& d : a.draws) {
+    std::cout << "  " << d.draw_id << "  task " << d.task_id << "  " << d.phase;
+    if (d.commit_number > 1) std::cout << "  (redraw: commit #" << d.commit_number << ")";
+    std::cout << "\n    population " << d.targets << " targets, " << d.inspectors
+              << " inspectors";
+    if (!d.entropy.empty()) std::cout << "; entropy: " << d.entropy;
+    std::cout << "\n";
+    if (!d.seed_hex.empty()) std::cout << "    seed " << d.seed_hex << "\n";
+    if (d.phase == "drawn") {
+      std::cout << "    selected " << d.selected << "; "
+                << (d.recomputed ? "recomputed: identical" : "recomputed: DIFFERENT")
+                << "; max load " << d.max_load << " (mean " << d.mean_load << ")";
+      if (d.understaffed > 0) std::cout << "; understaffed visits " << d.understaffed;
+      std::cout << "\n";
+    }
+    if (!d.cancel_reason.empty()) std::cout << "    cancelled: " << d.cancel_reason << "\n";
+    if (d.last_minute_total > 0) {
+      std::cout << "    last-minute changes before the commit: " << d.last_minute_total << "\n";
+      for (const auto& c : d.last_minute) {
+        std::cout << "      #" << c.sequence << " " << c.type << " " << c.id << "\n";
+      }
+    }
+  }
+  for (const auto& r : a.redrawn) {
+    std::cout << "redrawn: task " << r.task_id << " redrawn " << r.redraws << " times\n";
+    for (const auto& c : r.cancellations) std::cout << "  cancelled " << c << "\n";
+  }
+  for (const auto& x : a.abandoned) std::cout << "abandoned: " << x << "\n";
+  if (a.fairness.cells > 0) {
+    std::cout << "fairness: chi-square " << a.fairness.statistic << " on " << a.fairness.df
+              << " degrees of freedom over " << a.fairness.cells << " cells, p = "
+              << a.fairness.p_value << "\n";
+  }
+  for (const auto& n : a.notes) std::cout << "note: " << n << "\n";
+  for (const auto& f : a.failures) {
+    std::cout << "DRAW FAILED";
+    if (!f.draw_id.empty()) std::cout << " " << f.draw_id;
+    if (f.sequence) std::cout << " at sequence " << *f.sequence;
+    std::cout << ": " << f.what << "\n";
+  }
+  if (a.ok()) {
+    std::cout << "OK: every draw recomputed from the log matches its frozen populations, "
+                 "commitment, reveal and result\n";
+  }
+}
+
+int PrintReport(const suiji::VerifyReport& r, const suiji::DrawAudit* draws, bool json,
+                double seconds) {
+  const bool ok = r.ok() && (draws == nullptr || draws->ok());
   if (json) {
     nlohmann::json j;
-    j["ok"] = r.ok();
+    j["ok"] = ok;
     j["ledger"] = r.ledger_id;
+    if (draws != nullptr) j["draw_audit"] = DrawsJson(*draws);
     j["entries"] = r.entries;
     j["checkpoints"] = r.checkpoints;
     j["latest_checkpoint_size"] = r.latest_checkpoint_size;
@@ -178,8 +283,9 @@ int PrintReport(const suiji::VerifyReport& r, bool json, double seconds) {
       std::cout << "OK: every signature, the hash chain, sequence continuity, every checkpoint "
                    "root and signature, and checkpoint consistency hold\n";
     }
+    if (draws != nullptr) PrintDraws(*draws);
   }
-  return r.ok() ? kExitOk : kExitFailed;
+  return ok ? kExitOk : kExitFailed;
 }
 
 }  // namespace
@@ -205,6 +311,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_flag("--json", json, "print the report as JSON");
   app.add_option("--threads", threads, "threads for signature checks (default: all cores)");
+  int64_t last_minute_days = 7;
+  app.add_option("--last-minute-days", last_minute_days,
+                 "report directory changes this many days before each draw commitment");
 
   auto* proof = app.add_subcommand("proof", "check a proof file made by `suiji proof`");
   std::string proof_file, vkey, old_cp_file, old_vkey;
@@ -278,6 +387,10 @@ int main(int argc, char** argv) {
   }
   auto start = std::chrono::steady_clock::now();
   suiji::VerifyReport report;
+  std::optional<suiji::DrawAudit> draws;
+  suiji::DrawAuditOptions audit_options;
+  audit_options.threads = threads;
+  audit_options.last_minute_days = last_minute_days;
   if (!data_dir.empty()) {
     std::string bytes;
     if (!ExportFromData(suiji_bin.empty() ? SuijiNextToUs() : suiji_bin, data_dir, &bytes, &err)) {
@@ -285,6 +398,7 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     report = suiji::VerifyExport(suiji::AsBytes(bytes), options);
+    if (report.ok()) draws = suiji::AuditDraws(suiji::AsBytes(bytes), audit_options);
   } else {
     MappedFile mf;
     if (!mf.Open(file, &err)) {
@@ -292,8 +406,9 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     report = suiji::VerifyExport(mf.bytes(), options);
+    if (report.ok()) draws = suiji::AuditDraws(mf.bytes(), audit_options);
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return PrintReport(report, json, seconds);
+  return PrintReport(report, draws ? &*draws : nullptr, json, seconds);
 }

@@ -169,7 +169,8 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       if (it != plans.end() && it->second.plan.org_id != plan.org_id) {
         return FailedPrecondition("plan " + Q(plan.plan_id) + " cannot change its org");
       }
-      plans[plan.plan_id] = PlanInfo{std::move(plan), seq};
+      const std::string id = plan.plan_id;
+      plans[id] = PlanInfo{std::move(plan), seq};
       return OkStatus();
     }
     case EventType::TaskDefined: {

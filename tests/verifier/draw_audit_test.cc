@@ -1,0 +1,309 @@
+#include "verifier/draw_audit.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <fstream>
+
+#include "ledger/core/draw/algorithm.h"
+#include "tests/support/draw_fixture.h"
+#include "verifier/log_verifier.h"
+
+namespace suiji {
+namespace {
+
+using testing_support::DrawNodeTest;
+
+class DrawAuditTest : public DrawNodeTest {
+ protected:
+  void SetUp() override {
+    DrawNodeTest::SetUp();
+    MakeDirectory();
+    MakePlanAndTask();
+  }
+
+  DrawAudit Audit() {
+    std::string bytes = Export();
+    VerifyReport integrity = VerifyExport(AsBytes(bytes), {});
+    EXPECT_TRUE(integrity.ok()) << integrity.problem->what;
+    return AuditDraws(AsBytes(bytes), {});
+  }
+
+  static bool HasFailure(const DrawAudit& a, const std::string& needle) {
+    for (const auto& f : a.failures) {
+      if (f.what.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  static std::string Failures(const DrawAudit& a) {
+    std::string s;
+    for (const auto& f : a.failures) s += f.draw_id + ": " + f.what + "\n";
+    return s;
+  }
+
+  // Freeze and commit through the service (honestly); returns the draw id.
+  std::string FreezeAndCommit() {
+    auto f = draws_->Freeze("T1", actor_);
+    EXPECT_TRUE(f.ok()) << f.status().ToString();
+    Advance(60);
+    EXPECT_TRUE(draws_->Commit(f->draw_id, Witnesses(), actor_).ok());
+    Advance(60);
+    EXPECT_TRUE(draws_->Sync().ok());
+    return f->draw_id;
+  }
+
+  Bytes Secret(const std::string& draw_id) {
+    std::ifstream in(draws_->SecretPath(draw_id), std::ios::binary);
+    return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
+  // The reveal record a dishonest operator would write with `secret`.
+  draw::RevealRecord RevealWith(const std::string& draw_id, Bytes secret) {
+    const draw::DrawInfo* d = draws_->world().Draw(draw_id);
+    draw::RevealRecord r;
+    r.draw_id = draw_id;
+    r.secret = std::move(secret);
+    r.witness_digits = WitnessDigits().witness_digits;
+    r.seed = draw::DeriveSeed(d->commitment, d->commit, r);
+    return r;
+  }
+
+  // Appends a reveal and a result (as the given outcome) straight to the ledger.
+  void AppendRevealAndResult(const draw::RevealRecord& r, const draw::DrawOutcome& outcome) {
+    std::vector<EventDraft> drafts{{EventType::DrawRevealed, draw::EncodeReveal(r), actor_}};
+    for (const auto& part : draw::SplitResult(r.draw_id, r.seed, outcome)) {
+      drafts.push_back({EventType::DrawResult, draw::EncodeResultPart(part), actor_});
+    }
+    auto s = ledger_->Append(drafts);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+  }
+
+  draw::DrawOutcome HonestOutcome(const std::string& draw_id, const Hash& seed) {
+    auto in = draws_->FrozenInputsOf(draw_id);
+    EXPECT_TRUE(in.ok());
+    return draw::RunDraw(draws_->world().Task("T1")->task, in->population, seed, in->Teams());
+  }
+};
+
+TEST_F(DrawAuditTest, HonestDrawIsRecomputedIdentically) {
+  std::string id = RunCeremony();
+  DrawAudit a = Audit();
+  ASSERT_TRUE(a.ok()) << Failures(a);
+  ASSERT_EQ(a.draws.size(), 1u);
+  EXPECT_EQ(a.draws[0].draw_id, id);
+  EXPECT_EQ(a.draws[0].phase, "drawn");
+  EXPECT_TRUE(a.draws[0].recomputed);
+  EXPECT_EQ(a.draws[0].targets, 60u);
+  EXPECT_EQ(a.draws[0].selected, 12u);  // ceil(30 × 20%) in each of two counties
+  EXPECT_EQ(a.draws[0].entropy, "witnesses 2");
+  EXPECT_LE(a.draws[0].max_load, 3u);  // 12 visits × 2 over 8 inspectors: mean 3
+  EXPECT_TRUE(a.abandoned.empty());
+  EXPECT_TRUE(a.redrawn.empty());
+}
+
+TEST_F(DrawAuditTest, ChangedSelectedTargetIsCaught) {
+  std::string id = FreezeAndCommit();
+  draw::RevealRecord r = RevealWith(id, Secret(id));
+  draw::DrawOutcome outcome = HonestOutcome(id, r.seed);
+  // Swap the first selected target for one the draw did not select.
+  std::set<std::string> selected;
+  for (const auto& v : outcome.visits) selected.insert(v.credit_code);
+  std::string other;
+  for (const auto& c : target_codes_) {
+    if (selected.count(c) == 0 && c.substr(2, 6) == outcome.visits[0].stratum) other = c;
+  }
+  ASSERT_FALSE(other.empty());
+  outcome.visits[0].credit_code = other;
+  AppendRevealAndResult(r, outcome);
+  DrawAudit a = Audit();
+  EXPECT_FALSE(a.ok());
+  EXPECT_TRUE(HasFailure(a, "the log names " + other)) << Failures(a);
+}
+
+TEST_F(DrawAuditTest, ChangedTeamIsCaught) {
+  std::string id = FreezeAndCommit();
+  draw::RevealRecord r = RevealWith(id, Secret(id));
+  draw::DrawOutcome outcome = HonestOutcome(id, r.seed);
+  std::swap(outcome.visits[0].team[0], outcome.visits[0].substitutes[0]);
+  AppendRevealAndResult(r, outcome);
+  DrawAudit a = Audit();
+  EXPECT_TRUE(HasFailure(a, "the team differs")) << Failures(a);
+}
+
+TEST_F(DrawAuditTest, PopulationChangedAfterTheCommitIsCaught) {
+  std::string id = FreezeAndCommit();
+  draw::RevealRecord r = RevealWith(id, Secret(id));
+  draw::DrawOutcome honest = HonestOutcome(id, r.seed);
+  // After the commit, the operator retires a drawn employer and draws from what is left.
+  const std::string drawn = honest.visits[0].credit_code;
+  ASSERT_TRUE(dirsvc_->RetireTarget(drawn, directory::TargetStatus::Deregistered, "注销", actor_)
+                  .ok());
+  ASSERT_TRUE(draws_->Sync().ok());
+  auto now = draws_->world().Freeze("T1");
+  ASSERT_TRUE(now.ok());
+  draw::DrawOutcome steered =
+      draw::RunDraw(draws_->world().Task("T1")->task, now->population, r.seed, now->Teams());
+  AppendRevealAndResult(r, steered);
+  DrawAudit a = Audit();
+  EXPECT_FALSE(a.ok());
+  EXPECT_TRUE(HasFailure(a, "does not match the recomputed draw")) << Failures(a);
+}
+
+TEST_F(DrawAuditTest, FrozenRootsThatOmitATargetAreCaught) {
+  ASSERT_TRUE(draws_->Sync().ok());
+  auto in = draws_->world().Freeze("T1");
+  ASSERT_TRUE(in.ok());
+  in->population.targets.erase(in->population.targets.begin() + 5);  // quietly left out
+  auto roots = draw::RootsOf(in->population);
+  draw::FreezeRecord f;
+  f.draw_id = "T1-d1";
+  f.task_id = "T1";
+  f.target_count = in->population.targets.size();
+  f.target_root = roots.targets;
+  f.inspector_count = in->population.inspectors.size();
+  f.inspector_root = roots.inspectors;
+  f.expert_root = roots.experts;
+  f.strata = draw::ComputeQuotas(draws_->world().Task("T1")->task, in->population);
+  ASSERT_TRUE(ledger_->Append(std::vector<EventDraft>{
+                                  {EventType::DrawFrozen, draw::EncodeFreeze(f), actor_}})
+                  .ok());
+  DrawAudit a = Audit();
+  EXPECT_TRUE(HasFailure(a, "the frozen targets do not match")) << Failures(a);
+  EXPECT_TRUE(HasFailure(a, "log states 59")) << Failures(a);
+}
+
+TEST_F(DrawAuditTest, SecretThatDoesNotMatchItsHashIsCaught) {
+  std::string id = FreezeAndCommit();
+  Bytes other(32);
+  randombytes_buf(other.data(), other.size());
+  draw::RevealRecord r = RevealWith(id, other);  // a seed the operator liked better
+  AppendRevealAndResult(r, HonestOutcome(id, r.seed));
+  DrawAudit a = Audit();
+  EXPECT_TRUE(HasFailure(a, "does not match the committed secret hash")) << Failures(a);
+}
+
+TEST_F(DrawAuditTest, StatedSeedThatIsNotDerivedIsCaught) {
+  std::string id = FreezeAndCommit();
+  draw::RevealRecord r = RevealWith(id, Secret(id));
+  r.seed[0] ^= 1;
+  AppendRevealAndResult(r, HonestOutcome(id, r.seed));
+  DrawAudit a = Audit();
+  EXPECT_TRUE(HasFailure(a, "the stated seed is not the seed the inputs give")) << Failures(a);
+}
+
+TEST_F(DrawAuditTest, EntropyDatedBeforeTheCommitIsCaught) {
+  auto f = draws_->Freeze("T1", actor_);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(draws_->Sync().ok());
+  const draw::DrawInfo* d = draws_->world().Draw(f->draw_id);
+  draw::CommitRecord c;
+  c.draw_id = d->draw_id;
+  c.task_id = "T1";
+  c.freeze_sequence = d->freeze_sequence;
+  c.target_count = d->freeze.target_count;
+  c.target_root = d->freeze.target_root;
+  c.inspector_count = d->freeze.inspector_count;
+  c.inspector_root = d->freeze.inspector_root;
+  c.expert_root = d->freeze.expert_root;
+  c.params_hash = draw::ParamsHash(draws_->world().Task("T1")->payload);
+  c.secret_hash = draw::SecretHash(Bytes(32, 7));
+  c.drand_chain = std::string(draw::kDrandQuicknetChain);
+  // A round already public ten minutes before the commit: its randomness was known.
+  c.drand_round = draw::DrandFirstRoundAfter(*now_us_ / 1000000 - 600);
+  c.drand_round_time = draw::DrandRoundTime(c.drand_round);
+  ASSERT_TRUE(ledger_->Append(std::vector<EventDraft>{
+                                  {EventType::DrawCommitted, draw::EncodeCommit(c), actor_}})
+                  .ok());
+  DrawAudit a = Audit();
+  EXPECT_TRUE(HasFailure(a, "entropy dated before the commit: drand round")) << Failures(a);
+  ASSERT_EQ(a.abandoned.size(), 1u);  // committed and never revealed
+}
+
+TEST_F(DrawAuditTest, UnannouncedRedrawIsCaught) {
+  RunCeremony();
+  ASSERT_TRUE(draws_->Sync().ok());
+  // A second freeze of the same task without cancelling the first draw.
+  auto in = draws_->world().Freeze("T1");
+  ASSERT_TRUE(in.ok());
+  auto roots = draw::RootsOf(in->population);
+  draw::FreezeRecord f;
+  f.draw_id = "T1-again";
+  f.task_id = "T1";
+  f.target_count = in->population.targets.size();
+  f.target_root = roots.targets;
+  f.inspector_count = in->population.inspectors.size();
+  f.inspector_root = roots.inspectors;
+  f.expert_root = roots.experts;
+  ASSERT_TRUE(ledger_->Append(std::vector<EventDraft>{
+                                  {EventType::DrawFrozen, draw::EncodeFreeze(f), actor_}})
+                  .ok());
+  DrawAudit a = Audit();
+  EXPECT_TRUE(HasFailure(a, "a redraw needs its cancellation first")) << Failures(a);
+  // And the node itself refuses to do it.
+  auto refused = draws_->Freeze("T1", actor_);
+  EXPECT_FALSE(refused.ok());
+}
+
+TEST_F(DrawAuditTest, AnnouncedRedrawIsCountedWithItsReason) {
+  std::string first = RunCeremony();
+  ASSERT_TRUE(draws_->Cancel(first, "抽取时检查人员名录未更新 (inspector list was stale)", actor_)
+                  .ok());
+  Advance(3600);
+  std::string second = RunCeremony();
+  DrawAudit a = Audit();
+  ASSERT_TRUE(a.ok()) << Failures(a);
+  ASSERT_EQ(a.redrawn.size(), 1u);
+  EXPECT_EQ(a.redrawn[0].task_id, "T1");
+  EXPECT_EQ(a.redrawn[0].redraws, 1u);
+  ASSERT_EQ(a.redrawn[0].cancellations.size(), 1u);
+  EXPECT_NE(a.redrawn[0].cancellations[0].find("inspector list was stale"), std::string::npos);
+  ASSERT_EQ(a.draws.size(), 2u);
+  EXPECT_EQ(a.draws[0].phase, "cancelled");
+  EXPECT_EQ(a.draws[1].draw_id, second);
+  EXPECT_EQ(a.draws[1].commit_number, 2u);
+  EXPECT_TRUE(a.draws[1].recomputed);
+}
+
+TEST_F(DrawAuditTest, LastMinuteDirectoryChangesAreReported) {
+  // The directory was built 30 days before the commit: those events are not last-minute.
+  Advance(28 * 86400);
+  const std::string touched = target_codes_[3];
+  auto cur = projection_->GetTarget(touched);
+  ASSERT_TRUE(cur.ok() && cur->has_value());
+  directory::TargetRecord t = **cur;
+  t.headcount = 7;  // now below the threshold of 8: leaves the population
+  ASSERT_TRUE(dirsvc_->UpsertTarget(t, actor_).ok());
+  Advance(2 * 86400);
+  RunCeremony();
+  DrawAudit a = Audit();
+  ASSERT_TRUE(a.ok()) << Failures(a);
+  ASSERT_EQ(a.draws.size(), 1u);
+  EXPECT_EQ(a.draws[0].targets, 59u);
+  EXPECT_EQ(a.draws[0].last_minute_total, 1u);
+  ASSERT_EQ(a.draws[0].last_minute.size(), 1u);
+  EXPECT_EQ(a.draws[0].last_minute[0].id, touched);
+  EXPECT_EQ(a.draws[0].last_minute[0].type, "TargetUpdated");
+}
+
+TEST_F(DrawAuditTest, DeclineTakesTheNextSubstitute) {
+  std::string id = RunCeremony();
+  ASSERT_TRUE(draws_->Sync().ok());
+  const draw::VisitRecord v = draws_->world().Draw(id)->visits[0];
+  auto s = draws_->Decline(id, v.credit_code, v.team[0], "回避：亲属关系 (relative)", actor_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_TRUE(draws_->Sync().ok());
+  const draw::VisitRecord& after = draws_->world().Draw(id)->visits[0];
+  EXPECT_EQ(after.team[0], v.substitutes[0]);
+  // A forged decline naming the second substitute is refused by the fold, so the audit fails.
+  draw::DeclineRecord forged{id, v.credit_code, v.team[1], "生病 (ill)", v.substitutes[0]};
+  ASSERT_TRUE(ledger_->Append(std::vector<EventDraft>{
+                                  {EventType::AssignmentDeclined, draw::EncodeDecline(forged),
+                                   actor_}})
+                  .ok());
+  DrawAudit a = Audit();
+  EXPECT_TRUE(HasFailure(a, "must be the next substitute")) << Failures(a);
+}
+
+}  // namespace
+}  // namespace suiji
