@@ -307,3 +307,82 @@ TEST_F(DrawAuditTest, DeclineTakesTheNextSubstitute) {
 
 }  // namespace
 }  // namespace suiji
+
+namespace suiji {
+namespace {
+
+class DrawMergeTest : public testing_support::DrawNodeTest {
+ protected:
+  void SetUp() override {
+    DrawNodeTest::SetUp();
+    MakeDirectory();
+    MakePlanAndTask();
+  }
+};
+
+TEST_F(DrawMergeTest, TargetDrawnByTwoTasksInOneWindowGetsOneVisit) {
+  std::string first = RunCeremony("T1");
+  // A second task on another item, overlapping window, half of each county.
+  draw::TaskRecord t2 = SampleTask("T2");
+  t2.item_ids = {"I2"};
+  t2.ratio_bp = 5000;
+  t2.window_start = "2026-07-01";
+  t2.window_end = "2026-08-31";
+  ASSERT_TRUE(draws_->DefineTask(t2, actor_).ok());
+  Advance(3600);
+  std::string second = RunCeremony("T2");
+  ASSERT_TRUE(draws_->Sync().ok());
+  const auto* d1 = draws_->world().Draw(first);
+  const auto* d2 = draws_->world().Draw(second);
+  std::set<std::string> in_first;
+  for (const auto& v : d1->visits) in_first.insert(v.credit_code);
+  size_t merged = 0;
+  for (const auto& v : d2->visits) {
+    if (in_first.count(v.credit_code) > 0) {
+      ++merged;
+      EXPECT_EQ(v.merged_into, first) << v.credit_code;
+      EXPECT_TRUE(v.team.empty());
+      // The history holds both tasks' items for one visit with the first draw's team.
+      const auto& history = draws_->world().visits.at(v.credit_code);
+      ASSERT_EQ(history.size(), 2u);
+      EXPECT_EQ(history[1].merged_into, first);
+      EXPECT_EQ(history[1].team, history[0].team);
+      EXPECT_EQ(history[1].items, std::vector<std::string>{"I2"});
+    } else {
+      EXPECT_TRUE(v.merged_into.empty());
+      EXPECT_EQ(v.team.size(), 2u);
+    }
+  }
+  EXPECT_GT(merged, 0u);  // 12 of 60 drawn first, then 30 of 60: overlap is all but certain
+  std::string bytes = Export();
+  DrawAudit a = AuditDraws(AsBytes(bytes), {});
+  EXPECT_TRUE(a.ok());
+  ASSERT_EQ(a.draws.size(), 2u);
+  EXPECT_TRUE(a.draws[1].recomputed);
+}
+
+TEST_F(DrawMergeTest, KeyItemsDrawEveryoneInABatchOrder) {
+  draw::TaskRecord t = SampleTask("K1");
+  t.item_ids = {"I2"};
+  t.key_items = true;
+  t.ratio_bp = 10000;
+  t.batch_size = 7;
+  t.strata_by = draw::StrataBy::None;
+  ASSERT_TRUE(draws_->DefineTask(t, actor_).ok());
+  std::string id = RunCeremony("K1");
+  ASSERT_TRUE(draws_->Sync().ok());
+  const auto* d = draws_->world().Draw(id);
+  ASSERT_EQ(d->visits.size(), 60u);
+  for (size_t i = 0; i < d->visits.size(); ++i) {
+    EXPECT_EQ(d->visits[i].order, i);
+    EXPECT_EQ(d->visits[i].batch, i / 7);
+    if (i > 0) {
+      EXPECT_LE(d->visits[i - 1].rank_key, d->visits[i].rank_key);
+    }
+  }
+  std::string bytes = Export();
+  EXPECT_TRUE(AuditDraws(AsBytes(bytes), {}).ok());
+}
+
+}  // namespace
+}  // namespace suiji
