@@ -64,8 +64,14 @@ bool BlacklistActive(const directory::TargetRecord& t, const TaskRecord& task) {
 }  // namespace
 
 std::string AddYears(std::string_view date, int years) {
+  // Not a date (a log written by something else): unchanged, never an exception.
   if (date.size() != 10) return std::string(date);
-  int y = std::stoi(std::string(date.substr(0, 4))) + years;
+  int y = 0;
+  for (char c : date.substr(0, 4)) {
+    if (c < '0' || c > '9') return std::string(date);
+    y = y * 10 + (c - '0');
+  }
+  y += years;
   std::string out = std::to_string(y);
   while (out.size() < 4) out.insert(out.begin(), '0');
   out += date.substr(4);
@@ -239,11 +245,19 @@ void ParallelRanges(size_t n, unsigned threads, Fn fn) {
 
 template <typename T, typename LeafFn>
 Hash RootOfList(const std::vector<T>& items, LeafFn leaf, unsigned threads) {
-  std::vector<Hash> hashes(items.size());
-  ParallelRanges(items.size(), Threads(threads, items.size()), [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) hashes[i] = LeafHash(AsBytes(leaf(items[i])));
+  const size_t n = items.size();
+  if (n == 0) return EmptyTreeHash();
+  // The leaf level is never stored: each thread hashes pairs of leaves straight into their
+  // parent (half the memory at ten million leaves).
+  std::vector<Hash> level(n / 2 + n % 2);
+  ParallelRanges(n / 2, Threads(threads, n / 2), [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      level[i] = NodeHash(LeafHash(AsBytes(leaf(items[2 * i]))),
+                          LeafHash(AsBytes(leaf(items[2 * i + 1]))));
+    }
   });
-  return RootOfLeafHashes(std::move(hashes), threads);
+  if (n % 2 == 1) level.back() = LeafHash(AsBytes(leaf(items[n - 1])));
+  return RootOfLeafHashes(std::move(level), threads);
 }
 
 }  // namespace

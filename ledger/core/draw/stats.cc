@@ -1,5 +1,6 @@
 #include "ledger/core/draw/stats.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace suiji::draw {
@@ -61,8 +62,11 @@ ChiSquare ChiSquareTest(const std::vector<std::vector<Cell>>& groups) {
     if (pooled.expected > 0) {
       // A small pool is merged into the smallest remaining cell rather than left below 5.
       if (pooled.expected < 5 && !cells.empty()) {
-        cells.back().observed += pooled.observed;
-        cells.back().expected += pooled.expected;
+        Cell& smallest = *std::min_element(
+            cells.begin(), cells.end(),
+            [](const Cell& a, const Cell& b) { return a.expected < b.expected; });
+        smallest.observed += pooled.observed;
+        smallest.expected += pooled.expected;
       } else {
         cells.push_back(pooled);
       }
