@@ -174,7 +174,8 @@ class Auditor {
                std::to_string(pop.inspectors.size()) + " / " + Hex(roots.inspectors));
     }
     if (f->expert_count != pop.experts.size() || f->expert_root != roots.experts) {
-      mismatch("experts", std::to_string(f->expert_count), std::to_string(pop.experts.size()));
+      mismatch("experts", std::to_string(f->expert_count) + " / " + Hex(f->expert_root),
+               std::to_string(pop.experts.size()) + " / " + Hex(roots.experts));
     }
     if (ok && f->strata != draw::ComputeQuotas(task->task, pop)) {
       mismatch("strata", "other quotas", "the quotas of docs/draw-protocol.md §4");
@@ -288,7 +289,10 @@ class Auditor {
     const uint64_t seq = e.sequence();
     const int64_t reveal_us = e.event->time_us();
     const draw::CommitRecord& c = d->commit;
-    if (draw::SecretHash(r->secret) != c.secret_hash) {
+    if (r->secret.size() != 32) {
+      Fail(id, seq, "the revealed secret is " + std::to_string(r->secret.size()) +
+                        " bytes, not 32");
+    } else if (draw::SecretHash(r->secret) != c.secret_hash) {
       Fail(id, seq, "the revealed secret does not match the committed secret hash");
     }
     if (!c.drand_chain.empty()) {
@@ -298,7 +302,9 @@ class Auditor {
       }
       if (r->drand_randomness.size() != 32) {
         Fail(id, seq, "the drand randomness is not 32 bytes");
-      } else if (!r->drand_signature.empty()) {
+      } else if (r->drand_signature.empty()) {
+        Fail(id, seq, "the drand round's signature is missing: the randomness cannot be checked");
+      } else {
         Hash h = Sha256(r->drand_signature);
         if (!std::equal(h.begin(), h.end(), r->drand_randomness.begin())) {
           Fail(id, seq, "the drand randomness is not the SHA-256 of the round's signature");
@@ -313,6 +319,16 @@ class Auditor {
                         " witnesses, but the commitment named " +
                         std::to_string(c.witnesses.size()));
     }
+    for (size_t i = 0; i < r->witness_digits.size() && i < c.witnesses.size(); ++i) {
+      const auto& w = r->witness_digits[i];
+      if (w.empty() || w.size() > 64 || w.find_first_not_of("0123456789") != std::string::npos) {
+        Fail(id, seq, "witness " + c.witnesses[i] + "'s digits are not 1-64 decimal digits");
+      }
+    }
+    if (c.drand_chain.empty() && c.lottery_name.empty()) {
+      audit_.notes.push_back(id + ": entropy from witnesses only; it is sound only if no "
+                                  "witness knew the secret before giving digits (prefer drand)");
+    }
     Hash seed = draw::DeriveSeed(d->commitment, c, *r);
     if (seed != r->seed) Fail(id, seq, "the stated seed is not the seed the inputs give");
     seeds_[id] = seed;
@@ -322,6 +338,22 @@ class Auditor {
   void AfterResult(const EntryView& e) {
     auto part = draw::DecodeResultPart(e.payload());
     if (!part.ok()) return;
+    {
+      auto known = seeds_.find(part->draw_id);
+      if (known != seeds_.end() && part->seed != known->second) {
+        Fail(part->draw_id, e.sequence(), "result part " + std::to_string(part->part) +
+                                              " names a different seed");
+      }
+      const uint64_t expected_parts =
+          std::max<uint64_t>(1, (part->selected_total + draw::kVisitsPerResultPart - 1) /
+                                    draw::kVisitsPerResultPart);
+      if (part->parts != expected_parts ||
+          (part->part + 1 < part->parts && part->visits.size() != draw::kVisitsPerResultPart)) {
+        Fail(part->draw_id, e.sequence(), "result part " + std::to_string(part->part) +
+                                              " is not cut as the protocol says (2000 visits "
+                                              "per part)");
+      }
+    }
     const DrawInfo* d = world_.Draw(part->draw_id);
     if (d == nullptr || d->phase != DrawPhase::kResulted) return;  // more parts to come
     const std::string& id = part->draw_id;
@@ -329,7 +361,10 @@ class Auditor {
     auto p = pending_.find(id);
     auto seed = seeds_.find(id);
     if (p == pending_.end() || seed == seeds_.end()) return;
-    if (part->seed != seed->second) Fail(id, seq, "the result names a different seed");
+    if (d->visits.size() != part->selected_total) {
+      Fail(id, seq, "the result states " + std::to_string(part->selected_total) +
+                        " selected but lists " + std::to_string(d->visits.size()));
+    }
     if (!p->second.frozen_ok) {
       Fail(id, seq, "not recomputed: the frozen populations were wrong");
       return;

@@ -265,6 +265,20 @@ TEST_F(DrawAuditTest, AnnouncedRedrawIsCountedWithItsReason) {
   EXPECT_TRUE(a.draws[1].recomputed);
 }
 
+TEST_F(DrawAuditTest, WithdrawnTaskCannotBeCommittedOrDrawn) {
+  auto f = draws_->Freeze("T1", actor_);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(draws_->WithdrawTask("T1", "计划调整 (plan adjusted)", actor_).ok());
+  auto c = draws_->Commit(f->draw_id, Witnesses(), actor_);
+  EXPECT_EQ(c.status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(draws_->Sync().ok());
+  EXPECT_EQ(draws_->world().Draw(f->draw_id)->phase, draw::DrawPhase::kCancelled);
+  EXPECT_FALSE(draws_->Freeze("T1", actor_).ok());
+  DrawAudit a = Audit();
+  EXPECT_TRUE(a.ok()) << Failures(a);
+  EXPECT_TRUE(a.abandoned.empty());
+}
+
 TEST_F(DrawAuditTest, LastMinuteDirectoryChangesAreReported) {
   // The directory was built 30 days before the commit: those events are not last-minute.
   Advance(28 * 86400);

@@ -194,6 +194,13 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
                                   Q(live->draw_id) + "; cancel it first");
       }
       it->second.withdrawn = true;
+      if (live != nullptr) {  // its uncommitted freeze goes with it
+        DrawInfo& frozen = draws[live->draw_id];
+        frozen.phase_before_cancel = frozen.phase;
+        frozen.phase = DrawPhase::kCancelled;
+        frozen.cancel_reason = "task withdrawn: " + w.reason;
+        frozen.cancel_sequence = seq;
+      }
       return OkStatus();
     }
     case EventType::DrawFrozen: {
