@@ -29,5 +29,7 @@ int Fail(const Status& s);
 void AddCommon(CLI::App* c, Context& ctx);
 
 void RegisterDirectoryCommands(CLI::App& app, Context& ctx);
+// `suiji plan|task|draw` (api/cli_draw.cc).
+void RegisterDrawCommands(CLI::App& app, Context& ctx);
 
 }  // namespace suiji::cli

@@ -293,6 +293,29 @@ StatusOr<draw::FrozenInputs> DrawService::FrozenInputsOf(std::string_view draw_i
   return past.Freeze(d->task_id);
 }
 
+StatusOr<std::vector<draw::PlanInfo>> DrawService::PlanVersions(std::string_view plan_id) const {
+  std::vector<draw::PlanInfo> versions;
+  if (world_.plans.count(plan_id) == 0) return versions;
+  Status inner = OkStatus();
+  SUIJI_RETURN_IF_ERROR(log_.Read(0, applied_, [&](uint64_t seq, ByteView bytes) {
+    auto e = ParseEntry(bytes);
+    if (!e.ok()) {
+      inner = e.status();
+      return false;
+    }
+    if (e->type() != EventType::PlanFiled) return true;
+    auto plan = draw::DecodePlan(e->payload());
+    if (!plan.ok()) {
+      inner = plan.status();
+      return false;
+    }
+    if (plan->plan_id == plan_id) versions.push_back({std::move(*plan), seq});
+    return true;
+  }));
+  SUIJI_RETURN_IF_ERROR(inner);
+  return versions;
+}
+
 StatusOr<uint64_t> DrawService::Reveal(std::string_view draw_id, const RevealInputs& in,
                                        const Actor& actor) {
   SUIJI_RETURN_IF_ERROR(Sync());
@@ -316,9 +339,12 @@ StatusOr<uint64_t> DrawService::Reveal(std::string_view draw_id, const RevealInp
       return InvalidArgument("drand randomness must be 32 bytes (64 hex digits) of round " +
                              std::to_string(c.drand_round));
     }
+    if (in.drand_signature.empty()) {
+      return InvalidArgument("the drand round's signature is required (so anyone can check the "
+                             "randomness against drand's public key)");
+    }
     const Hash from_signature = Sha256(in.drand_signature);
-    if (!in.drand_signature.empty() &&
-        Bytes(from_signature.begin(), from_signature.end()) != in.drand_randomness) {
+    if (Bytes(from_signature.begin(), from_signature.end()) != in.drand_randomness) {
       return InvalidArgument("drand randomness is not the SHA-256 of the signature given");
     }
     r.drand_randomness = in.drand_randomness;

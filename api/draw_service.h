@@ -79,6 +79,9 @@ class DrawService {
 
   // The inputs of a draw recomputed from the log up to its freeze (the frozen lists).
   StatusOr<draw::FrozenInputs> FrozenInputsOf(std::string_view draw_id) const;
+  // Every filed version of a plan, oldest first, read from the log (the world keeps only
+  // the latest). Empty for an unknown plan.
+  StatusOr<std::vector<draw::PlanInfo>> PlanVersions(std::string_view plan_id) const;
 
   std::filesystem::path SecretPath(std::string_view draw_id) const;
 

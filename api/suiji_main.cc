@@ -210,6 +210,7 @@ int main(int argc, char** argv) {
   add_common(kver);
 
   suiji::cli::RegisterDirectoryCommands(app, ctx);
+  suiji::cli::RegisterDrawCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -219,7 +220,8 @@ int main(int argc, char** argv) {
   for (const auto* sub : app.get_subcommands()) {
     if (sub->get_name() == "org" || sub->get_name() == "target" || sub->get_name() == "inspector" ||
         sub->get_name() == "conflict" || sub->get_name() == "import" || sub->get_name() == "show" ||
-        sub->get_name() == "list" || sub->get_name() == "history" || sub->get_name() == "projection") {
+        sub->get_name() == "list" || sub->get_name() == "history" || sub->get_name() == "projection" ||
+        sub->get_name() == "plan" || sub->get_name() == "task" || sub->get_name() == "draw") {
       return ctx.exit_code;  // handled by the group's callbacks
     }
   }

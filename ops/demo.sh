@@ -2,7 +2,8 @@
 # The main job, end to end on the embedded LMDB default: create a ledger, record signed
 # events, rotate the node key, issue checkpoints, export, verify the whole log with the
 # standalone verifier, hand a third party inclusion and consistency proofs to check, and
-# show that tampering is caught with the sequence number where it happened.
+# show that tampering is caught with the sequence number where it happened; then import the
+# directories, run a draw ceremony (plan, task, freeze, commit, reveal) and verify again.
 #
 #   ops/demo.sh [DATA_DIR]      (default: a fresh temporary directory)
 set -euo pipefail
@@ -106,8 +107,52 @@ AFTER="$("$SUIJI" projection digest --data "$DATA")"
 [ "$BEFORE" = "$AFTER" ] || { echo "projection digest changed: $BEFORE vs $AFTER"; exit 1; }
 echo "digest $AFTER before and after"
 
-step "13. The whole log, directories included, still verifies"
-"$SUIJI" log export --data "$DATA" --out "$WORK/ledger-final.export"
-"$VERIFY" "$WORK/ledger-final.export" | tail -8
+step "13. A draw (R6-R10, R20): plan, task, freeze the populations, commit before any entropy exists, reveal"
+"$SUIJI" plan file --data "$DATA" --org 320400 --user 王科长 --id P-320400-2026 --year 2026 \
+  --title "常州市人力资源和社会保障局2026年度双随机抽查工作计划" --filed-with 320000
+cat > "$WORK/task.json" <<'JSON'
+{
+  "task_id": "T-320400-2026-02",
+  "plan_id": "P-320400-2026",
+  "org_id": "320400",
+  "title": "2026年第二批 劳动合同和工资支付情况双随机抽查",
+  "item_list_version": 1,
+  "item_ids": ["HRSS-01", "HRSS-02"],
+  "regions": ["320400"],
+  "ratio_bp": 200,
+  "strata_by": "region",
+  "credit": {"grade_c_ratio_bp": 2000},
+  "window_start": "2026-06-01",
+  "window_end": "2026-07-31",
+  "inspectors": {"domains": ["劳动用工", "工资支付"], "team_size": 2, "substitutes": 2}
+}
+JSON
+"$SUIJI" task define --data "$DATA" --org 320400 --user 王科长 "$WORK/task.json"
+"$SUIJI" draw freeze --data "$DATA" --org 320400 --user 王科长 T-320400-2026-02
+DRAW=T-320400-2026-02-d1
+# Witnesses only, so the demo needs no network and no waiting; a real ceremony also names a
+# drand round (the default) or a lottery draw that does not exist yet at the commitment.
+"$SUIJI" draw commit --data "$DATA" --org 320400 --user 王科长 "$DRAW" --no-drand \
+  --witness 市人大代表张某 --witness 政协委员李某 --note "2026年第二批双随机抽查会议"
+"$SUIJI" draw reveal --data "$DATA" --org 320400 --user 王科长 "$DRAW" \
+  --witness-digits 3817 --witness-digits 0562 --limit 10
+"$SUIJI" draw show --data "$DATA" "$DRAW" --limit 3
+"$SUIJI" draw show --data "$DATA" "$DRAW" --json > "$WORK/draw.json"
+"$SUIJI" draw frozen --data "$DATA" "$DRAW" --out "$WORK/frozen.txt"
+python3 - "$WORK/draw.json" "$WORK/frozen.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2], "rb").read().split(b"\n")[:-1]
+assert d["phase"] == "drawn", d["phase"]
+quota = sum(s["quota"] for s in d["freeze"]["strata"])
+assert d["result"]["selected_total"] == quota, (d["result"]["selected_total"], quota)
+assert sum(1 for l in lines if l.startswith(b"T\x1f")) == d["commitment"]["target_count"]
+print("drawn %d of %d eligible employers; %d frozen leaf lines match the commitment's counts"
+      % (quota, d["commitment"]["target_count"], len(lines)))
+PY
+
+step "14. The whole log, directories and the draw included, still verifies"
+"$VERIFY" --data "$DATA" --suiji "$SUIJI" > "$WORK/verify-final.txt"
+grep -v '^      #' "$WORK/verify-final.txt" | tail -12 || true
 echo
 echo "demo complete: data in $DATA, files in $WORK"

@@ -576,7 +576,7 @@ TEST(DrawAlgorithm, ASpecialistLeadsEveryTeamWhenSpecialtiesAreRequired) {
   }
 }
 
-TEST(DrawAlgorithm, NoAvailableSpecialistMeansNoTeam) {
+TEST(DrawAlgorithm, NoAvailableSpecialistStillFillsTheTeamAndCountsAsUnderstaffed) {
   Population pop = Strata({{"all", 4}});
   pop.inspectors = People("I-", 5, 1);  // only I-10
   TaskRecord task = RatioTask(10000);
@@ -587,13 +587,37 @@ TEST(DrawAlgorithm, NoAvailableSpecialistMeansNoTeam) {
   DrawOutcome out = RunDraw(task, pop, SeedOf(3), ex.Inputs(), 1);
   EXPECT_EQ(out.understaffed, 1u);
   for (const auto& v : out.visits) {
+    ASSERT_EQ(v.team.size(), 2u);
     if (v.credit_code == blocked) {
-      EXPECT_TRUE(v.team.empty());
+      EXPECT_FALSE(Has(v.team, "I-10"));
     } else {
-      ASSERT_EQ(v.team.size(), 2u);
       EXPECT_EQ(v.team[0], "I-10");
     }
   }
+}
+
+TEST(DrawAlgorithm, SubstituteDutyIsSpreadAndIsNotTheNextTeam) {
+  Population pop = Strata({{"all", 40}});
+  pop.inspectors = People("I-", 10, 0);
+  TaskRecord task = RatioTask(10000);
+  DrawOutcome out = RunDraw(task, pop, SeedOf(11), TeamInputs{}, 1);
+  ASSERT_EQ(out.visits.size(), 40u);
+  std::map<std::string, int> listed;
+  size_t same_as_next_team = 0;
+  for (size_t k = 0; k < out.visits.size(); ++k) {
+    for (const auto& id : out.visits[k].substitutes) ++listed[id];
+    if (k + 1 < out.visits.size() && out.visits[k].substitutes == out.visits[k + 1].team) {
+      ++same_as_next_team;
+    }
+  }
+  // 80 substitute places over 10 inspectors: about 8 each (their own pool's load; one who is
+  // on the visit's team is skipped, so counts may differ by up to 2).
+  ASSERT_EQ(listed.size(), 10u);
+  for (const auto& [id, n] : listed) {
+    EXPECT_GE(n, 7) << id;
+    EXPECT_LE(n, 9) << id;
+  }
+  EXPECT_LT(same_as_next_team, 10u);
 }
 
 TEST(DrawAlgorithm, ExpertsComeFromTheExpertPoolEvenlyAndAvoidConflicts) {

@@ -248,6 +248,7 @@ DrawOutcome RunDraw(const TaskRecord& task, const Population& pop, const Hash& s
   // 3. Visits in draw order, with teams, experts and substitutes.
   const InspectorRequirements& req = task.inspectors;
   Pool inspectors(kTeamTag, seed, pop.inspectors, !req.specialties.empty());
+  Pool substitutes(kSubstituteTag, seed, pop.inspectors, false);
   Pool experts(kExpertTag, seed, pop.experts, false);
   out.visits.reserve(selected.size());
   for (uint32_t order = 0; order < selected.size(); ++order) {
@@ -273,24 +274,29 @@ DrawOutcome RunDraw(const TaskRecord& task, const Population& pop, const Hash& s
         return !(inputs.conflict && inputs.conflict(id, t.credit_code));
       };
       auto ok_inspector = [&](uint32_t i) { return ok(inspectors, i); };
-      // The first member holds a required specialty; the rest come from the whole pool.
+      // The first member holds a required specialty (if no specialist is acceptable, the
+      // team is still filled and the visit counts as understaffed); the rest come from the
+      // whole pool.
       for (uint32_t i : inspectors.Take(1, !req.specialties.empty(), ok_inspector)) {
         chosen.push_back(i);
       }
-      if (!chosen.empty() || req.specialties.empty()) {
-        for (uint32_t i : inspectors.Take(req.team_size - chosen.size(), false, ok_inspector)) {
-          chosen.push_back(i);
-        }
+      const bool lacks_specialist = !req.specialties.empty() && chosen.empty();
+      for (uint32_t i : inspectors.Take(req.team_size - chosen.size(), false, ok_inspector)) {
+        chosen.push_back(i);
       }
-      std::vector<uint32_t> team = chosen;
-      for (uint32_t i : inspectors.Take(req.substitutes, false, ok_inspector)) {
-        v.substitutes.push_back(inspectors.Id(i));
+      // Substitutes (递补) come from their own pool with its own load, so substitute duty is
+      // spread evenly and is not simply the next visit's team.
+      auto ok_substitute = [&](uint32_t i) { return ok(substitutes, i); };
+      std::vector<uint32_t> listed = substitutes.Take(req.substitutes, false, ok_substitute);
+      for (uint32_t i : listed) {
+        v.substitutes.push_back(substitutes.Id(i));
+        substitutes.AddLoad(i);
       }
-      for (uint32_t i : team) {
+      for (uint32_t i : chosen) {
         v.team.push_back(inspectors.Id(i));
         inspectors.AddLoad(i);
       }
-      if (v.team.size() < req.team_size) ++out.understaffed;
+      if (v.team.size() < req.team_size || lacks_specialist) ++out.understaffed;
       chosen.clear();
       auto ok_expert = [&](uint32_t i) { return ok(experts, i); };
       for (uint32_t i : experts.Take(req.experts, false, ok_expert)) {

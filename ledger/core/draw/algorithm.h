@@ -20,6 +20,7 @@ inline constexpr std::string_view kSecretTag = "suiji-draw/1 secret";
 inline constexpr std::string_view kSeedTag = "suiji-draw/1 seed";
 inline constexpr std::string_view kRankTag = "suiji-draw/1 rank";
 inline constexpr std::string_view kTeamTag = "suiji-draw/1 team";
+inline constexpr std::string_view kSubstituteTag = "suiji-draw/1 substitute";
 inline constexpr std::string_view kExpertTag = "suiji-draw/1 expert";
 
 // SHA-256(kSecretTag ‖ secret): what the commitment states about the secret.
