@@ -5,6 +5,7 @@
 #include "ledger/core/codes/credit_code.h"
 #include "ledger/core/codes/industry.h"
 #include "ledger/core/codes/region.h"
+#include "ledger/core/flatbuffers_util.h"
 
 namespace suiji::directory {
 
@@ -14,32 +15,12 @@ using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 using flatbuffers::String;
 using flatbuffers::Vector;
+using fb::Finish;
+using fb::Str;
+using fb::Strs;
+using fb::Verified;
 
-constexpr size_t kMaxText = 1000;  // bytes, for names and short texts
 constexpr size_t kMaxLongText = 20000;
-
-template <typename T>
-Bytes Finish(FlatBufferBuilder& fbb, Offset<T> root) {
-  fbb.Finish(root);
-  return Bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
-}
-
-template <typename T>
-const T* Verified(ByteView b) {
-  flatbuffers::Verifier v(b.data(), b.size(), 32, 1000000);
-  if (!v.VerifyBuffer<T>(nullptr)) return nullptr;
-  return flatbuffers::GetRoot<T>(b.data());
-}
-
-std::string Str(const String* s) { return s == nullptr ? std::string() : s->str(); }
-
-std::vector<std::string> Strs(const Vector<Offset<String>>* v) {
-  std::vector<std::string> out;
-  if (v == nullptr) return out;
-  out.reserve(v->size());
-  for (const auto* s : *v) out.push_back(Str(s));
-  return out;
-}
 
 Offset<String> OptStr(FlatBufferBuilder& fbb, bool present, const std::string& s) {
   return present ? fbb.CreateString(s) : Offset<String>();
@@ -50,34 +31,34 @@ Offset<Vector<Offset<String>>> OptStrs(FlatBufferBuilder& fbb, bool present,
   return present ? fbb.CreateVectorOfStrings(v) : Offset<Vector<Offset<String>>>();
 }
 
-void CheckText(std::vector<FieldError>& errs, const char* field, const std::string& v,
-               bool required, size_t max = kMaxText) {
+}  // namespace
+
+void CheckText(std::vector<FieldError>& errs, std::string_view field, const std::string& v,
+               bool required, size_t max) {
   if (required && v.empty()) {
-    errs.push_back({field, v, "必填项为空 (required)"});
+    errs.push_back({std::string(field), v, "必填项为空 (required)"});
   } else if (v.size() > max) {
-    errs.push_back({field, v.substr(0, 40), "内容过长 (too long: " + std::to_string(v.size()) +
+    errs.push_back({std::string(field), v.substr(0, 40), "内容过长 (too long: " + std::to_string(v.size()) +
                                                 " bytes, at most " + std::to_string(max) + ")"});
   } else if (!ValidUtf8(v)) {
-    errs.push_back({field, "", "不是有效的UTF-8文本 (not valid UTF-8)"});
+    errs.push_back({std::string(field), "", "不是有效的UTF-8文本 (not valid UTF-8)"});
   }
 }
 
-void CheckDate(std::vector<FieldError>& errs, const char* field, const std::string& v,
+void CheckDate(std::vector<FieldError>& errs, std::string_view field, const std::string& v,
                bool required) {
   if (v.empty()) {
-    if (required) errs.push_back({field, v, "日期必填 (date required)"});
+    if (required) errs.push_back({std::string(field), v, "日期必填 (date required)"});
     return;
   }
-  if (!ValidDate(v)) errs.push_back({field, v, "日期格式应为YYYY-MM-DD (date must be YYYY-MM-DD)"});
+  if (!ValidDate(v)) errs.push_back({std::string(field), v, "日期格式应为YYYY-MM-DD (date must be YYYY-MM-DD)"});
 }
 
-void CheckRegion(std::vector<FieldError>& errs, const char* field, const std::string& v) {
+void CheckRegion(std::vector<FieldError>& errs, std::string_view field, const std::string& v) {
   if (codes::FindRegion(v) == nullptr) {
-    errs.push_back({field, v, "未知的行政区划代码 (unknown GB/T 2260 region code)"});
+    errs.push_back({std::string(field), v, "未知的行政区划代码 (unknown GB/T 2260 region code)"});
   }
 }
-
-}  // namespace
 
 bool ValidDate(std::string_view d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;

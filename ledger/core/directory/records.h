@@ -149,6 +149,16 @@ std::vector<FieldError> ValidateInspector(const InspectorRecord& i);
 std::vector<FieldError> ValidateOrgUnit(const OrgUnitRecord& o);
 std::vector<FieldError> ValidateItemList(const ItemListRecord& l);
 
+// Field checks shared by the record validators (directory and draw): append a FieldError
+// when `v` is missing (if required), longer than `max` bytes or not UTF-8; not a
+// YYYY-MM-DD date; not a known GB/T 2260 region code.
+inline constexpr size_t kMaxText = 1000;  // bytes, for names and short texts
+void CheckText(std::vector<FieldError>& errs, std::string_view field, const std::string& v,
+               bool required, size_t max = kMaxText);
+void CheckDate(std::vector<FieldError>& errs, std::string_view field, const std::string& v,
+               bool required);
+void CheckRegion(std::vector<FieldError>& errs, std::string_view field, const std::string& v);
+
 // --- partial updates ---
 TargetPatch DiffTargets(const TargetRecord& before, const TargetRecord& after);
 void ApplyPatch(TargetRecord& t, const TargetPatch& p);

@@ -4,20 +4,28 @@
 
 #include "ledger/core/codes/industry.h"
 #include "ledger/core/codes/region.h"
+#include "ledger/core/flatbuffers_util.h"
 
 namespace suiji::draw {
 
 namespace {
 
+using directory::CheckDate;
+using directory::CheckRegion;
+using directory::CheckText;
 using directory::ValidDate;
 using directory::ValidUtf8;
+using fb::Finish;
+using fb::Str;
+using fb::Strs;
+using fb::Verified;
 using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 using flatbuffers::String;
 using flatbuffers::Vector;
 
 constexpr size_t kMaxId = 64;      // bytes, for identifiers
-constexpr size_t kMaxText = 1000;  // bytes, for titles and short texts
+using directory::kMaxText;
 constexpr size_t kMaxLongText = 20000;
 
 // Limits on a task's rules: beyond them a task is a typing error, not a plan.
@@ -28,31 +36,6 @@ constexpr uint8_t kMaxExperts = 5;
 constexpr uint8_t kMaxComplaintCap = 20;
 constexpr uint8_t kMaxStars = 5;
 constexpr uint16_t kAllBp = 10000;  // 100% in basis points
-
-// --- flatbuffers helpers (as in directory/records.cc) ---
-
-template <typename T>
-Bytes Finish(FlatBufferBuilder& fbb, Offset<T> root) {
-  fbb.Finish(root);
-  return Bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
-}
-
-template <typename T>
-const T* Verified(ByteView b) {
-  flatbuffers::Verifier v(b.data(), b.size(), 32, 1000000);
-  if (!v.VerifyBuffer<T>(nullptr)) return nullptr;
-  return flatbuffers::GetRoot<T>(b.data());
-}
-
-std::string Str(const String* s) { return s == nullptr ? std::string() : s->str(); }
-
-std::vector<std::string> Strs(const Vector<Offset<String>>* v) {
-  std::vector<std::string> out;
-  if (v == nullptr) return out;
-  out.reserve(v->size());
-  for (const auto* s : *v) out.push_back(Str(s));
-  return out;
-}
 
 Bytes ToBytes(const Vector<uint8_t>* v) {
   return v == nullptr ? Bytes() : Bytes(v->begin(), v->end());
@@ -102,35 +85,6 @@ std::vector<StratumCount> DecodeStrata(const Vector<Offset<schema::StratumCount>
     out.push_back(StratumCount{Str(s->key()), s->population(), s->weight_total(), s->quota()});
   }
   return out;
-}
-
-// --- validation helpers (as in directory/records.cc) ---
-
-void CheckText(std::vector<FieldError>& errs, const std::string& field, const std::string& v,
-               bool required, size_t max = kMaxText) {
-  if (required && v.empty()) {
-    errs.push_back({field, v, "必填项为空 (required)"});
-  } else if (v.size() > max) {
-    errs.push_back({field, v.substr(0, 40), "内容过长 (too long: " + std::to_string(v.size()) +
-                                                " bytes, at most " + std::to_string(max) + ")"});
-  } else if (!ValidUtf8(v)) {
-    errs.push_back({field, "", "不是有效的UTF-8文本 (not valid UTF-8)"});
-  }
-}
-
-void CheckDate(std::vector<FieldError>& errs, const char* field, const std::string& v,
-               bool required) {
-  if (v.empty()) {
-    if (required) errs.push_back({field, v, "日期必填 (date required)"});
-    return;
-  }
-  if (!ValidDate(v)) errs.push_back({field, v, "日期格式应为YYYY-MM-DD (date must be YYYY-MM-DD)"});
-}
-
-void CheckRegion(std::vector<FieldError>& errs, const char* field, const std::string& v) {
-  if (codes::FindRegion(v) == nullptr) {
-    errs.push_back({field, v, "未知的行政区划代码 (unknown GB/T 2260 region code)"});
-  }
 }
 
 // An industry filter is a prefix of GB/T 4754 class codes: one digit, or a division, group
