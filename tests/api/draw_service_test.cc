@@ -11,7 +11,7 @@
 #include "api/directory_service.h"
 #include "api/node.h"
 #include "ledger/core/sha256.h"
-#include "tests/support/credit_codes.h"
+#include "tests/support/draw_fixture.h"
 
 namespace suiji {
 namespace {
@@ -19,83 +19,19 @@ namespace {
 namespace fs = std::filesystem;
 using draw::DrawPhase;
 
-int64_t RealNowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// A node in a temporary directory with a city bureau (320400 under province 320000), its item
-// list, 40 employers in two districts, 8 inspectors and plan P2026. The ledger keeps the real
-// clock; the draw service reads `now_us_`, which tests move past drand rounds instead of
-// sleeping.
-class DrawServiceTest : public ::testing::Test {
+// The shared draw node (tests/support/draw_fixture.h: a city bureau 320400 under province
+// 320000, its item list, employers in two districts, inspectors, a test-set clock for the
+// ledger and the draw service) with 40 employers, 8 inspectors and plan P2026. Tests move
+// `now_us_` past drand rounds instead of sleeping.
+class DrawServiceTest : public testing_support::DrawNodeTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("suiji-drawsvc-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto r = InitNode(NodePaths{dir_}, "drawsvc.test/ledger", "", "", actor_, {});
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ledger_ = std::move(r->ledger);
-    auto p = DirectoryProjection::Open(dir_);
-    ASSERT_TRUE(p.ok());
-    projection_ = std::move(*p);
-    dirsvc_ = std::make_unique<DirectoryService>(*ledger_, *projection_, ledger_->storage());
-    now_us_ = std::make_shared<int64_t>(RealNowUs());
-    auto now = now_us_;
-    svc_ = std::make_unique<DrawService>(*ledger_, ledger_->storage(), dir_,
-                                         [now] { return *now; });
-    MakeDirectory();
+    DrawNodeTest::SetUp();
+    MakeDirectory(40, 8);
+    svc_ = draws_.get();
     draw::PlanRecord plan{"P2026", "320400", 2026, "2026年度双随机抽查工作计划", "320000", 0, ""};
     auto filed = svc_->FilePlan(plan, actor_);
     ASSERT_TRUE(filed.ok()) << filed.status().ToString();
-  }
-
-  void TearDown() override {
-    svc_.reset();
-    dirsvc_.reset();
-    projection_.reset();
-    ledger_.reset();
-    fs::remove_all(dir_);
-  }
-
-  void MakeDirectory() {
-    using namespace directory;
-    ASSERT_TRUE(dirsvc_->RegisterOrg({"320000", "江苏省人力资源和社会保障厅", "320000",
-                                      OrgLevel::Province, ""}, actor_).ok());
-    ASSERT_TRUE(dirsvc_->RegisterOrg({"320400", "常州市人力资源和社会保障局", "320400",
-                                      OrgLevel::City, "320000"}, actor_).ok());
-    ItemListRecord list;
-    list.org_id = "320400";
-    list.effective_date = "2026-01-01";
-    list.items.push_back({"I1", "劳动合同签订情况", "常州市人社局", "劳动合同法", "检查劳动合同",
-                          InspectionMethod::OnSite, ItemKind::General, {"合同文本"}, "监察支队"});
-    ASSERT_TRUE(dirsvc_->PublishItemList(list, actor_).ok());
-    for (int i = 0; i < 40; ++i) {
-      TargetRecord t;
-      t.region = i % 2 == 0 ? "320402" : "320404";
-      t.credit_code = testing_support::SampleCreditCode(t.region, static_cast<uint64_t>(500 + i));
-      t.name = "常州测试企业" + std::to_string(i) + "有限公司";
-      t.industry = "3411";
-      t.headcount = 30;
-      t.credit_grade = "B";
-      t.grade_date = "2025-03-01";
-      t.org_id = "320400";
-      auto s = dirsvc_->UpsertTarget(t, actor_);
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-    }
-    for (int i = 0; i < 8; ++i) {
-      InspectorRecord r;
-      r.inspector_id = "JS" + std::to_string(3204100 + i);
-      r.name = "检查员" + std::to_string(i);
-      r.domains = {"劳动保障监察"};
-      r.org_id = "320400";
-      r.region = "320400";
-      auto s = dirsvc_->UpsertInspector(r, actor_);
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-    }
   }
 
   static draw::TaskRecord Task(const std::string& id = "T1") {
@@ -158,13 +94,7 @@ class DrawServiceTest : public ::testing::Test {
     return d != nullptr ? *d : kNone;
   }
 
-  fs::path dir_;
-  Actor actor_{"320400", "clerk"};
-  std::shared_ptr<int64_t> now_us_;
-  std::unique_ptr<Ledger> ledger_;
-  std::unique_ptr<DirectoryProjection> projection_;
-  std::unique_ptr<DirectoryService> dirsvc_;
-  std::unique_ptr<DrawService> svc_;
+  DrawService* svc_ = nullptr;
 };
 
 TEST_F(DrawServiceTest, WitnessCeremonyAppendsRevealAndResultAndRemovesTheSecret) {
