@@ -350,8 +350,9 @@ class Auditor {
       if (part->parts != expected_parts ||
           (part->part + 1 < part->parts && part->visits.size() != draw::kVisitsPerResultPart)) {
         Fail(part->draw_id, e.sequence(), "result part " + std::to_string(part->part) +
-                                              " is not cut as the protocol says (2000 visits "
-                                              "per part)");
+                                              " is not cut as the protocol says (" +
+                                              std::to_string(draw::kVisitsPerResultPart) +
+                                              " visits per part)");
       }
     }
     const DrawInfo* d = world_.Draw(part->draw_id);

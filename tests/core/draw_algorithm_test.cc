@@ -844,13 +844,13 @@ DrawOutcome OutcomeOf(size_t n) {
   return o;
 }
 
-TEST(DrawAlgorithm, SplitResultMakesPartsOfAtMostTwoThousandVisits) {
+TEST(DrawAlgorithm, SplitResultMakesPartsOf250Visits) {
   const Hash seed = SeedOf(9);
-  for (size_t n : {size_t{0}, size_t{1}, size_t{1999}, size_t{2000}, size_t{2001}, size_t{4000},
-                   size_t{4001}}) {
+  for (size_t n : {size_t{0}, size_t{1}, size_t{249}, size_t{250}, size_t{251}, size_t{500},
+                   size_t{501}}) {
     DrawOutcome o = OutcomeOf(n);
     auto parts = SplitResult("D-9", seed, o);
-    const size_t expected_parts = n == 0 ? 1 : (n + 1999) / 2000;
+    const size_t expected_parts = n == 0 ? 1 : (n + 249) / 250;
     ASSERT_EQ(parts.size(), expected_parts) << "n=" << n;
     std::vector<VisitRecord> joined;
     for (size_t p = 0; p < parts.size(); ++p) {
@@ -867,6 +867,29 @@ TEST(DrawAlgorithm, SplitResultMakesPartsOfAtMostTwoThousandVisits) {
     }
     EXPECT_EQ(joined, o.visits);
   }
+}
+
+TEST(DrawAlgorithm, AFullResultPartOfTheLargestTeamsFitsOneEvent) {
+  // The largest visits validation allows: 10 team members, 10 substitutes, 5 experts, every id
+  // 64 bytes, a long merge id and stratum.
+  ResultPart part;
+  part.draw_id = std::string(64, 'D');
+  part.parts = 1;
+  for (uint32_t i = 0; i < kVisitsPerResultPart; ++i) {
+    VisitRecord v;
+    v.credit_code = "91320402MA1XXXXX0" + std::to_string(i % 10);
+    v.stratum = "320402/C";
+    v.weight = 255u * 255u + 80u;
+    v.rank_key = UINT64_MAX - i;
+    v.order = i;
+    v.batch = i;
+    for (int k = 0; k < 10; ++k) v.team.push_back(std::string(63, 'T') + char('0' + k));
+    for (int k = 0; k < 10; ++k) v.substitutes.push_back(std::string(63, 'S') + char('0' + k));
+    for (int k = 0; k < 5; ++k) v.experts.push_back(std::string(63, 'E') + char('0' + k));
+    v.merged_into = std::string(64, 'M');
+    part.visits.push_back(std::move(v));
+  }
+  EXPECT_LE(EncodeResultPart(part).size(), kMaxPayloadBytes);
 }
 
 }  // namespace

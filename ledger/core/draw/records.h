@@ -172,7 +172,9 @@ struct VisitRecord {
   bool operator==(const VisitRecord&) const = default;
 };
 
-inline constexpr uint32_t kVisitsPerResultPart = 2000;
+// Visits per DrawResult event: at most 20 inspector ids of 64 bytes each per visit keep a
+// part under the ledger's payload limit (kMaxPayloadBytes, 512 KiB) on every backend.
+inline constexpr uint32_t kVisitsPerResultPart = 250;
 
 struct ResultPart {
   std::string draw_id;
