@@ -4,3 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="${BUILD_DIR:-$ROOT/build}"
 "$BIN/tests/bench/ledger_bench" --events "${EVENTS:-1000000}" --rounds "${ROUNDS:-3}"
+# The draw at each size in its own process, so each size's peak memory is its own.
+for targets in ${DRAW_TARGETS:-1000000 10000000}; do
+  "$BIN/tests/bench/draw_bench" --targets "$targets" --rounds "${ROUNDS:-3}"
+done
