@@ -14,8 +14,9 @@
 // inflated; CPU times hardly).
 //
 // SHA-256 calls are counted, not instrumented: the draw makes sum over targets of ceil(w/4)
-// rank-key hashes, one team key per inspector and expert when its pool is built and two per
-// load increment (Pool::AddLoad recomputes the old key to find the entry, then the new one);
+// rank-key hashes, one key per member when each pool is built (the team and substitute pools
+// over the inspectors, the expert pool) and one per load increment (a team place, a
+// substitute place or an expert place);
 // the freeze makes one leaf hash per list entry and n - 1 node hashes per list of n.
 #include <malloc.h>
 #include <sys/resource.h>
@@ -256,6 +257,7 @@ draw::FrozenInputs MakeInputs(uint64_t targets, uint32_t inspectors, Shape& shap
     return pop.inspectors[static_cast<size_t>(rng() % pop.inspectors.size())].inspector_id;
   };
   for (int i = 0; i < 3000; ++i) in.conflicts.insert({any_inspector(), any_target()});
+  in.IndexConflicts();  // as DrawWorld::Freeze does
   for (int i = 0; i < 3000; ++i) {
     in.previous_teams[any_target()] = {any_inspector(), any_inspector()};
   }
@@ -291,12 +293,12 @@ uint64_t RankKeyHashes(const draw::Population& pop) {
 
 uint64_t LoadIncrements(const draw::DrawOutcome& o) {
   uint64_t n = 0;
-  for (const auto& v : o.visits) n += v.team.size() + v.experts.size();
+  for (const auto& v : o.visits) n += v.team.size() + v.experts.size() + v.substitutes.size();
   return n;
 }
 
 uint64_t TeamKeyHashes(const draw::Population& pop, uint64_t load_increments) {
-  return pop.inspectors.size() + pop.experts.size() + 2 * load_increments;
+  return 2 * pop.inspectors.size() + pop.experts.size() + load_increments;
 }
 
 uint64_t FreezeLeafHashes(const draw::Population& pop) {
@@ -493,7 +495,7 @@ int main(int argc, char** argv) {
               draw_rate / 1e6, draw_rate / rn, target_s, drw <= target_s ? "met" : "MISSED");
   std::printf("  %-38s %10s %8s %14llu\n", "  of which rank keys (sum ceil(w/4))", "", "",
               static_cast<unsigned long long>(rank_hashes));
-  std::printf("  %-38s %10s %8s %14llu\n", "  of which team keys (pool + 2/load)", "", "",
+  std::printf("  %-38s %10s %8s %14llu\n", "  of which team keys (pools + 1/place)", "", "",
               static_cast<unsigned long long>(team_hashes));
   std::printf("  %-38s %9.3fs %7.2fs %14llu %11.2fM %8.2f\n", "freeze (RootsOf)", freeze,
               Median(freeze_cpu), static_cast<unsigned long long>(freeze_hashes), freeze_rate / 1e6,
@@ -572,12 +574,12 @@ int main(int argc, char** argv) {
 
     // The team step's callbacks: record their arguments during one draw, then replay them
     // alone (clock reads around each call would cost more than the call).
-    std::vector<std::pair<std::string_view, std::string_view>> conflict_args;
+    std::vector<std::string_view> conflict_args;
     std::vector<std::string_view> previous_args;
     draw::TeamInputs recording;
-    recording.conflict = [&](std::string_view i, std::string_view c) {
-      conflict_args.emplace_back(i, c);  // views into `pop`, which outlives them
-      return teams.conflict(i, c);
+    recording.conflicts_of = [&](std::string_view c) {
+      conflict_args.push_back(c);  // views into `pop`, which outlives them
+      return teams.conflicts_of(c);
     };
     recording.previous_team = [&](std::string_view c) {
       previous_args.push_back(c);
@@ -586,7 +588,7 @@ int main(int argc, char** argv) {
     const draw::DrawOutcome o = draw::RunDraw(task, pop, seed, recording, threads);
     auto c0 = Clock::now();
     uint64_t hits = 0;
-    for (const auto& [i, c] : conflict_args) hits += teams.conflict(i, c) ? 1u : 0u;
+    for (std::string_view c : conflict_args) hits += teams.conflicts_of(c) != nullptr ? 1u : 0u;
     for (std::string_view c : previous_args) hits += teams.previous_team(c) != nullptr ? 1u : 0u;
     const double callbacks = Seconds(c0, Clock::now());
     const uint64_t conflict_calls = conflict_args.size(), previous_calls = previous_args.size();
@@ -609,7 +611,7 @@ int main(int argc, char** argv) {
                 "of which team-key hashing", team_hash_s,
                 static_cast<unsigned long long>(team_hashes));
     std::printf(
-        "      %-50s %8.3f s  (%llu conflict + %llu previous-team calls replayed, %.0f ns "
+        "      %-50s %8.3f s  (%llu conflict-list + %llu previous-team calls replayed, %.0f ns "
         "each; %llu hits)\n",
         "of which TeamInputs callbacks", callbacks, static_cast<unsigned long long>(conflict_calls),
         static_cast<unsigned long long>(previous_calls),

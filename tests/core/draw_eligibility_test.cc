@@ -847,5 +847,20 @@ TEST(DrawEligibility, AddYearsLeavesMalformedDatesUnchanged) {
   EXPECT_EQ(AddYears("2024-6-1", 2), "2024-6-1");
 }
 
+TEST(DrawEligibility, RootsOverManyChunksEqualTheRfc6962Definition) {
+  // More than two 2^14-leaf chunks and a partial one, on one and on two threads.
+  for (size_t n : {size_t{16384}, size_t{16385}, size_t{40000}}) {
+    Population pop;
+    std::vector<Hash> leaves;
+    for (size_t i = 0; i < n; ++i) {
+      pop.targets.push_back({"T" + std::to_string(1000000 + i), "all", 1 + uint32_t(i % 3), ""});
+      leaves.push_back(LeafHash(AsBytes(TargetLeaf(pop.targets.back()))));
+    }
+    const Hash want = RootFromLeaves(leaves);
+    EXPECT_EQ(RootsOf(pop, 1).targets, want) << n;
+    EXPECT_EQ(RootsOf(pop, 2).targets, want) << n;
+  }
+}
+
 }  // namespace
 }  // namespace suiji::draw

@@ -69,17 +69,43 @@ uint64_t TeamKey(std::string_view tag, const Hash& seed, std::string_view inspec
   return GetU64BE(h.data());
 }
 
-std::vector<StratumCount> ComputeQuotas(const TaskRecord& task, const Population& pop) {
-  std::map<std::string, StratumCount> by_key;
+namespace {
+
+// Each target's stratum as an index into the sorted stratum keys. Targets are sorted by
+// credit code, whose characters 3-8 are the registering region, so neighbours usually share
+// a stratum: the last lookup is remembered.
+std::vector<StratumCount> StrataOf(const Population& pop, std::vector<uint32_t>* index_of) {
+  struct Entry {
+    StratumCount count;
+    uint32_t index = 0;  // position among the sorted keys, set once all are known
+  };
+  std::map<std::string, Entry, std::less<>> by_key;
+  std::vector<Entry*> at;
+  if (index_of != nullptr) at.reserve(pop.targets.size());
+  auto last = by_key.end();
   for (const auto& t : pop.targets) {
-    auto& s = by_key[t.stratum];
-    s.key = t.stratum;
-    ++s.population;
-    s.weight_total += t.weight;
+    if (last == by_key.end() || last->first != t.stratum) {
+      last = by_key.try_emplace(t.stratum).first;
+      last->second.count.key = t.stratum;
+    }
+    ++last->second.count.population;
+    last->second.count.weight_total += t.weight;
+    if (index_of != nullptr) at.push_back(&last->second);
   }
   std::vector<StratumCount> strata;
-  for (auto& [k, s] : by_key) strata.push_back(s);
+  strata.reserve(by_key.size());
+  for (auto& [k, e] : by_key) {
+    e.index = static_cast<uint32_t>(strata.size());
+    strata.push_back(e.count);
+  }
+  if (index_of != nullptr) {
+    index_of->resize(at.size());
+    for (size_t i = 0; i < at.size(); ++i) (*index_of)[i] = at[i]->index;
+  }
+  return strata;
+}
 
+void SetQuotas(const TaskRecord& task, std::vector<StratumCount>& strata) {
   const uint32_t c_bp = task.credit.grade_c_ratio_bp;
   std::vector<StratumCount*> normal;
   for (auto& s : strata) {
@@ -134,6 +160,13 @@ std::vector<StratumCount> ComputeQuotas(const TaskRecord& task, const Population
     }
   }
   for (auto& s : strata) s.quota = std::min(s.quota, s.population);
+}
+
+}  // namespace
+
+std::vector<StratumCount> ComputeQuotas(const TaskRecord& task, const Population& pop) {
+  std::vector<StratumCount> strata = StrataOf(pop, nullptr);
+  SetQuotas(task, strata);
   return strata;
 }
 
@@ -146,8 +179,10 @@ class Pool {
        bool specialists_only)
       : tag_(tag), seed_(seed), people_(people) {
     loads_.assign(people.size(), 0);
+    keys_.resize(people.size());
     for (uint32_t i = 0; i < people.size(); ++i) {
-      auto e = Entry{0, TeamKey(tag_, seed_, people[i].inspector_id, 0), i};
+      keys_[i] = TeamKey(tag_, seed_, people[i].inspector_id, 0);
+      auto e = Entry{0, keys_[i], i};
       all_.insert(e);
       if (specialists_only && people[i].specialist) specialists_.insert(e);
     }
@@ -166,11 +201,12 @@ class Pool {
   }
 
   void AddLoad(uint32_t i) {
-    auto old = Entry{loads_[i], KeyOf(i), i};
+    auto old = Entry{loads_[i], keys_[i], i};
     bool in_specialists = specialists_.erase(old) > 0;
     all_.erase(old);
     ++loads_[i];
-    auto now = Entry{loads_[i], KeyOf(i), i};
+    keys_[i] = TeamKey(tag_, seed_, people_[i].inspector_id, loads_[i]);
+    auto now = Entry{loads_[i], keys_[i], i};
     all_.insert(now);
     if (in_specialists) specialists_.insert(now);
   }
@@ -180,13 +216,11 @@ class Pool {
 
  private:
   using Entry = std::tuple<uint32_t, uint64_t, uint32_t>;
-  uint64_t KeyOf(uint32_t i) const {
-    return TeamKey(tag_, seed_, people_[i].inspector_id, loads_[i]);
-  }
   std::string_view tag_;
   const Hash& seed_;
   const std::vector<EligibleInspector>& people_;
   std::vector<uint32_t> loads_;
+  std::vector<uint64_t> keys_;  // each member's key at its current load
   std::set<Entry> all_;
   std::set<Entry> specialists_;
 };
@@ -196,7 +230,9 @@ class Pool {
 DrawOutcome RunDraw(const TaskRecord& task, const Population& pop, const Hash& seed,
                     const TeamInputs& inputs, unsigned threads) {
   DrawOutcome out;
-  out.strata = ComputeQuotas(task, pop);
+  std::vector<uint32_t> stratum_of;
+  out.strata = StrataOf(pop, &stratum_of);
+  SetQuotas(task, out.strata);
 
   // 1. Rank keys, in parallel (each depends only on the seed and the target).
   const auto& targets = pop.targets;
@@ -227,12 +263,10 @@ DrawOutcome RunDraw(const TaskRecord& task, const Population& pop, const Hash& s
   };
 
   // 2. Bottom-k within each stratum.
-  std::unordered_map<std::string_view, size_t> stratum_index;
-  for (size_t s = 0; s < out.strata.size(); ++s) stratum_index[out.strata[s].key] = s;
   std::vector<std::vector<uint32_t>> members(out.strata.size());
-  for (uint32_t i = 0; i < targets.size(); ++i) {
-    members[stratum_index.at(targets[i].stratum)].push_back(i);
-  }
+  for (size_t s = 0; s < out.strata.size(); ++s) members[s].reserve(out.strata[s].population);
+  for (uint32_t i = 0; i < targets.size(); ++i) members[stratum_of[i]].push_back(i);
+  std::vector<uint32_t>().swap(stratum_of);
   std::vector<uint32_t> selected;
   for (size_t s = 0; s < members.size(); ++s) {
     auto& m = members[s];
@@ -244,6 +278,9 @@ DrawOutcome RunDraw(const TaskRecord& task, const Population& pop, const Hash& s
     std::vector<uint32_t>().swap(m);
   }
   std::sort(selected.begin(), selected.end(), before);
+  std::vector<uint64_t> selected_keys(selected.size());
+  for (size_t i = 0; i < selected.size(); ++i) selected_keys[i] = keys[selected[i]];
+  std::vector<uint64_t>().swap(keys);  // the rest of the keys are not needed any more
 
   // 3. Visits in draw order, with teams, experts and substitutes.
   const InspectorRequirements& req = task.inspectors;
@@ -257,19 +294,25 @@ DrawOutcome RunDraw(const TaskRecord& task, const Population& pop, const Hash& s
     v.credit_code = t.credit_code;
     v.stratum = t.stratum;
     v.weight = t.weight;
-    v.rank_key = keys[selected[order]];
+    v.rank_key = selected_keys[order];
     v.order = order;
     v.batch = task.batch_size == 0 ? 0 : order / task.batch_size;
     v.merged_into = t.merge_into;
     if (v.merged_into.empty()) {
       const std::vector<std::string>* prev =
           inputs.previous_team ? inputs.previous_team(t.credit_code) : nullptr;
+      const std::vector<std::string>* conflicted =
+          inputs.conflicts_of ? inputs.conflicts_of(t.credit_code) : nullptr;
       std::vector<uint32_t> chosen;
       auto ok = [&](const Pool& p, uint32_t i) {
         const std::string& id = p.Id(i);
         if (std::find(chosen.begin(), chosen.end(), i) != chosen.end()) return false;
         if (prev != nullptr && std::find(prev->begin(), prev->end(), id) != prev->end()) {
           return false;
+        }
+        if (inputs.conflicts_of) {
+          return conflicted == nullptr ||
+                 std::find(conflicted->begin(), conflicted->end(), id) == conflicted->end();
         }
         return !(inputs.conflict && inputs.conflict(id, t.credit_code));
       };

@@ -51,6 +51,9 @@ std::vector<StratumCount> ComputeQuotas(const TaskRecord& task, const Population
 
 // What the team step needs from the directory and history at the freeze.
 struct TeamInputs {
+  // The inspectors with a declared conflict with the target (nullptr: none). Looked up once
+  // per visit; when unset, `conflict` is asked per candidate instead.
+  std::function<const std::vector<std::string>*(std::string_view code)> conflicts_of;
   // True if the inspector declared a conflict with the target.
   std::function<bool(std::string_view inspector_id, std::string_view code)> conflict;
   // The team of the target's most recent earlier visit (any year), or nullptr.

@@ -243,21 +243,28 @@ void ParallelRanges(size_t n, unsigned threads, Fn fn) {
   for (auto& t : pool) t.join();
 }
 
+// Leaves per chunk when computing a root: a chunk starts at a multiple of 2^14, so its own
+// bottom-up root is exactly the tree's node over it (or the carried node for the last,
+// partial chunk), and no more than one chunk of leaf hashes per thread is ever held.
+constexpr size_t kRootChunk = size_t{1} << 14;
+
 template <typename T, typename LeafFn>
 Hash RootOfList(const std::vector<T>& items, LeafFn leaf, unsigned threads) {
   const size_t n = items.size();
   if (n == 0) return EmptyTreeHash();
-  // The leaf level is never stored: each thread hashes pairs of leaves straight into their
-  // parent (half the memory at ten million leaves).
-  std::vector<Hash> level(n / 2 + n % 2);
-  ParallelRanges(n / 2, Threads(threads, n / 2), [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      level[i] = NodeHash(LeafHash(AsBytes(leaf(items[2 * i]))),
-                          LeafHash(AsBytes(leaf(items[2 * i + 1]))));
+  const size_t chunks = (n + kRootChunk - 1) / kRootChunk;
+  std::vector<Hash> roots(chunks);
+  ParallelRanges(chunks, chunks > 1 ? Threads(threads, n) : 1, [&](size_t b, size_t e) {
+    std::vector<Hash> level;
+    for (size_t c = b; c < e; ++c) {
+      const size_t first = c * kRootChunk, last = std::min(n, first + kRootChunk);
+      level.resize(last - first);
+      for (size_t i = first; i < last; ++i) level[i - first] = LeafHash(AsBytes(leaf(items[i])));
+      roots[c] = RootOfLeafHashes(std::move(level), 1);
+      level = {};
     }
   });
-  if (n % 2 == 1) level.back() = LeafHash(AsBytes(leaf(items[n - 1])));
-  return RootOfLeafHashes(std::move(level), threads);
+  return RootOfLeafHashes(std::move(roots), 1);
 }
 
 }  // namespace

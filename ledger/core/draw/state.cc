@@ -38,8 +38,19 @@ std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 }  // namespace
 
+void FrozenInputs::IndexConflicts() {
+  conflicts_by_code.clear();
+  for (const auto& [inspector, code] : conflicts) conflicts_by_code[code].push_back(inspector);
+}
+
 TeamInputs FrozenInputs::Teams() const {
   TeamInputs t;
+  if (conflicts_by_code.size() > 0 || conflicts.empty()) {
+    t.conflicts_of = [this](std::string_view code) -> const std::vector<std::string>* {
+      auto it = conflicts_by_code.find(code);
+      return it == conflicts_by_code.end() ? nullptr : &it->second;
+    };
+  }
   t.conflict = [this](std::string_view inspector, std::string_view code) {
     return conflicts.count({std::string(inspector), std::string(code)}) > 0;
   };
@@ -85,6 +96,7 @@ StatusOr<FrozenInputs> DrawWorld::Freeze(std::string_view task_id,
   for (const auto& c : dir.conflicts) {
     if (inspector_ids.count(c.first) > 0) in.conflicts.insert(c);
   }
+  in.IndexConflicts();
   for (const auto& target : in.population.targets) {
     auto it = visits.find(target.credit_code);
     if (it != visits.end() && !it->second.empty()) {

@@ -80,6 +80,9 @@ struct DrawInfo {
 struct FrozenInputs {
   Population population;
   std::set<std::pair<std::string, std::string>> conflicts;  // (inspector id, credit code)
+  // The same conflicts by credit code (filled by DrawWorld::Freeze, or IndexConflicts()).
+  std::map<std::string, std::vector<std::string>, std::less<>> conflicts_by_code;
+  void IndexConflicts();
   std::map<std::string, std::vector<std::string>, std::less<>> previous_teams;  // by code
   TeamInputs Teams() const;
 };
