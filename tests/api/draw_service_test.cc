@@ -97,6 +97,38 @@ class DrawServiceTest : public testing_support::DrawNodeTest {
   DrawService* svc_ = nullptr;
 };
 
+TEST_F(DrawServiceTest, DefineTaskRefusesAWindowPast30DecemberAndAnItemListNotInForce) {
+  const uint64_t size = ledger_->size();
+  draw::TaskRecord late = Task("LATE");
+  late.window_start = "2026-12-01";
+  late.window_end = "2026-12-31";
+  auto s = svc_->DefineTask(late, actor_);
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("30 December"), std::string::npos) << s.status().message();
+
+  // Version 2 of the item list takes effect on 2026-09-01: a task opening in October must
+  // use it, one opening in June must still use version 1.
+  auto v1 = projection_->GetItemList("320400", "", 1);
+  ASSERT_TRUE(v1.ok() && v1->has_value());
+  directory::ItemListRecord v2 = **v1;
+  v2.effective_date = "2026-09-01";
+  v2.items[0].name += "（修订）";
+  ASSERT_TRUE(dirsvc_->PublishItemList(v2, actor_).ok());
+  draw::TaskRecord autumn = Task("AUTUMN");
+  autumn.window_start = "2026-10-01";
+  autumn.window_end = "2026-11-30";
+  s = svc_->DefineTask(autumn, actor_);
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("the version in force is 2"), std::string::npos)
+      << s.status().message();
+  autumn.item_list_version = 2;
+  EXPECT_TRUE(svc_->DefineTask(autumn, actor_).ok());
+  draw::TaskRecord june = Task("JUNE");
+  june.item_list_version = 2;
+  EXPECT_EQ(svc_->DefineTask(june, actor_).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ledger_->size(), size + 2) << "the item list and one task";
+}
+
 TEST_F(DrawServiceTest, WitnessCeremonyAppendsRevealAndResultAndRemovesTheSecret) {
   const std::string id = DefineAndFreeze();
   ASSERT_EQ(id, "T1-d1");

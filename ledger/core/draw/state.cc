@@ -151,6 +151,27 @@ StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
     return FailedPrecondition("task " + Q(task.task_id) + " window starts outside plan year " +
                               std::to_string(plan->second.plan.year));
   }
+  // R6: all tasks of the year finish by 30 December.
+  const std::string last_day = std::to_string(plan->second.plan.year) + "-12-30";
+  if (task.window_end > last_day) {
+    return FailedPrecondition("task " + Q(task.task_id) + " window ends after " + last_day +
+                              " (all tasks of the year finish by 30 December)");
+  }
+  // R1: the items come from the item list in force when the window opens: the highest
+  // version whose effective date is on or before window_start.
+  uint32_t in_force = 0;
+  for (const auto& [key, l] : dir.item_lists) {
+    if (key.first == task.org_id && l.effective_date <= task.window_start) {
+      in_force = std::max(in_force, key.second);
+    }
+  }
+  if (task.item_list_version != in_force) {
+    return FailedPrecondition(
+        "task " + Q(task.task_id) + " names item list version " +
+        std::to_string(task.item_list_version) + ", but on " + task.window_start +
+        " the version in force is " +
+        (in_force == 0 ? std::string("none") : std::to_string(in_force)));
+  }
   return plan->second.plan.year;
 }
 
