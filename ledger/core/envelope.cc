@@ -113,6 +113,7 @@ Status VerifyPayload(EventType type, ByteView payload) {
     case EventType::ConflictDeclared:
     case EventType::ConflictWithdrawn: ok = VerifyTable<schema::Conflict>(payload); break;
     case EventType::ItemListPublished: ok = VerifyTable<schema::ItemList>(payload); break;
+    case EventType::CalendarPublished: ok = VerifyTable<schema::Calendar>(payload); break;
     case EventType::PlanFiled: ok = VerifyTable<schema::Plan>(payload); break;
     case EventType::TaskDefined: ok = VerifyTable<schema::Task>(payload); break;
     case EventType::TaskWithdrawn: ok = VerifyTable<schema::TaskWithdrawn>(payload); break;

@@ -21,6 +21,17 @@ Status ApplyDirectoryEvent(const EntryView& e, DirectoryStore& store) {
       store.NoteHistory("org", o.org_id, seq);
       return OkStatus();
     }
+    case EventType::CalendarPublished: {
+      SUIJI_ASSIGN_OR_RETURN(YearSchedule sched, DecodeSchedule(p));
+      auto errs = ValidateSchedule(sched);
+      if (!errs.empty()) {
+        return FailedPrecondition("calendar " + std::to_string(sched.year) + ": " +
+                                  errs[0].field + " " + errs[0].value + ": " + errs[0].reason);
+      }
+      store.PutCalendar(sched);
+      store.NoteHistory("calendar", std::to_string(sched.year), seq);
+      return OkStatus();
+    }
     case EventType::TargetRegistered: {
       SUIJI_ASSIGN_OR_RETURN(TargetRecord t, DecodeTarget(p));
       auto before = store.GetTarget(t.credit_code);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "ledger/core/directory/calendar.h"
 #include "ledger/core/directory/records.h"
 #include "ledger/core/envelope.h"
 
@@ -34,6 +35,9 @@ class DirectoryStore {
   virtual void DeleteConflict(std::string_view inspector_id, std::string_view code) = 0;
   virtual std::optional<uint32_t> LatestItemListVersion(std::string_view org_id) = 0;
   virtual void PutItemList(const ItemListRecord& l) = 0;
+  // A year's holiday schedule (CalendarPublished). Stores that serve no calendar queries
+  // (the LMDB directory projection, today) may ignore it.
+  virtual void PutCalendar(const YearSchedule& /*s*/) {}
   // Called for every directory event touching a record, for its history.
   virtual void NoteHistory(std::string_view kind, std::string_view id, uint64_t sequence) = 0;
 };
@@ -59,7 +63,9 @@ class MemoryDirectory final : public DirectoryStore {
   std::optional<uint32_t> LatestItemListVersion(std::string_view org_id) override;
   void PutItemList(const ItemListRecord& l) override;
   void NoteHistory(std::string_view kind, std::string_view id, uint64_t sequence) override;
+  void PutCalendar(const YearSchedule& s) override { calendar.Put(s); }
 
+  WorkCalendar calendar;
   std::map<std::string, OrgUnitRecord, std::less<>> orgs;
   std::map<std::string, TargetRecord, std::less<>> targets;
   std::map<std::string, InspectorRecord, std::less<>> inspectors;
