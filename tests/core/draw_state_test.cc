@@ -69,6 +69,7 @@ class DrawState : public ::testing::Test {
       ItemRecord item;
       item.item_id = id;
       item.name = std::string("事项") + id;
+      item.kind = std::string(id) == "LS-02" ? directory::ItemKind::Key : directory::ItemKind::General;
       list.items.push_back(item);
     }
     ASSERT_TRUE(Append(EventType::ItemListPublished, directory::EncodeItemList(list)).ok());

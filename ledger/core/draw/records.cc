@@ -34,6 +34,8 @@ constexpr uint8_t kMaxTeamSize = 10;
 constexpr uint8_t kMaxSubstitutes = 10;
 constexpr uint8_t kMaxExperts = 5;
 constexpr uint8_t kMaxComplaintCap = 20;
+constexpr uint8_t kMaxWeightFactor = 10;
+constexpr uint8_t kMaxComplaintStep = 5;
 constexpr uint8_t kMaxStars = 5;
 constexpr uint16_t kAllBp = 10000;  // 100% in basis points
 
@@ -110,13 +112,19 @@ void CheckCredit(std::vector<FieldError>& errs, const CreditRules& c) {
     errs.push_back({"credit.grade_c_ratio_bp", std::to_string(c.grade_c_ratio_bp),
                     "比例不能超过10000个基点 (at most 10000 basis points)"});
   }
-  if (c.base_weight < 1) {
+  // Weights stay small (at most 10 × 10 + 20 × 5 = 200), so no task can make a draw, or its
+  // verification, cost more than 50 hashes per target.
+  if (c.base_weight < 1 || c.base_weight > kMaxWeightFactor) {
     errs.push_back({"credit.base_weight", std::to_string(c.base_weight),
-                    "基础权重至少为1 (base weight must be at least 1)"});
+                    "基础权重应为1到10 (base weight must be 1..10)"});
   }
-  if (c.blacklist_multiplier < 1) {
+  if (c.blacklist_multiplier < 1 || c.blacklist_multiplier > kMaxWeightFactor) {
     errs.push_back({"credit.blacklist_multiplier", std::to_string(c.blacklist_multiplier),
-                    "黑名单倍数至少为1 (blacklist multiplier must be at least 1)"});
+                    "黑名单倍数应为1到10 (blacklist multiplier must be 1..10)"});
+  }
+  if (c.complaint_step > kMaxComplaintStep) {
+    errs.push_back({"credit.complaint_step", std::to_string(c.complaint_step),
+                    "每次投诉增加的权重至多为5 (complaint step must be at most 5)"});
   }
   if (c.star_threshold > kMaxStars) {
     errs.push_back({"credit.star_threshold", std::to_string(c.star_threshold),

@@ -120,16 +120,24 @@ StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
     return FailedPrecondition("task " + Q(task.task_id) + ": " + errors[0].field + ": " +
                               errors[0].reason);
   }
+  if (task.org_id != plan->second.plan.org_id) {
+    return FailedPrecondition("task " + Q(task.task_id) + " of " + task.org_id +
+                              " is filed under plan " + Q(task.plan_id) + " of " +
+                              plan->second.plan.org_id);
+  }
   auto org = dir.orgs.find(task.org_id);
   if (org == dir.orgs.end()) {
     return FailedPrecondition("task " + Q(task.task_id) + " names unknown org " +
                               Q(task.org_id));
   }
-  for (const auto& r : task.regions) {  // R19: a bureau draws within its jurisdiction
-    if (!codes::RegionWithin(r, org->second.region)) {
-      return FailedPrecondition("task " + Q(task.task_id) + " region " + r +
-                                " is outside the jurisdiction " + org->second.region +
-                                " of " + task.org_id);
+  // R19: a bureau draws targets and inspectors within its jurisdiction.
+  for (const auto* list : {&task.regions, &task.inspectors.regions}) {
+    for (const auto& r : *list) {
+      if (!codes::RegionWithin(r, org->second.region)) {
+        return FailedPrecondition("task " + Q(task.task_id) + " region " + r +
+                                  " is outside the jurisdiction " + org->second.region +
+                                  " of " + task.org_id);
+      }
     }
   }
   auto list = dir.item_lists.find({task.org_id, task.item_list_version});
@@ -139,8 +147,13 @@ StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
                               task.org_id + ", which was never published");
   }
   for (const auto& id : task.item_ids) {
-    bool found = std::any_of(list->second.items.begin(), list->second.items.end(),
+    auto item = std::find_if(list->second.items.begin(), list->second.items.end(),
                              [&](const auto& it) { return it.item_id == id; });
+    bool found = item != list->second.items.end();
+    if (found && task.key_items && item->kind != directory::ItemKind::Key) {
+      return FailedPrecondition("task " + Q(task.task_id) + " is a key-item task, but item " +
+                                Q(id) + " is not a key item (重点事项) in the item list");
+    }
     if (!found) {
       return FailedPrecondition("task " + Q(task.task_id) + " names item " + Q(id) +
                                 ", not in item list version " +
@@ -188,9 +201,20 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
   switch (e.type()) {
     case EventType::PlanFiled: {
       SUIJI_ASSIGN_OR_RETURN(PlanRecord plan, DecodePlan(p));
-      if (dir.orgs.count(plan.org_id) == 0) {
+      if (auto errs = ValidatePlan(plan); !errs.empty()) {
+        return FailedPrecondition("plan " + Q(plan.plan_id) + ": " + errs[0].field + ": " +
+                                  errs[0].reason);
+      }
+      auto org = dir.orgs.find(plan.org_id);
+      if (org == dir.orgs.end()) {
         return FailedPrecondition("plan " + Q(plan.plan_id) + " names unknown org " +
                                   Q(plan.org_id));
+      }
+      if (plan.filed_with_org_id != org->second.parent_org_id) {  // R6: filed with the level above
+        return FailedPrecondition("plan " + Q(plan.plan_id) + " of " + plan.org_id +
+                                  " must be filed with its parent org " +
+                                  Q(org->second.parent_org_id) + ", not " +
+                                  Q(plan.filed_with_org_id));
       }
       auto it = plans.find(plan.plan_id);
       uint32_t expected = it == plans.end() ? 1 : it->second.plan.version + 1;
@@ -349,6 +373,16 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
         return FailedPrecondition("cancellation of draw " + Q(c.draw_id) + " states no reason");
       }
       DrawInfo& d = it->second;
+      for (const auto& [other_id, other] : draws) {  // R10: visits merged into this one
+        if (other.phase != DrawPhase::kResulted || other_id == d.draw_id) continue;
+        for (const VisitRecord& v : other.visits) {
+          if (v.merged_into == d.draw_id) {
+            return FailedPrecondition("draw " + Q(d.draw_id) + " has visits that draw " +
+                                      Q(other_id) + " merged into (" + v.credit_code +
+                                      "); cancel that draw first");
+          }
+        }
+      }
       if (d.phase != DrawPhase::kFrozen) ++tasks[d.task_id].cancelled_commits;
       if (d.phase == DrawPhase::kResulted) {
         for (const VisitRecord& v : d.visits) {
