@@ -124,16 +124,7 @@ StatusOr<uint64_t> DrawService::FilePlan(draw::PlanRecord plan, const Actor& act
     plan.version = it == world_.plans.end() ? 1 : it->second.plan.version + 1;
     auto errs = draw::ValidatePlan(plan);
     if (!errs.empty()) return FieldErrorsStatus(errs);
-    if (world_.dir.orgs.count(plan.org_id) == 0) {
-      return FailedPrecondition("org unit " + Q(plan.org_id) + " is not registered");
-    }
-    if (!plan.filed_with_org_id.empty() && world_.dir.orgs.count(plan.filed_with_org_id) == 0) {
-      return FailedPrecondition("org unit " + Q(plan.filed_with_org_id) + " is not registered");
-    }
-    if (it != world_.plans.end() && it->second.plan.org_id != plan.org_id) {
-      return FailedPrecondition("plan " + Q(plan.plan_id) + " belongs to " +
-                                it->second.plan.org_id);
-    }
+    SUIJI_RETURN_IF_ERROR(world_.CheckPlan(plan));
     return std::vector<EventDraft>{{EventType::PlanFiled, draw::EncodePlan(plan), actor}};
   });
 }
@@ -237,7 +228,7 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
                                 "; only a frozen draw can be committed");
     }
     const int64_t now_s = NowUs() / 1000000;
-    if (!entropy.lottery_name.empty() && entropy.lottery_time <= now_s) {
+    if (!entropy.lottery_name.empty() && entropy.lottery_time <= now_s + 60) {
       return FailedPrecondition("the lottery draw " + entropy.lottery_issue +
                                 " is not in the future; declare one that has not happened");
     }
@@ -418,6 +409,7 @@ StatusOr<uint64_t> DrawService::Cancel(std::string_view draw_id, std::string_vie
     if (d->phase == DrawPhase::kCancelled) {
       return AlreadyExists("draw " + Q(draw_id) + " is already cancelled");
     }
+    SUIJI_RETURN_IF_ERROR(world_.CheckCancel({std::string(draw_id), std::string(reason)}));
     return std::vector<EventDraft>{
         {EventType::DrawCancelled,
          draw::EncodeCancel({std::string(draw_id), std::string(reason)}), actor}};

@@ -69,6 +69,14 @@ class Auditor {
   // Returns false to stop (the fold refused an event: the rest cannot be trusted).
   bool Entry(const EntryView& e) {
     const EventType type = e.type();
+    last_time_us_ = e.event->time_us();
+    // Last-minute changes: a target's region before and after the change, so one moved out
+    // of a task's scope is caught too.
+    std::string region_before;
+    if (type == EventType::TargetUpdated || type == EventType::TargetRetired) {
+      auto rec = world_.dir.targets.find(DirectoryEventId(e));
+      if (rec != world_.dir.targets.end()) region_before = rec->second.region;
+    }
     if (type == EventType::DrawFrozen) BeforeFreeze(e);
     Status s = world_.Apply(e);
     if (!s.ok()) {
@@ -77,11 +85,20 @@ class Auditor {
     }
     if (directory::IsDirectoryEvent(type) && type != EventType::OrgUnitRegistered &&
         type != EventType::ItemListPublished) {
-      changes_.push_back({e.sequence(), e.event->time_us(), std::string(EventTypeName(type)),
-                          DirectoryEventId(e)});
+      DirectoryChange change;
+      change.sequence = e.sequence();
+      change.time_us = e.event->time_us();
+      change.type = std::string(EventTypeName(type));
+      change.id = DirectoryEventId(e);
+      changes_.push_back(std::move(change));
       changes_.back().is_target = type == EventType::TargetRegistered ||
                                   type == EventType::TargetUpdated ||
                                   type == EventType::TargetRetired;
+      if (changes_.back().is_target) {
+        changes_.back().region_before = region_before;
+        auto rec = world_.dir.targets.find(changes_.back().id);
+        if (rec != world_.dir.targets.end()) changes_.back().region_after = rec->second.region;
+      }
     }
     switch (type) {
       case EventType::DrawCommitted: AfterCommit(e); break;
@@ -92,6 +109,11 @@ class Auditor {
     return true;
   }
 
+  void Malformed(uint64_t seq, const std::string& what) {
+    Fail("", seq, "entry " + std::to_string(seq) + ": " + what +
+                      "; the draws after it were not audited");
+  }
+
   DrawAudit Finish() {
     for (const auto& [id, d] : world_.draws) {
       DrawSummary& s = Summary(id);
@@ -100,11 +122,23 @@ class Auditor {
       s.targets = d.freeze.target_count;
       s.inspectors = d.freeze.inspector_count;
       s.cancel_reason = d.cancel_reason;
-      if (d.phase == DrawPhase::kCommitted || d.phase == DrawPhase::kRevealed) {
+      const int64_t entropy_time = std::max(d.commit.drand_round_time, d.commit.lottery_time);
+      if (d.phase == DrawPhase::kCommitted && entropy_time > last_time_us_ / 1000000) {
+        audit_.pending.push_back(id + " (task " + d.task_id + ", committed at sequence " +
+                                 std::to_string(d.commit_sequence) +
+                                 "; its entropy is not public yet as of the log's last entry)");
+      } else if (d.phase == DrawPhase::kCommitted || d.phase == DrawPhase::kRevealed) {
         audit_.abandoned.push_back(id + " (task " + d.task_id + ", committed at sequence " +
                                    std::to_string(d.commit_sequence) + ", " +
                                    std::string(draw::DrawPhaseName(d.phase)) +
                                    ", never drawn or cancelled)");
+      } else if (d.phase == DrawPhase::kCancelled &&
+                 d.phase_before_cancel == DrawPhase::kCommitted) {
+        audit_.abandoned.push_back(id + " (task " + d.task_id + ", committed at sequence " +
+                                   std::to_string(d.commit_sequence) +
+                                   ", cancelled at sequence " + std::to_string(d.cancel_sequence) +
+                                   " before its reveal: the secret was never shown; reason: " +
+                                   d.cancel_reason + ")");
       }
     }
     for (const auto& [id, t] : world_.tasks) {
@@ -222,6 +256,14 @@ class Auditor {
     if (c->params_hash != draw::ParamsHash(task->payload)) {
       Fail(id, seq, "the commitment's parameter hash is not the hash of task " + c->task_id);
     }
+    // Times in the payload are checked for range before any arithmetic (a hostile log must
+    // not overflow them): unix seconds up to 2^40, rounds up to 2^40.
+    constexpr int64_t kMaxTime = int64_t{1} << 40;
+    if (c->drand_round > static_cast<uint64_t>(kMaxTime) || c->drand_round_time < 0 ||
+        c->drand_round_time > kMaxTime || c->lottery_time < 0 || c->lottery_time > kMaxTime) {
+      Fail(id, seq, "the commitment's round or times are out of range");
+      return;
+    }
     std::string entropy;
     if (!c->drand_chain.empty()) {
       entropy += "drand round " + std::to_string(c->drand_round);
@@ -266,12 +308,11 @@ class Auditor {
     for (auto it = first; it != changes_.end() && it->sequence < d->freeze_sequence; ++it) {
       bool touches = true;
       if (it->is_target) {
-        auto rec = world_.dir.targets.find(it->id);
         touches = false;
-        if (rec != world_.dir.targets.end()) {
-          for (const auto& r : task->task.regions) {
-            touches = touches || codes::RegionWithin(rec->second.region, r);
-          }
+        for (const auto& r : task->task.regions) {
+          touches = touches || (!it->region_before.empty() &&
+                                codes::RegionWithin(it->region_before, r)) ||
+                    (!it->region_after.empty() && codes::RegionWithin(it->region_after, r));
         }
       }
       if (!touches) continue;
@@ -300,6 +341,12 @@ class Auditor {
         Fail(id, seq, "revealed before drand round " + std::to_string(c.drand_round) +
                           " existed");
       }
+      audit_.notes.push_back(
+          id + ": drand round " + std::to_string(c.drand_round) + " — check its signature " +
+          ToHex(ByteView(r->drand_signature)) + " against https://api.drand.sh/" +
+          c.drand_chain + "/public/" + std::to_string(c.drand_round) +
+          " (the BLS signature is not verified offline; until it is, the drand entropy rests "
+          "on the operator's word)");
       if (r->drand_randomness.size() != 32) {
         Fail(id, seq, "the drand randomness is not 32 bytes");
       } else if (r->drand_signature.empty()) {
@@ -419,7 +466,8 @@ class Auditor {
     if (static_cast<double>(s.max_load) > s.mean_load + 1.0 + 1e-9) {
       audit_.notes.push_back(id + ": an inspector has " + std::to_string(s.max_load) +
                              " visits, more than one above the mean " +
-                             std::to_string(s.mean_load) + " (exclusions forced it)");
+                             std::to_string(s.mean_load) +
+                             " (conflicts, previous teams or a required specialty forced it)");
     }
     AddFairness(id, p->second, want);
     pending_.erase(p);
@@ -428,7 +476,19 @@ class Auditor {
   void AddFairness(const std::string& id, const Pending& p, const draw::DrawOutcome& outcome) {
     const auto& targets = p.inputs.population.targets;
     std::vector<double> weight(p.cell_names.size(), 0), observed(p.cell_names.size(), 0);
-    for (size_t i = 0; i < targets.size(); ++i) weight[p.cell_of[i]] += targets[i].weight;
+    // Only strata whose targets all weigh the same enter the test: there every target's
+    // inclusion probability is exactly quota / population, so the expectation is exact.
+    // (Weighted sampling without replacement has no simple closed form for it.)
+    std::map<std::string, std::pair<uint32_t, uint32_t>> weight_range;  // stratum -> min, max
+    for (size_t i = 0; i < targets.size(); ++i) {
+      weight[p.cell_of[i]] += targets[i].weight;
+      auto [it, fresh] = weight_range.try_emplace(targets[i].stratum, targets[i].weight,
+                                                  targets[i].weight);
+      if (!fresh) {
+        it->second.first = std::min(it->second.first, targets[i].weight);
+        it->second.second = std::max(it->second.second, targets[i].weight);
+      }
+    }
     for (const auto& v : outcome.visits) {
       auto it = std::lower_bound(targets.begin(), targets.end(), v.credit_code,
                                  [](const draw::EligibleTarget& t, const std::string& c) {
@@ -444,6 +504,8 @@ class Auditor {
       const std::string stratum = p.cell_names[c].substr(0, p.cell_names[c].find('|'));
       const draw::StratumCount* s = strata[stratum];
       if (s == nullptr || s->quota == 0 || s->quota >= s->population) continue;
+      const auto range = weight_range[stratum];
+      if (range.first != range.second) continue;
       double expected = static_cast<double>(s->quota) * weight[c] /
                         static_cast<double>(s->weight_total);
       fairness_groups_[id + "#" + stratum].push_back({observed[c], expected});
@@ -454,6 +516,7 @@ class Auditor {
   draw::DrawWorld world_;
   std::vector<DirectoryChange> changes_;
   std::map<std::string, Pending> pending_;
+  int64_t last_time_us_ = 0;
   std::map<std::string, Hash> seeds_;
   std::map<std::string, DrawSummary> summaries_;
   std::vector<std::string> summary_order_;
@@ -476,7 +539,11 @@ DrawAudit AuditDraws(ByteView export_file, const DrawAuditOptions& options) {
     if (!rec.ok() || !rec->has_value()) break;  // framing is VerifyExport's to report
     if ((*rec)->kind != kRecordEntry) continue;
     auto e = ParseEntry((*rec)->data);
-    if (!e.ok() || !VerifyPayload(e->type(), e->payload()).ok()) break;
+    if (!e.ok()) break;  // VerifyExport reports the entry itself
+    if (Status s = VerifyPayload(e->type(), e->payload()); !s.ok()) {
+      auditor.Malformed(e->sequence(), s.message());
+      break;
+    }
     if (!auditor.Entry(*e)) break;
   }
   return auditor.Finish();

@@ -10,10 +10,12 @@
 //   - each result must equal the recomputed selection, order, batches, teams, experts and
 //     substitutes; declines must take the next substitute (the fold checks it).
 // It reports, besides failures: redraws (tasks committed more than once, with the public
-// cancellation reasons), abandoned draws (committed, never revealed or cancelled),
+// cancellation reasons), abandoned draws (committed and never revealed, or cancelled before
+// the reveal), draws still waiting for their entropy,
 // directory changes in the N days before a commit that touched the task's scope
 // ("last-minute changes"), load balance and understaffed teams, and across all draws a
-// chi-square test of selections per (stratum, region or industry) cell against expectation.
+// chi-square test of selections per (stratum, region or industry) cell against expectation,
+// over strata of equal weights (where the expectation is exact).
 //
 // Pure: no I/O. Uses only the pure core (ledger/core, ledger/core/draw).
 #pragma once
@@ -45,6 +47,8 @@ struct DirectoryChange {
   std::string type;  // event type name
   std::string id;    // credit code, inspector id, or "inspector/code" for a conflict
   bool is_target = false;
+  std::string region_before;  // targets: the region before and after the change
+  std::string region_after;
 };
 
 struct DrawSummary {
@@ -78,7 +82,9 @@ struct DrawAudit {
   std::vector<DrawFailure> failures;
   std::vector<DrawSummary> draws;
   std::vector<TaskRedraws> redrawn;       // only tasks with redraws > 0
-  std::vector<std::string> abandoned;     // committed or revealed draws never completed
+  // Committed draws never completed, and committed draws cancelled before their reveal.
+  std::vector<std::string> abandoned;
+  std::vector<std::string> pending;       // committed; entropy not public at the log's end
   draw::ChiSquare fairness;
   std::vector<std::string> notes;
 };

@@ -165,6 +165,7 @@ nlohmann::json DrawsJson(const suiji::DrawAudit& a) {
   }
   j["redrawn"] = redrawn;
   j["abandoned"] = a.abandoned;
+  j["pending"] = a.pending;
   j["fairness"] = {{"chi_square", a.fairness.statistic},
                    {"df", a.fairness.df},
                    {"p_value", a.fairness.p_value},
@@ -204,6 +205,7 @@ void PrintDraws(const suiji::DrawAudit& a) {
     for (const auto& c : r.cancellations) std::cout << "  cancelled " << c << "\n";
   }
   for (const auto& x : a.abandoned) std::cout << "abandoned: " << x << "\n";
+  for (const auto& x : a.pending) std::cout << "pending: " << x << "\n";
   if (a.fairness.cells > 0) {
     std::cout << "fairness: chi-square " << a.fairness.statistic << " on " << a.fairness.df
               << " degrees of freedom over " << a.fairness.cells << " cells, p = "
@@ -218,7 +220,8 @@ void PrintDraws(const suiji::DrawAudit& a) {
   }
   if (a.ok()) {
     std::cout << "OK: every draw recomputed from the log matches its frozen populations, "
-                 "commitment, reveal and result\n";
+                 "commitment, reveal and result (see the notes for what must still be checked "
+                 "outside the log)\n";
   }
 }
 

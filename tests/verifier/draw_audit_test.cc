@@ -6,6 +6,9 @@
 #include <fstream>
 
 #include "ledger/core/draw/algorithm.h"
+#include "ledger/core/export_format.h"
+#include "ledger/core/sha256.h"
+#include "ledger/keystore.h"
 #include "tests/support/draw_fixture.h"
 #include "verifier/log_verifier.h"
 
@@ -277,6 +280,91 @@ TEST_F(DrawAuditTest, WithdrawnTaskCannotBeCommittedOrDrawn) {
   DrawAudit a = Audit();
   EXPECT_TRUE(a.ok()) << Failures(a);
   EXPECT_TRUE(a.abandoned.empty());
+}
+
+TEST_F(DrawAuditTest, AMalformedPayloadIsAFailureNotASilentStop) {
+  // The ledger refuses a malformed payload, so only the key holder writing around it can make
+  // one: a TargetUpdated whose payload is not a Target table, signed and chained after the log.
+  std::string bytes = Export();
+  auto key = ReadKeyFile(NodePaths{dir_}.node_key());
+  ASSERT_TRUE(key.ok());
+  auto last = ledger_->ReadEntry(ledger_->size() - 1);
+  ASSERT_TRUE(last.ok());
+  auto last_view = ParseEntry(*last);
+  ASSERT_TRUE(last_view.ok());
+  const Bytes garbage{1, 2, 3, 4};
+  EntryFields f;
+  f.ledger_id = ledger_->ledger_id();
+  f.sequence = ledger_->size();
+  f.prev_hash = LeafHash(*last);
+  f.time_us = last_view->event->time_us();
+  f.actor = &actor_;
+  f.type = EventType::TargetUpdated;
+  f.payload = garbage;
+  AppendExportRecord(bytes, kRecordEntry, BuildEntry(f, *key));
+  DrawAudit a = AuditDraws(AsBytes(bytes), {});
+  EXPECT_FALSE(a.ok());
+  EXPECT_TRUE(HasFailure(a, "the draws after it were not audited")) << Failures(a);
+}
+
+TEST_F(DrawAuditTest, ACommitCancelledBeforeItsRevealIsReportedAsAbandoned) {
+  std::string id = FreezeAndCommit();
+  ASSERT_TRUE(draws_->Cancel(id, "会场停电 (power cut at the ceremony)", actor_).ok());
+  DrawAudit a = Audit();
+  ASSERT_TRUE(a.ok()) << Failures(a);
+  ASSERT_EQ(a.abandoned.size(), 1u);
+  EXPECT_NE(a.abandoned[0].find("before its reveal: the secret was never shown"),
+            std::string::npos) << a.abandoned[0];
+}
+
+TEST_F(DrawAuditTest, ADrawAwaitingItsEntropyIsPendingNotAbandoned) {
+  auto f = draws_->Freeze("T1", actor_);
+  ASSERT_TRUE(f.ok());
+  EntropyPlan e = Witnesses();
+  e.drand = true;
+  e.drand_delay_seconds = 600;
+  ASSERT_TRUE(draws_->Commit(f->draw_id, e, actor_).ok());
+  DrawAudit a = Audit();
+  ASSERT_TRUE(a.ok()) << Failures(a);
+  EXPECT_TRUE(a.abandoned.empty());
+  ASSERT_EQ(a.pending.size(), 1u);
+}
+
+TEST_F(DrawAuditTest, ATargetMovedOutOfScopeIsALastMinuteChange) {
+  // Another county's bureau area: 320411 is in the city but outside the task's county scope.
+  draw::TaskRecord t = SampleTask("T-COUNTY");
+  t.regions = {"320402"};
+  ASSERT_TRUE(draws_->DefineTask(t, actor_).ok());
+  Advance(30 * 86400);
+  auto cur = projection_->GetTarget(target_codes_[0]);  // in 320402
+  ASSERT_TRUE(cur.ok() && cur->has_value());
+  directory::TargetRecord moved = **cur;
+  moved.region = "320411";
+  ASSERT_TRUE(dirsvc_->UpsertTarget(moved, actor_).ok());
+  Advance(86400);
+  RunCeremony("T-COUNTY");
+  DrawAudit a = Audit();
+  ASSERT_TRUE(a.ok()) << Failures(a);
+  ASSERT_EQ(a.draws.size(), 1u);
+  ASSERT_EQ(a.draws[0].last_minute_total, 1u);
+  EXPECT_EQ(a.draws[0].last_minute[0].id, target_codes_[0]);
+}
+
+TEST_F(DrawAuditTest, ADrawOthersMergedIntoCannotBeCancelledFirst) {
+  std::string first = RunCeremony("T1");
+  draw::TaskRecord t2 = SampleTask("T2");
+  t2.item_ids = {"I2"};
+  t2.ratio_bp = 9000;
+  t2.window_start = "2026-07-01";
+  t2.window_end = "2026-08-31";
+  ASSERT_TRUE(draws_->DefineTask(t2, actor_).ok());
+  std::string second = RunCeremony("T2");
+  auto refused = draws_->Cancel(first, "重复抽取 (duplicate)", actor_);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("cancel that draw first"), std::string::npos);
+  auto c2 = draws_->Cancel(second, "重复抽取 (duplicate)", actor_);
+  EXPECT_TRUE(c2.ok()) << c2.status().ToString();
+  EXPECT_TRUE(draws_->Cancel(first, "重复抽取 (duplicate)", actor_).ok());
 }
 
 TEST_F(DrawAuditTest, LastMinuteDirectoryChangesAreReported) {

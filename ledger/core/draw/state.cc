@@ -188,6 +188,57 @@ StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
   return plan->second.plan.year;
 }
 
+Status DrawWorld::CheckPlan(const PlanRecord& plan) const {
+  if (auto errs = ValidatePlan(plan); !errs.empty()) {
+    return FailedPrecondition("plan " + Q(plan.plan_id) + ": " + errs[0].field + ": " +
+                              errs[0].reason);
+  }
+  auto org = dir.orgs.find(plan.org_id);
+  if (org == dir.orgs.end()) {
+    return FailedPrecondition("plan " + Q(plan.plan_id) + " names unknown org " +
+                              Q(plan.org_id));
+  }
+  if (plan.filed_with_org_id != org->second.parent_org_id) {  // R6: filed with the level above
+    return FailedPrecondition("plan " + Q(plan.plan_id) + " of " + plan.org_id +
+                              " must be filed with its parent org " +
+                              Q(org->second.parent_org_id) + ", not " +
+                              Q(plan.filed_with_org_id));
+  }
+  auto it = plans.find(plan.plan_id);
+  uint32_t expected = it == plans.end() ? 1 : it->second.plan.version + 1;
+  if (plan.version != expected) {
+    return FailedPrecondition("plan " + Q(plan.plan_id) + " version " +
+                              std::to_string(plan.version) + " out of order (expected " +
+                              std::to_string(expected) + ")");
+  }
+  if (it != plans.end() && it->second.plan.org_id != plan.org_id) {
+    return FailedPrecondition("plan " + Q(plan.plan_id) + " cannot change its org");
+  }
+  return OkStatus();
+}
+
+Status DrawWorld::CheckCancel(const CancelRecord& c) const {
+  auto it = draws.find(c.draw_id);
+  if (it == draws.end() || it->second.phase == DrawPhase::kCancelled) {
+    return FailedPrecondition("cancellation of unknown or cancelled draw " + Q(c.draw_id));
+  }
+  if (c.reason.empty()) {
+    return FailedPrecondition("cancellation of draw " + Q(c.draw_id) + " states no reason");
+  }
+  const DrawInfo& d = it->second;
+  for (const auto& [other_id, other] : draws) {  // R10: visits merged into this one
+    if (other.phase != DrawPhase::kResulted || other_id == d.draw_id) continue;
+    for (const VisitRecord& v : other.visits) {
+      if (v.merged_into == d.draw_id) {
+        return FailedPrecondition("draw " + Q(d.draw_id) + " has visits that draw " +
+                                  Q(other_id) + " merged into (" + v.credit_code +
+                                  "); cancel that draw first");
+      }
+    }
+  }
+  return OkStatus();
+}
+
 Status DrawWorld::Apply(const EntryView& e) {
   if (directory::IsDirectoryEvent(e.type())) return directory::ApplyDirectoryEvent(e, dir);
   if (IsDrawEvent(e.type())) return ApplyDrawEvent(e);
@@ -201,31 +252,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
   switch (e.type()) {
     case EventType::PlanFiled: {
       SUIJI_ASSIGN_OR_RETURN(PlanRecord plan, DecodePlan(p));
-      if (auto errs = ValidatePlan(plan); !errs.empty()) {
-        return FailedPrecondition("plan " + Q(plan.plan_id) + ": " + errs[0].field + ": " +
-                                  errs[0].reason);
-      }
-      auto org = dir.orgs.find(plan.org_id);
-      if (org == dir.orgs.end()) {
-        return FailedPrecondition("plan " + Q(plan.plan_id) + " names unknown org " +
-                                  Q(plan.org_id));
-      }
-      if (plan.filed_with_org_id != org->second.parent_org_id) {  // R6: filed with the level above
-        return FailedPrecondition("plan " + Q(plan.plan_id) + " of " + plan.org_id +
-                                  " must be filed with its parent org " +
-                                  Q(org->second.parent_org_id) + ", not " +
-                                  Q(plan.filed_with_org_id));
-      }
-      auto it = plans.find(plan.plan_id);
-      uint32_t expected = it == plans.end() ? 1 : it->second.plan.version + 1;
-      if (plan.version != expected) {
-        return FailedPrecondition("plan " + Q(plan.plan_id) + " version " +
-                                  std::to_string(plan.version) + " out of order (expected " +
-                                  std::to_string(expected) + ")");
-      }
-      if (it != plans.end() && it->second.plan.org_id != plan.org_id) {
-        return FailedPrecondition("plan " + Q(plan.plan_id) + " cannot change its org");
-      }
+      SUIJI_RETURN_IF_ERROR(CheckPlan(plan));
       const std::string id = plan.plan_id;
       plans[id] = PlanInfo{std::move(plan), seq};
       return OkStatus();
@@ -365,24 +392,8 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
     }
     case EventType::DrawCancelled: {
       SUIJI_ASSIGN_OR_RETURN(CancelRecord c, DecodeCancel(p));
-      auto it = draws.find(c.draw_id);
-      if (it == draws.end() || it->second.phase == DrawPhase::kCancelled) {
-        return FailedPrecondition("cancellation of unknown or cancelled draw " + Q(c.draw_id));
-      }
-      if (c.reason.empty()) {
-        return FailedPrecondition("cancellation of draw " + Q(c.draw_id) + " states no reason");
-      }
-      DrawInfo& d = it->second;
-      for (const auto& [other_id, other] : draws) {  // R10: visits merged into this one
-        if (other.phase != DrawPhase::kResulted || other_id == d.draw_id) continue;
-        for (const VisitRecord& v : other.visits) {
-          if (v.merged_into == d.draw_id) {
-            return FailedPrecondition("draw " + Q(d.draw_id) + " has visits that draw " +
-                                      Q(other_id) + " merged into (" + v.credit_code +
-                                      "); cancel that draw first");
-          }
-        }
-      }
+      SUIJI_RETURN_IF_ERROR(CheckCancel(c));
+      DrawInfo& d = draws.find(c.draw_id)->second;
       if (d.phase != DrawPhase::kFrozen) ++tasks[d.task_id].cancelled_commits;
       if (d.phase == DrawPhase::kResulted) {
         for (const VisitRecord& v : d.visits) {

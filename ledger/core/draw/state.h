@@ -100,6 +100,11 @@ class DrawWorld {
   // regions within the org's jurisdiction, a published item list holding its items, window
   // in the plan's year); returns the plan's year.
   StatusOr<uint16_t> CheckTask(const TaskRecord& task) const;
+  // The checks a PlanFiled (validation, known org, filed with its parent org, next version)
+  // and a DrawCancelled (known live draw, a reason, no live visits merged into it) must pass.
+  // The node runs them before appending, so it never writes an event the fold refuses.
+  Status CheckPlan(const PlanRecord& plan) const;
+  Status CheckCancel(const CancelRecord& c) const;
 
   // The live (not cancelled) draw of a task, if any.
   const DrawInfo* LiveDraw(std::string_view task_id) const;
