@@ -33,7 +33,7 @@ struct EntropyPlan {
 
 struct RevealInputs {
   Bytes drand_randomness;  // 32 bytes
-  Bytes drand_signature;   // optional; if given, randomness must be its SHA-256
+  Bytes drand_signature;   // required with drand; the randomness must be its SHA-256
   std::string lottery_digits;
   std::vector<std::string> witness_digits;
 };

@@ -172,7 +172,7 @@ struct VisitRecord {
   bool operator==(const VisitRecord&) const = default;
 };
 
-// Visits per DrawResult event: at most 20 inspector ids of 64 bytes each per visit keep a
+// Visits per DrawResult event: at most 25 inspector ids of 64 bytes each per visit keep a
 // part under the ledger's payload limit (kMaxPayloadBytes, 512 KiB) on every backend.
 inline constexpr uint32_t kVisitsPerResultPart = 250;
 

@@ -451,8 +451,8 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       *member = next;
       auto h = visits.find(dec.credit_code);
       if (h != visits.end()) {
-        for (PastVisit& pv : h->second) {
-          if (pv.draw_id == d.draw_id) pv.team = v->team;
+        for (PastVisit& pv : h->second) {  // the visit and any later visit merged into it
+          if (pv.draw_id == d.draw_id || pv.merged_into == d.draw_id) pv.team = v->team;
         }
       }
       d.declines.push_back(std::move(dec));

@@ -7,7 +7,7 @@
 // forbid (a second commit of a task, a reveal before a commit, a result part out of order,
 // a replacement that is not the next substitute) is kFailedPrecondition naming it.
 // Timing and hash checks (entropy after the commit, the secret against its hash, the
-// recomputed selection) are the verifier's (verifier/draw_verifier.h) and, before writing,
+// recomputed selection) are the verifier's (verifier/draw_audit.h) and, before writing,
 // the node's.
 #pragma once
 
