@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include <fstream>
+
+#include "api/calendar_data.h"
 #include "api/cli.h"
 #include "api/directory_service.h"
 
@@ -209,6 +212,67 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       std::cout << (declare ? "declared" : "withdrew") << " conflict at entry " << *s << "\n";
     });
   }
+
+  // --- calendar (R18) ---
+  auto* cal = app.add_subcommand("calendar", "official holidays and make-up working days (R18)");
+  cal->require_subcommand(1);
+  static std::string cal_file, cal_date;
+  static int cal_days = 0, cal_year = 0;
+  auto* cal_load = cal->add_subcommand(
+      "load", "publish holiday schedules (default: the bundled 2016-2026 notices)");
+  AddCommon(cal_load, ctx);
+  cal_load->add_option("--file", cal_file,
+                       "a table like ops/calendar/cn-workdays.tsv (e.g. next year's notice)");
+  cal_load->callback([&] {
+    std::string text(BundledCalendarTable());
+    if (!cal_file.empty()) {
+      std::ifstream in(cal_file, std::ios::binary);
+      if (!in) return void(ctx.exit_code = Fail(NotFound("cannot read " + cal_file)));
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    auto years = directory::ParseScheduleTable(text);
+    if (!years.ok()) return void(ctx.exit_code = Fail(years.status()));
+    auto open = OpenForWrite(ctx);
+    if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
+    auto n = open->service->PublishCalendars(*years, ctx.actor());
+    if (!n.ok()) return void(ctx.exit_code = Fail(n.status()));
+    std::cout << "published " << *n << " of " << years->size() << " yearly schedules ("
+              << years->front().year << "-" << years->back().year << "); the rest were already "
+              << "in the ledger\n";
+  });
+  auto* cal_show = cal->add_subcommand("show", "a year's holidays and make-up working days");
+  AddCommon(cal_show, ctx);
+  cal_show->add_option("year", cal_year, "e.g. 2026")->required();
+  cal_show->callback([&] {
+    auto open = OpenForRead(ctx);
+    if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
+    auto c = ReadCalendar(open->log());
+    if (!c.ok()) return void(ctx.exit_code = Fail(c.status()));
+    const directory::YearSchedule* s = c->Schedule(static_cast<uint16_t>(cal_year));
+    if (s == nullptr) {
+      return void(ctx.exit_code = Fail(NotFound("no schedule for " + std::to_string(cal_year) +
+                                                " in the ledger (suiji calendar load)")));
+    }
+    std::cout << s->year << "  " << s->source << "\n";
+    for (size_t i = 0; i < s->holidays.size(); ++i) {
+      std::cout << "  休 " << s->holidays[i] << "  " << s->holiday_names[i] << "\n";
+    }
+    for (const auto& w : s->workdays) std::cout << "  班 " << w << "  (调休上班)\n";
+  });
+  auto* cal_deadline =
+      cal->add_subcommand("deadline", "the date N working days after DATE (DATE itself not counted)");
+  AddCommon(cal_deadline, ctx);
+  cal_deadline->add_option("date", cal_date, "YYYY-MM-DD")->required();
+  cal_deadline->add_option("days", cal_days, "working days, e.g. 2 or 20")->required();
+  cal_deadline->callback([&] {
+    auto open = OpenForRead(ctx);
+    if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
+    auto c = ReadCalendar(open->log());
+    if (!c.ok()) return void(ctx.exit_code = Fail(c.status()));
+    auto d = c->AddWorkingDays(cal_date, cal_days);
+    if (!d.ok()) return void(ctx.exit_code = Fail(d.status()));
+    std::cout << *d << "\n";
+  });
 
   // --- import ---
   static std::string file, encoding = "auto", sheet, effective;

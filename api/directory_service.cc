@@ -259,6 +259,52 @@ DirectoryService::DirectoryService(Ledger& ledger, DirectoryProjection& projecti
 
 Status DirectoryService::Sync() { return projection_.CatchUp(log_); }
 
+StatusOr<directory::WorkCalendar> ReadCalendar(const LogStorage& log) {
+  directory::WorkCalendar calendar;
+  SUIJI_ASSIGN_OR_RETURN(uint64_t size, log.Size());
+  Status inner = OkStatus();
+  SUIJI_RETURN_IF_ERROR(log.Read(0, size, [&](uint64_t, ByteView bytes) {
+    auto e = ParseEntry(bytes);
+    if (!e.ok()) {
+      inner = e.status();
+      return false;
+    }
+    if (e->type() != EventType::CalendarPublished) return true;
+    auto s = directory::DecodeSchedule(e->payload());
+    if (!s.ok()) {
+      inner = s.status();
+      return false;
+    }
+    calendar.Put(*s);
+    return true;
+  }));
+  SUIJI_RETURN_IF_ERROR(inner);
+  return calendar;
+}
+
+StatusOr<size_t> DirectoryService::PublishCalendars(
+    const std::vector<directory::YearSchedule>& schedules, const Actor& actor) {
+  for (const auto& s : schedules) {
+    auto errs = directory::ValidateSchedule(s);
+    if (!errs.empty()) return FieldErrorsStatus(errs);
+  }
+  size_t published = 0;
+  auto r = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    SUIJI_ASSIGN_OR_RETURN(directory::WorkCalendar current, ReadCalendar(log_));
+    std::vector<EventDraft> drafts;
+    for (const auto& s : schedules) {
+      const directory::YearSchedule* have = current.Schedule(s.year);
+      if (have != nullptr && *have == s) continue;
+      drafts.push_back({EventType::CalendarPublished, directory::EncodeSchedule(s), actor});
+    }
+    published = drafts.size();
+    return drafts;
+  });
+  if (!r.ok() && r.status().code() == StatusCode::kAlreadyExists) return size_t{0};
+  if (!r.ok()) return r.status();
+  return published;
+}
+
 StatusOr<uint64_t> DirectoryService::AppendDecided(
     const std::function<StatusOr<std::vector<EventDraft>>()>& decide) {
   for (int attempt = 0;; ++attempt) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/import/table_reader.h"
+#include "ledger/core/directory/calendar.h"
 #include "ledger/ledger.h"
 #include "projections/directory_projection.h"
 
@@ -53,6 +54,9 @@ struct ImportReport {
 // A command refused for a field: kInvalidArgument whose message lists FieldErrors.
 Status FieldErrorsStatus(const std::vector<directory::FieldError>& errors);
 
+// The working-day calendar folded from the log's CalendarPublished events.
+StatusOr<directory::WorkCalendar> ReadCalendar(const LogStorage& log);
+
 class DirectoryService {
  public:
   DirectoryService(Ledger& ledger, DirectoryProjection& projection, const LogStorage& log);
@@ -71,6 +75,11 @@ class DirectoryService {
                                      const Actor& actor);
   StatusOr<uint64_t> DeclareConflict(const directory::ConflictRecord& c, const Actor& actor);
   StatusOr<uint64_t> WithdrawConflict(const directory::ConflictRecord& c, const Actor& actor);
+  // Publishes the years of `schedules` whose schedule differs from the one in the log (one
+  // CalendarPublished event each, in one batch); returns how many were published.
+  StatusOr<size_t> PublishCalendars(const std::vector<directory::YearSchedule>& schedules,
+                                    const Actor& actor);
+
   // Publishes the next version of an org's item list (version is set here).
   StatusOr<uint64_t> PublishItemList(directory::ItemListRecord l, const Actor& actor);
 

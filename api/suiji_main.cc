@@ -221,7 +221,8 @@ int main(int argc, char** argv) {
     if (sub->get_name() == "org" || sub->get_name() == "target" || sub->get_name() == "inspector" ||
         sub->get_name() == "conflict" || sub->get_name() == "import" || sub->get_name() == "show" ||
         sub->get_name() == "list" || sub->get_name() == "history" || sub->get_name() == "projection" ||
-        sub->get_name() == "plan" || sub->get_name() == "task" || sub->get_name() == "draw") {
+        sub->get_name() == "plan" || sub->get_name() == "task" || sub->get_name() == "draw" ||
+        sub->get_name() == "calendar") {
       return ctx.exit_code;  // handled by the group's callbacks
     }
   }

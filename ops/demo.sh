@@ -151,7 +151,12 @@ print("drawn %d of %d eligible employers; %d frozen leaf lines match the commitm
       % (quota, d["commitment"]["target_count"], len(lines)))
 PY
 
-step "14. The whole log, directories and the draw included, still verifies"
+step "14. The working-day calendar (R18): official holidays and make-up days as ledger data"
+"$SUIJI" calendar load --data "$DATA" --org 320400 --user 王科长
+echo "an inspection on 2025-09-30 must be entered within 2 working days: by $("$SUIJI" calendar deadline --data "$DATA" 2025-09-30 2) (National Day 1-8 October)"
+echo "published within 20 working days of a task ending 2026-09-30: by $("$SUIJI" calendar deadline --data "$DATA" 2026-09-30 20)"
+
+step "15. The whole log, directories, the draw and the calendar included, still verifies"
 "$VERIFY" --data "$DATA" --suiji "$SUIJI" > "$WORK/verify-final.txt"
 grep -v '^      #' "$WORK/verify-final.txt" | tail -12 || true
 echo

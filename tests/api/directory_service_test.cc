@@ -287,5 +287,28 @@ TEST_F(DirectoryServiceTest, ProcessCrashDuringBulkImportLeavesAllOrNothing) {
   EXPECT_TRUE(n == 0 || n == rows.size()) << n;
 }
 
+TEST_F(DirectoryServiceTest, CalendarsArePublishedOnceAndFoldIntoWorkingDays) {
+  directory::YearSchedule y2026{2026, {"2026-10-01", "2026-10-02"}, {"国庆节", "国庆节"}, {"2026-09-20"},
+                     "国务院办公厅关于2026年部分节假日安排的通知"};
+  auto n = svc_->PublishCalendars({y2026}, actor_);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 1u);
+  const uint64_t size = ledger_->size();
+  n = svc_->PublishCalendars({y2026}, actor_);  // unchanged: nothing appended
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 0u);
+  EXPECT_EQ(ledger_->size(), size);
+  auto cal = ReadCalendar(ledger_->storage());
+  ASSERT_TRUE(cal.ok());
+  EXPECT_TRUE(*cal->IsWorkingDay("2026-09-20"));   // a Sunday, worked
+  EXPECT_FALSE(*cal->IsWorkingDay("2026-10-02"));  // a Friday, off
+  directory::YearSchedule bad = y2026;
+  bad.workdays = {"2026-09-21"};  // a Monday cannot be a make-up working day
+  auto refused = svc_->PublishCalendars({bad}, actor_);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("2026-09-21"), std::string::npos);
+  EXPECT_EQ(ledger_->size(), size);
+}
+
 }  // namespace
 }  // namespace suiji
