@@ -17,8 +17,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "api/calendar_data.h"
 #include "api/cli.h"
 #include "api/node.h"
+#include "ledger/core/directory/calendar.h"
 #include "ledger/core/proof_format.h"
 #include "ledger/exporter.h"
 #include "ledger/keystore.h"
@@ -124,6 +126,9 @@ int main(int argc, char** argv) {
   init->add_option("--description", description, "what this ledger records");
   init->add_option("--root-key-out", root_out,
                    "where to write the root key (default DIR/keys/root.key; keep it offline)");
+  bool no_calendar = false;
+  init->add_flag("--no-calendar", no_calendar,
+                 "do not publish the bundled 2016-2026 holiday schedules (see `suiji calendar`)");
   std::string backend = "lmdb";
   suiji::NodeConfig node_config;
   init->add_option("--backend", backend, "where the log lives: lmdb (in DIR) or kafka")
@@ -247,6 +252,20 @@ int main(int argc, char** argv) {
     if (!r.ok()) return Fail(r.status());
     auto conf = suiji::ReadNodeConfig(paths);
     std::cout << "created ledger " << r->ledger->ledger_id() << " in " << data << "\n";
+    if (!no_calendar) {  // R18: deadlines need the official holiday schedules
+      auto years = suiji::directory::ParseScheduleTable(suiji::BundledCalendarTable());
+      if (!years.ok()) return Fail(years.status());
+      std::vector<suiji::EventDraft> drafts;
+      for (const auto& y : *years) {
+        drafts.push_back({suiji::EventType::CalendarPublished,
+                          suiji::directory::EncodeSchedule(y), actor});
+      }
+      auto s = r->ledger->Append(drafts);
+      if (!s.ok()) return Fail(s.status());
+      std::cout << "calendar:      holiday schedules " << years->front().year << "-"
+                << years->back().year << " at entries " << *s << ".."
+                << *s + drafts.size() - 1 << "\n";
+    }
     if (conf.ok() && conf->backend == suiji::Backend::kKafka) {
       std::cout << "log:           Kafka topic " << conf->kafka_topic << " at " << conf->kafka_brokers
                 << " (" << paths.config().string() << ")\n";

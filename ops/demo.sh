@@ -17,7 +17,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "1. Create the ledger of the Changzhou bureau (genesis, root and node keys, first checkpoint)"
 "$SUIJI" init --data "$DATA" --ledger cz.hrss.gov.cn/inspections \
-  --description "常州市人力资源和社会保障局 双随机抽查记录" --org 320400 --user 王科长
+  --description "常州市人力资源和社会保障局 双随机抽查记录" --org 320400 --user 王科长 \
+  --no-calendar  # the calendar is published in step 14, to show it
 
 step "2. Record signed events (ceremony minutes, witness statements)"
 "$SUIJI" memo --data "$DATA" --org 320400 --user 王科长 --subject "2026年第二批双随机抽查会议" \

@@ -61,7 +61,8 @@ class CliTest : public ::testing::Test {
 
   // `suiji init` on data_, then `n` memos; returns init's output.
   RunResult InitWithMemos(int n) {
-    RunResult init = Suiji({"init", "--data", data_, "--ledger", "x/y", "--user", "tester"});
+    RunResult init = Suiji({"init", "--data", data_, "--ledger", "x/y", "--user", "tester",
+                            "--no-calendar"});
     EXPECT_EQ(init.exit_code, 0) << init.err;
     for (int i = 0; i < n; ++i) {
       RunResult m = Suiji({"memo", "--data", data_, "--subject", "minutes", "--text",
