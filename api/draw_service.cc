@@ -434,17 +434,7 @@ StatusOr<uint64_t> DrawService::Decline(std::string_view draw_id, std::string_vi
     if (std::find(v->team.begin(), v->team.end(), inspector_id) == v->team.end()) {
       return FailedPrecondition(Q(inspector_id) + " is not on the team for " + Q(credit_code));
     }
-    std::string next;
-    for (const auto& s : v->substitutes) {
-      bool used = std::find(v->team.begin(), v->team.end(), s) != v->team.end();
-      for (const auto& x : d->declines) {
-        used = used || (x.credit_code == credit_code && x.inspector_id == s);
-      }
-      if (!used) {
-        next = s;
-        break;
-      }
-    }
+    const std::string next = draw::NextSubstitute(*d, *v);
     if (next.empty()) {
       return FailedPrecondition("no substitute left for " + Q(credit_code) +
                                 "; cancel the draw with a reason and redraw");

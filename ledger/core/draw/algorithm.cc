@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <map>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 
+#include "ledger/core/draw/parallel.h"
 #include "ledger/core/sha256.h"
 
 namespace suiji::draw {
@@ -23,10 +23,6 @@ bool IsGradeCStratum(std::string_view key) { return key.ends_with("/C"); }
 
 uint64_t CeilRatio(uint64_t n, uint32_t bp) { return (n * bp + 9999) / 10000; }
 
-unsigned ThreadCount(unsigned requested, size_t work) {
-  if (work < 8192) return 1;
-  return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
-}
 
 }  // namespace
 
@@ -237,26 +233,12 @@ DrawOutcome RunDraw(const TaskRecord& task, const Population& pop, const Hash& s
   // 1. Rank keys, in parallel (each depends only on the seed and the target).
   const auto& targets = pop.targets;
   std::vector<uint64_t> keys(targets.size());
-  const unsigned nt = ThreadCount(threads, targets.size());
-  {
-    std::vector<std::thread> pool;
-    const size_t chunk = (targets.size() + nt - 1) / std::max(1u, nt);
-    auto work = [&](size_t b, size_t e) {
-      for (size_t i = b; i < e; ++i) {
-        keys[i] = RankKey(seed, targets[i].credit_code, targets[i].weight);
-      }
-    };
-    if (nt <= 1) {
-      work(0, targets.size());
-    } else {
-      for (unsigned k = 0; k < nt; ++k) {
-        size_t b = std::min(targets.size(), k * chunk);
-        size_t e = std::min(targets.size(), b + chunk);
-        if (b < e) pool.emplace_back(work, b, e);
-      }
-      for (auto& t : pool) t.join();
-    }
-  }
+  internal::ParallelRanges(targets.size(), internal::ThreadsFor(threads, targets.size()),
+                           [&](size_t b, size_t e) {
+                             for (size_t i = b; i < e; ++i) {
+                               keys[i] = RankKey(seed, targets[i].credit_code, targets[i].weight);
+                             }
+                           });
   auto before = [&](uint32_t a, uint32_t b) {
     if (keys[a] != keys[b]) return keys[a] < keys[b];
     return targets[a].credit_code < targets[b].credit_code;

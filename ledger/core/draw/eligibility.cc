@@ -1,10 +1,10 @@
 #include "ledger/core/draw/eligibility.h"
 
 #include <algorithm>
-#include <thread>
 #include <unordered_map>
 
 #include "ledger/core/codes/region.h"
+#include "ledger/core/draw/parallel.h"
 #include "ledger/core/sha256.h"
 
 namespace suiji::draw {
@@ -221,27 +221,8 @@ std::string ExpertLeaf(const EligibleInspector& i) {
 
 namespace {
 
-unsigned Threads(unsigned requested, size_t work) {
-  unsigned n = requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
-  if (work < 4096) return 1;
-  return n;
-}
-
-// Runs fn(begin, end) over [0, n) split into `threads` contiguous ranges.
-template <typename Fn>
-void ParallelRanges(size_t n, unsigned threads, Fn fn) {
-  if (threads <= 1) {
-    fn(size_t{0}, n);
-    return;
-  }
-  std::vector<std::thread> pool;
-  size_t chunk = (n + threads - 1) / threads;
-  for (unsigned k = 0; k < threads; ++k) {
-    size_t b = std::min(n, k * chunk), e = std::min(n, b + chunk);
-    if (b < e) pool.emplace_back([=] { fn(b, e); });
-  }
-  for (auto& t : pool) t.join();
-}
+using internal::ParallelRanges;
+using internal::ThreadsFor;
 
 // Leaves per chunk when computing a root: a chunk starts at a multiple of 2^14, so its own
 // bottom-up root is exactly the tree's node over it (or the carried node for the last,
@@ -254,7 +235,7 @@ Hash RootOfList(const std::vector<T>& items, LeafFn leaf, unsigned threads) {
   if (n == 0) return EmptyTreeHash();
   const size_t chunks = (n + kRootChunk - 1) / kRootChunk;
   std::vector<Hash> roots(chunks);
-  ParallelRanges(chunks, chunks > 1 ? Threads(threads, n) : 1, [&](size_t b, size_t e) {
+  ParallelRanges(chunks, chunks > 1 ? ThreadsFor(threads, n) : 1, [&](size_t b, size_t e) {
     std::vector<Hash> level;
     for (size_t c = b; c < e; ++c) {
       const size_t first = c * kRootChunk, last = std::min(n, first + kRootChunk);
@@ -276,7 +257,7 @@ Hash RootOfLeafHashes(std::vector<Hash> level, unsigned threads) {
   while (level.size() > 1) {
     const size_t n = level.size(), pairs = n / 2;
     std::vector<Hash> up(pairs + n % 2);
-    ParallelRanges(pairs, Threads(threads, pairs), [&](size_t b, size_t e) {
+    ParallelRanges(pairs, ThreadsFor(threads, pairs), [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i) up[i] = NodeHash(level[2 * i], level[2 * i + 1]);
     });
     if (n % 2 == 1) up[pairs] = level[n - 1];

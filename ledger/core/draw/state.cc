@@ -239,6 +239,17 @@ Status DrawWorld::CheckCancel(const CancelRecord& c) const {
   return OkStatus();
 }
 
+std::string NextSubstitute(const DrawInfo& d, const VisitRecord& v) {
+  for (const auto& s : v.substitutes) {
+    bool used = std::find(v.team.begin(), v.team.end(), s) != v.team.end() ||
+                std::any_of(d.declines.begin(), d.declines.end(), [&](const auto& x) {
+                  return x.credit_code == v.credit_code && x.inspector_id == s;
+                });
+    if (!used) return s;
+  }
+  return "";
+}
+
 Status DrawWorld::Apply(const EntryView& e) {
   if (directory::IsDirectoryEvent(e.type())) return directory::ApplyDirectoryEvent(e, dir);
   if (IsDrawEvent(e.type())) return ApplyDrawEvent(e);
@@ -430,18 +441,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
         return FailedPrecondition(Q(dec.inspector_id) + " is not on the team for " +
                                   Q(dec.credit_code));
       }
-      // 递补: the next substitute in draw order not already used on this visit.
-      std::string next;
-      for (const auto& s : v->substitutes) {
-        bool used = std::find(v->team.begin(), v->team.end(), s) != v->team.end() ||
-                    std::any_of(d.declines.begin(), d.declines.end(), [&](const auto& x) {
-                      return x.credit_code == dec.credit_code && x.inspector_id == s;
-                    });
-        if (!used) {
-          next = s;
-          break;
-        }
-      }
+      const std::string next = NextSubstitute(d, *v);
       if (next.empty() || dec.replacement_id != next) {
         return FailedPrecondition("replacement for " + Q(dec.inspector_id) + " at " +
                                   Q(dec.credit_code) + " must be the next substitute " +

@@ -121,6 +121,10 @@ class DrawWorld {
   Status ApplyDrawEvent(const EntryView& e);
 };
 
+// 递补: the next substitute of a visit in draw order, skipping those already on its team or
+// who declined it; "" when none is left. The one rule both the fold and the node use.
+std::string NextSubstitute(const DrawInfo& d, const VisitRecord& v);
+
 // True for 200..299.
 bool IsDrawEvent(EventType type);
 
