@@ -7,6 +7,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "api/directory_service.h"  // FieldErrorsStatus
 #include "ledger/core/sha256.h"
 
 namespace suiji {
@@ -19,15 +20,6 @@ using draw::DrawPhase;
 constexpr int kMaxRetries = 3;
 
 std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-Status FieldErrorsStatus(const std::vector<directory::FieldError>& errs) {
-  std::string m;
-  for (const auto& e : errs) {
-    if (!m.empty()) m += "; ";
-    m += e.field + " " + Q(e.value) + ": " + e.reason;
-  }
-  return InvalidArgument(m);
-}
 
 Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
   std::error_code ec;

@@ -82,6 +82,25 @@ class DrawAuditTest : public DrawNodeTest {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
   }
 
+  // Appends a DrawFrozen for task T1 stating exactly these populations (as a dishonest
+  // operator would, bypassing the node).
+  void AppendFreezeOf(const std::string& draw_id, const draw::Population& pop) {
+    const auto roots = draw::RootsOf(pop);
+    draw::FreezeRecord f;
+    f.draw_id = draw_id;
+    f.task_id = "T1";
+    f.target_count = pop.targets.size();
+    f.target_root = roots.targets;
+    f.inspector_count = pop.inspectors.size();
+    f.inspector_root = roots.inspectors;
+    f.expert_count = pop.experts.size();
+    f.expert_root = roots.experts;
+    f.strata = draw::ComputeQuotas(draws_->world().Task("T1")->task, pop);
+    ASSERT_TRUE(ledger_->Append(std::vector<EventDraft>{
+                                    {EventType::DrawFrozen, draw::EncodeFreeze(f), actor_}})
+                    .ok());
+  }
+
   draw::DrawOutcome HonestOutcome(const std::string& draw_id, const Hash& seed) {
     auto in = draws_->FrozenInputsOf(draw_id);
     EXPECT_TRUE(in.ok());
@@ -158,19 +177,7 @@ TEST_F(DrawAuditTest, FrozenRootsThatOmitATargetAreCaught) {
   auto in = draws_->world().Freeze("T1");
   ASSERT_TRUE(in.ok());
   in->population.targets.erase(in->population.targets.begin() + 5);  // quietly left out
-  auto roots = draw::RootsOf(in->population);
-  draw::FreezeRecord f;
-  f.draw_id = "T1-d1";
-  f.task_id = "T1";
-  f.target_count = in->population.targets.size();
-  f.target_root = roots.targets;
-  f.inspector_count = in->population.inspectors.size();
-  f.inspector_root = roots.inspectors;
-  f.expert_root = roots.experts;
-  f.strata = draw::ComputeQuotas(draws_->world().Task("T1")->task, in->population);
-  ASSERT_TRUE(ledger_->Append(std::vector<EventDraft>{
-                                  {EventType::DrawFrozen, draw::EncodeFreeze(f), actor_}})
-                  .ok());
+  AppendFreezeOf("T1-d1", in->population);
   DrawAudit a = Audit();
   EXPECT_TRUE(HasFailure(a, "the frozen targets do not match")) << Failures(a);
   EXPECT_TRUE(HasFailure(a, "log states 59")) << Failures(a);
@@ -229,23 +236,15 @@ TEST_F(DrawAuditTest, UnannouncedRedrawIsCaught) {
   // A second freeze of the same task without cancelling the first draw.
   auto in = draws_->world().Freeze("T1");
   ASSERT_TRUE(in.ok());
-  auto roots = draw::RootsOf(in->population);
-  draw::FreezeRecord f;
-  f.draw_id = "T1-again";
-  f.task_id = "T1";
-  f.target_count = in->population.targets.size();
-  f.target_root = roots.targets;
-  f.inspector_count = in->population.inspectors.size();
-  f.inspector_root = roots.inspectors;
-  f.expert_root = roots.experts;
-  ASSERT_TRUE(ledger_->Append(std::vector<EventDraft>{
-                                  {EventType::DrawFrozen, draw::EncodeFreeze(f), actor_}})
-                  .ok());
+  AppendFreezeOf("T1-again", in->population);
   DrawAudit a = Audit();
   EXPECT_TRUE(HasFailure(a, "a redraw needs its cancellation first")) << Failures(a);
   // And the node itself refuses to do it.
   auto refused = draws_->Freeze("T1", actor_);
-  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("a redraw needs its cancellation first"),
+            std::string::npos)
+      << refused.status().message();
 }
 
 TEST_F(DrawAuditTest, AnnouncedRedrawIsCountedWithItsReason) {
@@ -276,7 +275,10 @@ TEST_F(DrawAuditTest, WithdrawnTaskCannotBeCommittedOrDrawn) {
   EXPECT_EQ(c.status().code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(draws_->Sync().ok());
   EXPECT_EQ(draws_->world().Draw(f->draw_id)->phase, draw::DrawPhase::kCancelled);
-  EXPECT_FALSE(draws_->Freeze("T1", actor_).ok());
+  auto refreeze = draws_->Freeze("T1", actor_);
+  EXPECT_EQ(refreeze.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refreeze.status().message().find("withdrawn"), std::string::npos)
+      << refreeze.status().message();
   DrawAudit a = Audit();
   EXPECT_TRUE(a.ok()) << Failures(a);
   EXPECT_TRUE(a.abandoned.empty());
