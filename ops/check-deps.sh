@@ -20,6 +20,8 @@ check ledger/core 'ledger/(lmdb|kafka)/|ledger/[a-z_]+\.h|api/|projections/|veri
   "ledger/core must depend only on schemas"
 grep -rnE --include='*.h' --include='*.cc' '#include <(lmdb|librdkafka|httplib)' ledger/core verifier \
   && { echo "ledger/core and verifier may not use LMDB, Kafka or HTTP"; fail=1; } || true
+check ledger/core/directory 'ledger/core/(draw|inspection)/' "directory may not depend on draw or inspection"
+check ledger/core/draw 'ledger/core/inspection/' "draw may not depend on inspection"
 check ledger 'api/|projections/|verifier/' "ledger may not depend on api, projections or verifier"
 check verifier 'ledger/(lmdb|kafka)/|ledger/[a-z_]+\.h|api/|projections/' \
   "verifier may depend only on ledger/core and schemas"

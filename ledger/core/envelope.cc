@@ -2,6 +2,7 @@
 
 #include "schemas/directory_generated.h"
 #include "schemas/draw_generated.h"
+#include "schemas/inspection_generated.h"
 
 #include <cstring>
 
@@ -124,6 +125,19 @@ Status VerifyPayload(EventType type, ByteView payload) {
     case EventType::DrawCancelled: ok = VerifyTable<schema::DrawCancelled>(payload); break;
     case EventType::AssignmentDeclined:
       ok = VerifyTable<schema::AssignmentDeclined>(payload);
+      break;
+    case EventType::TargetsAnnounced: ok = VerifyTable<schema::Announcement>(payload); break;
+    case EventType::ResultRecorded: ok = VerifyTable<schema::InspectionResult>(payload); break;
+    case EventType::ResultSubmitted:
+    case EventType::ResultPublished: ok = VerifyTable<schema::ResultStep>(payload); break;
+    case EventType::ResultReviewed: ok = VerifyTable<schema::ResultReview>(payload); break;
+    case EventType::ResultCorrected: ok = VerifyTable<schema::ResultCorrection>(payload); break;
+    case EventType::ResultInternalNote:
+      ok = VerifyTable<schema::ResultInternalNote>(payload);
+      break;
+    case EventType::CaseTransferred: ok = VerifyTable<schema::CaseTransfer>(payload); break;
+    case EventType::CreditReevaluated:
+      ok = VerifyTable<schema::CreditReevaluation>(payload);
       break;
     default: break;
   }

@@ -1,10 +1,13 @@
 #include "ledger/core/directory/fold.h"
 
+#include "ledger/core/flatbuffers_util.h"
+#include "schemas/inspection_generated.h"
+
 namespace suiji::directory {
 
 bool IsDirectoryEvent(EventType type) {
   auto t = static_cast<uint16_t>(type);
-  return t >= 100 && t < 200;
+  return (t >= 100 && t < 200) || type == EventType::CreditReevaluated;
 }
 
 Status ApplyDirectoryEvent(const EntryView& e, DirectoryStore& store) {
@@ -50,6 +53,27 @@ Status ApplyDirectoryEvent(const EntryView& e, DirectoryStore& store) {
       }
       TargetRecord after = *before;
       ApplyPatch(after, patch);
+      store.PutTarget(after, before);
+      store.NoteHistory("target", after.credit_code, seq);
+      return OkStatus();
+    }
+    case EventType::CreditReevaluated: {
+      // An inspection event (schemas/inspection.fbs) that changes the directory: the
+      // employer's credit grade after a published result (R14). The inspection fold checks
+      // the result it names; here only the grade changes.
+      const auto* r = fb::Verified<schema::CreditReevaluation>(p);
+      if (r == nullptr || r->credit_code() == nullptr || r->grade() == nullptr ||
+          r->grade_date() == nullptr) {
+        return DataLoss("CreditReevaluation payload is malformed");
+      }
+      auto before = store.GetTarget(r->credit_code()->str());
+      if (!before) {
+        return FailedPrecondition("credit re-evaluation of unknown target " +
+                                  r->credit_code()->str());
+      }
+      TargetRecord after = *before;
+      after.credit_grade = r->grade()->str();
+      after.grade_date = r->grade_date()->str();
       store.PutTarget(after, before);
       store.NoteHistory("target", after.credit_code, seq);
       return OkStatus();

@@ -42,7 +42,8 @@ class DirectoryStore {
   virtual void NoteHistory(std::string_view kind, std::string_view id, uint64_t sequence) = 0;
 };
 
-// True for the event types this fold handles (100..199).
+// True for the event types this fold handles: 100..199, and CreditReevaluated (321), the
+// inspection event that changes a target's credit grade.
 bool IsDirectoryEvent(EventType type);
 
 // Applies entry `e` (any type; non-directory events are ignored) to `store`.

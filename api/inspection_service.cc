@@ -1,0 +1,157 @@
+#include "api/inspection_service.h"
+
+#include <chrono>
+
+namespace suiji {
+
+namespace {
+
+using namespace suiji::inspection;  // NOLINT: the service speaks this module's language
+
+constexpr int kMaxRetries = 3;
+
+}  // namespace
+
+InspectionService::InspectionService(Ledger& ledger, const LogStorage& log, Clock clock)
+    : ledger_(ledger), log_(log), clock_(std::move(clock)) {}
+
+int64_t InspectionService::NowUs() const {
+  if (clock_) return clock_();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string InspectionService::Today() const { return ChinaDate(NowUs()); }
+
+Status InspectionService::Sync() {
+  SUIJI_ASSIGN_OR_RETURN(uint64_t size, log_.Size());
+  if (size <= applied_) return OkStatus();
+  Status inner = OkStatus();
+  SUIJI_RETURN_IF_ERROR(log_.Read(applied_, size, [&](uint64_t seq, ByteView bytes) {
+    auto e = ParseEntry(bytes);
+    if (!e.ok()) {
+      inner = e.status();
+      return false;
+    }
+    inner = world_.Apply(*e);
+    if (!inner.ok()) {
+      inner = Status(inner.code(), "at sequence " + std::to_string(seq) + ": " + inner.message());
+      return false;
+    }
+    applied_ = seq + 1;
+    return true;
+  }));
+  return inner;
+}
+
+StatusOr<uint64_t> InspectionService::AppendChecked(
+    const std::function<StatusOr<EventDraft>(const std::string& today)>& decide) {
+  for (int attempt = 0;; ++attempt) {
+    SUIJI_RETURN_IF_ERROR(Sync());
+    SUIJI_ASSIGN_OR_RETURN(EventDraft draft, decide(Today()));
+    std::vector<EventDraft> drafts{std::move(draft)};
+    auto r = ledger_.Append(drafts, applied_);
+    if (r.ok()) {
+      SUIJI_RETURN_IF_ERROR(Sync());
+      return r;
+    }
+    if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
+  }
+}
+
+StatusOr<uint64_t> InspectionService::Announce(AnnouncementRecord a, const Actor& actor) {
+  return AppendChecked([&](const std::string& today) -> StatusOr<EventDraft> {
+    if (a.confirmed_date.empty()) a.confirmed_date = today;
+    SUIJI_RETURN_IF_ERROR(world_.CheckAnnouncement(a, today));
+    return EventDraft{EventType::TargetsAnnounced, EncodeAnnouncement(a), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::RecordResult(ResultRecord r, const Actor& actor) {
+  const bool auto_revision = r.revision == 0;
+  return AppendChecked([&](const std::string& today) -> StatusOr<EventDraft> {
+    if (auto_revision) {
+      const ResultInfo* existing = world_.Result(r.draw_id, r.credit_code);
+      r.revision = existing == nullptr ? 1 : existing->latest().revision + 1;
+    }
+    SUIJI_RETURN_IF_ERROR(world_.CheckResult(r, today));
+    return EventDraft{EventType::ResultRecorded, EncodeResult(r), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::Submit(std::string_view draw_id, std::string_view code,
+                                             const Actor& actor) {
+  return AppendChecked([&](const std::string&) -> StatusOr<EventDraft> {
+    const ResultInfo* r = world_.Result(draw_id, code);
+    ResultStepRecord s{std::string(draw_id), std::string(code),
+                       r == nullptr ? 0 : r->latest().revision, ""};
+    SUIJI_RETURN_IF_ERROR(world_.CheckSubmit(s));
+    return EventDraft{EventType::ResultSubmitted, EncodeStep(s), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::Review(std::string_view draw_id, std::string_view code,
+                                             bool approve, std::string_view reason,
+                                             const Actor& actor) {
+  return AppendChecked([&](const std::string&) -> StatusOr<EventDraft> {
+    const ResultInfo* r = world_.Result(draw_id, code);
+    ReviewRecord rv{std::string(draw_id), std::string(code),
+                    r == nullptr ? 0 : r->latest().revision, approve, std::string(reason)};
+    SUIJI_RETURN_IF_ERROR(world_.CheckReview(rv, actor.user));
+    return EventDraft{EventType::ResultReviewed, EncodeReview(rv), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::Publish(std::string_view draw_id, std::string_view code,
+                                              const Actor& actor) {
+  return AppendChecked([&](const std::string& today) -> StatusOr<EventDraft> {
+    const ResultInfo* r = world_.Result(draw_id, code);
+    ResultStepRecord s{std::string(draw_id), std::string(code),
+                       r == nullptr ? 0 : r->latest().revision, today};
+    SUIJI_RETURN_IF_ERROR(world_.CheckPublish(s, today));
+    return EventDraft{EventType::ResultPublished, EncodeStep(s), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::Correct(ResultRecord corrected, std::string_view reason,
+                                              const Actor& actor) {
+  return AppendChecked([&](const std::string& today) -> StatusOr<EventDraft> {
+    const ResultInfo* r = world_.Result(corrected.draw_id, corrected.credit_code);
+    CorrectionRecord c;
+    c.correction = r == nullptr ? 1 : static_cast<uint32_t>(r->corrections.size()) + 1;
+    c.reason = std::string(reason);
+    if (r != nullptr) corrected.revision = r->published_revision;
+    c.result = corrected;
+    SUIJI_RETURN_IF_ERROR(world_.CheckCorrection(c, today));
+    return EventDraft{EventType::ResultCorrected, EncodeCorrection(c), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::AddInternalNote(const InternalNoteRecord& n,
+                                                      const Actor& actor) {
+  return AppendChecked([&](const std::string&) -> StatusOr<EventDraft> {
+    SUIJI_RETURN_IF_ERROR(world_.CheckInternalNote(n));
+    return EventDraft{EventType::ResultInternalNote, EncodeInternalNote(n), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::Transfer(const TransferRecord& t, const Actor& actor) {
+  return AppendChecked([&](const std::string& today) -> StatusOr<EventDraft> {
+    SUIJI_RETURN_IF_ERROR(world_.CheckTransfer(t, today));
+    return EventDraft{EventType::CaseTransferred, EncodeTransfer(t), actor};
+  });
+}
+
+StatusOr<uint64_t> InspectionService::Reevaluate(const ReevaluationRecord& r, const Actor& actor) {
+  return AppendChecked([&](const std::string& today) -> StatusOr<EventDraft> {
+    SUIJI_RETURN_IF_ERROR(world_.CheckReevaluation(r, today));
+    return EventDraft{EventType::CreditReevaluated, EncodeReevaluation(r), actor};
+  });
+}
+
+std::vector<Deadline> InspectionService::Deadlines() const {
+  return ComputeDeadlines(world_, Today());
+}
+
+}  // namespace suiji

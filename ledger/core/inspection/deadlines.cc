@@ -1,0 +1,103 @@
+#include "ledger/core/inspection/deadlines.h"
+
+namespace suiji::inspection {
+
+std::string_view DeadlineKindName(DeadlineKind k) {
+  switch (k) {
+    case DeadlineKind::kConfirm: return "confirm";
+    case DeadlineKind::kEnter: return "enter";
+    case DeadlineKind::kPublish: return "publish";
+  }
+  return "unknown";
+}
+
+std::string_view DeadlineStatusName(DeadlineStatus s) {
+  switch (s) {
+    case DeadlineStatus::kMet: return "met";
+    case DeadlineStatus::kLate: return "late";
+    case DeadlineStatus::kOpen: return "open";
+    case DeadlineStatus::kOverdue: return "overdue";
+    case DeadlineStatus::kNoCalendar: return "no_calendar";
+  }
+  return "unknown";
+}
+
+namespace {
+
+void Settle(const directory::WorkCalendar& cal, int working_days, std::string_view today,
+            Deadline& d) {
+  auto due = cal.AddWorkingDays(d.from, working_days);
+  if (!due.ok()) {
+    d.status = DeadlineStatus::kNoCalendar;
+    d.note = due.status().message();
+    return;
+  }
+  d.due = *due;
+  if (!d.done.empty()) {
+    if (d.done <= d.due) {
+      d.status = DeadlineStatus::kMet;
+      return;
+    }
+    d.status = DeadlineStatus::kLate;
+    auto late = cal.WorkingDaysBetween(d.due, d.done);
+    d.working_days_late = late.ok() ? *late : 0;
+    if (!late.ok()) d.note = late.status().message();
+    return;
+  }
+  if (std::string(today) <= d.due) {
+    d.status = DeadlineStatus::kOpen;
+    return;
+  }
+  d.status = DeadlineStatus::kOverdue;
+  auto late = cal.WorkingDaysBetween(d.due, today);
+  d.working_days_late = late.ok() ? *late : 0;
+  if (!late.ok()) d.note = late.status().message();
+}
+
+}  // namespace
+
+std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string_view today) {
+  std::vector<Deadline> out;
+  const directory::WorkCalendar& cal = world.draws.dir.calendar;
+  for (const auto& [draw_id, d] : world.draws.draws) {
+    if (d.phase != draw::DrawPhase::kResulted) continue;
+    const draw::TaskInfo* t = world.draws.Task(d.task_id);
+    if (t == nullptr) continue;
+    Deadline base;
+    base.org_id = t->task.org_id;
+    base.task_id = d.task_id;
+    base.draw_id = draw_id;
+
+    Deadline confirm = base;
+    confirm.kind = DeadlineKind::kConfirm;
+    confirm.from = ChinaDate(d.reveal_time_us);
+    if (auto a = world.announcements.find(draw_id); a != world.announcements.end()) {
+      confirm.done = ChinaDate(a->second.time_us);
+    }
+    Settle(cal, kConfirmWorkingDays, today, confirm);
+    out.push_back(std::move(confirm));
+
+    for (const auto& v : d.visits) {
+      const ResultInfo* r = world.Result(draw_id, v.credit_code);
+      if (r != nullptr) {
+        Deadline enter = base;
+        enter.kind = DeadlineKind::kEnter;
+        enter.credit_code = v.credit_code;
+        enter.from = r->revisions.front().record.inspection_date;
+        enter.done = ChinaDate(r->revisions.front().time_us);
+        Settle(cal, kEnterWorkingDays, today, enter);
+        out.push_back(std::move(enter));
+      }
+      Deadline publish = base;
+      publish.kind = DeadlineKind::kPublish;
+      publish.credit_code = v.credit_code;
+      publish.from = t->task.window_end;
+      if (r != nullptr && r->published_revision != 0) publish.done = ChinaDate(r->published_time_us);
+      Settle(cal, kPublishWorkingDays, today, publish);
+      out.push_back(std::move(publish));
+    }
+  }
+  return out;
+}
+
+}  // namespace suiji::inspection

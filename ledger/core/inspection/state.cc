@@ -1,0 +1,449 @@
+#include "ledger/core/inspection/state.h"
+
+#include <algorithm>
+#include <set>
+
+namespace suiji::inspection {
+
+namespace {
+
+using draw::DrawPhase;
+
+std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string Who(std::string_view draw_id, std::string_view code) {
+  return "the result of " + std::string(code) + " in draw " + std::string(draw_id);
+}
+
+Status FieldErrors(std::string_view what, const std::vector<FieldError>& errs) {
+  std::string msg = std::string(what) + ":";
+  for (const auto& e : errs) {
+    msg += " " + e.field + (e.value.empty() ? "" : " " + Q(e.value)) + ": " + e.reason + ";";
+  }
+  msg.pop_back();
+  return InvalidArgument(msg);
+}
+
+std::string UserOf(const EntryView& e) {
+  const auto* a = e.event->actor();
+  return (a != nullptr && a->user() != nullptr) ? a->user()->str() : std::string();
+}
+
+// Allowed next steps, for error messages.
+std::string_view NextSteps(ResultState s) {
+  switch (s) {
+    case ResultState::kEntered: return "submit it for review, or record a new revision";
+    case ResultState::kAwaitingReview: return "review it (approve or return)";
+    case ResultState::kReturned: return "record a new revision";
+    case ResultState::kApproved: return "publish it";
+    case ResultState::kPublished: return "record a correction";
+  }
+  return "";
+}
+
+Status WrongState(const ResultInfo& r, std::string_view step) {
+  return FailedPrecondition("cannot " + std::string(step) + " " + Who(r.draw_id, r.credit_code) +
+                            ": it is " + std::string(ResultStateName(r.state)) + "; next: " +
+                            std::string(NextSteps(r.state)));
+}
+
+Status WrongRevision(const ResultInfo& r, uint32_t got, uint32_t want) {
+  return FailedPrecondition(Who(r.draw_id, r.credit_code) + ": revision " + std::to_string(got) +
+                            " is not the latest (" + std::to_string(want) + ")");
+}
+
+}  // namespace
+
+std::string_view ResultStateName(ResultState s) {
+  switch (s) {
+    case ResultState::kEntered: return "entered";
+    case ResultState::kAwaitingReview: return "awaiting_review";
+    case ResultState::kReturned: return "returned";
+    case ResultState::kApproved: return "approved";
+    case ResultState::kPublished: return "published";
+  }
+  return "unknown";
+}
+
+const ResultRecord* ResultInfo::published() const {
+  if (published_revision == 0) return nullptr;
+  for (const auto& r : revisions) {
+    if (r.record.revision == published_revision) return &r.record;
+  }
+  return nullptr;
+}
+
+const ResultRecord& ResultInfo::current() const {
+  if (!corrections.empty()) return corrections.back().record.result;
+  return latest();
+}
+
+const ResultInfo* InspectionWorld::Result(std::string_view draw_id,
+                                          std::string_view credit_code) const {
+  auto it = results.find(ResultKey(draw_id, credit_code));
+  return it == results.end() ? nullptr : &it->second;
+}
+
+const draw::VisitRecord* InspectionWorld::Visit(std::string_view draw_id,
+                                                std::string_view credit_code) const {
+  const draw::DrawInfo* d = draws.Draw(draw_id);
+  if (d == nullptr || d->phase != DrawPhase::kResulted) return nullptr;
+  for (const auto& v : d->visits) {
+    if (v.credit_code == credit_code) return &v;
+  }
+  return nullptr;
+}
+
+std::vector<directory::ItemRecord> InspectionWorld::ItemsOf(std::string_view draw_id) const {
+  std::vector<directory::ItemRecord> out;
+  const draw::DrawInfo* d = draws.Draw(draw_id);
+  if (d == nullptr) return out;
+  const draw::TaskInfo* t = draws.Task(d->task_id);
+  if (t == nullptr) return out;
+  auto list = draws.dir.item_lists.find({t->task.org_id, t->task.item_list_version});
+  if (list == draws.dir.item_lists.end()) return out;
+  for (const auto& id : t->task.item_ids) {
+    for (const auto& item : list->second.items) {
+      if (item.item_id == id) out.push_back(item);
+    }
+  }
+  return out;
+}
+
+StatusOr<const ResultInfo*> InspectionWorld::Existing(std::string_view draw_id,
+                                                      std::string_view code) const {
+  const ResultInfo* r = Result(draw_id, code);
+  if (r == nullptr) return NotFound("no result recorded for " + std::string(code) + " in draw " +
+                                    std::string(draw_id));
+  return r;
+}
+
+Status InspectionWorld::CheckAnnouncement(const AnnouncementRecord& a,
+                                          std::string_view date) const {
+  if (auto errs = ValidateAnnouncement(a); !errs.empty()) return FieldErrors("announcement", errs);
+  const draw::DrawInfo* d = draws.Draw(a.draw_id);
+  if (d == nullptr) return NotFound("no draw " + Q(a.draw_id));
+  if (d->phase != DrawPhase::kResulted) {
+    return FailedPrecondition("draw " + Q(a.draw_id) + " is " +
+                              std::string(draw::DrawPhaseName(d->phase)) +
+                              "; only a drawn (revealed and resulted) draw is announced");
+  }
+  if (announcements.count(a.draw_id)) {
+    return FailedPrecondition("draw " + Q(a.draw_id) + " is already announced");
+  }
+  const std::string drawn = ChinaDate(d->reveal_time_us);
+  if (a.confirmed_date < drawn || a.confirmed_date > date) {
+    return InvalidArgument("confirmed_date " + a.confirmed_date + " must be between the draw (" +
+                           drawn + ") and today (" + std::string(date) + ")");
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckResultContent(const ResultRecord& r, std::string_view date) const {
+  if (auto errs = ValidateResult(r); !errs.empty()) return FieldErrors("result", errs);
+  const draw::DrawInfo* d = draws.Draw(r.draw_id);
+  if (d == nullptr) return NotFound("no draw " + Q(r.draw_id));
+  const draw::VisitRecord* v = Visit(r.draw_id, r.credit_code);
+  if (v == nullptr) {
+    return FailedPrecondition(r.credit_code + " was not drawn in draw " + Q(r.draw_id) +
+                              " (or the draw is cancelled or not drawn yet)");
+  }
+  const draw::TaskInfo* t = draws.Task(d->task_id);
+  if (r.inspection_date < t->task.window_start || r.inspection_date > t->task.window_end) {
+    return InvalidArgument("inspection_date " + r.inspection_date + " is outside the task's window " +
+                           t->task.window_start + " to " + t->task.window_end);
+  }
+  if (r.inspection_date > date) {
+    return InvalidArgument("inspection_date " + r.inspection_date + " is in the future (today is " +
+                           std::string(date) + ")");
+  }
+  // Items: exactly the task's items; findings at points of the item's checklist.
+  std::vector<directory::ItemRecord> items = ItemsOf(r.draw_id);
+  std::set<std::string> want;
+  for (const auto& i : items) want.insert(i.item_id);
+  std::set<std::string> got;
+  for (const auto& it : r.items) {
+    got.insert(it.item_id);
+    auto item = std::find_if(items.begin(), items.end(),
+                             [&](const directory::ItemRecord& x) { return x.item_id == it.item_id; });
+    if (item == items.end()) {
+      return InvalidArgument("item " + Q(it.item_id) + " is not an item of task " + Q(d->task_id));
+    }
+    for (const auto& f : it.findings) {
+      if (std::find(item->checklist.begin(), item->checklist.end(), f.point) == item->checklist.end()) {
+        return InvalidArgument("finding point " + Q(f.point) + " is not on the checklist of item " +
+                               Q(it.item_id));
+      }
+    }
+  }
+  for (const auto& id : want) {
+    if (!got.count(id)) return InvalidArgument("item " + Q(id) + " of the task has no outcome");
+  }
+  // The team: inspectors assigned to the visit (after declines) and its experts.
+  std::set<std::string> assigned(v->team.begin(), v->team.end());
+  assigned.insert(v->experts.begin(), v->experts.end());
+  size_t inspectors = 0;
+  for (const auto& id : r.team) {
+    if (!assigned.count(id)) {
+      return InvalidArgument("inspector " + Q(id) + " is not on the drawn team of " + r.credit_code +
+                             " (who inspects, enters: 谁检查、谁录入)");
+    }
+    if (std::find(v->team.begin(), v->team.end(), id) != v->team.end()) ++inspectors;
+  }
+  if (inspectors < 2) {
+    return InvalidArgument("the result names " + std::to_string(inspectors) +
+                           " drawn inspectors; at least two inspect together");
+  }
+  // R17: the no-penalty list applies to a first violation only.
+  for (const auto& it : r.items) {
+    for (const auto& viol : it.violations) {
+      if (!viol.no_penalty_list) continue;
+      for (const auto& [key, other] : results) {
+        if (key.second != r.credit_code || key.first == r.draw_id) continue;
+        const ResultRecord* p = other.published();
+        if (p == nullptr) continue;
+        const ResultRecord& cur = other.current();
+        for (const auto& oi : cur.items) {
+          for (const auto& ov : oi.violations) {
+            if (ov.legal_basis == viol.legal_basis) {
+              return FailedPrecondition(
+                  "not a first violation: " + r.credit_code + " already violated " +
+                  Q(viol.legal_basis) + " (published result of draw " + key.first +
+                  "); the no-penalty list does not apply (R17)");
+            }
+          }
+        }
+      }
+    }
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckResult(const ResultRecord& r, std::string_view date) const {
+  SUIJI_RETURN_IF_ERROR(CheckResultContent(r, date));
+  const ResultInfo* existing = Result(r.draw_id, r.credit_code);
+  if (existing == nullptr) {
+    if (r.revision != 1) {
+      return FailedPrecondition(Who(r.draw_id, r.credit_code) + " has no revision yet; the first is 1");
+    }
+    return OkStatus();
+  }
+  if (existing->state != ResultState::kEntered && existing->state != ResultState::kReturned) {
+    return WrongState(*existing, "record a new revision of");
+  }
+  const uint32_t next = existing->latest().revision + 1;
+  if (r.revision != next) {
+    return FailedPrecondition(Who(r.draw_id, r.credit_code) + ": the next revision is " +
+                              std::to_string(next) + ", not " + std::to_string(r.revision));
+  }
+  if (r.inspection_date != existing->revisions.front().record.inspection_date) {
+    return InvalidArgument("inspection_date " + r.inspection_date + " differs from revision 1 (" +
+                           existing->revisions.front().record.inspection_date +
+                           "); the inspection happened once");
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckSubmit(const ResultStepRecord& s) const {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s.draw_id, s.credit_code));
+  if (r->state != ResultState::kEntered) return WrongState(*r, "submit");
+  if (s.revision != r->latest().revision) return WrongRevision(*r, s.revision, r->latest().revision);
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckReview(const ReviewRecord& rv, std::string_view user) const {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(rv.draw_id, rv.credit_code));
+  if (r->state != ResultState::kAwaitingReview) return WrongState(*r, "review");
+  if (rv.revision != r->latest().revision) return WrongRevision(*r, rv.revision, r->latest().revision);
+  if (!rv.approved && rv.reason.empty()) {
+    return InvalidArgument("a returned result needs the reviewer's reason");
+  }
+  if (rv.reason.size() > 20000) return InvalidArgument("reason is longer than 20000 bytes");
+  const std::string& recorder = r->revisions.back().user;
+  if (!user.empty() && user == recorder) {
+    return FailedPrecondition("user " + Q(user) + " recorded revision " +
+                              std::to_string(rv.revision) + " of " +
+                              Who(rv.draw_id, rv.credit_code) +
+                              "; another person reviews it (审核 by someone else)");
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckPublish(const ResultStepRecord& s, std::string_view date) const {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s.draw_id, s.credit_code));
+  if (r->state != ResultState::kApproved) return WrongState(*r, "publish");
+  if (s.revision != r->latest().revision) return WrongRevision(*r, s.revision, r->latest().revision);
+  if (!directory::ValidDate(s.date) || s.date > date ||
+      s.date < r->latest().inspection_date) {
+    return InvalidArgument("publication date " + Q(s.date) + " must be between the inspection (" +
+                           r->latest().inspection_date + ") and today (" + std::string(date) +
+                           ")");
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckCorrection(const CorrectionRecord& c, std::string_view date) const {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(c.result.draw_id, c.result.credit_code));
+  if (r->state != ResultState::kPublished) return WrongState(*r, "correct");
+  if (c.reason.empty()) return InvalidArgument("a correction needs its reason (更正原因)");
+  if (c.reason.size() > 20000) return InvalidArgument("reason is longer than 20000 bytes");
+  const uint32_t next = static_cast<uint32_t>(r->corrections.size()) + 1;
+  if (c.correction != next) {
+    return FailedPrecondition(Who(r->draw_id, r->credit_code) + ": the next correction is " +
+                              std::to_string(next) + ", not " + std::to_string(c.correction));
+  }
+  if (c.result.revision != r->published_revision) {
+    return InvalidArgument("a correction restates the published revision " +
+                           std::to_string(r->published_revision) + ", not " +
+                           std::to_string(c.result.revision));
+  }
+  if (c.result.inspection_date != r->published()->inspection_date) {
+    return InvalidArgument("a correction cannot move the inspection date");
+  }
+  if (c.result == r->current()) return InvalidArgument("the correction changes nothing");
+  return CheckResultContent(c.result, date);
+}
+
+Status InspectionWorld::CheckInternalNote(const InternalNoteRecord& n) const {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(n.draw_id, n.credit_code));
+  (void)r;
+  if (n.note.empty() && n.complainant_name.empty()) return InvalidArgument("an empty note");
+  if (n.note.size() > 20000 || n.complainant_name.size() > 1000 ||
+      n.complainant_contact.size() > 1000) {
+    return InvalidArgument("note fields too long");
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckTransfer(const TransferRecord& t, std::string_view date) const {
+  if (auto errs = ValidateTransfer(t); !errs.empty()) return FieldErrors("transfer", errs);
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(t.draw_id, t.credit_code));
+  const Handling want = t.kind == TransferKind::Police ? Handling::TransferPolice
+                                                       : Handling::TransferDepartment;
+  bool found = false;
+  for (const auto& it : r->current().items) {
+    for (const auto& v : it.violations) {
+      if (std::find(v.handling.begin(), v.handling.end(), want) != v.handling.end()) found = true;
+    }
+  }
+  if (!found) {
+    return FailedPrecondition(Who(t.draw_id, t.credit_code) + " lists no violation handled by " +
+                              std::string(HandlingLabel(want)) + "; record that handling first");
+  }
+  if (t.date < r->current().inspection_date || t.date > date) {
+    return InvalidArgument("transfer date " + t.date + " must be between the inspection (" +
+                           r->current().inspection_date + ") and today (" + std::string(date) + ")");
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::CheckReevaluation(const ReevaluationRecord& e, std::string_view date) const {
+  if (auto errs = ValidateReevaluation(e); !errs.empty()) return FieldErrors("re-evaluation", errs);
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(e.draw_id, e.credit_code));
+  if (r->state != ResultState::kPublished) {
+    return FailedPrecondition("a credit grade is re-evaluated after the result is published; " +
+                              Who(e.draw_id, e.credit_code) + " is " +
+                              std::string(ResultStateName(r->state)));
+  }
+  auto t = draws.dir.targets.find(e.credit_code);
+  if (t == draws.dir.targets.end()) return NotFound("no target " + e.credit_code + " in the directory");
+  if (e.grade_date < r->current().inspection_date || e.grade_date > date) {
+    return InvalidArgument("grade_date " + e.grade_date + " must be between the inspection (" +
+                           r->current().inspection_date + ") and today (" + std::string(date) + ")");
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::Apply(const EntryView& e) {
+  SUIJI_RETURN_IF_ERROR(draws.Apply(e));  // directory and draw events (and 321's grade)
+  if (!IsInspectionEvent(e.type())) return OkStatus();
+  Status s = ApplyInspectionEvent(e);
+  if (!s.ok()) {
+    return FailedPrecondition("entry " + std::to_string(e.sequence()) + " (" +
+                              std::string(EventTypeName(e.type())) + "): " + s.message());
+  }
+  return OkStatus();
+}
+
+Status InspectionWorld::ApplyInspectionEvent(const EntryView& e) {
+  const ByteView p = e.payload();
+  const std::string date = ChinaDate(e.event->time_us());
+  const std::string user = UserOf(e);
+  auto logged = [&](auto rec) {
+    return Logged<decltype(rec)>{std::move(rec), e.sequence(), e.event->time_us(), user};
+  };
+  switch (e.type()) {
+    case EventType::TargetsAnnounced: {
+      SUIJI_ASSIGN_OR_RETURN(AnnouncementRecord a, DecodeAnnouncement(p));
+      SUIJI_RETURN_IF_ERROR(CheckAnnouncement(a, date));
+      std::string id = a.draw_id;
+      announcements[id] = AnnouncementInfo{std::move(a), e.sequence(), e.event->time_us()};
+      return OkStatus();
+    }
+    case EventType::ResultRecorded: {
+      SUIJI_ASSIGN_OR_RETURN(ResultRecord r, DecodeResult(p));
+      SUIJI_RETURN_IF_ERROR(CheckResult(r, date));
+      ResultInfo& info = results[ResultKey(r.draw_id, r.credit_code)];
+      info.draw_id = r.draw_id;
+      info.credit_code = r.credit_code;
+      info.state = ResultState::kEntered;
+      info.revisions.push_back(logged(std::move(r)));
+      return OkStatus();
+    }
+    case EventType::ResultSubmitted: {
+      SUIJI_ASSIGN_OR_RETURN(ResultStepRecord s, DecodeStep(p));
+      SUIJI_RETURN_IF_ERROR(CheckSubmit(s));
+      results[ResultKey(s.draw_id, s.credit_code)].state = ResultState::kAwaitingReview;
+      return OkStatus();
+    }
+    case EventType::ResultReviewed: {
+      SUIJI_ASSIGN_OR_RETURN(ReviewRecord r, DecodeReview(p));
+      SUIJI_RETURN_IF_ERROR(CheckReview(r, user));
+      ResultInfo& info = results[ResultKey(r.draw_id, r.credit_code)];
+      info.state = r.approved ? ResultState::kApproved : ResultState::kReturned;
+      info.reviews.push_back(logged(std::move(r)));
+      return OkStatus();
+    }
+    case EventType::ResultPublished: {
+      SUIJI_ASSIGN_OR_RETURN(ResultStepRecord s, DecodeStep(p));
+      SUIJI_RETURN_IF_ERROR(CheckPublish(s, date));
+      ResultInfo& info = results[ResultKey(s.draw_id, s.credit_code)];
+      info.state = ResultState::kPublished;
+      info.published_revision = s.revision;
+      info.published_date = s.date;
+      info.published_sequence = e.sequence();
+      info.published_time_us = e.event->time_us();
+      return OkStatus();
+    }
+    case EventType::ResultCorrected: {
+      SUIJI_ASSIGN_OR_RETURN(CorrectionRecord c, DecodeCorrection(p));
+      SUIJI_RETURN_IF_ERROR(CheckCorrection(c, date));
+      results[ResultKey(c.result.draw_id, c.result.credit_code)].corrections.push_back(
+          logged(std::move(c)));
+      return OkStatus();
+    }
+    case EventType::ResultInternalNote: {
+      SUIJI_ASSIGN_OR_RETURN(InternalNoteRecord n, DecodeInternalNote(p));
+      SUIJI_RETURN_IF_ERROR(CheckInternalNote(n));
+      results[ResultKey(n.draw_id, n.credit_code)].internal_notes.push_back(logged(std::move(n)));
+      return OkStatus();
+    }
+    case EventType::CaseTransferred: {
+      SUIJI_ASSIGN_OR_RETURN(TransferRecord t, DecodeTransfer(p));
+      SUIJI_RETURN_IF_ERROR(CheckTransfer(t, date));
+      results[ResultKey(t.draw_id, t.credit_code)].transfers.push_back(logged(std::move(t)));
+      return OkStatus();
+    }
+    case EventType::CreditReevaluated: {
+      // The directory fold (inside draws.Apply) has already set the grade; check the link.
+      SUIJI_ASSIGN_OR_RETURN(ReevaluationRecord r, DecodeReevaluation(p));
+      SUIJI_RETURN_IF_ERROR(CheckReevaluation(r, date));
+      results[ResultKey(r.draw_id, r.credit_code)].reevaluations.push_back(logged(std::move(r)));
+      return OkStatus();
+    }
+    default:
+      return OkStatus();  // a later version's event: opaque here
+  }
+}
+
+}  // namespace suiji::inspection

@@ -1,0 +1,102 @@
+// The fold of inspection events (300..399) over the draw world: announcements, each visit's
+// result through its review workflow, corrections, transfers and credit re-evaluations.
+//
+// Review workflow of a result (one per visit, keyed by draw id and credit code):
+//
+//   ResultRecorded r1 ─▶ entered ─ResultSubmitted─▶ awaiting review ─ResultReviewed─▶ approved
+//          ▲                                              │ (returned, with a reason)      │
+//          └── ResultRecorded r+1 ◀── returned ◀──────────┘                  ResultPublished
+//                                                                                          ▼
+//                       ResultCorrected 1, 2, ... (each beside the original) ◀── published
+//
+// Any other step is kFailedPrecondition naming the state and what is allowed; the node runs
+// the same Check* functions before appending, so it never writes an event the fold refuses.
+// Pure: no I/O. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ledger/core/draw/state.h"
+#include "ledger/core/inspection/records.h"
+
+namespace suiji::inspection {
+
+enum class ResultState { kEntered, kAwaitingReview, kReturned, kApproved, kPublished };
+std::string_view ResultStateName(ResultState s);  // "entered", "awaiting_review", ...
+
+template <typename R>
+struct Logged {
+  R record;
+  uint64_t sequence = 0;
+  int64_t time_us = 0;
+  std::string user;  // the actor's user
+};
+
+struct ResultInfo {
+  std::string draw_id;
+  std::string credit_code;
+  ResultState state = ResultState::kEntered;
+  std::vector<Logged<ResultRecord>> revisions;     // every recorded revision, in order
+  std::vector<Logged<ReviewRecord>> reviews;       // internal
+  uint32_t published_revision = 0;                 // 0: not published
+  std::string published_date;
+  uint64_t published_sequence = 0;
+  int64_t published_time_us = 0;
+  std::vector<Logged<CorrectionRecord>> corrections;
+  std::vector<Logged<TransferRecord>> transfers;
+  std::vector<Logged<ReevaluationRecord>> reevaluations;
+  std::vector<Logged<InternalNoteRecord>> internal_notes;  // internal
+
+  const ResultRecord& latest() const { return revisions.back().record; }
+  // The published original (the approved revision); nullptr before publication.
+  const ResultRecord* published() const;
+  // What stands now: the last correction, else the latest revision.
+  const ResultRecord& current() const;
+};
+
+struct AnnouncementInfo {
+  AnnouncementRecord record;
+  uint64_t sequence = 0;
+  int64_t time_us = 0;
+};
+
+using ResultKey = std::pair<std::string, std::string>;  // (draw id, credit code)
+
+class InspectionWorld {
+ public:
+  // Folds one entry of any type (directory, draw and inspection events).
+  Status Apply(const EntryView& e);
+
+  // The checks each inspection event must pass in this state. `date` is the China date of
+  // the event (ChinaDate of its time) and `user` its actor's user.
+  Status CheckAnnouncement(const AnnouncementRecord& a, std::string_view date) const;
+  Status CheckResult(const ResultRecord& r, std::string_view date) const;
+  Status CheckSubmit(const ResultStepRecord& s) const;
+  Status CheckReview(const ReviewRecord& r, std::string_view user) const;
+  Status CheckPublish(const ResultStepRecord& s, std::string_view date) const;
+  Status CheckCorrection(const CorrectionRecord& c, std::string_view date) const;
+  Status CheckInternalNote(const InternalNoteRecord& n) const;
+  Status CheckTransfer(const TransferRecord& t, std::string_view date) const;
+  Status CheckReevaluation(const ReevaluationRecord& r, std::string_view date) const;
+
+  const ResultInfo* Result(std::string_view draw_id, std::string_view credit_code) const;
+  // The visit of a drawn target in a live, resulted draw; nullptr otherwise.
+  const draw::VisitRecord* Visit(std::string_view draw_id, std::string_view credit_code) const;
+  // The items of the task's item list (by id) that a draw's visits cover.
+  std::vector<directory::ItemRecord> ItemsOf(std::string_view draw_id) const;
+
+  draw::DrawWorld draws;
+  std::map<std::string, AnnouncementInfo, std::less<>> announcements;  // by draw id
+  std::map<ResultKey, ResultInfo> results;
+
+ private:
+  Status ApplyInspectionEvent(const EntryView& e);
+  Status CheckResultContent(const ResultRecord& r, std::string_view date) const;
+  StatusOr<const ResultInfo*> Existing(std::string_view draw_id, std::string_view code) const;
+};
+
+}  // namespace suiji::inspection
