@@ -31,5 +31,7 @@ void AddCommon(CLI::App* c, Context& ctx);
 void RegisterDirectoryCommands(CLI::App& app, Context& ctx);
 // `suiji plan|task|draw` (api/cli_draw.cc).
 void RegisterDrawCommands(CLI::App& app, Context& ctx);
+// `suiji public bundle` (api/cli_public.cc).
+void RegisterPublicCommands(CLI::App& app, Context& ctx);
 
 }  // namespace suiji::cli

@@ -11,6 +11,7 @@
 #include "ledger/core/export_format.h"
 #include "ledger/core/sha256.h"
 #include "schemas/directory_generated.h"
+#include "verifier/draw_checks.h"
 
 namespace suiji {
 
@@ -155,10 +156,7 @@ class Auditor {
     std::vector<std::vector<draw::Cell>> groups;
     for (auto& [key, cells] : fairness_groups_) groups.push_back(std::move(cells));
     audit_.fairness = draw::ChiSquareTest(groups);
-    audit_.notes.push_back(
-        "drand BLS signatures are not checked offline: check each revealed round's signature "
-        "against the drand quicknet public key (e.g. https://api.drand.sh/" +
-        std::string(draw::kDrandQuicknetChain) + "/public/ROUND)");
+    audit_.notes.push_back(DrandNotCheckedNote());
     std::vector<DrawSummary> ordered;
     for (auto& id : summary_order_) ordered.push_back(std::move(summaries_[id]));
     audit_.draws = std::move(ordered);
@@ -177,6 +175,12 @@ class Auditor {
 
   void Fail(const std::string& draw_id, uint64_t seq, std::string what) {
     audit_.failures.push_back({draw_id, seq, std::move(what)});
+  }
+
+  // Attributes the findings of a shared check (draw_checks.h) to a draw and an entry.
+  void Report(const std::string& draw_id, uint64_t seq, DrawFindings& found) {
+    for (auto& f : found.failures) Fail(draw_id, seq, std::move(f));
+    for (auto& n : found.notes) audit_.notes.push_back(std::move(n));
   }
 
   void BeforeFreeze(const EntryView& e) {
@@ -249,57 +253,12 @@ class Auditor {
     const int64_t commit_us = e.event->time_us();
     DrawSummary& s = Summary(id);
     s.commit_number = task->commits;
-    if (c->algorithm != draw::kAlgorithm) {
-      Fail(id, seq, "the commitment names algorithm \"" + c->algorithm +
-                        "\"; this verifier recomputes " + std::string(draw::kAlgorithm));
-    }
-    if (c->params_hash != draw::ParamsHash(task->payload)) {
-      Fail(id, seq, "the commitment's parameter hash is not the hash of task " + c->task_id);
-    }
-    // Times in the payload are checked for range before any arithmetic (a hostile log must
-    // not overflow them): unix seconds up to 2^40, rounds up to 2^40.
-    constexpr int64_t kMaxTime = int64_t{1} << 40;
-    if (c->drand_round > static_cast<uint64_t>(kMaxTime) || c->drand_round_time < 0 ||
-        c->drand_round_time > kMaxTime || c->lottery_time < 0 || c->lottery_time > kMaxTime) {
-      Fail(id, seq, "the commitment's round or times are out of range");
-      return;
-    }
-    std::string entropy;
-    if (!c->drand_chain.empty()) {
-      entropy += "drand round " + std::to_string(c->drand_round);
-      if (c->drand_chain != draw::kDrandQuicknetChain) {
-        audit_.notes.push_back(id + ": drand chain " + c->drand_chain +
-                               " is not quicknet; its round times were not checked");
-      } else if (c->drand_round_time != draw::DrandRoundTime(c->drand_round)) {
-        Fail(id, seq, "drand round " + std::to_string(c->drand_round) + " is at " +
-                          std::to_string(draw::DrandRoundTime(c->drand_round)) +
-                          ", not at the stated " + std::to_string(c->drand_round_time));
-      }
-      if (c->drand_round_time * 1000000 <= commit_us) {
-        Fail(id, seq, "entropy dated before the commit: drand round " +
-                          std::to_string(c->drand_round) + " (at unix " +
-                          std::to_string(c->drand_round_time) +
-                          ") already existed when the commitment was made (unix " +
-                          std::to_string(commit_us / 1000000) + ")");
-      }
-    }
-    if (!c->lottery_name.empty()) {
-      entropy += std::string(entropy.empty() ? "" : "; ") + c->lottery_name + " " +
-                 c->lottery_issue;
-      if (c->lottery_time * 1000000 <= commit_us) {
-        Fail(id, seq, "entropy dated before the commit: lottery " + c->lottery_name + " " +
-                          c->lottery_issue + " was drawn before the commitment");
-      }
-    }
-    if (!c->witnesses.empty()) {
-      entropy += std::string(entropy.empty() ? "" : "; ") + "witnesses " +
-                 std::to_string(c->witnesses.size());
-    }
-    if (entropy.empty()) {
-      Fail(id, seq, "the commitment declares no external entropy: the operator alone knew the "
-                    "seed when committing");
-    }
-    s.entropy = entropy;
+    DrawFindings found;
+    std::optional<std::string> entropy =
+        CheckCommitment(id, *c, task->payload, commit_us, found);
+    Report(id, seq, found);
+    if (!entropy) return;
+    s.entropy = *entropy;
     // Last-minute changes: directory events in the N days before the commit, up to the
     // freeze, touching the task's scope (targets in its regions; inspectors; conflicts).
     const int64_t since = commit_us - options_.last_minute_days * 86400LL * 1000000LL;
@@ -329,55 +288,9 @@ class Auditor {
     const std::string& id = r->draw_id;
     const uint64_t seq = e.sequence();
     const int64_t reveal_us = e.event->time_us();
-    const draw::CommitRecord& c = d->commit;
-    if (r->secret.size() != 32) {
-      Fail(id, seq, "the revealed secret is " + std::to_string(r->secret.size()) +
-                        " bytes, not 32");
-    } else if (draw::SecretHash(r->secret) != c.secret_hash) {
-      Fail(id, seq, "the revealed secret does not match the committed secret hash");
-    }
-    if (!c.drand_chain.empty()) {
-      if (reveal_us < c.drand_round_time * 1000000) {
-        Fail(id, seq, "revealed before drand round " + std::to_string(c.drand_round) +
-                          " existed");
-      }
-      audit_.notes.push_back(
-          id + ": drand round " + std::to_string(c.drand_round) + " — check its signature " +
-          ToHex(ByteView(r->drand_signature)) + " against https://api.drand.sh/" +
-          c.drand_chain + "/public/" + std::to_string(c.drand_round) +
-          " (the BLS signature is not verified offline; until it is, the drand entropy rests "
-          "on the operator's word)");
-      if (r->drand_randomness.size() != 32) {
-        Fail(id, seq, "the drand randomness is not 32 bytes");
-      } else if (r->drand_signature.empty()) {
-        Fail(id, seq, "the drand round's signature is missing: the randomness cannot be checked");
-      } else {
-        Hash h = Sha256(r->drand_signature);
-        if (!std::equal(h.begin(), h.end(), r->drand_randomness.begin())) {
-          Fail(id, seq, "the drand randomness is not the SHA-256 of the round's signature");
-        }
-      }
-    }
-    if (!c.lottery_name.empty() && reveal_us < c.lottery_time * 1000000) {
-      Fail(id, seq, "revealed before the lottery draw " + c.lottery_issue + " took place");
-    }
-    if (r->witness_digits.size() != c.witnesses.size()) {
-      Fail(id, seq, "digits from " + std::to_string(r->witness_digits.size()) +
-                        " witnesses, but the commitment named " +
-                        std::to_string(c.witnesses.size()));
-    }
-    for (size_t i = 0; i < r->witness_digits.size() && i < c.witnesses.size(); ++i) {
-      const auto& w = r->witness_digits[i];
-      if (w.empty() || w.size() > 64 || w.find_first_not_of("0123456789") != std::string::npos) {
-        Fail(id, seq, "witness " + c.witnesses[i] + "'s digits are not 1-64 decimal digits");
-      }
-    }
-    if (c.drand_chain.empty() && c.lottery_name.empty()) {
-      audit_.notes.push_back(id + ": entropy from witnesses only; it is sound only if no "
-                                  "witness knew the secret before giving digits (prefer drand)");
-    }
-    Hash seed = draw::DeriveSeed(d->commitment, c, *r);
-    if (seed != r->seed) Fail(id, seq, "the stated seed is not the seed the inputs give");
+    DrawFindings found;
+    Hash seed = CheckReveal(id, d->commit, d->commitment, *r, reveal_us, found);
+    Report(id, seq, found);
     seeds_[id] = seed;
     Summary(id).seed_hex = Hex(seed);
   }
@@ -387,20 +300,10 @@ class Auditor {
     if (!part.ok()) return;
     {
       auto known = seeds_.find(part->draw_id);
-      if (known != seeds_.end() && part->seed != known->second) {
-        Fail(part->draw_id, e.sequence(), "result part " + std::to_string(part->part) +
-                                              " names a different seed");
-      }
-      const uint64_t expected_parts =
-          std::max<uint64_t>(1, (part->selected_total + draw::kVisitsPerResultPart - 1) /
-                                    draw::kVisitsPerResultPart);
-      if (part->parts != expected_parts ||
-          (part->part + 1 < part->parts && part->visits.size() != draw::kVisitsPerResultPart)) {
-        Fail(part->draw_id, e.sequence(), "result part " + std::to_string(part->part) +
-                                              " is not cut as the protocol says (" +
-                                              std::to_string(draw::kVisitsPerResultPart) +
-                                              " visits per part)");
-      }
+      DrawFindings found;
+      CheckResultPart(*part, known == seeds_.end() ? std::nullopt : std::optional(known->second),
+                      found);
+      Report(part->draw_id, e.sequence(), found);
     }
     const DrawInfo* d = world_.Draw(part->draw_id);
     if (d == nullptr || d->phase != DrawPhase::kResulted) return;  // more parts to come
@@ -423,33 +326,9 @@ class Auditor {
     DrawSummary& s = Summary(id);
     s.selected = d->visits.size();
     s.understaffed = want.understaffed;
-    bool same = true;
-    if (d->result_strata != want.strata) {
-      Fail(id, seq, "the result's strata differ from the recomputed quotas");
-      same = false;
-    }
-    if (d->visits.size() != want.visits.size()) {
-      Fail(id, seq, "the result has " + std::to_string(d->visits.size()) +
-                        " visits; the recomputed draw has " + std::to_string(want.visits.size()));
-      same = false;
-    }
-    const size_t common = std::min(d->visits.size(), want.visits.size());
-    for (size_t i = 0; i < common; ++i) {
-      const auto& got = d->visits[i];
-      const auto& exp = want.visits[i];
-      if (got == exp) continue;
-      std::string what = got.credit_code != exp.credit_code
-                             ? "the log names " + got.credit_code + ", the draw gives " +
-                                   exp.credit_code
-                         : got.team != exp.team ? "the team differs"
-                         : got.substitutes != exp.substitutes ? "the substitutes differ"
-                         : got.experts != exp.experts ? "the experts differ"
-                                                      : "rank, order, batch or merge differ";
-      Fail(id, seq, "visit " + std::to_string(i) + " (" + got.credit_code +
-                        ") does not match the recomputed draw: " + what);
-      same = false;
-      break;  // the first difference; later ones usually follow from it
-    }
+    DrawFindings found;
+    const bool same = CompareResult(d->result_strata, d->visits, want, found);
+    Report(id, seq, found);
     s.recomputed = same;
     // Load balance among the eligible inspectors.
     std::unordered_map<std::string, uint32_t> loads;

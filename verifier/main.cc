@@ -1,4 +1,5 @@
-// suiji-verify: checks a Suiji ledger export, a live data directory, or a proof file.
+// suiji-verify: checks a Suiji ledger export, a live data directory, a proof file, or a
+// draw's public proof bundle.
 //
 // Exit codes: 0 everything holds; 1 a check failed (the report names the first bad sequence
 // and what was wrong); 2 usage error or input that cannot be read.
@@ -14,11 +15,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "verifier/bundle_check.h"
 #include "verifier/draw_audit.h"
 #include "verifier/log_verifier.h"
 #include "verifier/proof_check.h"
@@ -291,6 +294,118 @@ int PrintReport(const suiji::VerifyReport& r, const suiji::DrawAudit* draws, boo
   return ok ? kExitOk : kExitFailed;
 }
 
+// The bundle report: a human summary, or JSON with --json. Exit 0 only if everything holds.
+int PrintBundle(const suiji::BundleReport& r, const std::string& file, bool json) {
+  if (json) {
+    auto entries = [](const std::vector<suiji::BundleEntry>& list) {
+      auto a = nlohmann::json::array();
+      for (const auto& e : list) {
+        a.push_back({{"sequence", e.sequence}, {"type", e.type}, {"role", e.role}});
+      }
+      return a;
+    };
+    auto failures = nlohmann::json::array();
+    for (const auto& f : r.failures) {
+      failures.push_back({{"sequence", f.sequence ? nlohmann::json(*f.sequence) : nlohmann::json()},
+                          {"what", f.what}});
+    }
+    nlohmann::json j{{"ok", r.ok()},
+                     {"bundle", file},
+                     {"ledger", r.ledger_id},
+                     {"verifier_key", r.verifier_key},
+                     {"key_from_bundle", r.key_from_bundle},
+                     {"root_key", r.root_key_id},
+                     {"checkpoint_size", r.checkpoint_size},
+                     {"checkpoint_root", r.checkpoint_root},
+                     {"entries", entries(r.entries)},
+                     {"extras", entries(r.extras)},
+                     {"draw",
+                      {{"draw", r.draw_id},
+                       {"task", r.task_id},
+                       {"phase", r.phase},
+                       {"commit_number", r.commit_number},
+                       {"commits", r.commits},
+                       {"redraws", r.redraws},
+                       {"cancellations", r.cancellations},
+                       {"targets", r.targets},
+                       {"inspectors", r.inspectors},
+                       {"experts", r.experts},
+                       {"roots_match", r.roots_match},
+                       {"entropy", r.entropy},
+                       {"seed", r.seed_hex},
+                       {"selected", r.selected},
+                       {"recomputed", r.recomputed},
+                       {"understaffed", r.understaffed},
+                       {"declines", r.declines},
+                       {"stated_conflicts", r.conflicts},
+                       {"stated_previous_teams", r.previous_teams}}},
+                     {"failures", failures},
+                     {"warnings", r.warnings},
+                     {"notes", r.notes}};
+    std::cout << j.dump(2) << "\n";
+    return r.ok() ? kExitOk : kExitFailed;
+  }
+  std::cout << "bundle:        " << file << "\n"
+            << "ledger:        " << r.ledger_id;
+  if (!r.root_key_id.empty()) std::cout << " (root key " << r.root_key_id << ")";
+  std::cout << "\ncheckpoint:    size " << r.checkpoint_size << ", root " << r.checkpoint_root
+            << "\n               checked against " << r.verifier_key
+            << (r.key_from_bundle ? " (the bundle's own key)" : "") << "\n";
+  std::map<std::string, int> roles;
+  for (const auto& e : r.entries) ++roles[e.role];
+  std::cout << "entries:       " << r.entries.size() << " (";
+  bool first = true;
+  for (const auto& [role, n] : roles) {
+    std::cout << (first ? "" : ", ") << n << " " << role;
+    first = false;
+  }
+  std::cout << "): inclusion proofs and signatures\n";
+  if (!r.draw_id.empty()) {
+    std::cout << "draw:          " << r.draw_id;
+    if (!r.task_id.empty()) std::cout << " of task " << r.task_id;
+    if (!r.phase.empty()) std::cout << ", " << r.phase;
+    if (r.commit_number > 0) std::cout << ", commit #" << r.commit_number;
+    std::cout << "\n";
+    if (!r.task_id.empty()) {
+      std::cout << "redraws:       task redrawn " << r.redraws << " times (" << r.commits
+                << (r.commits == 1 ? " commit" : " commits") << " in the bundle)\n";
+      for (const auto& c : r.cancellations) std::cout << "  cancelled " << c << "\n";
+      std::cout << "frozen lists:  " << r.targets << " targets, " << r.inspectors
+                << " inspectors, " << r.experts << " experts"
+                << (r.roots_match ? ": the leaf lines hash to the committed roots"
+                                  : ": NOT the committed roots")
+                << "\n";
+    }
+    if (!r.entropy.empty()) std::cout << "entropy:       " << r.entropy << "\n";
+    if (!r.seed_hex.empty()) std::cout << "seed:          " << r.seed_hex << "\n";
+    if (r.selected > 0 || r.recomputed) {
+      std::cout << "result:        " << r.selected << " visits; "
+                << (r.recomputed ? "recomputed: identical" : "recomputed: DIFFERENT")
+                << " (teams given the stated team inputs: " << r.conflicts << " conflicts, "
+                << r.previous_teams << " previous teams)";
+      if (r.understaffed > 0) std::cout << "; understaffed visits " << r.understaffed;
+      if (r.declines > 0) std::cout << "; declines " << r.declines;
+      std::cout << "\n";
+    }
+  }
+  for (const auto& e : r.extras) {
+    std::cout << "also proven:   entry " << e.sequence << " " << e.type << "\n";
+  }
+  for (const auto& w : r.warnings) std::cout << "WARNING: " << w << "\n";
+  for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
+  for (const auto& f : r.failures) {
+    std::cout << "FAILED";
+    if (f.sequence) std::cout << " at entry " << *f.sequence;
+    std::cout << ": " << f.what << "\n";
+  }
+  if (r.ok()) {
+    std::cout << "OK: every entry is in the signed checkpoint and validly signed, and draw "
+              << r.draw_id << " recomputed from the bundle matches its commitment, reveal and "
+              << "result (see the notes for what only the whole log proves)\n";
+  }
+  return r.ok() ? kExitOk : kExitFailed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -300,6 +415,7 @@ int main(int argc, char** argv) {
       "  suiji-verify EXPORT_FILE          check an export made by `suiji log export`\n"
       "  suiji-verify --data DIR           check a live data directory (via `suiji log export`)\n"
       "  suiji-verify proof FILE --key K   check an inclusion or consistency proof\n"
+      "  suiji-verify --bundle FILE --key K  check a draw's public proof bundle offline\n"
       "Exit codes: 0 all checks hold, 1 a check failed, 2 usage or unreadable input."};
   std::string file, data_dir, suiji_bin, root_key;
   std::vector<std::string> trusted;
@@ -307,6 +423,11 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
   app.add_option("file", file, "export file to verify");
   app.add_option("--data", data_dir, "data directory of a ledger to verify");
+  std::string bundle_file, bundle_key;
+  app.add_option("--bundle", bundle_file,
+                 "a draw's public proof bundle (suiji public bundle) to check offline");
+  app.add_option("--key", bundle_key,
+                 "with --bundle: the bureau's published verifier key (name+hash+base64)");
   app.add_option("--suiji", suiji_bin, "path of the suiji binary used with --data");
   app.add_option("--root-key", root_key, "expected root key (key id or hex public key)");
   app.add_option("--checkpoint", trusted,
@@ -334,6 +455,33 @@ int main(int argc, char** argv) {
   }
 
   std::string err;
+  if (!bundle_file.empty()) {
+    if (!file.empty() || !data_dir.empty()) {
+      std::cerr << "suiji-verify: --bundle checks a bundle alone; give no export FILE or --data\n";
+      return kExitUsage;
+    }
+    std::string text;
+    if (!ReadText(bundle_file, &text, &err)) {
+      std::cerr << "suiji-verify: " << err << "\n";
+      return kExitUsage;
+    }
+    suiji::BundleCheckOptions options;
+    options.threads = threads;
+    options.expected_root_key = root_key;
+    if (!bundle_key.empty()) {
+      auto key = suiji::ParseVerifierKey(bundle_key);
+      if (!key.ok()) {
+        std::cerr << "suiji-verify: bad --key: " << key.status().message() << "\n";
+        return kExitUsage;
+      }
+      options.key = *key;
+    }
+    return PrintBundle(suiji::CheckBundle(text, options), bundle_file, json);
+  }
+  if (!bundle_key.empty()) {
+    std::cerr << "suiji-verify: --key goes with --bundle (or after `proof FILE`)\n";
+    return kExitUsage;
+  }
   if (proof->parsed()) {
     std::string text, old_text;
     if (!ReadText(proof_file, &text, &err) ||
