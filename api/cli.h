@@ -33,5 +33,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx);
 void RegisterDrawCommands(CLI::App& app, Context& ctx);
 // `suiji public bundle` (api/cli_public.cc).
 void RegisterPublicCommands(CLI::App& app, Context& ctx);
+// `suiji stats` (api/cli_stats.cc).
+void RegisterStatsCommands(CLI::App& app, Context& ctx);
 
 }  // namespace suiji::cli

@@ -1,0 +1,178 @@
+// `suiji stats [--today YYYY-MM-DD] [--draw ID] [--json]`: the statistics of R16 over the
+// whole log (ledger/core/inspection/stats.h) — coverage by region, industry and credit grade,
+// outcome and handling counts of the published results, deadline counts per bureau, and
+// each draw's Horvitz–Thompson estimate of the share of employers in violation. Read-only:
+// opens the ledger as a reader, so it runs beside a node holding the writer.
+#include <chrono>
+#include <cstdio>
+
+#include "api/cli.h"
+#include "ledger/core/directory/records.h"
+#include "ledger/core/inspection/stats.h"
+
+namespace suiji::cli {
+
+namespace {
+
+using inspection::CoverageBy;
+using inspection::CoverageTables;
+using inspection::DeadlinesByKind;
+using inspection::OutcomeCounts;
+
+std::string Percent(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * x);
+  return buf;
+}
+
+void PrintCoverageBy(std::string_view title, const CoverageBy& by) {
+  std::cout << "  " << title << ":\n";
+  for (const auto& [k, c] : by) {
+    std::cout << "    " << k << "  eligible " << c.eligible << ", drawn " << c.drawn << " ("
+              << Percent(c.ratio()) << ")\n";
+  }
+}
+
+void PrintCoverage(const CoverageTables& t) {
+  std::cout << "  覆盖率 coverage: eligible " << t.total.eligible << ", drawn " << t.total.drawn
+            << " (" << Percent(t.total.ratio()) << ")\n";
+  PrintCoverageBy("按地区 by region", t.by_region);
+  PrintCoverageBy("按行业 by industry", t.by_industry);
+  PrintCoverageBy("按门类 by industry section", t.by_industry_section);
+  PrintCoverageBy("按信用等级 by credit grade", t.by_grade);
+}
+
+void PrintOutcomes(const OutcomeCounts& o) {
+  std::cout << "  结果 results: visits " << o.visits << ", recorded " << o.recorded
+            << ", published " << o.published << " (corrected " << o.corrected
+            << "), with a violation " << o.with_violation << "\n";
+  for (const auto& [k, n] : o.by_outcome) {
+    std::cout << "    " << inspection::OutcomeLabel(k) << " (" << inspection::OutcomeKey(k)
+              << "): " << n << " items\n";
+  }
+  for (const auto& [k, n] : o.by_handling) {
+    std::cout << "    处理 " << inspection::HandlingLabel(k) << " ("
+              << inspection::HandlingKey(k) << "): " << n << "\n";
+  }
+  if (o.no_penalty > 0 || o.fines_yuan > 0) {
+    std::cout << "    不予处罚 no-penalty list: " << o.no_penalty << "; fines " << o.fines_yuan
+              << " yuan\n";
+  }
+  if (o.transfers > 0 || o.reevaluations > 0) {
+    std::cout << "    移送 transfers: " << o.transfers << "; 信用重评 re-evaluations: "
+              << o.reevaluations << "\n";
+  }
+}
+
+void PrintDeadlines(std::string_view indent, const DeadlinesByKind& by) {
+  for (const auto& [kind, c] : by) {
+    std::cout << indent << inspection::DeadlineKindName(kind) << ": met " << c.met << ", late "
+              << c.late << ", open " << c.open << ", overdue " << c.overdue;
+    if (c.no_calendar > 0) std::cout << ", no calendar " << c.no_calendar;
+    std::cout << "\n";
+  }
+}
+
+void PrintEstimate(const inspection::DrawStats& s) {
+  if (!s.estimate) {
+    std::cout << "  违法率估计 violation share: not available (" << s.estimate_error << ")\n";
+    return;
+  }
+  const draw::ShareEstimate& e = *s.estimate;
+  std::cout << "  违法率估计 violation share (Horvitz–Thompson): " << Percent(e.share)
+            << ", 95% CI [" << Percent(e.ci_low) << ", " << Percent(e.ci_high) << "] from "
+            << e.observed << " observed of " << e.drawn << " drawn, population " << e.population
+            << "\n";
+  for (const auto& st : e.strata) {
+    std::cout << "    " << st.key << ": ";
+    if (st.has_estimate) {
+      std::cout << Percent(st.share) << " [" << Percent(st.ci_low) << ", " << Percent(st.ci_high)
+                << "]";
+    } else {
+      std::cout << "no estimate";
+    }
+    std::cout << "; " << st.violations << " violations in " << st.observed << " observed of "
+              << st.drawn << " drawn, population " << st.population << "\n";
+  }
+  for (const auto& n : e.notes) std::cout << "    note: " << n << "\n";
+}
+
+void PrintReport(const inspection::StatsReport& r) {
+  std::cout << "统计 statistics as of " << r.today << " (" << r.entries << " log entries, "
+            << r.draws.size() << " drawn draws)\n";
+  for (const auto& s : r.draws) {
+    std::cout << "\n抽取 draw " << s.draw_id << " — task " << s.task_id << " (" << s.org_id
+              << ") " << s.title << "\n";
+    PrintCoverage(s.coverage);
+    PrintOutcomes(s.outcomes);
+    std::cout << "  期限 deadlines:\n";
+    PrintDeadlines("    ", s.deadlines);
+    PrintEstimate(s);
+    for (const auto& n : s.notes) std::cout << "  note: " << n << "\n";
+  }
+  if (r.draws.size() > 1) {
+    std::cout << "\n合计 overall\n";
+    PrintCoverage(r.coverage);
+    PrintOutcomes(r.outcomes);
+  }
+  if (!r.deadlines.empty()) {
+    std::cout << "\n期限 deadlines by bureau:\n";
+    for (const auto& [org, by] : r.deadlines) {
+      std::cout << "  " << org << "\n";
+      PrintDeadlines("    ", by);
+    }
+  }
+  for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
+}
+
+Status RunStats(const Context& ctx, std::string today, const std::string& draw_id,
+                bool json_out) {
+  if (today.empty()) {
+    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    today = inspection::ChinaDate(now_us);
+  } else if (!directory::ValidDate(today)) {
+    return InvalidArgument("--today \"" + today + "\" must be a date YYYY-MM-DD");
+  }
+  SUIJI_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenReader(NodePaths{ctx.data}));
+  const LogStorage& log = ledger->storage();
+  SUIJI_ASSIGN_OR_RETURN(uint64_t size, log.Size());
+  inspection::InspectionStats stats;
+  Status inner = OkStatus();
+  SUIJI_RETURN_IF_ERROR(log.Read(0, size, [&](uint64_t seq, ByteView bytes) {
+    auto e = ParseEntry(bytes);
+    inner = e.ok() ? stats.Apply(*e) : e.status();
+    if (!inner.ok()) {
+      inner = Status(inner.code(), "at sequence " + std::to_string(seq) + ": " + inner.message());
+    }
+    return inner.ok();
+  }));
+  SUIJI_RETURN_IF_ERROR(inner);
+  SUIJI_ASSIGN_OR_RETURN(inspection::StatsReport report, stats.Report(today, draw_id));
+  if (json_out) {
+    std::cout << inspection::ToJson(report).dump(2) << "\n";
+  } else {
+    PrintReport(report);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+void RegisterStatsCommands(CLI::App& app, Context& ctx) {
+  static std::string today, draw_id;
+  static bool json_out = false;
+  auto* stats = app.add_subcommand(
+      "stats", "statistics (R16): coverage, outcomes, deadlines, violation share estimates");
+  stats->add_option("--data", ctx.data, "data directory of the ledger")->required();
+  stats->add_option("--today", today, "the date deadlines are counted to (default: today)");
+  stats->add_option("--draw", draw_id, "only this draw");
+  stats->add_flag("--json", json_out, "JSON");
+  stats->callback([&] {
+    Status s = RunStats(ctx, today, draw_id, json_out);
+    if (!s.ok()) ctx.exit_code = Fail(s);
+  });
+}
+
+}  // namespace suiji::cli
