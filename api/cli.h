@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/node.h"
+#include "ledger/core/inspection/public_record.h"
 
 namespace suiji::cli {
 
@@ -31,6 +32,10 @@ void AddCommon(CLI::App* c, Context& ctx);
 void RegisterDirectoryCommands(CLI::App& app, Context& ctx);
 // `suiji plan|task|draw` (api/cli_draw.cc).
 void RegisterDrawCommands(CLI::App& app, Context& ctx);
+// `suiji announce|result|followup` (api/cli_inspection.cc).
+// The public record folded from the whole log of the node in `data` (read-only).
+StatusOr<std::unique_ptr<inspection::PublicRecord>> ReadPublicRecord(const std::string& data);
+void RegisterInspectionCommands(CLI::App& app, Context& ctx);
 // `suiji public bundle` (api/cli_public.cc).
 void RegisterPublicCommands(CLI::App& app, Context& ctx);
 // `suiji stats` (api/cli_stats.cc).

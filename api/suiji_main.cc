@@ -216,6 +216,7 @@ int main(int argc, char** argv) {
 
   suiji::cli::RegisterDirectoryCommands(app, ctx);
   suiji::cli::RegisterDrawCommands(app, ctx);
+  suiji::cli::RegisterInspectionCommands(app, ctx);
   suiji::cli::RegisterStatsCommands(app, ctx);
   suiji::cli::RegisterPublicCommands(app, ctx);
   try {
@@ -229,7 +230,8 @@ int main(int argc, char** argv) {
         sub->get_name() == "conflict" || sub->get_name() == "import" || sub->get_name() == "show" ||
         sub->get_name() == "list" || sub->get_name() == "history" || sub->get_name() == "projection" ||
         sub->get_name() == "plan" || sub->get_name() == "task" || sub->get_name() == "draw" ||
-        sub->get_name() == "calendar" || sub->get_name() == "public" ||
+        sub->get_name() == "calendar" || sub->get_name() == "announce" ||
+        sub->get_name() == "result" || sub->get_name() == "followup" || sub->get_name() == "public" ||
         sub->get_name() == "stats") {
       return ctx.exit_code;  // handled by the group's callbacks
     }

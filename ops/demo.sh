@@ -3,7 +3,9 @@
 # events, rotate the node key, issue checkpoints, export, verify the whole log with the
 # standalone verifier, hand a third party inclusion and consistency proofs to check, and
 # show that tampering is caught with the sequence number where it happened; then import the
-# directories, run a draw ceremony (plan, task, freeze, commit, reveal) and verify again.
+# directories, run a draw ceremony (plan, task, freeze, commit, reveal), announce it, record,
+# review, publish and correct a result, export the public record, check one draw from its
+# public proof bundle, and verify again.
 #
 #   ops/demo.sh [DATA_DIR]      (default: a fresh temporary directory)
 set -euo pipefail
@@ -157,8 +159,55 @@ step "14. The working-day calendar (R18): official holidays and make-up days as 
 echo "an inspection on 2025-09-30 must be entered within 2 working days: by $("$SUIJI" calendar deadline --data "$DATA" 2025-09-30 2) (National Day 1-8 October)"
 echo "published within 20 working days of a task ending 2026-09-30: by $("$SUIJI" calendar deadline --data "$DATA" 2026-09-30 20)"
 
-step "15. The whole log, directories, the draw and the calendar included, still verifies"
+step "15. Announcement, result, review, publication and correction (R11-R14)"
+"$SUIJI" announce --data "$DATA" --org 320400 --user 王科长 "$DRAW" --confirmed-by 王科长,赵科员
+python3 - "$WORK/draw.json" "$WORK" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = d["result"]["visits"][0]
+result = {
+  "draw_id": d["draw_id"], "credit_code": v["credit_code"], "inspection_date": "2026-07-15",
+  "items": [
+    {"item_id": "HRSS-01", "outcome": "no_problem"},
+    {"item_id": "HRSS-02", "outcome": "corrected",
+     "violations": [{"description": "未按月足额支付3名劳动者工资", "legal_basis": "《保障农民工工资支付条例》第十五条",
+                     "handling": ["order_correction"]}]}],
+  "evidence": [{"sha256": "9f2c" * 16, "size": 73400320, "kind": "video", "name": "执法记录仪-0715.mp4"}],
+  "team": v["team"], "confirmed_by": v["team"]}
+json.dump(result, open(sys.argv[2] + "/result.json", "w"), ensure_ascii=False)
+result["items"][1]["violations"][0]["description"] = "未按月足额支付4名劳动者工资"
+json.dump(result, open(sys.argv[2] + "/corrected.json", "w"), ensure_ascii=False)
+open(sys.argv[2] + "/code.txt", "w").write(v["credit_code"])
+PY
+CODE=$(cat "$WORK/code.txt")
+"$SUIJI" result record --data "$DATA" --org 320400 --user 检查员甲 "$WORK/result.json"
+"$SUIJI" result submit --data "$DATA" --org 320400 --user 检查员甲 "$DRAW" "$CODE"
+# Whoever entered a result does not review it: the same user is refused.
+if "$SUIJI" result review --data "$DATA" --org 320400 --user 检查员甲 "$DRAW" "$CODE" --approve 2>"$WORK/self-review.txt"; then
+  echo "self-review was not refused"; exit 1
+fi
+cat "$WORK/self-review.txt"
+"$SUIJI" result review --data "$DATA" --org 320400 --user 李处长 "$DRAW" "$CODE" --approve
+"$SUIJI" result publish --data "$DATA" --org 320400 --user 李处长 "$DRAW" "$CODE"
+"$SUIJI" result correct --data "$DATA" --org 320400 --user 李处长 "$WORK/corrected.json" \
+  --reason "录入时劳动者人数有误"
+"$SUIJI" result show --data "$DATA" "$DRAW" "$CODE"
+echo "deadlines (the window ended 2026-07-31; the other visits are not published yet):"
+"$SUIJI" result overdue --data "$DATA" | tail -2
+
+step "16. The public record (一公开): notices, results in the credit publicity layout, statistics"
+"$SUIJI" public export --data "$DATA" --out "$WORK/public"
+head -2 "$WORK/public/results.csv"
+"$SUIJI" stats --data "$DATA" > "$WORK/stats.txt"
+grep -v -e '^    [0-9]' "$WORK/stats.txt" | head -30
+
+step "17. A member of the public checks this one draw offline from its proof bundle"
+VKEY_NOW="$("$SUIJI" key verifier --data "$DATA")"
+"$SUIJI" public bundle --data "$DATA" "$DRAW" --out "$WORK/bundle.json"
+"$VERIFY" --bundle "$WORK/bundle.json" --key "$VKEY_NOW" | tail -6
+
+step "18. The whole log, directories, the draw, the calendar and the results included, still verifies"
 "$VERIFY" --data "$DATA" --suiji "$SUIJI" > "$WORK/verify-final.txt"
-grep -v '^      #' "$WORK/verify-final.txt" | tail -12 || true
+grep -v -e '^      #' -e '^  overdue: ' "$WORK/verify-final.txt" | tail -22 || true
 echo
 echo "demo complete: data in $DATA, files in $WORK"

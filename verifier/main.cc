@@ -23,6 +23,7 @@
 
 #include "verifier/bundle_check.h"
 #include "verifier/draw_audit.h"
+#include "verifier/inspection_audit.h"
 #include "verifier/log_verifier.h"
 #include "verifier/proof_check.h"
 
@@ -228,14 +229,80 @@ void PrintDraws(const suiji::DrawAudit& a) {
   }
 }
 
-int PrintReport(const suiji::VerifyReport& r, const suiji::DrawAudit* draws, bool json,
-                double seconds) {
-  const bool ok = r.ok() && (draws == nullptr || draws->ok());
+nlohmann::json DeadlineJson(const suiji::inspection::Deadline& d) {
+  return {{"kind", suiji::inspection::DeadlineKindName(d.kind)},
+          {"status", suiji::inspection::DeadlineStatusName(d.status)},
+          {"org_id", d.org_id}, {"draw_id", d.draw_id}, {"credit_code", d.credit_code},
+          {"from", d.from}, {"due", d.due}, {"done", d.done},
+          {"working_days_late", d.working_days_late}};
+}
+
+nlohmann::json InspectionsJson(const suiji::InspectionAudit& a) {
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& f : a.failures) {
+    failures.push_back({{"sequence", f.sequence ? nlohmann::json(*f.sequence) : nlohmann::json(nullptr)},
+                        {"what", f.what}});
+  }
+  nlohmann::json late = nlohmann::json::array();
+  for (const auto& d : a.late_or_overdue) late.push_back(DeadlineJson(d));
+  return {{"ok", a.ok()},
+          {"failures", failures},
+          {"as_of", a.as_of},
+          {"announcements", a.announcements},
+          {"withheld", a.withheld},
+          {"results_by_state", a.results_by_state},
+          {"corrections", a.corrections},
+          {"transfers", a.transfers},
+          {"credit_reevaluations", a.reevaluations},
+          {"deadlines", a.deadlines},
+          {"late_or_overdue", late},
+          {"late_or_overdue_total", a.late_or_overdue_total},
+          {"overdue_by_bureau", a.overdue_by_bureau}};
+}
+
+void PrintInspections(const suiji::InspectionAudit& a) {
+  std::cout << "inspections (as of " << a.as_of << "):\n"
+            << "  announcements: " << a.announcements << " (" << a.withheld
+            << " with targets withheld)\n  results:";
+  for (const auto& [state, n] : a.results_by_state) std::cout << " " << state << " " << n << ";";
+  std::cout << "\n  corrections " << a.corrections << ", transfers " << a.transfers
+            << ", credit re-evaluations " << a.reevaluations << "\n";
+  for (const auto& [kind, by_status] : a.deadlines) {
+    std::cout << "  deadline " << kind << ":";
+    for (const auto& [status, n] : by_status) std::cout << " " << status << " " << n << ";";
+    std::cout << "\n";
+  }
+  for (const auto& d : a.late_or_overdue) {
+    std::cout << "  " << suiji::inspection::DeadlineStatusName(d.status) << ": "
+              << suiji::inspection::DeadlineKindName(d.kind) << " " << d.org_id << " "
+              << d.draw_id << " " << d.credit_code << " due " << d.due;
+    if (d.working_days_late > 0) std::cout << " (" << d.working_days_late << " working days)";
+    std::cout << "\n";
+  }
+  if (a.late_or_overdue_total > a.late_or_overdue.size()) {
+    std::cout << "  ... " << a.late_or_overdue_total << " late or overdue in all\n";
+  }
+  for (const auto& f : a.failures) {
+    std::cout << "INSPECTION FAILED";
+    if (f.sequence) std::cout << " at sequence " << *f.sequence;
+    std::cout << ": " << f.what << "\n";
+  }
+  if (a.ok()) {
+    std::cout << "OK: every announcement, result, review step, publication, correction and "
+                 "follow-up follows the rules; deadlines recomputed with the log's calendar\n";
+  }
+}
+
+int PrintReport(const suiji::VerifyReport& r, const suiji::DrawAudit* draws,
+                const suiji::InspectionAudit* inspections, bool json, double seconds) {
+  const bool ok = r.ok() && (draws == nullptr || draws->ok()) &&
+                  (inspections == nullptr || inspections->ok());
   if (json) {
     nlohmann::json j;
     j["ok"] = ok;
     j["ledger"] = r.ledger_id;
     if (draws != nullptr) j["draw_audit"] = DrawsJson(*draws);
+    if (inspections != nullptr) j["inspection_audit"] = InspectionsJson(*inspections);
     j["entries"] = r.entries;
     j["checkpoints"] = r.checkpoints;
     j["latest_checkpoint_size"] = r.latest_checkpoint_size;
@@ -290,6 +357,7 @@ int PrintReport(const suiji::VerifyReport& r, const suiji::DrawAudit* draws, boo
                    "root and signature, and checkpoint consistency hold\n";
     }
     if (draws != nullptr) PrintDraws(*draws);
+    if (inspections != nullptr) PrintInspections(*inspections);
   }
   return ok ? kExitOk : kExitFailed;
 }
@@ -539,6 +607,7 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   suiji::VerifyReport report;
   std::optional<suiji::DrawAudit> draws;
+  std::optional<suiji::InspectionAudit> inspections;
   suiji::DrawAuditOptions audit_options;
   audit_options.threads = threads;
   audit_options.last_minute_days = last_minute_days;
@@ -549,7 +618,10 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     report = suiji::VerifyExport(suiji::AsBytes(bytes), options);
-    if (report.ok()) draws = suiji::AuditDraws(suiji::AsBytes(bytes), audit_options);
+    if (report.ok()) {
+      draws = suiji::AuditDraws(suiji::AsBytes(bytes), audit_options);
+      inspections = suiji::AuditInspections(suiji::AsBytes(bytes));
+    }
   } else {
     MappedFile mf;
     if (!mf.Open(file, &err)) {
@@ -557,9 +629,13 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     report = suiji::VerifyExport(mf.bytes(), options);
-    if (report.ok()) draws = suiji::AuditDraws(mf.bytes(), audit_options);
+    if (report.ok()) {
+      draws = suiji::AuditDraws(mf.bytes(), audit_options);
+      inspections = suiji::AuditInspections(mf.bytes());
+    }
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return PrintReport(report, draws ? &*draws : nullptr, json, seconds);
+  return PrintReport(report, draws ? &*draws : nullptr, inspections ? &*inspections : nullptr,
+                     json, seconds);
 }

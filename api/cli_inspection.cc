@@ -1,0 +1,613 @@
+// `suiji announce`, `suiji result record|submit|review|publish|correct|note|show|list|overdue`
+// and `suiji followup transfer|regrade`: inspections on InspectionService
+// (api/inspection_service.h). Writes are signed events appended by the one writer; reads fold
+// the log into an InspectionWorld and print from it.
+//
+// The result file is JSON whose keys are ResultRecord's field names (README.md, "Results"):
+// unknown keys and wrong types are refused naming their path (api/json_keys.h).
+#include <fstream>
+#include <sstream>
+
+#include "api/cli.h"
+#include "api/inspection_service.h"
+#include "api/json_keys.h"
+#include "ledger/core/sha256.h"
+
+namespace suiji::cli {
+
+namespace {
+
+using namespace json_keys;  // NOLINT: the readers are this file's vocabulary
+using inspection::Deadline;
+using inspection::DeadlineStatus;
+using inspection::ResultInfo;
+using inspection::ResultRecord;
+
+struct InspectionNode {
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<InspectionService> service;
+  const inspection::InspectionWorld& world() const { return service->world(); }
+};
+
+StatusOr<InspectionNode> OpenInspections(const Context& ctx, bool write) {
+  InspectionNode n;
+  NodePaths paths{ctx.data};
+  if (write) {
+    SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenWriter(paths));
+  } else {
+    SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenReader(paths));
+  }
+  n.service = std::make_unique<InspectionService>(*n.ledger, n.ledger->storage());
+  SUIJI_RETURN_IF_ERROR(n.service->Sync());
+  return n;
+}
+
+void Run(Context& ctx, const std::function<Status()>& body) {
+  Status s = body();
+  if (!s.ok()) ctx.exit_code = Fail(s);
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// --- the result JSON ---
+
+template <typename E>
+Reader Named(E* out, E (*from)(std::string_view), std::string_view what) {
+  return [out, from, what](const json& v, const std::string& at) -> Status {
+    if (v.is_string()) {
+      E e = from(v.get<std::string>());
+      if (e != E::Unknown) {
+        *out = e;
+        return OkStatus();
+      }
+    }
+    return WrongType(at, what, v);
+  };
+}
+
+constexpr std::string_view kOutcomes =
+    "an outcome: no_problem, corrected, pending_handling, uncooperative, unreachable, closed, "
+    "no_activity, other (or its Chinese label)";
+constexpr std::string_view kHandlings =
+    "a handling: order_correction, case_filed, fine, transfer_department, transfer_police, "
+    "no_penalty (or its Chinese label)";
+
+// An evidence entry: {"sha256": hex, "size": n, "kind", "name"}, or {"file": path, "kind"}
+// whose hash and size are computed here (the file itself stays outside the ledger).
+Status ReadEvidence(const json& v, const std::string& at, inspection::EvidenceRecord* e) {
+  std::string hex, file;
+  SUIJI_RETURN_IF_ERROR(ReadKeys(v, at, {{"sha256", Text(&hex)},
+                                         {"size", Number(&e->size)},
+                                         {"kind", Text(&e->kind)},
+                                         {"name", Text(&e->name)},
+                                         {"file", Text(&file)}}));
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return NotFound(at + ".file: cannot read " + file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string data = ss.str();
+    e->sha256 = Sha256(AsBytes(data));
+    e->size = data.size();
+    if (e->name.empty()) e->name = std::filesystem::path(file).filename().string();
+    return OkStatus();
+  }
+  auto b = FromHex(hex);
+  if (!b.ok() || b->size() != 32) return WrongType(at + ".sha256", "64 hex digits", v.value("sha256", json()));
+  std::copy(b->begin(), b->end(), e->sha256.begin());
+  return OkStatus();
+}
+
+Status ReadResult(const json& j, ResultRecord* r) {
+  Reader items = [r](const json& v, const std::string& at) -> Status {
+    if (!v.is_array()) return WrongType(at, "an array of item results", v);
+    for (size_t i = 0; i < v.size(); ++i) {
+      inspection::ItemResultRecord it;
+      const std::string ai = at + "[" + std::to_string(i) + "]";
+      Reader findings = [&it](const json& fv, const std::string& fat) -> Status {
+        if (!fv.is_array()) return WrongType(fat, "an array of findings", fv);
+        for (size_t k = 0; k < fv.size(); ++k) {
+          inspection::FindingRecord f;
+          SUIJI_RETURN_IF_ERROR(ReadKeys(fv[k], fat + "[" + std::to_string(k) + "]",
+                                         {{"point", Text(&f.point)},
+                                          {"compliant", Flag(&f.compliant)},
+                                          {"text", Text(&f.text)}}));
+          it.findings.push_back(std::move(f));
+        }
+        return OkStatus();
+      };
+      Reader violations = [&it](const json& vv, const std::string& vat) -> Status {
+        if (!vv.is_array()) return WrongType(vat, "an array of violations", vv);
+        for (size_t k = 0; k < vv.size(); ++k) {
+          inspection::ViolationRecord viol;
+          const std::string ak = vat + "[" + std::to_string(k) + "]";
+          Reader handling = [&viol](const json& hv, const std::string& hat) -> Status {
+            if (!hv.is_array()) return WrongType(hat, "an array of handlings", hv);
+            for (size_t m = 0; m < hv.size(); ++m) {
+              inspection::Handling h = inspection::Handling::Unknown;
+              SUIJI_RETURN_IF_ERROR(Named(&h, inspection::HandlingFromKey, kHandlings)(
+                  hv[m], hat + "[" + std::to_string(m) + "]"));
+              viol.handling.push_back(h);
+            }
+            return OkStatus();
+          };
+          SUIJI_RETURN_IF_ERROR(ReadKeys(vv[k], ak,
+                                         {{"description", Text(&viol.description)},
+                                          {"legal_basis", Text(&viol.legal_basis)},
+                                          {"handling", handling},
+                                          {"no_penalty_list", Flag(&viol.no_penalty_list)},
+                                          {"fine_yuan", Number(&viol.fine_yuan)}}));
+          it.violations.push_back(std::move(viol));
+        }
+        return OkStatus();
+      };
+      SUIJI_RETURN_IF_ERROR(ReadKeys(
+          v[i], ai,
+          {{"item_id", Text(&it.item_id)},
+           {"outcome", Named(&it.outcome, inspection::OutcomeFromKey, kOutcomes)},
+           {"outcome_text", Text(&it.outcome_text)},
+           {"findings", findings},
+           {"violations", violations}}));
+      r->items.push_back(std::move(it));
+    }
+    return OkStatus();
+  };
+  Reader evidence = [r](const json& v, const std::string& at) -> Status {
+    if (!v.is_array()) return WrongType(at, "an array of evidence files", v);
+    for (size_t i = 0; i < v.size(); ++i) {
+      inspection::EvidenceRecord e;
+      SUIJI_RETURN_IF_ERROR(ReadEvidence(v[i], at + "[" + std::to_string(i) + "]", &e));
+      r->evidence.push_back(std::move(e));
+    }
+    return OkStatus();
+  };
+  return ReadKeys(j, "", {{"draw_id", Text(&r->draw_id)},
+                          {"credit_code", Text(&r->credit_code)},
+                          {"inspection_date", Text(&r->inspection_date)},
+                          {"items", items},
+                          {"evidence", evidence},
+                          {"team", Texts(&r->team)},
+                          {"confirmed_by", Texts(&r->confirmed_by)}});
+}
+
+StatusOr<ResultRecord> ReadResultFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read result file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(ss.str());
+  } catch (const json::parse_error& e) {
+    return InvalidArgument(path + " is not valid JSON: " + e.what());
+  }
+  ResultRecord r;
+  r.revision = 0;
+  Status s = ReadResult(j, &r);
+  if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  return r;
+}
+
+json ResultJson(const ResultRecord& r) {
+  json items = json::array();
+  for (const auto& it : r.items) {
+    json findings = json::array();
+    for (const auto& f : it.findings) {
+      findings.push_back({{"point", f.point}, {"compliant", f.compliant}, {"text", f.text}});
+    }
+    json violations = json::array();
+    for (const auto& v : it.violations) {
+      json h = json::array();
+      for (auto x : v.handling) h.push_back(inspection::HandlingKey(x));
+      violations.push_back({{"description", v.description}, {"legal_basis", v.legal_basis},
+                            {"handling", h}, {"no_penalty_list", v.no_penalty_list},
+                            {"fine_yuan", v.fine_yuan}});
+    }
+    items.push_back({{"item_id", it.item_id}, {"outcome", inspection::OutcomeKey(it.outcome)},
+                     {"outcome_label", inspection::OutcomeLabel(it.outcome)},
+                     {"outcome_text", it.outcome_text}, {"findings", findings},
+                     {"violations", violations}});
+  }
+  json evidence = json::array();
+  for (const auto& e : r.evidence) {
+    evidence.push_back({{"sha256", ToHex(e.sha256)}, {"size", e.size}, {"kind", e.kind},
+                        {"name", e.name}});
+  }
+  return {{"draw_id", r.draw_id}, {"credit_code", r.credit_code}, {"revision", r.revision},
+          {"inspection_date", r.inspection_date}, {"items", items}, {"evidence", evidence},
+          {"team", r.team}, {"confirmed_by", r.confirmed_by}};
+}
+
+// Internal view (for bureau staff): the workflow, every revision, reviews and notes.
+json ResultInfoJson(const ResultInfo& info) {
+  json revisions = json::array();
+  for (const auto& r : info.revisions) {
+    json j = ResultJson(r.record);
+    j["sequence"] = r.sequence;
+    j["entered_date"] = inspection::ChinaDate(r.time_us);
+    j["entered_by"] = r.user;
+    revisions.push_back(j);
+  }
+  json reviews = json::array();
+  for (const auto& r : info.reviews) {
+    reviews.push_back({{"revision", r.record.revision}, {"approved", r.record.approved},
+                       {"reason", r.record.reason}, {"by", r.user},
+                       {"date", inspection::ChinaDate(r.time_us)}});
+  }
+  json corrections = json::array();
+  for (const auto& c : info.corrections) {
+    corrections.push_back({{"correction", c.record.correction}, {"reason", c.record.reason},
+                           {"date", inspection::ChinaDate(c.time_us)},
+                           {"result", ResultJson(c.record.result)}});
+  }
+  json transfers = json::array();
+  for (const auto& t : info.transfers) {
+    transfers.push_back({{"kind", inspection::TransferKindKey(t.record.kind)},
+                         {"to", t.record.to_body}, {"date", t.record.date},
+                         {"reason", t.record.reason}});
+  }
+  json regrades = json::array();
+  for (const auto& g : info.reevaluations) {
+    regrades.push_back({{"grade", g.record.grade}, {"grade_date", g.record.grade_date},
+                        {"reason", g.record.reason}});
+  }
+  return {{"draw_id", info.draw_id},
+          {"credit_code", info.credit_code},
+          {"state", inspection::ResultStateName(info.state)},
+          {"published_revision", info.published_revision},
+          {"published_date", info.published_date},
+          {"revisions", revisions},
+          {"reviews", reviews},
+          {"corrections", corrections},
+          {"transfers", transfers},
+          {"credit_reevaluations", regrades},
+          {"internal_notes", info.internal_notes.size()}};
+}
+
+json DeadlineJson(const Deadline& d) {
+  return {{"kind", inspection::DeadlineKindName(d.kind)},
+          {"status", inspection::DeadlineStatusName(d.status)},
+          {"org_id", d.org_id},
+          {"task_id", d.task_id},
+          {"draw_id", d.draw_id},
+          {"credit_code", d.credit_code},
+          {"from", d.from},
+          {"due", d.due},
+          {"done", d.done},
+          {"working_days_late", d.working_days_late},
+          {"note", d.note}};
+}
+
+std::string_view DeadlineLabel(inspection::DeadlineKind k) {
+  switch (k) {
+    case inspection::DeadlineKind::kConfirm: return "确认抽取名单 (confirm, 2 working days)";
+    case inspection::DeadlineKind::kEnter: return "录入结果 (enter, 2 working days)";
+    case inspection::DeadlineKind::kPublish: return "公示结果 (publish, 20 working days)";
+  }
+  return "";
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<inspection::PublicRecord>> ReadPublicRecord(const std::string& data) {
+  NodePaths paths{data};
+  SUIJI_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenReader(paths));
+  auto record = std::make_unique<inspection::PublicRecord>();
+  SUIJI_ASSIGN_OR_RETURN(uint64_t size, ledger->storage().Size());
+  Status inner = OkStatus();
+  SUIJI_RETURN_IF_ERROR(ledger->storage().Read(0, size, [&](uint64_t seq, ByteView bytes) {
+    auto e = ParseEntry(bytes);
+    if (!e.ok()) {
+      inner = e.status();
+      return false;
+    }
+    inner = record->Apply(*e);
+    if (!inner.ok()) {
+      inner = Status(inner.code(), "at sequence " + std::to_string(seq) + ": " + inner.message());
+      return false;
+    }
+    return true;
+  }));
+  SUIJI_RETURN_IF_ERROR(inner);
+  return record;
+}
+
+void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
+  static std::string draw_id, code, file, reason, confirmed_by, withhold, note, name, contact,
+      kind, to_body, date, grade, state_filter, org_filter;
+  static bool json_out = false, approve = false, all = false;
+
+  // --- announce ---
+  auto* ann = app.add_subcommand(
+      "announce", "confirm a draw's list and publish its targets (R11: within 2 working days)");
+  AddCommon(ann, ctx);
+  ann->add_option("draw", draw_id, "draw id")->required();
+  ann->add_option("--confirmed-by", confirmed_by, "who checked the drawn list, comma-separated")
+      ->required();
+  ann->add_option("--withhold", withhold, "do not publish the targets now, for this reason");
+  ann->add_option("--note", note, "a public note");
+  ann->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      inspection::AnnouncementRecord a;
+      a.draw_id = draw_id;
+      a.confirmed_by = SplitList(confirmed_by);
+      a.publish_targets = withhold.empty();
+      a.withheld_reason = withhold;
+      a.note = note;
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Announce(a, ctx.actor()));
+      const auto& info = n.world().announcements.at(draw_id);
+      std::cout << "announced draw " << draw_id << " at entry " << seq << " (confirmed "
+                << info.record.confirmed_date << ", targets "
+                << (a.publish_targets ? "published" : "withheld: " + withhold) << ")\n";
+      return OkStatus();
+    });
+  });
+
+  // --- result ---
+  auto* res = app.add_subcommand("result", "inspection results and their review (R12, R13)");
+  res->require_subcommand(1);
+  auto* r_record = res->add_subcommand("record", "record a result (or its next revision) from JSON");
+  AddCommon(r_record, ctx);
+  r_record->add_option("file", file, "the result as JSON")->required();
+  r_record->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(file));
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RecordResult(r, ctx.actor()));
+      const ResultInfo* info = n.world().Result(r.draw_id, r.credit_code);
+      std::cout << "recorded revision " << info->latest().revision << " of " << r.credit_code
+                << " in draw " << r.draw_id << " at entry " << seq << " (entered)\n";
+      return OkStatus();
+    });
+  });
+  auto step = [&](const char* verb, const char* help) {
+    auto* c = res->add_subcommand(verb, help);
+    AddCommon(c, ctx);
+    c->add_option("draw", draw_id, "draw id")->required();
+    c->add_option("credit_code", code, "the employer's credit code")->required();
+    return c;
+  };
+  auto* r_submit = step("submit", "send the entered result to review");
+  r_submit->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Submit(draw_id, code, ctx.actor()));
+      std::cout << "submitted " << code << " for review at entry " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  auto* r_review = step("review", "approve, or return with a reason (by someone other than the enterer)");
+  auto* approve_flag = r_review->add_flag("--approve", approve, "approve it");
+  auto* return_opt = r_review->add_option("--return", reason, "return it, for this reason");
+  approve_flag->excludes(return_opt);
+  r_review->callback([&] {
+    Run(ctx, [&]() -> Status {
+      if (!approve && reason.empty()) return InvalidArgument("give --approve or --return REASON");
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq,
+                             n.service->Review(draw_id, code, approve, reason, ctx.actor()));
+      std::cout << (approve ? "approved " : "returned ") << code << " at entry " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  auto* r_publish = step("publish", "publish the approved result (一公开)");
+  r_publish->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Publish(draw_id, code, ctx.actor()));
+      std::cout << "published " << code << " at entry " << seq << " on "
+                << n.world().Result(draw_id, code)->published_date << "\n";
+      return OkStatus();
+    });
+  });
+  auto* r_correct = res->add_subcommand(
+      "correct", "record a correction of a published result (shown beside the original)");
+  AddCommon(r_correct, ctx);
+  r_correct->add_option("file", file, "the corrected result as JSON")->required();
+  r_correct->add_option("--reason", reason, "why (published)")->required();
+  r_correct->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(file));
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Correct(r, reason, ctx.actor()));
+      std::cout << "recorded correction "
+                << n.world().Result(r.draw_id, r.credit_code)->corrections.size() << " of "
+                << r.credit_code << " at entry " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  auto* r_note = step("note", "attach an internal note (never published)");
+  r_note->add_option("--note", note, "the note");
+  r_note->add_option("--complainant-name", name, "a complainant's name (internal)");
+  r_note->add_option("--complainant-contact", contact, "a complainant's contact (internal)");
+  r_note->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->AddInternalNote(
+                                               {draw_id, code, note, name, contact}, ctx.actor()));
+      std::cout << "attached an internal note at entry " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  auto* r_show = step("show", "a result: state, revisions, reviews, corrections, follow-up");
+  r_show->add_flag("--json", json_out, "JSON");
+  r_show->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, false));
+      const ResultInfo* info = n.world().Result(draw_id, code);
+      if (info == nullptr) return NotFound("no result of " + code + " in draw " + draw_id);
+      json j = ResultInfoJson(*info);
+      if (json_out) {
+        std::cout << j.dump(2) << "\n";
+        return OkStatus();
+      }
+      std::cout << "result of " << code << " in draw " << draw_id << ": "
+                << inspection::ResultStateName(info->state) << ", revision "
+                << info->latest().revision;
+      if (info->published_revision != 0) {
+        std::cout << ", published revision " << info->published_revision << " on "
+                  << info->published_date;
+      }
+      std::cout << "\n  inspected " << info->current().inspection_date << " by ";
+      for (const auto& t : info->current().team) std::cout << t << " ";
+      std::cout << "\n";
+      for (const auto& it : info->current().items) {
+        std::cout << "  " << it.item_id << ": " << inspection::OutcomeLabel(it.outcome) << "\n";
+        for (const auto& v : it.violations) {
+          std::cout << "    " << v.description << " (" << v.legal_basis << "):";
+          for (auto h : v.handling) std::cout << " " << inspection::HandlingLabel(h);
+          std::cout << "\n";
+        }
+      }
+      for (const auto& c : info->corrections) {
+        std::cout << "  correction " << c.record.correction << " ("
+                  << inspection::ChinaDate(c.time_us) << "): " << c.record.reason << "\n";
+      }
+      return OkStatus();
+    });
+  });
+  auto* r_sheet = step("sheet", "the visit's printable inspection sheet (HTML, A4; internal)");
+  r_sheet->add_option("--out", file, "write it here (default: stdout)");
+  r_sheet->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(auto record, ReadPublicRecord(ctx.data));
+      SUIJI_ASSIGN_OR_RETURN(std::string html, record->InspectionSheetHtml(draw_id, code));
+      if (file.empty()) {
+        std::cout << html;
+        return OkStatus();
+      }
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out << html;
+      if (!out.flush()) return Internal("cannot write " + file);
+      std::cout << "wrote the inspection sheet of " << code << " to " << file << "\n";
+      return OkStatus();
+    });
+  });
+  auto* r_list = res->add_subcommand("list", "list results");
+  AddCommon(r_list, ctx);
+  r_list->add_option("--draw", draw_id, "only this draw");
+  r_list->add_option("--state", state_filter,
+                     "only this state: entered, awaiting_review, returned, approved, published");
+  r_list->add_flag("--json", json_out, "JSON");
+  r_list->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, false));
+      json rows = json::array();
+      for (const auto& [key, info] : n.world().results) {
+        if (!draw_id.empty() && key.first != draw_id) continue;
+        const std::string st(inspection::ResultStateName(info.state));
+        if (!state_filter.empty() && st != state_filter) continue;
+        rows.push_back({{"draw_id", key.first}, {"credit_code", key.second}, {"state", st},
+                        {"revision", info.latest().revision},
+                        {"corrections", info.corrections.size()}});
+        if (!json_out) {
+          std::cout << key.first << "  " << key.second << "  " << st << "  r"
+                    << info.latest().revision
+                    << (info.corrections.empty()
+                            ? ""
+                            : "  corrected " + std::to_string(info.corrections.size()))
+                    << "\n";
+        }
+      }
+      if (json_out) std::cout << rows.dump(2) << "\n";
+      return OkStatus();
+    });
+  });
+  auto* r_overdue = res->add_subcommand(
+      "overdue", "the deadline list (R11, R13, R18): overdue items per bureau, or --all");
+  AddCommon(r_overdue, ctx);
+  r_overdue->add_option("--bureau", org_filter, "only this org unit");
+  r_overdue->add_flag("--all", all, "every deadline, not only overdue and late ones");
+  r_overdue->add_flag("--json", json_out, "JSON");
+  r_overdue->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, false));
+      json rows = json::array();
+      std::map<std::string, int> overdue_by_org;
+      for (const auto& d : n.service->Deadlines()) {
+        if (!org_filter.empty() && d.org_id != org_filter) continue;
+        const bool bad = d.status == DeadlineStatus::kOverdue ||
+                         d.status == DeadlineStatus::kLate ||
+                         d.status == DeadlineStatus::kNoCalendar;
+        if (!all && !bad) continue;
+        if (d.status == DeadlineStatus::kOverdue) ++overdue_by_org[d.org_id];
+        rows.push_back(DeadlineJson(d));
+        if (!json_out) {
+          std::cout << d.org_id << "  " << DeadlineLabel(d.kind) << "  " << d.draw_id << "  "
+                    << (d.credit_code.empty() ? "-" : d.credit_code) << "  due " << d.due
+                    << "  " << inspection::DeadlineStatusName(d.status);
+          if (d.working_days_late > 0) std::cout << " by " << d.working_days_late << " working days";
+          if (!d.note.empty()) std::cout << "  (" << d.note << ")";
+          std::cout << "\n";
+        }
+      }
+      if (json_out) {
+        std::cout << json{{"today", n.service->Today()}, {"deadlines", rows},
+                          {"overdue_by_bureau", overdue_by_org}}
+                         .dump(2)
+                  << "\n";
+      } else {
+        std::cout << "today " << n.service->Today() << ":";
+        if (overdue_by_org.empty()) std::cout << " nothing overdue";
+        for (const auto& [org, count] : overdue_by_org) std::cout << " " << org << " " << count << " overdue;";
+        std::cout << "\n";
+      }
+      return OkStatus();
+    });
+  });
+
+  // --- followup ---
+  auto* fu = app.add_subcommand("followup", "after a result: transfers and credit re-evaluation (R14)");
+  fu->require_subcommand(1);
+  auto* f_transfer = fu->add_subcommand("transfer", "transfer the matter to another department or the police");
+  AddCommon(f_transfer, ctx);
+  f_transfer->add_option("draw", draw_id, "draw id")->required();
+  f_transfer->add_option("credit_code", code, "the employer's credit code")->required();
+  f_transfer->add_option("--kind", kind, "department or police")->required();
+  f_transfer->add_option("--to", to_body, "the receiving body")->required();
+  f_transfer->add_option("--date", date, "YYYY-MM-DD")->required();
+  f_transfer->add_option("--reason", reason, "why")->required();
+  f_transfer->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      inspection::TransferRecord t{draw_id, code, inspection::TransferKindFromKey(kind), to_body,
+                                   date, reason};
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Transfer(t, ctx.actor()));
+      std::cout << "transferred " << code << " to " << to_body << " at entry " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  auto* f_regrade = fu->add_subcommand(
+      "regrade", "re-evaluate the employer's credit grade after a published result (changes eligibility)");
+  AddCommon(f_regrade, ctx);
+  f_regrade->add_option("draw", draw_id, "draw id")->required();
+  f_regrade->add_option("credit_code", code, "the employer's credit code")->required();
+  f_regrade->add_option("--grade", grade, "A, B or C")->required();
+  f_regrade->add_option("--date", date, "the grade's date, YYYY-MM-DD")->required();
+  f_regrade->add_option("--reason", reason, "why")->required();
+  f_regrade->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Reevaluate({draw_id, code, grade, date, reason},
+                                                                 ctx.actor()));
+      std::cout << "re-evaluated " << code << " as grade " << grade << " at entry " << seq << "\n";
+      return OkStatus();
+    });
+  });
+}
+
+}  // namespace suiji::cli
