@@ -176,7 +176,8 @@ TransferKind TransferKindFromKey(std::string_view key);
 
 // Problems found: the outcome is 发现问题已责令改正 or 发现问题待后续处理.
 bool FoundProblems(Outcome o);
-// The visit says nothing about compliance (不配合, 无法联系, 关闭, 未开展, 其他).
+// The visit says nothing about compliance (不配合, 无法联系, 关闭, 未开展). 其他 counts as
+// observed: its violations, if any, are listed like any other outcome's.
 bool Unobserved(Outcome o);
 // A result found a violation in any item.
 bool AnyViolation(const ResultRecord& r);
