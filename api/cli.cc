@@ -34,6 +34,16 @@ int Fail(const Status& s) {
   return ExitCodeFor(s);
 }
 
+void Run(Context& ctx, const std::function<Status()>& body) {
+  Status s = body();
+  if (!s.ok()) ctx.exit_code = Fail(s);
+}
+
+StatusOr<std::unique_ptr<Ledger>> OpenLedger(const Context& ctx, bool write) {
+  NodePaths paths{ctx.data};
+  return write ? OpenWriter(paths) : OpenReader(paths);
+}
+
 void AddCommon(CLI::App* c, Context& ctx) {
   c->add_option("--data", ctx.data, "data directory of the ledger")->required();
   c->add_option("--org", ctx.org, "acting org unit recorded in events")->capture_default_str();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -28,6 +29,10 @@ int ExitCodeFor(const Status& s);
 int Fail(const Status& s);
 // Adds --data, --org and --user to a subcommand.
 void AddCommon(CLI::App* c, Context& ctx);
+// Runs a command body; a failed status becomes ctx.exit_code.
+void Run(Context& ctx, const std::function<Status()>& body);
+// The ledger of ctx.data: the writer (`write`) or a reader.
+StatusOr<std::unique_ptr<Ledger>> OpenLedger(const Context& ctx, bool write);
 
 void RegisterDirectoryCommands(CLI::App& app, Context& ctx);
 // `suiji plan|task|draw` (api/cli_draw.cc).

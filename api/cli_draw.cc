@@ -624,13 +624,8 @@ struct DrawNode {
 
 StatusOr<DrawNode> OpenDraws(const Context& ctx, bool write) {
   DrawNode n;
-  NodePaths paths{ctx.data};
-  if (write) {
-    SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenWriter(paths));
-  } else {
-    SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenReader(paths));
-  }
-  n.service = std::make_unique<DrawService>(*n.ledger, n.ledger->storage(), paths.dir);
+  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, write));
+  n.service = std::make_unique<DrawService>(*n.ledger, n.ledger->storage(), ctx.data);
   SUIJI_RETURN_IF_ERROR(n.service->Sync());
   return n;
 }
@@ -647,12 +642,6 @@ StatusOr<Bytes> HexOption(const std::string& name, const std::string& value) {
     return InvalidArgument(name + " must be hex digits: " + b.status().message());
   }
   return b;
-}
-
-// Runs a command body; a failed status becomes the exit code.
-void Run(Context& ctx, const std::function<Status()>& body) {
-  Status s = body();
-  if (!s.ok()) ctx.exit_code = Fail(s);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "api/inspection_service.h"
 #include "api/json_keys.h"
 #include "ledger/core/sha256.h"
+#include "ledger/replay.h"
 
 namespace suiji::cli {
 
@@ -31,20 +32,10 @@ struct InspectionNode {
 
 StatusOr<InspectionNode> OpenInspections(const Context& ctx, bool write) {
   InspectionNode n;
-  NodePaths paths{ctx.data};
-  if (write) {
-    SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenWriter(paths));
-  } else {
-    SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenReader(paths));
-  }
+  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, write));
   n.service = std::make_unique<InspectionService>(*n.ledger, n.ledger->storage());
   SUIJI_RETURN_IF_ERROR(n.service->Sync());
   return n;
-}
-
-void Run(Context& ctx, const std::function<Status()>& body) {
-  Status s = body();
-  if (!s.ok()) ctx.exit_code = Fail(s);
 }
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -303,25 +294,10 @@ std::string_view DeadlineLabel(inspection::DeadlineKind k) {
 }  // namespace
 
 StatusOr<std::unique_ptr<inspection::PublicRecord>> ReadPublicRecord(const std::string& data) {
-  NodePaths paths{data};
-  SUIJI_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenReader(paths));
+  SUIJI_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenReader(NodePaths{data}));
   auto record = std::make_unique<inspection::PublicRecord>();
-  SUIJI_ASSIGN_OR_RETURN(uint64_t size, ledger->storage().Size());
-  Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(ledger->storage().Read(0, size, [&](uint64_t seq, ByteView bytes) {
-    auto e = ParseEntry(bytes);
-    if (!e.ok()) {
-      inner = e.status();
-      return false;
-    }
-    inner = record->Apply(*e);
-    if (!inner.ok()) {
-      inner = Status(inner.code(), "at sequence " + std::to_string(seq) + ": " + inner.message());
-      return false;
-    }
-    return true;
-  }));
-  SUIJI_RETURN_IF_ERROR(inner);
+  SUIJI_RETURN_IF_ERROR(
+      ReplayLog(ledger->storage(), 0, [&](const EntryView& e) { return record->Apply(e); }));
   return record;
 }
 

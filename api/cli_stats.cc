@@ -9,6 +9,7 @@
 #include "api/cli.h"
 #include "ledger/core/directory/records.h"
 #include "ledger/core/inspection/stats.h"
+#include "ledger/replay.h"
 
 namespace suiji::cli {
 
@@ -137,18 +138,8 @@ Status RunStats(const Context& ctx, std::string today, const std::string& draw_i
   }
   SUIJI_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenReader(NodePaths{ctx.data}));
   const LogStorage& log = ledger->storage();
-  SUIJI_ASSIGN_OR_RETURN(uint64_t size, log.Size());
   inspection::InspectionStats stats;
-  Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(log.Read(0, size, [&](uint64_t seq, ByteView bytes) {
-    auto e = ParseEntry(bytes);
-    inner = e.ok() ? stats.Apply(*e) : e.status();
-    if (!inner.ok()) {
-      inner = Status(inner.code(), "at sequence " + std::to_string(seq) + ": " + inner.message());
-    }
-    return inner.ok();
-  }));
-  SUIJI_RETURN_IF_ERROR(inner);
+  SUIJI_RETURN_IF_ERROR(ReplayLog(log, 0, [&](const EntryView& e) { return stats.Apply(e); }));
   SUIJI_ASSIGN_OR_RETURN(inspection::StatsReport report, stats.Report(today, draw_id));
   if (json_out) {
     std::cout << inspection::ToJson(report).dump(2) << "\n";

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ledger/replay.h"
 
 namespace suiji {
 
@@ -261,24 +262,12 @@ Status DirectoryService::Sync() { return projection_.CatchUp(log_); }
 
 StatusOr<directory::WorkCalendar> ReadCalendar(const LogStorage& log) {
   directory::WorkCalendar calendar;
-  SUIJI_ASSIGN_OR_RETURN(uint64_t size, log.Size());
-  Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(log.Read(0, size, [&](uint64_t, ByteView bytes) {
-    auto e = ParseEntry(bytes);
-    if (!e.ok()) {
-      inner = e.status();
-      return false;
-    }
-    if (e->type() != EventType::CalendarPublished) return true;
-    auto s = directory::DecodeSchedule(e->payload());
-    if (!s.ok()) {
-      inner = s.status();
-      return false;
-    }
-    calendar.Put(*s);
-    return true;
+  SUIJI_RETURN_IF_ERROR(ReplayLog(log, 0, [&](const EntryView& e) -> Status {
+    if (e.type() != EventType::CalendarPublished) return OkStatus();
+    SUIJI_ASSIGN_OR_RETURN(directory::YearSchedule s, directory::DecodeSchedule(e.payload()));
+    calendar.Put(s);
+    return OkStatus();
   }));
-  SUIJI_RETURN_IF_ERROR(inner);
   return calendar;
 }
 

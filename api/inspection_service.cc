@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "ledger/replay.h"
+
 namespace suiji {
 
 namespace {
@@ -25,24 +27,7 @@ int64_t InspectionService::NowUs() const {
 std::string InspectionService::Today() const { return ChinaDate(NowUs()); }
 
 Status InspectionService::Sync() {
-  SUIJI_ASSIGN_OR_RETURN(uint64_t size, log_.Size());
-  if (size <= applied_) return OkStatus();
-  Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(log_.Read(applied_, size, [&](uint64_t seq, ByteView bytes) {
-    auto e = ParseEntry(bytes);
-    if (!e.ok()) {
-      inner = e.status();
-      return false;
-    }
-    inner = world_.Apply(*e);
-    if (!inner.ok()) {
-      inner = Status(inner.code(), "at sequence " + std::to_string(seq) + ": " + inner.message());
-      return false;
-    }
-    applied_ = seq + 1;
-    return true;
-  }));
-  return inner;
+  return ReplayLog(log_, applied_, [&](const EntryView& e) { return world_.Apply(e); }, &applied_);
 }
 
 StatusOr<uint64_t> InspectionService::AppendChecked(

@@ -1,5 +1,6 @@
-// Small FlatBuffers helpers shared by the payload codecs (directory, draw): finishing a
-// buffer into Bytes, verifying a payload before reading it, and reading optional strings.
+// Small FlatBuffers helpers shared by the payload codecs (directory, draw, inspection):
+// finishing a buffer into Bytes, verifying a payload before reading it, reading optional
+// strings, and the decoders' kDataLoss errors.
 #pragma once
 
 #include <flatbuffers/flatbuffers.h>
@@ -23,6 +24,16 @@ const T* Verified(ByteView b) {
   flatbuffers::Verifier v(b.data(), b.size(), 32, 1000000);
   if (!v.VerifyBuffer<T>(nullptr)) return nullptr;
   return flatbuffers::GetRoot<T>(b.data());
+}
+
+// kDataLoss errors of payload decoders: "<table> payload <what>", "... is malformed",
+// "... lacks <field>".
+inline Status DataLossIn(std::string_view table, std::string_view what) {
+  return DataLoss(std::string(table) + " payload " + std::string(what));
+}
+inline Status Malformed(std::string_view table) { return DataLossIn(table, "is malformed"); }
+inline Status Lacks(std::string_view table, std::string_view field) {
+  return DataLossIn(table, "lacks " + std::string(field));
 }
 
 inline std::string Str(const flatbuffers::String* s) {

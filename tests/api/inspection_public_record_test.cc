@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "api/calendar_data.h"
 #include "api/inspection_service.h"
 #include "ledger/core/sha256.h"
-#include "tests/support/draw_fixture.h"
+#include "ledger/replay.h"
+#include "tests/support/inspection_fixture.h"
 
 namespace suiji {
 namespace {
@@ -39,25 +39,11 @@ constexpr const char* kActor = "MARKER-ACTOR-d4f2";
 constexpr const char* kEvidenceName = "MARKER-EVIDENCE-NAME-6a0b.mp4";
 constexpr const char* kEscapedName = "王<b>&\"五";
 
-class PublicRecordTest : public testing_support::DrawNodeTest {
+class PublicRecordTest : public testing_support::InspectionNodeTest {
  protected:
   void SetUp() override {
-    DrawNodeTest::SetUp();
-    auto schedules = directory::ParseScheduleTable(BundledCalendarTable());
-    ASSERT_TRUE(schedules.ok()) << schedules.status().ToString();
-    ASSERT_TRUE(dirsvc_->PublishCalendars(*schedules, actor_).ok());
-    auto now = now_us_;
-    inspections_ = std::make_unique<InspectionService>(*ledger_, ledger_->storage(),
-                                                       [now] { return *now; });
-  }
-  void TearDown() override {
-    inspections_.reset();
-    DrawNodeTest::TearDown();
-  }
-
-  // 10:00 China time of `date`.
-  void SetDate(const std::string& date) {
-    *now_us_ = (directory::DayNumber(date) * 86400 + 2 * 3600) * 1000000;
+    InspectionNodeTest::SetUp();
+    reviewer_ = Actor{"320400", kActor};  // the reviewer's user is internal too (an actor)
   }
 
   template <typename T>
@@ -215,17 +201,11 @@ class PublicRecordTest : public testing_support::DrawNodeTest {
   // The public record of the whole log.
   PublicRecord Fold() {
     PublicRecord rec;
-    auto size = ledger_->storage().Size();
-    EXPECT_TRUE(size.ok());
-    Status inner = OkStatus();
-    Status s = ledger_->storage().Read(0, *size, [&](uint64_t, ByteView bytes) {
-      auto e = ParseEntry(bytes);
-      inner = e.ok() ? rec.Apply(*e) : e.status();
-      return inner.ok();
-    });
+    uint64_t size = 0;
+    Status s = ReplayLog(ledger_->storage(), 0,
+                         [&](const EntryView& e) { return rec.Apply(e); }, &size);
     EXPECT_TRUE(s.ok()) << s.ToString();
-    EXPECT_TRUE(inner.ok()) << inner.ToString();
-    EXPECT_EQ(rec.size(), *size);
+    EXPECT_EQ(rec.size(), size);
     return rec;
   }
 
@@ -244,8 +224,6 @@ class PublicRecordTest : public testing_support::DrawNodeTest {
     return inspections_->world().draws.dir.targets.at(code).name;
   }
 
-  std::unique_ptr<InspectionService> inspections_;
-  Actor reviewer_{"320400", kActor};  // the reviewer's user is internal too (an actor)
   std::string draw_a_, draw_b_, cancelled_;
   std::string a0_, a1_, b0_, b_other_;
   std::vector<std::string> team_;

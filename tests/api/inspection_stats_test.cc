@@ -9,6 +9,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "ledger/replay.h"
 #include "tests/support/inspection_fixture.h"
 #include "tests/support/run_process.h"
 
@@ -26,18 +27,11 @@ class InspectionStatsTest : public InspectionNodeTest {
   // The stats fold over the whole log.
   inspection::StatsReport Stats(const std::string& today, const std::string& draw_id = "") {
     inspection::InspectionStats stats;
-    const LogStorage& log = ledger_->storage();
-    auto size = log.Size();
-    EXPECT_TRUE(size.ok());
-    Status inner = OkStatus();
-    Status s = log.Read(0, *size, [&](uint64_t, ByteView bytes) {
-      auto e = ParseEntry(bytes);
-      inner = e.ok() ? stats.Apply(*e) : e.status();
-      return inner.ok();
-    });
+    uint64_t size = 0;
+    Status s = ReplayLog(ledger_->storage(), 0,
+                         [&](const EntryView& e) { return stats.Apply(e); }, &size);
     EXPECT_TRUE(s.ok()) << s.ToString();
-    EXPECT_TRUE(inner.ok()) << inner.ToString();
-    EXPECT_EQ(stats.entries(), *size);
+    EXPECT_EQ(stats.entries(), size);
     auto r = stats.Report(today, draw_id);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : inspection::StatsReport{};

@@ -15,7 +15,10 @@ using directory::CheckRegion;
 using directory::CheckText;
 using directory::ValidDate;
 using directory::ValidUtf8;
+using fb::DataLossIn;
 using fb::Finish;
+using fb::Lacks;
+using fb::Malformed;
 using fb::Str;
 using fb::Strs;
 using fb::Verified;
@@ -47,15 +50,6 @@ Offset<Vector<uint8_t>> HashVector(FlatBufferBuilder& fbb, const Hash& h) {
   return fbb.CreateVector(h.data(), h.size());
 }
 
-Status DataLossIn(std::string_view table, std::string_view what) {
-  return DataLoss(std::string(table) + " payload " + std::string(what));
-}
-
-Status Malformed(std::string_view table) { return DataLossIn(table, "is malformed"); }
-
-Status Lacks(std::string_view table, std::string_view field) {
-  return DataLossIn(table, "lacks " + std::string(field));
-}
 
 // A hash field must be exactly 32 bytes; an absent one is as wrong as a short one.
 Status ReadHash(std::string_view table, std::string_view field, const Vector<uint8_t>* v,

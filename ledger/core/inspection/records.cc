@@ -13,7 +13,10 @@ namespace {
 using directory::CheckDate;
 using directory::CheckText;
 using directory::kMaxText;
+using fb::DataLossIn;
 using fb::Finish;
+using fb::Lacks;
+using fb::Malformed;
 using fb::Str;
 using fb::Strs;
 using fb::Verified;
@@ -50,13 +53,6 @@ void CheckKey(std::vector<FieldError>& errs, const std::string& draw_id,
   CheckText(errs, "credit_code", credit_code, true, kMaxId);
 }
 
-Status DataLossIn(std::string_view table, std::string_view what) {
-  return DataLoss(std::string(table) + " payload " + std::string(what));
-}
-Status Malformed(std::string_view table) { return DataLossIn(table, "is malformed"); }
-Status Lacks(std::string_view table, std::string_view field) {
-  return DataLossIn(table, "lacks " + std::string(field));
-}
 
 Offset<Vector<Offset<String>>> StrVec(FlatBufferBuilder& fbb, const std::vector<std::string>& v) {
   return fbb.CreateVectorOfStrings(v);
