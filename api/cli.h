@@ -45,5 +45,9 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx);
 void RegisterPublicCommands(CLI::App& app, Context& ctx);
 // `suiji stats` (api/cli_stats.cc).
 void RegisterStatsCommands(CLI::App& app, Context& ctx);
+// `suiji user|token` (api/cli_identity.cc).
+void RegisterIdentityCommands(CLI::App& app, Context& ctx);
+// `suiji serve` (api/cli_serve.cc).
+void RegisterServeCommands(CLI::App& app, Context& ctx);
 
 }  // namespace suiji::cli

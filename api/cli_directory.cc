@@ -7,6 +7,7 @@
 
 #include "api/calendar_data.h"
 #include "api/cli.h"
+#include "api/records_json.h"
 #include "api/directory_service.h"
 
 namespace suiji::cli {
@@ -551,5 +552,8 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     std::cout << ToHex(*d) << "\n";
   });
 }
+
+json TargetToJson(const TargetRecord& t) { return ToJson(t); }
+json InspectorToJson(const InspectorRecord& i) { return ToJson(i); }
 
 }  // namespace suiji::cli

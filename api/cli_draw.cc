@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "api/cli.h"
+#include "api/records_json.h"
 #include "api/draw_service.h"
 #include "api/json_keys.h"
 
@@ -1046,5 +1047,10 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
     });
   });
 }
+
+Status TaskFromJson(const json& j, TaskRecord* t) { return ReadTask(j, t); }
+json PlanToJson(const draw::PlanInfo& p) { return PlanJson(p); }
+json TaskInfoToJson(const draw::DrawWorld& w, const draw::TaskInfo& t) { return TaskInfoJson(w, t); }
+json DrawToJson(const draw::DrawWorld& w, const DrawInfo& d) { return DrawJson(w, d); }
 
 }  // namespace suiji::cli

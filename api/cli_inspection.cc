@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/cli.h"
+#include "api/records_json.h"
 #include "api/inspection_service.h"
 #include "api/json_keys.h"
 #include "ledger/core/sha256.h"
@@ -585,5 +586,9 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
     });
   });
 }
+
+Status ResultFromJson(const json& j, ResultRecord* r) { return ReadResult(j, r); }
+json ResultInfoToJson(const ResultInfo& info) { return ResultInfoJson(info); }
+json DeadlineToJson(const Deadline& d) { return DeadlineJson(d); }
 
 }  // namespace suiji::cli

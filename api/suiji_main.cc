@@ -219,6 +219,8 @@ int main(int argc, char** argv) {
   suiji::cli::RegisterInspectionCommands(app, ctx);
   suiji::cli::RegisterStatsCommands(app, ctx);
   suiji::cli::RegisterPublicCommands(app, ctx);
+  suiji::cli::RegisterIdentityCommands(app, ctx);
+  suiji::cli::RegisterServeCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -232,7 +234,8 @@ int main(int argc, char** argv) {
         sub->get_name() == "plan" || sub->get_name() == "task" || sub->get_name() == "draw" ||
         sub->get_name() == "calendar" || sub->get_name() == "announce" ||
         sub->get_name() == "result" || sub->get_name() == "followup" || sub->get_name() == "public" ||
-        sub->get_name() == "stats") {
+        sub->get_name() == "stats" || sub->get_name() == "user" || sub->get_name() == "token" ||
+        sub->get_name() == "serve") {
       return ctx.exit_code;  // handled by the group's callbacks
     }
   }

@@ -204,7 +204,8 @@ StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count
                                " bytes is over the " + std::to_string(kMaxPayloadBytes) +
                                "-byte limit");
     }
-    if (d.actor.org_unit.size() > kMaxActorFieldBytes || d.actor.user.size() > kMaxActorFieldBytes) {
+    if (d.actor.org_unit.size() > kMaxActorFieldBytes || d.actor.user.size() > kMaxActorFieldBytes ||
+        d.actor.request.size() > kMaxActorFieldBytes) {
       return InvalidArgument(where + ": actor field over " +
                              std::to_string(kMaxActorFieldBytes) + " bytes");
     }

@@ -2,6 +2,7 @@
 
 #include "schemas/directory_generated.h"
 #include "schemas/draw_generated.h"
+#include "schemas/identity_generated.h"
 #include "schemas/inspection_generated.h"
 
 #include <cstring>
@@ -40,7 +41,9 @@ Bytes BuildEntry(const EntryFields& f, const KeyPair& key) {
   auto prev = body_fbb.CreateVector(f.prev_hash.data(), f.prev_hash.size());
   auto org = body_fbb.CreateString(f.actor ? f.actor->org_unit : std::string());
   auto user = body_fbb.CreateString(f.actor ? f.actor->user : std::string());
-  auto actor = schema::CreateActor(body_fbb, org, user);
+  flatbuffers::Offset<flatbuffers::String> request;
+  if (f.actor && !f.actor->request.empty()) request = body_fbb.CreateString(f.actor->request);
+  auto actor = schema::CreateActor(body_fbb, org, user, request);
   std::string key_id = key.key_id();
   auto kid = body_fbb.CreateString(key_id);
   auto payload = body_fbb.CreateVector(f.payload.data(), f.payload.size());
@@ -63,6 +66,18 @@ std::string_view EntryView::ledger_id() const {
 }
 std::string_view EntryView::key_id() const {
   return event->key_id() ? event->key_id()->string_view() : std::string_view();
+}
+namespace {
+std::string_view Str(const flatbuffers::String* s) { return s ? s->string_view() : std::string_view(); }
+}  // namespace
+std::string_view EntryView::actor_org() const {
+  return event->actor() ? Str(event->actor()->org_unit()) : std::string_view();
+}
+std::string_view EntryView::actor_user() const {
+  return event->actor() ? Str(event->actor()->user()) : std::string_view();
+}
+std::string_view EntryView::actor_request() const {
+  return event->actor() ? Str(event->actor()->request()) : std::string_view();
 }
 ByteView EntryView::payload() const { return VecView(event->payload()); }
 Hash EntryView::prev_hash() const {
@@ -139,6 +154,10 @@ Status VerifyPayload(EventType type, ByteView payload) {
     case EventType::CreditReevaluated:
       ok = VerifyTable<schema::CreditReevaluation>(payload);
       break;
+    case EventType::UserRegistered: ok = VerifyTable<schema::User>(payload); break;
+    case EventType::UserDisabled: ok = VerifyTable<schema::UserDisabled>(payload); break;
+    case EventType::TokenIssued: ok = VerifyTable<schema::TokenIssued>(payload); break;
+    case EventType::TokenRevoked: ok = VerifyTable<schema::TokenRevoked>(payload); break;
     default: break;
   }
   if (!ok) return DataLoss(std::string(EventTypeName(type)) + " payload is malformed");

@@ -23,6 +23,10 @@ using schema::EventType;
 struct Actor {
   std::string org_unit;
   std::string user;
+  // The idempotency key of the request that made the event, if any (api/http): a retried
+  // request finds its events by it instead of appending again. Absent from the stored bytes
+  // when empty, so entries written before the field existed are unchanged.
+  std::string request;
 };
 
 // Everything the caller decides about an event; the ledger adds position, time and signature.
@@ -63,6 +67,9 @@ struct EntryView {
   std::string_view key_id() const;
   ByteView payload() const;
   Hash prev_hash() const;  // all zero if absent (ParseEntry guarantees 32 bytes)
+  std::string_view actor_org() const;
+  std::string_view actor_user() const;
+  std::string_view actor_request() const;
 };
 
 // kDataLoss naming the problem if the bytes are not a well-formed entry.

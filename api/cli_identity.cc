@@ -1,0 +1,128 @@
+// `suiji user add|disable|list` and `suiji token issue|revoke`: the users of the HTTP API
+// (api/identity_service.h). The first administrator is made here, on the node, before any
+// HTTP request can be authenticated.
+#include <iostream>
+
+#include "api/cli.h"
+#include "api/identity_service.h"
+
+namespace suiji::cli {
+
+namespace {
+
+struct IdentityNode {
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<IdentityService> service;
+};
+
+StatusOr<IdentityNode> OpenIdentity(const Context& ctx, bool write) {
+  IdentityNode n;
+  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, write));
+  n.service = std::make_unique<IdentityService>(*n.ledger, n.ledger->storage());
+  SUIJI_RETURN_IF_ERROR(n.service->Sync());
+  return n;
+}
+
+}  // namespace
+
+void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
+  static identity::UserRecord u;
+  static std::string key_hex, reason, label, user_id, token_id;
+  static int64_t ttl = 0;
+  static bool json_out = false;
+  auto* user = app.add_subcommand("user", "users of the HTTP API: roles and jurisdiction");
+  user->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "register a user (or a new version of it)");
+  AddCommon(add, ctx);
+  add->add_option("--id", u.user_id, "user id ([A-Za-z0-9._@-], at most 64)")->required();
+  add->add_option("--name", u.name, "the person's or system's name")->required();
+  add->add_option("--org-id", u.org_id, "the org unit it acts for (its region is the jurisdiction)")->required();
+  add->add_option("--role", u.roles,
+                  "registry_clerk, planner, inspector, reviewer, supervisor, administrator (repeatable)")
+      ->required();
+  add->add_option("--inspector-id", u.inspector_id, "with the inspector role: the directory inspector");
+  add->add_option("--public-key", key_hex, "Ed25519 public key (hex) for signed requests");
+  add->add_option("--note", u.note, "note");
+  add->callback([&] {
+    Run(ctx, [&]() -> Status {
+      if (!key_hex.empty()) {
+        SUIJI_ASSIGN_OR_RETURN(u.public_key, FromHex(key_hex));
+      }
+      SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RegisterUser(u, ctx.actor()));
+      std::cout << "user " << u.user_id << " registered at sequence " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  auto* dis = user->add_subcommand("disable", "disable a user: none of its tokens work any more");
+  AddCommon(dis, ctx);
+  dis->add_option("user", user_id, "user id")->required();
+  dis->add_option("--reason", reason, "why")->required();
+  dis->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->DisableUser({user_id, reason}, ctx.actor()));
+      std::cout << "user " << user_id << " disabled at sequence " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  auto* list = user->add_subcommand("list", "list users and their tokens");
+  AddCommon(list, ctx);
+  list->add_flag("--json", json_out, "JSON output");
+  list->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, false));
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& [id, info] : n.service->world().users()) {
+        nlohmann::json tokens = nlohmann::json::array();
+        for (const auto& [tid, t] : n.service->world().tokens()) {
+          if (t.token.user_id == id) tokens.push_back({{"token_id", tid}, {"label", t.token.label}, {"revoked", t.revoked}});
+        }
+        out.push_back({{"user_id", id}, {"name", info.user.name}, {"org_id", info.user.org_id},
+                       {"region", info.region}, {"roles", info.user.roles}, {"disabled", info.disabled},
+                       {"tokens", tokens}});
+      }
+      if (json_out) {
+        std::cout << out.dump(2) << "\n";
+      } else {
+        for (const auto& x : out) {
+          std::cout << x["user_id"].get<std::string>() << "\t" << x["name"].get<std::string>() << "\t"
+                    << x["org_id"].get<std::string>() << "\t" << x["roles"].dump()
+                    << (x["disabled"].get<bool>() ? "\tdisabled" : "") << "\n";
+        }
+      }
+      return OkStatus();
+    });
+  });
+
+  auto* token = app.add_subcommand("token", "bearer tokens of the HTTP API");
+  token->require_subcommand(1);
+  auto* issue = token->add_subcommand("issue", "issue a token for a user; printed once, kept as SHA-256");
+  AddCommon(issue, ctx);
+  issue->add_option("user", user_id, "user id")->required();
+  issue->add_option("--label", label, "what the token is for");
+  issue->add_option("--ttl", ttl, "seconds until it expires (0: never)")->capture_default_str();
+  issue->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(IssuedToken t, n.service->IssueToken(user_id, label, ttl, ctx.actor()));
+      std::cerr << "token " << t.token_id << " for " << user_id << " (shown once; keep it secret):\n";
+      std::cout << t.token << "\n";
+      return OkStatus();
+    });
+  });
+  auto* revoke = token->add_subcommand("revoke", "revoke a token (takes effect at once)");
+  AddCommon(revoke, ctx);
+  revoke->add_option("token_id", token_id, "token id")->required();
+  revoke->add_option("--reason", reason, "why");
+  revoke->callback([&] {
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RevokeToken({token_id, reason}, ctx.actor()));
+      std::cout << "token " << token_id << " revoked at sequence " << seq << "\n";
+      return OkStatus();
+    });
+  });
+}
+
+}  // namespace suiji::cli

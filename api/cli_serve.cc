@@ -1,0 +1,59 @@
+// `suiji serve`: runs the HTTP API (api/http/server.h) until SIGINT or SIGTERM.
+#include <csignal>
+#include <iostream>
+
+#include "api/cli.h"
+#include "api/http/server.h"
+
+namespace suiji::cli {
+
+namespace {
+http::Server* g_server = nullptr;
+extern "C" void OnSignal(int) {
+  if (g_server != nullptr) g_server->Stop();
+}
+}  // namespace
+
+void RegisterServeCommands(CLI::App& app, Context& ctx) {
+  static std::string listen = "127.0.0.1:8080", config;
+  static http::ServerOptions o;
+  auto* serve = app.add_subcommand("serve", "run the HTTP API (/api/v1, /public, /metrics)");
+  serve->add_option("--data", ctx.data, "data directory of the node");
+  serve->add_option("--listen", listen, "HOST:PORT")->capture_default_str();
+  serve->add_option("--config", config, "config file (key = value lines; flags override it)");
+  serve->add_option("--tls-cert", o.tls_cert, "PEM certificate: serve HTTPS");
+  serve->add_option("--tls-key", o.tls_key, "PEM private key");
+  serve->add_flag("--log-requests", o.log_requests, "one line per request on stderr");
+  serve->callback([&, serve] {
+    Run(ctx, [&]() -> Status {
+      http::ServerOptions opts = o;
+      if (!config.empty()) {
+        SUIJI_ASSIGN_OR_RETURN(opts, http::ReadServerConfig(config, o));
+      }
+      if (!ctx.data.empty()) opts.data = ctx.data;
+      if (opts.data.empty()) return InvalidArgument("--data (or data = in the config file) is required");
+      if (serve->count("--listen") > 0 || config.empty()) {
+        const auto colon = listen.rfind(':');
+        if (colon == std::string::npos) return InvalidArgument("--listen is HOST:PORT");
+        opts.host = listen.substr(0, colon);
+        try {
+          opts.port = std::stoi(listen.substr(colon + 1));
+        } catch (...) {
+          return InvalidArgument("--listen: bad port");
+        }
+      }
+      SUIJI_ASSIGN_OR_RETURN(auto server, http::Server::Open(opts));
+      SUIJI_RETURN_IF_ERROR(server->Bind());
+      g_server = server.get();
+      std::signal(SIGINT, OnSignal);
+      std::signal(SIGTERM, OnSignal);
+      std::cerr << "suiji serve: " << (opts.tls_cert.empty() ? "http" : "https") << "://" << opts.host << ":"
+                << server->port() << " (data " << opts.data << ")\n";
+      Status s = server->Serve();
+      g_server = nullptr;
+      return s;
+    });
+  });
+}
+
+}  // namespace suiji::cli

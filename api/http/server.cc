@@ -1,0 +1,715 @@
+#include "api/http/server.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "api/http/server_internal.h"
+#include "api/node.h"
+#include "ledger/core/bytes.h"
+#include "ledger/replay.h"
+
+namespace suiji::http {
+
+// --- replies ------------------------------------------------------------------------------
+
+Reply Json(const json& j, int status) { return Reply{status, j.dump(), "application/json; charset=utf-8"}; }
+
+Reply Error(int status, std::string_view code, std::string_view message, json details) {
+  return Json(json{{"code", code}, {"message", message}, {"details", std::move(details)}}, status);
+}
+
+Reply FromStatus(const Status& s) {
+  const std::string code(StatusCodeName(s.code()));
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument: return Error(422, "invalid", s.message());
+    case StatusCode::kNotFound: return Error(404, "not_found", s.message());
+    case StatusCode::kPermissionDenied: return Error(403, "forbidden", s.message());
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition: return Error(409, "conflict", s.message());
+    case StatusCode::kAborted: return Error(409, "stale_sequence", s.message());
+    case StatusCode::kResourceExhausted: return Error(413, "too_large", s.message());
+    case StatusCode::kUnavailable: return Error(503, "unavailable", s.message());
+    default: return Error(500, "internal", s.message(), json{{"status", code}});
+  }
+}
+
+Status Node::SyncAll() {
+  SUIJI_RETURN_IF_ERROR(dirs->Sync());
+  SUIJI_RETURN_IF_ERROR(draws->Sync());
+  SUIJI_RETURN_IF_ERROR(inspections->Sync());
+  SUIJI_RETURN_IF_ERROR(identity->Sync());
+  return ReplayLog(ledger->storage(), record_next,
+                   [&](const EntryView& e) { return record.Apply(e); }, &record_next);
+}
+
+std::shared_ptr<const PublicSnapshot> Node::Public() {
+  std::lock_guard lock(public_mu_);
+  if (!public_ || public_->size != record_next) {
+    auto snap = std::make_shared<PublicSnapshot>();
+    snap->size = record_next;
+    snap->notices = record.Notices();
+    snap->notices_json = snap->notices.dump();
+    snap->results_csv = record.CreditPublicityCsv();
+    snap->results_json = record.CreditPublicityJson().dump();
+    public_ = std::move(snap);
+  }
+  return public_;
+}
+
+bool CoversOrg(const Call& c, std::string_view org_id) {
+  auto region = c.node.identity->world().OrgRegion(org_id);
+  return region && c.user != nullptr && c.user->Covers(*region);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t UnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The byte offset of the first invalid UTF-8 sequence, or npos.
+size_t InvalidUtf8At(std::string_view s) {
+  size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  while (i < s.size()) {
+    const unsigned char c = p[i];
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1Fu; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0Fu; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07u; }
+    else return i;
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size() || (p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3Fu);
+    }
+    const bool overlong = (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+// Checks every string and array of a request body against the limits; names the first
+// offending key path.
+Status CheckLimits(const json& j, const std::string& path, const ServerOptions& o) {
+  if (j.is_string()) {
+    if (j.get_ref<const std::string&>().size() > o.max_string_bytes) {
+      return ResourceExhausted(path + ": string longer than " + std::to_string(o.max_string_bytes) + " bytes");
+    }
+  } else if (j.is_array()) {
+    if (j.size() > o.max_array_items) {
+      return ResourceExhausted(path + ": more than " + std::to_string(o.max_array_items) + " items");
+    }
+    size_t i = 0;
+    for (const auto& v : j) SUIJI_RETURN_IF_ERROR(CheckLimits(v, path + "[" + std::to_string(i++) + "]", o));
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (k.size() > o.max_string_bytes) return ResourceExhausted(path + ": key too long");
+      SUIJI_RETURN_IF_ERROR(CheckLimits(v, path.empty() ? k : path + "." + k, o));
+    }
+  }
+  return OkStatus();
+}
+
+std::string Base64(ByteView b) {
+  std::string out(sodium_base64_ENCODED_LEN(b.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), b.data(), b.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+StatusOr<Bytes> FromBase64(std::string_view s) {
+  Bytes out(s.size());
+  size_t len = 0;
+  if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return InvalidArgument("not base64");
+  }
+  out.resize(len);
+  return out;
+}
+
+// Latency buckets of the request histogram, seconds.
+constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                            0.025,  0.05,  0.1,    0.5,   2.5};
+
+struct Metrics {
+  std::mutex mu;
+  std::map<std::string, uint64_t> requests;  // "route|status"
+  std::map<std::string, std::array<uint64_t, kBuckets.size() + 1>> latency;  // per route
+  std::map<std::string, double> latency_sum;
+  uint64_t auth_failures = 0;
+  uint64_t rate_limited = 0;
+  uint64_t events_appended = 0;
+  uint64_t idempotent_replays = 0;
+  Clock::time_point started = Clock::now();
+};
+
+// The saved reply of a write with an Idempotency-Key, while the server runs.
+struct SavedReply {
+  std::string digest;  // of method, path and body
+  Reply reply;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Node node;
+  std::shared_mutex state_mu;  // writes exclusive, reads shared
+  std::unique_ptr<httplib::Server> http;
+  std::vector<Route> routes;
+  std::vector<std::regex> route_res;
+  Metrics metrics;
+  std::mutex limit_mu;
+  std::map<std::string, std::pair<int64_t, int>> failures;  // address -> (minute, count)
+  std::mutex saved_mu;
+  std::map<std::string, SavedReply> saved;  // user + "\n" + key
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> log_size{0};
+  int64_t last_checkpoint_unix = 0;
+  uint64_t last_checkpoint_size = 0;
+
+  Status Open();
+  void Install();
+  void Dispatch(size_t index, const httplib::Request& req, httplib::Response& res);
+  StatusOr<const identity::UserInfo*> Authenticate(const httplib::Request& req);
+  bool RateLimited(const std::string& addr);
+  void RecordAuthFailure(const httplib::Request& req, const std::string& why);
+  void Observe(const std::string& route, int status, double seconds);
+  std::string MetricsText();
+  void ServeEvents(const httplib::Request& req, httplib::Response& res, const identity::UserInfo* user);
+};
+
+Status Server::Impl::Open() {
+  NodePaths paths{options.data};
+  SUIJI_ASSIGN_OR_RETURN(node.ledger, OpenWriter(paths));
+  SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir));
+  Ledger& l = *node.ledger;
+  node.dirs = std::make_unique<DirectoryService>(l, *node.projection, l.storage());
+  node.draws = std::make_unique<DrawService>(l, l.storage(), paths.dir);
+  node.inspections = std::make_unique<InspectionService>(l, l.storage());
+  node.identity = std::make_unique<IdentityService>(l, l.storage());
+  SUIJI_RETURN_IF_ERROR(node.SyncAll());
+  log_size = l.size();
+  std::filesystem::create_directories(paths.dir / "audit");
+  routes = ApiRoutes();
+  for (const auto& r : routes) {
+    std::string re = std::regex_replace(r.path, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
+    route_res.emplace_back(re);
+  }
+  return OkStatus();
+}
+
+bool Server::Impl::RateLimited(const std::string& addr) {
+  std::lock_guard lock(limit_mu);
+  auto it = failures.find(addr);
+  const int64_t minute = UnixSeconds() / 60;
+  return it != failures.end() && it->second.first == minute &&
+         it->second.second >= options.auth_failures_per_minute;
+}
+
+void Server::Impl::RecordAuthFailure(const httplib::Request& req, const std::string& why) {
+  {
+    std::lock_guard lock(limit_mu);
+    const int64_t minute = UnixSeconds() / 60;
+    auto& [m, count] = failures[req.remote_addr];
+    if (m != minute) { m = minute; count = 0; }
+    ++count;
+  }
+  {
+    std::lock_guard lock(metrics.mu);
+    ++metrics.auth_failures;
+  }
+  // The audit trail of failed authentications: one JSON line each, never the credential.
+  std::ofstream f(std::filesystem::path(options.data) / "audit" / "auth-failures.jsonl", std::ios::app);
+  f << json{{"time", UnixSeconds()}, {"address", req.remote_addr}, {"method", req.method},
+            {"path", req.path}, {"reason", why}}.dump()
+    << "\n";
+}
+
+StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Request& req) {
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.starts_with("Bearer ")) return node.identity->Authenticate(auth.substr(7));
+  if (auth.starts_with("Suiji-Ed25519 ")) {
+    // Suiji-Ed25519 <user_id> <unix seconds> <base64 signature> over
+    // "suiji-request/1\n" METHOD "\n" PATH[?QUERY] "\n" SECONDS "\n" hex(SHA-256(body)).
+    std::istringstream in(auth.substr(14));
+    std::string user_id, ts, sig;
+    in >> user_id >> ts >> sig;
+    const identity::UserInfo* u = node.identity->world().User(user_id);
+    if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
+      return PermissionDenied("no enabled user " + user_id + " with a registered key");
+    }
+    int64_t t = 0;
+    try { t = std::stoll(ts); } catch (...) { return PermissionDenied("bad timestamp"); }
+    if (std::llabs(UnixSeconds() - t) > 300) return PermissionDenied("timestamp outside 300 s of the server's clock");
+    auto s = FromBase64(sig);
+    if (!s.ok() || s->size() != 64) return PermissionDenied("signature is not 64 bytes of base64");
+    std::string target = req.path;
+    if (!req.params.empty()) {
+      const std::string full = req.target;
+      if (auto q = full.find('?'); q != std::string::npos) target += full.substr(q);
+    }
+    const std::string msg = "suiji-request/1\n" + req.method + "\n" + target + "\n" + ts + "\n" +
+                            ToHex(Sha256(AsBytes(req.body)));
+    PublicKey pk{};
+    std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
+    if (!VerifySignature(pk, AsBytes(msg), *s)) return PermissionDenied("request signature does not verify");
+    return u;
+  }
+  return PermissionDenied(auth.empty() ? "no Authorization header" : "unsupported Authorization scheme");
+}
+
+void Server::Impl::Observe(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(metrics.mu);
+  ++metrics.requests[route + "|" + std::to_string(status)];
+  auto& h = metrics.latency[route];
+  size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+  ++h[b];
+  metrics.latency_sum[route] += seconds;
+}
+
+void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::Response& res) {
+  const Route& route = routes[index];
+  const auto start = Clock::now();
+  const identity::UserInfo* stream_user = nullptr;
+  Reply reply = [&]() -> Reply {
+    const identity::UserInfo* user = nullptr;
+    std::shared_lock read_lock(state_mu, std::defer_lock);
+    std::unique_lock write_lock(state_mu, std::defer_lock);
+    if (route.write || route.exclusive) write_lock.lock(); else read_lock.lock();
+    if (!route.is_public) {
+      if (RateLimited(req.remote_addr)) {
+        std::lock_guard lock(metrics.mu);
+        ++metrics.rate_limited;
+        return Error(429, "too_many_failures",
+                     "too many failed authentications from this address; wait a minute");
+      }
+      auto u = Authenticate(req);
+      if (!u.ok()) {
+        RecordAuthFailure(req, u.status().message());
+        return Error(401, "unauthenticated", u.status().message());
+      }
+      user = *u;
+      if (!route.roles.empty() &&
+          std::none_of(route.roles.begin(), route.roles.end(), [&](Role r) { return user->Has(r); })) {
+        json need = json::array();
+        for (Role r : route.roles) need.push_back(identity::RoleName(r));
+        return Error(403, "forbidden", "your roles do not allow " + route.method + " " + route.path,
+                     json{{"allowed_roles", need}});
+      }
+    }
+    if (route.stream) {  // served below, outside the locks
+      stream_user = user;
+      return Reply{0, "", ""};
+    }
+    Call call{req, node, user, {}, json(), {}, options};
+    for (size_t i = 1; i < req.matches.size(); ++i) call.params.push_back(req.matches[i].str());
+    for (const auto& p : call.params) {
+      if (InvalidUtf8At(p) != std::string_view::npos || p.size() > 256) {
+        return Error(400, "bad_path", "a path segment is not valid UTF-8 or too long");
+      }
+    }
+    if (user != nullptr) call.actor = Actor{user->user.org_id, user->user.user_id, ""};
+    std::string saved_key;
+    std::string digest;
+    if (route.write) {
+      if (size_t at = InvalidUtf8At(req.body); at != std::string_view::npos) {
+        return Error(400, "bad_utf8", "the body is not valid UTF-8 (byte " + std::to_string(at) + ")",
+                     json{{"offset", at}});
+      }
+      if (!req.body.empty()) {
+        try {
+          call.body = json::parse(req.body);
+        } catch (const json::parse_error& e) {
+          return Error(400, "bad_json", std::string("the body is not JSON: ") + e.what());
+        }
+        if (Status s = CheckLimits(call.body, "", options); !s.ok()) {
+          return Error(413, "too_large", s.message());
+        }
+      }
+      const std::string key = req.get_header_value("Idempotency-Key");
+      if (!key.empty()) {
+        if (key.size() > 128 || InvalidUtf8At(key) != std::string_view::npos ||
+            std::any_of(key.begin(), key.end(), [](char ch) { return ch < 0x21 || ch > 0x7e; })) {
+          return Error(400, "bad_idempotency_key", "Idempotency-Key: 1-128 printable ASCII characters");
+        }
+        digest = ToHex(Sha256(AsBytes(req.method + "\n" + req.path + "\n" + req.body)));
+        saved_key = user->user.user_id + "\n" + key;
+        {
+          std::lock_guard lock(saved_mu);
+          if (auto it = saved.find(saved_key); it != saved.end()) {
+            if (it->second.digest != digest) {
+              return Error(422, "idempotency_key_reused",
+                           "this Idempotency-Key was used for a different request");
+            }
+            std::lock_guard ml(metrics.mu);
+            ++metrics.idempotent_replays;
+            return it->second.reply;
+          }
+        }
+        // Made before this process started: the log remembers the key (Actor.request).
+        if (const auto* r = node.identity->world().Request(user->user.user_id, key)) {
+          std::lock_guard ml(metrics.mu);
+          ++metrics.idempotent_replays;
+          return Json(json{{"idempotent_replay", true}, {"sequence", r->first}, {"events", r->count},
+                           {"type", std::string(EventTypeName(r->type))}});
+        }
+        call.actor.request = key;
+      }
+      const std::string expected = req.get_header_value("X-Expected-Sequence");
+      if (!expected.empty()) {
+        uint64_t want = 0;
+        try { want = std::stoull(expected); } catch (...) {
+          return Error(400, "bad_expected_sequence", "X-Expected-Sequence must be a number");
+        }
+        if (want != node.ledger->size()) {
+          return Error(409, "stale_sequence",
+                       "the log's next sequence is " + std::to_string(node.ledger->size()) +
+                           ", not " + expected,
+                       json{{"next_sequence", node.ledger->size()}});
+        }
+      }
+    }
+    const uint64_t before = node.ledger->size();
+    Reply r;
+    try {
+      r = route.handler(call);
+    } catch (const std::exception& e) {
+      r = Error(500, "internal", e.what());
+    }
+    if (route.write) {
+      if (Status s = node.SyncAll(); !s.ok()) r = FromStatus(s);
+      const uint64_t after = node.ledger->size();
+      log_size = after;
+      {
+        std::lock_guard lock(metrics.mu);
+        metrics.events_appended += after - before;
+      }
+      if (!saved_key.empty() && r.status < 500) {
+        std::lock_guard lock(saved_mu);
+        saved[saved_key] = SavedReply{digest, r};
+      }
+    }
+    return r;
+  }();
+  if (route.stream && reply.status == 0) {
+    ServeEvents(req, res, stream_user);
+    Observe(route.path, 200, 0);
+    return;
+  }
+  res.status = reply.status;
+  res.set_content(reply.body, reply.type.c_str());
+  Observe(route.method + " " + route.path, reply.status,
+          std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+std::string Server::Impl::MetricsText() {
+  std::ostringstream m;
+  uint64_t size = 0, record = 0;
+  {
+    std::shared_lock lock(state_mu);
+    size = node.ledger->size();
+    record = node.record_next;
+  }
+  const auto cp = node.ledger->LatestCheckpoint();
+  m << "# HELP suiji_log_entries Entries in the log.\n# TYPE suiji_log_entries gauge\n"
+    << "suiji_log_entries " << size << "\n";
+  m << "# HELP suiji_projection_lag_entries Entries not yet folded into the public record.\n"
+    << "# TYPE suiji_projection_lag_entries gauge\nsuiji_projection_lag_entries " << size - record << "\n";
+  uint64_t cp_size = 0;
+  if (cp) {
+    // The second line of a checkpoint note is the tree size.
+    std::istringstream in(*cp);
+    std::string origin, n;
+    std::getline(in, origin);
+    std::getline(in, n);
+    try { cp_size = std::stoull(n); } catch (...) {}
+  }
+  if (cp_size != last_checkpoint_size) {
+    last_checkpoint_size = cp_size;
+    last_checkpoint_unix = UnixSeconds();
+  }
+  m << "# HELP suiji_checkpoint_lag_entries Entries appended since the latest checkpoint.\n"
+    << "# TYPE suiji_checkpoint_lag_entries gauge\nsuiji_checkpoint_lag_entries " << size - cp_size << "\n";
+  m << "# HELP suiji_checkpoint_age_seconds Seconds since this server saw the latest checkpoint change.\n"
+    << "# TYPE suiji_checkpoint_age_seconds gauge\nsuiji_checkpoint_age_seconds "
+    << (last_checkpoint_unix == 0 ? 0 : UnixSeconds() - last_checkpoint_unix) << "\n";
+  std::lock_guard lock(metrics.mu);
+  const double up = std::chrono::duration<double>(Clock::now() - metrics.started).count();
+  m << "# HELP suiji_events_appended_total Events appended by this server.\n"
+    << "# TYPE suiji_events_appended_total counter\nsuiji_events_appended_total "
+    << metrics.events_appended << "\n";
+  m << "# HELP suiji_append_rate Events appended per second since the server started.\n"
+    << "# TYPE suiji_append_rate gauge\nsuiji_append_rate "
+    << (up > 0 ? static_cast<double>(metrics.events_appended) / up : 0.0) << "\n";
+  m << "# HELP suiji_auth_failures_total Failed authentications.\n"
+    << "# TYPE suiji_auth_failures_total counter\nsuiji_auth_failures_total " << metrics.auth_failures << "\n";
+  m << "# HELP suiji_auth_rate_limited_total Requests refused with 429.\n"
+    << "# TYPE suiji_auth_rate_limited_total counter\nsuiji_auth_rate_limited_total "
+    << metrics.rate_limited << "\n";
+  m << "# HELP suiji_idempotent_replays_total Writes answered from an earlier request with the same key.\n"
+    << "# TYPE suiji_idempotent_replays_total counter\nsuiji_idempotent_replays_total "
+    << metrics.idempotent_replays << "\n";
+  m << "# HELP suiji_http_requests_total Requests by route and status.\n"
+    << "# TYPE suiji_http_requests_total counter\n";
+  for (const auto& [k, v] : metrics.requests) {
+    const auto bar = k.rfind('|');
+    m << "suiji_http_requests_total{route=\"" << k.substr(0, bar) << "\",status=\"" << k.substr(bar + 1)
+      << "\"} " << v << "\n";
+  }
+  m << "# HELP suiji_http_request_seconds Request latency by route.\n"
+    << "# TYPE suiji_http_request_seconds histogram\n";
+  for (const auto& [route, h] : metrics.latency) {
+    uint64_t cum = 0;
+    for (size_t b = 0; b < kBuckets.size(); ++b) {
+      cum += h[b];
+      m << "suiji_http_request_seconds_bucket{route=\"" << route << "\",le=\"" << kBuckets[b] << "\"} "
+        << cum << "\n";
+    }
+    cum += h[kBuckets.size()];
+    m << "suiji_http_request_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << cum << "\n"
+      << "suiji_http_request_seconds_sum{route=\"" << route << "\"} " << metrics.latency_sum[route] << "\n"
+      << "suiji_http_request_seconds_count{route=\"" << route << "\"} " << cum << "\n";
+  }
+  return m.str();
+}
+
+
+void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& res,
+                               const identity::UserInfo* user) {
+  // The stream carries every event, internal ones included, so it is for users whose
+  // jurisdiction covers every org unit of the node (the top bureau's systems).
+  {
+    std::shared_lock lock(state_mu);
+    const auto& w = node.identity->world();
+    bool covers_all = user != nullptr;
+    for (const auto& [org_id, region] : w.org_regions()) {
+      if (covers_all && !user->Covers(region)) covers_all = false;
+    }
+    if (!covers_all) {
+      Reply r = Error(403, "outside_jurisdiction",
+                      "the event stream carries every org unit's events: it is for users whose "
+                      "jurisdiction covers the whole node");
+      res.status = r.status;
+      res.set_content(r.body, r.type.c_str());
+      return;
+    }
+  }
+  uint64_t from = 0;
+  if (req.has_header("Last-Event-ID")) {
+    try { from = std::stoull(req.get_header_value("Last-Event-ID")) + 1; } catch (...) {
+      Reply r = Error(400, "bad_last_event_id", "Last-Event-ID must be a sequence number");
+      res.status = r.status;
+      res.set_content(r.body, r.type.c_str());
+      return;
+    }
+  } else if (req.has_param("from")) {
+    try { from = std::stoull(req.get_param_value("from")); } catch (...) {
+      Reply r = Error(400, "bad_from", "from must be a sequence number");
+      res.status = r.status;
+      res.set_content(r.body, r.type.c_str());
+      return;
+    }
+  }
+  const std::string auth = req.get_header_value("Authorization");
+  auto next = std::make_shared<uint64_t>(from);
+  res.set_header("Cache-Control", "no-store");
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [this, next, auth, req_copy = req](size_t, httplib::DataSink& sink) -> bool {
+        std::string out;
+        {
+          std::shared_lock lock(state_mu);
+          // Revocation takes effect at once: the credential is checked on every round.
+          if (!Authenticate(req_copy).ok()) return false;
+          const LogStorage& log = node.ledger->storage();
+          const uint64_t size = node.ledger->size();
+          const uint64_t end = std::min<uint64_t>(size, *next + 500);
+          if (*next < end) {
+            Status inner = OkStatus();
+            Status read = log.Read(*next, end, [&](uint64_t seq, ByteView bytes) {
+              auto e = ParseEntry(bytes);
+              if (!e.ok()) { inner = e.status(); return false; }
+              json data{{"sequence", seq},
+                        {"type", std::string(EventTypeName(e->type()))},
+                        {"time_us", e->event->time_us()},
+                        {"actor", {{"org_unit", e->actor_org()}, {"user", e->actor_user()}}},
+                        {"key_id", std::string(e->key_id())},
+                        {"payload", EventPayloadJson(e->type(), e->payload())},
+                        {"entry", Base64(bytes)}};
+              out += "id: " + std::to_string(seq) + "\nevent: " + std::string(EventTypeName(e->type())) +
+                     "\ndata: " + data.dump() + "\n\n";
+              return true;
+            });
+            if (!read.ok() || !inner.ok()) return false;
+            *next = end;
+          }
+        }
+        if (stopping) return false;
+        if (out.empty()) {
+          // A comment line keeps the connection open and lets a gone client be noticed.
+          std::this_thread::sleep_for(std::chrono::milliseconds(options.sse_poll_ms));
+          out = ": idle\n\n";
+        }
+        return sink.write(out.data(), out.size());
+      });
+}
+
+void Server::Impl::Install() {
+  if (!options.tls_cert.empty()) {
+    http = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+  } else {
+    http = std::make_unique<httplib::Server>();
+  }
+  const unsigned threads = options.threads;
+  http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http->set_payload_max_length(options.max_body_bytes);
+  http->set_keep_alive_max_count(1000);
+  for (size_t i = 0; i < routes.size(); ++i) {
+    const std::string re = std::regex_replace(routes[i].path, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
+    auto h = [this, i](const httplib::Request& req, httplib::Response& res) { Dispatch(i, req, res); };
+    const std::string& m = routes[i].method;
+    if (m == "GET") http->Get(re, h);
+    else if (m == "POST") http->Post(re, h);
+    else if (m == "PUT") http->Put(re, h);
+    else if (m == "DELETE") http->Delete(re, h);
+  }
+  http->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    uint64_t size = 0;
+    {
+      std::shared_lock lock(state_mu);
+      size = node.ledger->size();
+    }
+    res.set_content(json{{"status", "ok"}, {"ledger_id", node.ledger->ledger_id()}, {"log_size", size}}.dump(),
+                    "application/json");
+  });
+  http->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(MetricsText(), "text/plain; version=0.0.4");
+  });
+  http->Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(OpenApi(routes).dump(2), "application/json");
+  });
+  http->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    Reply r;
+    if (res.status == 413) {
+      r = Error(413, "too_large", "the request body is over the limit");
+    } else if (res.status == 404) {
+      r = Error(404, "no_route", "no route " + req.method + " " + req.path + " (see /api/v1/openapi.json)");
+    } else {
+      r = Error(res.status, "http_error", "HTTP " + std::to_string(res.status));
+    }
+    res.set_content(r.body, r.type.c_str());
+  });
+  http->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown error";
+    try { if (ep) std::rethrow_exception(ep); } catch (const std::exception& e) { what = e.what(); } catch (...) {}
+    Reply r = Error(500, "internal", what);
+    res.status = 500;
+    res.set_content(r.body, r.type.c_str());
+  });
+  if (options.log_requests) {
+    http->set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      std::fprintf(stderr, "%s %s %s %d\n", req.remote_addr.c_str(), req.method.c_str(), req.path.c_str(),
+                   res.status);
+    });
+  }
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { Stop(); }
+
+StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return InvalidArgument("TLS needs both tls_cert and tls_key");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  SUIJI_RETURN_IF_ERROR(impl->Open());
+  impl->Install();
+  if (!impl->http->is_valid()) return InvalidArgument("cannot load the TLS certificate or key");
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Status Server::Bind() {
+  if (impl_->options.port == 0) {
+    impl_->options.port = impl_->http->bind_to_any_port(impl_->options.host);
+    if (impl_->options.port <= 0) return Unavailable("cannot bind " + impl_->options.host);
+  } else if (!impl_->http->bind_to_port(impl_->options.host, impl_->options.port)) {
+    return Unavailable("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port));
+  }
+  return OkStatus();
+}
+
+Status Server::Serve() {
+  if (!impl_->http->listen_after_bind()) {
+    if (impl_->stopping) return OkStatus();
+    return Unavailable("the server stopped unexpectedly");
+  }
+  return OkStatus();
+}
+
+int Server::port() const { return impl_->options.port; }
+
+void Server::Stop() {
+  if (!impl_ || !impl_->http) return;
+  impl_->stopping = true;
+  impl_->http->stop();
+}
+
+StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions o) {
+  std::ifstream f(path);
+  if (!f) return NotFound("cannot read " + path);
+  std::string line;
+  int n = 0;
+  while (std::getline(f, line)) {
+    ++n;
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t\r"));
+      s.erase(s.find_last_not_of(" \t\r") + 1);
+      return s;
+    };
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const auto eq = line.find('=');
+    const std::string at = path + ":" + std::to_string(n) + ": ";
+    if (eq == std::string::npos) return InvalidArgument(at + "expected key = value");
+    const std::string k = trim(line.substr(0, eq)), v = trim(line.substr(eq + 1));
+    try {
+      if (k == "data") o.data = v;
+      else if (k == "listen") {
+        const auto colon = v.rfind(':');
+        if (colon == std::string::npos) return InvalidArgument(at + "listen is HOST:PORT");
+        o.host = v.substr(0, colon);
+        o.port = std::stoi(v.substr(colon + 1));
+      } else if (k == "max_body_bytes") o.max_body_bytes = std::stoull(v);
+      else if (k == "max_string_bytes") o.max_string_bytes = std::stoull(v);
+      else if (k == "auth_failures_per_minute") o.auth_failures_per_minute = std::stoi(v);
+      else if (k == "tls_cert") o.tls_cert = v;
+      else if (k == "tls_key") o.tls_key = v;
+      else if (k == "threads") o.threads = static_cast<unsigned>(std::stoul(v));
+      else if (k == "log_requests") o.log_requests = v == "true" || v == "1";
+      else return InvalidArgument(at + "unknown key \"" + k + "\"");
+    } catch (const std::exception&) {
+      return InvalidArgument(at + "bad value for " + k);
+    }
+  }
+  return o;
+}
+
+}  // namespace suiji::http

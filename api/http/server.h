@@ -1,0 +1,61 @@
+// `suiji serve`: the HTTP API of a node (cpp-httplib). One writer process holds the node;
+// every request that writes goes through the same services as the command line
+// (api/*_service.h) and becomes signed events naming the acting user.
+//
+//   /api/v1/...     JSON API, authenticated (bearer token or Ed25519-signed request), each
+//                   route open to some roles, scoped to the user's jurisdiction
+//   /public/...     read-only, no authentication: notices, results, bundles, HTML pages
+//   /healthz        liveness and log size;  /metrics  Prometheus text
+//   /api/v1/openapi.json   the route table, generated from the routes actually served
+//
+// Errors are JSON {code, message, details} with 400 (malformed request), 401, 403, 404,
+// 409 (stale X-Expected-Sequence or a state conflict), 413 (body too large), 422 (a request
+// the rules refuse), 429 (too many failed authentications), 500/503.
+//
+// Lifetime: owns the node (ledger, projections, services) it opens; Stop() from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ledger/core/status.h"
+
+namespace suiji::http {
+
+struct ServerOptions {
+  std::string data;                // the node's data directory
+  std::string host = "127.0.0.1";
+  int port = 8080;                 // 0: any free port (see Server::port())
+  size_t max_body_bytes = 1 << 20;
+  size_t max_string_bytes = 4096;  // any JSON string in a request body
+  size_t max_array_items = 10000;  // any JSON array in a request body
+  int auth_failures_per_minute = 10;  // per client address; then 429 until the minute ends
+  int sse_poll_ms = 200;           // how often an event stream looks for new entries
+  std::string tls_cert, tls_key;   // both set: HTTPS
+  unsigned threads = 8;
+  bool log_requests = false;       // one line per request on stderr
+};
+
+// Reads a config file of `key = value` lines (# comments): data, listen (HOST:PORT),
+// max_body_bytes, max_string_bytes, auth_failures_per_minute, tls_cert, tls_key, threads,
+// log_requests. Unknown keys are errors naming the line.
+StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions base = {});
+
+class Server {
+ public:
+  static StatusOr<std::unique_ptr<Server>> Open(const ServerOptions& options);
+  ~Server();
+  // Binds (the port is known afterwards) and serves until Stop(). Blocks.
+  Status Bind();
+  Status Serve();
+  int port() const;
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace suiji::http

@@ -1,0 +1,113 @@
+// Shared between the pieces of the HTTP server (server.cc: the node state, authentication,
+// limits, idempotency, metrics, the event stream; routes.cc: the route table and handlers;
+// pages.cc: the public HTML). Not part of the server's interface.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "api/directory_service.h"
+#include "api/draw_service.h"
+#include "api/http/server.h"
+#include "api/identity_service.h"
+#include "api/inspection_service.h"
+#include "ledger/core/identity/identity.h"
+#include "ledger/core/inspection/public_record.h"
+#include "ledger/ledger.h"
+#include "projections/directory_projection.h"
+
+namespace suiji::http {
+
+using nlohmann::json;
+using identity::Role;
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string type = "application/json; charset=utf-8";
+};
+
+// {code, message, details} with the HTTP status.
+Reply Error(int status, std::string_view code, std::string_view message, json details = json::object());
+// A failed Status as the reply its code calls for (kInvalidArgument 422, kNotFound 404,
+// kPermissionDenied 403, kAlreadyExists/kFailedPrecondition/kAborted 409,
+// kResourceExhausted 413, kUnavailable 503, others 500).
+Reply FromStatus(const Status& s);
+Reply Json(const json& j, int status = 200);
+
+// The node a server holds: the writer ledger, the directory projection and every service,
+// kept folded to the end of the log after each write.
+// What the public routes serve, rebuilt when the log has grown.
+struct PublicSnapshot {
+  uint64_t size = 0;
+  json notices;
+  std::string notices_json, results_json, results_csv;
+};
+
+struct Node {
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<DirectoryProjection> projection;
+  std::unique_ptr<DirectoryService> dirs;
+  std::unique_ptr<DrawService> draws;
+  std::unique_ptr<InspectionService> inspections;
+  std::unique_ptr<IdentityService> identity;
+  inspection::PublicRecord record;
+  uint64_t record_next = 0;
+  Status SyncAll();
+  // The public snapshot at the folded size (call with the state lock held, shared is enough).
+  std::shared_ptr<const PublicSnapshot> Public();
+
+ private:
+  std::mutex public_mu_;
+  std::shared_ptr<const PublicSnapshot> public_;
+};
+
+// One request as a handler sees it.
+struct Call {
+  const httplib::Request& req;
+  Node& node;
+  const identity::UserInfo* user = nullptr;  // null on public routes
+  std::vector<std::string> params;           // the path's {placeholders}, in order
+  json body;                                 // the parsed body (writes with a JSON body)
+  Actor actor;                               // user's org and id, and the idempotency key
+  const ServerOptions& options;
+};
+
+struct Route {
+  std::string method;  // GET, POST, PUT, DELETE
+  std::string path;    // OpenAPI template, e.g. /api/v1/targets/{code}
+  std::vector<Role> roles;  // who may call it; empty: any authenticated user
+  bool is_public = false;   // no authentication
+  bool write = false;       // takes the write lock, Idempotency-Key, X-Expected-Sequence
+  std::string summary;
+  std::function<Reply(Call&)> handler;
+  bool stream = false;      // the event stream (handled by the server itself)
+  bool exclusive = false;   // a read that may write (a checkpoint): takes the write lock
+};
+
+// The route table (routes.cc), in the order served; openapi.json is generated from it.
+std::vector<Route> ApiRoutes();
+json OpenApi(const std::vector<Route>& routes);
+
+// Jurisdiction helpers for handlers: the region of an org unit, and whether the user covers
+// it. A route that reads gives 404 outside the jurisdiction (never data); one that writes 403.
+bool CoversOrg(const Call& c, std::string_view org_id);
+
+// The payload of a stored event as JSON (FlatBuffers text from the schemas), or null for a
+// type this build does not know.
+json EventPayloadJson(EventType type, ByteView payload);
+
+// Public HTML pages (pages.cc), in Chinese, self-contained.
+std::string IndexPage(const json& notices);
+std::string DrawPage(const json& notices, std::string_view draw_id, bool* found);
+std::string ResultsPage(const json& notices);
+
+}  // namespace suiji::http

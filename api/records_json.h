@@ -1,0 +1,31 @@
+// The JSON forms of the records the command line reads (task and result files) and prints
+// (--json), shared with the HTTP API (api/http) so that both speak the same documents.
+// Readers are strict (api/json_keys.h): an unknown key, a wrong type or a bad value is
+// kInvalidArgument naming the key.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/core/directory/records.h"
+#include "ledger/core/draw/state.h"
+#include "ledger/core/inspection/deadlines.h"
+#include "ledger/core/inspection/state.h"
+
+namespace suiji::cli {
+
+// Task files (README "Task file"); defined in cli_draw.cc.
+Status TaskFromJson(const nlohmann::json& j, draw::TaskRecord* t);
+nlohmann::json PlanToJson(const draw::PlanInfo& p);
+nlohmann::json TaskInfoToJson(const draw::DrawWorld& w, const draw::TaskInfo& t);
+nlohmann::json DrawToJson(const draw::DrawWorld& w, const draw::DrawInfo& d);
+
+// Result files (README "Result file"); defined in cli_inspection.cc.
+Status ResultFromJson(const nlohmann::json& j, inspection::ResultRecord* r);
+nlohmann::json ResultInfoToJson(const inspection::ResultInfo& info);
+nlohmann::json DeadlineToJson(const inspection::Deadline& d);
+
+// Directory records as `suiji target|inspector show --json` prints them; cli_directory.cc.
+nlohmann::json TargetToJson(const directory::TargetRecord& t);
+nlohmann::json InspectorToJson(const directory::InspectorRecord& i);
+
+}  // namespace suiji::cli
