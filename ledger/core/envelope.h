@@ -26,7 +26,7 @@ struct Actor {
   // The idempotency key of the request that made the event, if any (api/http): a retried
   // request finds its events by it instead of appending again. Absent from the stored bytes
   // when empty, so entries written before the field existed are unchanged.
-  std::string request;
+  std::string request = {};
 };
 
 // Everything the caller decides about an event; the ledger adds position, time and signature.
