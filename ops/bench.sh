@@ -13,5 +13,9 @@ done
 # Results recorded and published through InspectionService (4 durable appends each, one
 # LMDB commit per append, so bound by the disk's fsync rate: 100-360 appends/s on the 2-core
 # dev VM, where 100,000 results took 19 minutes), then the statistics fold over the log.
-"$BIN/tests/bench/inspection_bench" --results "${INSPECTION_RESULTS:-100000}" \
+# Phase 2 (in its own run, so its peak memory is its own): the public record of a ~5M-entry
+# log written in bulk, and one draw's proof bundle built and checked.
+"$BIN/tests/bench/inspection_bench" --results "${INSPECTION_RESULTS:-100000}" --log-events 0 \
+  --rounds "${INSPECTION_ROUNDS:-1}"
+"$BIN/tests/bench/inspection_bench" --results 0 --log-events "${PUBLIC_LOG_EVENTS:-5000000}" \
   --rounds "${INSPECTION_ROUNDS:-1}"
