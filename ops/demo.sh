@@ -199,7 +199,7 @@ step "16. The public record (一公开): notices, results in the credit publicit
 "$SUIJI" public export --data "$DATA" --out "$WORK/public"
 head -2 "$WORK/public/results.csv"
 "$SUIJI" stats --data "$DATA" > "$WORK/stats.txt"
-grep -v -e '^    [0-9]' "$WORK/stats.txt" | head -30
+grep -v -e '^    [0-9]' "$WORK/stats.txt" | sed -n 1,30p  # sed reads to the end: head would close the pipe early (SIGPIPE under pipefail)
 
 step "17. A member of the public checks this one draw offline from its proof bundle"
 VKEY_NOW="$("$SUIJI" key verifier --data "$DATA")"
