@@ -1,5 +1,7 @@
 #include "api/draw_service.h"
 
+#include "api/fold_append.h"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>
@@ -17,8 +19,6 @@ namespace {
 
 using draw::DrawInfo;
 using draw::DrawPhase;
-
-constexpr int kMaxRetries = 3;
 
 std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -65,12 +65,7 @@ DrawService::DrawService(Ledger& ledger, const LogStorage& log, std::filesystem:
                          Clock clock)
     : ledger_(ledger), log_(log), data_dir_(std::move(data_dir)), clock_(std::move(clock)) {}
 
-int64_t DrawService::NowUs() const {
-  if (clock_) return clock_();
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t DrawService::NowUs() const { return NowUsFrom(clock_); }
 
 std::filesystem::path DrawService::SecretPath(std::string_view draw_id) const {
   return data_dir_ / "draws" / "secrets" / (std::string(draw_id) + ".secret");
@@ -82,16 +77,7 @@ Status DrawService::Sync() {
 
 StatusOr<uint64_t> DrawService::AppendDecided(
     const std::function<StatusOr<std::vector<EventDraft>>()>& decide) {
-  for (int attempt = 0;; ++attempt) {
-    SUIJI_RETURN_IF_ERROR(Sync());
-    SUIJI_ASSIGN_OR_RETURN(std::vector<EventDraft> drafts, decide());
-    auto r = ledger_.Append(drafts, applied_);
-    if (r.ok()) {
-      SUIJI_RETURN_IF_ERROR(Sync());
-      return r;
-    }
-    if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
-  }
+  return AppendAtFold(ledger_, [this] { return Sync(); }, applied_, decide);
 }
 
 StatusOr<uint64_t> DrawService::FilePlan(draw::PlanRecord plan, const Actor& actor) {

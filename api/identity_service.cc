@@ -1,5 +1,7 @@
 #include "api/identity_service.h"
 
+#include "api/fold_append.h"
+
 #include <sodium.h>
 
 #include <chrono>
@@ -9,7 +11,6 @@
 namespace suiji {
 
 namespace {
-constexpr int kMaxRetries = 3;
 constexpr std::string_view kTokenPrefix = "sj_";
 
 std::string Base64Url(ByteView b) {
@@ -24,12 +25,7 @@ std::string Base64Url(ByteView b) {
 IdentityService::IdentityService(Ledger& ledger, const LogStorage& log, Clock clock)
     : ledger_(ledger), log_(log), clock_(std::move(clock)) {}
 
-int64_t IdentityService::NowUs() const {
-  if (clock_) return clock_();
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t IdentityService::NowUs() const { return NowUsFrom(clock_); }
 
 Status IdentityService::Sync() {
   return ReplayLog(log_, applied_, [&](const EntryView& e) { return world_.Apply(e); }, &applied_);
@@ -37,17 +33,11 @@ Status IdentityService::Sync() {
 
 StatusOr<uint64_t> IdentityService::AppendChecked(
     const std::function<StatusOr<EventDraft>()>& decide) {
-  for (int attempt = 0;; ++attempt) {
-    SUIJI_RETURN_IF_ERROR(Sync());
-    SUIJI_ASSIGN_OR_RETURN(EventDraft draft, decide());
-    std::vector<EventDraft> drafts{std::move(draft)};
-    auto r = ledger_.Append(drafts, applied_);
-    if (r.ok()) {
-      SUIJI_RETURN_IF_ERROR(Sync());
-      return r;
-    }
-    if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
-  }
+  return AppendAtFold(ledger_, [this] { return Sync(); }, applied_,
+                      [&]() -> StatusOr<std::vector<EventDraft>> {
+                        SUIJI_ASSIGN_OR_RETURN(EventDraft draft, decide());
+                        return std::vector<EventDraft>{std::move(draft)};
+                      });
 }
 
 StatusOr<uint64_t> IdentityService::RegisterUser(const identity::UserRecord& u, const Actor& actor) {

@@ -1,5 +1,7 @@
 #include "api/inspection_service.h"
 
+#include "api/fold_append.h"
+
 #include <chrono>
 
 #include "ledger/replay.h"
@@ -10,19 +12,12 @@ namespace {
 
 using namespace suiji::inspection;  // NOLINT: the service speaks this module's language
 
-constexpr int kMaxRetries = 3;
-
 }  // namespace
 
 InspectionService::InspectionService(Ledger& ledger, const LogStorage& log, Clock clock)
     : ledger_(ledger), log_(log), clock_(std::move(clock)) {}
 
-int64_t InspectionService::NowUs() const {
-  if (clock_) return clock_();
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t InspectionService::NowUs() const { return NowUsFrom(clock_); }
 
 std::string InspectionService::Today() const { return ChinaDate(NowUs()); }
 
@@ -32,17 +27,11 @@ Status InspectionService::Sync() {
 
 StatusOr<uint64_t> InspectionService::AppendChecked(
     const std::function<StatusOr<EventDraft>(const std::string& today)>& decide) {
-  for (int attempt = 0;; ++attempt) {
-    SUIJI_RETURN_IF_ERROR(Sync());
-    SUIJI_ASSIGN_OR_RETURN(EventDraft draft, decide(Today()));
-    std::vector<EventDraft> drafts{std::move(draft)};
-    auto r = ledger_.Append(drafts, applied_);
-    if (r.ok()) {
-      SUIJI_RETURN_IF_ERROR(Sync());
-      return r;
-    }
-    if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
-  }
+  return AppendAtFold(ledger_, [this] { return Sync(); }, applied_,
+                      [&]() -> StatusOr<std::vector<EventDraft>> {
+                        SUIJI_ASSIGN_OR_RETURN(EventDraft draft, decide(Today()));
+                        return std::vector<EventDraft>{std::move(draft)};
+                      });
 }
 
 StatusOr<uint64_t> InspectionService::Announce(AnnouncementRecord a, const Actor& actor) {
