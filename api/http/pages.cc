@@ -9,21 +9,7 @@ namespace suiji::http {
 
 namespace {
 
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+using inspection::HtmlEscape;
 
 std::string Str(const json& j, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return "";
@@ -31,10 +17,10 @@ std::string Str(const json& j, const char* key) {
 }
 
 std::string Page(std::string_view title, const std::string& body) {
-  return "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + Esc(title) +
+  return "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + HtmlEscape(title) +
          "</title><style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
          "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:left}"
-         "code{word-break:break-all}</style></head><body><h1>" + Esc(title) + "</h1>" + body +
+         "code{word-break:break-all}</style></head><body><h1>" + HtmlEscape(title) + "</h1>" + body +
          "<p><a href=\"/public\">公示首页</a> · <a href=\"/public/results\">抽查结果</a> · "
          "数据 (JSON)：<a href=\"/public/v1/notices\">/public/v1/notices</a></p></body></html>";
 }
@@ -50,10 +36,10 @@ std::string IndexPage(const json& n) {
     for (const auto& d : n.value("draws", json::array())) {
       if (d.value("task_id", "") != t.value("task_id", "")) continue;
       const std::string id = d.value("draw_id", "");
-      draws += "<a href=\"/public/draws/" + Esc(id) + "\">" + Esc(id) + "</a> ";
+      draws += "<a href=\"/public/draws/" + HtmlEscape(id) + "\">" + HtmlEscape(id) + "</a> ";
     }
-    b += "<tr><td>" + Esc(Str(t, "title")) + "</td><td>" + Esc(Str(t, "org_name")) + "</td><td>" +
-         Esc(Str(t, "window_start")) + " 至 " + Esc(Str(t, "window_end")) + "</td><td>" + draws +
+    b += "<tr><td>" + HtmlEscape(Str(t, "title")) + "</td><td>" + HtmlEscape(Str(t, "org_name")) + "</td><td>" +
+         HtmlEscape(Str(t, "window_start")) + " 至 " + HtmlEscape(Str(t, "window_end")) + "</td><td>" + draws +
          "</td><td>" + (t.value("withdrawn", false) ? "已撤回" : "有效") + "</td></tr>";
   }
   b += "</table>";
@@ -67,7 +53,7 @@ std::string DrawPage(const json& n, std::string_view draw_id, bool* found) {
     *found = true;
     std::string b = "<table>";
     auto row = [&](const char* label, const std::string& v) {
-      b += "<tr><th>" + std::string(label) + "</th><td><code>" + Esc(v) + "</code></td></tr>";
+      b += "<tr><th>" + std::string(label) + "</th><td><code>" + HtmlEscape(v) + "</code></td></tr>";
     };
     row("抽取编号", Str(d, "draw_id"));
     row("任务", Str(d, "task_id"));
@@ -81,14 +67,14 @@ std::string DrawPage(const json& n, std::string_view draw_id, bool* found) {
     row("重抽次数", Str(d, "redraws"));
     b += "</table><h2>抽中的检查对象</h2><table><tr><th>统一社会信用代码</th><th>名称</th><th>地区</th></tr>";
     for (const auto& t : d.value("targets", json::array())) {
-      b += "<tr><td>" + Esc(Str(t, "credit_code")) + "</td><td>" + Esc(Str(t, "name")) + "</td><td>" +
-           Esc(Str(t, "region_name")) + "</td></tr>";
+      b += "<tr><td>" + HtmlEscape(Str(t, "credit_code")) + "</td><td>" + HtmlEscape(Str(t, "name")) + "</td><td>" +
+           HtmlEscape(Str(t, "region_name")) + "</td></tr>";
     }
-    b += "</table><p>验证材料：<a href=\"/public/v1/bundles/" + Esc(draw_id) + "\">证明包 (JSON)</a>，用 "
+    b += "</table><p>验证材料：<a href=\"/public/v1/bundles/" + HtmlEscape(draw_id) + "\">证明包 (JSON)</a>，用 "
          "<code>suiji-verify --bundle 文件 --key 公布的验证公钥</code> 离线验证。</p>";
     return Page("抽取公示 " + std::string(draw_id), b);
   }
-  return Page("未找到", "<p>没有编号为 " + Esc(draw_id) + " 的抽取。</p>");
+  return Page("未找到", "<p>没有编号为 " + HtmlEscape(draw_id) + " 的抽取。</p>");
 }
 
 std::string ResultsPage(const json& n) {
@@ -99,10 +85,10 @@ std::string ResultsPage(const json& n) {
     for (const auto& it : r.value("items", json::array())) {
       outcome += (outcome.empty() ? "" : "；") + Str(it, "outcome_label");
     }
-    b += "<tr><td>" + Esc(Str(r, "credit_code")) + "</td><td>" + Esc(Str(r, "employer_name")) + "</td><td>" +
-         Esc(Str(r, "inspecting_body")) + "</td><td>" + Esc(Str(r, "task")) + "</td><td>" +
-         Esc(Str(r, "inspection_date")) + "</td><td>" + Esc(outcome) + "</td><td>" +
-         Esc(Str(r, "published_date")) + "</td><td>" +
+    b += "<tr><td>" + HtmlEscape(Str(r, "credit_code")) + "</td><td>" + HtmlEscape(Str(r, "employer_name")) + "</td><td>" +
+         HtmlEscape(Str(r, "inspecting_body")) + "</td><td>" + HtmlEscape(Str(r, "task")) + "</td><td>" +
+         HtmlEscape(Str(r, "inspection_date")) + "</td><td>" + HtmlEscape(outcome) + "</td><td>" +
+         HtmlEscape(Str(r, "published_date")) + "</td><td>" +
          (r.value("corrections", json::array()).empty() ? "" : "有更正") + "</td></tr>";
   }
   b += "</table>";

@@ -1,7 +1,5 @@
 #include "api/http/server.h"
 
-#include <sodium.h>
-
 #include <array>
 #include <chrono>
 #include <fstream>
@@ -123,24 +121,6 @@ Status CheckLimits(const json& j, const std::string& path, const ServerOptions& 
   return OkStatus();
 }
 
-std::string Base64(ByteView b) {
-  std::string out(sodium_base64_ENCODED_LEN(b.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), b.data(), b.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-StatusOr<Bytes> FromBase64(std::string_view s) {
-  Bytes out(s.size());
-  size_t len = 0;
-  if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return InvalidArgument("not base64");
-  }
-  out.resize(len);
-  return out;
-}
-
 // Latency buckets of the request histogram, seconds.
 constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                             0.025,  0.05,  0.1,    0.5,   2.5};
@@ -171,7 +151,6 @@ struct Server::Impl {
   std::shared_mutex state_mu;  // writes exclusive, reads shared
   std::unique_ptr<httplib::Server> http;
   std::vector<Route> routes;
-  std::vector<std::regex> route_res;
   Metrics metrics;
   std::mutex limit_mu;
   std::map<std::string, std::pair<int64_t, int>> failures;  // address -> (minute, count)
@@ -206,10 +185,6 @@ Status Server::Impl::Open() {
   log_size = l.size();
   std::filesystem::create_directories(paths.dir / "audit");
   routes = ApiRoutes();
-  for (const auto& r : routes) {
-    std::string re = std::regex_replace(r.path, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
-    route_res.emplace_back(re);
-  }
   return OkStatus();
 }
 
@@ -551,7 +526,7 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
                         {"actor", {{"org_unit", e->actor_org()}, {"user", e->actor_user()}}},
                         {"key_id", std::string(e->key_id())},
                         {"payload", EventPayloadJson(e->type(), e->payload())},
-                        {"entry", Base64(bytes)}};
+                        {"entry", ToBase64(bytes)}};
               out += "id: " + std::to_string(seq) + "\nevent: " + std::string(EventTypeName(e->type())) +
                      "\ndata: " + data.dump() + "\n\n";
               return true;

@@ -39,6 +39,7 @@
 #include "ledger/core/draw/eligibility.h"
 #include "ledger/core/draw/state.h"
 #include "ledger/core/sha256.h"
+#include "tests/bench/bench_util.h"
 #include "tests/support/credit_codes.h"
 
 namespace {
@@ -47,26 +48,14 @@ using suiji::ByteView;
 using suiji::Hash;
 namespace draw = suiji::draw;
 
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
+using suiji::bench::Clock;
+using suiji::bench::Median;
+using suiji::bench::Seconds;
 
 double AsDouble(uint64_t n) { return static_cast<double>(n); }
 
 // --- memory -------------------------------------------------------------------------------
 
-long MaxRssMb() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss / 1024;
-}
 
 // A field of /proc/self/status in MB ("VmRSS", "VmHWM"); -1 if unreadable.
 long StatusMb(const char* field) {
@@ -547,7 +536,7 @@ int main(int argc, char** argv) {
   const double draw_hash_floor = AsDouble(rank_hashes) / rn + AsDouble(team_hashes) / team1;
   const double freeze_hash_floor = AsDouble(leaves) / leafn + AsDouble(nodes) / noden;
   const double target_s = AsDouble(opt.targets) / 1e6;  // 1 s per million targets
-  const long max_rss = MaxRssMb();
+  const long max_rss = suiji::bench::PeakRssMb();
 
   std::printf("\nmedian of %d rounds (%llu targets, %u threads):\n", opt.rounds,
               static_cast<unsigned long long>(opt.targets), threads);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "api/directory_service.h"
+#include "tests/bench/bench_util.h"
 #include "tests/support/credit_codes.h"
 #include "api/node.h"
 #include "ledger/core/codes/credit_code.h"
@@ -28,21 +29,8 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double RawSignRate() {
-  suiji::KeyPair k = suiji::KeyPair::Generate();
-  std::vector<uint8_t> msg(400, 0x5a);
-  uint64_t n = 0;
-  auto start = Clock::now();
-  while (Seconds(start, Clock::now()) < 1.0) {
-    for (int i = 0; i < 256; ++i, ++n) msg[0] = k.Sign(msg)[0];
-  }
-  return static_cast<double>(n) / Seconds(start, Clock::now());
-}
+using suiji::bench::Clock;
+using suiji::bench::Seconds;
 
 std::string Code(const std::string& region, uint64_t n) {
   return suiji::testing_support::SampleCreditCode(region, n);
@@ -179,7 +167,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const double sign = RawSignRate();
+  const double sign = suiji::bench::RawSignRate(1, 1.0);
   ChildResult first = ImportInChild(dir, csv1);
   if (!first.ok) return 1;
   std::printf("first import: %.1f s, %.0f rows/s = %.2f x raw sign (%.0f/s, 1 core); peak RSS %ld MB "

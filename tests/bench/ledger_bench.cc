@@ -25,71 +25,17 @@
 
 #include "api/node.h"
 #include "ledger/exporter.h"
+#include "tests/bench/bench_util.h"
 #include "verifier/log_verifier.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-// Signatures per second on `threads` threads over a message like a ledger body.
-double RawSignRate(unsigned threads, double seconds) {
-  std::atomic<uint64_t> total{0};
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      suiji::KeyPair k = suiji::KeyPair::Generate();
-      std::vector<uint8_t> msg(300, 0x5a);
-      uint64_t n = 0;
-      auto start = Clock::now();
-      while (Seconds(start, Clock::now()) < seconds) {
-        for (int i = 0; i < 256; ++i) {
-          msg[0] = static_cast<uint8_t>(n++);
-          suiji::Signature s = k.Sign(msg);
-          msg[1] ^= s[0];
-        }
-      }
-      total += n;
-    });
-  }
-  for (auto& th : pool) th.join();
-  return static_cast<double>(total.load()) / seconds;
-}
-
-double RawVerifyRate(unsigned threads, double seconds) {
-  std::atomic<uint64_t> total{0};
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      suiji::KeyPair k = suiji::KeyPair::Generate();
-      std::vector<uint8_t> msg(300, 0x5a);
-      suiji::Signature s = k.Sign(msg);
-      uint64_t n = 0, ok = 0;
-      auto start = Clock::now();
-      while (Seconds(start, Clock::now()) < seconds) {
-        for (int i = 0; i < 64; ++i, ++n) ok += suiji::VerifySignature(k.public_key(), msg, s);
-      }
-      total += n;
-      if (ok != n) std::abort();
-    });
-  }
-  for (auto& th : pool) th.join();
-  return static_cast<double>(total.load()) / seconds;
-}
-
-long PeakRssMb() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss / 1024;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using suiji::bench::Clock;
+using suiji::bench::Median;
+using suiji::bench::PeakRssMb;
+using suiji::bench::RawSignRate;
+using suiji::bench::RawVerifyRate;
+using suiji::bench::Seconds;
 
 }  // namespace
 

@@ -7,6 +7,22 @@
 
 namespace suiji::inspection {
 
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -133,21 +149,6 @@ std::string CsvField(std::string_view s) {
 
 // --- HTML ---
 
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string MethodLabel(directory::InspectionMethod m) {
   switch (m) {
@@ -683,7 +684,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
 
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>";
-  h += Esc("检查单 " + name + " " + std::string(credit_code));
+  h += HtmlEscape("检查单 " + name + " " + std::string(credit_code));
   h += "</title>\n<style>";
   h += kSheetStyle;
   h += "</style>\n</head>\n<body>\n";
@@ -691,7 +692,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   h += "<h1>双随机抽查检查单</h1>\n";
 
   auto row = [&](std::string_view k, const std::string& v) {
-    h += "<tr><td class=\"k\">" + Esc(k) + "</td><td>" + Esc(v) + "</td></tr>\n";
+    h += "<tr><td class=\"k\">" + HtmlEscape(k) + "</td><td>" + HtmlEscape(v) + "</td></tr>\n";
   };
   h += "<h2>一、检查对象与任务</h2>\n<table>\n";
   row("企业名称", name);
@@ -710,7 +711,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
 
   h += "<h2>二、抽查事项与检查要点</h2>\n";
   for (const auto& item : world_.ItemsOf(draw_id)) {
-    h += "<div class=\"item\">\n<h3>" + Esc(item.name + "（" + item.item_id + "）") + "</h3>\n";
+    h += "<div class=\"item\">\n<h3>" + HtmlEscape(item.name + "（" + item.item_id + "）") + "</h3>\n";
     h += "<table>\n";
     row("法律依据", item.legal_basis);
     row("检查内容", item.content);
@@ -720,7 +721,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
     std::vector<std::string> points = item.checklist;
     if (points.empty()) points.push_back("（本事项未列检查要点）");
     for (size_t i = 0; i < points.size(); ++i) {
-      h += "<tr><td>" + std::to_string(i + 1) + "</td><td>" + Esc(points[i]) +
+      h += "<tr><td>" + std::to_string(i + 1) + "</td><td>" + HtmlEscape(points[i]) +
            "</td><td class=\"tick\"><span class=\"box\"></span>符合</td>"
            "<td class=\"tick\"><span class=\"box\"></span>不符合</td>"
            "<td class=\"findings\"></td></tr>\n";
@@ -730,10 +731,10 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
 
   h += "<h2>三、检查组</h2>\n<table>\n<tr><th>角色</th><th>执法证号</th><th>姓名</th></tr>\n";
   for (const auto& id : team_visit->team) {
-    h += "<tr><td>检查人员</td><td>" + Esc(id) + "</td><td>" + Esc(person(id)) + "</td></tr>\n";
+    h += "<tr><td>检查人员</td><td>" + HtmlEscape(id) + "</td><td>" + HtmlEscape(person(id)) + "</td></tr>\n";
   }
   for (const auto& id : team_visit->experts) {
-    h += "<tr><td>专家</td><td>" + Esc(id) + "</td><td>" + Esc(person(id)) + "</td></tr>\n";
+    h += "<tr><td>专家</td><td>" + HtmlEscape(id) + "</td><td>" + HtmlEscape(person(id)) + "</td></tr>\n";
   }
   h += "</table>\n";
   h += "<h3>递补顺序</h3>\n";
@@ -742,7 +743,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   } else {
     h += "<ol>\n";
     for (const auto& id : team_visit->substitutes) {
-      h += "<li>" + Esc(id + " " + person(id)) + "</li>\n";
+      h += "<li>" + HtmlEscape(id + " " + person(id)) + "</li>\n";
     }
     h += "</ol>\n";
   }
@@ -751,7 +752,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
     if (dec.credit_code != credit_code) continue;
     if (!declined) h += "<h3>回避与递补记录</h3>\n<ul>\n";
     declined = true;
-    h += "<li>" + Esc(dec.inspector_id + " " + person(dec.inspector_id) + " 不能参加（" +
+    h += "<li>" + HtmlEscape(dec.inspector_id + " " + person(dec.inspector_id) + " 不能参加（" +
                       dec.reason + "），由 " + dec.replacement_id + " " +
                       person(dec.replacement_id) + " 递补") +
          "</li>\n";
@@ -760,7 +761,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
 
   h += "<h2>四、签名</h2>\n";
   auto sign = [&](std::string_view role, const std::string& who) {
-    h += "<div class=\"sign\">" + Esc(std::string(role) + "：" + who) +
+    h += "<div class=\"sign\">" + HtmlEscape(std::string(role) + "：" + who) +
          "　签名：<span class=\"line\"></span>　日期：<span class=\"line\" "
          "style=\"width:30mm\"></span></div>\n";
   };
@@ -768,7 +769,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   for (const auto& id : team_visit->experts) sign("专家", person(id) + "（" + id + "）");
   sign("被检查单位负责人", "");
   h += "<p class=\"note\">" +
-       Esc("本检查单由账本 " + ledger_id_ + " 前 " + std::to_string(size_) +
+       HtmlEscape("本检查单由账本 " + ledger_id_ + " 前 " + std::to_string(size_) +
            " 条记录生成；检查结果按检查要点录入，须检查组全体成员确认（谁检查、谁录入、谁公开）。") +
        "</p>\n";
   h += "</body>\n</html>\n";

@@ -65,6 +65,9 @@ inline constexpr std::string_view kCreditPublicityColumns[] = {
     "统一社会信用代码", "企业名称", "检查机关", "抽查任务", "检查日期",
     "检查结果",         "处理情况", "公示日期", "更正情况"};
 
+// Text escaped for HTML content and attribute values (& < > " ').
+std::string HtmlEscape(std::string_view s);
+
 class PublicRecord {
  public:
   // Folds one entry (any type, in log order). Errors are the InspectionWorld's: the log broke

@@ -4,7 +4,6 @@
 // resume, and openapi.json against the routes actually served.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <sodium.h>
 
 #include <ctime>
 #include <filesystem>
@@ -339,10 +338,7 @@ TEST_F(HttpServerTest, SignedRequests) {
     const std::string msg = "suiji-request/1\n" + method + "\n" + target + "\n" + std::to_string(ts) + "\n" +
                             ToHex(Sha256(AsBytes(body)));
     Signature s = k.Sign(AsBytes(msg));
-    std::string b64(sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(b64.data(), b64.size(), s.data(), s.size(), sodium_base64_VARIANT_ORIGINAL);
-    b64.resize(std::strlen(b64.c_str()));
-    return httplib::Headers{{"Authorization", "Suiji-Ed25519 sys-1 " + std::to_string(ts) + " " + b64}};
+    return httplib::Headers{{"Authorization", "Suiji-Ed25519 sys-1 " + std::to_string(ts) + " " + ToBase64(s)}};
   };
   const int64_t now = std::time(nullptr);
   auto ok = client_->Get("/api/v1/targets?region=320402", sign("GET", "/api/v1/targets?region=320402", "", now));
