@@ -75,30 +75,6 @@ int64_t UnixSeconds() {
       .count();
 }
 
-// The byte offset of the first invalid UTF-8 sequence, or npos.
-size_t InvalidUtf8At(std::string_view s) {
-  size_t i = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < s.size()) {
-    const unsigned char c = p[i];
-    size_t n = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1Fu; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0Fu; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07u; }
-    else return i;
-    for (size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size() || (p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3Fu);
-    }
-    const bool overlong = (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += n + 1;
-  }
-  return std::string_view::npos;
-}
-
 // Checks every string and array of a request body against the limits; names the first
 // offending key path.
 Status CheckLimits(const json& j, const std::string& path, const ServerOptions& o) {

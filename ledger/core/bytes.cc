@@ -76,4 +76,50 @@ uint32_t GetU32BE(const uint8_t in[4]) {
   return v;
 }
 
+size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* rune) {
+  const auto byte_at = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  const uint8_t b0 = byte_at(i);
+  if (b0 < 0x80) {
+    *rune = b0;
+    return 1;
+  }
+  size_t len = 0;
+  uint32_t min = 0;
+  uint32_t r = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2;
+    min = 0x80;
+    r = b0 & 0x1Fu;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3;
+    min = 0x800;
+    r = b0 & 0x0Fu;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4;
+    min = 0x10000;
+    r = b0 & 0x07u;
+  } else {
+    return 0;  // a continuation byte or 0xF8..0xFF where a rune must start
+  }
+  if (s.size() - i < len) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    const uint8_t b = byte_at(i + k);
+    if ((b & 0xC0) != 0x80) return 0;
+    r = (r << 6) | (b & 0x3Fu);
+  }
+  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) return 0;
+  *rune = r;
+  return len;
+}
+
+size_t InvalidUtf8At(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp = 0;
+    const size_t len = DecodeUtf8(s, i, &cp);
+    if (len == 0) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace suiji

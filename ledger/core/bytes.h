@@ -29,6 +29,13 @@ StatusOr<Bytes> FromHex(std::string_view hex);
 std::string ToBase64(ByteView b);
 StatusOr<Bytes> FromBase64(std::string_view b64);
 
+// Decodes one UTF-8 code point at s[i] into *cp and returns its length, or 0 if the bytes
+// there are not valid UTF-8: overlong forms, surrogates and code points above U+10FFFF are
+// refused (as Go's utf8.DecodeRune does, so signed notes agree with the Go implementation).
+size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp);
+// The offset of the first byte that is not valid UTF-8, or npos.
+size_t InvalidUtf8At(std::string_view s);
+
 // Big-endian fixed-width integers: LMDB keys sort by them and hash inputs use them.
 void PutU64BE(uint64_t v, uint8_t out[8]);
 uint64_t GetU64BE(const uint8_t in[8]);

@@ -28,44 +28,6 @@ constexpr size_t kEd25519SignatureSize = 64;
 // U+2014 EM DASH in UTF-8, then a space: the prefix of every signature line.
 constexpr std::string_view kSigPrefix = "\xE2\x80\x94 ";
 
-// Decodes one UTF-8 code point at s[i] into *rune and returns its length, or 0 if the bytes are
-// not valid UTF-8. Rejects what Go's utf8.DecodeRune rejects (overlong forms, surrogates, code
-// points above U+10FFFF) so that we accept exactly the notes the Go implementation accepts.
-size_t DecodeRune(std::string_view s, size_t i, uint32_t* rune) {
-  const auto byte_at = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  const uint8_t b0 = byte_at(i);
-  if (b0 < 0x80) {
-    *rune = b0;
-    return 1;
-  }
-  size_t len = 0;
-  uint32_t min = 0;
-  uint32_t r = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2;
-    min = 0x80;
-    r = b0 & 0x1Fu;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3;
-    min = 0x800;
-    r = b0 & 0x0Fu;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4;
-    min = 0x10000;
-    r = b0 & 0x07u;
-  } else {
-    return 0;  // a continuation byte or 0xF8..0xFF where a rune must start
-  }
-  if (s.size() - i < len) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const uint8_t b = byte_at(i + k);
-    if ((b & 0xC0) != 0x80) return 0;
-    r = (r << 6) | (b & 0x3Fu);
-  }
-  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) return 0;
-  *rune = r;
-  return len;
-}
 
 // Go's unicode.IsSpace: the Unicode White_Space property. Key names must not contain any of
 // these, so that a name can never be confused with the space that ends it in a signature line.
@@ -86,7 +48,7 @@ bool IsValidKeyName(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size();) {
     uint32_t r = 0;
-    const size_t len = DecodeRune(name, i, &r);
+    const size_t len = DecodeUtf8(name, i, &r);
     if (len == 0 || r == '+' || IsUnicodeSpace(r)) return false;
     i += len;
   }
@@ -104,7 +66,7 @@ size_t LineOf(std::string_view s, size_t pos) {
 Status CheckNoteChars(std::string_view s, std::string_view what) {
   for (size_t i = 0; i < s.size();) {
     uint32_t r = 0;
-    const size_t len = DecodeRune(s, i, &r);
+    const size_t len = DecodeUtf8(s, i, &r);
     if (len == 0) {
       return InvalidArgument(std::string(what) + " line " + std::to_string(LineOf(s, i)) +
                              ": not valid UTF-8");
