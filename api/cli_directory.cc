@@ -103,16 +103,7 @@ StatusOr<Open> OpenForRead(const Context& ctx) {
 
 void Report(const ImportReport& r, bool json_out, const std::string& kind) {
   if (json_out) {
-    json problems = json::array();
-    for (const auto& p : r.problems) {
-      problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"reason", p.reason}});
-    }
-    std::cout << json{{"rows", r.rows}, {"added", r.added}, {"changed", r.changed},
-                      {"unchanged", r.unchanged}, {"retired", r.retired}, {"bad_rows", r.bad_rows},
-                      {"events", r.events}, {"written", r.written},
-                      {"first_sequence", r.first_sequence}, {"problems", problems}}
-                     .dump(2)
-              << "\n";
+    std::cout << ImportReportToJson(r).dump(2) << "\n";
     return;
   }
   constexpr size_t kShown = 50;  // a whole file of bad rows would bury the summary
@@ -555,5 +546,18 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
 
 json TargetToJson(const TargetRecord& t) { return ToJson(t); }
 json InspectorToJson(const InspectorRecord& i) { return ToJson(i); }
+json OrgToJson(const OrgUnitRecord& o) { return ToJson(o); }
+json ItemListToJson(const ItemListRecord& l) { return ToJson(l); }
+
+json ImportReportToJson(const ImportReport& r) {
+  json problems = json::array();
+  for (const auto& p : r.problems) {
+    problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"reason", p.reason}});
+  }
+  return {{"rows", r.rows},         {"added", r.added},     {"changed", r.changed},
+          {"unchanged", r.unchanged}, {"retired", r.retired}, {"bad_rows", r.bad_rows},
+          {"events", r.events},     {"written", r.written}, {"first_sequence", r.first_sequence},
+          {"problems", problems}};
+}
 
 }  // namespace suiji::cli

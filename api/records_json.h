@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/directory_service.h"
 #include "ledger/core/directory/records.h"
 #include "ledger/core/draw/state.h"
 #include "ledger/core/inspection/deadlines.h"
@@ -27,5 +28,9 @@ nlohmann::json DeadlineToJson(const inspection::Deadline& d);
 // Directory records as `suiji target|inspector show --json` prints them; cli_directory.cc.
 nlohmann::json TargetToJson(const directory::TargetRecord& t);
 nlohmann::json InspectorToJson(const directory::InspectorRecord& i);
+nlohmann::json OrgToJson(const directory::OrgUnitRecord& o);
+nlohmann::json ItemListToJson(const directory::ItemListRecord& l);
+// An import's report as `suiji import ... --json` prints it.
+nlohmann::json ImportReportToJson(const ImportReport& r);
 
 }  // namespace suiji::cli

@@ -26,6 +26,7 @@
 #include "verifier/inspection_audit.h"
 #include "verifier/log_verifier.h"
 #include "verifier/proof_check.h"
+#include "verifier/report.h"
 
 namespace {
 
@@ -126,58 +127,6 @@ std::string SuijiNextToUs() {
   return "suiji";
 }
 
-nlohmann::json DrawsJson(const suiji::DrawAudit& a) {
-  nlohmann::json j;
-  j["ok"] = a.ok();
-  auto failures = nlohmann::json::array();
-  for (const auto& f : a.failures) {
-    failures.push_back({{"draw", f.draw_id},
-                        {"sequence", f.sequence ? nlohmann::json(*f.sequence) : nlohmann::json()},
-                        {"what", f.what}});
-  }
-  j["failures"] = failures;
-  auto draws = nlohmann::json::array();
-  for (const auto& d : a.draws) {
-    auto changes = nlohmann::json::array();
-    for (const auto& c : d.last_minute) {
-      changes.push_back({{"sequence", c.sequence}, {"type", c.type}, {"id", c.id}});
-    }
-    draws.push_back({{"draw", d.draw_id},
-                     {"task", d.task_id},
-                     {"phase", d.phase},
-                     {"commit_number", d.commit_number},
-                     {"targets", d.targets},
-                     {"inspectors", d.inspectors},
-                     {"selected", d.selected},
-                     {"recomputed", d.recomputed},
-                     {"seed", d.seed_hex},
-                     {"entropy", d.entropy},
-                     {"understaffed", d.understaffed},
-                     {"max_load", d.max_load},
-                     {"mean_load", d.mean_load},
-                     {"last_minute_total", d.last_minute_total},
-                     {"last_minute", changes},
-                     {"cancel_reason", d.cancel_reason}});
-  }
-  j["draws"] = draws;
-  auto redrawn = nlohmann::json::array();
-  for (const auto& r : a.redrawn) {
-    redrawn.push_back({{"task", r.task_id},
-                       {"commits", r.commits},
-                       {"redraws", r.redraws},
-                       {"cancellations", r.cancellations}});
-  }
-  j["redrawn"] = redrawn;
-  j["abandoned"] = a.abandoned;
-  j["pending"] = a.pending;
-  j["fairness"] = {{"chi_square", a.fairness.statistic},
-                   {"df", a.fairness.df},
-                   {"p_value", a.fairness.p_value},
-                   {"cells", a.fairness.cells}};
-  j["notes"] = a.notes;
-  return j;
-}
-
 void PrintDraws(const suiji::DrawAudit& a) {
   if (a.draws.empty()) return;
   std::cout << "draws:\n";
@@ -229,37 +178,6 @@ void PrintDraws(const suiji::DrawAudit& a) {
   }
 }
 
-nlohmann::json DeadlineJson(const suiji::inspection::Deadline& d) {
-  return {{"kind", suiji::inspection::DeadlineKindName(d.kind)},
-          {"status", suiji::inspection::DeadlineStatusName(d.status)},
-          {"org_id", d.org_id}, {"draw_id", d.draw_id}, {"credit_code", d.credit_code},
-          {"from", d.from}, {"due", d.due}, {"done", d.done},
-          {"working_days_late", d.working_days_late}};
-}
-
-nlohmann::json InspectionsJson(const suiji::InspectionAudit& a) {
-  nlohmann::json failures = nlohmann::json::array();
-  for (const auto& f : a.failures) {
-    failures.push_back({{"sequence", f.sequence ? nlohmann::json(*f.sequence) : nlohmann::json(nullptr)},
-                        {"what", f.what}});
-  }
-  nlohmann::json late = nlohmann::json::array();
-  for (const auto& d : a.late_or_overdue) late.push_back(DeadlineJson(d));
-  return {{"ok", a.ok()},
-          {"failures", failures},
-          {"as_of", a.as_of},
-          {"announcements", a.announcements},
-          {"withheld", a.withheld},
-          {"results_by_state", a.results_by_state},
-          {"corrections", a.corrections},
-          {"transfers", a.transfers},
-          {"credit_reevaluations", a.reevaluations},
-          {"deadlines", a.deadlines},
-          {"late_or_overdue", late},
-          {"late_or_overdue_total", a.late_or_overdue_total},
-          {"overdue_by_bureau", a.overdue_by_bureau}};
-}
-
 void PrintInspections(const suiji::InspectionAudit& a) {
   std::cout << "inspections (as of " << a.as_of << "):\n"
             << "  announcements: " << a.announcements << " (" << a.withheld
@@ -293,44 +211,31 @@ void PrintInspections(const suiji::InspectionAudit& a) {
   }
 }
 
-int PrintReport(const suiji::VerifyReport& r, const suiji::DrawAudit* draws,
-                const suiji::InspectionAudit* inspections, bool json, double seconds) {
-  const bool ok = r.ok() && (draws == nullptr || draws->ok()) &&
-                  (inspections == nullptr || inspections->ok());
+void PrintAuthority(const suiji::AuthorityAudit& a) {
+  std::cout << "authority: " << a.users << " users, " << a.tokens << " tokens; " << a.by_users_total
+            << " events by registered users checked against their roles\n";
+  for (const auto& [user, n] : a.by_operator) {
+    std::cout << "  by the node operator (command line) as \"" << user << "\": " << n << "\n";
+  }
+  for (const auto& f : a.failures) {
+    std::cout << "AUTHORITY FAILED";
+    if (f.sequence) std::cout << " at sequence " << *f.sequence;
+    std::cout << ": " << f.what << "\n";
+  }
+  if (a.failures_total > a.failures.size()) {
+    std::cout << "  ... " << a.failures_total << " authority failures in all\n";
+  }
+  if (a.ok()) {
+    std::cout << "OK: every event that names a registered user was written by an enabled user, "
+                 "for its own org unit, holding a role allowed to write it\n";
+  }
+}
+
+int PrintReport(const suiji::FullAudit& audit, bool json) {
+  const suiji::VerifyReport& r = audit.integrity;
+  const double seconds = audit.seconds;
   if (json) {
-    nlohmann::json j;
-    j["ok"] = ok;
-    j["ledger"] = r.ledger_id;
-    if (draws != nullptr) j["draw_audit"] = DrawsJson(*draws);
-    if (inspections != nullptr) j["inspection_audit"] = InspectionsJson(*inspections);
-    j["entries"] = r.entries;
-    j["checkpoints"] = r.checkpoints;
-    j["latest_checkpoint_size"] = r.latest_checkpoint_size;
-    j["uncovered_entries"] = r.uncovered_entries;
-    j["root"] = suiji::ToHex(r.root);
-    j["threads"] = r.threads;
-    j["seconds"] = seconds;
-    j["event_counts"] = r.event_counts;
-    j["warnings"] = r.warnings;
-    auto keys = nlohmann::json::array();
-    for (const auto& k : r.keys) {
-      nlohmann::json kj{{"key_id", k.key_id},
-                        {"roles", suiji::RoleNames(k.roles)},
-                        {"label", k.label},
-                        {"registered_at", k.registered_at}};
-      kj["revoked_at"] = k.revoked_at ? nlohmann::json(*k.revoked_at) : nlohmann::json(nullptr);
-      keys.push_back(kj);
-    }
-    j["keys"] = keys;
-    if (r.problem) {
-      j["problem"] = {{"what", r.problem->what}};
-      j["problem"]["sequence"] =
-          r.problem->sequence ? nlohmann::json(*r.problem->sequence) : nlohmann::json(nullptr);
-      j["problem"]["checkpoint_size"] = r.problem->checkpoint_size
-                                            ? nlohmann::json(*r.problem->checkpoint_size)
-                                            : nlohmann::json(nullptr);
-    }
-    std::cout << j.dump(2) << "\n";
+    std::cout << suiji::ReportJson(audit).dump(2) << "\n";
   } else {
     std::cout << "ledger:        " << r.ledger_id << "\n"
               << "entries:       " << r.entries << "\n"
@@ -356,10 +261,11 @@ int PrintReport(const suiji::VerifyReport& r, const suiji::DrawAudit* draws,
       std::cout << "OK: every signature, the hash chain, sequence continuity, every checkpoint "
                    "root and signature, and checkpoint consistency hold\n";
     }
-    if (draws != nullptr) PrintDraws(*draws);
-    if (inspections != nullptr) PrintInspections(*inspections);
+    if (audit.draws) PrintDraws(*audit.draws);
+    if (audit.inspections) PrintInspections(*audit.inspections);
+    if (audit.authority) PrintAuthority(*audit.authority);
   }
-  return ok ? kExitOk : kExitFailed;
+  return audit.ok() ? kExitOk : kExitFailed;
 }
 
 // The bundle report: a human summary, or JSON with --json. Exit 0 only if everything holds.
@@ -604,38 +510,24 @@ int main(int argc, char** argv) {
     }
     options.trusted_checkpoints.push_back(text);
   }
-  auto start = std::chrono::steady_clock::now();
-  suiji::VerifyReport report;
-  std::optional<suiji::DrawAudit> draws;
-  std::optional<suiji::InspectionAudit> inspections;
   suiji::DrawAuditOptions audit_options;
   audit_options.threads = threads;
   audit_options.last_minute_days = last_minute_days;
+  suiji::FullAudit audit;
   if (!data_dir.empty()) {
     std::string bytes;
     if (!ExportFromData(suiji_bin.empty() ? SuijiNextToUs() : suiji_bin, data_dir, &bytes, &err)) {
       std::cerr << "suiji-verify: " << err << "\n";
       return kExitUsage;
     }
-    report = suiji::VerifyExport(suiji::AsBytes(bytes), options);
-    if (report.ok()) {
-      draws = suiji::AuditDraws(suiji::AsBytes(bytes), audit_options);
-      inspections = suiji::AuditInspections(suiji::AsBytes(bytes));
-    }
+    audit = suiji::AuditExport(suiji::AsBytes(bytes), options, audit_options);
   } else {
     MappedFile mf;
     if (!mf.Open(file, &err)) {
       std::cerr << "suiji-verify: " << err << "\n";
       return kExitUsage;
     }
-    report = suiji::VerifyExport(mf.bytes(), options);
-    if (report.ok()) {
-      draws = suiji::AuditDraws(mf.bytes(), audit_options);
-      inspections = suiji::AuditInspections(mf.bytes());
-    }
+    audit = suiji::AuditExport(mf.bytes(), options, audit_options);
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return PrintReport(report, draws ? &*draws : nullptr, inspections ? &*inspections : nullptr,
-                     json, seconds);
+  return PrintReport(audit, json);
 }

@@ -42,8 +42,13 @@ Status Node::SyncAll() {
   SUIJI_RETURN_IF_ERROR(draws->Sync());
   SUIJI_RETURN_IF_ERROR(inspections->Sync());
   SUIJI_RETURN_IF_ERROR(identity->Sync());
-  return ReplayLog(ledger->storage(), record_next,
-                   [&](const EntryView& e) { return record.Apply(e); }, &record_next);
+  return ReplayLog(
+      ledger->storage(), record_next,
+      [&](const EntryView& e) {
+        SUIJI_RETURN_IF_ERROR(record.Apply(e));
+        return stats.Apply(e);
+      },
+      &record_next);
 }
 
 std::shared_ptr<const PublicSnapshot> Node::Public() {
@@ -58,6 +63,14 @@ std::shared_ptr<const PublicSnapshot> Node::Public() {
     public_ = std::move(snap);
   }
   return public_;
+}
+
+bool CoversAll(const identity::IdentityWorld& w, const identity::UserInfo* user) {
+  if (user == nullptr) return false;
+  for (const auto& [org_id, region] : w.org_regions()) {
+    if (!user->Covers(region)) return false;
+  }
+  return true;
 }
 
 bool CoversOrg(const Call& c, std::string_view org_id) {
@@ -278,7 +291,11 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     if (user != nullptr) call.actor = Actor{user->user.org_id, user->user.user_id, ""};
     std::string saved_key;
     std::string digest;
-    if (route.write) {
+    if (!route.raw_body && req.body.size() > options.max_body_bytes) {
+      return Error(413, "too_large",
+                   "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes");
+    }
+    if (route.write && !route.raw_body) {
       if (size_t at = InvalidUtf8At(req.body); at != std::string_view::npos) {
         return Error(400, "bad_utf8", "the body is not valid UTF-8 (byte " + std::to_string(at) + ")",
                      json{{"offset", at}});
@@ -293,6 +310,8 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
           return Error(413, "too_large", s.message());
         }
       }
+    }
+    if (route.write) {
       const std::string key = req.get_header_value("Idempotency-Key");
       if (!key.empty()) {
         if (key.size() > 128 || InvalidUtf8At(key) != std::string_view::npos ||
@@ -447,12 +466,7 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
   // jurisdiction covers every org unit of the node (the top bureau's systems).
   {
     std::shared_lock lock(state_mu);
-    const auto& w = node.identity->world();
-    bool covers_all = user != nullptr;
-    for (const auto& [org_id, region] : w.org_regions()) {
-      if (covers_all && !user->Covers(region)) covers_all = false;
-    }
-    if (!covers_all) {
+    if (!CoversAll(node.identity->world(), user)) {
       Reply r = Error(403, "outside_jurisdiction",
                       "the event stream carries every org unit's events: it is for users whose "
                       "jurisdiction covers the whole node");
@@ -529,7 +543,7 @@ void Server::Impl::Install() {
   }
   const unsigned threads = options.threads;
   http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http->set_payload_max_length(options.max_body_bytes);
+  http->set_payload_max_length(std::max(options.max_body_bytes, options.max_import_bytes));
   http->set_keep_alive_max_count(1000);
   for (size_t i = 0; i < routes.size(); ++i) {
     const std::string re = std::regex_replace(routes[i].path, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
@@ -649,6 +663,7 @@ StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions 
         o.host = v.substr(0, colon);
         o.port = std::stoi(v.substr(colon + 1));
       } else if (k == "max_body_bytes") o.max_body_bytes = std::stoull(v);
+      else if (k == "max_import_bytes") o.max_import_bytes = std::stoull(v);
       else if (k == "max_string_bytes") o.max_string_bytes = std::stoull(v);
       else if (k == "auth_failures_per_minute") o.auth_failures_per_minute = std::stoi(v);
       else if (k == "tls_cert") o.tls_cert = v;

@@ -27,7 +27,8 @@ struct ServerOptions {
   std::string data;                // the node's data directory
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0: any free port (see Server::port())
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes = 1 << 20;     // a JSON request
+  size_t max_import_bytes = 64 << 20;  // a CSV or XLSX file posted to /api/v1/imports
   size_t max_string_bytes = 4096;  // any JSON string in a request body
   size_t max_array_items = 10000;  // any JSON array in a request body
   int auth_failures_per_minute = 10;  // per client address; then 429 until the minute ends
@@ -38,7 +39,7 @@ struct ServerOptions {
 };
 
 // Reads a config file of `key = value` lines (# comments): data, listen (HOST:PORT),
-// max_body_bytes, max_string_bytes, auth_failures_per_minute, tls_cert, tls_key, threads,
+// max_body_bytes, max_import_bytes, max_string_bytes, auth_failures_per_minute, tls_cert, tls_key, threads,
 // log_requests. Unknown keys are errors naming the line.
 StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions base = {});
 

@@ -21,6 +21,7 @@
 #include "api/inspection_service.h"
 #include "ledger/core/identity/identity.h"
 #include "ledger/core/inspection/public_record.h"
+#include "ledger/core/inspection/stats.h"
 #include "ledger/ledger.h"
 #include "projections/directory_projection.h"
 
@@ -59,7 +60,9 @@ struct Node {
   std::unique_ptr<DrawService> draws;
   std::unique_ptr<InspectionService> inspections;
   std::unique_ptr<IdentityService> identity;
+  // Folded together from the log: the public record and the statistics (R16).
   inspection::PublicRecord record;
+  inspection::InspectionStats stats;
   uint64_t record_next = 0;
   Status SyncAll();
   // The public snapshot at the folded size (call with the state lock held, shared is enough).
@@ -91,6 +94,7 @@ struct Route {
   std::function<Reply(Call&)> handler;
   bool stream = false;      // the event stream (handled by the server itself)
   bool exclusive = false;   // a read that may write (a checkpoint): takes the write lock
+  bool raw_body = false;    // the body is a file (an import), not JSON: up to max_import_bytes
 };
 
 // The route table (routes.cc), in the order served; openapi.json is generated from it.
@@ -100,6 +104,9 @@ json OpenApi(const std::vector<Route>& routes);
 // Jurisdiction helpers for handlers: the region of an org unit, and whether the user covers
 // it. A route that reads gives 404 outside the jurisdiction (never data); one that writes 403.
 bool CoversOrg(const Call& c, std::string_view org_id);
+// The user's jurisdiction covers every org unit of the node (the event stream, verification).
+bool CoversAll(const identity::IdentityWorld& w, const identity::UserInfo* user);
+inline bool CoversAll(const Call& c) { return CoversAll(c.node.identity->world(), c.user); }
 
 // The payload of a stored event as JSON (FlatBuffers text from the schemas), or null for a
 // type this build does not know.

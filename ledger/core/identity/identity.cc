@@ -32,6 +32,52 @@ std::optional<Role> RoleFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<Role> RolesForEvent(EventType t) {
+  switch (t) {
+    case EventType::OrgUnitRegistered:
+    case EventType::CalendarPublished:
+    case EventType::UserRegistered:
+    case EventType::UserDisabled:
+    case EventType::TokenIssued:
+    case EventType::TokenRevoked:
+      return {Role::kAdministrator};
+    case EventType::TargetRegistered:
+    case EventType::TargetUpdated:
+    case EventType::TargetRetired:
+    case EventType::InspectorRegistered:
+    case EventType::InspectorUpdated:
+    case EventType::InspectorRetired:
+    case EventType::ConflictDeclared:
+    case EventType::ConflictWithdrawn:
+    case EventType::ItemListPublished:
+      return {Role::kRegistryClerk};
+    case EventType::PlanFiled:
+    case EventType::TaskDefined:
+    case EventType::TaskWithdrawn:
+    case EventType::DrawFrozen:
+    case EventType::DrawCommitted:
+    case EventType::DrawRevealed:
+    case EventType::DrawResult:
+    case EventType::DrawCancelled:
+    case EventType::AssignmentDeclined:
+    case EventType::TargetsAnnounced:
+      return {Role::kPlanner};
+    case EventType::ResultRecorded:
+    case EventType::ResultSubmitted:
+      return {Role::kInspector};
+    case EventType::ResultInternalNote:
+      return {Role::kInspector, Role::kReviewer};
+    case EventType::ResultReviewed:
+    case EventType::ResultPublished:
+    case EventType::ResultCorrected:
+    case EventType::CaseTransferred:
+    case EventType::CreditReevaluated:
+      return {Role::kReviewer};
+    default:
+      return {};
+  }
+}
+
 bool ValidId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {

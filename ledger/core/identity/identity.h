@@ -78,6 +78,12 @@ StatusOr<TokenRevokedRecord> DecodeTokenRevoked(ByteView b);
 
 bool IsIdentityEvent(EventType t);
 
+// The roles whose holders may write an event of type `t` through the HTTP API (R15, R19).
+// Empty for the node operator's own events (genesis, keys, memos), which no registered user
+// writes. The server's route table grants the same roles; the verifier's authority audit
+// (verifier/authority_audit.h) checks every event that names a registered user against it.
+std::vector<Role> RolesForEvent(EventType t);
+
 // Ids of users and tokens: [A-Za-z0-9._@-], 1-64 characters.
 bool ValidId(std::string_view id);
 

@@ -10,15 +10,18 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
 #include "api/directory_service.h"
 #include "api/http/server.h"
+#include "api/http/server_internal.h"
 #include "api/identity_service.h"
 #include "api/node.h"
 #include "projections/directory_projection.h"
 #include "tests/support/credit_codes.h"
+#include "tests/support/gb18030.h"
 
 namespace suiji::http {
 namespace {
@@ -141,7 +144,12 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
   struct Expect {
     std::string method, path;
     std::set<std::string> allowed;  // "*": every authenticated user
+    std::string body = "{}";        // inputs that are refused or name nothing, so nothing is written
   };
+  const std::set<std::string> dir_readers = {"registry_clerk", "planner", "supervisor"};
+  const std::set<std::string> draw_readers = {"planner", "reviewer", "inspector", "supervisor"};
+  const std::set<std::string> visit_readers = {"inspector", "reviewer", "supervisor"};
+  const std::string visit = "/api/v1/results/D1/" + code;
   const std::vector<Expect> matrix = {
       {"GET", "/api/v1/me", {"*"}},
       {"POST", "/api/v1/users", {"administrator"}},
@@ -168,13 +176,51 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"GET", "/api/v1/results/D1/" + code, {"inspector", "reviewer", "supervisor"}},
       {"GET", "/api/v1/overdue", {"reviewer", "supervisor"}},
       {"GET", "/api/v1/events?from=999999", {"supervisor"}},
+      {"POST", "/api/v1/orgs", {"administrator"}},
+      {"GET", "/api/v1/orgs", {"*"}},
+      {"GET", "/api/v1/orgs/320400", {"*"}},
+      {"POST", "/api/v1/targets/" + code + "/retire", {"registry_clerk"}, R"({"moved": "yes"})"},
+      {"GET", "/api/v1/inspectors", dir_readers},
+      {"PUT", "/api/v1/inspectors/JS9", {"registry_clerk"}, R"({"status": "unknown"})"},
+      {"POST", "/api/v1/inspectors/JS9/retire", {"registry_clerk"}},
+      {"POST", "/api/v1/conflicts", {"registry_clerk"}},
+      {"DELETE", "/api/v1/conflicts/JS9/" + code, {"registry_clerk"}},
+      {"GET", "/api/v1/items/320400", {"*"}},
+      {"GET", "/api/v1/history/target/" + code, dir_readers},
+      {"POST", "/api/v1/calendar", {"administrator"}, R"({"table": "not a schedule"})"},
+      {"GET", "/api/v1/calendar/2026", {"*"}},
+      {"GET", "/api/v1/working-days?date=2026-09-30&days=2", {"*"}},
+      {"POST", "/api/v1/imports/targets", {"registry_clerk"}, "no,such,columns\n"},
+      {"GET", "/api/v1/plans", draw_readers},
+      {"GET", "/api/v1/tasks", draw_readers},
+      {"POST", "/api/v1/tasks/T1/withdraw", {"planner"}},
+      {"POST", "/api/v1/draws/D1/cancel", {"planner"}},
+      {"POST", "/api/v1/draws/D1/decline", {"planner"}},
+      {"GET", "/api/v1/draws/D1/frozen", draw_readers},
+      {"GET", "/api/v1/results", visit_readers},
+      {"POST", visit + "/correct", {"reviewer"}},
+      {"POST", visit + "/notes", {"inspector", "reviewer"}},
+      {"POST", visit + "/transfer", {"reviewer"}},
+      {"POST", visit + "/regrade", {"reviewer"}},
+      {"GET", visit + "/sheet", visit_readers},
+      {"GET", "/api/v1/stats", {"planner", "reviewer", "supervisor"}},
+      {"GET", "/api/v1/verify", {"supervisor"}},
   };
+  // The matrix names every authenticated route the server serves (and no other).
+  for (const Route& route : ApiRoutes()) {
+    if (route.is_public) continue;
+    const std::regex re(std::regex_replace(route.path, std::regex(R"(\{[a-z_]+\})"), "[^/?]+") + "(\\?.*)?");
+    const bool listed = std::any_of(matrix.begin(), matrix.end(), [&](const Expect& e) {
+      return e.method == route.method && std::regex_match(e.path, re);
+    });
+    EXPECT_TRUE(listed) << route.method << " " << route.path << " is served but not in the matrix";
+  }
   const uint64_t before = LogSize();
   for (const auto& e : matrix) {
     for (const char* role : kRoles) {
       const bool allowed = e.allowed.contains("*") || e.allowed.contains(role);
       if (e.path.starts_with("/api/v1/events") && allowed) continue;  // a stream: see EventStream
-      auto r = Call(e.method, e.path, Auth(tokens_[role]), "{}");
+      auto r = Call(e.method, e.path, Auth(tokens_[role]), e.body);
       ASSERT_TRUE(r) << e.method << " " << e.path;
       std::string code_field;
       try {
@@ -422,6 +468,244 @@ TEST_F(HttpServerTest, PublicPagesNeedNoCredentials) {
   EXPECT_NE(csv->body.find("统一社会信用代码"), std::string::npos);
   EXPECT_EQ(client_->Get("/public/draws/none")->status, 404);
   EXPECT_EQ(client_->Get("/public/v1/bundles/none")->status, 404);
+}
+
+}  // namespace
+}  // namespace suiji::http
+
+namespace suiji::http {
+namespace {
+
+// Every capability of the directories, draw and results issues through HTTP alone, by the
+// users whose roles allow it: imports (GB18030 CSV), an inspector and a conflict, the
+// calendar, a plan and task, the ceremony with a decline, the announcement, a result from
+// record to correction and follow-up, notes, the sheet, statistics, and finally the
+// supervisor's verification, whose authority audit checks every event these users wrote.
+TEST_F(HttpServerTest, EveryCapabilityThroughHttp) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&now, &tm);
+  const std::string year = std::to_string(1900 + tm.tm_year);
+  char today[16];
+  std::strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  // The inspection date: today, inside the task's window (every task ends by 30 December).
+  const std::string visit_date = std::string(today) > year + "-12-30" ? year + "-12-30" : std::string(today);
+  auto as = [&](const std::string& role) { return Auth(tokens_[role]); };
+  auto call = [&](const std::string& method, const std::string& path, const httplib::Headers& h,
+                  const std::string& body = "") {
+    auto r = Call(method, path, h, body);
+    EXPECT_TRUE(r) << method << " " << path;
+    json j;
+    try {
+      j = json::parse(r->body);
+    } catch (...) {
+      j = r->body;
+    }
+    return std::pair<int, json>{r->status, j};
+  };
+
+  // The calendar (the bundled notices; a second publication adds nothing).
+  auto [cal_status, cal] = call("POST", "/api/v1/calendar", Auth(admin_));
+  ASSERT_TRUE(cal_status == 201 || cal_status == 200) << cal.dump();
+  EXPECT_EQ(call("POST", "/api/v1/calendar", Auth(admin_)).second["published"], 0);
+  EXPECT_EQ(call("GET", "/api/v1/calendar/2026", as("planner")).first, 200);
+  auto [wd_status, wd] = call("GET", "/api/v1/working-days?date=2026-09-30&days=2", as("planner"));
+  EXPECT_EQ(wd_status, 200);
+  EXPECT_EQ(wd["due"], "2026-10-09");  // National Day holiday, then the 9th
+
+  // Imports: employers as GB18030 CSV, inspectors and the item list as UTF-8.
+  std::string targets = "统一社会信用代码,单位名称,行政区划代码,行业代码,职工人数\n";
+  std::vector<std::string> codes;
+  for (int i = 0; i < 8; ++i) {
+    const std::string region = i % 2 == 0 ? "320402" : "320411";
+    codes.push_back(testing_support::SampleCreditCode(region, static_cast<uint64_t>(100 + i)));
+    targets += codes.back() + ",常州导入企业" + std::to_string(i) + "有限公司," + region + ",3411,30\n";
+  }
+  auto [imp_status, imp] =
+      call("POST", "/api/v1/imports/targets?org=320400", as("registry_clerk"), testing_support::ToGb18030(targets));
+  ASSERT_EQ(imp_status, 201) << imp.dump();
+  EXPECT_EQ(imp["added"], 8);
+  // A wrong check character is refused naming its row, and nothing is written.
+  std::string bad = targets.substr(0, targets.find('\n') + 1) + codes[0].substr(0, 17) +
+                    (codes[0][17] == '0' ? "1" : "0") + ",坏行,320402,3411,30\n";
+  const uint64_t before_bad = LogSize();
+  auto [bad_status, bad_reply] = call("POST", "/api/v1/imports/targets", as("registry_clerk"), bad);
+  EXPECT_EQ(bad_status, 422);
+  EXPECT_EQ(bad_reply["code"], "bad_rows");
+  EXPECT_EQ(bad_reply["details"]["problems"][0]["row"], 2);
+  EXPECT_EQ(LogSize(), before_bad);
+  // The county clerk may not import for the city.
+  EXPECT_EQ(call("POST", "/api/v1/imports/targets?org=320400", Auth(county_clerk_), targets).first, 403);
+  std::string inspectors = "执法证号,姓名,执法领域,行政区划代码,所属机构\n";
+  for (int i = 1; i <= 5; ++i) {
+    inspectors += "JS320400" + std::to_string(i) + ",检查员" + std::to_string(i) + ",劳动保障监察,320400,320400\n";
+  }
+  ASSERT_EQ(call("POST", "/api/v1/imports/inspectors", as("registry_clerk"), inspectors).first, 201);
+  const std::string items =
+      "事项编号,抽查事项,抽查主体,抽查依据,抽查内容,抽查方式,责任主体\n"
+      "I1,工资支付情况,常州市人社局,工资支付暂行规定,检查工资台账,实地检查,劳动监察支队\n";
+  auto [items_import_status, items_import] =
+      call("POST", "/api/v1/imports/items?effective=" + year + "-01-01", as("registry_clerk"), items);
+  ASSERT_EQ(items_import_status, 201) << items_import.dump();
+  auto [items_status, item_list] = call("GET", "/api/v1/items/320400", as("inspector"));
+  EXPECT_EQ(items_status, 200);
+  EXPECT_EQ(item_list["items"][0]["item_id"], "I1");
+
+  // One more inspector by PUT, then retired; a conflict declared and withdrawn; one employer retired.
+  EXPECT_EQ(call("PUT", "/api/v1/inspectors/JS3204009", as("registry_clerk"),
+                 R"({"name": "临时检查员", "domains": ["劳动保障监察"], "region": "320400"})")
+                .first,
+            200);
+  EXPECT_EQ(call("POST", "/api/v1/inspectors/JS3204009/retire", as("registry_clerk"), R"({"reason": "调离"})").first,
+            201);
+  EXPECT_EQ(call("POST", "/api/v1/conflicts", as("registry_clerk"),
+                 R"({"inspector_id": "JS3204005", "credit_code": ")" + codes[7] + R"(", "reason": "近亲属任职"})")
+                .first,
+            201);
+  EXPECT_EQ(call("DELETE", "/api/v1/conflicts/JS3204005/" + codes[7] + "?reason=已核实", as("registry_clerk")).first,
+            201);
+  EXPECT_EQ(call("POST", "/api/v1/targets/" + codes[6] + "/retire", as("registry_clerk"),
+                 R"({"reason": "注销", "moved": false})")
+                .first,
+            201);
+  auto [hist_status, hist] = call("GET", "/api/v1/history/target/" + codes[6], as("supervisor"));
+  EXPECT_EQ(hist_status, 200);
+  ASSERT_EQ(hist["events"].size(), 2u);
+  EXPECT_EQ(hist["events"][1]["type"], "TargetRetired");
+  EXPECT_EQ(hist["events"][1]["actor"]["user"], "city-registry_clerk");
+  auto [insp_status, insp] = call("GET", "/api/v1/inspectors?status=active", as("planner"));
+  EXPECT_EQ(insp_status, 200);
+  EXPECT_EQ(insp["inspectors"].size(), 5u);
+
+  // The plan, the task and the ceremony.
+  auto [plan_status, plan] = call("POST", "/api/v1/plans", as("planner"),
+                                  R"({"plan_id": "P1", "org_id": "320400", "year": )" + year +
+                                      R"(, "title": "年度抽查计划", "filed_with_org_id": "320000"})");
+  ASSERT_EQ(plan_status, 201) << plan.dump();
+  const json task = {{"task_id", "T1"},
+                     {"plan_id", "P1"},
+                     {"org_id", "320400"},
+                     {"title", "工资支付专项抽查"},
+                     {"item_list_version", 1},
+                     {"item_ids", {"I1"}},
+                     {"regions", {"320400"}},
+                     {"count", 4},
+                     {"window_start", year + "-01-01"},
+                     {"window_end", year + "-12-30"},
+                     {"inspectors", {{"team_size", 2}, {"substitutes", 1}}}};
+  auto [task_status, task_reply] = call("POST", "/api/v1/tasks", as("planner"), task.dump());
+  ASSERT_EQ(task_status, 201) << task_reply.dump();
+  EXPECT_EQ(call("GET", "/api/v1/plans", as("reviewer")).second["plans"].size(), 1u);
+  EXPECT_EQ(call("GET", "/api/v1/tasks?plan=P1", as("inspector")).second["tasks"].size(), 1u);
+  // A first freeze is cancelled (a redraw is counted); the second is drawn.
+  auto [f1_status, f1] = call("POST", "/api/v1/tasks/T1/freeze", as("planner"));
+  ASSERT_EQ(f1_status, 201) << f1.dump();
+  ASSERT_EQ(call("POST", "/api/v1/draws/" + f1["draw_id"].get<std::string>() + "/cancel", as("planner"),
+                 R"({"reason": "名录同步未完成"})")
+                .first,
+            201);
+  auto [f2_status, f2] = call("POST", "/api/v1/tasks/T1/freeze", as("planner"));
+  ASSERT_EQ(f2_status, 201) << f2.dump();
+  const std::string draw_id = f2["draw_id"];
+  auto [frozen_status, frozen] = call("GET", "/api/v1/draws/" + draw_id + "/frozen", as("supervisor"));
+  EXPECT_EQ(frozen_status, 200);
+  EXPECT_NE(frozen.get<std::string>().find(codes[0]), std::string::npos);
+  EXPECT_EQ(frozen.get<std::string>().find(codes[6]), std::string::npos);  // retired: not eligible
+  auto [c_status, c_reply] = call("POST", "/api/v1/draws/" + draw_id + "/commit", as("planner"),
+                                  R"({"drand": false, "witnesses": ["张三", "李四"]})");
+  ASSERT_EQ(c_status, 201) << c_reply.dump();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the reveal comes after the commit's second
+  auto [r_status, r_reply] = call("POST", "/api/v1/draws/" + draw_id + "/reveal", as("planner"),
+                                  R"({"witness_digits": ["314159", "271828"]})");
+  ASSERT_EQ(r_status, 201) << r_reply.dump();
+  auto [d_status, drawn] = call("GET", "/api/v1/draws/" + draw_id, as("inspector"));
+  ASSERT_EQ(d_status, 200);
+  ASSERT_EQ(drawn["result"]["visits"].size(), 4u) << drawn.dump();
+  // The visit the city inspector (JS3204001) is on, and another visit for a decline.
+  std::string mine;
+  json my_team;
+  for (const auto& v : drawn["result"]["visits"]) {
+    const auto& team = v["team"];
+    if (std::find(team.begin(), team.end(), json("JS3204001")) != team.end() && mine.empty()) {
+      mine = v["credit_code"];
+      my_team = team;
+    }
+  }
+  ASSERT_FALSE(mine.empty()) << "JS3204001 is on no team: " << drawn.dump();
+  for (const auto& v : drawn["result"]["visits"]) {
+    if (v["credit_code"] == mine) continue;
+    const std::string who = v["team"][0];
+    if (who == "JS3204001") continue;
+    auto [dec_status, dec] = call("POST", "/api/v1/draws/" + draw_id + "/decline", as("planner"),
+                                  json{{"credit_code", v["credit_code"]}, {"inspector_id", who}, {"reason", "病假"}}.dump());
+    EXPECT_EQ(dec_status, 201) << dec.dump();
+    EXPECT_NE(dec.value("replacement", ""), who);
+    break;
+  }
+  ASSERT_EQ(call("POST", "/api/v1/draws/" + draw_id + "/announce", as("planner"),
+                 R"({"confirmed_by": ["王科长"], "publish_targets": true})")
+                .first,
+            201);
+
+  // A result: recorded and submitted by the inspector on the team, reviewed and published by
+  // the reviewer, corrected, with an internal note, a transfer and a credit re-evaluation.
+  const json result = {{"draw_id", draw_id},
+                       {"credit_code", mine},
+                       {"inspection_date", visit_date},
+                       {"items", {{{"item_id", "I1"}, {"outcome", "no_problem"}}}},
+                       {"team", my_team},
+                       {"confirmed_by", my_team}};
+  auto [rec_status, rec] = call("POST", "/api/v1/results", as("inspector"), result.dump());
+  ASSERT_EQ(rec_status, 201) << rec.dump();
+  const std::string v = "/api/v1/results/" + draw_id + "/" + mine;
+  ASSERT_EQ(call("POST", v + "/submit", as("inspector")).first, 201);
+  ASSERT_EQ(call("POST", v + "/review", as("reviewer"), R"({"approve": true})").first, 201);
+  ASSERT_EQ(call("POST", v + "/publish", as("reviewer")).first, 201);
+  json corrected = result;
+  corrected["items"][0]["outcome"] = "pending_handling";
+  corrected["items"][0]["violations"] = {{{"description", "未按月足额支付工资"},
+                                          {"legal_basis", "劳动保障监察条例第二十六条"},
+                                          {"handling", {"transfer_department"}}}};
+  auto [corr_status, corr] =
+      call("POST", v + "/correct", as("reviewer"), json{{"reason", "录入错误"}, {"result", corrected}}.dump());
+  EXPECT_EQ(corr_status, 201) << corr.dump();
+  EXPECT_EQ(call("POST", v + "/notes", as("inspector"), R"({"note": "企业配合检查"})").first, 201);
+  auto [tr_status, tr] = call("POST", v + "/transfer", as("reviewer"),
+                              json{{"kind", "department"}, {"to", "市场监管局"}, {"date", visit_date},
+                                   {"reason", "涉及无照经营"}}.dump());
+  EXPECT_EQ(tr_status, 201) << tr.dump();
+  auto [rg_status, rg] = call("POST", v + "/regrade", as("reviewer"),
+                              json{{"grade", "C"}, {"date", visit_date}, {"reason", "拖欠工资"}}.dump());
+  EXPECT_EQ(rg_status, 201) << rg.dump();
+  auto [show_status, shown] = call("GET", v, as("supervisor"));
+  EXPECT_EQ(show_status, 200);
+  EXPECT_EQ(shown["state"], "published");
+  auto [sheet_status, sheet] = call("GET", v + "/sheet", as("inspector"));
+  EXPECT_EQ(sheet_status, 200);
+  EXPECT_NE(sheet.get<std::string>().find(mine), std::string::npos);
+  auto [list_status, list] = call("GET", "/api/v1/results?state=published", as("reviewer"));
+  EXPECT_EQ(list_status, 200);
+  ASSERT_EQ(list["results"].size(), 1u);
+  EXPECT_EQ(list["results"][0]["corrections"], 1);
+  auto [stats_status, stats] = call("GET", "/api/v1/stats?today=" + std::string(today), as("supervisor"));
+  EXPECT_EQ(stats_status, 200);
+  ASSERT_EQ(stats["draws"].size(), 1u) << stats.dump();
+  EXPECT_EQ(stats["draws"][0]["outcomes"]["published"], 1);
+
+  // Verification by the province supervisor: every check holds, and the authority audit
+  // counted the events these users wrote (each by a user holding the role).
+  EXPECT_EQ(call("GET", "/api/v1/verify", as("supervisor")).first, 403);  // a city supervisor
+  auto [ver_status, report] = call("GET", "/api/v1/verify", Auth(admin_));
+  ASSERT_EQ(ver_status, 200);
+  EXPECT_TRUE(report["ok"].get<bool>()) << report.dump(2);
+  const json& authority = report["authority_audit"];
+  EXPECT_TRUE(authority["ok"].get<bool>()) << authority.dump(2);
+  EXPECT_GE(authority["by_user"]["city-planner"].get<int>(), 8);
+  EXPECT_GE(authority["by_user"]["city-inspector"].get<int>(), 3);
+  EXPECT_GE(authority["by_user"]["city-registry_clerk"].get<int>(), 15);
+  EXPECT_GT(authority["by_operator"]["setup"].get<int>(), 0);  // the fixture's setup, on the command line
+  EXPECT_TRUE(report["draw_audit"]["ok"].get<bool>());
+  EXPECT_TRUE(report["inspection_audit"]["ok"].get<bool>()) << report["inspection_audit"].dump(2);
 }
 
 }  // namespace

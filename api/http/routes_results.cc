@@ -1,0 +1,249 @@
+// Result routes: recording, review, publication, correction, internal notes and follow-up of
+// inspection results (R12-R14), the overdue list, the statistics (R16) and verification of the
+// whole log (suiji-verify's checks, for supervisors). Handlers call InspectionService, the
+// same as `suiji result|followup|stats`.
+#include <chrono>
+#include <fstream>
+
+#include "api/http/route_helpers.h"
+#include "api/json_keys.h"
+#include "api/records_json.h"
+#include "ledger/exporter.h"
+#include "verifier/report.h"
+
+namespace suiji::http {
+
+namespace {
+
+using namespace cli::json_keys;  // NOLINT: the readers are this file's vocabulary
+
+// --- results ------------------------------------------------------------------------------
+
+Reply RecordResult(Call& c) {
+  inspection::ResultRecord r;
+  if (Status s = cli::ResultFromJson(c.body, &r); !s.ok()) return Invalid(s);
+  const draw::TaskInfo* t = TaskOfDraw(c, r.draw_id);
+  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + r.draw_id);
+  if (!OnTeam(c, r.draw_id, r.credit_code)) {
+    return Error(403, "not_on_team", "an inspector records results only for visits they are on");
+  }
+  return WrittenOr(c.node.inspections->RecordResult(r, c.actor));
+}
+
+Reply Submit(Call& c) {
+  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
+  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  if (!OnTeam(c, c.params[0], c.params[1])) {
+    return Error(403, "not_on_team", "an inspector submits results only for visits they are on");
+  }
+  return WrittenOr(c.node.inspections->Submit(c.params[0], c.params[1], c.actor));
+}
+
+Reply Review(Call& c) {
+  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
+  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  bool approve = false;
+  std::string reason;
+  Status s = ReadKeys(c.body, "", {{"approve", Flag(&approve)}, {"reason", Text(&reason)}});
+  if (!s.ok()) return Invalid(s);
+  if (!c.body.contains("approve")) return Error(422, "invalid", "approve: required (true or false)");
+  return WrittenOr(c.node.inspections->Review(c.params[0], c.params[1], approve, reason, c.actor));
+}
+
+Reply Publish(Call& c) {
+  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
+  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  return WrittenOr(c.node.inspections->Publish(c.params[0], c.params[1], c.actor));
+}
+
+Reply GetResult(Call& c) {
+  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
+  const bool staff = c.user->Has(kReviewer) || c.user->Has(kSupervisor);
+  if (t == nullptr || !CoversOrg(c, t->task.org_id) || (!staff && !OnTeam(c, c.params[0], c.params[1]))) {
+    return Outside("result " + c.params[0] + "/" + c.params[1]);
+  }
+  const inspection::ResultInfo* r = c.node.inspections->world().Result(c.params[0], c.params[1]);
+  if (r == nullptr) return Error(404, "not_found", "no result recorded for this visit");
+  return Json(cli::ResultInfoToJson(*r));
+}
+
+Reply Overdue(Call& c) {
+  json out = json::array();
+  for (const auto& d : c.node.inspections->Deadlines()) {
+    if (d.status != inspection::DeadlineStatus::kOverdue || !CoversOrg(c, d.org_id)) continue;
+    out.push_back(cli::DeadlineToJson(d));
+  }
+  return Json(json{{"today", c.node.inspections->Today()}, {"overdue", out}});
+}
+
+// Body {"reason": "...", "result": {the corrected result, as a result file}}.
+Reply Correct(Call& c) {
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
+  std::string reason;
+  json result;
+  Status s = ReadKeys(c.body, "", {{"reason", Text(&reason)}, {"result", [&](const json& v, const std::string&) {
+                                     result = v;
+                                     return OkStatus();
+                                   }}});
+  if (!s.ok()) return Invalid(s);
+  inspection::ResultRecord r;
+  if (Status rs = cli::ResultFromJson(result, &r); !rs.ok()) return Invalid(rs);
+  if (r.draw_id != c.params[0] || r.credit_code != c.params[1]) {
+    return Error(422, "invalid", "result.draw_id and result.credit_code must name the visit in the path");
+  }
+  return WrittenOr(c.node.inspections->Correct(r, reason, c.actor));
+}
+
+// Internal notes (complaints, context) are never published: by the visit's inspectors or a reviewer.
+Reply Note(Call& c) {
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
+  if (!c.user->Has(kReviewer) && !OnTeam(c, c.params[0], c.params[1])) {
+    return Error(403, "not_on_team", "an inspector adds notes only to visits they are on");
+  }
+  inspection::InternalNoteRecord n{c.params[0], c.params[1], "", "", ""};
+  Status s = ReadKeys(c.body, "", {{"note", Text(&n.note)},
+                                   {"complainant_name", Text(&n.complainant_name)},
+                                   {"complainant_contact", Text(&n.complainant_contact)}});
+  if (!s.ok()) return Invalid(s);
+  return WrittenOr(c.node.inspections->AddInternalNote(n, c.actor));
+}
+
+Reply Transfer(Call& c) {
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
+  inspection::TransferRecord t{c.params[0], c.params[1], inspection::TransferKind::Unknown, "", "", ""};
+  std::string kind;
+  Status s = ReadKeys(c.body, "", {{"kind", Text(&kind)},
+                                   {"to", Text(&t.to_body)},
+                                   {"date", Text(&t.date)},
+                                   {"reason", Text(&t.reason)}});
+  if (!s.ok()) return Invalid(s);
+  t.kind = inspection::TransferKindFromKey(kind);
+  return WrittenOr(c.node.inspections->Transfer(t, c.actor));
+}
+
+Reply Regrade(Call& c) {
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
+  inspection::ReevaluationRecord r{c.params[0], c.params[1], "", "", ""};
+  Status s = ReadKeys(c.body, "", {{"grade", Text(&r.grade)},
+                                   {"date", Text(&r.grade_date)},
+                                   {"reason", Text(&r.reason)}});
+  if (!s.ok()) return Invalid(s);
+  return WrittenOr(c.node.inspections->Reevaluate(r, c.actor));
+}
+
+bool MaySeeVisit(const Call& c, std::string_view draw_id, std::string_view code) {
+  const bool staff = c.user->Has(kReviewer) || c.user->Has(kSupervisor);
+  return CoversDraw(c, draw_id) && (staff || OnTeam(c, draw_id, code));
+}
+
+// The printable inspection sheet (HTML, internal: it names the team and the evidence).
+Reply Sheet(Call& c) {
+  if (!MaySeeVisit(c, c.params[0], c.params[1])) return Outside("visit " + c.params[0] + "/" + c.params[1]);
+  auto html = c.node.record.InspectionSheetHtml(c.params[0], c.params[1]);
+  if (!html.ok()) return FromStatus(html.status());
+  return Reply{200, *html, "text/html; charset=utf-8"};
+}
+
+Reply ListResults(Call& c) {
+  const std::string draw_id = c.req.get_param_value("draw");
+  const std::string state = c.req.get_param_value("state");
+  json rows = json::array();
+  for (const auto& [key, info] : c.node.inspections->world().results) {
+    if (!draw_id.empty() && key.first != draw_id) continue;
+    const std::string st(inspection::ResultStateName(info.state));
+    if (!state.empty() && st != state) continue;
+    if (!MaySeeVisit(c, key.first, key.second)) continue;
+    rows.push_back({{"draw_id", key.first}, {"credit_code", key.second}, {"state", st},
+                    {"revision", info.latest().revision}, {"corrections", info.corrections.size()}});
+  }
+  return Json(json{{"results", rows}});
+}
+
+Reply Stats(Call& c) {
+  std::string today = c.req.get_param_value("today");
+  if (today.empty()) {
+    today = inspection::ChinaDate(std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+  } else if (!directory::ValidDate(today)) {
+    return Error(400, "bad_query", "today must be a date YYYY-MM-DD");
+  }
+  const std::string draw_id = c.req.get_param_value("draw");
+  if (!draw_id.empty() && !CoversDraw(c, draw_id)) return Outside("draw " + draw_id);
+  auto report = c.node.stats.Report(today, draw_id);
+  if (!report.ok()) return FromStatus(report.status());
+  json j = inspection::ToJson(*report);
+  if (!draw_id.empty() || CoversAll(c)) return Json(j);
+  // Only the draws of the caller's jurisdiction; the sums over the whole node are not theirs.
+  json draws = json::array();
+  for (const auto& d : j["draws"]) {
+    if (CoversOrg(c, d["org_id"].get<std::string>())) draws.push_back(d);
+  }
+  json deadlines = json::object();
+  for (const auto& [org, by] : j["overall"]["deadlines_by_org"].items()) {
+    if (CoversOrg(c, org)) deadlines[org] = by;
+  }
+  j["draws"] = draws;
+  j["overall"] = {{"deadlines_by_org", deadlines}};
+  j["notes"].push_back("sums over the whole node are shown to users whose jurisdiction covers it; "
+                       "the draws of your jurisdiction are listed one by one");
+  return Json(j);
+}
+
+// Runs every check of suiji-verify over the log as it stands: integrity, the draws, the
+// inspection rules and the authority of each event's user. For supervisors whose jurisdiction
+// covers the whole node (the report counts every org unit's events).
+Reply Verify(Call& c) {
+  if (!CoversAll(c)) {
+    return Error(403, "outside_jurisdiction",
+                 "verification reads every org unit's events: it is for supervisors whose jurisdiction covers "
+                 "the whole node");
+  }
+  std::filesystem::path tmp = std::filesystem::path(c.options.data) /
+                              ("verify-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
+                               ".export");
+  auto summary = ExportLog(c.node.ledger->storage(), tmp.string());
+  if (!summary.ok()) return FromStatus(summary.status());
+  std::string bytes;
+  {
+    std::ifstream in(tmp, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  if (bytes.size() != summary->bytes) return Error(500, "internal", "could not read back the export");
+  const FullAudit audit = AuditExport(AsBytes(bytes), VerifyOptions{}, DrawAuditOptions{});
+  return Json(ReportJson(audit));
+}
+
+}  // namespace
+
+std::vector<Route> ResultRoutes() {
+  const std::vector<Role> visit_readers = {kInspector, kReviewer, kSupervisor};
+  return {
+      R("POST", "/api/v1/results", {kInspector}, true, "record a visit's result (result file JSON)", RecordResult),
+      R("GET", "/api/v1/results", visit_readers, false, "results you may see (?draw, state)", ListResults),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/submit", {kInspector}, true, "submit for review", Submit),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/review", {kReviewer}, true, "approve or return", Review),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/publish", {kReviewer}, true, "publish", Publish),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/correct", {kReviewer}, true,
+        "correct a published result (shown beside the original)", Correct),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/notes", {kInspector, kReviewer}, true,
+        "attach an internal note (never published)", Note),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/transfer", {kReviewer}, true,
+        "transfer the matter to another department or the police", Transfer),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/regrade", {kReviewer}, true,
+        "re-evaluate the employer's credit grade after a published result", Regrade),
+      R("GET", "/api/v1/results/{draw_id}/{credit_code}", visit_readers, false,
+        "a visit's result with its workflow", GetResult),
+      R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
+        "the visit's printable inspection sheet (HTML)", Sheet),
+      R("GET", "/api/v1/overdue", {kReviewer, kSupervisor}, false, "overdue deadlines in your jurisdiction", Overdue),
+      R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
+        "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats),
+      R("GET", "/api/v1/verify", {kSupervisor}, false,
+        "run every check of suiji-verify over the log (integrity, draws, inspections, authority)", Verify),
+  };
+}
+
+}  // namespace suiji::http

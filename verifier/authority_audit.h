@@ -1,0 +1,39 @@
+// The authority audit (R15, R19): replays an exported log (already integrity-checked by
+// VerifyExport) through the identity fold (ledger/core/identity/identity.h) and checks every
+// event whose actor names a registered user against what that user was at that point of the
+// log: enabled, acting for its own org unit, and holding a role that may write the event's
+// type (identity::RolesForEvent). Events whose actor is not a registered user were written by
+// the node operator on the command line (`suiji ... --user NAME`); they are counted by name,
+// not refused: the operator holds the node key.
+// Pure: no I/O. Uses only the pure core.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/core/bytes.h"
+
+namespace suiji {
+
+struct AuthorityFailure {
+  std::optional<uint64_t> sequence;
+  std::string what;
+};
+
+struct AuthorityAudit {
+  bool ok() const { return failures_total == 0; }
+  std::vector<AuthorityFailure> failures;  // the first 50
+  uint64_t failures_total = 0;
+  uint64_t users = 0;   // registered by the end of the log
+  uint64_t tokens = 0;  // issued
+  uint64_t by_users_total = 0;
+  std::map<std::string, uint64_t> by_user;      // events by each registered user
+  std::map<std::string, uint64_t> by_operator;  // events by actors who are not users
+};
+
+AuthorityAudit AuditAuthority(ByteView export_file);
+
+}  // namespace suiji
