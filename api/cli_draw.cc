@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "api/cli.h"
+#include "api/record_readers.h"
 #include "api/records_json.h"
 #include "api/draw_service.h"
 #include "api/json_keys.h"
@@ -94,85 +95,7 @@ StatusOr<int64_t> ParseBeijingTime(std::string_view text) {
   return static_cast<int64_t>(t) - kBeijingOffsetSeconds;
 }
 
-// --- the task JSON: reading (strict, api/json_keys.h) and writing (the same keys) ---
-
 using namespace json_keys;  // NOLINT: the readers are this file's vocabulary
-
-
-const std::vector<draw::StrataBy> kStrataBy = {draw::StrataBy::None, draw::StrataBy::Region,
-                                               draw::StrataBy::City,
-                                               draw::StrataBy::IndustryDivision};
-const std::vector<draw::QuotaSplit> kQuotaSplits = {
-    draw::QuotaSplit::Proportional, draw::QuotaSplit::Equal, draw::QuotaSplit::Explicit};
-const std::vector<draw::StarPolicy> kStarPolicies = {
-    draw::StarPolicy::Exempt, draw::StarPolicy::Reduce, draw::StarPolicy::Ignore};
-
-Status ReadTask(const json& j, TaskRecord* t) {
-  draw::CreditRules& c = t->credit;
-  draw::FrequencyRules& f = t->frequency;
-  draw::InspectorRequirements& in = t->inspectors;
-  const std::vector<Key> credit = {
-      {"grade_a_exempt_years", Number(&c.grade_a_exempt_years)},
-      {"grade_c_ratio_bp", Number(&c.grade_c_ratio_bp)},
-      {"grade_c_ignores_no_repeat", Flag(&c.grade_c_ignores_no_repeat)},
-      {"base_weight", Number(&c.base_weight)},
-      {"blacklist_multiplier", Number(&c.blacklist_multiplier)},
-      {"star_threshold", Number(&c.star_threshold)},
-      {"star_policy", Choice(&c.star_policy, kStarPolicies, draw::StarPolicyName)},
-      {"complaint_step", Number(&c.complaint_step)},
-      {"complaint_cap", Number(&c.complaint_cap)}};
-  const std::vector<Key> frequency = {
-      {"max_per_year", Number(&f.max_per_year)},
-      {"no_repeat_item_within_year", Flag(&f.no_repeat_item_within_year)}};
-  const std::vector<Key> inspectors = {{"domains", Texts(&in.domains)},
-                                       {"specialties", Texts(&in.specialties)},
-                                       {"regions", Texts(&in.regions)},
-                                       {"team_size", Number(&in.team_size)},
-                                       {"substitutes", Number(&in.substitutes)},
-                                       {"experts", Number(&in.experts)},
-                                       {"expert_specialties", Texts(&in.expert_specialties)}};
-  Reader quotas = [t](const json& v, const std::string& at) -> Status {
-    if (!v.is_array()) return WrongType(at, "an array of {\"key\", \"count\"} objects", v);
-    t->quotas.clear();
-    for (size_t i = 0; i < v.size(); ++i) {
-      draw::StratumQuota q;
-      SUIJI_RETURN_IF_ERROR(ReadKeys(v[i], at + "[" + std::to_string(i) + "]",
-                                     {{"key", Text(&q.key)}, {"count", Number(&q.count)}}));
-      t->quotas.push_back(std::move(q));
-    }
-    return OkStatus();
-  };
-  auto nested = [](const std::vector<Key>& keys) -> Reader {
-    return [&keys](const json& v, const std::string& at) { return ReadKeys(v, at, keys); };
-  };
-  const std::vector<Key> task = {
-      {"task_id", Text(&t->task_id)},
-      {"plan_id", Text(&t->plan_id)},
-      {"org_id", Text(&t->org_id)},
-      {"title", Text(&t->title)},
-      {"item_list_version", Number(&t->item_list_version)},
-      {"item_ids", Texts(&t->item_ids)},
-      {"key_items", Flag(&t->key_items)},
-      {"batch_size", Number(&t->batch_size)},
-      {"regions", Texts(&t->regions)},
-      {"industries", Texts(&t->industries)},
-      {"min_headcount", Number(&t->min_headcount)},
-      {"directed", Flag(&t->directed)},
-      {"credit_grades", Texts(&t->credit_grades)},
-      {"blacklisted_only", Flag(&t->blacklisted_only)},
-      {"ratio_bp", Number(&t->ratio_bp)},
-      {"count", Number(&t->count)},
-      {"strata_by", Choice(&t->strata_by, kStrataBy, draw::StrataByName)},
-      {"quota_split", Choice(&t->quota_split, kQuotaSplits, draw::QuotaSplitName)},
-      {"quotas", quotas},
-      {"credit", nested(credit)},
-      {"frequency", nested(frequency)},
-      {"window_start", Text(&t->window_start)},
-      {"window_end", Text(&t->window_end)},
-      {"inspectors", nested(inspectors)},
-      {"joint_departments", Texts(&t->joint_departments)}};
-  return ReadKeys(j, "", task);
-}
 
 StatusOr<TaskRecord> ReadTaskFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -186,59 +109,9 @@ StatusOr<TaskRecord> ReadTaskFile(const std::string& path) {
     return InvalidArgument(path + " is not valid JSON: " + e.what());
   }
   TaskRecord t;
-  Status s = ReadTask(j, &t);
+  Status s = TaskFromJson(j, &t);
   if (!s.ok()) return Status(s.code(), path + ": " + s.message());
   return t;
-}
-
-json TaskJson(const TaskRecord& t) {
-  const draw::CreditRules& c = t.credit;
-  const draw::InspectorRequirements& in = t.inspectors;
-  json quotas = json::array();
-  for (const auto& q : t.quotas) quotas.push_back({{"key", q.key}, {"count", q.count}});
-  return {{"task_id", t.task_id},
-          {"plan_id", t.plan_id},
-          {"org_id", t.org_id},
-          {"title", t.title},
-          {"item_list_version", t.item_list_version},
-          {"item_ids", t.item_ids},
-          {"key_items", t.key_items},
-          {"batch_size", t.batch_size},
-          {"regions", t.regions},
-          {"industries", t.industries},
-          {"min_headcount", t.min_headcount},
-          {"directed", t.directed},
-          {"credit_grades", t.credit_grades},
-          {"blacklisted_only", t.blacklisted_only},
-          {"ratio_bp", t.ratio_bp},
-          {"count", t.count},
-          {"strata_by", std::string(draw::StrataByName(t.strata_by))},
-          {"quota_split", std::string(draw::QuotaSplitName(t.quota_split))},
-          {"quotas", quotas},
-          {"credit",
-           {{"grade_a_exempt_years", c.grade_a_exempt_years},
-            {"grade_c_ratio_bp", c.grade_c_ratio_bp},
-            {"grade_c_ignores_no_repeat", c.grade_c_ignores_no_repeat},
-            {"base_weight", c.base_weight},
-            {"blacklist_multiplier", c.blacklist_multiplier},
-            {"star_threshold", c.star_threshold},
-            {"star_policy", std::string(draw::StarPolicyName(c.star_policy))},
-            {"complaint_step", c.complaint_step},
-            {"complaint_cap", c.complaint_cap}}},
-          {"frequency",
-           {{"max_per_year", t.frequency.max_per_year},
-            {"no_repeat_item_within_year", t.frequency.no_repeat_item_within_year}}},
-          {"window_start", t.window_start},
-          {"window_end", t.window_end},
-          {"inspectors",
-           {{"domains", in.domains},
-            {"specialties", in.specialties},
-            {"regions", in.regions},
-            {"team_size", in.team_size},
-            {"substitutes", in.substitutes},
-            {"experts", in.experts},
-            {"expert_specialties", in.expert_specialties}}},
-          {"joint_departments", t.joint_departments}};
 }
 
 // --- plans ---
@@ -277,7 +150,7 @@ json TaskInfoJson(const draw::DrawWorld& w, const draw::TaskInfo& t) {
     if (d->phase == DrawPhase::kCancelled) dj["cancel_reason"] = d->cancel_reason;
     draws.push_back(dj);
   }
-  return {{"task", TaskJson(t.task)},
+  return {{"task", TaskToJson(t.task)},
           {"sequence", t.sequence},
           {"year", t.year},
           {"withdrawn", t.withdrawn},
@@ -1048,7 +921,6 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
   });
 }
 
-Status TaskFromJson(const json& j, TaskRecord* t) { return ReadTask(j, t); }
 json PlanToJson(const draw::PlanInfo& p) { return PlanJson(p); }
 json TaskInfoToJson(const draw::DrawWorld& w, const draw::TaskInfo& t) { return TaskInfoJson(w, t); }
 json DrawToJson(const draw::DrawWorld& w, const DrawInfo& d) { return DrawJson(w, d); }

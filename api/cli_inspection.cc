@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/cli.h"
+#include "api/record_readers.h"
 #include "api/records_json.h"
 #include "api/inspection_service.h"
 #include "api/json_keys.h"
@@ -54,127 +55,6 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-// --- the result JSON ---
-
-template <typename E>
-Reader Named(E* out, E (*from)(std::string_view), std::string_view what) {
-  return [out, from, what](const json& v, const std::string& at) -> Status {
-    if (v.is_string()) {
-      E e = from(v.get<std::string>());
-      if (e != E::Unknown) {
-        *out = e;
-        return OkStatus();
-      }
-    }
-    return WrongType(at, what, v);
-  };
-}
-
-constexpr std::string_view kOutcomes =
-    "an outcome: no_problem, corrected, pending_handling, uncooperative, unreachable, closed, "
-    "no_activity, other (or its Chinese label)";
-constexpr std::string_view kHandlings =
-    "a handling: order_correction, case_filed, fine, transfer_department, transfer_police, "
-    "no_penalty (or its Chinese label)";
-
-// An evidence entry: {"sha256": hex, "size": n, "kind", "name"}, or {"file": path, "kind"}
-// whose hash and size are computed here (the file itself stays outside the ledger).
-Status ReadEvidence(const json& v, const std::string& at, inspection::EvidenceRecord* e) {
-  std::string hex, file;
-  SUIJI_RETURN_IF_ERROR(ReadKeys(v, at, {{"sha256", Text(&hex)},
-                                         {"size", Number(&e->size)},
-                                         {"kind", Text(&e->kind)},
-                                         {"name", Text(&e->name)},
-                                         {"file", Text(&file)}}));
-  if (!file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return NotFound(at + ".file: cannot read " + file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string data = ss.str();
-    e->sha256 = Sha256(AsBytes(data));
-    e->size = data.size();
-    if (e->name.empty()) e->name = std::filesystem::path(file).filename().string();
-    return OkStatus();
-  }
-  auto b = FromHex(hex);
-  if (!b.ok() || b->size() != 32) return WrongType(at + ".sha256", "64 hex digits", v.value("sha256", json()));
-  std::copy(b->begin(), b->end(), e->sha256.begin());
-  return OkStatus();
-}
-
-Status ReadResult(const json& j, ResultRecord* r) {
-  Reader items = [r](const json& v, const std::string& at) -> Status {
-    if (!v.is_array()) return WrongType(at, "an array of item results", v);
-    for (size_t i = 0; i < v.size(); ++i) {
-      inspection::ItemResultRecord it;
-      const std::string ai = at + "[" + std::to_string(i) + "]";
-      Reader findings = [&it](const json& fv, const std::string& fat) -> Status {
-        if (!fv.is_array()) return WrongType(fat, "an array of findings", fv);
-        for (size_t k = 0; k < fv.size(); ++k) {
-          inspection::FindingRecord f;
-          SUIJI_RETURN_IF_ERROR(ReadKeys(fv[k], fat + "[" + std::to_string(k) + "]",
-                                         {{"point", Text(&f.point)},
-                                          {"compliant", Flag(&f.compliant)},
-                                          {"text", Text(&f.text)}}));
-          it.findings.push_back(std::move(f));
-        }
-        return OkStatus();
-      };
-      Reader violations = [&it](const json& vv, const std::string& vat) -> Status {
-        if (!vv.is_array()) return WrongType(vat, "an array of violations", vv);
-        for (size_t k = 0; k < vv.size(); ++k) {
-          inspection::ViolationRecord viol;
-          const std::string ak = vat + "[" + std::to_string(k) + "]";
-          Reader handling = [&viol](const json& hv, const std::string& hat) -> Status {
-            if (!hv.is_array()) return WrongType(hat, "an array of handlings", hv);
-            for (size_t m = 0; m < hv.size(); ++m) {
-              inspection::Handling h = inspection::Handling::Unknown;
-              SUIJI_RETURN_IF_ERROR(Named(&h, inspection::HandlingFromKey, kHandlings)(
-                  hv[m], hat + "[" + std::to_string(m) + "]"));
-              viol.handling.push_back(h);
-            }
-            return OkStatus();
-          };
-          SUIJI_RETURN_IF_ERROR(ReadKeys(vv[k], ak,
-                                         {{"description", Text(&viol.description)},
-                                          {"legal_basis", Text(&viol.legal_basis)},
-                                          {"handling", handling},
-                                          {"no_penalty_list", Flag(&viol.no_penalty_list)},
-                                          {"fine_yuan", Number(&viol.fine_yuan)}}));
-          it.violations.push_back(std::move(viol));
-        }
-        return OkStatus();
-      };
-      SUIJI_RETURN_IF_ERROR(ReadKeys(
-          v[i], ai,
-          {{"item_id", Text(&it.item_id)},
-           {"outcome", Named(&it.outcome, inspection::OutcomeFromKey, kOutcomes)},
-           {"outcome_text", Text(&it.outcome_text)},
-           {"findings", findings},
-           {"violations", violations}}));
-      r->items.push_back(std::move(it));
-    }
-    return OkStatus();
-  };
-  Reader evidence = [r](const json& v, const std::string& at) -> Status {
-    if (!v.is_array()) return WrongType(at, "an array of evidence files", v);
-    for (size_t i = 0; i < v.size(); ++i) {
-      inspection::EvidenceRecord e;
-      SUIJI_RETURN_IF_ERROR(ReadEvidence(v[i], at + "[" + std::to_string(i) + "]", &e));
-      r->evidence.push_back(std::move(e));
-    }
-    return OkStatus();
-  };
-  return ReadKeys(j, "", {{"draw_id", Text(&r->draw_id)},
-                          {"credit_code", Text(&r->credit_code)},
-                          {"inspection_date", Text(&r->inspection_date)},
-                          {"items", items},
-                          {"evidence", evidence},
-                          {"team", Texts(&r->team)},
-                          {"confirmed_by", Texts(&r->confirmed_by)}});
-}
-
 StatusOr<ResultRecord> ReadResultFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot read result file " + path);
@@ -188,46 +68,16 @@ StatusOr<ResultRecord> ReadResultFile(const std::string& path) {
   }
   ResultRecord r;
   r.revision = 0;
-  Status s = ReadResult(j, &r);
+  Status s = ResultFromJson(j, &r, EvidenceFiles::kRead);
   if (!s.ok()) return Status(s.code(), path + ": " + s.message());
   return r;
-}
-
-json ResultJson(const ResultRecord& r) {
-  json items = json::array();
-  for (const auto& it : r.items) {
-    json findings = json::array();
-    for (const auto& f : it.findings) {
-      findings.push_back({{"point", f.point}, {"compliant", f.compliant}, {"text", f.text}});
-    }
-    json violations = json::array();
-    for (const auto& v : it.violations) {
-      json h = json::array();
-      for (auto x : v.handling) h.push_back(inspection::HandlingKey(x));
-      violations.push_back({{"description", v.description}, {"legal_basis", v.legal_basis},
-                            {"handling", h}, {"no_penalty_list", v.no_penalty_list},
-                            {"fine_yuan", v.fine_yuan}});
-    }
-    items.push_back({{"item_id", it.item_id}, {"outcome", inspection::OutcomeKey(it.outcome)},
-                     {"outcome_label", inspection::OutcomeLabel(it.outcome)},
-                     {"outcome_text", it.outcome_text}, {"findings", findings},
-                     {"violations", violations}});
-  }
-  json evidence = json::array();
-  for (const auto& e : r.evidence) {
-    evidence.push_back({{"sha256", ToHex(e.sha256)}, {"size", e.size}, {"kind", e.kind},
-                        {"name", e.name}});
-  }
-  return {{"draw_id", r.draw_id}, {"credit_code", r.credit_code}, {"revision", r.revision},
-          {"inspection_date", r.inspection_date}, {"items", items}, {"evidence", evidence},
-          {"team", r.team}, {"confirmed_by", r.confirmed_by}};
 }
 
 // Internal view (for bureau staff): the workflow, every revision, reviews and notes.
 json ResultInfoJson(const ResultInfo& info) {
   json revisions = json::array();
   for (const auto& r : info.revisions) {
-    json j = ResultJson(r.record);
+    json j = ResultToJson(r.record);
     j["sequence"] = r.sequence;
     j["entered_date"] = inspection::ChinaDate(r.time_us);
     j["entered_by"] = r.user;
@@ -243,7 +93,7 @@ json ResultInfoJson(const ResultInfo& info) {
   for (const auto& c : info.corrections) {
     corrections.push_back({{"correction", c.record.correction}, {"reason", c.record.reason},
                            {"date", inspection::ChinaDate(c.time_us)},
-                           {"result", ResultJson(c.record.result)}});
+                           {"result", ResultToJson(c.record.result)}});
   }
   json transfers = json::array();
   for (const auto& t : info.transfers) {
@@ -587,7 +437,6 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
   });
 }
 
-Status ResultFromJson(const json& j, ResultRecord* r) { return ReadResult(j, r); }
 json ResultInfoToJson(const ResultInfo& info) { return ResultInfoJson(info); }
 json DeadlineToJson(const Deadline& d) { return DeadlineJson(d); }
 

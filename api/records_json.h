@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/directory_service.h"
+#include "api/record_readers.h"
 #include "ledger/core/directory/records.h"
 #include "ledger/core/draw/state.h"
 #include "ledger/core/inspection/deadlines.h"
@@ -14,14 +15,13 @@
 
 namespace suiji::cli {
 
-// Task files (README "Task file"); defined in cli_draw.cc.
-Status TaskFromJson(const nlohmann::json& j, draw::TaskRecord* t);
+// Reading task and result files: api/record_readers.h.
+// Plans, tasks and draws as `suiji plan|task|draw show --json` prints them; cli_draw.cc.
 nlohmann::json PlanToJson(const draw::PlanInfo& p);
 nlohmann::json TaskInfoToJson(const draw::DrawWorld& w, const draw::TaskInfo& t);
 nlohmann::json DrawToJson(const draw::DrawWorld& w, const draw::DrawInfo& d);
 
-// Result files (README "Result file"); defined in cli_inspection.cc.
-Status ResultFromJson(const nlohmann::json& j, inspection::ResultRecord* r);
+// Results and deadlines as `suiji result show|overdue --json` prints them; cli_inspection.cc.
 nlohmann::json ResultInfoToJson(const inspection::ResultInfo& info);
 nlohmann::json DeadlineToJson(const inspection::Deadline& d);
 

@@ -21,7 +21,7 @@ using namespace cli::json_keys;  // NOLINT: the readers are this file's vocabula
 
 Reply RecordResult(Call& c) {
   inspection::ResultRecord r;
-  if (Status s = cli::ResultFromJson(c.body, &r); !s.ok()) return Invalid(s);
+  if (Status s = cli::ResultFromJson(c.body, &r, cli::EvidenceFiles::kRefused); !s.ok()) return Invalid(s);
   const draw::TaskInfo* t = TaskOfDraw(c, r.draw_id);
   if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + r.draw_id);
   if (!OnTeam(c, r.draw_id, r.credit_code)) {
@@ -87,7 +87,7 @@ Reply Correct(Call& c) {
                                    }}});
   if (!s.ok()) return Invalid(s);
   inspection::ResultRecord r;
-  if (Status rs = cli::ResultFromJson(result, &r); !rs.ok()) return Invalid(rs);
+  if (Status rs = cli::ResultFromJson(result, &r, cli::EvidenceFiles::kRefused); !rs.ok()) return Invalid(rs);
   if (r.draw_id != c.params[0] || r.credit_code != c.params[1]) {
     return Error(422, "invalid", "result.draw_id and result.credit_code must name the visit in the path");
   }

@@ -655,6 +655,14 @@ TEST_F(HttpServerTest, EveryCapabilityThroughHttp) {
                        {"items", {{{"item_id", "I1"}, {"outcome", "no_problem"}}}},
                        {"team", my_team},
                        {"confirmed_by", my_team}};
+  // Evidence named by a path would make the server read its own files: refused, nothing written.
+  json with_path = result;
+  with_path["evidence"] = {{{"file", "/etc/passwd"}, {"kind", "照片"}}};
+  const uint64_t before_path = LogSize();
+  auto [path_status, path_reply] = call("POST", "/api/v1/results", as("inspector"), with_path.dump());
+  EXPECT_EQ(path_status, 422);
+  EXPECT_NE(path_reply["message"].get<std::string>().find("evidence[0].file"), std::string::npos) << path_reply;
+  EXPECT_EQ(LogSize(), before_path);
   auto [rec_status, rec] = call("POST", "/api/v1/results", as("inspector"), result.dump());
   ASSERT_EQ(rec_status, 201) << rec.dump();
   const std::string v = "/api/v1/results/" + draw_id + "/" + mine;
