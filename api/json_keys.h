@@ -37,7 +37,9 @@ inline Status WrongType(const std::string& path, std::string_view want, const js
 inline Status ReadKeys(const json& obj, const std::string& path, const std::vector<Key>& keys) {
   const std::string what = path.empty() ? "the file" : path;
   if (!obj.is_object()) return WrongType(what, "an object", obj);
-  for (const auto& [name, value] : obj.items()) {
+  for (const auto& item : obj.items()) {
+    const std::string& name = item.key();  // (not a binding: clang 14 cannot capture one)
+    const json& value = item.value();
     const std::string at = path.empty() ? name : path + "." + name;
     auto k = std::find_if(keys.begin(), keys.end(), [&](const Key& x) { return x.name == name; });
     if (k == keys.end()) {

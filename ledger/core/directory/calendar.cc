@@ -160,7 +160,8 @@ StatusOr<std::vector<YearSchedule>> ParseScheduleTable(std::string_view text) {
     }
   }
   std::vector<YearSchedule> out;
-  for (auto& [y, s] : years) {
+  for (auto& entry : years) {
+    const YearSchedule& s = entry.second;  // (a named reference: clang 14 cannot capture a binding)
     // Holidays in date order with their names; workdays in order.
     std::vector<size_t> idx(s.holidays.size());
     for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
@@ -173,7 +174,7 @@ StatusOr<std::vector<YearSchedule>> ParseScheduleTable(std::string_view text) {
     std::sort(sorted.workdays.begin(), sorted.workdays.end());
     auto errs = ValidateSchedule(sorted);
     if (!errs.empty()) {
-      return InvalidArgument("calendar " + std::to_string(y) + ": " + errs[0].field + " " +
+      return InvalidArgument("calendar " + std::to_string(entry.first) + ": " + errs[0].field + " " +
                              errs[0].value + ": " + errs[0].reason);
     }
     out.push_back(std::move(sorted));
