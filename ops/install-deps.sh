@@ -11,7 +11,7 @@ PACKAGES=(
   libcpp-httplib-dev librdkafka-dev
   libgtest-dev nlohmann-json3-dev libcli11-dev libzip-dev libxml2-dev python3
   maven default-jre-headless iproute2 procps
-  clang-format clang-tidy clang-14 libclang-rt-14-dev wrk
+  clang-format clang-tidy clang-14 libclang-rt-14-dev wrk curl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -105,9 +105,9 @@ Reply PublicBundle(Call& c) {
   return Reply{200, bundle->json, "application/json; charset=utf-8"};
 }
 
-Reply PublicIndexHtml(Call& c) { return Reply{200, IndexPage(c.node.Public()->notices), "text/html; charset=utf-8"}; }
+Reply PublicIndexHtml(Call& c) { return Reply{200, c.node.Public()->index_html, "text/html; charset=utf-8"}; }
 Reply PublicResultsHtml(Call& c) {
-  return Reply{200, ResultsPage(c.node.Public()->notices), "text/html; charset=utf-8"};
+  return Reply{200, c.node.Public()->results_html, "text/html; charset=utf-8"};
 }
 Reply PublicDrawHtml(Call& c) {
   bool found = false;

@@ -34,7 +34,8 @@ struct ServerOptions {
   int auth_failures_per_minute = 10;  // per client address; then 429 until the minute ends
   int sse_poll_ms = 200;           // how often an event stream looks for new entries
   std::string tls_cert, tls_key;   // both set: HTTPS
-  unsigned threads = 8;
+  // cpp-httplib holds a thread on each keep-alive connection: connections beyond this wait.
+  unsigned threads = 64;
   bool log_requests = false;       // one line per request on stderr
 };
 

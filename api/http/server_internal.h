@@ -51,6 +51,7 @@ struct PublicSnapshot {
   uint64_t size = 0;
   json notices;
   std::string notices_json, results_json, results_csv;
+  std::string index_html, results_html;  // the public pages, rendered once per snapshot
 };
 
 struct Node {
