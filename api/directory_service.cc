@@ -654,12 +654,24 @@ StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std:
       events.emplace_back(arena.size(), type);
     };
     uint64_t seen = 0;
+    // R19: an employer already registered outside the importing org's jurisdiction is not
+    // its to change; such rows are bad rows found in this pass.
+    std::vector<RowProblem> foreign;
+    const auto home_org = orgs.find(opts.org_id);
+    const std::string home = home_org == orgs.end() ? std::string() : home_org->second.region;
     Status pass2 = scan([&](uint64_t line, std::vector<std::string>& cells) -> Status {
       if (bad_rows.count(line) != 0) return OkStatus();
       TargetRecord t;
       std::vector<RowProblem> ignored;
       parse(cells, line, t, ignored);
       SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetTarget(t.credit_code));
+      if (cur && !InRegion(cur->region, home)) {
+        foreign.push_back({line, ColumnName(names, cols, kCCode, specs), t.credit_code,
+                           "该单位登记在区划" + cur->region + "，不属于" + opts.org_id +
+                               "的管辖范围 (registered in region " + cur->region +
+                               ", outside the importing org's jurisdiction)"});
+        return OkStatus();
+      }
       if (!cur || (cur->status != TargetStatus::Active && t.status == TargetStatus::Active)) {
         add(EventType::TargetRegistered, directory::EncodeTarget(t));
         ++report.added;
@@ -673,6 +685,16 @@ StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std:
       return OkStatus();
     });
     SUIJI_RETURN_IF_ERROR(pass2);
+    if (!foreign.empty()) {
+      for (auto& p : foreign) report.problems.push_back(std::move(p));
+      std::stable_sort(report.problems.begin(), report.problems.end(),
+                       [](const RowProblem& a, const RowProblem& b) { return a.row < b.row; });
+      report.bad_rows += foreign.size();
+      if (!opts.skip_bad_rows) {
+        report.events = 0;
+        return report;
+      }
+    }
     if (opts.sync) {
       std::vector<std::string> gone;
       SUIJI_RETURN_IF_ERROR(projection_.ForEachTarget([&](const TargetRecord& cur) {
@@ -761,6 +783,14 @@ StatusOr<ImportReport> DirectoryService::ImportInspectors(const import::Table& t
       problems.push_back({line, ColumnOfField(table, cols, specs, e.field), e.value, e.reason});
     }
     if (!i.inspector_id.empty()) {
+      // R19: a record already registered elsewhere is not the importing org's to change.
+      SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetInspector(i.inspector_id));
+      if (cur && orgs.count(opts.org_id) != 0 && !InRegion(cur->region, orgs.at(opts.org_id).region)) {
+        problems.push_back({line, ColumnName(table, cols, kIId, specs), i.inspector_id,
+                            "该执法人员登记在区划" + cur->region + "，不属于" + opts.org_id +
+                                "的管辖范围 (registered in region " + cur->region +
+                                ", outside the importing org's jurisdiction)"});
+      }
       auto [it, inserted] = first_row.emplace(i.inspector_id, line);
       if (!inserted) {
         problems.push_back({line, ColumnName(table, cols, kIId, specs), i.inspector_id,

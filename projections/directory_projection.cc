@@ -186,6 +186,9 @@ class TxnStore final : public directory::DirectoryStore {
     return false;
   }
   std::optional<ByteView> Get(MDB_dbi dbi, std::string_view key) {
+    // No record has an empty key or one over LMDB's key limit (511 bytes); asking for one
+    // (an empty id in a request) is "not found", not a storage error.
+    if (key.empty() || key.size() > 511) return std::nullopt;
     MDB_val k = Val(key), v{};
     int rc = mdb_get(txn_, dbi, &k, &v);
     if (rc == MDB_NOTFOUND) return std::nullopt;

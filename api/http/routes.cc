@@ -41,6 +41,12 @@ Reply AddUser(Call& c) {
     u.public_key = *k;
   }
   if (!CoversOrg(c, u.org_id)) return Forbidden("org unit " + u.org_id);
+  // A new version of an existing user: only an administrator whose jurisdiction covers the
+  // user where it is now may change it (else a county could take over a province's user).
+  if (const identity::UserInfo* existing = c.node.identity->world().User(u.user_id);
+      existing != nullptr && !c.user->Covers(existing->region)) {
+    return Forbidden("user " + u.user_id);
+  }
   return WrittenOr(c.node.identity->RegisterUser(u, c.actor));
 }
 

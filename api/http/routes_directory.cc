@@ -13,6 +13,13 @@ namespace {
 
 using namespace cli::json_keys;  // NOLINT: the readers are this file's vocabulary
 
+// A PUT: 200 with the event's sequence, or 200 "unchanged" when the record already says this.
+Reply Upserted(const StatusOr<uint64_t>& r) {
+  if (!r.ok() && r.status().code() == StatusCode::kAlreadyExists) return Json(json{{"unchanged", true}}, 200);
+  if (!r.ok()) return FromStatus(r.status());
+  return Json(json{{"sequence", *r}}, 200);
+}
+
 // --- employers and inspectors ----------------------------------------------------------------------------
 
 Reply GetTarget(Call& c) {
@@ -27,13 +34,9 @@ Reply ListTargets(Call& c) {
   q.region = c.req.has_param("region") ? c.req.get_param_value("region") : c.user->region;
   q.industry = c.req.get_param_value("industry");
   q.grade = c.req.get_param_value("grade");
-  if (c.req.has_param("limit")) {
-    try {
-      q.limit = std::min<size_t>(std::stoul(c.req.get_param_value("limit")), 1000);
-    } catch (...) {
-      return Error(400, "bad_query", "limit must be a number");
-    }
-  }
+  uint64_t limit = 0;
+  if (!QueryNumber(c, "limit", &limit, 100)) return Error(400, "bad_query", "limit must be a number");
+  q.limit = std::min<uint64_t>(limit == 0 ? 1000 : limit, 1000);  // 0 would mean "all" to the projection
   if (!c.user->Covers(q.region)) return Outside("region " + q.region);
   auto list = c.node.projection->ListTargets(q);
   if (!list.ok()) return FromStatus(list.status());
@@ -62,13 +65,12 @@ Reply PutTarget(Call& c) {
   if (!s.ok()) return Invalid(s);
   if (t.org_id.empty()) t.org_id = c.user->user.org_id;
   if (!c.user->Covers(t.region)) return Forbidden("region " + t.region);
+  if (!CoversOrg(c, t.org_id)) return Forbidden("org unit " + t.org_id);
   auto existing = c.node.projection->GetTarget(t.credit_code);
   if (existing.ok() && *existing && !c.user->Covers((*existing)->region)) {
     return Forbidden("employer " + t.credit_code);
   }
-  auto r = c.node.dirs->UpsertTarget(t, c.actor);
-  if (!r.ok()) return FromStatus(r.status());
-  return Json(json{{"sequence", *r}}, 200);
+  return Upserted(c.node.dirs->UpsertTarget(t, c.actor));
 }
 
 Reply GetInspector(Call& c) {
@@ -171,9 +173,7 @@ Reply PutInspector(Call& c) {
   if (existing.ok() && *existing && !c.user->Covers((*existing)->region)) {
     return Forbidden("inspector " + i.inspector_id);
   }
-  auto r = c.node.dirs->UpsertInspector(i, c.actor);
-  if (!r.ok()) return FromStatus(r.status());
-  return Json(json{{"sequence", *r}}, 200);
+  return Upserted(c.node.dirs->UpsertInspector(i, c.actor));
 }
 
 Reply RetireInspector(Call& c) {

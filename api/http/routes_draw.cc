@@ -89,10 +89,21 @@ Reply Reveal(Call& c) {
   return WrittenOr(c.node.draws->Reveal(c.params[0], in, c.actor));
 }
 
+// An inspector drawn onto any of the draw's teams may see it (a city task draws county
+// inspectors); everyone else needs the task's bureau in their jurisdiction.
+bool OnAnyTeam(const Call& c, const draw::DrawInfo& d) {
+  if (!c.user->Has(kInspector)) return false;
+  return std::any_of(d.visits.begin(), d.visits.end(), [&](const draw::VisitRecord& v) {
+    return std::find(v.team.begin(), v.team.end(), c.user->user.inspector_id) != v.team.end();
+  });
+}
+
 Reply GetDraw(Call& c) {
   const draw::DrawInfo* d = c.node.draws->world().Draw(c.params[0]);
   const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
-  if (d == nullptr || t == nullptr || !CoversOrg(c, t->task.org_id)) return Outside("draw " + c.params[0]);
+  if (d == nullptr || t == nullptr || (!CoversOrg(c, t->task.org_id) && !OnAnyTeam(c, *d))) {
+    return Outside("draw " + c.params[0]);
+  }
   return Json(cli::DrawToJson(c.node.draws->world(), *d));
 }
 

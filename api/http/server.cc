@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -320,7 +321,8 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
             std::any_of(key.begin(), key.end(), [](char ch) { return ch < 0x21 || ch > 0x7e; })) {
           return Error(400, "bad_idempotency_key", "Idempotency-Key: 1-128 printable ASCII characters");
         }
-        digest = ToHex(Sha256(AsBytes(req.method + "\n" + req.path + "\n" + req.body)));
+        // The query is part of the request (an import's dry_run, a DELETE's reason).
+        digest = ToHex(Sha256(AsBytes(req.method + "\n" + req.target + "\n" + req.body)));
         saved_key = user->user.user_id + "\n" + key;
         {
           std::lock_guard lock(saved_mu);
@@ -412,15 +414,20 @@ std::string Server::Impl::MetricsText() {
     std::getline(in, n);
     try { cp_size = std::stoull(n); } catch (...) {}
   }
-  if (cp_size != last_checkpoint_size) {
-    last_checkpoint_size = cp_size;
-    last_checkpoint_unix = UnixSeconds();
+  int64_t checkpoint_seen_unix = 0;
+  {
+    std::lock_guard lock(metrics.mu);  // concurrent scrapes
+    if (cp_size != last_checkpoint_size) {
+      last_checkpoint_size = cp_size;
+      last_checkpoint_unix = UnixSeconds();
+    }
+    checkpoint_seen_unix = last_checkpoint_unix;
   }
   m << "# HELP suiji_checkpoint_lag_entries Entries appended since the latest checkpoint.\n"
     << "# TYPE suiji_checkpoint_lag_entries gauge\nsuiji_checkpoint_lag_entries " << size - cp_size << "\n";
   m << "# HELP suiji_checkpoint_age_seconds Seconds since this server saw the latest checkpoint change.\n"
     << "# TYPE suiji_checkpoint_age_seconds gauge\nsuiji_checkpoint_age_seconds "
-    << (last_checkpoint_unix == 0 ? 0 : UnixSeconds() - last_checkpoint_unix) << "\n";
+    << (checkpoint_seen_unix == 0 ? 0 : UnixSeconds() - checkpoint_seen_unix) << "\n";
   std::lock_guard lock(metrics.mu);
   const double up = std::chrono::duration<double>(Clock::now() - metrics.started).count();
   m << "# HELP suiji_events_appended_total Events appended by this server.\n"
@@ -546,6 +553,22 @@ void Server::Impl::Install() {
   const unsigned threads = options.threads;
   http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http->set_payload_max_length(std::max(options.max_body_bytes, options.max_import_bytes));
+  // Only an import may send a large body; anything else over max_body_bytes is refused on
+  // its Content-Length, before the body is read.
+  http->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const std::string header = req.get_header_value("Content-Length");
+    const uint64_t length = header.empty() ? 0 : std::strtoull(header.c_str(), nullptr, 10);
+    const bool import = req.method == "POST" && req.path.rfind("/api/v1/imports/", 0) == 0;
+    if (length <= options.max_body_bytes || (import && length <= options.max_import_bytes)) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    Reply r = Error(413, "too_large", "the body is larger than " +
+                                          std::to_string(import ? options.max_import_bytes : options.max_body_bytes) +
+                                          " bytes");
+    res.status = r.status;
+    res.set_content(r.body, r.type.c_str());
+    return httplib::Server::HandlerResponse::Handled;
+  });
   http->set_keep_alive_max_count(1000);
   // Replies are written as headers then body: without TCP_NODELAY a small reply waits for the
   // client's delayed ACK (about 40 ms a request; found by ops/bench/http_bench.sh).

@@ -122,6 +122,7 @@ TEST_F(KafkaServeTest, ServeWritesAndReadsOnKafka) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200) << again->body;
   EXPECT_TRUE(json::parse(again->body)["idempotent_replay"].get<bool>()) << again->body;
+  EXPECT_EQ(json::parse(again->body)["sequence"].get<uint64_t>(), seq);
   auto health = client_->Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(json::parse(health->body)["log_size"].get<uint64_t>(), size);

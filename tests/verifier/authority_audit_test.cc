@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 #include "api/directory_service.h"
@@ -14,6 +15,7 @@
 #include "api/node.h"
 #include "ledger/exporter.h"
 #include "projections/directory_projection.h"
+#include "schemas/events_generated.h"
 #include "tests/support/credit_codes.h"
 
 namespace suiji {
@@ -122,6 +124,19 @@ TEST_F(AuthorityAuditTest, OperatorEventsAreNotUsersEvents) {
   EXPECT_TRUE(a.ok());
   EXPECT_EQ(a.by_operator.at("someone-else"), 1u);
   EXPECT_EQ(a.by_users_total, 0u);
+}
+
+// Every event type a user can write has its roles: a new type added to the schema without a
+// line in identity::RolesForEvent would make the audit refuse every use of it.
+TEST(RolesForEventTest, EveryTypeButTheOperatorsHasItsRoles) {
+  const std::set<EventType> operator_only = {EventType::Unknown, EventType::Genesis, EventType::KeyRegistered,
+                                             EventType::KeyRevoked, EventType::Memo};
+  for (EventType t : schema::EnumValuesEventType()) {
+    SCOPED_TRACE(EventTypeName(t));
+    EXPECT_EQ(identity::RolesForEvent(t).empty(), operator_only.contains(t));
+  }
+  EXPECT_EQ(identity::RolesForEvent(EventType::ResultRecorded), std::vector<identity::Role>{identity::Role::kInspector});
+  EXPECT_EQ(identity::RolesForEvent(EventType::DrawResult), std::vector<identity::Role>{identity::Role::kPlanner});
 }
 
 }  // namespace

@@ -231,6 +231,8 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       EXPECT_NE(r->status, 401);
       if (allowed) {
         EXPECT_FALSE(r->status == 403 && code_field == "forbidden");
+        EXPECT_LT(r->status, 500);
+        EXPECT_NE(code_field, "no_route");
       } else {
         EXPECT_EQ(r->status, 403);
         EXPECT_EQ(code_field, "forbidden");
@@ -276,6 +278,39 @@ TEST_F(HttpServerTest, JurisdictionNeverLeaks) {
   // The event stream carries every county's events: not for a city supervisor.
   auto stream = client_->Get("/api/v1/events", Auth(tokens_["supervisor"]));
   EXPECT_EQ(stream->status, 403);
+  // Neither the other county's history nor the city's inspectors; a limit of 0 is not "all".
+  auto history = client_->Get(("/api/v1/history/target/" + theirs).c_str(), Auth(county_clerk_));
+  EXPECT_EQ(history->status, 404);
+  EXPECT_EQ(history->body.find("有限公司"), std::string::npos);  // the request names the code, never the record
+  EXPECT_EQ(client_->Get("/api/v1/inspectors?org=320400", Auth(county_clerk_))->status, 404);
+  auto unlimited = client_->Get("/api/v1/targets?limit=0", Auth(county_clerk_));
+  ASSERT_EQ(unlimited->status, 200);
+  EXPECT_EQ(json::parse(unlimited->body)["limit"], 1000);
+  // An import cannot change the other county's employer by naming it with a home region.
+  const std::string csv = "统一社会信用代码,单位名称,行政区划代码,行业代码,职工人数\n" + theirs +
+                          ",改名有限公司,320402,3411,5\n";
+  auto import = client_->Post("/api/v1/imports/targets?org=320402", Auth(county_clerk_), csv, "text/csv");
+  ASSERT_TRUE(import);
+  EXPECT_EQ(import->status, 422);
+  const json problems = json::parse(import->body)["details"]["problems"];
+  ASSERT_EQ(problems.size(), 1u) << import->body;
+  EXPECT_NE(problems[0]["reason"].get<std::string>().find("registered in region 320411"), std::string::npos);
+  // An administrator of a county cannot take over a user of the province.
+  ASSERT_EQ(client_->Post("/api/v1/users", Auth(admin_),
+                          R"({"user_id":"county-admin","name":"县管理员","org_id":"320402","roles":["administrator"]})",
+                          "application/json")->status,
+            201);
+  auto token = client_->Post("/api/v1/users/county-admin/tokens", Auth(admin_), "{}", "application/json");
+  ASSERT_EQ(token->status, 201);
+  const std::string county_admin = json::parse(token->body)["token"];
+  const uint64_t before_takeover = LogSize();
+  auto takeover = client_->Post("/api/v1/users", Auth(county_admin),
+                                R"({"user_id":"prov-admin","name":"冒名","org_id":"320402","roles":["administrator"]})",
+                                "application/json");
+  EXPECT_EQ(takeover->status, 403);
+  EXPECT_EQ(client_->Post("/api/v1/users/prov-admin/tokens", Auth(county_admin), "{}", "application/json")->status,
+            404);
+  EXPECT_EQ(LogSize(), before_takeover);
 }
 
 TEST_F(HttpServerTest, BadRequestsAreRefusedAndWriteNothing) {
@@ -291,6 +326,10 @@ TEST_F(HttpServerTest, BadRequestsAreRefusedAndWriteNothing) {
   EXPECT_EQ(overlong->status, 400);
   auto huge = client_->Post("/api/v1/users", h, std::string(70 * 1024, ' '), "application/json");
   EXPECT_EQ(huge->status, 413);
+  EXPECT_EQ(json::parse(huge->body)["code"], "too_large");
+  // Refused on its Content-Length before the body is read, credentials or not.
+  auto huge_public = client_->Post("/public/v1/notices", std::string(200 * 1024, 'x'), "text/plain");
+  EXPECT_EQ(huge_public->status, 413);
   auto long_field = client_->Post(
       "/api/v1/users", h, json{{"user_id", "u1"}, {"name", std::string(2000, 'x')}}.dump(), "application/json");
   EXPECT_EQ(long_field->status, 413);
@@ -329,6 +368,17 @@ TEST_F(HttpServerTest, IdempotentRetriesMakeOneEvent) {
                              "application/json");
   EXPECT_EQ(other->status, 422);
   EXPECT_EQ(json::parse(other->body)["code"], "idempotency_key_reused");
+  // The query is part of the request: a dry run and the real import are different requests.
+  const std::string csv = "统一社会信用代码,单位名称,行政区划代码,行业代码,职工人数\n" +
+                          testing_support::SampleCreditCode("320402", 55) + ",幂等测试有限公司,320402,3411,9\n";
+  auto dry = client_->Post("/api/v1/imports/targets?org=320402&dry_run=1", Auth(tokens_["registry_clerk"], "imp-1"),
+                           csv, "text/csv");
+  EXPECT_EQ(dry->status, 200) << dry->body;
+  auto real = client_->Post("/api/v1/imports/targets?org=320402", Auth(tokens_["registry_clerk"], "imp-1"), csv,
+                            "text/csv");
+  EXPECT_EQ(real->status, 422);
+  EXPECT_EQ(json::parse(real->body)["code"], "idempotency_key_reused");
+  EXPECT_EQ(LogSize(), before + 1);
   // After a restart the log still knows the key (Actor.request).
   Stop();
   Start();
@@ -632,16 +682,22 @@ TEST_F(HttpServerTest, EveryCapabilityThroughHttp) {
     }
   }
   ASSERT_FALSE(mine.empty()) << "JS3204001 is on no team: " << drawn.dump();
+  bool declined = false;
   for (const auto& v : drawn["result"]["visits"]) {
-    if (v["credit_code"] == mine) continue;
-    const std::string who = v["team"][0];
-    if (who == "JS3204001") continue;
-    auto [dec_status, dec] = call("POST", "/api/v1/draws/" + draw_id + "/decline", as("planner"),
-                                  json{{"credit_code", v["credit_code"]}, {"inspector_id", who}, {"reason", "病假"}}.dump());
-    EXPECT_EQ(dec_status, 201) << dec.dump();
-    EXPECT_NE(dec.value("replacement", ""), who);
-    break;
+    if (v["credit_code"] == mine || declined) continue;
+    for (const auto& member : v["team"]) {
+      const std::string who = member;
+      if (who == "JS3204001") continue;
+      auto [dec_status, dec] =
+          call("POST", "/api/v1/draws/" + draw_id + "/decline", as("planner"),
+               json{{"credit_code", v["credit_code"]}, {"inspector_id", who}, {"reason", "病假"}}.dump());
+      EXPECT_EQ(dec_status, 201) << dec.dump();
+      EXPECT_NE(dec.value("replacement", ""), who);
+      declined = true;
+      break;
+    }
   }
+  EXPECT_TRUE(declined);
   ASSERT_EQ(call("POST", "/api/v1/draws/" + draw_id + "/announce", as("planner"),
                  R"({"confirmed_by": ["王科长"], "publish_targets": true})")
                 .first,
