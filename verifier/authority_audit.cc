@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ledger/core/export_format.h"
+#include "verifier/export_entries.h"
 #include "ledger/core/identity/identity.h"
 
 namespace suiji {
@@ -40,29 +40,24 @@ std::string Refusal(const identity::UserInfo& u, const EntryView& e) {
 AuthorityAudit AuditAuthority(ByteView export_file) {
   AuthorityAudit audit;
   identity::IdentityWorld world;
-  ExportReader reader(export_file);
-  if (Status s = reader.ReadHeader(); !s.ok()) {
-    Fail(audit, 0, s.message());
-    audit.failures.back().sequence.reset();
-    return audit;
-  }
-  for (;;) {
-    auto rec = reader.Next();
-    if (!rec.ok() || !rec->has_value()) break;  // framing is VerifyExport's to report
-    if ((*rec)->kind != kRecordEntry) continue;
-    auto e = ParseEntry((*rec)->data);
-    if (!e.ok()) break;
-    const std::string actor(e->actor_user());
+  Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
+    const std::string actor(e.actor_user());
     if (const identity::UserInfo* u = world.User(actor)) {
       ++audit.by_users_total;
       ++audit.by_user[actor];
-      if (std::string why = Refusal(*u, *e); !why.empty()) Fail(audit, e->sequence(), why);
+      if (std::string why = Refusal(*u, e); !why.empty()) Fail(audit, e.sequence(), why);
     } else {
       ++audit.by_operator[actor.empty() ? "(none)" : actor];
     }
-    if (Status s = world.Apply(*e); !s.ok() && identity::IsIdentityEvent(e->type())) {
-      Fail(audit, e->sequence(), "identity event refused: " + s.message());
+    if (Status s = world.Apply(e); !s.ok() && identity::IsIdentityEvent(e.type())) {
+      Fail(audit, e.sequence(), "identity event refused: " + s.message());
     }
+    return true;
+  });
+  if (!header.ok()) {
+    ++audit.failures_total;
+    audit.failures.push_back({std::nullopt, header.message()});
+    return audit;
   }
   audit.users = world.users().size();
   audit.tokens = world.tokens().size();

@@ -9,6 +9,7 @@
 #include "ledger/core/draw/state.h"
 #include "ledger/core/envelope.h"
 #include "ledger/core/export_format.h"
+#include "verifier/export_entries.h"
 #include "ledger/core/sha256.h"
 #include "schemas/directory_generated.h"
 #include "verifier/draw_checks.h"
@@ -407,23 +408,17 @@ class Auditor {
 
 DrawAudit AuditDraws(ByteView export_file, const DrawAuditOptions& options) {
   Auditor auditor(options);
-  ExportReader reader(export_file);
-  if (Status s = reader.ReadHeader(); !s.ok()) {
-    DrawAudit a;
-    a.failures.push_back({"", std::nullopt, s.message()});
-    return a;
-  }
-  for (;;) {
-    auto rec = reader.Next();
-    if (!rec.ok() || !rec->has_value()) break;  // framing is VerifyExport's to report
-    if ((*rec)->kind != kRecordEntry) continue;
-    auto e = ParseEntry((*rec)->data);
-    if (!e.ok()) break;  // VerifyExport reports the entry itself
-    if (Status s = VerifyPayload(e->type(), e->payload()); !s.ok()) {
-      auditor.Malformed(e->sequence(), s.message());
-      break;
+  Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
+    if (Status s = VerifyPayload(e.type(), e.payload()); !s.ok()) {
+      auditor.Malformed(e.sequence(), s.message());
+      return false;
     }
-    if (!auditor.Entry(*e)) break;
+    return auditor.Entry(e);
+  });
+  if (!header.ok()) {
+    DrawAudit a;
+    a.failures.push_back({"", std::nullopt, header.message()});
+    return a;
   }
   return auditor.Finish();
 }

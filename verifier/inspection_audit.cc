@@ -1,6 +1,6 @@
 #include "verifier/inspection_audit.h"
 
-#include "ledger/core/export_format.h"
+#include "verifier/export_entries.h"
 #include "ledger/core/inspection/state.h"
 
 namespace suiji {
@@ -12,31 +12,24 @@ constexpr size_t kListed = 50;
 InspectionAudit AuditInspections(ByteView export_file) {
   InspectionAudit audit;
   inspection::InspectionWorld world;
-  ExportReader reader(export_file);
-  if (Status s = reader.ReadHeader(); !s.ok()) {
-    audit.failures.push_back({std::nullopt, s.message()});
-    return audit;
-  }
   int64_t last_time_us = 0;
-  for (;;) {
-    auto rec = reader.Next();
-    if (!rec.ok() || !rec->has_value()) break;  // framing is VerifyExport's to report
-    if ((*rec)->kind != kRecordEntry) continue;
-    auto e = ParseEntry((*rec)->data);
-    if (!e.ok()) break;
-    if (Status s = VerifyPayload(e->type(), e->payload()); !s.ok()) {
-      audit.failures.push_back({e->sequence(), s.message()});
-      break;
+  Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
+    if (Status s = VerifyPayload(e.type(), e.payload()); !s.ok()) {
+      audit.failures.push_back({e.sequence(), s.message()});
+      return false;
     }
-    last_time_us = e->event->time_us();
-    if (Status s = world.Apply(*e); !s.ok()) {
+    last_time_us = e.event->time_us();
+    if (Status s = world.Apply(e); !s.ok()) {
       // The fold stops at the first refused event: what follows depends on it. Draw-rule
       // failures are the draw audit's to report; only inspection ones are listed here.
-      if (inspection::IsInspectionEvent(e->type())) {
-        audit.failures.push_back({e->sequence(), s.message()});
-      }
-      break;
+      if (inspection::IsInspectionEvent(e.type())) audit.failures.push_back({e.sequence(), s.message()});
+      return false;
     }
+    return true;
+  });
+  if (!header.ok()) {
+    audit.failures.push_back({std::nullopt, header.message()});
+    return audit;
   }
   audit.as_of = inspection::ChinaDate(last_time_us);
   for (const auto& [id, a] : world.announcements) {
