@@ -18,4 +18,7 @@ struct ExportSummary {
 
 StatusOr<ExportSummary> ExportLog(const LogStorage& storage, const std::string& path);
 
+// The same export held in memory (a server verifying its own log).
+StatusOr<std::string> ExportLogBytes(const LogStorage& storage);
+
 }  // namespace suiji

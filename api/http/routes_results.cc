@@ -3,7 +3,6 @@
 // whole log (suiji-verify's checks, for supervisors). Handlers call InspectionService, the
 // same as `suiji result|followup|stats`.
 #include <chrono>
-#include <fstream>
 
 #include "api/http/route_helpers.h"
 #include "api/json_keys.h"
@@ -196,20 +195,9 @@ Reply Verify(Call& c) {
                  "verification reads every org unit's events: it is for supervisors whose jurisdiction covers "
                  "the whole node");
   }
-  std::filesystem::path tmp = std::filesystem::path(c.options.data) /
-                              ("verify-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
-                               ".export");
-  auto summary = ExportLog(c.node.ledger->storage(), tmp.string());
-  if (!summary.ok()) return FromStatus(summary.status());
-  std::string bytes;
-  {
-    std::ifstream in(tmp, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  std::error_code ec;
-  std::filesystem::remove(tmp, ec);
-  if (bytes.size() != summary->bytes) return Error(500, "internal", "could not read back the export");
-  const FullAudit audit = AuditExport(AsBytes(bytes), VerifyOptions{}, DrawAuditOptions{});
+  auto bytes = ExportLogBytes(c.node.ledger->storage());
+  if (!bytes.ok()) return FromStatus(bytes.status());
+  const FullAudit audit = AuditExport(AsBytes(*bytes), VerifyOptions{}, DrawAuditOptions{});
   return Json(ReportJson(audit));
 }
 

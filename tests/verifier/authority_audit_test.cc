@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <set>
-#include <fstream>
 
 #include "api/directory_service.h"
 #include "api/identity_service.h"
@@ -65,11 +64,9 @@ class AuthorityAuditTest : public ::testing::Test {
   }
 
   AuthorityAudit Audit() {
-    auto path = dir_ / "export.bin";
-    EXPECT_TRUE(ExportLog(ledger_->storage(), path.string()).ok());
-    std::ifstream in(path, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return AuditAuthority(AsBytes(bytes));
+    auto bytes = ExportLogBytes(ledger_->storage());
+    EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+    return AuditAuthority(AsBytes(bytes.ok() ? *bytes : std::string()));
   }
 
   std::filesystem::path dir_;
