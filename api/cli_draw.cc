@@ -843,10 +843,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(const DrawInfo* d, FindDraw(n, id));
       SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs in, n.service->FrozenInputsOf(id));
       const draw::Population& pop = in.population;
-      std::string lines;
-      for (const auto& t : pop.targets) lines += draw::TargetLeaf(t) + "\n";
-      for (const auto& i : pop.inspectors) lines += draw::InspectorLeaf(i) + "\n";
-      for (const auto& e : pop.experts) lines += draw::ExpertLeaf(e) + "\n";
+      const std::string lines = draw::LeafLines(pop);
       const bool to_stdout = out.empty() || out == "-";
       if (to_stdout) {
         std::cout << lines << std::flush;

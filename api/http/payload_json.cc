@@ -81,4 +81,12 @@ json EventPayloadJson(EventType type, ByteView payload) {
   }
 }
 
+json EventJson(uint64_t sequence, const EntryView& e) {
+  return {{"sequence", sequence},
+          {"type", std::string(EventTypeName(e.type()))},
+          {"time_us", e.event->time_us()},
+          {"actor", {{"org_unit", e.actor_org()}, {"user", e.actor_user()}}},
+          {"payload", EventPayloadJson(e.type(), e.payload())}};
+}
+
 }  // namespace suiji::http

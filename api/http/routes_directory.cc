@@ -249,11 +249,7 @@ Reply History(Call& c) {
         inner = e.status();
         return false;
       }
-      events.push_back({{"sequence", seq},
-                        {"type", std::string(EventTypeName(e->type()))},
-                        {"time_us", e->event->time_us()},
-                        {"actor", {{"org_unit", e->actor_org()}, {"user", e->actor_user()}}},
-                        {"payload", EventPayloadJson(e->type(), e->payload())}});
+      events.push_back(EventJson(seq, *e));
       return true;
     });
     if (!read.ok()) return FromStatus(read);

@@ -184,11 +184,7 @@ Reply Frozen(Call& c) {
   if (d == nullptr || !CoversDraw(c, c.params[0])) return Outside("draw " + c.params[0]);
   auto in = c.node.draws->FrozenInputsOf(c.params[0]);
   if (!in.ok()) return FromStatus(in.status());
-  std::string lines;
-  for (const auto& t : in->population.targets) lines += draw::TargetLeaf(t) + "\n";
-  for (const auto& i : in->population.inspectors) lines += draw::InspectorLeaf(i) + "\n";
-  for (const auto& e : in->population.experts) lines += draw::ExpertLeaf(e) + "\n";
-  return Reply{200, std::move(lines), "text/plain; charset=utf-8"};
+  return Reply{200, draw::LeafLines(in->population), "text/plain; charset=utf-8"};
 }
 
 }  // namespace

@@ -519,13 +519,9 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
             Status read = log.Read(*next, end, [&](uint64_t seq, ByteView bytes) {
               auto e = ParseEntry(bytes);
               if (!e.ok()) { inner = e.status(); return false; }
-              json data{{"sequence", seq},
-                        {"type", std::string(EventTypeName(e->type()))},
-                        {"time_us", e->event->time_us()},
-                        {"actor", {{"org_unit", e->actor_org()}, {"user", e->actor_user()}}},
-                        {"key_id", std::string(e->key_id())},
-                        {"payload", EventPayloadJson(e->type(), e->payload())},
-                        {"entry", ToBase64(bytes)}};
+              json data = EventJson(seq, *e);
+              data["key_id"] = std::string(e->key_id());
+              data["entry"] = ToBase64(bytes);
               out += "id: " + std::to_string(seq) + "\nevent: " + std::string(EventTypeName(e->type())) +
                      "\ndata: " + data.dump() + "\n\n";
               return true;

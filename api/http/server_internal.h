@@ -112,6 +112,9 @@ inline bool CoversAll(const Call& c) { return CoversAll(c.node.identity->world()
 // The payload of a stored event as JSON (FlatBuffers text from the schemas), or null for a
 // type this build does not know.
 json EventPayloadJson(EventType type, ByteView payload);
+// A stored event for people and systems: sequence, type, time, actor and decoded payload
+// (the history routes; the event stream adds the signed bytes).
+json EventJson(uint64_t sequence, const EntryView& e);
 
 // Public HTML pages (pages.cc), in Chinese, self-contained.
 std::string IndexPage(const json& notices);

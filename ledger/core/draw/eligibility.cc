@@ -219,6 +219,14 @@ std::string ExpertLeaf(const EligibleInspector& i) {
   return s;
 }
 
+std::string LeafLines(const Population& p) {
+  std::string lines;
+  for (const auto& t : p.targets) lines += TargetLeaf(t) + "\n";
+  for (const auto& i : p.inspectors) lines += InspectorLeaf(i) + "\n";
+  for (const auto& e : p.experts) lines += ExpertLeaf(e) + "\n";
+  return lines;
+}
+
 namespace {
 
 using internal::ParallelRanges;

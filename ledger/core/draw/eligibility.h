@@ -76,6 +76,9 @@ std::string StratumOf(const TaskRecord& task, const directory::TargetRecord& t);
 std::string TargetLeaf(const EligibleTarget& t);
 std::string InspectorLeaf(const EligibleInspector& i);
 std::string ExpertLeaf(const EligibleInspector& i);
+// Every leaf line of a population, each followed by "\n": targets, inspectors, experts (what
+// `suiji draw frozen` prints and GET /api/v1/draws/{id}/frozen serves).
+std::string LeafLines(const Population& p);
 
 struct PopulationRoots {
   Hash targets{};
