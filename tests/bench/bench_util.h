@@ -23,50 +23,49 @@ inline double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-// Signatures per second on `threads` threads over a message like a ledger body.
-inline double RawSignRate(unsigned threads, double seconds) {
+// Runs `work(seconds)` on `threads` threads at once; each returns how many operations it
+// did. Operations per second over all threads.
+template <typename Work>
+double RatePerSecond(unsigned threads, double seconds, Work work) {
   std::atomic<uint64_t> total{0};
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      KeyPair k = KeyPair::Generate();
-      std::vector<uint8_t> msg(300, 0x5a);
-      uint64_t n = 0;
-      auto start = Clock::now();
-      while (Seconds(start, Clock::now()) < seconds) {
-        for (int i = 0; i < 256; ++i) {
-          msg[0] = static_cast<uint8_t>(n++);
-          Signature s = k.Sign(msg);
-          msg[1] ^= s[0];
-        }
-      }
-      total += n;
-    });
-  }
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back([&] { total += work(seconds); });
   for (auto& th : pool) th.join();
   return static_cast<double>(total.load()) / seconds;
 }
 
+// Signatures per second on `threads` threads over a message like a ledger body.
+inline double RawSignRate(unsigned threads, double seconds) {
+  return RatePerSecond(threads, seconds, [](double limit) {
+    KeyPair k = KeyPair::Generate();
+    std::vector<uint8_t> msg(300, 0x5a);
+    uint64_t n = 0;
+    const auto start = Clock::now();
+    while (Seconds(start, Clock::now()) < limit) {
+      for (int i = 0; i < 256; ++i) {
+        msg[0] = static_cast<uint8_t>(n++);
+        Signature s = k.Sign(msg);
+        msg[1] ^= s[0];
+      }
+    }
+    return n;
+  });
+}
+
 // Verifications per second on `threads` threads, same message size.
 inline double RawVerifyRate(unsigned threads, double seconds) {
-  std::atomic<uint64_t> total{0};
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      KeyPair k = KeyPair::Generate();
-      std::vector<uint8_t> msg(300, 0x5a);
-      Signature s = k.Sign(msg);
-      uint64_t n = 0, ok = 0;
-      auto start = Clock::now();
-      while (Seconds(start, Clock::now()) < seconds) {
-        for (int i = 0; i < 64; ++i, ++n) ok += VerifySignature(k.public_key(), msg, s);
-      }
-      total += n;
-      if (ok != n) std::abort();
-    });
-  }
-  for (auto& th : pool) th.join();
-  return static_cast<double>(total.load()) / seconds;
+  return RatePerSecond(threads, seconds, [](double limit) {
+    KeyPair k = KeyPair::Generate();
+    std::vector<uint8_t> msg(300, 0x5a);
+    Signature s = k.Sign(msg);
+    uint64_t n = 0, ok = 0;
+    const auto start = Clock::now();
+    while (Seconds(start, Clock::now()) < limit) {
+      for (int i = 0; i < 64; ++i, ++n) ok += VerifySignature(k.public_key(), msg, s);
+    }
+    if (ok != n) std::abort();
+    return n;
+  });
 }
 
 inline long PeakRssMb() {

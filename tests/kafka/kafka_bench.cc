@@ -38,35 +38,15 @@
 #include "ledger/kafka/kafka_storage.h"
 #include "ledger/ledger.h"
 #include "ledger/lmdb/lmdb_storage.h"
+#include "tests/bench/bench_util.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-// Signatures per second on one thread over a message like a ledger body.
-double RawSignRate(double seconds) {
-  suiji::KeyPair k = suiji::KeyPair::Generate();
-  std::vector<uint8_t> msg(300, 0x5a);
-  uint64_t n = 0;
-  auto start = Clock::now();
-  while (Seconds(start, Clock::now()) < seconds) {
-    for (int i = 0; i < 256; ++i) {
-      msg[0] = static_cast<uint8_t>(n++);
-      suiji::Signature s = k.Sign(msg);
-      msg[1] ^= s[0];
-    }
-  }
-  return static_cast<double>(n) / Seconds(start, Clock::now());
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using suiji::bench::Median;
+using suiji::bench::RawSignRate;
+using suiji::bench::Seconds;
 
 double AppendRun(std::unique_ptr<suiji::LogStorage> storage, uint64_t events, uint64_t batch);
 
@@ -199,7 +179,7 @@ int main(int argc, char** argv) {
 
   std::vector<double> sign, lmdb, kafka, ratio, lmdb_open, kafka_open;
   for (int r = 0; r < rounds; ++r) {
-    const double s1 = RawSignRate(1.0);
+    const double s1 = RawSignRate(1, 1.0);
 
     const std::string dir = base + "-" + std::to_string(::getpid()) + "-" + std::to_string(r);
     std::filesystem::remove_all(dir);
