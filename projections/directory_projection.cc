@@ -2,8 +2,14 @@
 
 #include <lmdb.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "ledger/core/directory/fold.h"
 #include "ledger/core/sha256.h"
@@ -281,26 +287,76 @@ Status ForEachDecoded(MDB_txn* txn, MDB_dbi dbi, std::string_view prefix, Decode
   return err;
 }
 
+// This boot of the machine: the page cache (and so an unsynced LMDB file) survives a
+// crashed process but not a power loss or an OS crash, which a new boot id reveals.
+std::string BootId() {
+  std::ifstream f("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(f, id);
+  return id.empty() ? "unknown" : id;
+}
+
+Status WriteMarker(const std::filesystem::path& path, const std::string& text) {
+  const std::string tmp = path.string() + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Unavailable("cannot write " + path.string() + ": " + std::strerror(errno));
+  }
+  int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+  return OkStatus();
+}
+
 class LmdbDirectoryProjection final : public DirectoryProjection {
  public:
   ~LmdbDirectoryProjection() override {
-    if (env_ != nullptr) mdb_env_close(env_);
+    if (env_ == nullptr) return;
+    if (deferred_ && mdb_env_sync(env_, 1) == 0) {
+      // Everything is on disk: a power loss from now on cannot tear this projection.
+      std::error_code ec;
+      std::filesystem::remove(marker_, ec);
+    }
+    mdb_env_close(env_);
   }
 
-  static StatusOr<std::unique_ptr<DirectoryProjection>> Create(const std::filesystem::path& dir) {
+  static StatusOr<std::unique_ptr<DirectoryProjection>> Create(const std::filesystem::path& dir,
+                                                              ProjectionSync sync) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return Unavailable("cannot create " + dir.string() + ": " + ec.message());
     auto p = std::unique_ptr<LmdbDirectoryProjection>(new LmdbDirectoryProjection());
+    p->marker_ = dir / "unsynced";
+    p->deferred_ = sync == ProjectionSync::kDeferred;
+    const std::string boot = BootId();
+    {
+      std::ifstream m(p->marker_);
+      std::string written_in;
+      if (m && std::getline(m, written_in) && written_in != boot) {
+        // Written without syncs in an earlier boot that ended without syncing it: after a
+        // power loss its pages may be torn. It is only a cache of the log: start afresh.
+        std::filesystem::remove(dir / "data.mdb", ec);
+        std::filesystem::remove(dir / "lock.mdb", ec);
+        std::filesystem::remove(p->marker_, ec);
+        p->discarded_ = true;
+      }
+    }
+    if (p->deferred_) SUIJI_RETURN_IF_ERROR(WriteMarker(p->marker_, boot + "\n"));
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_create(&p->env_), "create environment"));
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_mapsize(p->env_, size_t{1} << 38), "map size"));
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_maxdbs(p->env_, 32), "max dbs"));
-    // MDB_NOMETASYNC: a commit syncs its data pages but not the meta page, which the next
-    // commit (or the OS) writes. LMDB keeps its integrity; a power loss can undo the last
-    // commit, which is harmless here: the projection records the log position it applied
-    // and catches up from the log, the source of truth. Saves one sync per write.
-    SUIJI_RETURN_IF_ERROR(
-        Lmdb(mdb_env_open(p->env_, dir.c_str(), MDB_NOTLS | MDB_NOMETASYNC, 0644), "open " + dir.string()));
+    // kEachCommit, MDB_NOMETASYNC: a commit syncs its data pages but not the meta page, which
+    // the next commit (or the OS) writes. LMDB keeps its integrity; a power loss can undo the
+    // last commit, which is harmless here: the projection records the log position it
+    // applied and catches up from the log, the source of truth. Saves one sync per write.
+    // kDeferred, MDB_NOSYNC: no sync at all until close; see ProjectionSync.
+    const unsigned flags = MDB_NOTLS | (p->deferred_ ? MDB_NOSYNC : MDB_NOMETASYNC);
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_open(p->env_, dir.c_str(), flags, 0644), "open " + dir.string()));
     MDB_txn* txn = nullptr;
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(p->env_, nullptr, 0, &txn), "begin"));
     for (const DbSpec& spec : kDbs) {
@@ -323,7 +379,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       // Read the high-water mark inside the write transaction: another process may have
       // advanced it since we last looked.
       uint64_t applied = 0;
-      std::string ledger;
+      std::string ledger, tip;
       {
         MDB_val k = Val(std::string_view("applied")), v{};
         if (mdb_get(txn, dbs_.meta, &k, &v) == 0 && v.mv_size == 8) {
@@ -331,12 +387,39 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
         }
         MDB_val lk = Val(std::string_view("ledger")), lv{};
         if (mdb_get(txn, dbs_.meta, &lk, &lv) == 0) ledger = std::string(View(lv));
+        MDB_val tk = Val(std::string_view("tip")), tv{};
+        if (mdb_get(txn, dbs_.meta, &tk, &tv) == 0) tip = std::string(View(tv));
       }
-      if (applied > size) {
-        mdb_txn_abort(txn);
-        return DataLoss("the directory projection has applied " + std::to_string(applied) +
-                        " entries but the log has " + std::to_string(size) +
-                        ": it belongs to another log; delete projections/ to rebuild");
+      // The projection may hold entries the log does not: folded by a server from entries
+      // staged for a group commit that a crash took before they were durable (the server
+      // acknowledged none of them). Then it is ahead of the log, or its last applied entry
+      // is not the log's entry at that place: start again from nothing.
+      bool diverged = applied > size;
+      if (!diverged && applied > 0 && !tip.empty()) {
+        Status at = log.Read(applied - 1, applied, [&](uint64_t, ByteView b) {
+          const Hash h = Sha256(b);
+          diverged = tip != std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+          return false;
+        });
+        if (!at.ok()) {
+          mdb_txn_abort(txn);
+          return at;
+        }
+      }
+      if (diverged) {
+        if (Status other = CheckSameLedger(log, ledger, applied, size); !other.ok()) {
+          mdb_txn_abort(txn);
+          return other;
+        }
+        for (const DbSpec& spec : kDbs) {
+          if (int rc = mdb_drop(txn, dbs_.*spec.member, 0); rc != 0) {
+            mdb_txn_abort(txn);
+            return Lmdb(rc, std::string("empty database ") + spec.name);
+          }
+        }
+        applied = 0;
+        ledger.clear();
+        ++rebuilds_;
       }
       if (applied == size) {
         mdb_txn_abort(txn);
@@ -345,7 +428,9 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       const uint64_t to = std::min<uint64_t>(size, applied + batch);
       TxnStore store(txn, dbs_);
       Status fold;
+      Hash last{};
       Status read = log.Read(applied, to, [&](uint64_t seq, ByteView bytes) {
+        if (seq + 1 == to) last = Sha256(bytes);
         auto e = ParseEntry(bytes);
         if (!e.ok()) {
           fold = DataLoss("entry " + std::to_string(seq) + ": " + e.status().message());
@@ -375,7 +460,10 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       }
       std::string mark = U64Key(to);
       MDB_val k = Val(std::string_view("applied")), v = Val(std::string_view(mark));
+      MDB_val tk = Val(std::string_view("tip")),
+              tv = Val(std::string_view(reinterpret_cast<const char*>(last.data()), last.size()));
       int rc = mdb_put(txn, dbs_.meta, &k, &v, 0);
+      if (rc == 0) rc = mdb_put(txn, dbs_.meta, &tk, &tv, 0);
       if (rc != 0) {
         mdb_txn_abort(txn);
         return Lmdb(rc, "write high-water mark");
@@ -599,10 +687,36 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     return out;
   }
 
+  uint64_t rebuilds() const override { return rebuilds_ + (discarded_ ? 1 : 0); }
+
  private:
   LmdbDirectoryProjection() = default;
+
+  // A projection ahead of the log may also be another ledger's: that is refused, never
+  // rebuilt over (the operator pointed two ledgers at one directory).
+  static Status CheckSameLedger(const LogStorage& log, const std::string& ledger, uint64_t applied,
+                                uint64_t size) {
+    if (ledger.empty() || size == 0) return OkStatus();
+    std::string id;
+    Status inner;
+    SUIJI_RETURN_IF_ERROR(log.Read(0, 1, [&](uint64_t, ByteView b) {
+      auto e = ParseEntry(b);
+      if (e.ok()) id = std::string(e->ledger_id()); else inner = e.status();
+      return false;
+    }));
+    SUIJI_RETURN_IF_ERROR(inner);
+    if (id == ledger) return OkStatus();
+    return DataLoss("the directory projection belongs to ledger " + ledger + " (" + std::to_string(applied) +
+                    " entries applied), not to this log's " + id + " (" + std::to_string(size) +
+                    " entries); delete projections/ to rebuild");
+  }
+
   MDB_env* env_ = nullptr;
   Dbs dbs_{};
+  std::filesystem::path marker_;
+  bool deferred_ = false;
+  bool discarded_ = false;
+  std::atomic<uint64_t> rebuilds_{0};
 };
 
 }  // namespace
@@ -615,8 +729,8 @@ std::string RegionPrefix(std::string_view region) {
 }
 
 StatusOr<std::unique_ptr<DirectoryProjection>> DirectoryProjection::Open(
-    const std::filesystem::path& data_dir) {
-  return LmdbDirectoryProjection::Create(data_dir / "projections" / "directory");
+    const std::filesystem::path& data_dir, ProjectionSync sync) {
+  return LmdbDirectoryProjection::Create(data_dir / "projections" / "directory", sync);
 }
 
 }  // namespace suiji

@@ -52,20 +52,38 @@ struct InspectorQuery {
   size_t limit = 100;
 };
 
+// When a projection's commits reach the disk.
+enum class ProjectionSync {
+  // Each commit syncs its data (the command line: one process, one short job).
+  kEachCommit,
+  // No sync until the projection is closed (the server, whose writes are group-committed to
+  // the log and must not each wait for a sync here). A crashed process loses nothing (the
+  // page cache holds it); a power loss or OS crash could tear the file, so while open a
+  // marker file `unsynced` names the machine's boot id, and an Open in a later boot that
+  // finds it discards the projection, which then rebuilds from the log.
+  kDeferred,
+};
+
 class DirectoryProjection {
  public:
   // Opens (creating if needed) the projection under `data_dir`/projections/directory.
-  static StatusOr<std::unique_ptr<DirectoryProjection>> Open(const std::filesystem::path& data_dir);
+  static StatusOr<std::unique_ptr<DirectoryProjection>> Open(
+      const std::filesystem::path& data_dir, ProjectionSync sync = ProjectionSync::kEachCommit);
   virtual ~DirectoryProjection() = default;
 
   // Applies every log entry after the last applied one, in transactions of at most `batch`
-  // entries. kFailedPrecondition (naming the sequence) if an event breaks the fold's rules,
-  // kDataLoss if the projection is ahead of the log or belongs to another ledger.
+  // entries. A projection that is ahead of the log, or whose last applied entry differs
+  // from the log's at that place (entries folded from a group commit that a crash undid),
+  // is emptied and rebuilt in the same pass. kFailedPrecondition (naming the sequence) if
+  // an event breaks the fold's rules, kDataLoss if it belongs to another ledger.
   // `progress`, if given, is called after each transaction with (applied, log size).
   virtual Status CatchUp(const LogStorage& log, size_t batch = 20000,
                          const std::function<void(uint64_t, uint64_t)>& progress = {}) = 0;
   // Number of log entries applied.
   virtual StatusOr<uint64_t> Applied() const = 0;
+  // Times this handle found the projection diverged from the log (or torn by a power loss)
+  // and started it again from nothing.
+  virtual uint64_t rebuilds() const = 0;
   // SHA-256 over every database's keys and values in order, excluding nothing.
   virtual StatusOr<Hash> Digest() const = 0;
 

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "ledger/core/codes/credit_code.h"
+#include "ledger/group_commit.h"
 #include "ledger/ledger.h"
 #include "ledger/lmdb/lmdb_storage.h"
 
@@ -45,8 +47,8 @@ class DirectoryProjectionTest : public ::testing::Test {
     ASSERT_TRUE(storage.ok());
     LedgerOptions opts;
     opts.checkpoint_every_entries = 0;
-    auto l = Ledger::Create(std::move(*storage), "proj.test/ledger", "", root_, KeyPair::Generate(),
-                            actor_, opts);
+    auto l = Ledger::Create(std::move(*storage), "proj.test/ledger", "", root_,
+                            KeyPair::FromSeed(node_seed_).value(), actor_, opts);
     ASSERT_TRUE(l.ok()) << l.status().ToString();
     ledger_ = std::move(*l);
   }
@@ -74,6 +76,10 @@ class DirectoryProjectionTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   KeyPair root_ = KeyPair::Generate();
+  Bytes node_seed_ = [] {
+    KeyPair k = KeyPair::Generate();
+    return Bytes(k.seed().begin(), k.seed().end());
+  }();
   Actor actor_{"320400", "clerk"};
   std::unique_ptr<Ledger> ledger_;
 };
@@ -214,6 +220,119 @@ TEST_F(DirectoryProjectionTest, RefusesALogShorterThanWhatItApplied) {
   ASSERT_TRUE(l.ok());
   auto p2 = DirectoryProjection::Open(dir_);
   EXPECT_EQ((*p2)->CatchUp((*l)->storage()).code(), StatusCode::kDataLoss);
+}
+
+// A server folds entries staged for a group commit before they are durable; a crash can
+// then leave the projection holding entries the log never got. `extra` targets are staged
+// and folded, then the process "crashes" (the staged entries are dropped unwritten), then
+// `replacement` other targets are appended durably. Returns the projection's Applied()
+// before catching up again.
+class DivergedProjectionTest : public DirectoryProjectionTest {
+ protected:
+  uint64_t StageFoldAndCrash(uint64_t extra) {
+    LedgerOptions opts;
+    opts.checkpoint_every_entries = 0;
+    opts.checkpoint_every_seconds = 0;  // a checkpoint would write the staged entries
+    ledger_.reset();
+    auto inner = OpenLmdbStorage(dir_, StorageMode::kWriter);
+    EXPECT_TRUE(inner.ok());
+    auto staged = GroupCommitStorage::Wrap(std::move(*inner));
+    EXPECT_TRUE(staged.ok());
+    auto l = Ledger::Open(std::move(*staged), KeyPair::FromSeed(node_seed_).value(), opts);
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    std::vector<EventDraft> drafts;
+    for (uint64_t n = 1000; n < 1000 + extra; ++n) {
+      drafts.push_back({EventType::TargetRegistered, directory::EncodeTarget(Target(n)), actor_});
+    }
+    EXPECT_TRUE((*l)->Append(drafts).ok());
+    auto p = DirectoryProjection::Open(dir_, ProjectionSync::kDeferred);
+    EXPECT_TRUE((*p)->CatchUp((*l)->storage()).ok());
+    EXPECT_TRUE(*(*p)->GetTarget(Code(1000)));
+    const uint64_t applied = *(*p)->Applied();
+    p->reset();
+    l->reset();  // never waited for: the staged entries are gone, as in a crash
+    auto reopened = OpenLmdbStorage(dir_, StorageMode::kWriter);
+    EXPECT_TRUE(reopened.ok());
+    auto back = Ledger::Open(std::move(*reopened), KeyPair::FromSeed(node_seed_).value(), opts);
+    EXPECT_TRUE(back.ok());
+    ledger_ = std::move(*back);
+    EXPECT_LT(ledger_->size(), applied);
+    return applied;
+  }
+  // The digest of a projection built from nothing over the same log.
+  Hash FreshDigest() {
+    auto other = dir_ / "fresh";
+    auto p = DirectoryProjection::Open(other);
+    EXPECT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+    Hash d = *(*p)->Digest();
+    p->reset();
+    std::filesystem::remove_all(other);
+    return d;
+  }
+};
+
+TEST_F(DivergedProjectionTest, AProjectionAheadOfTheLogIsRebuiltFromIt) {
+  RegisterOrgs();
+  AppendTargets(0, 50);
+  StageFoldAndCrash(10);
+  AppendTargets(2000, 2005);  // fewer than were lost: the projection is ahead
+  auto p = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ((*p)->rebuilds(), 1u);
+  EXPECT_EQ(*(*p)->Applied(), ledger_->size());
+  EXPECT_FALSE(*(*p)->GetTarget(Code(1000))) << "a target the log never got";
+  EXPECT_TRUE(*(*p)->GetTarget(Code(2004)));
+  EXPECT_EQ(*(*p)->Digest(), FreshDigest());
+}
+
+TEST_F(DivergedProjectionTest, AProjectionAtTheLogsSizeWithAnotherLastEntryIsRebuilt) {
+  RegisterOrgs();
+  AppendTargets(0, 50);
+  const uint64_t applied = StageFoldAndCrash(10);
+  AppendTargets(2000, 2010);  // as many as were lost: only the last entry's hash tells
+  ASSERT_EQ(ledger_->size(), applied);
+  auto p = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ((*p)->rebuilds(), 1u);
+  EXPECT_FALSE(*(*p)->GetTarget(Code(1005)));
+  EXPECT_TRUE(*(*p)->GetTarget(Code(2009)));
+  EXPECT_EQ(*(*p)->Digest(), FreshDigest());
+  // Caught up and consistent: the next catch-up does not rebuild again.
+  AppendTargets(3000, 3001);
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ((*p)->rebuilds(), 1u);
+}
+
+TEST_F(DirectoryProjectionTest, ADeferredProjectionLeftUnsyncedInAnEarlierBootIsDiscarded) {
+  RegisterOrgs();
+  AppendTargets(0, 20);
+  const auto marker = dir_ / "projections" / "directory" / "unsynced";
+  {
+    auto p = DirectoryProjection::Open(dir_, ProjectionSync::kDeferred);
+    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+    EXPECT_TRUE(std::filesystem::exists(marker)) << "unsynced while open";
+  }
+  EXPECT_FALSE(std::filesystem::exists(marker)) << "a clean close syncs and removes the marker";
+  {
+    auto p = DirectoryProjection::Open(dir_);
+    EXPECT_EQ((*p)->rebuilds(), 0u);
+    EXPECT_EQ(*(*p)->CountTargets(), 20u) << "kept: it was synced";
+  }
+  {
+    auto p = DirectoryProjection::Open(dir_, ProjectionSync::kDeferred);
+    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+    // The process dies here (the marker stays) and the machine loses power: the marker
+    // names a boot that is over.
+    std::ofstream(marker, std::ios::trunc) << "00000000-0000-0000-0000-000000000000\n";
+    std::filesystem::copy_file(marker, dir_ / "marker.keep");
+  }
+  std::filesystem::rename(dir_ / "marker.keep", marker);
+  auto p = DirectoryProjection::Open(dir_);
+  EXPECT_EQ((*p)->rebuilds(), 1u);
+  EXPECT_EQ(*(*p)->Applied(), 0u) << "discarded, not trusted";
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ(*(*p)->CountTargets(), 20u);
+  EXPECT_FALSE(std::filesystem::exists(marker));
 }
 
 }  // namespace

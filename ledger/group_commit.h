@@ -1,0 +1,100 @@
+// GroupCommitStorage: a LogStorage decorator that makes concurrent writers share durable
+// commits. Append stages a batch in memory (it is readable at once, through Read and Size,
+// by whoever folds the log) and returns; WaitDurable(n) returns once entries [0, n) are
+// durable in the storage underneath. The first waiter that finds nothing being written
+// becomes the flusher: it writes every staged entry as one durable batch, while later
+// writers stage theirs behind it and wait; the next waiter then writes all of those. One
+// commit (one or two fsyncs on LMDB, one transaction on Kafka) serves every request that
+// arrived while the previous one was being written.
+//
+// Correct use (the HTTP server, api/http/server.cc): a writer decides and appends under its
+// own lock, releases it, then calls WaitDurable(size it saw) before acknowledging anything;
+// a reader does the same before answering, so no reply ever shows an entry that a crash
+// could take back. This relaxes the LogStorage contract on purpose: Append alone is NOT
+// durable here. Command-line tools use the storage directly.
+//
+// PutCheckpoint writes the staged entries first, so a checkpoint never covers an entry that
+// is not durable. AppendFrom of up to kMaxStagedBatch entries (every ordinary write: the
+// Ledger appends through it) is staged like Append; a larger one (a bulk import) writes the
+// staged entries, then streams its own straight into the storage underneath, durably.
+//
+// Failure: if a flush fails, the staged entries are lost while folds above (the Ledger's
+// tree, projections) already hold them. The storage is then failed for good: every later
+// Append, WaitDurable and checkpoint returns kUnavailable naming the first sequence that
+// could not be written; the process must reopen the node from its durable log.
+//
+// Lifetime: owns the inner storage. Thread-safety: every method may be called from any
+// thread; Append/AppendFrom/PutCheckpoint calls are serialised by the caller (the Ledger),
+// as for any LogStorage.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "ledger/storage.h"
+
+namespace suiji {
+
+class GroupCommitStorage final : public LogStorage {
+ public:
+  // Counters since construction.
+  struct Stats {
+    uint64_t flushes = 0;          // durable batches written for staged entries
+    uint64_t entries_flushed = 0;  // entries in those batches
+    uint64_t largest_flush = 0;    // most entries in one of them
+  };
+
+  // Larger AppendFrom batches are streamed to the storage, not held in memory.
+  static constexpr uint64_t kMaxStagedBatch = 4096;
+
+  // `inner` must be writable for appends to work; its current size is read once here.
+  static StatusOr<std::unique_ptr<GroupCommitStorage>> Wrap(std::unique_ptr<LogStorage> inner);
+
+  StatusOr<uint64_t> Size() const override;
+  // Stages the batch (not durable until WaitDurable). kAborted on a stale expected_next,
+  // kUnavailable once failed.
+  Status Append(uint64_t expected_next, std::span<const ByteView> entries) override;
+  Status AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next) override;
+  Status Read(uint64_t from, uint64_t to,
+              const std::function<bool(uint64_t, ByteView)>& fn) const override;
+  Status PutCheckpoint(uint64_t size, std::string_view note) override;
+  Status ReadCheckpoints(
+      const std::function<bool(uint64_t, std::string_view)>& fn) const override;
+  bool writable() const override { return inner_->writable(); }
+
+  // Returns once entries [0, size) are durable, writing staged entries if nobody is.
+  // kUnavailable if this storage has failed (see above).
+  Status WaitDurable(uint64_t size);
+  // Entries known durable (a prefix of Size()).
+  uint64_t durable_size() const;
+  // OK, or the failure that ended this storage.
+  Status health() const;
+  Stats stats() const;
+
+ private:
+  GroupCommitStorage(std::unique_ptr<LogStorage> inner, uint64_t size)
+      : inner_(std::move(inner)), durable_(size) {}
+  // Becomes the flusher (waiting for a running flush first) and sets flushing_; call with
+  // mu_ held through `lock`. Returns the failure if the storage failed meanwhile.
+  Status TakeFlusher(std::unique_lock<std::mutex>& lock);
+  // Writes every staged entry; call as the flusher with mu_ held through `lock` (released
+  // while writing). Clears flushing_ and wakes waiters.
+  Status FlushStagedLocked(std::unique_lock<std::mutex>& lock);
+  Status FailLocked(uint64_t first, const Status& why);
+
+  std::unique_ptr<LogStorage> inner_;
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  uint64_t durable_;  // entries in inner_
+  // Staged entries durable_, durable_+1, ...; shared so readers can use them unlocked
+  // while a flush pops them.
+  std::deque<std::shared_ptr<const Bytes>> staged_;
+  bool flushing_ = false;
+  Status failed_;
+  Stats stats_;
+};
+
+}  // namespace suiji
