@@ -308,8 +308,16 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
 }
 
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options) {
+  return OpenWriter(paths, std::move(options), {});
+}
+
+StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options,
+                                             const StorageWrapper& wrap) {
   SUIJI_ASSIGN_OR_RETURN(auto storage, OpenNodeStorage(paths, NodeRole::kWriter));
   SUIJI_ASSIGN_OR_RETURN(KeyPair node, ReadKeyFile(paths.node_key()));
+  if (wrap) {
+    SUIJI_ASSIGN_OR_RETURN(storage, wrap(std::move(storage)));
+  }
   return Ledger::Open(std::move(storage), std::move(node), std::move(options));
 }
 

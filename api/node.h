@@ -23,6 +23,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -92,6 +93,12 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
 
 // Opens the ledger for writing (takes the writer lock, loads the node key).
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options = {});
+// The same, with the storage wrapped before the Ledger reads it (the server wraps it in a
+// GroupCommitStorage, ledger/group_commit.h).
+using StorageWrapper =
+    std::function<StatusOr<std::unique_ptr<LogStorage>>(std::unique_ptr<LogStorage>)>;
+StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options,
+                                             const StorageWrapper& wrap);
 // Opens the ledger read-only (no lock, no key; works while a writer runs).
 StatusOr<std::unique_ptr<Ledger>> OpenReader(const NodePaths& paths);
 

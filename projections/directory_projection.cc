@@ -355,7 +355,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     // last commit, which is harmless here: the projection records the log position it
     // applied and catches up from the log, the source of truth. Saves one sync per write.
     // kDeferred, MDB_NOSYNC: no sync at all until close; see ProjectionSync.
-    const unsigned flags = MDB_NOTLS | (p->deferred_ ? MDB_NOSYNC : MDB_NOMETASYNC);
+    const unsigned flags = MDB_NOTLS | (p->deferred_ ? MDB_NOSYNC | MDB_WRITEMAP : MDB_NOMETASYNC);
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_open(p->env_, dir.c_str(), flags, 0644), "open " + dir.string()));
     MDB_txn* txn = nullptr;
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(p->env_, nullptr, 0, &txn), "begin"));

@@ -11,6 +11,7 @@
 #include "api/http/server_internal.h"
 #include "api/node.h"
 #include "ledger/core/bytes.h"
+#include "ledger/group_commit.h"
 #include "ledger/replay.h"
 
 namespace suiji::http {
@@ -150,6 +151,9 @@ struct Server::Impl {
   std::map<std::string, SavedReply> saved;  // user + "\n" + key
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> log_size{0};
+  // The ledger's storage (owned by node.ledger): writes are staged there and made durable
+  // together; no reply is sent before what it reflects is durable.
+  GroupCommitStorage* group = nullptr;
   int64_t last_checkpoint_unix = 0;
   uint64_t last_checkpoint_size = 0;
 
@@ -166,8 +170,16 @@ struct Server::Impl {
 
 Status Server::Impl::Open() {
   NodePaths paths{options.data};
-  SUIJI_ASSIGN_OR_RETURN(node.ledger, OpenWriter(paths));
-  SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir));
+  SUIJI_ASSIGN_OR_RETURN(
+      node.ledger,
+      OpenWriter(paths, {}, [&](std::unique_ptr<LogStorage> s) -> StatusOr<std::unique_ptr<LogStorage>> {
+        SUIJI_ASSIGN_OR_RETURN(auto g, GroupCommitStorage::Wrap(std::move(s)));
+        group = g.get();
+        return std::unique_ptr<LogStorage>(std::move(g));
+      }));
+  // The projection folds staged entries before they are durable; it syncs only when the
+  // server closes it, and rebuilds itself if a crash left it ahead of the log.
+  SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir, ProjectionSync::kDeferred));
   Ledger& l = *node.ledger;
   node.dirs = std::make_unique<DirectoryService>(l, *node.projection, l.storage());
   node.draws = std::make_unique<DrawService>(l, l.storage(), paths.dir);
@@ -254,11 +266,16 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   const Route& route = routes[index];
   const auto start = Clock::now();
   const identity::UserInfo* stream_user = nullptr;
+  // The log size this reply may reflect: it is sent only once that much is durable.
+  uint64_t visible = 0;
+  std::string saved_key;
+  std::string digest;
   Reply reply = [&]() -> Reply {
     const identity::UserInfo* user = nullptr;
     std::shared_lock read_lock(state_mu, std::defer_lock);
     std::unique_lock write_lock(state_mu, std::defer_lock);
     if (route.write || route.exclusive) write_lock.lock(); else read_lock.lock();
+    visible = node.ledger->size();
     if (!route.is_public) {
       if (RateLimited(req.remote_addr)) {
         std::lock_guard lock(metrics.mu);
@@ -292,8 +309,6 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       }
     }
     if (user != nullptr) call.actor = Actor{user->user.org_id, user->user.user_id, ""};
-    std::string saved_key;
-    std::string digest;
     if (!route.raw_body && req.body.size() > options.max_body_bytes) {
       return Error(413, "too_large",
                    "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes");
@@ -369,18 +384,25 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     if (route.write) {
       if (Status s = node.SyncAll(); !s.ok()) r = FromStatus(s);
       const uint64_t after = node.ledger->size();
+      visible = after;
       log_size = after;
       {
         std::lock_guard lock(metrics.mu);
         metrics.events_appended += after - before;
       }
-      if (!saved_key.empty() && r.status < 500) {
-        std::lock_guard lock(saved_mu);
-        saved[saved_key] = SavedReply{digest, r};
-      }
     }
     return r;
   }();
+  // Group commit: the state lock is released, so other writers stage their events while
+  // this request waits for (or writes) the durable batch that holds its own.
+  if (Status durable = group->WaitDurable(visible); !durable.ok()) {
+    reply = FromStatus(durable);
+    saved_key.clear();
+  }
+  if (!saved_key.empty() && reply.status < 500) {
+    std::lock_guard lock(saved_mu);
+    saved[saved_key] = SavedReply{digest, reply};
+  }
   if (route.stream && reply.status == 0) {
     ServeEvents(req, res, stream_user);
     Observe(route.path, 200, 0);
@@ -430,6 +452,14 @@ std::string Server::Impl::MetricsText() {
     << (checkpoint_seen_unix == 0 ? 0 : UnixSeconds() - checkpoint_seen_unix) << "\n";
   std::lock_guard lock(metrics.mu);
   const double up = std::chrono::duration<double>(Clock::now() - metrics.started).count();
+  const GroupCommitStorage::Stats gc = group->stats();
+  m << "# HELP suiji_log_durable_entries Entries in the log that are durable.\n"
+    << "# TYPE suiji_log_durable_entries gauge\nsuiji_log_durable_entries " << group->durable_size() << "\n";
+  m << "# HELP suiji_group_commits_total Durable batches written for the requests' events.\n"
+    << "# TYPE suiji_group_commits_total counter\nsuiji_group_commits_total " << gc.flushes << "\n";
+  m << "# HELP suiji_group_commit_entries_total Events in those batches (divided by the batches: events per commit).\n"
+    << "# TYPE suiji_group_commit_entries_total counter\nsuiji_group_commit_entries_total " << gc.entries_flushed
+    << "\n";
   m << "# HELP suiji_events_appended_total Events appended by this server.\n"
     << "# TYPE suiji_events_appended_total counter\nsuiji_events_appended_total "
     << metrics.events_appended << "\n";
@@ -512,7 +542,7 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
           // Revocation takes effect at once: the credential is checked on every round.
           if (!Authenticate(req_copy).ok()) return false;
           const LogStorage& log = node.ledger->storage();
-          const uint64_t size = node.ledger->size();
+          const uint64_t size = group->durable_size();  // never an entry a crash could undo
           const uint64_t end = std::min<uint64_t>(size, *next + 500);
           if (*next < end) {
             Status inner = OkStatus();
@@ -579,12 +609,14 @@ void Server::Impl::Install() {
     else if (m == "DELETE") http->Delete(re, h);
   }
   http->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    uint64_t size = 0;
-    {
-      std::shared_lock lock(state_mu);
-      size = node.ledger->size();
+    if (Status failed = group->health(); !failed.ok()) {
+      // The log could not be written: nothing more is acknowledged until a restart.
+      res.status = 503;
+      res.set_content(json{{"status", "failed"}, {"message", failed.message()}}.dump(), "application/json");
+      return;
     }
-    res.set_content(json{{"status", "ok"}, {"ledger_id", node.ledger->ledger_id()}, {"log_size", size}}.dump(),
+    res.set_content(json{{"status", "ok"}, {"ledger_id", node.ledger->ledger_id()},
+                         {"log_size", group->durable_size()}}.dump(),
                     "application/json");
   });
   http->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -621,7 +653,11 @@ void Server::Impl::Install() {
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  // Every staged entry has a request waiting for it, but write what is left all the same.
+  if (impl_ && impl_->group != nullptr) (void)impl_->group->WaitDurable(impl_->node.ledger->size());
+}
 
 StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
