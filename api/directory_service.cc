@@ -727,6 +727,7 @@ StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std:
     if (appended.ok()) {
       report.written = true;
       report.first_sequence = *appended;
+      if (opts.defer_projection) return report;
       SUIJI_RETURN_IF_ERROR(projection_.CatchUp(log_, 20000, [&](uint64_t done, uint64_t total) {
         Progress(opts, "projected", done, total);
       }));

@@ -35,6 +35,9 @@ struct ImportOptions {
   // missing from it are retired (the twice-yearly synchronisation with registration data).
   bool sync = false;
   bool dry_run = false;        // report what would be appended, append nothing
+  // Leave folding the appended events into the projection to the caller's next Sync (the
+  // server folds all its read models together, on two threads, after every write).
+  bool defer_projection = false;
   std::function<void(std::string_view stage, uint64_t done, uint64_t total)> progress;
 };
 

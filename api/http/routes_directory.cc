@@ -322,6 +322,7 @@ Reply Import(Call& c) {
   opts.skip_bad_rows = QueryFlag(c, "skip_bad_rows");
   opts.dry_run = QueryFlag(c, "dry_run");
   opts.sync = QueryFlag(c, "sync");
+  opts.defer_projection = true;  // the server's SyncAll folds it with the other read models
   const std::string enc_name = c.req.has_param("encoding") ? c.req.get_param_value("encoding") : "auto";
   import::Encoding enc = import::Encoding::kAuto;
   if (enc_name == "utf-8" || enc_name == "utf8") enc = import::Encoding::kUtf8;

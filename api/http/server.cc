@@ -40,17 +40,38 @@ Reply FromStatus(const Status& s) {
 }
 
 Status Node::SyncAll() {
-  SUIJI_RETURN_IF_ERROR(dirs->Sync());
-  SUIJI_RETURN_IF_ERROR(draws->Sync());
-  SUIJI_RETURN_IF_ERROR(inspections->Sync());
-  SUIJI_RETURN_IF_ERROR(identity->Sync());
-  return ReplayLog(
-      ledger->storage(), record_next,
-      [&](const EntryView& e) {
-        SUIJI_RETURN_IF_ERROR(record.Apply(e));
-        return stats.Apply(e);
+  const std::function<Status()> folds[] = {
+      [&] { return dirs->Sync(); },
+      [&] { return draws->Sync(); },
+      [&] { return inspections->Sync(); },
+      [&] {
+        return ReplayLog(
+            ledger->storage(), record_next,
+            [&](const EntryView& e) {
+              SUIJI_RETURN_IF_ERROR(record.Apply(e));
+              return stats.Apply(e);
+            },
+            &record_next);
       },
-      &record_next);
+      [&] { return identity->Sync(); },
+  };
+  // The read models share nothing but the log (which may be read from several threads), so
+  // a large batch (an import) is folded into them on two threads; one event is not worth one.
+  constexpr uint64_t kParallelFold = 1024;
+  std::atomic<size_t> next{0};
+  Status results[std::size(folds)];
+  auto work = [&] {
+    for (size_t i = next++; i < std::size(folds); i = next++) results[i] = folds[i]();
+  };
+  if (ledger->size() - record_next >= kParallelFold) {
+    std::thread helper(work);
+    work();
+    helper.join();
+  } else {
+    work();
+  }
+  for (const Status& s : results) SUIJI_RETURN_IF_ERROR(s);
+  return OkStatus();
 }
 
 std::shared_ptr<const PublicSnapshot> Node::Public() {
