@@ -16,11 +16,6 @@ StatusOr<uint64_t> GroupCommitStorage::Size() const {
   return durable_ + staged_.size();
 }
 
-uint64_t GroupCommitStorage::durable_size() const {
-  std::lock_guard lock(mu_);
-  return durable_;
-}
-
 Status GroupCommitStorage::health() const {
   std::lock_guard lock(mu_);
   return failed_;
@@ -41,6 +36,7 @@ Status GroupCommitStorage::Append(uint64_t expected_next, std::span<const ByteVi
                    std::to_string(next));
   }
   for (ByteView e : entries) staged_.push_back(std::make_shared<const Bytes>(e.begin(), e.end()));
+  PublishLocked();
   return OkStatus();
 }
 
@@ -78,6 +74,7 @@ Status GroupCommitStorage::FlushStagedLocked(std::unique_lock<std::mutex>& lock)
       ++stats_.flushes;
       stats_.entries_flushed += n;
       stats_.largest_flush = std::max<uint64_t>(stats_.largest_flush, n);
+      PublishLocked();
     } else {
       (void)FailLocked(first, written);
     }
@@ -88,6 +85,9 @@ Status GroupCommitStorage::FlushStagedLocked(std::unique_lock<std::mutex>& lock)
 }
 
 Status GroupCommitStorage::WaitDurable(uint64_t size) {
+  // Nothing to wait for (every read while nobody writes): no lock. A failed storage never
+  // advances durable_, so this never hides a failure that concerns `size`.
+  if (size <= durable_seen_.load(std::memory_order_acquire)) return OkStatus();
   std::unique_lock lock(mu_);
   for (;;) {
     if (!failed_.ok()) return failed_;
@@ -125,6 +125,7 @@ Status GroupCommitStorage::AppendFrom(uint64_t expected_next, uint64_t count, co
                      std::to_string(at));
     }
     staged_.insert(staged_.end(), batch.begin(), batch.end());
+    PublishLocked();
     return OkStatus();
   }
   std::unique_lock lock(mu_);
@@ -143,7 +144,10 @@ Status GroupCommitStorage::AppendFrom(uint64_t expected_next, uint64_t count, co
   lock.unlock();
   Status s = inner_->AppendFrom(expected_next, count, next);
   lock.lock();
-  if (s.ok()) durable_ += count;
+  if (s.ok()) {
+    durable_ += count;
+    PublishLocked();
+  }
   flushing_ = false;
   changed_.notify_all();
   return s;

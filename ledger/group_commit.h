@@ -28,6 +28,7 @@
 // as for any LogStorage.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -68,15 +69,20 @@ class GroupCommitStorage final : public LogStorage {
   // Returns once entries [0, size) are durable, writing staged entries if nobody is.
   // kUnavailable if this storage has failed (see above).
   Status WaitDurable(uint64_t size);
-  // Entries known durable (a prefix of Size()).
-  uint64_t durable_size() const;
+  // Entries known durable (a prefix of Size()). Lock-free.
+  uint64_t durable_size() const { return durable_seen_.load(std::memory_order_acquire); }
+  // Size() without the lock (the readers' fast path: with nothing staged, WaitDurable of it
+  // returns at once without the lock either).
+  uint64_t staged_size() const { return size_seen_.load(std::memory_order_acquire); }
   // OK, or the failure that ended this storage.
   Status health() const;
   Stats stats() const;
 
  private:
   GroupCommitStorage(std::unique_ptr<LogStorage> inner, uint64_t size)
-      : inner_(std::move(inner)), durable_(size) {}
+      : inner_(std::move(inner)), durable_(size) {
+    PublishLocked();
+  }
   // Becomes the flusher (waiting for a running flush first) and sets flushing_; call with
   // mu_ held through `lock`. Returns the failure if the storage failed meanwhile.
   Status TakeFlusher(std::unique_lock<std::mutex>& lock);
@@ -89,6 +95,12 @@ class GroupCommitStorage final : public LogStorage {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   uint64_t durable_;  // entries in inner_
+  // Copies of durable_ and durable_ + staged_.size(), written under mu_, read without it.
+  std::atomic<uint64_t> durable_seen_{0}, size_seen_{0};
+  void PublishLocked() {
+    durable_seen_.store(durable_, std::memory_order_release);
+    size_seen_.store(durable_ + staged_.size(), std::memory_order_release);
+  }
   // Staged entries durable_, durable_+1, ...; shared so readers can use them unlocked
   // while a flush pops them.
   std::deque<std::shared_ptr<const Bytes>> staged_;

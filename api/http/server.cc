@@ -296,7 +296,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     std::shared_lock read_lock(state_mu, std::defer_lock);
     std::unique_lock write_lock(state_mu, std::defer_lock);
     if (route.write || route.exclusive) write_lock.lock(); else read_lock.lock();
-    visible = node.ledger->size();
+    visible = group->staged_size();
     if (!route.is_public) {
       if (RateLimited(req.remote_addr)) {
         std::lock_guard lock(metrics.mu);
