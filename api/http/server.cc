@@ -616,7 +616,9 @@ void Server::Impl::Install() {
     res.set_content(r.body, r.type.c_str());
     return httplib::Server::HandlerResponse::Handled;
   });
-  http->set_keep_alive_max_count(1000);
+  // A keep-alive connection serves many requests before it is closed: reconnecting is a new
+  // SYN, and cpp-httplib listens with a backlog of 5 (a dropped SYN waits 1 s to be retried).
+  http->set_keep_alive_max_count(100000);
   // Replies are written as headers then body: without TCP_NODELAY a small reply waits for the
   // client's delayed ACK (about 40 ms a request; found by ops/bench/http_bench.sh).
   http->set_tcp_nodelay(true);
