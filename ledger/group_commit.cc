@@ -28,14 +28,22 @@ GroupCommitStorage::Stats GroupCommitStorage::stats() const {
 
 Status GroupCommitStorage::Append(uint64_t expected_next, std::span<const ByteView> entries) {
   if (!inner_->writable()) return FailedPrecondition("the storage is read-only");
+  std::vector<std::shared_ptr<const Bytes>> batch;
+  batch.reserve(entries.size());
+  for (ByteView e : entries) batch.push_back(std::make_shared<const Bytes>(e.begin(), e.end()));
+  return Stage(expected_next, batch);
+}
+
+Status GroupCommitStorage::Stage(uint64_t expected_next,
+                                 const std::vector<std::shared_ptr<const Bytes>>& batch) {
   std::lock_guard lock(mu_);
   if (!failed_.ok()) return failed_;
-  const uint64_t next = durable_ + staged_.size();
-  if (expected_next != next) {
+  const uint64_t at = durable_ + staged_.size();
+  if (expected_next != at) {
     return Aborted("expected next sequence " + std::to_string(expected_next) + ", the log's is " +
-                   std::to_string(next));
+                   std::to_string(at));
   }
-  for (ByteView e : entries) staged_.push_back(std::make_shared<const Bytes>(e.begin(), e.end()));
+  staged_.insert(staged_.end(), batch.begin(), batch.end());
   PublishLocked();
   return OkStatus();
 }
@@ -117,16 +125,7 @@ Status GroupCommitStorage::AppendFrom(uint64_t expected_next, uint64_t count, co
       SUIJI_ASSIGN_OR_RETURN(ByteView b, next(i));
       batch.push_back(std::make_shared<const Bytes>(b.begin(), b.end()));
     }
-    std::lock_guard lock(mu_);
-    if (!failed_.ok()) return failed_;
-    const uint64_t at = durable_ + staged_.size();
-    if (expected_next != at) {
-      return Aborted("expected next sequence " + std::to_string(expected_next) + ", the log's is " +
-                     std::to_string(at));
-    }
-    staged_.insert(staged_.end(), batch.begin(), batch.end());
-    PublishLocked();
-    return OkStatus();
+    return Stage(expected_next, batch);
   }
   std::unique_lock lock(mu_);
   SUIJI_RETURN_IF_ERROR(TakeFlusher(lock));

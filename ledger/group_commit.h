@@ -34,6 +34,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "ledger/storage.h"
 
@@ -90,6 +91,8 @@ class GroupCommitStorage final : public LogStorage {
   // while writing). Clears flushing_ and wakes waiters.
   Status FlushStagedLocked(std::unique_lock<std::mutex>& lock);
   Status FailLocked(uint64_t first, const Status& why);
+  // Stages `batch` at expected_next (kAborted if stale, the failure if failed).
+  Status Stage(uint64_t expected_next, const std::vector<std::shared_ptr<const Bytes>>& batch);
 
   std::unique_ptr<LogStorage> inner_;
   mutable std::mutex mu_;
