@@ -11,10 +11,7 @@ StatusOr<std::unique_ptr<GroupCommitStorage>> GroupCommitStorage::Wrap(
   return std::unique_ptr<GroupCommitStorage>(new GroupCommitStorage(std::move(inner), size));
 }
 
-StatusOr<uint64_t> GroupCommitStorage::Size() const {
-  std::lock_guard lock(mu_);
-  return durable_ + staged_.size();
-}
+StatusOr<uint64_t> GroupCommitStorage::Size() const { return staged_size(); }
 
 Status GroupCommitStorage::health() const {
   std::lock_guard lock(mu_);
@@ -34,15 +31,18 @@ Status GroupCommitStorage::Append(uint64_t expected_next, std::span<const ByteVi
   return Stage(expected_next, batch);
 }
 
+Status GroupCommitStorage::CheckNextLocked(uint64_t expected_next) const {
+  const uint64_t at = durable_ + staged_.size();
+  if (expected_next == at) return OkStatus();
+  return Aborted("expected next sequence " + std::to_string(expected_next) + ", the log's is " +
+                 std::to_string(at));
+}
+
 Status GroupCommitStorage::Stage(uint64_t expected_next,
                                  const std::vector<std::shared_ptr<const Bytes>>& batch) {
   std::lock_guard lock(mu_);
   if (!failed_.ok()) return failed_;
-  const uint64_t at = durable_ + staged_.size();
-  if (expected_next != at) {
-    return Aborted("expected next sequence " + std::to_string(expected_next) + ", the log's is " +
-                   std::to_string(at));
-  }
+  SUIJI_RETURN_IF_ERROR(CheckNextLocked(expected_next));
   staged_.insert(staged_.end(), batch.begin(), batch.end());
   PublishLocked();
   return OkStatus();
@@ -63,39 +63,37 @@ Status GroupCommitStorage::TakeFlusher(std::unique_lock<std::mutex>& lock) {
   return OkStatus();
 }
 
-Status GroupCommitStorage::FlushStagedLocked(std::unique_lock<std::mutex>& lock) {
-  const uint64_t first = durable_;
-  const size_t n = staged_.size();
-  Status written = OkStatus();
-  if (n > 0) {
-    // The deque's elements stay put while appenders push behind them: hold them by pointer.
-    std::vector<std::shared_ptr<const Bytes>> batch(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(n));
-    lock.unlock();
-    std::vector<ByteView> views;
-    views.reserve(n);
-    for (const auto& b : batch) views.emplace_back(*b);
-    written = inner_->Append(first, views);
-    lock.lock();
-    if (written.ok()) {
-      staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(n));
-      durable_ += n;
-      ++stats_.flushes;
-      stats_.entries_flushed += n;
-      stats_.largest_flush = std::max<uint64_t>(stats_.largest_flush, n);
-      PublishLocked();
-    } else {
-      (void)FailLocked(first, written);
-    }
-  }
+void GroupCommitStorage::ReleaseFlusherLocked() {
   flushing_ = false;
   changed_.notify_all();
-  return written.ok() ? OkStatus() : failed_;
+}
+
+Status GroupCommitStorage::WriteStagedLocked(std::unique_lock<std::mutex>& lock) {
+  const uint64_t first = durable_;
+  const size_t n = staged_.size();
+  if (n == 0) return OkStatus();
+  // The deque's elements stay put while appenders push behind them: hold them by pointer.
+  std::vector<std::shared_ptr<const Bytes>> batch(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(n));
+  lock.unlock();
+  std::vector<ByteView> views;
+  views.reserve(n);
+  for (const auto& b : batch) views.emplace_back(*b);
+  const Status written = inner_->Append(first, views);
+  lock.lock();
+  if (!written.ok()) return FailLocked(first, written);
+  staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(n));
+  durable_ += n;
+  ++stats_.flushes;
+  stats_.entries_flushed += n;
+  stats_.largest_flush = std::max<uint64_t>(stats_.largest_flush, n);
+  PublishLocked();
+  return OkStatus();
 }
 
 Status GroupCommitStorage::WaitDurable(uint64_t size) {
   // Nothing to wait for (every read while nobody writes): no lock. A failed storage never
   // advances durable_, so this never hides a failure that concerns `size`.
-  if (size <= durable_seen_.load(std::memory_order_acquire)) return OkStatus();
+  if (size <= durable_size()) return OkStatus();
   std::unique_lock lock(mu_);
   for (;;) {
     if (!failed_.ok()) return failed_;
@@ -110,8 +108,9 @@ Status GroupCommitStorage::WaitDurable(uint64_t size) {
       continue;
     }
     flushing_ = true;
-    Status s = FlushStagedLocked(lock);
-    if (!s.ok()) return s;
+    const Status s = WriteStagedLocked(lock);
+    ReleaseFlusherLocked();
+    SUIJI_RETURN_IF_ERROR(s);
   }
 }
 
@@ -129,26 +128,21 @@ Status GroupCommitStorage::AppendFrom(uint64_t expected_next, uint64_t count, co
   }
   std::unique_lock lock(mu_);
   SUIJI_RETURN_IF_ERROR(TakeFlusher(lock));
-  SUIJI_RETURN_IF_ERROR(FlushStagedLocked(lock));
-  SUIJI_RETURN_IF_ERROR(TakeFlusher(lock));
-  if (expected_next != durable_ + staged_.size()) {
-    flushing_ = false;
-    changed_.notify_all();
-    return Aborted("expected next sequence " + std::to_string(expected_next) + ", the log's is " +
-                   std::to_string(durable_ + staged_.size()));
-  }
-  // Nothing is staged (appends are serialised by the caller, who is here): stream straight
-  // into the storage underneath. A failure there writes nothing, as the contract says, so
-  // the storage stays usable.
-  lock.unlock();
-  Status s = inner_->AppendFrom(expected_next, count, next);
-  lock.lock();
+  Status s = WriteStagedLocked(lock);
+  if (s.ok()) s = CheckNextLocked(expected_next);
   if (s.ok()) {
-    durable_ += count;
-    PublishLocked();
+    // Nothing is staged now, and nothing can be (appends are serialised by the caller, who
+    // is here): stream straight into the storage underneath. A failure there writes
+    // nothing, as the contract says, so the storage stays usable.
+    lock.unlock();
+    s = inner_->AppendFrom(expected_next, count, next);
+    lock.lock();
+    if (s.ok()) {
+      durable_ += count;
+      PublishLocked();
+    }
   }
-  flushing_ = false;
-  changed_.notify_all();
+  ReleaseFlusherLocked();
   return s;
 }
 

@@ -84,12 +84,16 @@ class GroupCommitStorage final : public LogStorage {
       : inner_(std::move(inner)), durable_(size) {
     PublishLocked();
   }
-  // Becomes the flusher (waiting for a running flush first) and sets flushing_; call with
-  // mu_ held through `lock`. Returns the failure if the storage failed meanwhile.
+  // The flusher role (one writer to inner_ at a time; flushing_ marks it). TakeFlusher waits
+  // for a running flush and takes the role, or returns the failure if the storage failed
+  // meanwhile; ReleaseFlusherLocked gives it back and wakes waiters. Call with mu_ held
+  // through `lock`.
   Status TakeFlusher(std::unique_lock<std::mutex>& lock);
-  // Writes every staged entry; call as the flusher with mu_ held through `lock` (released
-  // while writing). Clears flushing_ and wakes waiters.
-  Status FlushStagedLocked(std::unique_lock<std::mutex>& lock);
+  void ReleaseFlusherLocked();
+  // As the flusher: writes every staged entry as one batch (mu_ released while writing).
+  Status WriteStagedLocked(std::unique_lock<std::mutex>& lock);
+  // kAborted unless expected_next is the next sequence.
+  Status CheckNextLocked(uint64_t expected_next) const;
   Status FailLocked(uint64_t first, const Status& why);
   // Stages `batch` at expected_next (kAborted if stale, the failure if failed).
   Status Stage(uint64_t expected_next, const std::vector<std::shared_ptr<const Bytes>>& batch);

@@ -171,7 +171,6 @@ struct Server::Impl {
   std::mutex saved_mu;
   std::map<std::string, SavedReply> saved;  // user + "\n" + key
   std::atomic<bool> stopping{false};
-  std::atomic<uint64_t> log_size{0};
   // The ledger's storage (owned by node.ledger): writes are staged there and made durable
   // together; no reply is sent before what it reflects is durable.
   GroupCommitStorage* group = nullptr;
@@ -207,7 +206,6 @@ Status Server::Impl::Open() {
   node.inspections = std::make_unique<InspectionService>(l, l.storage());
   node.identity = std::make_unique<IdentityService>(l, l.storage());
   SUIJI_RETURN_IF_ERROR(node.SyncAll());
-  log_size = l.size();
   std::filesystem::create_directories(paths.dir / "audit");
   routes = ApiRoutes();
   return OkStatus();
@@ -406,7 +404,6 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       if (Status s = node.SyncAll(); !s.ok()) r = FromStatus(s);
       const uint64_t after = node.ledger->size();
       visible = after;
-      log_size = after;
       {
         std::lock_guard lock(metrics.mu);
         metrics.events_appended += after - before;
@@ -679,7 +676,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() {
   Stop();
   // Every staged entry has a request waiting for it, but write what is left all the same.
-  if (impl_ && impl_->group != nullptr) (void)impl_->group->WaitDurable(impl_->node.ledger->size());
+  if (impl_ && impl_->group != nullptr) (void)impl_->group->WaitDurable(impl_->group->staged_size());
 }
 
 StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
