@@ -394,6 +394,13 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       // staged for a group commit that a crash took before they were durable (the server
       // acknowledged none of them). Then it is ahead of the log, or its last applied entry
       // is not the log's entry at that place: start again from nothing.
+      if (applied > size && !log.writable()) {
+        // A reader's view of the log may trail the projection while a server runs: the server
+        // folds entries it has staged and not yet made durable. Only the writer's view can
+        // tell a projection that is ahead for good (after a crash) from one that is early.
+        mdb_txn_abort(txn);
+        return OkStatus();
+      }
       bool diverged = applied > size;
       if (!diverged && applied > 0 && !tip.empty()) {
         Status at = log.Read(applied - 1, applied, [&](uint64_t, ByteView b) {

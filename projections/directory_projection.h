@@ -74,7 +74,8 @@ class DirectoryProjection {
   // Applies every log entry after the last applied one, in transactions of at most `batch`
   // entries. A projection that is ahead of the log, or whose last applied entry differs
   // from the log's at that place (entries folded from a group commit that a crash undid),
-  // is emptied and rebuilt in the same pass. kFailedPrecondition (naming the sequence) if
+  // is emptied and rebuilt in the same pass. Ahead of a read-only log it is left as it is
+  // (a running server's staged entries are not durable yet): OK, nothing applied. kFailedPrecondition (naming the sequence) if
   // an event breaks the fold's rules, kDataLoss if it belongs to another ledger.
   // `progress`, if given, is called after each transaction with (applied, log size).
   virtual Status CatchUp(const LogStorage& log, size_t batch = 20000,

@@ -303,6 +303,45 @@ TEST_F(DivergedProjectionTest, AProjectionAtTheLogsSizeWithAnotherLastEntryIsReb
   EXPECT_EQ((*p)->rebuilds(), 1u);
 }
 
+TEST_F(DirectoryProjectionTest, AReaderWhoseLogTrailsARunningServersProjectionLeavesItAsItIs) {
+  RegisterOrgs();
+  AppendTargets(0, 20);
+  LedgerOptions opts;
+  opts.checkpoint_every_entries = 0;
+  opts.checkpoint_every_seconds = 0;
+  ledger_.reset();
+  auto inner = OpenLmdbStorage(dir_, StorageMode::kWriter);
+  ASSERT_TRUE(inner.ok());
+  auto wrapped = GroupCommitStorage::Wrap(std::move(*inner));
+  ASSERT_TRUE(wrapped.ok());
+  GroupCommitStorage* staged = wrapped->get();
+  auto server = Ledger::Open(std::move(*wrapped), KeyPair::FromSeed(node_seed_).value(), opts);
+  ASSERT_TRUE(server.ok());
+  std::vector<EventDraft> drafts;
+  for (uint64_t n = 1000; n < 1005; ++n) {
+    drafts.push_back({EventType::TargetRegistered, directory::EncodeTarget(Target(n)), actor_});
+  }
+  ASSERT_TRUE((*server)->Append(drafts).ok());
+  auto p = DirectoryProjection::Open(dir_, ProjectionSync::kDeferred);
+  ASSERT_TRUE((*p)->CatchUp((*server)->storage()).ok());
+  const uint64_t applied = *(*p)->Applied();
+
+  // A command-line reader sees only the durable log, five entries short.
+  auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_EQ(*(*reader)->Size() + 5, applied);
+  ASSERT_TRUE((*p)->CatchUp(**reader).ok());
+  EXPECT_EQ((*p)->rebuilds(), 0u) << "an early projection is not a diverged one";
+  EXPECT_EQ(*(*p)->Applied(), applied);
+  EXPECT_TRUE(*(*p)->GetTarget(Code(1004)));
+
+  // Once durable, the reader's view catches up and nothing was lost or rebuilt.
+  ASSERT_TRUE(staged->WaitDurable(applied).ok());
+  ASSERT_TRUE((*p)->CatchUp(**reader).ok());
+  EXPECT_EQ((*p)->rebuilds(), 0u);
+  EXPECT_EQ(*(*p)->CountTargets(), 25u);
+}
+
 TEST_F(DirectoryProjectionTest, ADeferredProjectionLeftUnsyncedInAnEarlierBootIsDiscarded) {
   RegisterOrgs();
   AppendTargets(0, 20);
