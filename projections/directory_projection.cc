@@ -402,7 +402,9 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
         return OkStatus();
       }
       bool diverged = applied > size;
-      if (!diverged && applied > 0 && !tip.empty()) {
+      // This handle checked (or wrote) the tip at this position already: only a crash of a
+      // staging writer, which would be this process, could have changed the log under it.
+      if (!diverged && applied > 0 && !tip.empty() && applied != tip_checked_at_) {
         Status at = log.Read(applied - 1, applied, [&](uint64_t, ByteView b) {
           const Hash h = Sha256(b);
           diverged = tip != std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
@@ -430,6 +432,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       }
       if (applied == size) {
         mdb_txn_abort(txn);
+        tip_checked_at_ = applied;
         return OkStatus();
       }
       const uint64_t to = std::min<uint64_t>(size, applied + batch);
@@ -476,6 +479,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
         return Lmdb(rc, "write high-water mark");
       }
       SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_commit(txn), "commit"));
+      tip_checked_at_ = to;
       if (progress) progress(to, size);
     }
   }
@@ -724,6 +728,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
   bool deferred_ = false;
   bool discarded_ = false;
   std::atomic<uint64_t> rebuilds_{0};
+  std::atomic<uint64_t> tip_checked_at_{0};  // the applied position whose tip this handle knows
 };
 
 }  // namespace
