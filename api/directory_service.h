@@ -35,9 +35,20 @@ struct ImportOptions {
   // missing from it are retired (the twice-yearly synchronisation with registration data).
   bool sync = false;
   bool dry_run = false;        // report what would be appended, append nothing
-  // Leave folding the appended events into the projection to the caller's next Sync (the
-  // server folds all its read models together, on two threads, after every write).
-  bool defer_projection = false;
+  // When the appended events are folded into the directory projection.
+  enum class Fold {
+    kAfter,           // once the batch is durable (the command line)
+    // On a second thread, from memory, each event as soon as it is signed, while the rest
+    // are being signed (ledger/tail_view.h). For a projection that may run ahead of the log
+    // (ProjectionSync::kDeferred, the server's): if the batch then fails, the projection is
+    // ahead, and it rebuilds itself from the log at the next catch-up.
+    kWhileAppending,
+  };
+  Fold fold = Fold::kAfter;
+  // With kWhileAppending: another fold that follows the batch the same way, on the same
+  // thread, after the projection (the server's WorldFold::Follow). It must cope with being
+  // ahead of the log if the batch fails.
+  std::function<Status(const LogStorage& tail)> also_follow;
   std::function<void(std::string_view stage, uint64_t done, uint64_t total)> progress;
 };
 
@@ -109,6 +120,10 @@ class DirectoryService {
   // Appends drafts at the projection's position; on a stale position catches up and asks
   // `redecide` for fresh drafts (up to 3 times).
   StatusOr<uint64_t> AppendDecided(const std::function<StatusOr<std::vector<EventDraft>>()>& decide);
+  // AppendStream at `first`, the projection folding each entry as it is signed
+  // (ImportOptions::Fold::kWhileAppending).
+  StatusOr<uint64_t> AppendFolding(uint64_t count, const Ledger::DraftSource& make, uint64_t first,
+                                   const std::function<Status(const LogStorage&)>& also_follow);
   Status CheckJurisdiction(std::string_view org_id, std::string_view region,
                            std::vector<directory::FieldError>& errors);
 

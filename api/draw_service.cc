@@ -63,7 +63,22 @@ Status ValidateDrawId(std::string_view id) {
 
 DrawService::DrawService(Ledger& ledger, const LogStorage& log, std::filesystem::path data_dir,
                          Clock clock)
-    : ledger_(ledger), log_(log), data_dir_(std::move(data_dir)), clock_(std::move(clock)) {}
+    : DrawService(ledger, std::make_unique<WorldFold>(log), nullptr, std::move(data_dir),
+                  std::move(clock)) {}
+
+DrawService::DrawService(Ledger& ledger, WorldFold& shared, std::filesystem::path data_dir,
+                         Clock clock)
+    : DrawService(ledger, nullptr, &shared, std::move(data_dir), std::move(clock)) {}
+
+DrawService::DrawService(Ledger& ledger, std::unique_ptr<WorldFold> own, WorldFold* shared,
+                         std::filesystem::path data_dir, Clock clock)
+    : ledger_(ledger),
+      own_fold_(std::move(own)),
+      fold_(shared != nullptr ? *shared : *own_fold_),
+      log_(fold_.log()),
+      world_(fold_.world().draws),
+      data_dir_(std::move(data_dir)),
+      clock_(std::move(clock)) {}
 
 int64_t DrawService::NowUs() const { return NowUsFrom(clock_); }
 
@@ -71,13 +86,11 @@ std::filesystem::path DrawService::SecretPath(std::string_view draw_id) const {
   return data_dir_ / "draws" / "secrets" / (std::string(draw_id) + ".secret");
 }
 
-Status DrawService::Sync() {
-  return ReplayLog(log_, applied_, [&](const EntryView& e) { return world_.Apply(e); }, &applied_);
-}
+Status DrawService::Sync() { return fold_.Sync(); }
 
 StatusOr<uint64_t> DrawService::AppendDecided(
     const std::function<StatusOr<std::vector<EventDraft>>()>& decide) {
-  return AppendAtFold(ledger_, [this] { return Sync(); }, applied_, decide);
+  return AppendAtFold(ledger_, [this] { return Sync(); }, fold_.applied(), decide);
 }
 
 StatusOr<uint64_t> DrawService::FilePlan(draw::PlanRecord plan, const Actor& actor) {
@@ -250,7 +263,7 @@ StatusOr<std::vector<draw::PlanInfo>> DrawService::PlanVersions(std::string_view
   std::vector<draw::PlanInfo> versions;
   if (world_.plans.count(plan_id) == 0) return versions;
   Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(log_.Read(0, applied_, [&](uint64_t seq, ByteView bytes) {
+  SUIJI_RETURN_IF_ERROR(log_.Read(0, fold_.applied(), [&](uint64_t seq, ByteView bytes) {
     auto e = ParseEntry(bytes);
     if (!e.ok()) {
       inner = e.status();

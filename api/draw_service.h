@@ -1,20 +1,23 @@
 // Plans, tasks and the draw ceremony on a node: decides and appends the events of
-// schemas/draw.fbs, keeping an in-memory DrawWorld (ledger/core/draw/state.h) of the whole
-// log. Every check the verifier makes is made here first, so the node never writes a draw the
+// schemas/draw.fbs against an in-memory fold of the whole log (api/world_fold.h: its own, or
+// one shared with the other services). Every check the verifier makes is made here first, so the node never writes a draw the
 // verifier would reject.
 //
 // Secrets: Commit draws 32 bytes from libsodium's randombytes and keeps them in
 // DIR/draws/secrets/<draw id>.secret (0600, fsynced before the commit is appended) until the
 // reveal, which deletes the file once the reveal is durable.
 //
-// Lifetime: borrows the Ledger and the log, which must outlive it. Not thread-safe.
+// Lifetime: borrows the Ledger and the log (or the shared fold), which must outlive it. Not
+// thread-safe.
 #pragma once
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "api/world_fold.h"
 #include "ledger/core/draw/state.h"
 #include "ledger/ledger.h"
 
@@ -48,7 +51,11 @@ struct FreezeResult {
 class DrawService {
  public:
   using Clock = std::function<int64_t()>;  // microseconds since 1970 UTC
+  // With its own fold of `log`.
   DrawService(Ledger& ledger, const LogStorage& log, std::filesystem::path data_dir,
+              Clock clock = {});
+  // Deciding against a fold shared with other services (the server's), which must outlive it.
+  DrawService(Ledger& ledger, WorldFold& shared, std::filesystem::path data_dir,
               Clock clock = {});
 
   // Folds log entries not yet seen.
@@ -88,14 +95,17 @@ class DrawService {
  private:
   StatusOr<uint64_t> AppendDecided(
       const std::function<StatusOr<std::vector<EventDraft>>()>& decide);
+  DrawService(Ledger& ledger, std::unique_ptr<WorldFold> own, WorldFold* shared,
+              std::filesystem::path data_dir, Clock clock);
   int64_t NowUs() const;
 
   Ledger& ledger_;
+  std::unique_ptr<WorldFold> own_fold_;  // null with a shared fold
+  WorldFold& fold_;
   const LogStorage& log_;
+  const draw::DrawWorld& world_;  // fold_'s
   std::filesystem::path data_dir_;
   Clock clock_;
-  draw::DrawWorld world_;
-  uint64_t applied_ = 0;
 };
 
 // Checks a draw id: 1-64 characters from [A-Za-z0-9._-] (it names a file).

@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "ledger/replay.h"
 
 namespace suiji {
 
@@ -15,19 +14,28 @@ using namespace suiji::inspection;  // NOLINT: the service speaks this module's 
 }  // namespace
 
 InspectionService::InspectionService(Ledger& ledger, const LogStorage& log, Clock clock)
-    : ledger_(ledger), log_(log), clock_(std::move(clock)) {}
+    : InspectionService(ledger, std::make_unique<WorldFold>(log), nullptr, std::move(clock)) {}
+
+InspectionService::InspectionService(Ledger& ledger, WorldFold& shared, Clock clock)
+    : InspectionService(ledger, nullptr, &shared, std::move(clock)) {}
+
+InspectionService::InspectionService(Ledger& ledger, std::unique_ptr<WorldFold> own,
+                                     WorldFold* shared, Clock clock)
+    : ledger_(ledger),
+      own_fold_(std::move(own)),
+      fold_(shared != nullptr ? *shared : *own_fold_),
+      world_(fold_.world()),
+      clock_(std::move(clock)) {}
 
 int64_t InspectionService::NowUs() const { return NowUsFrom(clock_); }
 
 std::string InspectionService::Today() const { return ChinaDate(NowUs()); }
 
-Status InspectionService::Sync() {
-  return ReplayLog(log_, applied_, [&](const EntryView& e) { return world_.Apply(e); }, &applied_);
-}
+Status InspectionService::Sync() { return fold_.Sync(); }
 
 StatusOr<uint64_t> InspectionService::AppendChecked(
     const std::function<StatusOr<EventDraft>(const std::string& today)>& decide) {
-  return AppendAtFold(ledger_, [this] { return Sync(); }, applied_,
+  return AppendAtFold(ledger_, [this] { return Sync(); }, fold_.applied(),
                       [&]() -> StatusOr<std::vector<EventDraft>> {
                         SUIJI_ASSIGN_OR_RETURN(EventDraft draft, decide(Today()));
                         return std::vector<EventDraft>{std::move(draft)};

@@ -1,16 +1,19 @@
 // Inspections on a node: announcing a draw, recording results through their review workflow,
 // publishing and correcting them, the follow-up (transfers, credit re-evaluation), and the
-// deadline list. Decides and appends the events of schemas/inspection.fbs, keeping an
-// in-memory InspectionWorld (ledger/core/inspection/state.h) of the whole log; every check
-// the fold (and so the verifier) makes is made here first.
+// deadline list. Decides and appends the events of schemas/inspection.fbs against an
+// in-memory fold of the whole log (api/world_fold.h: its own, or one shared with the other
+// services); every check the fold (and so the verifier) makes is made here first.
 //
-// Lifetime: borrows the Ledger and the log, which must outlive it. Not thread-safe.
+// Lifetime: borrows the Ledger and the log (or the shared fold), which must outlive it. Not
+// thread-safe.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "api/world_fold.h"
 #include "ledger/core/inspection/deadlines.h"
 #include "ledger/core/inspection/state.h"
 #include "ledger/ledger.h"
@@ -20,7 +23,10 @@ namespace suiji {
 class InspectionService {
  public:
   using Clock = std::function<int64_t()>;  // microseconds since 1970 UTC
+  // With its own fold of `log`.
   InspectionService(Ledger& ledger, const LogStorage& log, Clock clock = {});
+  // Deciding against a fold shared with other services (the server's), which must outlive it.
+  InspectionService(Ledger& ledger, WorldFold& shared, Clock clock = {});
 
   Status Sync();
   const inspection::InspectionWorld& world() const { return world_; }
@@ -48,13 +54,15 @@ class InspectionService {
  private:
   StatusOr<uint64_t> AppendChecked(
       const std::function<StatusOr<EventDraft>(const std::string& today)>& decide);
+  InspectionService(Ledger& ledger, std::unique_ptr<WorldFold> own, WorldFold* shared,
+                    Clock clock);
   int64_t NowUs() const;
 
   Ledger& ledger_;
-  const LogStorage& log_;
+  std::unique_ptr<WorldFold> own_fold_;  // null with a shared fold
+  WorldFold& fold_;
+  const inspection::InspectionWorld& world_;  // fold_'s
   Clock clock_;
-  inspection::InspectionWorld world_;
-  uint64_t applied_ = 0;
 };
 
 }  // namespace suiji

@@ -165,10 +165,12 @@ StatusOr<uint64_t> Ledger::AppendLocked(const KeyPair& key, std::span<const Even
 }
 
 StatusOr<uint64_t> Ledger::AppendStream(uint64_t count, const DraftSource& make,
-                                        std::optional<uint64_t> expected_next) {
+                                        std::optional<uint64_t> expected_next,
+                                        const EntryObserver& built) {
   std::lock_guard lock(mu_);
   if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
-  SUIJI_ASSIGN_OR_RETURN(uint64_t first, AppendStreamLocked(*node_key_, count, make, expected_next));
+  SUIJI_ASSIGN_OR_RETURN(uint64_t first,
+                         AppendStreamLocked(*node_key_, count, make, expected_next, built));
   if (CheckpointDueLocked(Now())) {
     auto cp = IssueCheckpointLocked();  // see Append: the batch is durable already
     (void)cp;
@@ -178,7 +180,8 @@ StatusOr<uint64_t> Ledger::AppendStream(uint64_t count, const DraftSource& make,
 
 StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count,
                                               const DraftSource& make,
-                                              std::optional<uint64_t> expected_next) {
+                                              std::optional<uint64_t> expected_next,
+                                              const EntryObserver& built) {
   if (!storage_->writable()) return FailedPrecondition("the ledger is open read-only");
   if (count == 0) return InvalidArgument("nothing to append");
   const uint64_t first = tree_.size();
@@ -233,6 +236,7 @@ StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count
     if (!applied.ok()) return Status(applied.code(), where + ": " + applied.message());
     prev = LeafHash(current);
     leaves.push_back(prev);
+    if (built) built(seq, current);
     return ByteView(current);
   };
   SUIJI_RETURN_IF_ERROR(storage_->AppendFrom(first, count, build));

@@ -68,9 +68,14 @@ class Ledger {
   // Appends `count` events made on demand by make(i), as one durable batch, without holding
   // the batch in memory (bulk imports). Same checks and results as Append; an error from
   // `make` aborts the batch.
+  // `built`, if set, sees each entry as soon as it is signed, before the batch is durable
+  // (or written at all: the batch may still fail), in order; the bytes are valid during the
+  // call only. A fold can follow a long batch this way (ledger/tail_view.h).
   using DraftSource = std::function<StatusOr<EventDraft>(uint64_t index)>;
+  using EntryObserver = std::function<void(uint64_t sequence, ByteView entry)>;
   StatusOr<uint64_t> AppendStream(uint64_t count, const DraftSource& make,
-                                  std::optional<uint64_t> expected_next = std::nullopt);
+                                  std::optional<uint64_t> expected_next = std::nullopt,
+                                  const EntryObserver& built = {});
   // The same, signed by another key (which must be in force and allowed to sign them).
   StatusOr<uint64_t> AppendSignedBy(const KeyPair& key, std::span<const EventDraft> drafts,
                                     std::optional<uint64_t> expected_next = std::nullopt);
@@ -113,7 +118,8 @@ class Ledger {
                                   std::optional<uint64_t> expected_next);
   StatusOr<uint64_t> AppendStreamLocked(const KeyPair& key, uint64_t count,
                                         const DraftSource& make,
-                                        std::optional<uint64_t> expected_next);
+                                        std::optional<uint64_t> expected_next,
+                                        const EntryObserver& built = {});
   StatusOr<std::string> IssueCheckpointLocked();
   bool CheckpointDueLocked(int64_t now_us) const;
   int64_t Now() const;

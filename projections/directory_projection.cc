@@ -402,9 +402,12 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
         return OkStatus();
       }
       bool diverged = applied > size;
-      // This handle checked (or wrote) the tip at this position already: only a crash of a
-      // staging writer, which would be this process, could have changed the log under it.
-      if (!diverged && applied > 0 && !tip.empty() && applied != tip_checked_at_) {
+      // This handle checked (or wrote) the tip at this position, from this same view of the
+      // log, already: only a crash of a staging writer, which would be this process, could
+      // have changed the log under it. From another view (a TailView of a batch that may
+      // then fail, ledger/tail_view.h), the tip is checked again.
+      if (!diverged && applied > 0 && !tip.empty() &&
+          (applied != tip_checked_at_ || &log != tip_checked_log_)) {
         Status at = log.Read(applied - 1, applied, [&](uint64_t, ByteView b) {
           const Hash h = Sha256(b);
           diverged = tip != std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
@@ -433,6 +436,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       if (applied == size) {
         mdb_txn_abort(txn);
         tip_checked_at_ = applied;
+        tip_checked_log_ = &log;
         return OkStatus();
       }
       const uint64_t to = std::min<uint64_t>(size, applied + batch);
@@ -480,6 +484,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       }
       SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_commit(txn), "commit"));
       tip_checked_at_ = to;
+      tip_checked_log_ = &log;
       if (progress) progress(to, size);
     }
   }
@@ -729,6 +734,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
   bool discarded_ = false;
   std::atomic<uint64_t> rebuilds_{0};
   std::atomic<uint64_t> tip_checked_at_{0};  // the applied position whose tip this handle knows
+  std::atomic<const LogStorage*> tip_checked_log_{nullptr};  // from this view of the log
 };
 
 }  // namespace

@@ -99,7 +99,7 @@ Reply PublicBundle(Call& c) {
   // Holding the write lock: a checkpoint covering the draw's entries may have to be issued.
   std::string note;
   auto cp = c.node.ledger->LatestCheckpoint();
-  const std::vector<uint64_t> carried = c.node.record.PublicSequencesOfDraw(c.params[0]);
+  const std::vector<uint64_t> carried = c.node.world->record().PublicSequencesOfDraw(c.params[0]);
   auto bundle = cp ? BuildPublicBundle(*c.node.ledger, *c.node.draws, c.params[0], *cp, carried)
                    : StatusOr<suiji::PublicBundle>(FailedPrecondition("no checkpoint"));
   if (!bundle.ok() && bundle.status().code() == StatusCode::kFailedPrecondition) {

@@ -322,7 +322,10 @@ Reply Import(Call& c) {
   opts.skip_bad_rows = QueryFlag(c, "skip_bad_rows");
   opts.dry_run = QueryFlag(c, "dry_run");
   opts.sync = QueryFlag(c, "sync");
-  opts.defer_projection = true;  // the server's SyncAll folds it with the other read models
+  // The projection and the world fold the events while the next ones are signed (the
+  // identity model is folded after the batch, by the server's SyncAll).
+  opts.fold = ImportOptions::Fold::kWhileAppending;
+  opts.also_follow = [&](const LogStorage& tail) { return c.node.world->Follow(tail); };
   const std::string enc_name = c.req.has_param("encoding") ? c.req.get_param_value("encoding") : "auto";
   import::Encoding enc = import::Encoding::kAuto;
   if (enc_name == "utf-8" || enc_name == "utf8") enc = import::Encoding::kUtf8;

@@ -135,7 +135,7 @@ Reply Regrade(Call& c) {
 // The printable inspection sheet (HTML, internal: it names the team and the evidence).
 Reply Sheet(Call& c) {
   if (!MaySeeVisit(c, c.params[0], c.params[1])) return Outside("visit " + c.params[0] + "/" + c.params[1]);
-  auto html = c.node.record.InspectionSheetHtml(c.params[0], c.params[1]);
+  auto html = c.node.world->record().InspectionSheetHtml(c.params[0], c.params[1]);
   if (!html.ok()) return FromStatus(html.status());
   return Reply{200, *html, "text/html; charset=utf-8"};
 }
@@ -166,7 +166,7 @@ Reply Stats(Call& c) {
   }
   const std::string draw_id = c.req.get_param_value("draw");
   if (!draw_id.empty() && !CoversDraw(c, draw_id)) return Outside("draw " + draw_id);
-  auto report = c.node.stats.Report(today, draw_id);
+  auto report = c.node.world->stats().Report(today, draw_id);
   if (!report.ok()) return FromStatus(report.status());
   json j = inspection::ToJson(*report);
   if (!draw_id.empty() || CoversAll(c)) return Json(j);

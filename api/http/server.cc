@@ -42,17 +42,7 @@ Reply FromStatus(const Status& s) {
 Status Node::SyncAll() {
   const std::function<Status()> folds[] = {
       [&] { return dirs->Sync(); },
-      [&] { return draws->Sync(); },
-      [&] { return inspections->Sync(); },
-      [&] {
-        return ReplayLog(
-            ledger->storage(), record_next,
-            [&](const EntryView& e) {
-              SUIJI_RETURN_IF_ERROR(record.Apply(e));
-              return stats.Apply(e);
-            },
-            &record_next);
-      },
+      [&] { return world->Sync(); },  // the draw and inspection services' world, public record, stats
       [&] { return identity->Sync(); },
   };
   // The read models share nothing but the log (which may be read from several threads), so
@@ -63,7 +53,7 @@ Status Node::SyncAll() {
   auto work = [&] {
     for (size_t i = next++; i < std::size(folds); i = next++) results[i] = folds[i]();
   };
-  if (ledger->size() - record_next >= kParallelFold) {
+  if (ledger->size() - world->applied() >= kParallelFold) {
     std::thread helper(work);
     work();
     helper.join();
@@ -76,9 +66,10 @@ Status Node::SyncAll() {
 
 std::shared_ptr<const PublicSnapshot> Node::Public() {
   std::lock_guard lock(public_mu_);
-  if (!public_ || public_->size != record_next) {
+  if (!public_ || public_->size != world->applied()) {
+    const inspection::PublicRecord& record = world->record();
     auto snap = std::make_shared<PublicSnapshot>();
-    snap->size = record_next;
+    snap->size = world->applied();
     snap->notices = record.Notices();
     snap->notices_json = snap->notices.dump();
     snap->results_csv = record.CreditPublicityCsv();
@@ -202,8 +193,9 @@ Status Server::Impl::Open() {
   SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir, ProjectionSync::kDeferred));
   Ledger& l = *node.ledger;
   node.dirs = std::make_unique<DirectoryService>(l, *node.projection, l.storage());
-  node.draws = std::make_unique<DrawService>(l, l.storage(), paths.dir);
-  node.inspections = std::make_unique<InspectionService>(l, l.storage());
+  node.world = std::make_unique<WorldFold>(l.storage());
+  node.draws = std::make_unique<DrawService>(l, *node.world, paths.dir);
+  node.inspections = std::make_unique<InspectionService>(l, *node.world);
   node.identity = std::make_unique<IdentityService>(l, l.storage());
   SUIJI_RETURN_IF_ERROR(node.SyncAll());
   std::filesystem::create_directories(paths.dir / "audit");
@@ -438,7 +430,7 @@ std::string Server::Impl::MetricsText() {
   {
     std::shared_lock lock(state_mu);
     size = node.ledger->size();
-    record = node.record_next;
+    record = node.world->applied();
   }
   const auto cp = node.ledger->LatestCheckpoint();
   m << "# HELP suiji_log_entries Entries in the log.\n# TYPE suiji_log_entries gauge\n"

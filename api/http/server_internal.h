@@ -19,6 +19,7 @@
 #include "api/http/server.h"
 #include "api/identity_service.h"
 #include "api/inspection_service.h"
+#include "api/world_fold.h"
 #include "ledger/core/identity/identity.h"
 #include "ledger/core/inspection/public_record.h"
 #include "ledger/core/inspection/stats.h"
@@ -57,14 +58,14 @@ struct PublicSnapshot {
 struct Node {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<DirectoryProjection> projection;
+  // The one in-memory fold of the log: the world the draw and inspection services decide
+  // against, the public record and the statistics (R16). Declared before the services that
+  // borrow it, so it outlives them.
+  std::unique_ptr<WorldFold> world;
   std::unique_ptr<DirectoryService> dirs;
   std::unique_ptr<DrawService> draws;
   std::unique_ptr<InspectionService> inspections;
   std::unique_ptr<IdentityService> identity;
-  // Folded together from the log: the public record and the statistics (R16).
-  inspection::PublicRecord record;
-  inspection::InspectionStats stats;
-  uint64_t record_next = 0;
   Status SyncAll();
   // The public snapshot at the folded size (call with the state lock held, shared is enough).
   std::shared_ptr<const PublicSnapshot> Public();

@@ -172,6 +172,40 @@ TEST_F(DirectoryServiceTest, ReimportAppendsOnlyTheDifferences) {
   EXPECT_EQ(projection_->History("target", Code("320402", 3))->size(), 2u);
 }
 
+TEST_F(DirectoryServiceTest, AnImportFoldedWhileAppendingEndsAsAFoldAfterTheBatch) {
+  // 5,000 rows: a streamed batch (more than a group commit stages), folded from memory on a
+  // second thread while it is signed, then changed and folded again.
+  std::vector<std::vector<std::string>> rows;
+  for (uint64_t n = 0; n < 5000; ++n) rows.push_back(Row(n));
+  auto o = Opts();
+  o.fold = ImportOptions::Fold::kWhileAppending;
+  uint64_t calls = 0, followed_to = 0;
+  o.also_follow = [&](const LogStorage& tail) -> Status {
+    ++calls;
+    SUIJI_ASSIGN_OR_RETURN(followed_to, tail.Size());
+    return OkStatus();
+  };
+  const uint64_t before = ledger_->size();
+  auto r = svc_->ImportTargets(MakeTable(rows), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 5000u);
+  EXPECT_EQ(ledger_->size(), before + 5000);
+  EXPECT_GE(calls, 1u);
+  EXPECT_EQ(followed_to, ledger_->size()) << "the follower saw the whole batch";
+  for (uint64_t n = 0; n < 5000; n += 7) rows[n][4] = "777";
+  auto changed = svc_->ImportTargets(MakeTable(rows), o);
+  ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  EXPECT_EQ(changed->changed, 715u);
+  EXPECT_EQ(*projection_->Applied(), ledger_->size());
+  EXPECT_EQ((*projection_->GetTarget(Code("320402", 14)))->headcount, 777u);
+  EXPECT_EQ(projection_->rebuilds(), 0u);
+  // The same as a projection folded from nothing over the log.
+  auto fresh = DirectoryProjection::Open(dir_ / "fresh");
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE((*fresh)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ(*(*fresh)->Digest(), *projection_->Digest());
+}
+
 TEST_F(DirectoryServiceTest, RowsOutsideTheImportingJurisdictionAreRefused) {
   auto rows = std::vector<std::vector<std::string>>{Row(1), Row(2, "130132")};
   auto r = svc_->ImportTargets(MakeTable(rows), Opts());

@@ -507,6 +507,37 @@ TEST(Ledger, ABatchWithOneBadEventWritesNone) {
   EXPECT_TRUE(ok.ok()) << ok.status().ToString();
 }
 
+TEST(Ledger, AStreamsObserverSeesEachEntryAsSignedAndOnlyThoseBeforeAFailure) {
+  TempDir dir("observer");
+  FakeClock clock;
+  auto l = CreateOn(LmdbWriter(dir.path), Options(clock));
+  ASSERT_NE(l, nullptr);
+  const uint64_t first = l->size();
+  const std::vector<EventDraft> memos = Memos(5);
+  std::vector<std::pair<uint64_t, Bytes>> seen;
+  auto observe = [&](uint64_t seq, ByteView e) { seen.emplace_back(seq, Bytes(e.begin(), e.end())); };
+  auto r = l->AppendStream(
+      memos.size(), [&](uint64_t i) -> StatusOr<EventDraft> { return memos[i]; }, first, observe);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<Bytes> stored = StoredEntries(l->storage());
+  ASSERT_EQ(seen.size(), 5u);
+  for (uint64_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(seen[i].first, first + i);
+    EXPECT_EQ(seen[i].second, stored[first + i]) << "the observer sees the exact stored bytes";
+  }
+  // A batch whose third event is refused: the observer saw the two before it, the log none.
+  seen.clear();
+  std::vector<EventDraft> bad = Memos(2, "before");
+  bad.push_back({EventType::Unknown, MakeMemoPayload("a", "b"), TestActor()});
+  bad.push_back(Memos(1, "after")[0]);
+  auto failed = l->AppendStream(
+      bad.size(), [&](uint64_t i) -> StatusOr<EventDraft> { return bad[i]; }, l->size(), observe);
+  EXPECT_EQ(failed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(l->size(), first + 5);
+  EXPECT_EQ(StoredEntries(l->storage()).size(), first + 5);
+}
+
 TEST(Ledger, AnActorFieldOfExactlyTheLimitIsAccepted) {
   FakeClock clock;
   auto l = CreateOn(std::make_unique<MemoryStorage>(std::make_shared<MemoryLog>()), Options(clock));

@@ -191,7 +191,7 @@ struct PublicRecord::Row {
 };
 
 Status PublicRecord::Apply(const EntryView& e) {
-  SUIJI_RETURN_IF_ERROR(world_.Apply(e));
+  if (shared_ == nullptr) SUIJI_RETURN_IF_ERROR(own_.Apply(e));
   if (ledger_id_.empty()) ledger_id_ = std::string(e.ledger_id());
   const uint64_t seq = e.sequence();
   size_ = seq + 1;
@@ -200,7 +200,7 @@ Status PublicRecord::Apply(const EntryView& e) {
   if (draw::IsDrawEvent(type) || IsInspectionEvent(type)) time_of_[seq] = t;
   auto snapshot = [&](const std::string& draw_id, const std::string& code) {
     Named n;
-    if (auto it = world_.draws.dir.targets.find(code); it != world_.draws.dir.targets.end()) {
+    if (auto it = world().draws.dir.targets.find(code); it != world().draws.dir.targets.end()) {
       n.name = it->second.name;
       n.region = it->second.region;
     }
@@ -231,7 +231,7 @@ Status PublicRecord::Apply(const EntryView& e) {
     }
     case EventType::TargetsAnnounced: {
       SUIJI_ASSIGN_OR_RETURN(AnnouncementRecord a, DecodeAnnouncement(e.payload()));
-      const draw::DrawInfo* d = world_.draws.Draw(a.draw_id);
+      const draw::DrawInfo* d = world().draws.Draw(a.draw_id);
       if (a.publish_targets && d != nullptr) {
         for (const auto& v : d->visits) snapshot(a.draw_id, v.credit_code);
       }
@@ -252,14 +252,14 @@ std::string PublicRecord::DateOf(uint64_t sequence) const {
 }
 
 std::string PublicRecord::OrgName(std::string_view org_id) const {
-  auto it = world_.draws.dir.orgs.find(org_id);
-  return it == world_.draws.dir.orgs.end() ? std::string() : it->second.name;
+  auto it = world().draws.dir.orgs.find(org_id);
+  return it == world().draws.dir.orgs.end() ? std::string() : it->second.name;
 }
 
 PublicRecord::Named PublicRecord::NameOf(const ResultKey& key) const {
   if (auto it = named_.find(key); it != named_.end()) return it->second;
   Named n;
-  if (auto it = world_.draws.dir.targets.find(key.second); it != world_.draws.dir.targets.end()) {
+  if (auto it = world().draws.dir.targets.find(key.second); it != world().draws.dir.targets.end()) {
     n.name = it->second.name;
     n.region = it->second.region;
   }
@@ -267,7 +267,7 @@ PublicRecord::Named PublicRecord::NameOf(const ResultKey& key) const {
 }
 
 json PublicRecord::DrawJson(const draw::DrawInfo& d) const {
-  const draw::TaskInfo* task = world_.draws.Task(d.task_id);
+  const draw::TaskInfo* task = world().draws.Task(d.task_id);
   const bool cancelled = d.phase == draw::DrawPhase::kCancelled;
   const draw::FreezeRecord& f = d.freeze;
   json j = {
@@ -347,7 +347,7 @@ json PublicRecord::DrawJson(const draw::DrawInfo& d) const {
   if (task != nullptr) {
     j["redraws"] = task->redraws();
     for (const auto& id : task->draw_ids) {
-      const draw::DrawInfo* o = world_.draws.Draw(id);
+      const draw::DrawInfo* o = world().draws.Draw(id);
       if (o == nullptr || o->phase != draw::DrawPhase::kCancelled) continue;
       cancellations.push_back(
           {{"draw_id", id}, {"reason", o->cancel_reason}, {"date", DateOf(o->cancel_sequence)}});
@@ -359,7 +359,7 @@ json PublicRecord::DrawJson(const draw::DrawInfo& d) const {
 
   // The announcement and the targets it lets us name.
   bool all = false;
-  if (auto a = world_.announcements.find(d.draw_id); a != world_.announcements.end()) {
+  if (auto a = world().announcements.find(d.draw_id); a != world().announcements.end()) {
     const AnnouncementRecord& rec = a->second.record;
     all = rec.publish_targets;
     j["announcement"] = {{"confirmed_date", rec.confirmed_date},
@@ -375,7 +375,7 @@ json PublicRecord::DrawJson(const draw::DrawInfo& d) const {
   for (const auto& v : d.visits) {
     const ResultKey key(d.draw_id, v.credit_code);
     if (!all) {
-      const ResultInfo* r = world_.Result(d.draw_id, v.credit_code);
+      const ResultInfo* r = world().Result(d.draw_id, v.credit_code);
       if (r == nullptr || r->published_revision == 0) continue;
     }
     const Named n = NameOf(key);
@@ -392,9 +392,9 @@ json PublicRecord::DrawJson(const draw::DrawInfo& d) const {
 
 json PublicRecord::ResultJson(const ResultInfo& r) const {
   const ResultRecord& original = *r.published();
-  const auto names = ItemNames(world_, r.draw_id);
-  const draw::DrawInfo* d = world_.draws.Draw(r.draw_id);
-  const draw::TaskInfo* task = d == nullptr ? nullptr : world_.draws.Task(d->task_id);
+  const auto names = ItemNames(world(), r.draw_id);
+  const draw::DrawInfo* d = world().draws.Draw(r.draw_id);
+  const draw::TaskInfo* task = d == nullptr ? nullptr : world().draws.Task(d->task_id);
   const Named n = NameOf(ResultKey(r.draw_id, r.credit_code));
   json content = ContentJson(original, names);
   json j = {{"draw_id", r.draw_id},
@@ -436,7 +436,7 @@ json PublicRecord::ResultJson(const ResultInfo& r) const {
 }
 
 json PublicRecord::Notices() const {
-  const auto& dir = world_.draws.dir;
+  const auto& dir = world().draws.dir;
   json item_lists = json::array();
   for (const auto& [key, l] : dir.item_lists) {
     json items = json::array();
@@ -476,7 +476,7 @@ json PublicRecord::Notices() const {
   }
 
   json tasks = json::array();
-  for (const auto& [id, info] : world_.draws.tasks) {
+  for (const auto& [id, info] : world().draws.tasks) {
     const draw::TaskRecord& t = info.task;
     json items = json::array();
     auto list = dir.item_lists.find({t.org_id, t.item_list_version});
@@ -526,7 +526,7 @@ json PublicRecord::Notices() const {
 
   // Draws in log order (of their freeze).
   std::vector<const draw::DrawInfo*> draws;
-  for (const auto& [id, d] : world_.draws.draws) draws.push_back(&d);
+  for (const auto& [id, d] : world().draws.draws) draws.push_back(&d);
   std::sort(draws.begin(), draws.end(), [](const draw::DrawInfo* a, const draw::DrawInfo* b) {
     return a->freeze_sequence < b->freeze_sequence;
   });
@@ -534,7 +534,7 @@ json PublicRecord::Notices() const {
   for (const auto* d : draws) draw_notices.push_back(DrawJson(*d));
 
   json results = json::array();
-  for (const ResultInfo* r : PublishedResults(world_)) results.push_back(ResultJson(*r));
+  for (const ResultInfo* r : PublishedResults(world())) results.push_back(ResultJson(*r));
 
   return {{"format", "suiji-public/1"},
           {"ledger_id", ledger_id_},
@@ -548,11 +548,11 @@ json PublicRecord::Notices() const {
 
 std::vector<PublicRecord::Row> PublicRecord::PublicityRows() const {
   std::vector<Row> rows;
-  for (const ResultInfo* r : PublishedResults(world_)) {
+  for (const ResultInfo* r : PublishedResults(world())) {
     const ResultRecord& original = *r->published();
-    const auto names = ItemNames(world_, r->draw_id);
-    const draw::DrawInfo* d = world_.draws.Draw(r->draw_id);
-    const draw::TaskInfo* task = d == nullptr ? nullptr : world_.draws.Task(d->task_id);
+    const auto names = ItemNames(world(), r->draw_id);
+    const draw::DrawInfo* d = world().draws.Draw(r->draw_id);
+    const draw::TaskInfo* task = d == nullptr ? nullptr : world().draws.Task(d->task_id);
     std::string correction;
     if (!r->corrections.empty()) {
       const auto& c = r->corrections.back();
@@ -603,11 +603,11 @@ json PublicRecord::CreditPublicityJson() const {
 
 std::vector<uint64_t> PublicRecord::PublicSequencesOfDraw(std::string_view draw_id) const {
   std::vector<uint64_t> out;
-  if (auto a = world_.announcements.find(draw_id); a != world_.announcements.end()) {
+  if (auto a = world().announcements.find(draw_id); a != world().announcements.end()) {
     out.push_back(a->second.sequence);
   }
-  for (auto it = world_.results.lower_bound(ResultKey(std::string(draw_id), std::string()));
-       it != world_.results.end() && it->first.first == draw_id; ++it) {
+  for (auto it = world().results.lower_bound(ResultKey(std::string(draw_id), std::string()));
+       it != world().results.end() && it->first.first == draw_id; ++it) {
     const ResultInfo& r = it->second;
     if (r.published_revision == 0) continue;
     for (const auto& rev : r.revisions) {
@@ -624,8 +624,8 @@ std::vector<uint64_t> PublicRecord::PublicSequencesOfDraw(std::string_view draw_
 
 StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id,
                                                         std::string_view credit_code) const {
-  const auto& dir = world_.draws.dir;
-  const draw::DrawInfo* d = world_.draws.Draw(draw_id);
+  const auto& dir = world().draws.dir;
+  const draw::DrawInfo* d = world().draws.Draw(draw_id);
   if (d == nullptr) return NotFound("no draw \"" + std::string(draw_id) + "\"");
   if (d->phase != draw::DrawPhase::kResulted) {
     return FailedPrecondition("draw \"" + std::string(draw_id) + "\" is " +
@@ -639,7 +639,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
     return NotFound(std::string(credit_code) + " was not drawn in draw \"" +
                     std::string(draw_id) + "\"");
   }
-  const draw::TaskInfo* task = world_.draws.Task(d->task_id);
+  const draw::TaskInfo* task = world().draws.Task(d->task_id);
   if (task == nullptr) return FailedPrecondition("draw \"" + std::string(draw_id) + "\" has no task");
   const draw::TaskRecord& t = task->task;
 
@@ -647,9 +647,9 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   const draw::VisitRecord* team_visit = &*visit;
   const draw::DrawInfo* team_draw = d;
   if (!visit->merged_into.empty()) {
-    if (const draw::VisitRecord* other = world_.Visit(visit->merged_into, credit_code)) {
+    if (const draw::VisitRecord* other = world().Visit(visit->merged_into, credit_code)) {
       team_visit = other;
-      team_draw = world_.draws.Draw(visit->merged_into);
+      team_draw = world().draws.Draw(visit->merged_into);
     }
   }
   auto person = [&](const std::string& id) {
@@ -666,7 +666,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   // Deadlines (R11, R13, R18), with the calendar in the log.
   const directory::WorkCalendar& cal = dir.calendar;
   std::string enter = "检查后" + std::to_string(kEnterWorkingDays) + "个工作日内录入检查结果";
-  if (const ResultInfo* r = world_.Result(draw_id, credit_code)) {
+  if (const ResultInfo* r = world().Result(draw_id, credit_code)) {
     const std::string& inspected = r->revisions.front().record.inspection_date;
     auto due = cal.AddWorkingDays(inspected, kEnterWorkingDays);
     enter += "（检查日期 " + inspected + "，" +
@@ -710,7 +710,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   h += "</table>\n";
 
   h += "<h2>二、抽查事项与检查要点</h2>\n";
-  for (const auto& item : world_.ItemsOf(draw_id)) {
+  for (const auto& item : world().ItemsOf(draw_id)) {
     h += "<div class=\"item\">\n<h3>" + HtmlEscape(item.name + "（" + item.item_id + "）") + "</h3>\n";
     h += "<table>\n";
     row("法律依据", item.legal_basis);

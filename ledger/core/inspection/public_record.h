@@ -70,6 +70,12 @@ std::string HtmlEscape(std::string_view s);
 
 class PublicRecord {
  public:
+  // A record that folds its own InspectionWorld.
+  PublicRecord() = default;
+  // A record over a world its owner folds (a node keeps one world for all its readers):
+  // Apply(e) must come right after `world` has folded e. `world` must outlive the record.
+  explicit PublicRecord(const InspectionWorld& world) : shared_(&world) {}
+
   // Folds one entry (any type, in log order). Errors are the InspectionWorld's: the log broke
   // a rule, and the record stops there.
   Status Apply(const EntryView& e);
@@ -142,7 +148,7 @@ class PublicRecord {
   // Empty for an unknown draw.
   std::vector<uint64_t> PublicSequencesOfDraw(std::string_view draw_id) const;
 
-  const InspectionWorld& world() const { return world_; }
+  const InspectionWorld& world() const { return shared_ != nullptr ? *shared_ : own_; }
   // The next sequence to apply (the size of the log folded so far).
   uint64_t size() const { return size_; }
 
@@ -165,7 +171,8 @@ class PublicRecord {
   std::string OrgName(std::string_view org_id) const;
   Named NameOf(const ResultKey& key) const;
 
-  InspectionWorld world_;
+  InspectionWorld own_;                      // unused with a shared world
+  const InspectionWorld* shared_ = nullptr;
   std::string ledger_id_;
   uint64_t size_ = 0;
   std::vector<PlanVersion> plans_;                               // every PlanFiled, in order

@@ -144,15 +144,15 @@ uint32_t InspectionStats::Intern(const std::string& s) {
 Status InspectionStats::NoteFreeze(const EntryView& e) {
   auto f = draw::DecodeFreeze(e.payload());
   if (!f.ok()) return OkStatus();  // the world's Apply reports it
-  auto in = world_.draws.Freeze(f->task_id);
+  auto in = world().draws.Freeze(f->task_id);
   if (!in.ok()) return OkStatus();  // unknown or withdrawn task: the world refuses it too
   FrozenDraw fd;
   const auto& pop = in->population;
   fd.targets.reserve(pop.targets.size());
   for (const auto& t : pop.targets) {
-    auto rec = world_.draws.dir.targets.find(t.credit_code);
+    auto rec = world().draws.dir.targets.find(t.credit_code);
     Attributes a;
-    if (rec != world_.draws.dir.targets.end()) {
+    if (rec != world().draws.dir.targets.end()) {
       a.region = Intern(rec->second.region);
       a.industry = Intern(rec->second.industry);
       a.grade = Intern(GradeKey(rec->second.credit_grade));
@@ -186,7 +186,7 @@ Status InspectionStats::NoteFreeze(const EntryView& e) {
 
 Status InspectionStats::Apply(const EntryView& e) {
   if (e.type() == EventType::DrawFrozen) SUIJI_RETURN_IF_ERROR(NoteFreeze(e));
-  SUIJI_RETURN_IF_ERROR(world_.Apply(e));
+  if (shared_ == nullptr) SUIJI_RETURN_IF_ERROR(own_.Apply(e));
   ++entries_;
   return OkStatus();
 }
@@ -214,7 +214,7 @@ DrawStats InspectionStats::StatsOf(const DrawInfo& d, const FrozenDraw* frozen) 
   DrawStats s;
   s.draw_id = d.draw_id;
   s.task_id = d.task_id;
-  if (const draw::TaskInfo* t = world_.draws.Task(d.task_id); t != nullptr) {
+  if (const draw::TaskInfo* t = world().draws.Task(d.task_id); t != nullptr) {
     s.org_id = t->task.org_id;
     s.title = t->task.title;
   }
@@ -261,7 +261,7 @@ DrawStats InspectionStats::StatsOf(const DrawInfo& d, const FrozenDraw* frozen) 
   OutcomeCounts& o = s.outcomes;
   for (const auto& v : d.visits) {
     ++o.visits;
-    const ResultInfo* r = world_.Result(d.draw_id, v.credit_code);
+    const ResultInfo* r = world().Result(d.draw_id, v.credit_code);
     if (r == nullptr) continue;
     ++o.recorded;
     ++o.by_state[r->state];
@@ -287,7 +287,7 @@ DrawStats InspectionStats::StatsOf(const DrawInfo& d, const FrozenDraw* frozen) 
   if (frozen == nullptr) {
     s.estimate_error = "no design: the draw's freeze was not seen";
   } else {
-    auto est = draw::EstimateViolationShare(frozen->design, SampleOf(world_, d));
+    auto est = draw::EstimateViolationShare(frozen->design, SampleOf(world(), d));
     if (est.ok()) {
       s.estimate = std::move(*est);
     } else {
@@ -303,20 +303,20 @@ StatusOr<StatsReport> InspectionStats::Report(std::string_view today,
   rep.today = std::string(today);
   rep.entries = entries_;
   if (!draw_id.empty()) {
-    const DrawInfo* d = world_.draws.Draw(draw_id);
+    const DrawInfo* d = world().draws.Draw(draw_id);
     if (d == nullptr || d->phase != DrawPhase::kResulted) {
       return NotFound("no live drawn draw \"" + std::string(draw_id) + "\"");
     }
   }
   std::map<std::string_view, size_t> index;  // draw id -> position in rep.draws
-  for (const auto& [id, d] : world_.draws.draws) {
+  for (const auto& [id, d] : world().draws.draws) {
     if (d.phase != DrawPhase::kResulted) continue;
     if (!draw_id.empty() && id != draw_id) continue;
     auto f = frozen_.find(id);
     rep.draws.push_back(StatsOf(d, f == frozen_.end() ? nullptr : &f->second));
     index.emplace(id, rep.draws.size() - 1);
   }
-  for (const auto& dl : ComputeDeadlines(world_, today)) {
+  for (const auto& dl : ComputeDeadlines(world(), today)) {
     auto it = index.find(dl.draw_id);
     if (it == index.end()) continue;
     Count(rep.draws[it->second].deadlines[dl.kind], dl.status);

@@ -112,6 +112,12 @@ struct StatsReport {
 
 class InspectionStats {
  public:
+  // Statistics that fold their own InspectionWorld.
+  InspectionStats() = default;
+  // Statistics over a world their owner folds (a node keeps one world for all its readers):
+  // Apply(e) must come right after `world` has folded e. `world` must outlive them.
+  explicit InspectionStats(const InspectionWorld& world) : shared_(&world) {}
+
   // Folds one entry (any type), in log order from entry 0. Errors are the world's (a log
   // the fold refuses cannot be reported on).
   Status Apply(const EntryView& e);
@@ -120,7 +126,7 @@ class InspectionStats {
   // (and sums over it alone); kNotFound if it is not a live drawn draw.
   StatusOr<StatsReport> Report(std::string_view today, std::string_view draw_id = {}) const;
 
-  const InspectionWorld& world() const { return world_; }
+  const InspectionWorld& world() const { return shared_ != nullptr ? *shared_ : own_; }
   uint64_t entries() const { return entries_; }
 
  private:
@@ -141,7 +147,8 @@ class InspectionStats {
   Status NoteFreeze(const EntryView& e);
   DrawStats StatsOf(const draw::DrawInfo& d, const FrozenDraw* frozen) const;
 
-  InspectionWorld world_;
+  InspectionWorld own_;  // unused with a shared world
+  const InspectionWorld* shared_ = nullptr;
   uint64_t entries_ = 0;
   std::map<std::string, FrozenDraw, std::less<>> frozen_;  // by draw id
   std::vector<std::string> strings_;
