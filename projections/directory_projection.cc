@@ -109,17 +109,13 @@ class TxnStore final : public directory::DirectoryStore {
     return *r;
   }
   void PutTarget(const TargetRecord& t, const std::optional<TargetRecord>& before) override {
-    if (before) {
-      Del(d_.t_region, before->region, t.credit_code);
-      Del(d_.t_industry, before->industry, t.credit_code);
-      Del(d_.t_grade, GradeKey(*before), t.credit_code);
-      Del(d_.t_status, StatusKey(static_cast<uint8_t>(before->status)), t.credit_code);
-    }
     Put(d_.targets, t.credit_code, directory::EncodeTarget(t));
-    PutDup(d_.t_region, t.region, t.credit_code);
-    PutDup(d_.t_industry, t.industry, t.credit_code);
-    PutDup(d_.t_grade, GradeKey(t), t.credit_code);
-    PutDup(d_.t_status, StatusKey(static_cast<uint8_t>(t.status)), t.credit_code);
+    const bool had = before.has_value();
+    Reindex(d_.t_region, had ? before->region : "", t.region, had, t.credit_code);
+    Reindex(d_.t_industry, had ? before->industry : "", t.industry, had, t.credit_code);
+    Reindex(d_.t_grade, had ? GradeKey(*before) : "", GradeKey(t), had, t.credit_code);
+    Reindex(d_.t_status, had ? StatusKey(static_cast<uint8_t>(before->status)) : "",
+            StatusKey(static_cast<uint8_t>(t.status)), had, t.credit_code);
   }
 
   std::optional<InspectorRecord> GetInspector(std::string_view id) override {
@@ -177,6 +173,14 @@ class TxnStore final : public directory::DirectoryStore {
   }
   void PutItemList(const ItemListRecord& l) override {
     Put(d_.items, ItemKey(l.org_id, l.version), directory::EncodeItemList(l));
+  }
+  // Moves `id` in an index from `old_key` (if `had`) to `new_key`; an unchanged key (most
+  // updates: a headcount, a name) is left as it is.
+  void Reindex(MDB_dbi dbi, std::string_view old_key, std::string_view new_key, bool had,
+               std::string_view id) {
+    if (had && old_key == new_key) return;
+    if (had) Del(dbi, old_key, id);
+    PutDup(dbi, new_key, id);
   }
   void NoteHistory(std::string_view kind, std::string_view id, uint64_t seq) override {
     std::string key = std::string(kind) + ":" + std::string(id);
