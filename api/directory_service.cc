@@ -245,6 +245,21 @@ void Progress(const ImportOptions& o, std::string_view stage, uint64_t done, uin
   if (o.progress) o.progress(stage, done, total);
 }
 
+// Runs fn(0) .. fn(parts - 1), each but the first on a thread of its own; the first failure
+// in part order.
+Status RunParts(size_t parts, const std::function<Status(size_t)>& fn) {
+  std::vector<Status> results(parts);
+  std::vector<std::thread> threads;
+  for (size_t p = 1; p < parts; ++p) threads.emplace_back([&, p] { results[p] = fn(p); });
+  results[0] = fn(0);
+  for (auto& t : threads) t.join();
+  for (const Status& r : results) SUIJI_RETURN_IF_ERROR(r);
+  return OkStatus();
+}
+
+// An in-memory table of at least this many rows is checked on two threads.
+constexpr size_t kParallelRows = 2048;
+
 }  // namespace
 
 Status FieldErrorsStatus(const std::vector<FieldError>& errors) {
@@ -476,15 +491,15 @@ StatusOr<uint64_t> DirectoryService::PublishItemList(ItemListRecord l, const Act
 
 StatusOr<ImportReport> DirectoryService::ImportTargets(const import::Table& table,
                                                        const ImportOptions& opts) {
-  auto scan = [&](const RowVisitor& visit) -> Status {
-    std::vector<std::string> cells;
-    for (size_t r = 0; r < table.rows.size(); ++r) {
-      cells = table.rows[r];
-      SUIJI_RETURN_IF_ERROR(visit(table.row_numbers[r], cells));
+  // The rows are in memory: the checks run on two threads, each over half the rows.
+  const size_t n = table.rows.size();
+  auto scan = [&](size_t part, size_t parts, const RowVisitor& visit) -> Status {
+    for (size_t r = n * part / parts; r < n * (part + 1) / parts; ++r) {
+      SUIJI_RETURN_IF_ERROR(visit(table.row_numbers[r], table.rows[r]));
     }
     return OkStatus();
   };
-  return ImportTargetRows(table.header, scan, opts);
+  return ImportTargetParts(table.header, scan, n >= kParallelRows ? 2 : 1, opts);
 }
 
 StatusOr<ImportReport> DirectoryService::ImportTargetsFile(const std::string& path,
@@ -543,6 +558,13 @@ StatusOr<ImportReport> DirectoryService::ImportTargetsFile(const std::string& pa
 StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std::string>& header,
                                                           const RowScanner& scan,
                                                           const ImportOptions& opts) {
+  return ImportTargetParts(
+      header, [&](size_t, size_t, const RowVisitor& visit) { return scan(visit); }, 1, opts);
+}
+
+StatusOr<ImportReport> DirectoryService::ImportTargetParts(const std::vector<std::string>& header,
+                                                           const PartScanner& scan, size_t parts,
+                                                           const ImportOptions& opts) {
   const auto& specs = TargetColumns();
   SUIJI_ASSIGN_OR_RETURN(std::vector<int> cols, import::MapColumns(header, specs));
   import::Table names;  // only the header, for column names in reports
@@ -617,30 +639,47 @@ StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std:
   };
 
   // Pass 1: check every row; keep only the credit codes (18 bytes each) and the bad rows.
+  // Each part of the rows is checked on its own thread; the parts are joined in order.
   ImportReport report;
   struct CodeRow {
     std::array<char, 18> code;
     uint64_t row;
   };
+  struct Checked {
+    uint64_t rows = 0;
+    std::vector<RowProblem> problems;
+    std::vector<uint64_t> bad_rows;
+    std::vector<CodeRow> codes;
+  };
+  std::vector<Checked> checked(parts);
+  SUIJI_RETURN_IF_ERROR(RunParts(parts, [&](size_t part) {
+    Checked& c = checked[part];
+    return scan(part, parts, [&](uint64_t line, const std::vector<std::string>& cells) -> Status {
+      ++c.rows;
+      TargetRecord t;
+      const size_t before = c.problems.size();
+      parse(cells, line, t, c.problems);
+      if (c.problems.size() > before) {
+        c.bad_rows.push_back(line);
+      } else {
+        CodeRow cr{};
+        std::memcpy(cr.code.data(), t.credit_code.data(), 18);  // validated: exactly 18 bytes
+        cr.row = line;
+        c.codes.push_back(cr);
+      }
+      if (part == 0 && c.rows % 100000 == 0) Progress(opts, "checked", c.rows * parts, 0);
+      return OkStatus();
+    });
+  }));
   std::vector<CodeRow> codes;
   std::unordered_set<uint64_t> bad_rows;
-  Status pass1 = scan([&](uint64_t line, std::vector<std::string>& cells) -> Status {
-    ++report.rows;
-    TargetRecord t;
-    const size_t before = report.problems.size();
-    parse(cells, line, t, report.problems);
-    if (report.problems.size() > before) {
-      bad_rows.insert(line);
-    } else {
-      CodeRow cr{};
-      std::memcpy(cr.code.data(), t.credit_code.data(), 18);  // validated: exactly 18 bytes
-      cr.row = line;
-      codes.push_back(cr);
-    }
-    if (report.rows % 100000 == 0) Progress(opts, "checked", report.rows, 0);
-    return OkStatus();
-  });
-  SUIJI_RETURN_IF_ERROR(pass1);
+  for (Checked& c : checked) {
+    report.rows += c.rows;
+    for (RowProblem& p : c.problems) report.problems.push_back(std::move(p));
+    bad_rows.insert(c.bad_rows.begin(), c.bad_rows.end());
+    codes.insert(codes.end(), c.codes.begin(), c.codes.end());
+  }
+  checked.clear();
   // Duplicates within the file: every occurrence after the first is a bad row.
   std::sort(codes.begin(), codes.end(), [](const CodeRow& a, const CodeRow& b) {
     return a.code != b.code ? a.code < b.code : a.row < b.row;
@@ -679,44 +718,69 @@ StatusOr<ImportReport> DirectoryService::ImportTargetRows(const std::vector<std:
     SUIJI_RETURN_IF_ERROR(Sync());
     SUIJI_ASSIGN_OR_RETURN(uint64_t applied, projection_.Applied());
     report.added = report.changed = report.unchanged = report.retired = 0;
+    // Each part decides its rows on its own thread; the parts are joined in order, so the
+    // events are in the file's order.
+    struct Decided {
+      std::string arena;
+      std::vector<std::pair<uint64_t, EventType>> events;  // (end offset in arena, type)
+      uint64_t added = 0, changed = 0, unchanged = 0;
+      // R19: an employer already registered outside the importing org's jurisdiction is
+      // not its to change; such rows are bad rows found in this pass.
+      std::vector<RowProblem> foreign;
+    };
+    std::vector<Decided> decided(parts);
+    const auto home_org = orgs.find(opts.org_id);
+    const std::string home = home_org == orgs.end() ? std::string() : home_org->second.region;
+    SUIJI_RETURN_IF_ERROR(RunParts(parts, [&](size_t part) {
+      Decided& d = decided[part];
+      auto add = [&](EventType type, const Bytes& payload) {
+        d.arena.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+        d.events.emplace_back(d.arena.size(), type);
+      };
+      uint64_t seen = 0;
+      return scan(part, parts, [&](uint64_t line, const std::vector<std::string>& cells) -> Status {
+        if (bad_rows.count(line) != 0) return OkStatus();
+        TargetRecord t;
+        std::vector<RowProblem> ignored;
+        parse(cells, line, t, ignored);
+        SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetTarget(t.credit_code));
+        if (cur && !InRegion(cur->region, home)) {
+          d.foreign.push_back({line, ColumnName(names, cols, kCCode, specs), t.credit_code,
+                               "该单位登记在区划" + cur->region + "，不属于" + opts.org_id +
+                                   "的管辖范围 (registered in region " + cur->region +
+                                   ", outside the importing org's jurisdiction)"});
+          return OkStatus();
+        }
+        if (!cur || (cur->status != TargetStatus::Active && t.status == TargetStatus::Active)) {
+          add(EventType::TargetRegistered, directory::EncodeTarget(t));
+          ++d.added;
+        } else if (auto patch = directory::DiffTargets(*cur, t); !patch.empty()) {
+          add(EventType::TargetUpdated, directory::EncodeTargetPatch(patch));
+          ++d.changed;
+        } else {
+          ++d.unchanged;
+        }
+        if (part == 0 && ++seen % 100000 == 0) Progress(opts, "compared", seen * parts, report.rows);
+        return OkStatus();
+      });
+    }));
     std::string arena;
     std::vector<std::pair<uint64_t, EventType>> events;  // (end offset in arena, type)
+    std::vector<RowProblem> foreign;
     auto add = [&](EventType type, const Bytes& payload) {
       arena.append(reinterpret_cast<const char*>(payload.data()), payload.size());
       events.emplace_back(arena.size(), type);
     };
-    uint64_t seen = 0;
-    // R19: an employer already registered outside the importing org's jurisdiction is not
-    // its to change; such rows are bad rows found in this pass.
-    std::vector<RowProblem> foreign;
-    const auto home_org = orgs.find(opts.org_id);
-    const std::string home = home_org == orgs.end() ? std::string() : home_org->second.region;
-    Status pass2 = scan([&](uint64_t line, std::vector<std::string>& cells) -> Status {
-      if (bad_rows.count(line) != 0) return OkStatus();
-      TargetRecord t;
-      std::vector<RowProblem> ignored;
-      parse(cells, line, t, ignored);
-      SUIJI_ASSIGN_OR_RETURN(auto cur, projection_.GetTarget(t.credit_code));
-      if (cur && !InRegion(cur->region, home)) {
-        foreign.push_back({line, ColumnName(names, cols, kCCode, specs), t.credit_code,
-                           "该单位登记在区划" + cur->region + "，不属于" + opts.org_id +
-                               "的管辖范围 (registered in region " + cur->region +
-                               ", outside the importing org's jurisdiction)"});
-        return OkStatus();
-      }
-      if (!cur || (cur->status != TargetStatus::Active && t.status == TargetStatus::Active)) {
-        add(EventType::TargetRegistered, directory::EncodeTarget(t));
-        ++report.added;
-      } else if (auto patch = directory::DiffTargets(*cur, t); !patch.empty()) {
-        add(EventType::TargetUpdated, directory::EncodeTargetPatch(patch));
-        ++report.changed;
-      } else {
-        ++report.unchanged;
-      }
-      if (++seen % 100000 == 0) Progress(opts, "compared", seen, report.rows);
-      return OkStatus();
-    });
-    SUIJI_RETURN_IF_ERROR(pass2);
+    for (Decided& d : decided) {
+      const uint64_t base = arena.size();
+      arena += d.arena;
+      for (const auto& [end, type] : d.events) events.emplace_back(base + end, type);
+      report.added += d.added;
+      report.changed += d.changed;
+      report.unchanged += d.unchanged;
+      for (RowProblem& p : d.foreign) foreign.push_back(std::move(p));
+    }
+    decided.clear();
     if (!foreign.empty()) {
       for (auto& p : foreign) report.problems.push_back(std::move(p));
       std::stable_sort(report.problems.begin(), report.problems.end(),

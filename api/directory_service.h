@@ -99,8 +99,10 @@ class DirectoryService {
 
   // Calls the visitor for every data row, in order, with its 1-based row number; a scan may
   // be run several times (the target import reads its input twice).
-  using RowVisitor = std::function<Status(uint64_t row, std::vector<std::string>& cells)>;
+  using RowVisitor = std::function<Status(uint64_t row, const std::vector<std::string>& cells)>;
   using RowScanner = std::function<Status(const RowVisitor&)>;
+  // The rows of part `part` of `parts`, in order (the parts, in order, are every row once).
+  using PartScanner = std::function<Status(size_t part, size_t parts, const RowVisitor&)>;
 
   StatusOr<ImportReport> ImportTargets(const import::Table& table, const ImportOptions& opts);
   // The streaming form: rows are checked in a first pass, then read again to decide and
@@ -120,6 +122,11 @@ class DirectoryService {
   // Appends drafts at the projection's position; on a stale position catches up and asks
   // `redecide` for fresh drafts (up to 3 times).
   StatusOr<uint64_t> AppendDecided(const std::function<StatusOr<std::vector<EventDraft>>()>& decide);
+  // ImportTargetRows with its two passes over the rows run on `parts` threads, each over one
+  // part (a thread reads the projection only).
+  StatusOr<ImportReport> ImportTargetParts(const std::vector<std::string>& header,
+                                           const PartScanner& scan, size_t parts,
+                                           const ImportOptions& opts);
   // AppendStream at `first`, the projection folding each entry as it is signed
   // (ImportOptions::Fold::kWhileAppending).
   StatusOr<uint64_t> AppendFolding(uint64_t count, const Ledger::DraftSource& make, uint64_t first,
