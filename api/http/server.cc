@@ -1,6 +1,10 @@
 #include "api/http/server.h"
 
+#include <sys/socket.h>
+
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -165,6 +169,7 @@ struct Server::Impl {
   // The ledger's storage (owned by node.ledger): writes are staged there and made durable
   // together; no reply is sent before what it reflects is durable.
   GroupCommitStorage* group = nullptr;
+  int listen_fd = -1;  // the listening socket, once bound
   int64_t last_checkpoint_unix = 0;
   uint64_t last_checkpoint_size = 0;
 
@@ -588,6 +593,13 @@ void Server::Impl::Install() {
   }
   const unsigned threads = options.threads;
   http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // cpp-httplib listens with a backlog of 5 (compiled into Debian's library): a burst of new
+  // connections loses SYNs, which clients retry after a second. The listening socket is
+  // noted here and its backlog raised once bound (Server::Bind).
+  http->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   http->set_payload_max_length(std::max(options.max_body_bytes, options.max_import_bytes));
   // Only an import may send a large body; anything else over max_body_bytes is refused on
   // its Content-Length, before the body is read.
@@ -689,6 +701,10 @@ Status Server::Bind() {
     if (impl_->options.port <= 0) return Unavailable("cannot bind " + impl_->options.host);
   } else if (!impl_->http->bind_to_port(impl_->options.host, impl_->options.port)) {
     return Unavailable("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port));
+  }
+  // Listening again on a listening socket only changes its backlog (Linux).
+  if (impl_->listen_fd >= 0 && ::listen(impl_->listen_fd, SOMAXCONN) != 0) {
+    return Unavailable(std::string("cannot raise the listen backlog: ") + std::strerror(errno));
   }
   return OkStatus();
 }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "api/directory_service.h"
@@ -144,6 +146,25 @@ class HttpServerTest : public ::testing::Test {
 
 // Every /api/v1 route × every role. Written out by hand from the roles (not read from
 // the server's table), so a route opened to the wrong role fails here.
+// cpp-httplib listens with a backlog of 5; the server raises it once bound, so a burst of
+// new connections is queued instead of losing SYNs (retried by clients after a second).
+// `ss` (iproute2) shows a listening socket's backlog as its Send-Q.
+TEST_F(HttpServerTest, TheListeningSocketQueuesABurstOfConnections) {
+  const std::string cmd = "ss -ltnH 'sport = :" + std::to_string(server_->port()) + "' 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char line[512] = {};
+  const bool got = std::fgets(line, sizeof line, p) != nullptr;
+  ::pclose(p);
+  ASSERT_TRUE(got) << "no listening socket on port " << server_->port();
+  std::istringstream in(line);
+  std::string state;
+  uint64_t recv_q = 0, backlog = 0;
+  in >> state >> recv_q >> backlog;
+  EXPECT_EQ(state, "LISTEN") << line;
+  EXPECT_GE(backlog, 128u) << line;
+}
+
 TEST_F(HttpServerTest, AuthorisationMatrix) {
   const std::string code = codes_["320402"];
   struct Expect {
