@@ -369,12 +369,16 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
         }
         // Made before this process started: the log remembers the key (Actor.request).
         if (const auto* r = node.identity->world().Request(user->user.user_id, key)) {
+          if (!r->digest.empty() && r->digest != digest) {
+            return Error(422, "idempotency_key_reused",
+                         "this Idempotency-Key was used for a different request");
+          }
           std::lock_guard ml(metrics.mu);
           ++metrics.idempotent_replays;
           return Json(json{{"idempotent_replay", true}, {"sequence", r->first}, {"events", r->count},
                            {"type", std::string(EventTypeName(r->type))}});
         }
-        call.actor.request = key;
+        call.actor.request = key + "\t" + digest;  // the log remembers both (RequestInfo)
       }
       const std::string expected = req.get_header_value("X-Expected-Sequence");
       if (!expected.empty()) {

@@ -241,8 +241,11 @@ Status IdentityWorld::Apply(const EntryView& e) {
     if (s.ok()) {
       size_ = seq + 1;
       if (!e.actor_request().empty()) {
-        std::string key = std::string(e.actor_user()) + "\n" + std::string(e.actor_request());
-        auto [it, fresh] = requests_.try_emplace(key, RequestInfo{seq, 0, e.type()});
+        const std::string_view request = e.actor_request();
+        const size_t tab = request.find('\t');
+        std::string key = std::string(e.actor_user()) + "\n" + std::string(request.substr(0, tab));
+        const std::string digest(tab == std::string_view::npos ? std::string_view() : request.substr(tab + 1));
+        auto [it, fresh] = requests_.try_emplace(key, RequestInfo{seq, 0, e.type(), digest});
         ++it->second.count;
       }
     }

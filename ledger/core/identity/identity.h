@@ -103,11 +103,15 @@ struct TokenInfo {
   uint64_t sequence = 0;  // where it was issued
 };
 
-// The events one request made (Actor.request), keyed by user and idempotency key.
+// The events one request made (Actor.request), keyed by user and idempotency key. The HTTP
+// server writes Actor.request as the key, a tab, and the hex SHA-256 of the request (method,
+// target, body), so a key reused for another request is told apart after a restart too;
+// `digest` is empty for a request field without a tab.
 struct RequestInfo {
   uint64_t first = 0;
   uint64_t count = 0;
   EventType type = EventType::Unknown;  // of the first
+  std::string digest;
 };
 
 class IdentityWorld {

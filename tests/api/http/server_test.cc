@@ -413,6 +413,13 @@ TEST_F(HttpServerTest, IdempotentRetriesMakeOneEvent) {
   EXPECT_TRUE(json::parse(after->body)["idempotent_replay"].get<bool>());
   EXPECT_EQ(json::parse(after->body)["sequence"], json::parse(first->body)["sequence"]);
   EXPECT_EQ(LogSize(), before + 1);
+  // ... and which request it was made for: the same key on another request is still refused.
+  auto reused = client_->Post("/api/v1/users", Auth(admin_, "retry-1"),
+                              R"({"user_id":"u4","name":"赵六","org_id":"320402","roles":["planner"]})",
+                              "application/json");
+  EXPECT_EQ(reused->status, 422) << reused->body;
+  EXPECT_EQ(json::parse(reused->body)["code"], "idempotency_key_reused");
+  EXPECT_EQ(LogSize(), before + 1);
 }
 
 TEST_F(HttpServerTest, RevokedTokenStopsAtOnce) {
