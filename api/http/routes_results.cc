@@ -195,10 +195,16 @@ Reply Verify(Call& c) {
                  "verification reads every org unit's events: it is for supervisors whose jurisdiction covers "
                  "the whole node");
   }
-  auto bytes = ExportLogBytes(c.node.ledger->storage());
-  if (!bytes.ok()) return FromStatus(bytes.status());
-  const FullAudit audit = AuditExport(AsBytes(*bytes), VerifyOptions{}, DrawAuditOptions{});
-  return Json(ReportJson(audit));
+  // Reads only the log (safe from any thread), after the state lock is released: a long
+  // verification does not hold up writers.
+  const LogStorage& log = c.node.ledger->storage();
+  c.after_unlock = [&log]() -> Reply {
+    auto bytes = ExportLogBytes(log);
+    if (!bytes.ok()) return FromStatus(bytes.status());
+    const FullAudit audit = AuditExport(AsBytes(*bytes), VerifyOptions{}, DrawAuditOptions{});
+    return Json(ReportJson(audit));
+  };
+  return Reply{};
 }
 
 }  // namespace

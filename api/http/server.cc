@@ -286,6 +286,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   uint64_t visible = 0;
   std::string saved_key;
   std::string digest;
+  std::function<Reply()> unlocked_work;
   Reply reply = [&]() -> Reply {
     const identity::UserInfo* user = nullptr;
     std::shared_lock read_lock(state_mu, std::defer_lock);
@@ -401,6 +402,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     } catch (const std::exception& e) {
       r = Error(500, "internal", e.what());
     }
+    unlocked_work = std::move(call.after_unlock);
     if (route.write) {
       if (Status s = node.SyncAll(); !s.ok()) r = FromStatus(s);
       const uint64_t after = node.ledger->size();
@@ -412,6 +414,14 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     }
     return r;
   }();
+  if (unlocked_work) {
+    try {
+      reply = unlocked_work();
+    } catch (const std::exception& e) {
+      reply = Error(500, "internal", e.what());
+    }
+    visible = group->staged_size();  // whatever it read is below this
+  }
   // Group commit: the state lock is released, so other writers stage their events while
   // this request waits for (or writes) the durable batch that holds its own.
   if (Status durable = group->WaitDurable(visible); !durable.ok()) {

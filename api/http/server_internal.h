@@ -84,6 +84,10 @@ struct Call {
   json body;                                 // the parsed body (writes with a JSON body)
   Actor actor;                               // user's org and id, and the idempotency key
   const ServerOptions& options;
+  // Long work that reads only the log (which is safe without the node's state lock), e.g.
+  // verification: a handler that sets it has its reply replaced by what this returns,
+  // run after the state lock is released, so writers are not held up meanwhile.
+  std::function<Reply()> after_unlock = {};
 };
 
 struct Route {
