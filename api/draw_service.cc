@@ -248,15 +248,21 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
 StatusOr<draw::FrozenInputs> DrawService::FrozenInputsOf(std::string_view draw_id) const {
   const DrawInfo* d = world_.Draw(draw_id);
   if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+  return FrozenInputsAt(log_, d->freeze_sequence, d->task_id);
+}
+
+StatusOr<draw::FrozenInputs> DrawService::FrozenInputsAt(const LogStorage& log,
+                                                         uint64_t freeze_sequence,
+                                                         std::string_view task_id) {
   draw::DrawWorld past;
   Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(log_.Read(0, d->freeze_sequence, [&](uint64_t, ByteView bytes) {
+  SUIJI_RETURN_IF_ERROR(log.Read(0, freeze_sequence, [&](uint64_t, ByteView bytes) {
     auto e = ParseEntry(bytes);
     inner = e.ok() ? past.Apply(*e) : e.status();
     return inner.ok();
   }));
   SUIJI_RETURN_IF_ERROR(inner);
-  return past.Freeze(d->task_id);
+  return past.Freeze(task_id);
 }
 
 StatusOr<std::vector<draw::PlanInfo>> DrawService::PlanVersions(std::string_view plan_id) const {

@@ -86,6 +86,11 @@ class DrawService {
 
   // The inputs of a draw recomputed from the log up to its freeze (the frozen lists).
   StatusOr<draw::FrozenInputs> FrozenInputsOf(std::string_view draw_id) const;
+  // The same from the log alone (no service state: safe on any thread): the inputs of a draw
+  // of `task_id` frozen at `freeze_sequence`.
+  static StatusOr<draw::FrozenInputs> FrozenInputsAt(const LogStorage& log,
+                                                     uint64_t freeze_sequence,
+                                                     std::string_view task_id);
   // Every filed version of a plan, oldest first, read from the log (the world keeps only
   // the latest). Empty for an unknown plan.
   StatusOr<std::vector<draw::PlanInfo>> PlanVersions(std::string_view plan_id) const;

@@ -182,9 +182,13 @@ Reply Decline(Call& c) {
 Reply Frozen(Call& c) {
   const draw::DrawInfo* d = c.node.draws->world().Draw(c.params[0]);
   if (d == nullptr || !CoversDraw(c, c.params[0])) return Outside("draw " + c.params[0]);
-  auto in = c.node.draws->FrozenInputsOf(c.params[0]);
-  if (!in.ok()) return FromStatus(in.status());
-  return Reply{200, draw::LeafLines(in->population), "text/plain; charset=utf-8"};
+  // The log up to the freeze is replayed after the state lock is released.
+  c.after_unlock = [&log = c.node.ledger->storage(), at = d->freeze_sequence, task = d->task_id]() -> Reply {
+    auto in = DrawService::FrozenInputsAt(log, at, task);
+    if (!in.ok()) return FromStatus(in.status());
+    return Reply{200, draw::LeafLines(in->population), "text/plain; charset=utf-8"};
+  };
+  return Reply{};
 }
 
 }  // namespace
