@@ -321,10 +321,11 @@ StatusOr<uint64_t> DirectoryService::AppendFolding(
     constexpr uint64_t kChunk = 256;
     uint64_t at = first;
     while (tail.WaitBeyond(at, kChunk)) {
+      const uint64_t visible = tail.Size().value();  // each fold below reaches at least this
       folded = projection_.CatchUp(tail, kChunk * 16, {});
       if (folded.ok() && also_follow) folded = also_follow(tail);
       if (!folded.ok()) return;
-      at = tail.Size().value();
+      at = visible;
     }
   });
   Status pushed;
