@@ -249,9 +249,17 @@ void Progress(const ImportOptions& o, std::string_view stage, uint64_t done, uin
 // in part order.
 Status RunParts(size_t parts, const std::function<Status(size_t)>& fn) {
   std::vector<Status> results(parts);
+  // An exception (out of memory) is the part's failure, never one that escapes a thread.
+  auto run = [&](size_t p) {
+    try {
+      results[p] = fn(p);
+    } catch (const std::exception& e) {
+      results[p] = Internal(std::string("part ") + std::to_string(p) + ": " + e.what());
+    }
+  };
   std::vector<std::thread> threads;
-  for (size_t p = 1; p < parts; ++p) threads.emplace_back([&, p] { results[p] = fn(p); });
-  results[0] = fn(0);
+  for (size_t p = 1; p < parts; ++p) threads.emplace_back(run, p);
+  run(0);
   for (auto& t : threads) t.join();
   for (const Status& r : results) SUIJI_RETURN_IF_ERROR(r);
   return OkStatus();
@@ -317,28 +325,40 @@ StatusOr<uint64_t> DirectoryService::AppendFolding(
   TailView tail(log_, first, count);
   Status folded;
   std::thread folder([&] {
-    // Folds what has been signed, a few hundred entries per projection transaction.
+    // Folds what has been signed, a few hundred entries per projection transaction, and
+    // lets the view free what every fold has read.
     constexpr uint64_t kChunk = 256;
     uint64_t at = first;
-    while (tail.WaitBeyond(at, kChunk)) {
-      const uint64_t visible = tail.Size().value();  // each fold below reaches at least this
-      folded = projection_.CatchUp(tail, kChunk * 16, {});
-      if (folded.ok() && also_follow) folded = also_follow(tail);
-      if (!folded.ok()) return;
-      at = visible;
+    try {
+      while (tail.WaitBeyond(at, kChunk)) {
+        const uint64_t visible = tail.Size().value();  // each fold below reaches at least this
+        folded = projection_.CatchUp(tail, kChunk * 16, {});
+        if (folded.ok() && also_follow) folded = also_follow(tail);
+        if (!folded.ok()) return;
+        at = visible;
+        tail.Release(at - 1);  // the last one stays: a fold checks its hash
+      }
+    } catch (const std::exception& e) {
+      folded = Internal(std::string("folding the batch: ") + e.what());
     }
   });
+  // The folder is joined however the append ends (an exception included).
+  struct Join {
+    TailView& tail;
+    std::thread& folder;
+    ~Join() {
+      tail.Close();
+      folder.join();
+    }
+  } join{tail, folder};
   Status pushed;
   auto appended = ledger_.AppendStream(count, make, first, [&](uint64_t, ByteView entry) {
     if (pushed.ok()) pushed = tail.Push(entry);
   });
-  tail.Close();
-  folder.join();
   // The batch is in the log (or not, and the projection, if ahead, rebuilds itself at the
   // next catch-up from the log); a failed fold of a written batch is the caller's next
   // catch-up's to report, as when the fold runs after the batch.
   (void)pushed;
-  (void)folded;
   return appended;
 }
 

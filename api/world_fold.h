@@ -48,7 +48,9 @@ class WorldFold {
 
   const LogStorage& log_;
   uint64_t applied_ = 0;
-  // Set by Follow: the hash of the last entry folded, to check against the log.
+  // Set by Follow: the next Sync checks the hash of the last entry folded (unknown: refold)
+  // against the log.
+  bool followed_ = false;
   std::optional<Hash> followed_tip_;
   uint64_t refolds_ = 0;
   inspection::InspectionWorld world_;

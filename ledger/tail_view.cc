@@ -1,5 +1,7 @@
 #include "ledger/tail_view.h"
 
+#include <algorithm>
+
 namespace suiji {
 
 TailView::TailView(const LogStorage& base, uint64_t base_size, uint64_t capacity)
@@ -17,6 +19,15 @@ Status TailView::Push(ByteView entry) {
   }
   grew_.notify_all();
   return OkStatus();
+}
+
+void TailView::Release(uint64_t below) {
+  if (below <= base_size_) return;
+  const uint64_t to = std::min(below - base_size_, published_.load(std::memory_order_acquire));
+  uint64_t from = released_.load(std::memory_order_relaxed);
+  while (from < to && !released_.compare_exchange_weak(from, to)) {
+  }
+  for (uint64_t i = from; i < to; ++i) Bytes().swap(tail_[i]);
 }
 
 void TailView::Close() {
@@ -50,6 +61,10 @@ Status TailView::Read(uint64_t from, uint64_t to,
   if (from > to || to > size) {
     return InvalidArgument("read [" + std::to_string(from) + ", " + std::to_string(to) +
                            ") beyond the view's " + std::to_string(size) + " entries");
+  }
+  if (to > base_size_ && std::max(from, base_size_) - base_size_ < released_.load(std::memory_order_acquire)) {
+    return FailedPrecondition("entry " + std::to_string(std::max(from, base_size_)) +
+                              " of the tail view was released");
   }
   bool go_on = true;
   if (from < base_size_) {

@@ -13,7 +13,7 @@
 // read it is ahead of the log and must be rebuilt (the directory projection does that
 // itself when its writer next catches up).
 //
-// One thread pushes; any number read. Entries below Size() never change.
+// One thread pushes; any number read. Entries below Size() never change (until released).
 #pragma once
 
 #include <atomic>
@@ -34,6 +34,10 @@ class TailView final : public LogStorage {
 
   // The next entry (a copy is kept). Beyond the capacity: kResourceExhausted, not shown.
   Status Push(ByteView entry);
+  // Frees the tail's entries below sequence `below`, so a long batch is not held whole;
+  // reading one afterwards is kFailedPrecondition. The caller makes sure no reader is still
+  // reading them (the import's one folding thread releases what it has folded).
+  void Release(uint64_t below);
   // No more entries will come: wakes WaitBeyond.
   void Close();
   // Blocks until Size() is at least `size + at_least` (or, once closed, above `size`) and
@@ -56,6 +60,7 @@ class TailView final : public LogStorage {
   const uint64_t capacity_;
   std::unique_ptr<Bytes[]> tail_;        // slots below published_ are written once, then read
   std::atomic<uint64_t> published_{0};
+  std::atomic<uint64_t> released_{0};    // tail slots below this were freed
   mutable std::mutex mu_;                // for the waits
   mutable std::condition_variable grew_;
   bool closed_ = false;

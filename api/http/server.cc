@@ -284,7 +284,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   const identity::UserInfo* stream_user = nullptr;
   // The log size this reply may reflect: it is sent only once that much is durable.
   uint64_t visible = 0;
-  std::string saved_key;
+  std::string saved_key;  // set once past the idempotency checks: the reply is the key's
   std::string digest;
   std::function<Reply()> unlocked_work;
   Reply reply = [&]() -> Reply {
@@ -355,10 +355,10 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
         }
         // The query is part of the request (an import's dry_run, a DELETE's reason).
         digest = ToHex(Sha256(AsBytes(req.method + "\n" + req.target + "\n" + req.body)));
-        saved_key = user->user.user_id + "\n" + key;
+        const std::string user_key = user->user.user_id + "\n" + key;
         {
           std::lock_guard lock(saved_mu);
-          if (auto it = saved.find(saved_key); it != saved.end()) {
+          if (auto it = saved.find(user_key); it != saved.end()) {
             if (it->second.digest != digest) {
               return Error(422, "idempotency_key_reused",
                            "this Idempotency-Key was used for a different request");
@@ -380,6 +380,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
                            {"type", std::string(EventTypeName(r->type))}});
         }
         call.actor.request = key + "\t" + digest;  // the log remembers both (RequestInfo)
+        saved_key = user_key;  // a refusal or replay above is never saved as the key's reply
       }
       const std::string expected = req.get_header_value("X-Expected-Sequence");
       if (!expected.empty()) {

@@ -189,6 +189,30 @@ TEST_F(WorldFoldTest, AFollowedBatchThatNeverReachedTheLogIsFoldedAgainFromTheLo
   // A batch that reached the log as followed: no refold.
   ASSERT_TRUE(fold.Sync().ok());
   EXPECT_EQ(fold.refolds(), 2u);
+
+  // A follow that fails halfway (the world refuses an update of an employer it does not
+  // know) of a batch that then fails too: the fold is ahead all the same, and refolds.
+  {
+    const uint64_t first = ledger_->size();
+    directory::TargetRecord a = directory::DecodeTarget(target(8000).payload).value();
+    directory::TargetRecord b = a;
+    b.headcount = 99;
+    std::vector<EventDraft> batch = {
+        target(8001),
+        {EventType::TargetUpdated, directory::EncodeTargetPatch(directory::DiffTargets(a, b)), actor_},
+        {EventType::Unknown, MakeMemoPayload("a", "b"), actor_}};
+    TailView tail(ledger_->storage(), first, batch.size());
+    auto r = ledger_->AppendStream(
+        batch.size(), [&](uint64_t i) -> StatusOr<EventDraft> { return batch[i]; }, first,
+        [&](uint64_t, ByteView e) { ASSERT_TRUE(tail.Push(e).ok()); });
+    ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_FALSE(fold.Follow(tail).ok());
+    EXPECT_EQ(fold.applied(), first + 1) << "folded the registration, stopped at the update";
+    ASSERT_TRUE(fold.Sync().ok());
+    EXPECT_EQ(fold.refolds(), 3u);
+    EXPECT_EQ(fold.world().draws.dir.targets.count(Code("320402", 8001)), 0u);
+    EXPECT_EQ(Snapshot(fold), Snapshot(fresh));
+  }
 }
 
 }  // namespace

@@ -67,6 +67,24 @@ TEST_F(TailViewTest, ShowsTheLogUpToItsBaseThenThePushedEntries) {
   EXPECT_EQ(*tail.Size(), 5u);
 }
 
+TEST_F(TailViewTest, ReleasedEntriesAreFreedAndNoLongerRead) {
+  TailView tail(*log_, 3, 4);
+  for (const char* e : {"t3", "t4", "t5"}) ASSERT_TRUE(tail.Push(B(e)).ok());
+  tail.Release(2);  // below the tail: nothing to free
+  EXPECT_EQ(ReadAll(tail, 2, 6).size(), 4u);
+  tail.Release(5);  // t3 and t4
+  EXPECT_EQ(tail.Read(4, 6, [](uint64_t, ByteView) { return true; }).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(tail.Read(1, 4, [](uint64_t, ByteView) { return true; }).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReadAll(tail, 5, 6), (std::vector<std::string>{"5:t5"}));
+  EXPECT_EQ(ReadAll(tail, 0, 3), (std::vector<std::string>{"0:e0", "1:e1", "2:e2"}));
+  tail.Release(100);  // only what was pushed
+  ASSERT_TRUE(tail.Push(B("t6")).ok());
+  EXPECT_EQ(ReadAll(tail, 6, 7), (std::vector<std::string>{"6:t6"}));
+  EXPECT_EQ(*tail.Size(), 7u);
+}
+
 TEST_F(TailViewTest, IsReadOnlyAndReportsTheBasesWriterRole) {
   TailView tail(*log_, 4, 1);
   Bytes e = B("x");
