@@ -98,7 +98,7 @@ TEST_F(KafkaServeTest, ServeWritesAndReadsOnKafka) {
   EXPECT_EQ(json::parse(get->body)["name"], "常州卡夫卡测试有限公司");
   StopServer();
 
-  // The event is in the topic, naming the user and carrying the request's key.
+  // The event is in the topic, naming the user and carrying the request's key and digest.
   auto reader = OpenNodeStorage(NodePaths{data_}, NodeRole::kReader);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   bool seen = false;
@@ -108,7 +108,10 @@ TEST_F(KafkaServeTest, ServeWritesAndReadsOnKafka) {
                 if (!e.ok()) return false;
                 EXPECT_EQ(e->type(), EventType::TargetRegistered);
                 EXPECT_EQ(e->actor_user(), "clerk");
-                EXPECT_EQ(e->actor_request(), "put-1");
+                // The key, a tab, and the hex SHA-256 of the request (identity::RequestInfo).
+                const std::string_view request = e->actor_request();
+                EXPECT_TRUE(request.starts_with("put-1\t")) << request;
+                EXPECT_EQ(request.size(), 6u + 64u) << request;
                 seen = true;
                 return true;
               }).ok());
