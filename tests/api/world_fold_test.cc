@@ -143,18 +143,26 @@ TEST_F(WorldFoldTest, AFollowedBatchThatNeverReachedTheLogIsFoldedAgainFromTheLo
     t.org_id = "320400";
     return EventDraft{EventType::TargetRegistered, directory::EncodeTarget(t), actor_};
   };
-  // Follows a batch of two registrations and a refused third event, as the import does.
-  auto follow_failing_batch = [&](uint64_t n) {
+  // Streams `batch`, whose last event the ledger refuses, into a tail as the import does: the
+  // batch fails, and the tail holds all but its last event.
+  auto failed_batch_tail = [&](std::vector<EventDraft> batch) {
+    batch.push_back({EventType::Unknown, MakeMemoPayload("a", "b"), actor_});
     const uint64_t first = ledger_->size();
-    std::vector<EventDraft> batch = {target(n), target(n + 1),
-                                     {EventType::Unknown, MakeMemoPayload("a", "b"), actor_}};
-    TailView tail(ledger_->storage(), first, batch.size());
+    auto tail = std::make_unique<TailView>(ledger_->storage(), first, batch.size());
     auto r = ledger_->AppendStream(
         batch.size(), [&](uint64_t i) -> StatusOr<EventDraft> { return batch[i]; }, first,
-        [&](uint64_t, ByteView e) { ASSERT_TRUE(tail.Push(e).ok()); });
-    ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-    ASSERT_TRUE(fold.Follow(tail).ok());
-    ASSERT_TRUE(projection_->CatchUp(tail).ok());
+        [&](uint64_t, ByteView e) { EXPECT_TRUE(tail->Push(e).ok()); });
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ledger_->size(), first);
+    EXPECT_EQ(*tail->Size(), first + batch.size() - 1);
+    return tail;
+  };
+  // Follows a failed batch of two registrations.
+  auto follow_failing_batch = [&](uint64_t n) {
+    const uint64_t first = ledger_->size();
+    auto tail = failed_batch_tail({target(n), target(n + 1)});
+    ASSERT_TRUE(fold.Follow(*tail).ok());
+    ASSERT_TRUE(projection_->CatchUp(*tail).ok());
     EXPECT_EQ(fold.applied(), first + 2);
     EXPECT_EQ(fold.world().draws.dir.targets.count(Code("320402", n)), 1u);
     EXPECT_TRUE(*projection_->GetTarget(Code("320402", n)));
@@ -197,16 +205,12 @@ TEST_F(WorldFoldTest, AFollowedBatchThatNeverReachedTheLogIsFoldedAgainFromTheLo
     directory::TargetRecord a = directory::DecodeTarget(target(8000).payload).value();
     directory::TargetRecord b = a;
     b.headcount = 99;
-    std::vector<EventDraft> batch = {
-        target(8001),
-        {EventType::TargetUpdated, directory::EncodeTargetPatch(directory::DiffTargets(a, b)), actor_},
-        {EventType::Unknown, MakeMemoPayload("a", "b"), actor_}};
-    TailView tail(ledger_->storage(), first, batch.size());
-    auto r = ledger_->AppendStream(
-        batch.size(), [&](uint64_t i) -> StatusOr<EventDraft> { return batch[i]; }, first,
-        [&](uint64_t, ByteView e) { ASSERT_TRUE(tail.Push(e).ok()); });
-    ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_FALSE(fold.Follow(tail).ok());
+    auto tail = failed_batch_tail(
+        {target(8001),
+         {EventType::TargetUpdated, directory::EncodeTargetPatch(directory::DiffTargets(a, b)), actor_}});
+    const Status followed = fold.Follow(*tail);
+    EXPECT_EQ(followed.code(), StatusCode::kFailedPrecondition) << followed.ToString();
+    EXPECT_NE(followed.message().find(std::to_string(first + 1)), std::string::npos) << followed.ToString();
     EXPECT_EQ(fold.applied(), first + 1) << "folded the registration, stopped at the update";
     ASSERT_TRUE(fold.Sync().ok());
     EXPECT_EQ(fold.refolds(), 3u);
