@@ -249,6 +249,10 @@ Status ResultFromJson(const json& j, ResultRecord* r, EvidenceFiles files) {
            {"outcome_text", Text(&it.outcome_text)},
            {"findings", findings},
            {"violations", violations}}));
+      // Every item result says how the check ended; there is no default outcome to fall back on.
+      if (it.outcome == inspection::Outcome::Unknown) {
+        return InvalidArgument("JSON: " + ai + ".outcome is missing (" + std::string(kOutcomes) + ")");
+      }
       r->items.push_back(std::move(it));
     }
     return OkStatus();

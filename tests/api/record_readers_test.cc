@@ -57,6 +57,20 @@ TEST(RecordReadersTest, UnknownKeysAndWrongTypesNameTheirPath) {
   EXPECT_NE(s.message().find("items[0].violations[0].fine_yuan"), std::string::npos) << s.message();
 }
 
+// Found by the fuzz target in CI: an item without an outcome was accepted (Unknown), and its
+// written form ("unknown") did not read back.
+TEST(RecordReadersTest, AnItemWithoutAnOutcomeIsRefusedNamingIt) {
+  json result = Seed("result.json");
+  result["items"][0].erase("outcome");
+  inspection::ResultRecord r;
+  Status s = ResultFromJson(result, &r, EvidenceFiles::kRefused);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("items[0].outcome is missing"), std::string::npos) << s.message();
+  inspection::ResultRecord bare;
+  s = ResultFromJson(json::parse(R"({"items":[{}]})"), &bare, EvidenceFiles::kRefused);
+  EXPECT_NE(s.message().find("items[0].outcome is missing"), std::string::npos) << s.message();
+}
+
 TEST(RecordReadersTest, EvidencePathsAreReadOnlyWhenAllowed) {
   json result = Seed("result.json");
   result["evidence"] = {{{"file", std::string(SUIJI_TEST_VECTORS) + "/../fuzz/corpus/task.json"}, {"kind", "文件"}}};
