@@ -255,6 +255,8 @@ class KafkaStorage final : public LogStorage {
     bool entries = true;           // else one checkpoint
     uint64_t first = 0;            // sequence of the first entry
     std::vector<int64_t> offsets;  // from delivery reports; -1 until delivered
+    size_t produced = 0;           // messages handed to librdkafka
+    size_t reports = 0;            // delivery reports seen, failed ones included
     uint64_t checkpoint_size = 0;
     std::string checkpoint_note;
   };
@@ -270,7 +272,11 @@ class KafkaStorage final : public LogStorage {
   Status BeginLocked(Pending pending);
   Status ProduceLocked(rd_kafka_topic_t* rkt, ByteView key, ByteView value, size_t i);
   Status CommitLocked();
-  Status AbortLocked();
+  // Our own abort (a failed source, a refused message) waits for the transaction's first
+  // delivery report first; see AwaitFirstReportLocked.
+  enum class AbortCause { kOurs, kAbortableError };
+  Status AbortLocked(AbortCause cause = AbortCause::kAbortableError);
+  void AwaitFirstReportLocked();
   Status CommittedLocked();
   Status TxnErrorLocked(const rd_kafka_error_t* e, const std::string& what);
   Status DeadLocked(rd_kafka_resp_err_t code, const std::string& what);
@@ -535,6 +541,7 @@ void KafkaStorage::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* op
   if (generation != (self->txn_generation_ & 0xffffffffu)) return;  // an older transaction
   // A failed delivery fails the commit; only successes matter here.
   Pending& p = self->pending_;
+  ++p.reports;
   if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && i < p.offsets.size()) p.offsets[i] = m->offset;
 }
 
@@ -617,7 +624,10 @@ Status KafkaStorage::ProduceLocked(rd_kafka_topic_t* rkt, ByteView key, ByteView
   Deadline deadline(o_.timeout_ms);
   while (true) {
     ErrorPtr e(rd_kafka_produceva(producer_.get(), vus, 6));
-    if (!e) return OkStatus();
+    if (!e) {
+      ++pending_.produced;
+      return OkStatus();
+    }
     const rd_kafka_resp_err_t code = rd_kafka_error_code(e.get());
     if (code == RD_KAFKA_RESP_ERR__QUEUE_FULL && !deadline.expired()) {
       rd_kafka_poll(producer_.get(), 10);
@@ -626,7 +636,7 @@ Status KafkaStorage::ProduceLocked(rd_kafka_topic_t* rkt, ByteView key, ByteView
     const std::string what = "produce to " + topic + ": " + rd_kafka_error_string(e.get());
     if (rd_kafka_error_is_fatal(e.get())) return DeadLocked(code, what);
     Status s = KafkaError(code, what);
-    SUIJI_RETURN_IF_ERROR(AbortLocked());
+    SUIJI_RETURN_IF_ERROR(AbortLocked(AbortCause::kOurs));
     return s.code() == StatusCode::kInvalidArgument
                ? s
                : Unavailable(what + " (transaction aborted: nothing was written; retry)");
@@ -653,7 +663,25 @@ Status KafkaStorage::CommitLocked() {
   }
 }
 
-Status KafkaStorage::AbortLocked() {
+// Before aborting a transaction of ours that has messages, wait until librdkafka reports on
+// one of them. librdkafka counts the partition's registration with the transaction
+// (AddPartitionsToTxn) as done once it is sent, and holds the messages until it succeeds. If
+// the coordinator is still completing the previous commit, it answers that registration with
+// CONCURRENT_TRANSACTIONS and librdkafka retries it later; an abort sent in between finds the
+// previous transaction complete and nothing begun, and the coordinator refuses it with
+// INVALID_TXN_STATE, a fatal error that ends the producer (librdkafka#4849; reproduced by
+// KafkaStorageTest.AbortsRightAfterTheFirstMessageLeaveTheWriterUsable). A delivery report
+// (a message acknowledged, or failed) means the registration was answered. Bounded by
+// timeout_ms; the aborted messages stay invisible to read_committed readers either way.
+void KafkaStorage::AwaitFirstReportLocked() {
+  if (pending_.produced == 0) return;  // nothing registered: librdkafka aborts locally
+  for (Deadline d(o_.timeout_ms); pending_.reports == 0 && !d.expired();) {
+    rd_kafka_poll(producer_.get(), 5);
+  }
+}
+
+Status KafkaStorage::AbortLocked(AbortCause cause) {
+  if (cause == AbortCause::kOurs) AwaitFirstReportLocked();
   Deadline deadline(o_.timeout_ms);
   while (true) {
     ErrorPtr e(rd_kafka_abort_transaction(producer_.get(), deadline.remaining_ms()));
@@ -745,7 +773,7 @@ Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const En
   for (uint64_t i = 0; i < count; ++i) {
     StatusOr<ByteView> entry = next(i);
     if (!entry.ok()) {
-      SUIJI_RETURN_IF_ERROR(AbortLocked());
+      SUIJI_RETURN_IF_ERROR(AbortLocked(AbortCause::kOurs));
       return entry.status();
     }
     uint8_t key[8];
