@@ -3,7 +3,11 @@
 #include <algorithm>
 
 #include "verifier/export_entries.h"
+#include "ledger/core/directory/records.h"
+#include "ledger/core/draw/records.h"
 #include "ledger/core/identity/identity.h"
+#include "ledger/core/inspection/records.h"
+#include "ledger/core/inspection/state.h"
 
 namespace suiji {
 
@@ -35,23 +39,269 @@ std::string Refusal(const identity::UserInfo& u, const EntryView& e) {
   return {};
 }
 
+// A record an event acted on, and the region that puts it inside or outside a jurisdiction.
+struct Subject {
+  std::string what;  // "employer 91320402...", "draw D1", ...
+  std::optional<std::string> region;
+};
+
+// What the audit needs to place an event's records: the directory, draw and inspection state
+// (one fold) and the org units' regions (the identity fold's).
+struct Places {
+  const inspection::InspectionWorld& world;
+  const identity::IdentityWorld& ids;
+
+  Subject Org(std::string_view org_id) const { return {"org unit " + std::string(org_id), ids.OrgRegion(org_id)}; }
+  Subject Task(std::string_view task_id) const {
+    const draw::TaskInfo* t = world.draws.Task(task_id);
+    return {"task " + std::string(task_id), t == nullptr ? std::nullopt : ids.OrgRegion(t->task.org_id)};
+  }
+  Subject Draw(std::string_view draw_id) const {
+    const draw::DrawInfo* d = world.draws.Draw(draw_id);
+    Subject s = Task(d == nullptr ? std::string_view() : std::string_view(d->task_id));
+    s.what = "draw " + std::string(draw_id);
+    if (d == nullptr) s.region.reset();
+    return s;
+  }
+  std::optional<std::string> TargetRegion(const std::string& code) const {
+    auto it = world.draws.dir.targets.find(code);
+    return it == world.draws.dir.targets.end() ? std::nullopt : std::optional(it->second.region);
+  }
+  std::optional<std::string> InspectorRegion(const std::string& id) const {
+    auto it = world.draws.dir.inspectors.find(id);
+    return it == world.draws.dir.inspectors.end() ? std::nullopt : std::optional(it->second.region);
+  }
+  std::optional<std::string> UserRegion(std::string_view user_id) const {
+    const identity::UserInfo* u = ids.User(user_id);
+    return u == nullptr ? std::nullopt : std::optional(u->region);
+  }
+};
+
+// The records `e` acted on, as the server places them when it checks a request's
+// jurisdiction (api/http/routes*.cc), read from the state before `e`: a record's region
+// before and after a change, the org unit a record or plan belongs to, the task's org unit
+// for every draw and result event. The working-day calendar is national: no subject. A
+// payload that does not decode has no subject here (the log verifier reports it).
+std::vector<Subject> Subjects(const EntryView& e, const Places& at) {
+  const ByteView p = e.payload();
+  std::vector<Subject> out;
+  auto target = [&](const std::string& code, std::optional<std::string> region) {
+    out.push_back({"employer " + code, std::move(region)});
+  };
+  auto inspector = [&](const std::string& id, std::optional<std::string> region) {
+    out.push_back({"inspector " + id, std::move(region)});
+  };
+  switch (e.type()) {
+    case EventType::OrgUnitRegistered:
+      if (auto o = directory::DecodeOrgUnit(p); o.ok()) out.push_back({"org unit " + o->org_id, o->region});
+      break;
+    case EventType::TargetRegistered:
+      if (auto t = directory::DecodeTarget(p); t.ok()) {
+        target(t->credit_code, at.TargetRegion(t->credit_code));
+        target(t->credit_code, t->region);
+        out.push_back(at.Org(t->org_id));
+      }
+      break;
+    case EventType::TargetUpdated:
+      if (auto patch = directory::DecodeTargetPatch(p); patch.ok()) {
+        auto it = at.world.draws.dir.targets.find(patch->values.credit_code);
+        if (it == at.world.draws.dir.targets.end()) break;
+        directory::TargetRecord after = it->second;
+        directory::ApplyPatch(after, *patch);
+        target(after.credit_code, it->second.region);
+        target(after.credit_code, after.region);
+        out.push_back(at.Org(after.org_id));
+      }
+      break;
+    case EventType::TargetRetired:
+      if (auto r = directory::DecodeTargetRetired(p); r.ok()) target(r->credit_code, at.TargetRegion(r->credit_code));
+      break;
+    case EventType::InspectorRegistered:
+      if (auto i = directory::DecodeInspector(p); i.ok()) {
+        inspector(i->inspector_id, at.InspectorRegion(i->inspector_id));
+        inspector(i->inspector_id, i->region);
+        out.push_back(at.Org(i->org_id));
+      }
+      break;
+    case EventType::InspectorUpdated:
+      if (auto patch = directory::DecodeInspectorPatch(p); patch.ok()) {
+        auto it = at.world.draws.dir.inspectors.find(patch->values.inspector_id);
+        if (it == at.world.draws.dir.inspectors.end()) break;
+        directory::InspectorRecord after = it->second;
+        directory::ApplyPatch(after, *patch);
+        inspector(after.inspector_id, it->second.region);
+        inspector(after.inspector_id, after.region);
+        out.push_back(at.Org(after.org_id));
+      }
+      break;
+    case EventType::InspectorRetired:
+      if (auto r = directory::DecodeInspectorRetired(p); r.ok()) {
+        inspector(r->inspector_id, at.InspectorRegion(r->inspector_id));
+      }
+      break;
+    case EventType::ConflictDeclared:
+    case EventType::ConflictWithdrawn:
+      if (auto c = directory::DecodeConflict(p); c.ok()) inspector(c->inspector_id, at.InspectorRegion(c->inspector_id));
+      break;
+    case EventType::ItemListPublished:
+      if (auto l = directory::DecodeItemList(p); l.ok()) out.push_back(at.Org(l->org_id));
+      break;
+    case EventType::PlanFiled:
+      if (auto plan = draw::DecodePlan(p); plan.ok()) out.push_back(at.Org(plan->org_id));
+      break;
+    case EventType::TaskDefined:
+      if (auto t = draw::DecodeTask(p); t.ok()) out.push_back(at.Org(t->org_id));
+      break;
+    case EventType::TaskWithdrawn:
+      if (auto w = draw::DecodeTaskWithdrawn(p); w.ok()) out.push_back(at.Task(w->task_id));
+      break;
+    case EventType::DrawFrozen:
+      if (auto f = draw::DecodeFreeze(p); f.ok()) out.push_back(at.Task(f->task_id));
+      break;
+    case EventType::DrawCommitted:
+      if (auto c = draw::DecodeCommit(p); c.ok()) out.push_back(at.Task(c->task_id));
+      break;
+    case EventType::DrawRevealed:
+      if (auto r = draw::DecodeReveal(p); r.ok()) out.push_back(at.Draw(r->draw_id));
+      break;
+    case EventType::DrawResult:
+      if (auto r = draw::DecodeResultPart(p); r.ok()) out.push_back(at.Draw(r->draw_id));
+      break;
+    case EventType::DrawCancelled:
+      if (auto c = draw::DecodeCancel(p); c.ok()) out.push_back(at.Draw(c->draw_id));
+      break;
+    case EventType::AssignmentDeclined:
+      if (auto d = draw::DecodeDecline(p); d.ok()) out.push_back(at.Draw(d->draw_id));
+      break;
+    case EventType::TargetsAnnounced:
+      if (auto a = inspection::DecodeAnnouncement(p); a.ok()) out.push_back(at.Draw(a->draw_id));
+      break;
+    case EventType::ResultReviewed:
+      if (auto r = inspection::DecodeReview(p); r.ok()) out.push_back(at.Draw(r->draw_id));
+      break;
+    case EventType::ResultPublished:
+      if (auto s = inspection::DecodeStep(p); s.ok()) out.push_back(at.Draw(s->draw_id));
+      break;
+    case EventType::ResultCorrected:
+      if (auto c = inspection::DecodeCorrection(p); c.ok()) out.push_back(at.Draw(c->result.draw_id));
+      break;
+    case EventType::CaseTransferred:
+      if (auto t = inspection::DecodeTransfer(p); t.ok()) out.push_back(at.Draw(t->draw_id));
+      break;
+    case EventType::CreditReevaluated:
+      if (auto r = inspection::DecodeReevaluation(p); r.ok()) out.push_back(at.Draw(r->draw_id));
+      break;
+    case EventType::UserRegistered:
+      if (auto u = identity::DecodeUser(p); u.ok()) {
+        out.push_back({"user " + u->user_id, at.UserRegion(u->user_id)});
+        out.push_back(at.Org(u->org_id));
+        // The directory inspector it will act as (its results, its team's visits).
+        if (!u->inspector_id.empty()) out.push_back({"inspector " + u->inspector_id, at.InspectorRegion(u->inspector_id)});
+      }
+      break;
+    case EventType::UserDisabled:
+      if (auto d = identity::DecodeUserDisabled(p); d.ok()) out.push_back({"user " + d->user_id, at.UserRegion(d->user_id)});
+      break;
+    case EventType::TokenIssued:
+      if (auto t = identity::DecodeToken(p); t.ok()) out.push_back({"user " + t->user_id, at.UserRegion(t->user_id)});
+      break;
+    case EventType::TokenRevoked:
+      if (auto r = identity::DecodeTokenRevoked(p); r.ok()) {
+        const identity::TokenInfo* t = at.ids.Token(r->token_id);
+        if (t != nullptr) out.push_back({"token " + r->token_id + " of user " + t->token.user_id, at.UserRegion(t->token.user_id)});
+      }
+      break;
+    default:  // results by inspectors (their team), internal notes (either): see TeamRefusal
+      break;
+  }
+  return out;
+}
+
+// An inspector records and submits results only for visits whose team it is on; an internal
+// note is written by the team's inspector or by a reviewer whose jurisdiction covers the draw.
+// Empty when allowed, or not such an event.
+std::string TeamRefusal(const identity::UserInfo& u, const EntryView& e, const Places& at) {
+  std::string draw_id, code;
+  bool reviewer_may = false;
+  switch (e.type()) {
+    case EventType::ResultRecorded:
+      if (auto r = inspection::DecodeResult(e.payload()); r.ok()) draw_id = r->draw_id, code = r->credit_code;
+      break;
+    case EventType::ResultSubmitted:
+      if (auto s = inspection::DecodeStep(e.payload()); s.ok()) draw_id = s->draw_id, code = s->credit_code;
+      break;
+    case EventType::ResultInternalNote:
+      if (auto n = inspection::DecodeInternalNote(e.payload()); n.ok()) draw_id = n->draw_id, code = n->credit_code;
+      reviewer_may = true;
+      break;
+    default:
+      return {};
+  }
+  if (draw_id.empty()) return {};  // undecodable: the log verifier's to report
+  const std::string name = "user " + u.user.user_id;
+  if (reviewer_may && u.Has(identity::Role::kReviewer)) {
+    const Subject d = at.Draw(draw_id);
+    if (d.region && u.Covers(*d.region)) return {};
+  }
+  const draw::DrawInfo* d = at.world.draws.Draw(draw_id);
+  if (d == nullptr) return {};  // an unknown draw: the inspection audit's to report
+  for (const auto& v : d->visits) {
+    if (v.credit_code != code) continue;
+    if (!u.user.inspector_id.empty() && u.Has(identity::Role::kInspector) &&
+        std::find(v.team.begin(), v.team.end(), u.user.inspector_id) != v.team.end()) {
+      return {};
+    }
+    return name + " wrote " + std::string(EventTypeName(e.type())) + " for visit " + draw_id + "/" + code +
+           " without being on its team" + (u.user.inspector_id.empty() ? "" : " (as inspector " + u.user.inspector_id + ")");
+  }
+  return {};  // no such visit: the inspection audit's to report
+}
+
+// Why `u` could not have acted on what `e` touched, or empty.
+std::string JurisdictionRefusal(const identity::UserInfo& u, const EntryView& e, const Places& at) {
+  if (e.type() == EventType::CalendarPublished) {
+    // The working-day calendar is national: it moves every bureau's deadlines.
+    for (const auto& [org_id, region] : at.ids.org_regions()) {
+      if (u.Covers(region)) continue;
+      return "user " + u.user.user_id + " (jurisdiction " + (u.region.empty() ? "none" : u.region) +
+             ") published the working-day calendar, which moves every bureau's deadlines, but does not "
+             "cover org unit " + org_id + " (region " + region + ")";
+    }
+    return {};
+  }
+  for (const Subject& s : Subjects(e, at)) {
+    if (!s.region || u.Covers(*s.region)) continue;
+    return "user " + u.user.user_id + " (jurisdiction " + (u.region.empty() ? "none" : u.region) + ") wrote " +
+           std::string(EventTypeName(e.type())) + " on " + s.what + " in region " + *s.region +
+           ", outside its jurisdiction";
+  }
+  return TeamRefusal(u, e, at);
+}
+
 }  // namespace
 
 AuthorityAudit AuditAuthority(ByteView export_file) {
   AuthorityAudit audit;
   identity::IdentityWorld world;
+  inspection::InspectionWorld records;  // to place each event's records in a region
+  const Places at{records, world};
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
     const std::string actor(e.actor_user());
     if (const identity::UserInfo* u = world.User(actor)) {
       ++audit.by_users_total;
       ++audit.by_user[actor];
-      if (std::string why = Refusal(*u, e); !why.empty()) Fail(audit, e.sequence(), why);
+      std::string why = Refusal(*u, e);
+      if (why.empty()) why = JurisdictionRefusal(*u, e, at);
+      if (!why.empty()) Fail(audit, e.sequence(), why);
     } else {
       ++audit.by_operator[actor.empty() ? "(none)" : actor];
     }
     if (Status s = world.Apply(e); !s.ok() && identity::IsIdentityEvent(e.type())) {
       Fail(audit, e.sequence(), "identity event refused: " + s.message());
     }
+    // An event the records' fold refuses leaves it unchanged; the draw and inspection audits
+    // report it.
+    (void)records.Apply(e);
     return true;
   });
   if (!header.ok()) {

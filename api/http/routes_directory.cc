@@ -263,6 +263,13 @@ Reply History(Call& c) {
 // Body {"table": "..."} in the format of ops/calendar/cn-workdays.tsv, or no body: the bundled
 // 2016-2026 notices. Years whose schedule is already in the log are not published again.
 Reply PublishCalendar(Call& c) {
+  // The calendar is national and moves every bureau's deadlines (R18): it is for an
+  // administrator whose jurisdiction covers every org unit of the node.
+  if (!CoversAll(c)) {
+    return Error(403, "outside_jurisdiction",
+                 "the working-day calendar moves every bureau's deadlines: it is published by an administrator "
+                 "whose jurisdiction covers every org unit of the node");
+  }
   std::string table;
   if (!c.body.is_null()) {
     if (Status s = ReadKeys(c.body, "", {{"table", Text(&table)}}); !s.ok()) return Invalid(s);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -131,6 +132,12 @@ Status CheckLimits(const json& j, const std::string& path, const ServerOptions& 
 }
 
 // Latency buckets of the request histogram, seconds.
+// Replies kept for Idempotency-Key retries while the server runs (the newest ones).
+constexpr size_t kSavedReplies = 100000;
+// A signed request's timestamp may be this far from the server's clock; its signature is
+// remembered that long, so it is used once.
+constexpr int64_t kSignedRequestWindowSeconds = 300;
+
 constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                             0.025,  0.05,  0.1,    0.5,   2.5};
 
@@ -165,6 +172,11 @@ struct Server::Impl {
   std::map<std::string, std::pair<int64_t, int>> failures;  // address -> (minute, count)
   std::mutex saved_mu;
   std::map<std::string, SavedReply> saved;  // user + "\n" + key
+  std::deque<std::string> saved_order;      // oldest first: at most kSavedReplies are kept
+  // Signatures of signed requests seen within the clock window: a request is signed once and
+  // used once (Ed25519 signatures are deterministic, so a replay carries the same bytes).
+  std::mutex signatures_mu;
+  std::map<std::string, int64_t> signatures_seen;  // signature -> its timestamp
   std::atomic<bool> stopping{false};
   // The ledger's storage (owned by node.ledger): writes are staged there and made durable
   // together; no reply is sent before what it reflects is durable.
@@ -176,12 +188,15 @@ struct Server::Impl {
   Status Open();
   void Install();
   void Dispatch(size_t index, const httplib::Request& req, httplib::Response& res);
-  StatusOr<const identity::UserInfo*> Authenticate(const httplib::Request& req);
+  // `first_use`: a new request (its signature's clock window and single use are checked);
+  // false when the event stream checks the credential again on each round.
+  StatusOr<const identity::UserInfo*> Authenticate(const httplib::Request& req, bool first_use = true);
   bool RateLimited(const std::string& addr);
   void RecordAuthFailure(const httplib::Request& req, const std::string& why);
   void Observe(const std::string& route, int status, double seconds);
   std::string MetricsText();
-  void ServeEvents(const httplib::Request& req, httplib::Response& res, const identity::UserInfo* user);
+  void ServeEvents(const httplib::Request& req, httplib::Response& res, const identity::UserInfo* user,
+                   const std::vector<Role>& roles);
 };
 
 Status Server::Impl::Open() {
@@ -235,7 +250,7 @@ void Server::Impl::RecordAuthFailure(const httplib::Request& req, const std::str
     << "\n";
 }
 
-StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Request& req) {
+StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Request& req, bool first_use) {
   const std::string auth = req.get_header_value("Authorization");
   if (auth.starts_with("Bearer ")) return node.identity->Authenticate(auth.substr(7));
   if (auth.starts_with("Suiji-Ed25519 ")) {
@@ -250,7 +265,10 @@ StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Re
     }
     int64_t t = 0;
     try { t = std::stoll(ts); } catch (...) { return PermissionDenied("bad timestamp"); }
-    if (std::llabs(UnixSeconds() - t) > 300) return PermissionDenied("timestamp outside 300 s of the server's clock");
+    const int64_t now = UnixSeconds();
+    if (first_use && std::llabs(now - t) > kSignedRequestWindowSeconds) {
+      return PermissionDenied("timestamp outside 300 s of the server's clock");
+    }
     auto s = FromBase64(sig);
     if (!s.ok() || s->size() != 64) return PermissionDenied("signature is not 64 bytes of base64");
     std::string target = req.path;
@@ -263,6 +281,13 @@ StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Re
     PublicKey pk{};
     std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
     if (!VerifySignature(pk, AsBytes(msg), *s)) return PermissionDenied("request signature does not verify");
+    if (first_use) {
+      std::lock_guard lock(signatures_mu);
+      std::erase_if(signatures_seen, [&](const auto& kv) { return std::llabs(now - kv.second) > kSignedRequestWindowSeconds; });
+      if (!signatures_seen.emplace(sig, t).second) {
+        return PermissionDenied("this signed request was already used (a replay); sign each request anew");
+      }
+    }
     return u;
   }
   return PermissionDenied(auth.empty() ? "no Authorization header" : "unsupported Authorization scheme");
@@ -325,6 +350,17 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
         return Error(400, "bad_path", "a path segment is not valid UTF-8 or too long");
       }
     }
+    // Query parameters are inputs too (a DELETE's reason, a list's filters).
+    for (const auto& [name, value] : req.params) {
+      if (InvalidUtf8At(name) != std::string_view::npos || InvalidUtf8At(value) != std::string_view::npos) {
+        return Error(400, "bad_utf8", "query parameter " + (InvalidUtf8At(name) == std::string_view::npos ? name : "?") +
+                                          " is not valid UTF-8");
+      }
+      if (value.size() > options.max_string_bytes) {
+        return Error(413, "too_large", "query parameter " + name + " is longer than " +
+                                           std::to_string(options.max_string_bytes) + " bytes");
+      }
+    }
     if (user != nullptr) call.actor = Actor{user->user.org_id, user->user.user_id, ""};
     if (!route.raw_body && req.body.size() > options.max_body_bytes) {
       return Error(413, "too_large",
@@ -380,7 +416,6 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
                            {"type", std::string(EventTypeName(r->type))}});
         }
         call.actor.request = key + "\t" + digest;  // the log remembers both (RequestInfo)
-        saved_key = user_key;  // a refusal or replay above is never saved as the key's reply
       }
       const std::string expected = req.get_header_value("X-Expected-Sequence");
       if (!expected.empty()) {
@@ -395,6 +430,9 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
                        json{{"next_sequence", node.ledger->size()}});
         }
       }
+      // The reply from here on is the key's: a refusal or a replay above is never saved (a
+      // retry with the same key, after a stale sequence, is tried again).
+      if (!key.empty()) saved_key = user->user.user_id + "\n" + key;
     }
     const uint64_t before = node.ledger->size();
     Reply r;
@@ -431,10 +469,16 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   }
   if (!saved_key.empty() && reply.status < 500) {
     std::lock_guard lock(saved_mu);
-    saved[saved_key] = SavedReply{digest, reply};
+    if (saved.insert_or_assign(saved_key, SavedReply{digest, reply}).second) saved_order.push_back(saved_key);
+    // Past the bound, the oldest keys' replies go; the log still remembers those keys
+    // (Actor.request), and a retry is answered with the events they made.
+    while (saved_order.size() > kSavedReplies) {
+      saved.erase(saved_order.front());
+      saved_order.pop_front();
+    }
   }
   if (route.stream && reply.status == 0) {
-    ServeEvents(req, res, stream_user);
+    ServeEvents(req, res, stream_user, route.roles);
     Observe(route.path, 200, 0);
     return;
   }
@@ -530,7 +574,7 @@ std::string Server::Impl::MetricsText() {
 
 
 void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& res,
-                               const identity::UserInfo* user) {
+                               const identity::UserInfo* user, const std::vector<Role>& roles) {
   // The stream carries every event, internal ones included, so it is for users whose
   // jurisdiction covers every org unit of the node (the top bureau's systems).
   {
@@ -560,17 +604,22 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
       return;
     }
   }
-  const std::string auth = req.get_header_value("Authorization");
   auto next = std::make_shared<uint64_t>(from);
   res.set_header("Cache-Control", "no-store");
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this, next, auth, req_copy = req](size_t, httplib::DataSink& sink) -> bool {
+      [this, next, roles, req_copy = req](size_t, httplib::DataSink& sink) -> bool {
         std::string out;
         {
           std::shared_lock lock(state_mu);
-          // Revocation takes effect at once: the credential is checked on every round.
-          if (!Authenticate(req_copy).ok()) return false;
+          // Revocation takes effect at once: the credential (a token not revoked or expired, a
+          // signing user still enabled with the same key), the role and the jurisdiction are
+          // checked again on every round.
+          auto who = Authenticate(req_copy, /*first_use=*/false);
+          if (!who.ok() || !CoversAll(node.identity->world(), *who) ||
+              std::none_of(roles.begin(), roles.end(), [&](Role r) { return (*who)->Has(r); })) {
+            return false;
+          }
           const LogStorage& log = node.ledger->storage();
           const uint64_t size = group->durable_size();  // never an entry a crash could undo
           const uint64_t end = std::min<uint64_t>(size, *next + 500);
