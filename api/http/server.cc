@@ -178,6 +178,7 @@ struct Server::Impl {
   std::mutex signatures_mu;
   std::map<std::string, int64_t> signatures_seen;  // signature -> its timestamp
   std::atomic<bool> stopping{false};
+  std::atomic<bool> serving{false};  // inside Serve()
   // The ledger's storage (owned by node.ledger): writes are staged there and made durable
   // together; no reply is sent before what it reflects is durable.
   GroupCommitStorage* group = nullptr;
@@ -774,6 +775,14 @@ Status Server::Bind() {
 }
 
 Status Server::Serve() {
+  // `serving` first, then `stopping`: a Stop() racing with this either is seen here or sees
+  // `serving` and waits for the loop to run (see Stop).
+  impl_->serving = true;
+  struct Done {
+    Impl* impl;
+    ~Done() { impl->serving = false; }
+  } done{impl_.get()};
+  if (impl_->stopping) return OkStatus();
   if (!impl_->http->listen_after_bind()) {
     if (impl_->stopping) return OkStatus();
     return Unavailable("the server stopped unexpectedly");
@@ -786,7 +795,15 @@ int Server::port() const { return impl_->options.port; }
 void Server::Stop() {
   if (!impl_ || !impl_->http) return;
   impl_->stopping = true;
-  impl_->http->stop();
+  // cpp-httplib's stop() does nothing before its accept loop runs (a stop right after the
+  // start would be lost, and Serve would never return): wait for the loop, then stop it once.
+  while (impl_->serving) {
+    if (impl_->http->is_running()) {
+      impl_->http->stop();
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions o) {
