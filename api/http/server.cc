@@ -16,6 +16,7 @@
 #include "api/http/server_internal.h"
 #include "api/node.h"
 #include "ledger/core/bytes.h"
+#include "ledger/checkpoint_timer.h"
 #include "ledger/group_commit.h"
 #include "ledger/replay.h"
 
@@ -179,12 +180,12 @@ struct Server::Impl {
   std::map<std::string, int64_t> signatures_seen;  // signature -> its timestamp
   std::atomic<bool> stopping{false};
   std::atomic<bool> serving{false};  // inside Serve()
+  // Last, so it is stopped first (before the ledger it drives goes).
+  std::unique_ptr<CheckpointTimer> checkpoint_timer;
   // The ledger's storage (owned by node.ledger): writes are staged there and made durable
   // together; no reply is sent before what it reflects is durable.
   GroupCommitStorage* group = nullptr;
   int listen_fd = -1;  // the listening socket, once bound
-  int64_t last_checkpoint_unix = 0;
-  uint64_t last_checkpoint_size = 0;
 
   Status Open();
   void Install();
@@ -221,6 +222,9 @@ Status Server::Impl::Open() {
   SUIJI_RETURN_IF_ERROR(node.SyncAll());
   std::filesystem::create_directories(paths.dir / "audit");
   routes = ApiRoutes();
+  // A quiet node still gets its tip covered within checkpoint_every_seconds (the ledger's
+  // policy; writes also check it).
+  checkpoint_timer = std::make_unique<CheckpointTimer>(l, std::chrono::seconds(1));
   return OkStatus();
 }
 
@@ -491,17 +495,25 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
 
 std::string Server::Impl::MetricsText() {
   std::ostringstream m;
-  uint64_t size = 0, record = 0;
+  uint64_t size = 0, folded = 0;
   {
     std::shared_lock lock(state_mu);
     size = node.ledger->size();
-    record = node.world->applied();
+    // The slowest of the folds readers are served from: the world (draws, results, the
+    // public record), the directory projection (LMDB) and the identity model.
+    folded = std::min(node.world->applied(), node.identity->world().size());
+    if (auto applied = node.projection->Applied(); applied.ok()) folded = std::min(folded, *applied);
   }
   const auto cp = node.ledger->LatestCheckpoint();
   m << "# HELP suiji_log_entries Entries in the log.\n# TYPE suiji_log_entries gauge\n"
     << "suiji_log_entries " << size << "\n";
-  m << "# HELP suiji_projection_lag_entries Entries not yet folded into the public record.\n"
-    << "# TYPE suiji_projection_lag_entries gauge\nsuiji_projection_lag_entries " << size - record << "\n";
+  m << "# HELP suiji_projection_lag_entries Entries not yet folded into the slowest of the world, the "
+       "directory projection and the identity model.\n"
+    << "# TYPE suiji_projection_lag_entries gauge\nsuiji_projection_lag_entries " << size - std::min(size, folded)
+    << "\n";
+  m << "# HELP suiji_durable_lag_entries Entries staged (appended, folded) but not yet durable.\n"
+    << "# TYPE suiji_durable_lag_entries gauge\nsuiji_durable_lag_entries "
+    << group->staged_size() - std::min(group->staged_size(), group->durable_size()) << "\n";
   uint64_t cp_size = 0;
   if (cp) {
     // The second line of a checkpoint note is the tree size.
@@ -511,20 +523,24 @@ std::string Server::Impl::MetricsText() {
     std::getline(in, n);
     try { cp_size = std::stoull(n); } catch (...) {}
   }
-  int64_t checkpoint_seen_unix = 0;
-  {
-    std::lock_guard lock(metrics.mu);  // concurrent scrapes
-    if (cp_size != last_checkpoint_size) {
-      last_checkpoint_size = cp_size;
-      last_checkpoint_unix = UnixSeconds();
-    }
-    checkpoint_seen_unix = last_checkpoint_unix;
+  // How long the oldest entry no checkpoint covers has waited, from its own signed time (so
+  // the figure is the same after a restart); 0 when the latest checkpoint covers the tip.
+  int64_t uncovered_since_us = 0;
+  if (size > cp_size) {
+    (void)node.ledger->storage().Read(cp_size, cp_size + 1, [&](uint64_t, ByteView bytes) {
+      if (auto e = ParseEntry(bytes); e.ok()) uncovered_since_us = e->event->time_us();
+      return false;
+    });
   }
+  const int64_t now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   m << "# HELP suiji_checkpoint_lag_entries Entries appended since the latest checkpoint.\n"
-    << "# TYPE suiji_checkpoint_lag_entries gauge\nsuiji_checkpoint_lag_entries " << size - cp_size << "\n";
-  m << "# HELP suiji_checkpoint_age_seconds Seconds since this server saw the latest checkpoint change.\n"
+    << "# TYPE suiji_checkpoint_lag_entries gauge\nsuiji_checkpoint_lag_entries " << size - std::min(size, cp_size)
+    << "\n";
+  m << "# HELP suiji_checkpoint_age_seconds Seconds the oldest entry not covered by a checkpoint has waited "
+       "(0: the latest checkpoint covers the log).\n"
     << "# TYPE suiji_checkpoint_age_seconds gauge\nsuiji_checkpoint_age_seconds "
-    << (checkpoint_seen_unix == 0 ? 0 : UnixSeconds() - checkpoint_seen_unix) << "\n";
+    << (uncovered_since_us == 0 ? 0 : std::max<int64_t>(0, (now_us - uncovered_since_us) / 1000000)) << "\n";
   std::lock_guard lock(metrics.mu);
   const double up = std::chrono::duration<double>(Clock::now() - metrics.started).count();
   const GroupCommitStorage::Stats gc = group->stats();

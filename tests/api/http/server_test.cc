@@ -506,6 +506,26 @@ TEST_F(HttpServerTest, FailedAuthenticationIsRateLimited) {
   EXPECT_EQ(client_->Get("/public/v1/notices")->status, 200);
 }
 
+// The checkpoint age is how long the oldest uncovered entry has waited, read from its own
+// signed time: right after a restart too (it used to count from the first scrape, 0).
+TEST_F(HttpServerTest, MetricsTellTheCheckpointAgeFromTheLog) {
+  auto gauge = [&](const std::string& name) {
+    const std::string text = client_->Get("/metrics")->body;
+    const size_t at = text.find("\n" + name + " ");
+    EXPECT_NE(at, std::string::npos) << name;
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
+  };
+  const std::string body = R"({"user_id":"u-age","name":"赵八","org_id":"320402","roles":["planner"]})";
+  ASSERT_EQ(client_->Post("/api/v1/users", Auth(admin_), body, "application/json")->status, 201);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  Stop();
+  Start();
+  EXPECT_GT(gauge("suiji_checkpoint_lag_entries"), 0);
+  EXPECT_GE(gauge("suiji_checkpoint_age_seconds"), 2);
+  EXPECT_EQ(gauge("suiji_projection_lag_entries"), 0);
+  EXPECT_EQ(gauge("suiji_durable_lag_entries"), 0);
+}
+
 TEST_F(HttpServerTest, SignedRequests) {
   KeyPair k = KeyPair::Generate();
   const std::string hex = ToHex(ByteView(k.public_key().data(), k.public_key().size()));
