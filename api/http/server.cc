@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <map>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -132,13 +134,13 @@ Status CheckLimits(const json& j, const std::string& path, const ServerOptions& 
   return OkStatus();
 }
 
-// Latency buckets of the request histogram, seconds.
 // Replies kept for Idempotency-Key retries while the server runs (the newest ones).
 constexpr size_t kSavedReplies = 100000;
 // A signed request's timestamp may be this far from the server's clock; its signature is
 // remembered that long, so it is used once.
 constexpr int64_t kSignedRequestWindowSeconds = 300;
 
+// Latency buckets of the request histogram, seconds.
 constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                             0.025,  0.05,  0.1,    0.5,   2.5};
 
@@ -177,7 +179,8 @@ struct Server::Impl {
   // Signatures of signed requests seen within the clock window: a request is signed once and
   // used once (Ed25519 signatures are deterministic, so a replay carries the same bytes).
   std::mutex signatures_mu;
-  std::map<std::string, int64_t> signatures_seen;  // signature -> its timestamp
+  std::set<std::string> signatures_seen;
+  std::multimap<int64_t, std::string> signatures_by_time;  // timestamp -> signature, to forget them
   std::atomic<bool> stopping{false};
   std::atomic<bool> serving{false};  // inside Serve()
   // Last, so it is stopped first (before the ledger it drives goes).
@@ -199,6 +202,12 @@ struct Server::Impl {
   std::string MetricsText();
   void ServeEvents(const httplib::Request& req, httplib::Response& res, const identity::UserInfo* user,
                    const std::vector<Role>& roles);
+  // The event stream carries every org unit's events, internal ones included: for a holder of
+  // one of the route's `roles` whose jurisdiction covers every org unit. state_mu held.
+  bool MayStream(const identity::UserInfo* user, const std::vector<Role>& roles) const {
+    return user != nullptr && CoversAll(node.identity->world(), user) &&
+           std::any_of(roles.begin(), roles.end(), [&](Role r) { return user->Has(r); });
+  }
 };
 
 Status Server::Impl::Open() {
@@ -288,10 +297,16 @@ StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Re
     if (!VerifySignature(pk, AsBytes(msg), *s)) return PermissionDenied("request signature does not verify");
     if (first_use) {
       std::lock_guard lock(signatures_mu);
-      std::erase_if(signatures_seen, [&](const auto& kv) { return std::llabs(now - kv.second) > kSignedRequestWindowSeconds; });
-      if (!signatures_seen.emplace(sig, t).second) {
+      // Forget the signatures whose timestamps have left the window (they are refused on
+      // their timestamp from now on).
+      while (!signatures_by_time.empty() && signatures_by_time.begin()->first < now - kSignedRequestWindowSeconds) {
+        signatures_seen.erase(signatures_by_time.begin()->second);
+        signatures_by_time.erase(signatures_by_time.begin());
+      }
+      if (!signatures_seen.insert(sig).second) {
         return PermissionDenied("this signed request was already used (a replay); sign each request anew");
       }
+      signatures_by_time.emplace(t, sig);
     }
     return u;
   }
@@ -357,9 +372,9 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     }
     // Query parameters are inputs too (a DELETE's reason, a list's filters).
     for (const auto& [name, value] : req.params) {
-      if (InvalidUtf8At(name) != std::string_view::npos || InvalidUtf8At(value) != std::string_view::npos) {
-        return Error(400, "bad_utf8", "query parameter " + (InvalidUtf8At(name) == std::string_view::npos ? name : "?") +
-                                          " is not valid UTF-8");
+      const bool name_ok = InvalidUtf8At(name) == std::string_view::npos;
+      if (!name_ok || InvalidUtf8At(value) != std::string_view::npos) {
+        return Error(400, "bad_utf8", "query parameter " + (name_ok ? name : "?") + " is not valid UTF-8");
       }
       if (value.size() > options.max_string_bytes) {
         return Error(413, "too_large", "query parameter " + name + " is longer than " +
@@ -389,6 +404,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     }
     if (route.write) {
       const std::string key = req.get_header_value("Idempotency-Key");
+      const std::string user_key = key.empty() ? "" : user->user.user_id + "\n" + key;
       if (!key.empty()) {
         if (key.size() > 128 || InvalidUtf8At(key) != std::string_view::npos ||
             std::any_of(key.begin(), key.end(), [](char ch) { return ch < 0x21 || ch > 0x7e; })) {
@@ -396,7 +412,6 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
         }
         // The query is part of the request (an import's dry_run, a DELETE's reason).
         digest = ToHex(Sha256(AsBytes(req.method + "\n" + req.target + "\n" + req.body)));
-        const std::string user_key = user->user.user_id + "\n" + key;
         {
           std::lock_guard lock(saved_mu);
           if (auto it = saved.find(user_key); it != saved.end()) {
@@ -437,7 +452,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       }
       // The reply from here on is the key's: a refusal or a replay above is never saved (a
       // retry with the same key, after a stale sequence, is tried again).
-      if (!key.empty()) saved_key = user->user.user_id + "\n" + key;
+      saved_key = user_key;
     }
     const uint64_t before = node.ledger->size();
     Reply r;
@@ -592,11 +607,10 @@ std::string Server::Impl::MetricsText() {
 
 void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& res,
                                const identity::UserInfo* user, const std::vector<Role>& roles) {
-  // The stream carries every event, internal ones included, so it is for users whose
-  // jurisdiction covers every org unit of the node (the top bureau's systems).
   {
     std::shared_lock lock(state_mu);
-    if (!CoversAll(node.identity->world(), user)) {
+    if (!MayStream(user, roles)) {  // the roles were checked by Dispatch: the jurisdiction
+
       Reply r = Error(403, "outside_jurisdiction",
                       "the event stream carries every org unit's events: it is for users whose "
                       "jurisdiction covers the whole node");
@@ -633,10 +647,7 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
           // signing user still enabled with the same key), the role and the jurisdiction are
           // checked again on every round.
           auto who = Authenticate(req_copy, /*first_use=*/false);
-          if (!who.ok() || !CoversAll(node.identity->world(), *who) ||
-              std::none_of(roles.begin(), roles.end(), [&](Role r) { return (*who)->Has(r); })) {
-            return false;
-          }
+          if (!who.ok() || !MayStream(*who, roles)) return false;
           const LogStorage& log = node.ledger->storage();
           const uint64_t size = group->durable_size();  // never an entry a crash could undo
           const uint64_t end = std::min<uint64_t>(size, *next + 500);
