@@ -58,18 +58,14 @@ struct Places {
   }
   Subject Draw(std::string_view draw_id) const {
     const draw::DrawInfo* d = world.draws.Draw(draw_id);
-    Subject s = Task(d == nullptr ? std::string_view() : std::string_view(d->task_id));
-    s.what = "draw " + std::string(draw_id);
-    if (d == nullptr) s.region.reset();
-    return s;
+    return {"draw " + std::string(draw_id), d == nullptr ? std::nullopt : Task(d->task_id).region};
   }
-  std::optional<std::string> TargetRegion(const std::string& code) const {
-    auto it = world.draws.dir.targets.find(code);
-    return it == world.draws.dir.targets.end() ? std::nullopt : std::optional(it->second.region);
-  }
-  std::optional<std::string> InspectorRegion(const std::string& id) const {
-    auto it = world.draws.dir.inspectors.find(id);
-    return it == world.draws.dir.inspectors.end() ? std::nullopt : std::optional(it->second.region);
+  // The region of a directory record (an employer or an inspector) as it stands.
+  template <typename Record>
+  static std::optional<std::string> RegionOf(const std::map<std::string, Record, std::less<>>& records,
+                                             const std::string& id) {
+    auto it = records.find(id);
+    return it == records.end() ? std::nullopt : std::optional(it->second.region);
   }
   std::optional<std::string> UserRegion(std::string_view user_id) const {
     const identity::UserInfo* u = ids.User(user_id);
@@ -84,12 +80,22 @@ struct Places {
 // payload that does not decode has no subject here (the log verifier reports it).
 std::vector<Subject> Subjects(const EntryView& e, const Places& at) {
   const ByteView p = e.payload();
+  const auto& targets = at.world.draws.dir.targets;
+  const auto& inspectors = at.world.draws.dir.inspectors;
   std::vector<Subject> out;
-  auto target = [&](const std::string& code, std::optional<std::string> region) {
-    out.push_back({"employer " + code, std::move(region)});
+  // A directory record registered (`after` decoded) or patched (`after` = the record as it
+  // stands with the patch applied): its region before and after, and its org unit after.
+  auto changed = [&](const std::string& what, const std::optional<std::string>& before, const auto& after) {
+    out.push_back({what, before});
+    out.push_back({what, after.region});
+    out.push_back(at.Org(after.org_id));
   };
-  auto inspector = [&](const std::string& id, std::optional<std::string> region) {
-    out.push_back({"inspector " + id, std::move(region)});
+  auto patched = [&](const std::string& what, const auto& records, const auto& patch, const std::string& id) {
+    auto it = records.find(id);
+    if (it == records.end()) return;  // unknown: the fold refuses it
+    auto after = it->second;
+    directory::ApplyPatch(after, patch);
+    changed(what, it->second.region, after);
   };
   switch (e.type()) {
     case EventType::OrgUnitRegistered:
@@ -97,51 +103,41 @@ std::vector<Subject> Subjects(const EntryView& e, const Places& at) {
       break;
     case EventType::TargetRegistered:
       if (auto t = directory::DecodeTarget(p); t.ok()) {
-        target(t->credit_code, at.TargetRegion(t->credit_code));
-        target(t->credit_code, t->region);
-        out.push_back(at.Org(t->org_id));
+        changed("employer " + t->credit_code, Places::RegionOf(targets, t->credit_code), *t);
       }
       break;
     case EventType::TargetUpdated:
       if (auto patch = directory::DecodeTargetPatch(p); patch.ok()) {
-        auto it = at.world.draws.dir.targets.find(patch->values.credit_code);
-        if (it == at.world.draws.dir.targets.end()) break;
-        directory::TargetRecord after = it->second;
-        directory::ApplyPatch(after, *patch);
-        target(after.credit_code, it->second.region);
-        target(after.credit_code, after.region);
-        out.push_back(at.Org(after.org_id));
+        const std::string& code = patch->values.credit_code;
+        patched("employer " + code, targets, *patch, code);
       }
       break;
     case EventType::TargetRetired:
-      if (auto r = directory::DecodeTargetRetired(p); r.ok()) target(r->credit_code, at.TargetRegion(r->credit_code));
+      if (auto r = directory::DecodeTargetRetired(p); r.ok()) {
+        out.push_back({"employer " + r->credit_code, Places::RegionOf(targets, r->credit_code)});
+      }
       break;
     case EventType::InspectorRegistered:
       if (auto i = directory::DecodeInspector(p); i.ok()) {
-        inspector(i->inspector_id, at.InspectorRegion(i->inspector_id));
-        inspector(i->inspector_id, i->region);
-        out.push_back(at.Org(i->org_id));
+        changed("inspector " + i->inspector_id, Places::RegionOf(inspectors, i->inspector_id), *i);
       }
       break;
     case EventType::InspectorUpdated:
       if (auto patch = directory::DecodeInspectorPatch(p); patch.ok()) {
-        auto it = at.world.draws.dir.inspectors.find(patch->values.inspector_id);
-        if (it == at.world.draws.dir.inspectors.end()) break;
-        directory::InspectorRecord after = it->second;
-        directory::ApplyPatch(after, *patch);
-        inspector(after.inspector_id, it->second.region);
-        inspector(after.inspector_id, after.region);
-        out.push_back(at.Org(after.org_id));
+        const std::string& id = patch->values.inspector_id;
+        patched("inspector " + id, inspectors, *patch, id);
       }
       break;
     case EventType::InspectorRetired:
       if (auto r = directory::DecodeInspectorRetired(p); r.ok()) {
-        inspector(r->inspector_id, at.InspectorRegion(r->inspector_id));
+        out.push_back({"inspector " + r->inspector_id, Places::RegionOf(inspectors, r->inspector_id)});
       }
       break;
     case EventType::ConflictDeclared:
     case EventType::ConflictWithdrawn:
-      if (auto c = directory::DecodeConflict(p); c.ok()) inspector(c->inspector_id, at.InspectorRegion(c->inspector_id));
+      if (auto c = directory::DecodeConflict(p); c.ok()) {
+        out.push_back({"inspector " + c->inspector_id, Places::RegionOf(inspectors, c->inspector_id)});
+      }
       break;
     case EventType::ItemListPublished:
       if (auto l = directory::DecodeItemList(p); l.ok()) out.push_back(at.Org(l->org_id));
@@ -196,7 +192,9 @@ std::vector<Subject> Subjects(const EntryView& e, const Places& at) {
         out.push_back({"user " + u->user_id, at.UserRegion(u->user_id)});
         out.push_back(at.Org(u->org_id));
         // The directory inspector it will act as (its results, its team's visits).
-        if (!u->inspector_id.empty()) out.push_back({"inspector " + u->inspector_id, at.InspectorRegion(u->inspector_id)});
+        if (!u->inspector_id.empty()) {
+          out.push_back({"inspector " + u->inspector_id, Places::RegionOf(inspectors, u->inspector_id)});
+        }
       }
       break;
     case EventType::UserDisabled:
@@ -243,18 +241,19 @@ std::string TeamRefusal(const identity::UserInfo& u, const EntryView& e, const P
     const Subject d = at.Draw(draw_id);
     if (d.region && u.Covers(*d.region)) return {};
   }
-  const draw::DrawInfo* d = at.world.draws.Draw(draw_id);
-  if (d == nullptr) return {};  // an unknown draw: the inspection audit's to report
-  for (const auto& v : d->visits) {
-    if (v.credit_code != code) continue;
-    if (!u.user.inspector_id.empty() && u.Has(identity::Role::kInspector) &&
-        std::find(v.team.begin(), v.team.end(), u.user.inspector_id) != v.team.end()) {
-      return {};
-    }
-    return name + " wrote " + std::string(EventTypeName(e.type())) + " for visit " + draw_id + "/" + code +
-           " without being on its team" + (u.user.inspector_id.empty() ? "" : " (as inspector " + u.user.inspector_id + ")");
+  const draw::VisitRecord* v = at.world.Visit(draw_id, code);
+  if (v == nullptr) return {};  // no such visit: the inspection audit's to report
+  if (!u.user.inspector_id.empty() && u.Has(identity::Role::kInspector) &&
+      std::find(v->team.begin(), v->team.end(), u.user.inspector_id) != v->team.end()) {
+    return {};
   }
-  return {};  // no such visit: the inspection audit's to report
+  return name + " wrote " + std::string(EventTypeName(e.type())) + " for visit " + draw_id + "/" + code +
+         " without being on its team" + (u.user.inspector_id.empty() ? "" : " (as inspector " + u.user.inspector_id + ")");
+}
+
+// "user ID (jurisdiction REGION)", as a jurisdiction refusal names it.
+std::string Who(const identity::UserInfo& u) {
+  return "user " + u.user.user_id + " (jurisdiction " + (u.region.empty() ? "none" : u.region) + ")";
 }
 
 // Why `u` could not have acted on what `e` touched, or empty.
@@ -263,16 +262,14 @@ std::string JurisdictionRefusal(const identity::UserInfo& u, const EntryView& e,
     // The working-day calendar is national: it moves every bureau's deadlines.
     for (const auto& [org_id, region] : at.ids.org_regions()) {
       if (u.Covers(region)) continue;
-      return "user " + u.user.user_id + " (jurisdiction " + (u.region.empty() ? "none" : u.region) +
-             ") published the working-day calendar, which moves every bureau's deadlines, but does not "
+      return Who(u) + " published the working-day calendar, which moves every bureau's deadlines, but does not "
              "cover org unit " + org_id + " (region " + region + ")";
     }
     return {};
   }
   for (const Subject& s : Subjects(e, at)) {
     if (!s.region || u.Covers(*s.region)) continue;
-    return "user " + u.user.user_id + " (jurisdiction " + (u.region.empty() ? "none" : u.region) + ") wrote " +
-           std::string(EventTypeName(e.type())) + " on " + s.what + " in region " + *s.region +
+    return Who(u) + " wrote " + std::string(EventTypeName(e.type())) + " on " + s.what + " in region " + *s.region +
            ", outside its jurisdiction";
   }
   return TeamRefusal(u, e, at);
