@@ -43,6 +43,15 @@ StatusOr<uint64_t> IdentityService::AppendChecked(
 StatusOr<uint64_t> IdentityService::RegisterUser(const identity::UserRecord& u, const Actor& actor) {
   return AppendChecked([&]() -> StatusOr<EventDraft> {
     SUIJI_RETURN_IF_ERROR(world_.CheckUser(u));
+    // An inspector user acts as one directory inspector; no other enabled user may hold it.
+    if (!u.inspector_id.empty()) {
+      for (const auto& [id, other] : world_.users()) {
+        if (id != u.user_id && !other.disabled && other.user.inspector_id == u.inspector_id) {
+          return AlreadyExists("inspector " + u.inspector_id + " is already user " + id +
+                               "'s (disable that user first)");
+        }
+      }
+    }
     return EventDraft{EventType::UserRegistered, identity::EncodeUser(u), actor};
   });
 }

@@ -48,19 +48,14 @@ Reply AddUser(Call& c) {
     return Forbidden("user " + u.user_id);
   }
   // An inspector user acts as a directory inspector (R15: results only for the visits whose
-  // team it is on): that inspector must exist in the administrator's jurisdiction and be no
-  // other enabled user's. Unknown and outside get the same answer, so nothing leaks.
+  // team it is on): that inspector must exist in the administrator's jurisdiction (and be no
+  // other enabled user's: IdentityService checks that). Unknown and outside get the same
+  // answer, so nothing leaks.
   if (!u.inspector_id.empty()) {
     auto i = c.node.projection->GetInspector(u.inspector_id);
     if (!i.ok()) return FromStatus(i.status());
     if (!*i || !c.user->Covers((*i)->region)) {
       return Error(422, "invalid", "inspector_id " + u.inspector_id + ": no inspector by that id in your jurisdiction");
-    }
-    for (const auto& [id, other] : c.node.identity->world().users()) {
-      if (id != u.user_id && !other.disabled && other.user.inspector_id == u.inspector_id) {
-        return Error(409, "inspector_taken", "inspector " + u.inspector_id + " is already user " + id +
-                                                 "'s (disable that user first)");
-      }
     }
   }
   return WrittenOr(c.node.identity->RegisterUser(u, c.actor));

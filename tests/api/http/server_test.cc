@@ -915,7 +915,10 @@ TEST_F(HttpServerTest, EveryCapabilityThroughHttp) {
                                     R"({"user_id":"twin","name":"冒名检查员","org_id":"320400","roles":["inspector"],)"
                                     R"("inspector_id":"JS3204001"})");
   EXPECT_EQ(taken_status, 409) << taken.dump();
-  EXPECT_EQ(taken["code"], "inspector_taken");
+  EXPECT_EQ(taken["code"], "conflict");
+  EXPECT_NE(taken["message"].get<std::string>().find("inspector JS3204001 is already user city-inspector's"),
+            std::string::npos)
+      << taken.dump();
   for (const std::string inspector : {"JS3204002", "JS9999999"}) {  // the city's; no such inspector
     auto [st, reply] = call("POST", "/api/v1/users", c_admin,
                             json{{"user_id", "county-twin"}, {"name", "冒名"}, {"org_id", "320402"},
