@@ -323,23 +323,27 @@ StatusOr<uint64_t> DirectoryService::AppendFolding(
     uint64_t count, const Ledger::DraftSource& make, uint64_t first,
     const std::function<Status(const LogStorage&)>& also_follow) {
   TailView tail(log_, first, count);
-  Status folded;
   std::thread folder([&] {
-    // Folds what has been signed, a few hundred entries per projection transaction, and
-    // lets the view free what every fold has read.
+    // Folds what has been signed (at most 4,096 entries per projection transaction) and lets
+    // the view free what every fold has read. After a failed fold it only lets the rest go:
+    // the next catch-up from the log reports the failure, as when the fold runs after the
+    // batch.
     constexpr uint64_t kChunk = 256;
+    bool folding = true;
     uint64_t at = first;
-    try {
-      while (tail.WaitBeyond(at, kChunk)) {
-        const uint64_t visible = tail.Size().value();  // each fold below reaches at least this
-        folded = projection_.CatchUp(tail, kChunk * 16, {});
-        if (folded.ok() && also_follow) folded = also_follow(tail);
-        if (!folded.ok()) return;
-        at = visible;
-        tail.Release(at - 1);  // the last one stays: a fold checks its hash
+    while (tail.WaitBeyond(at, kChunk)) {
+      const uint64_t visible = tail.Size().value();  // each fold below reaches at least this
+      if (folding) {
+        try {
+          Status s = projection_.CatchUp(tail, kChunk * 16, {});
+          if (s.ok() && also_follow) s = also_follow(tail);
+          folding = s.ok();
+        } catch (const std::exception&) {
+          folding = false;
+        }
       }
-    } catch (const std::exception& e) {
-      folded = Internal(std::string("folding the batch: ") + e.what());
+      at = visible;
+      tail.Release(at - 1);  // the last one stays: a fold checks its hash
     }
   });
   // The folder is joined however the append ends (an exception included).
@@ -351,14 +355,10 @@ StatusOr<uint64_t> DirectoryService::AppendFolding(
       folder.join();
     }
   } join{tail, folder};
-  Status pushed;
-  auto appended = ledger_.AppendStream(count, make, first, [&](uint64_t, ByteView entry) {
-    if (pushed.ok()) pushed = tail.Push(entry);
-  });
-  // The batch is in the log (or not, and the projection, if ahead, rebuilds itself at the
-  // next catch-up from the log); a failed fold of a written batch is the caller's next
-  // catch-up's to report, as when the fold runs after the batch.
-  (void)pushed;
+  // The view holds `count` entries, one per signed entry: a push cannot find it full. If the
+  // batch then fails, the projection, if ahead, rebuilds itself at the next catch-up.
+  auto appended = ledger_.AppendStream(count, make, first,
+                                       [&](uint64_t, ByteView entry) { (void)tail.Push(entry); });
   return appended;
 }
 
@@ -698,7 +698,8 @@ StatusOr<ImportReport> DirectoryService::ImportTargetParts(const std::vector<std
     report.rows += c.rows;
     for (RowProblem& p : c.problems) report.problems.push_back(std::move(p));
     bad_rows.insert(c.bad_rows.begin(), c.bad_rows.end());
-    codes.insert(codes.end(), c.codes.begin(), c.codes.end());
+    if (codes.empty()) codes = std::move(c.codes);  // one part (a file streamed): no copy
+    else codes.insert(codes.end(), c.codes.begin(), c.codes.end());
   }
   checked.clear();
   // Duplicates within the file: every occurrence after the first is a bad row.
@@ -793,9 +794,14 @@ StatusOr<ImportReport> DirectoryService::ImportTargetParts(const std::vector<std
       events.emplace_back(arena.size(), type);
     };
     for (Decided& d : decided) {
-      const uint64_t base = arena.size();
-      arena += d.arena;
-      for (const auto& [end, type] : d.events) events.emplace_back(base + end, type);
+      if (events.empty()) {  // the first part with events: taken as it is, no copy
+        arena = std::move(d.arena);
+        events = std::move(d.events);
+      } else {
+        const uint64_t base = arena.size();
+        arena += d.arena;
+        for (const auto& [end, type] : d.events) events.emplace_back(base + end, type);
+      }
       report.added += d.added;
       report.changed += d.changed;
       report.unchanged += d.unchanged;
