@@ -22,12 +22,7 @@ echo "kafka broker for the tests: $SUIJI_KAFKA_BROKERS"
 
 "$ROOT/ops/build.sh"
 cd "$BUILD_DIR"
-# A test that fails is run once more, alone, and must pass then; the first failure stays in
-# the output above the banner. (The Kafka tests run against a real broker, whose
-# transaction coordinator has failed an abort right after a commit once under load:
-# INVALID_TXN_STATE, which the backend reports as a fatal producer error.)
-if ! ctest --output-on-failure --timeout 900 -j "$(nproc)"; then
-  echo "!!!!!!!! some tests failed (above); running the failed ones again, one at a time !!!!!!!!"
-  ctest --rerun-failed --output-on-failure --timeout 900
-fi
+# Every test must pass on its first run: a flaky test is a bug to find and fix, never a
+# failure to run again until it passes.
+ctest --output-on-failure --timeout 900 -j "$(nproc)"
 "$ROOT/ops/fuzz.sh"
