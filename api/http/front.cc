@@ -169,6 +169,9 @@ class FrontStream : public httplib::Stream {
  public:
   FrontStream(FrontServer::Conn& c, const FrontLimits& limits) : c_(c), limits_(limits) {}
   void set_read_deadline(Clock::time_point t) { read_deadline_ = t; }
+  // A read failed or ran past the deadline: the request's body is cut short, and what the
+  // client sends next is not a request.
+  bool failed() const { return failed_; }
 
   bool is_readable() const override {
     return c_.pos < c_.in.size() || WaitFor(c_.fd, POLLIN, MillisUntil(read_deadline_));
@@ -188,10 +191,16 @@ class FrontStream : public httplib::Stream {
         }
         if (n == 0) return 0;
         if (errno == EINTR) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+          failed_ = true;
+          return -1;
+        }
         // The body's deadline counts from its head, whatever the pace of the bytes.
         const int wait = MillisUntil(read_deadline_);
-        if (wait == 0 || !WaitFor(c_.fd, POLLIN, wait)) return -1;
+        if (wait == 0 || !WaitFor(c_.fd, POLLIN, wait)) {
+          failed_ = true;
+          return -1;
+        }
       }
     }
     const size_t n = std::min(size, c_.in.size() - c_.pos);
@@ -239,6 +248,7 @@ class FrontStream : public httplib::Stream {
   FrontServer::Conn& c_;
   const FrontLimits& limits_;
   Clock::time_point read_deadline_ = Clock::now();
+  bool failed_ = false;
 };
 
 }  // namespace
@@ -481,7 +491,7 @@ void FrontServer::Serve(std::unique_ptr<Conn> c) {
         r.CloseLingering(std::move(c));
         return;
       }
-      if (!ok || connection_closed || t_close_after_reply || r.stopping) break;
+      if (!ok || connection_closed || t_close_after_reply || strm.failed() || r.stopping) break;
       c->NextRequest();
       // The next request: taken at once if the client sends it soon (keep-alive's fast path),
       // else the connection waits in the room without this thread.

@@ -329,6 +329,21 @@ TEST_F(HardeningTest, SlowHeadTimesOutAndConnectionsPerAddressAreCapped) {
   EXPECT_EQ(client_->Get("/healthz")->status, 200);  // another address
 }
 
+// Item 3, the body's turn: a body trickled after a complete head holds a worker only until
+// body_timeout_ms; then the request is refused and the connection closed.
+TEST_F(HardeningTest, SlowBodyIsCutOff) {
+  Start(Config("body_timeout_ms = 300\n"));
+  Raw c(server_->port());
+  ASSERT_TRUE(c.Send(Head("POST", "/api/v1/users",
+                          "Authorization: Bearer " + admin_ + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n")));
+  ASSERT_TRUE(c.Send("{\"user_id\":"));
+  const auto t0 = Clock::now();
+  const std::string reply = c.Read(3000);
+  EXPECT_EQ(StatusOf(reply), 400) << reply;
+  EXPECT_LT(Clock::now() - t0, std::chrono::milliseconds(2000));
+  EXPECT_EQ(c.Read(1000), "");  // closed: what the client sends next is not read as a request
+}
+
 // Item 3: 66 event streams on one token held every worker. Streams are capped per user (429)
 // and in all (503; at most a quarter of the workers), and the node still answers.
 TEST_F(HardeningTest, EventStreamsAreCapped) {
