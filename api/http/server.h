@@ -52,7 +52,8 @@ struct ServerOptions {
   unsigned max_streams_per_user = 4;   // per user; then 429
   int sse_poll_ms = 200;           // how often an event stream looks for new entries
   std::string tls_cert, tls_key;   // both set: HTTPS
-  // cpp-httplib holds a thread on each keep-alive connection: connections beyond this wait.
+  // Workers that run requests (a connection holds one only while its request is read and
+  // answered; with TLS, cpp-httplib's own handling holds one per keep-alive connection).
   unsigned threads = 64;
   bool log_requests = false;       // one line per request on stderr
 };

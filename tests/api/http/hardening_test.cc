@@ -329,6 +329,24 @@ TEST_F(HardeningTest, SlowHeadTimesOutAndConnectionsPerAddressAreCapped) {
   EXPECT_EQ(client_->Get("/healthz")->status, 200);  // another address
 }
 
+// The front keeps keep-alive working: a connection idle past the worker's wait is parked and
+// served again when its next request comes; pipelined requests are each answered.
+TEST_F(HardeningTest, KeepAliveConnectionsAreServedAfterWaitingAndPipelined) {
+  Start(Options());
+  Raw c(server_->port());
+  const std::string get = Head("GET", "/healthz", "");
+  ASSERT_TRUE(c.Send(get));
+  EXPECT_EQ(StatusOf(c.Read(2000)), 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // past the worker's 20 ms wait
+  ASSERT_TRUE(c.Send(get));
+  EXPECT_EQ(StatusOf(c.Read(2000)), 200);
+  ASSERT_TRUE(c.Send(get + get));
+  std::string both = c.Read(2000);
+  const size_t second = both.find("HTTP/1.1 200", 1);
+  if (second == std::string::npos) both += c.Read(2000);
+  EXPECT_NE(both.find("HTTP/1.1 200", 1), std::string::npos) << both;
+}
+
 // Item 3, the body's turn: a body trickled after a complete head holds a worker only until
 // body_timeout_ms; then the request is refused and the connection closed.
 TEST_F(HardeningTest, SlowBodyIsCutOff) {
