@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The supported deployment, end to end: a real `suiji serve` on a fresh node behind a real
 # nginx (Debian's package) configured by ops/nginx/render.sh, over TLS with a throwaway
-# self-signed certificate, everything on loopback and free ports. Checks, each by its status
-# and error code:
+# self-signed certificate, everything on loopback and free ports (127.0.0.2 to .6 stand for
+# other clients). Checks, each by its status and error code:
 #   - a signed-in request and a public read pass through (the public read is cached);
-#   - slowloris (80 connections sending a header line every 2 s) does not stop /healthz or a
-#     signed-in request from answering at once, and the front closes those connections at
-#     its header timeout;
 #   - a body over 1 MiB on a non-import route is 413 at the front (with Content-Length or
 #     chunked); an import may send more; an import without a credential is 401 unread;
 #   - a body with Content-Encoding: gzip is 415 at the front, never inflated;
 #   - a request for many ranges gets the whole reply (200), a single range one range (206);
-#   - more requests in progress from one address than limit_conn allows get 429, while
-#     another address (127.0.0.2) is served;
+#   - checking a credential is limited per address (1 + burst at once, then 30 a minute);
+#   - the event stream is passed on as it comes, and a third one from one address is 429;
 #   - a client-sent X-Real-IP is not believed: the node's audit of failed sign-ins names the
-#     real client address, which it takes from the front (`suiji serve --trusted-proxy`).
+#     real client address, which it takes from the front (`suiji serve --trusted-proxy`);
+#   - slowloris (80 connections sending a header line every 2 s; the node has 64 threads)
+#     does not stop /healthz or a signed-in request from answering at once, and the front
+#     closes those connections at its header timeout;
+#   - more requests in progress from one address than limit_conn allows get 429, while
+#     another address is served.
 # Cleans up nginx and the node on exit; bounded by timeouts on every wait.
 #
 #   tests/nginx/nginx_front_test.sh        (BUILD_DIR: default ./build; KEEP=1 keeps the files)
@@ -37,9 +39,11 @@ WORK="$(mktemp -d /tmp/suiji-nginx-test.XXXXXX)"
 DATA="$WORK/data"
 PREFIX="$WORK/nginx"
 NODE_PID="" NGINX_PID=""
+STREAM_PIDS=()
 FAILURES=()
 cleanup() {
   # Only the processes this test started, by their ids.
+  for pid in "${STREAM_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
     kill -TERM "$NGINX_PID" 2>/dev/null || true
     wait "$NGINX_PID" 2>/dev/null || true
@@ -222,6 +226,36 @@ out="$("${CURL[@]}" -o "$WORK/range.body" -w '%{http_code}' -H "Range: bytes=10-
 check "GET /public/v1/notices with one range" "206 same" \
   "$out $(cmp -s "$WORK/range.body" <(head -c 20 "$WORK/notices.json" | tail -c 10) && echo same || echo differs)"
 
+step "Signing in: at most 1 + burst checks of a credential at once from one address, then one per 2 s"
+SIGNIN_BURST="$(sed -n 's/^ *limit_req zone=suiji_signin burst=\([0-9]*\) nodelay;/\1/p' "$PREFIX/suiji.conf" | head -1)"
+args=()
+for _ in $(seq 20); do args+=(-o /dev/null "$BASE/api/v1/me"); done
+started=$(date +%s%N)
+codes="$("${CURL[@]}" --interface 127.0.0.3 -w '%{http_code}\n' -H "Authorization: Bearer $TOKEN" "${args[@]}" | xargs)"
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+check "20 GET /api/v1/me from 127.0.0.3: the first $((SIGNIN_BURST + 1)) answered" "$(yes 200 | head -$((SIGNIN_BURST + 1)) | xargs)" \
+  "$(echo "$codes" | cut -d' ' -f1-$((SIGNIN_BURST + 1)))"
+# 30 a minute: one more may pass for each 2 s the 20 requests took.
+check "  the rest refused with 429 but for one per 2 s elapsed (${elapsed_ms} ms)" yes \
+  "$(python3 -c 'import sys; c = sys.argv[1].split(); ok = c.count("200"); print("yes" if set(c) <= {"200", "429"} and "429" in c and ok <= int(sys.argv[2]) + 1 + int(sys.argv[3]) // 2000 + 1 else c)' "$codes" "$SIGNIN_BURST" "$elapsed_ms")"
+
+step "The event stream: passed on as it comes, $(sed -n 's/^ *limit_conn suiji_events_per_client \([0-9]*\);/\1/p' "$PREFIX/suiji.conf") at once per address"
+EVENTS_LIMIT="$(sed -n 's/^ *limit_conn suiji_events_per_client \([0-9]*\);/\1/p' "$PREFIX/suiji.conf")"
+STREAM_PIDS=()
+for i in $(seq "$EVENTS_LIMIT"); do
+  "${CURL[@]}" --interface 127.0.0.6 -N --max-time 30 -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/events?from=0" > "$WORK/stream$i.txt" &
+  STREAM_PIDS+=($!)
+done
+# Each stream's first event (the genesis, sequence 0) arrives while the stream stays open.
+for i in $(seq "$EVENTS_LIMIT"); do
+  for _ in $(seq 100); do grep -q '^id: 0$' "$WORK/stream$i.txt" && break; sleep 0.1; done
+  check "stream $i delivers the log's first event at once" yes "$(grep -q '^id: 0$' "$WORK/stream$i.txt" && echo yes || echo no)"
+done
+code="$("${CURL[@]}" --interface 127.0.0.6 -o "$WORK/stream-extra.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/events?from=0")"
+check "one more stream from the same address" "429 too_many_requests" "$code $(field code < "$WORK/stream-extra.json")"
+for pid in "${STREAM_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+STREAM_PIDS=()
+
 step "The client address: the front's X-Real-IP replaces the client's, and the node believes only the front"
 before="$(wc -l < "$DATA/audit/auth-failures.jsonl" 2>/dev/null || echo 0)"
 code="$("${CURL[@]}" --interface 127.0.0.2 -o "$WORK/spoof.json" -w '%{http_code}' \
@@ -253,13 +287,13 @@ check "  at its header timeout (${HEADER_TIMEOUT} s), not before and not much la
   "$(python3 -c 'import json, sys; r = json.load(sys.stdin); t = int(sys.argv[1])
 print("within" if r["first_close_s"] >= t - 2 and r["last_close_s"] <= t + 4 else "%s..%s s" % (r["first_close_s"], r["last_close_s"]))' "$HEADER_TIMEOUT" < "$WORK/slowloris.json")"
 
-step "Requests in progress per address: $CONN_LIMIT held from 127.0.0.1 (bodies never sent)"
+step "Requests in progress per address: $CONN_LIMIT held from 127.0.0.4 (bodies never sent)"
 python3 "$HERE/front_attacks.py" hold --port "$PORT" --server-name "$NAME" --cacert "$PREFIX/tls.crt" \
-  --token "$TOKEN" --connections "$CONN_LIMIT" --source 127.0.0.1 --other-source 127.0.0.2 > "$WORK/hold.json"
+  --token "$TOKEN" --connections "$CONN_LIMIT" --source 127.0.0.4 --other-source 127.0.0.5 > "$WORK/hold.json"
 cat "$WORK/hold.json"
 check "held requests the front is reading (100 Continue)" "$CONN_LIMIT" "$(field continued < "$WORK/hold.json")"
-check "one more from 127.0.0.1 (GET /healthz)" 429 "$(field same_address.0 < "$WORK/hold.json")"
-check "one from 127.0.0.2 at the same time (GET /healthz)" 200 "$(field other_address.0 < "$WORK/hold.json")"
+check "one more from 127.0.0.4 (GET /healthz)" 429 "$(field same_address.0 < "$WORK/hold.json")"
+check "one from 127.0.0.5 at the same time (GET /healthz)" 200 "$(field other_address.0 < "$WORK/hold.json")"
 
 kill -0 "$NODE_PID" 2>/dev/null || FAILURES+=("the node exited")
 kill -0 "$NGINX_PID" 2>/dev/null || FAILURES+=("nginx exited")
