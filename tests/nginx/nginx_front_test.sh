@@ -3,7 +3,9 @@
 # nginx (Debian's package) configured by ops/nginx/render.sh, over TLS with a throwaway
 # self-signed certificate, everything on loopback and free ports (127.0.0.2 to .6 stand for
 # other clients). Checks, each by its status and error code:
+#   - TLS 1.2 and 1.3 with AEAD suites are served; TLS 1.1 and CBC suites are refused;
 #   - a signed-in request and a public read pass through (the public read is cached);
+#   - a header line over 8 KiB, or headers over 33 KiB in all, are 400 at the front;
 #   - a body over 1 MiB on a non-import route is 413 at the front (with Content-Length or
 #     chunked); an import may send more; an import without a credential is 401 unread;
 #   - a body with Content-Encoding: gzip is 415 at the front, never inflated;
@@ -170,6 +172,16 @@ CONN_LIMIT="$(sed -n 's/^ *limit_conn suiji_conn \([0-9]*\);/\1/p' "$PREFIX/suij
 HEADER_TIMEOUT="$(sed -n 's/^ *client_header_timeout \([0-9]*\)s;.*/\1/p' "$PREFIX/suiji.conf" | head -1)"
 [ -n "$CONN_LIMIT" ] && [ -n "$HEADER_TIMEOUT" ] || die "cannot read limit_conn and client_header_timeout from the config"
 
+step "TLS: 1.2 and 1.3 with forward-secret AEAD suites only"
+tls() {  # OPENSSL_S_CLIENT_OPTIONS...: the negotiated "protocol cipher", or the alert the front sent
+  echo | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -servername "$NAME" "$@" > "$WORK/tls.txt" 2>&1 || true
+  sed -n -e 's/^New, \(TLSv1\.[0-9]\), Cipher is \(.*\)/\1 \2/p' -e 's/.*:\([a-z0-9 ]*alert [a-z ]*\):.*/\1/p' "$WORK/tls.txt" | head -1
+}
+check "TLS 1.3" "TLSv1.3 TLS_AES_256_GCM_SHA384" "$(tls -tls1_3)"
+check "TLS 1.2" "TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384" "$(tls -tls1_2)"
+check "TLS 1.1 (offered by a client that allows it)" "tlsv1 alert protocol version" "$(tls -tls1_1 -cipher 'DEFAULT@SECLEVEL=0')"
+check "TLS 1.2 with a CBC suite only" "sslv3 alert handshake failure" "$(tls -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA)"
+
 step "Through the front: a signed-in request, a public read (cached)"
 code="$("${CURL[@]}" -o "$WORK/me.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me")"
 check "GET /api/v1/me with the token" 200 "$code"
@@ -186,6 +198,16 @@ code="$("${CURL[@]}" -o /dev/null -w '%{http_code}' -X POST "$BASE/public/v1/not
 check "POST /public/v1/notices (public routes are GET only)" 403 "$code"
 code="$("${CURL[@]}" -o "$WORK/metrics.json" -w '%{http_code}' "$BASE/metrics")"
 check "GET /metrics (for the monitor on the node's machine, not passed on)" "404 no_route" "$code $(field code < "$WORK/metrics.json")"
+
+step "Headers: a line at most 8 KiB, all of them at most 33 KiB"
+code="$("${CURL[@]}" -o /dev/null -w '%{http_code}' -H "X-Long: $(head -c 9000 /dev/zero | tr '\0' a)" "$BASE/healthz")"
+check "GET /healthz with a 9 KB header line" 400 "$code"
+args=()
+for i in $(seq 6); do args+=(-H "X-Part-$i: $(head -c 7000 /dev/zero | tr '\0' a)"); done
+code="$("${CURL[@]}" -o /dev/null -w '%{http_code}' "${args[@]}" "$BASE/healthz")"
+check "GET /healthz with six 7 KB header lines" 400 "$code"
+code="$("${CURL[@]}" -o /dev/null -w '%{http_code}' "${args[@]:0:6}" "$BASE/healthz")"
+check "GET /healthz with three 7 KB header lines" 200 "$code"
 
 step "Bodies: 1 MiB on ordinary routes, imports more, never decompressed"
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' > "$WORK/2mib.txt"
