@@ -60,8 +60,10 @@ def get(args, path, source="127.0.0.1", token=None, timeout=10.0):
 def slowloris(args):
     start = time.monotonic()
     conns = []
+    connected = []  # when each connection was open (TCP and TLS)
     for _ in range(args.connections):
         s = connect(args)
+        connected.append(time.monotonic())
         s.sendall(f"GET /healthz HTTP/1.1\r\nHost: {args.server_name}\r\n".encode())
         s.setblocking(False)
         conns.append(s)
@@ -94,7 +96,7 @@ def slowloris(args):
                     except (ssl.SSLWantWriteError, BlockingIOError):
                         pass
                     except OSError:
-                        closed_at[i] = now - opened
+                        closed_at[i] = now - connected[i]
             next_line += args.interval
             # The probe starts once every connection has sent a header line after its
             # request line: the attack is in full swing.
@@ -109,13 +111,13 @@ def slowloris(args):
                 while True:
                     chunk = s.recv(4096)
                     if not chunk:
-                        closed_at[i] = time.monotonic() - opened
+                        closed_at[i] = time.monotonic() - connected[i]
                         break
                     first_bytes[i] += chunk
             except (ssl.SSLWantReadError, BlockingIOError):
                 pass
             except OSError:
-                closed_at[i] = time.monotonic() - opened
+                closed_at[i] = time.monotonic() - connected[i]
     probe_done.wait(timeout=args.probe_timeout * 2 + 1)
     for s in conns:
         s.close()
