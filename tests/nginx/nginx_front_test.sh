@@ -95,7 +95,8 @@ case "$TOKEN" in sj_*) ;; *) die "token issue printed no token" ;; esac
 # The node trusts X-Real-IP only from the front's address (the flag of `suiji serve`).
 SERVE_ARGS=(--data "$DATA" --listen 127.0.0.1:0)
 HAVE_TRUSTED_PROXY=0
-if "$SUIJI" serve --help | grep -q -- '--trusted-proxy'; then
+SERVE_HELP="$("$SUIJI" serve --help)"  # read whole: grep -q on a pipe could SIGPIPE suiji
+if grep -q -- '--trusted-proxy' <<< "$SERVE_HELP"; then
   SERVE_ARGS+=(--trusted-proxy 127.0.0.1)
   HAVE_TRUSTED_PROXY=1
 else
