@@ -39,7 +39,10 @@ for tool in curl openssl python3; do command -v "$tool" >/dev/null || die "needs
 
 WORK="$(mktemp -d /tmp/suiji-nginx-test.XXXXXX)"
 DATA="$WORK/data"
-PREFIX="$WORK/nginx"
+# nginx's own prefix, beside the work directory (which stays 0700): when the test runs as
+# root, nginx's workers run as nobody and must reach their temporary and cache folders.
+PREFIX="$(mktemp -d /tmp/suiji-nginx-front.XXXXXX)"
+chmod 0755 "$PREFIX"
 NODE_PID="" NGINX_PID=""
 STREAM_PIDS=()
 FAILURES=()
@@ -54,7 +57,7 @@ cleanup() {
     kill -TERM "$NODE_PID" 2>/dev/null || true
     wait "$NODE_PID" 2>/dev/null || true
   fi
-  if [ "$KEEP" = 1 ]; then echo "files kept in $WORK"; else rm -rf "$WORK"; fi
+  if [ "$KEEP" = 1 ]; then echo "files kept in $WORK and $PREFIX"; else rm -rf "$WORK" "$PREFIX"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -115,9 +118,6 @@ done
 echo "node on 127.0.0.1:$NODE_PORT (pid $NODE_PID)"
 
 step "The front: ops/nginx/render.sh with its defaults, a self-signed certificate, nginx -p $PREFIX"
-mkdir -p "$PREFIX"
-chmod 0711 "$WORK"   # nginx's workers (an unprivileged user when the test runs as root) reach
-chmod 0755 "$PREFIX" # their temporary and cache folders; the node's data stays 0700
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
   -subj "/CN=$NAME" -addext "subjectAltName=DNS:$NAME" \
   -keyout "$PREFIX/tls.key" -out "$PREFIX/tls.crt" 2> "$WORK/openssl.log" \
