@@ -15,3 +15,12 @@ cp "$ROOT"/tests/fuzz/corpus/* "$WORK/"
 echo "fuzzing the JSON command decoding for ${SECONDS_EACH} s (corpus and any crash input: $WORK)"
 (cd "$WORK" && "$BUILD/tests/fuzz/json_commands_fuzz" -max_total_time="$SECONDS_EACH" -max_len=8192 \
   -print_final_stats=1 "$WORK")
+
+# --- signed_request_fuzz: the signed-request Authorization header parser (its own corpus)
+cmake --build "$BUILD" --target signed_request_fuzz --parallel "$(nproc)"
+WORK_SIGNED="$(mktemp -d /tmp/suiji-fuzz-signed.XXXXXX)"
+cp "$ROOT"/tests/fuzz/corpus-signed-request/* "$WORK_SIGNED/"
+echo "fuzzing the signed-request header parser for ${SECONDS_EACH} s (corpus and any crash input: $WORK_SIGNED)"
+(cd "$WORK_SIGNED" && "$BUILD/tests/fuzz/signed_request_fuzz" -max_total_time="$SECONDS_EACH" -max_len=1024 \
+  -print_final_stats=1 "$WORK_SIGNED")
+# --- end signed_request_fuzz

@@ -1,11 +1,14 @@
 #include "api/http/server.h"
 
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -15,7 +18,9 @@
 #include <sstream>
 #include <thread>
 
+#include "api/http/front.h"
 #include "api/http/server_internal.h"
+#include "api/http/signed_request.h"
 #include "api/node.h"
 #include "ledger/core/bytes.h"
 #include "ledger/checkpoint_timer.h"
@@ -112,26 +117,60 @@ int64_t UnixSeconds() {
       .count();
 }
 
+// The deepest nesting of arrays and objects in JSON text, counted on the bytes (brackets
+// outside strings) before anything is parsed, so that no parser, destructor, dump or walk ever
+// recurses deeper than the limit. Stops counting past `limit`.
+size_t JsonDepth(std::string_view text, size_t limit) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char ch : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) break;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 // Checks every string and array of a request body against the limits; names the first
-// offending key path.
-Status CheckLimits(const json& j, const std::string& path, const ServerOptions& o) {
-  if (j.is_string()) {
-    if (j.get_ref<const std::string&>().size() > o.max_string_bytes) {
-      return ResourceExhausted(path + ": string longer than " + std::to_string(o.max_string_bytes) + " bytes");
-    }
-  } else if (j.is_array()) {
-    if (j.size() > o.max_array_items) {
-      return ResourceExhausted(path + ": more than " + std::to_string(o.max_array_items) + " items");
-    }
-    size_t i = 0;
-    for (const auto& v : j) SUIJI_RETURN_IF_ERROR(CheckLimits(v, path + "[" + std::to_string(i++) + "]", o));
-  } else if (j.is_object()) {
-    for (const auto& [k, v] : j.items()) {
-      if (k.size() > o.max_string_bytes) return ResourceExhausted(path + ": key too long");
-      SUIJI_RETURN_IF_ERROR(CheckLimits(v, path.empty() ? k : path + "." + k, o));
+// offending key path. Iterative (an explicit stack), though the depth is already bounded.
+Status CheckLimits(const json& root, const ServerOptions& o) {
+  std::vector<std::pair<const json*, std::string>> todo{{&root, ""}};
+  while (!todo.empty()) {
+    auto [j, path] = std::move(todo.back());
+    todo.pop_back();
+    if (j->is_string()) {
+      if (j->get_ref<const std::string&>().size() > o.max_string_bytes) {
+        return ResourceExhausted(path + ": string longer than " + std::to_string(o.max_string_bytes) + " bytes");
+      }
+    } else if (j->is_array()) {
+      if (j->size() > o.max_array_items) {
+        return ResourceExhausted(path + ": more than " + std::to_string(o.max_array_items) + " items");
+      }
+      for (size_t i = j->size(); i-- > 0;) todo.emplace_back(&(*j)[i], path + "[" + std::to_string(i) + "]");
+    } else if (j->is_object()) {
+      for (const auto& [k, v] : j->items()) {
+        if (k.size() > o.max_string_bytes) return ResourceExhausted(path + ": key too long");
+        todo.emplace_back(&v, path.empty() ? k : path + "." + k);
+      }
     }
   }
   return OkStatus();
+}
+
+// A header's or parameter's unsigned decimal number: digits only, nothing before or after.
+bool ParseSequence(std::string_view text, uint64_t* out) {
+  if (text.empty() || text.size() > 20) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size() && text[0] != '+';
 }
 
 // Replies kept for Idempotency-Key retries while the server runs (the newest ones).
@@ -156,6 +195,26 @@ struct Metrics {
   Clock::time_point started = Clock::now();
 };
 
+// A write with an Idempotency-Key that is being answered: a retry with the same key waits
+// for it, then is answered as it was.
+struct InFlight {
+  std::string digest;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  void Finish() {
+    {
+      std::lock_guard lock(mu);
+      done = true;
+    }
+    cv.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return done; });
+  }
+};
+
 // The saved reply of a write with an Idempotency-Key, while the server runs.
 struct SavedReply {
   std::string digest;  // of method, path and body
@@ -172,15 +231,23 @@ struct Server::Impl {
   std::vector<Route> routes;
   Metrics metrics;
   std::mutex limit_mu;
-  std::map<std::string, std::pair<int64_t, int>> failures;  // address -> (minute, count)
+  // "address A" or "user U" / "token T" -> (minute, failed authentications in it)
+  std::map<std::string, std::pair<int64_t, int>> failures;
+  std::set<std::string> trusted_proxies;  // normalised addresses
   std::mutex saved_mu;
   std::map<std::string, SavedReply> saved;  // user + "\n" + key
   std::deque<std::string> saved_order;      // oldest first: at most kSavedReplies are kept
+  std::map<std::string, std::shared_ptr<InFlight>> in_flight;  // user + "\n" + key, being answered
   // Signatures of signed requests seen within the clock window: a request is signed once and
   // used once (Ed25519 signatures are deterministic, so a replay carries the same bytes).
   std::mutex signatures_mu;
   std::set<std::string> signatures_seen;
   std::multimap<int64_t, std::string> signatures_by_time;  // timestamp -> signature, to forget them
+  // Event streams open (each holds a worker thread), in all and per user.
+  std::mutex streams_mu;
+  unsigned streams_open = 0;
+  std::map<std::string, unsigned> streams_per_user;
+  FrontServer* front = nullptr;  // `http`, when it is the plain-HTTP front (not TLS)
   std::atomic<bool> stopping{false};
   std::atomic<bool> serving{false};  // inside Serve()
   // Last, so it is stopped first (before the ledger it drives goes).
@@ -195,9 +262,19 @@ struct Server::Impl {
   void Dispatch(size_t index, const httplib::Request& req, httplib::Response& res);
   // `first_use`: a new request (its signature's clock window and single use are checked);
   // false when the event stream checks the credential again on each round.
-  StatusOr<const identity::UserInfo*> Authenticate(const httplib::Request& req, bool first_use = true);
-  bool RateLimited(const std::string& addr);
-  void RecordAuthFailure(const httplib::Request& req, const std::string& why);
+  // `credential` is set to what failures are counted against besides the address ("user U",
+  // "token T"), when the request names one. state_mu held (shared is enough).
+  StatusOr<const identity::UserInfo*> Authenticate(const httplib::Request& req, bool first_use = true,
+                                                   std::string* credential = nullptr);
+  // What can be checked before the body is read: a bearer token entirely, a signed request's
+  // header, user and clock window (its signature covers the body). state_mu held.
+  Status AuthenticateHead(const httplib::Request& req, std::string* credential);
+  // Counts a failed authentication against the client's address and the credential, writes
+  // the audit line, and gives the reply: the same 401 for every reason (the reason is only in
+  // the audit file), 429 once the address or the credential is past the minute's limit.
+  Reply RefuseAuthentication(const httplib::Request& req, const std::string& credential, const std::string& why);
+  // The client's address: X-Real-IP when the TCP peer is a trusted proxy, else the peer.
+  std::string ClientAddress(const httplib::Request& req) const;
   void Observe(const std::string& route, int status, double seconds);
   std::string MetricsText();
   void ServeEvents(const httplib::Request& req, httplib::Response& res, const identity::UserInfo* user,
@@ -237,64 +314,98 @@ Status Server::Impl::Open() {
   return OkStatus();
 }
 
-bool Server::Impl::RateLimited(const std::string& addr) {
-  std::lock_guard lock(limit_mu);
-  auto it = failures.find(addr);
-  const int64_t minute = UnixSeconds() / 60;
-  return it != failures.end() && it->second.first == minute &&
-         it->second.second >= options.auth_failures_per_minute;
+std::string Server::Impl::ClientAddress(const httplib::Request& req) const {
+  std::string peer = NormaliseAddress(req.remote_addr);
+  if (peer.empty()) peer = req.remote_addr;
+  if (!trusted_proxies.empty() && trusted_proxies.count(peer) > 0) {
+    const std::string real = NormaliseAddress(req.get_header_value("X-Real-IP"));
+    if (!real.empty()) return real;
+  }
+  return peer;
 }
 
-void Server::Impl::RecordAuthFailure(const httplib::Request& req, const std::string& why) {
+Reply Server::Impl::RefuseAuthentication(const httplib::Request& req, const std::string& credential,
+                                         const std::string& why) {
+  const std::string address = ClientAddress(req);
+  bool limited = false;
   {
     std::lock_guard lock(limit_mu);
     const int64_t minute = UnixSeconds() / 60;
-    auto& [m, count] = failures[req.remote_addr];
-    if (m != minute) { m = minute; count = 0; }
-    ++count;
+    if (failures.size() > 100000) {  // forget earlier minutes' counters
+      std::erase_if(failures, [&](const auto& f) { return f.second.first != minute; });
+    }
+    for (const std::string& key : {"address " + address, credential}) {
+      if (key.empty()) continue;
+      auto& [m, count] = failures[key];
+      if (m != minute) { m = minute; count = 0; }
+      limited = ++count > options.auth_failures_per_minute || limited;
+    }
   }
   {
     std::lock_guard lock(metrics.mu);
     ++metrics.auth_failures;
+    if (limited) ++metrics.rate_limited;
   }
   // The audit trail of failed authentications: one JSON line each, never the credential.
+  json line{{"time", UnixSeconds()}, {"address", address}, {"method", req.method}, {"path", req.path},
+            {"reason", why}};
+  if (!credential.empty()) line["credential"] = credential;
+  if (address != req.remote_addr) line["peer"] = req.remote_addr;
   std::ofstream f(std::filesystem::path(options.data) / "audit" / "auth-failures.jsonl", std::ios::app);
-  f << json{{"time", UnixSeconds()}, {"address", req.remote_addr}, {"method", req.method},
-            {"path", req.path}, {"reason", why}}.dump()
-    << "\n";
+  f << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  if (limited) {
+    return Error(429, "too_many_failures", "too many failed authentications; wait a minute");
+  }
+  return Error(401, "unauthenticated", "authentication failed");
 }
 
-StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Request& req, bool first_use) {
+Status Server::Impl::AuthenticateHead(const httplib::Request& req, std::string* credential) {
   const std::string auth = req.get_header_value("Authorization");
-  if (auth.starts_with("Bearer ")) return node.identity->Authenticate(auth.substr(7));
-  if (auth.starts_with("Suiji-Ed25519 ")) {
-    // Suiji-Ed25519 <user_id> <unix seconds> <base64 signature> over
-    // "suiji-request/1\n" METHOD "\n" PATH[?QUERY] "\n" SECONDS "\n" hex(SHA-256(body)).
-    std::istringstream in(auth.substr(14));
-    std::string user_id, ts, sig;
-    in >> user_id >> ts >> sig;
-    const identity::UserInfo* u = node.identity->world().User(user_id);
-    if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
-      return PermissionDenied("no enabled user " + user_id + " with a registered key");
+  if (!auth.starts_with(kSignedScheme)) return Authenticate(req, true, credential).status();
+  SUIJI_ASSIGN_OR_RETURN(SignedAuthorization a, ParseSignedAuthorization(auth));
+  *credential = "user " + a.user_id;
+  const identity::UserInfo* u = node.identity->world().User(a.user_id);
+  if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
+    return PermissionDenied("no enabled user " + a.user_id + " with a registered key");
+  }
+  if (std::llabs(UnixSeconds() - a.timestamp) > kSignedRequestWindowSeconds) {
+    return PermissionDenied("timestamp outside 300 s of the server's clock");
+  }
+  return OkStatus();
+}
+
+StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Request& req, bool first_use,
+                                                               std::string* credential) {
+  std::string ignored;
+  if (credential == nullptr) credential = &ignored;
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.starts_with("Bearer ")) {
+    const std::string token = auth.substr(7);
+    if (const identity::TokenInfo* t = node.identity->world().TokenByHash(Sha256(AsBytes(token)))) {
+      *credential = "token " + t->token.token_id;
     }
-    int64_t t = 0;
-    try { t = std::stoll(ts); } catch (...) { return PermissionDenied("bad timestamp"); }
+    return node.identity->Authenticate(token);
+  }
+  if (auth.starts_with(kSignedScheme)) {
+    SUIJI_ASSIGN_OR_RETURN(SignedAuthorization a, ParseSignedAuthorization(auth));
+    *credential = "user " + a.user_id;
+    const identity::UserInfo* u = node.identity->world().User(a.user_id);
+    if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
+      return PermissionDenied("no enabled user " + a.user_id + " with a registered key");
+    }
     const int64_t now = UnixSeconds();
-    if (first_use && std::llabs(now - t) > kSignedRequestWindowSeconds) {
+    if (first_use && std::llabs(now - a.timestamp) > kSignedRequestWindowSeconds) {
       return PermissionDenied("timestamp outside 300 s of the server's clock");
     }
-    auto s = FromBase64(sig);
-    if (!s.ok() || s->size() != 64) return PermissionDenied("signature is not 64 bytes of base64");
     std::string target = req.path;
     if (!req.params.empty()) {
       const std::string full = req.target;
       if (auto q = full.find('?'); q != std::string::npos) target += full.substr(q);
     }
-    const std::string msg = "suiji-request/1\n" + req.method + "\n" + target + "\n" + ts + "\n" +
-                            ToHex(Sha256(AsBytes(req.body)));
+    const std::string msg = SignedRequestMessage(req.method, target, a.timestamp_text, req.body);
     PublicKey pk{};
     std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
-    if (!VerifySignature(pk, AsBytes(msg), *s)) return PermissionDenied("request signature does not verify");
+    if (!VerifySignature(pk, AsBytes(msg), a.signature)) return PermissionDenied("request signature does not verify");
     if (first_use) {
       std::lock_guard lock(signatures_mu);
       // Forget the signatures whose timestamps have left the window (they are refused on
@@ -303,10 +414,10 @@ StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Re
         signatures_seen.erase(signatures_by_time.begin()->second);
         signatures_by_time.erase(signatures_by_time.begin());
       }
-      if (!signatures_seen.insert(sig).second) {
+      if (!signatures_seen.insert(a.signature_text).second) {
         return PermissionDenied("this signed request was already used (a replay); sign each request anew");
       }
-      signatures_by_time.emplace(t, sig);
+      signatures_by_time.emplace(a.timestamp, a.signature_text);
     }
     return u;
   }
@@ -332,24 +443,21 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   std::string saved_key;  // set once past the idempotency checks: the reply is the key's
   std::string digest;
   std::function<Reply()> unlocked_work;
-  Reply reply = [&]() -> Reply {
+  std::shared_ptr<InFlight> waiting_for;  // the same key's first request, still being answered
+  std::shared_ptr<InFlight> mine;         // this request's key, while it is answered
+  std::string mine_key;
+  auto decide = [&]() -> Reply {
     const identity::UserInfo* user = nullptr;
     std::shared_lock read_lock(state_mu, std::defer_lock);
     std::unique_lock write_lock(state_mu, std::defer_lock);
     if (route.write || route.exclusive) write_lock.lock(); else read_lock.lock();
     visible = group->staged_size();
     if (!route.is_public) {
-      if (RateLimited(req.remote_addr)) {
-        std::lock_guard lock(metrics.mu);
-        ++metrics.rate_limited;
-        return Error(429, "too_many_failures",
-                     "too many failed authentications from this address; wait a minute");
-      }
-      auto u = Authenticate(req);
-      if (!u.ok()) {
-        RecordAuthFailure(req, u.status().message());
-        return Error(401, "unauthenticated", u.status().message());
-      }
+      // A valid credential is always accepted; failures are counted per address and per
+      // credential (RefuseAuthentication), so bad attempts never lock a good one out.
+      std::string credential;
+      auto u = Authenticate(req, true, &credential);
+      if (!u.ok()) return RefuseAuthentication(req, credential, u.status().message());
       user = *u;
       if (!route.roles.empty() &&
           std::none_of(route.roles.begin(), route.roles.end(), [&](Role r) { return user->Has(r); })) {
@@ -392,12 +500,26 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
                      json{{"offset", at}});
       }
       if (!req.body.empty()) {
+        if (JsonDepth(req.body, options.max_json_depth) > options.max_json_depth) {
+          return Error(400, "too_deep", "the body nests arrays and objects deeper than " +
+                                            std::to_string(options.max_json_depth) + " levels");
+        }
         try {
           call.body = json::parse(req.body);
         } catch (const json::parse_error& e) {
           return Error(400, "bad_json", std::string("the body is not JSON: ") + e.what());
+        } catch (const json::out_of_range& e) {
+          // A number no double holds, e.g. 1e400: the library's message quotes it.
+          const std::string what = e.what();
+          const auto open = what.find('\''), close = what.rfind('\'');
+          const std::string number =
+              open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+          return Error(400, "bad_number", "the body has a number out of range: " + number,
+                       json{{"number", number}});
+        } catch (const json::exception&) {
+          return Error(400, "bad_json", "the body is not JSON this server reads");
         }
-        if (Status s = CheckLimits(call.body, "", options); !s.ok()) {
+        if (Status s = CheckLimits(call.body, options); !s.ok()) {
           return Error(413, "too_large", s.message());
         }
       }
@@ -423,6 +545,14 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
             ++metrics.idempotent_replays;
             return it->second.reply;
           }
+          if (auto it = in_flight.find(user_key); it != in_flight.end()) {
+            if (it->second->digest != digest) {
+              return Error(422, "idempotency_key_reused",
+                           "this Idempotency-Key was used for a different request");
+            }
+            waiting_for = it->second;  // waited for outside the state lock, below
+            return Reply{};
+          }
         }
         // Made before this process started: the log remembers the key (Actor.request).
         if (const auto* r = node.identity->world().Request(user->user.user_id, key)) {
@@ -436,12 +566,17 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
                            {"type", std::string(EventTypeName(r->type))}});
         }
         call.actor.request = key + "\t" + digest;  // the log remembers both (RequestInfo)
+        mine = std::make_shared<InFlight>();
+        mine->digest = digest;
+        mine_key = user_key;
+        std::lock_guard lock(saved_mu);
+        in_flight.emplace(user_key, mine);
       }
       const std::string expected = req.get_header_value("X-Expected-Sequence");
       if (!expected.empty()) {
         uint64_t want = 0;
-        try { want = std::stoull(expected); } catch (...) {
-          return Error(400, "bad_expected_sequence", "X-Expected-Sequence must be a number");
+        if (!ParseSequence(expected, &want)) {
+          return Error(400, "bad_expected_sequence", "X-Expected-Sequence must be a number (decimal digits only)");
         }
         if (want != node.ledger->size()) {
           return Error(409, "stale_sequence",
@@ -472,7 +607,31 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       }
     }
     return r;
-  }();
+  };
+  // Whatever happens below, a retry waiting for this request's key is released.
+  struct Release {
+    Impl* impl;
+    std::shared_ptr<InFlight>* mine;
+    std::string* key;
+    ~Release() {
+      if (!*mine) return;
+      {
+        std::lock_guard lock(impl->saved_mu);
+        impl->in_flight.erase(*key);
+      }
+      (*mine)->Finish();
+    }
+  } release{this, &mine, &mine_key};
+  Reply reply;
+  for (;;) {
+    reply = decide();
+    if (!waiting_for) break;
+    // A retry of a write still being answered: once the first is answered this one is
+    // decided again, and gets the first's saved reply (or, if the first left none, e.g. it
+    // was refused on a stale sequence, is tried itself).
+    waiting_for->Wait();
+    waiting_for.reset();
+  }
   if (unlocked_work) {
     try {
       reply = unlocked_work();
@@ -490,6 +649,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   if (!saved_key.empty() && reply.status < 500) {
     std::lock_guard lock(saved_mu);
     if (saved.insert_or_assign(saved_key, SavedReply{digest, reply}).second) saved_order.push_back(saved_key);
+    in_flight.erase(saved_key);  // with the saved reply in place, in one step
     // Past the bound, the oldest keys' replies go; the log still remembers those keys
     // (Actor.request), and a retry is answered with the events they made.
     while (saved_order.size() > kSavedReplies) {
@@ -621,25 +781,62 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
   }
   uint64_t from = 0;
   if (req.has_header("Last-Event-ID")) {
-    try { from = std::stoull(req.get_header_value("Last-Event-ID")) + 1; } catch (...) {
+    if (ParseSequence(req.get_header_value("Last-Event-ID"), &from) && from < UINT64_MAX) {
+      ++from;
+    } else {
       Reply r = Error(400, "bad_last_event_id", "Last-Event-ID must be a sequence number");
       res.status = r.status;
       res.set_content(r.body, r.type.c_str());
       return;
     }
   } else if (req.has_param("from")) {
-    try { from = std::stoull(req.get_param_value("from")); } catch (...) {
+    if (!ParseSequence(req.get_param_value("from"), &from)) {
       Reply r = Error(400, "bad_from", "from must be a sequence number");
       res.status = r.status;
       res.set_content(r.body, r.type.c_str());
       return;
     }
   }
+  // A stream holds a worker thread for as long as it runs: they are capped so that they can
+  // never take every worker (in all, and per user). The slot is given back when the reply,
+  // which holds it, is destroyed.
+  struct StreamSlot {
+    Impl* impl;
+    std::string user_id;
+    ~StreamSlot() {
+      std::lock_guard lock(impl->streams_mu);
+      --impl->streams_open;
+      if (--impl->streams_per_user[user_id] == 0) impl->streams_per_user.erase(user_id);
+    }
+  };
+  std::shared_ptr<StreamSlot> slot;
+  {
+    std::lock_guard lock(streams_mu);
+    Reply refused;
+    // At most a quarter of the workers, whatever max_streams says.
+    const unsigned max_streams = std::min(options.max_streams, std::max(1u, options.threads / 4));
+    if (streams_open >= max_streams) {
+      refused = Error(503, "too_many_streams", "the server has " + std::to_string(max_streams) +
+                                                   " event streams open; try again later");
+    } else if (streams_per_user[user->user.user_id] >= options.max_streams_per_user) {
+      refused = Error(429, "too_many_streams", "you have " + std::to_string(options.max_streams_per_user) +
+                                                   " event streams open already");
+    }
+    if (refused.status != 200) {
+      if (streams_per_user[user->user.user_id] == 0) streams_per_user.erase(user->user.user_id);
+      res.status = refused.status;
+      res.set_content(refused.body, refused.type.c_str());
+      return;
+    }
+    ++streams_open;
+    ++streams_per_user[user->user.user_id];
+    slot.reset(new StreamSlot{this, user->user.user_id});  // in place: a temporary's destructor would give it back
+  }
   auto next = std::make_shared<uint64_t>(from);
   res.set_header("Cache-Control", "no-store");
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this, next, roles, req_copy = req](size_t, httplib::DataSink& sink) -> bool {
+      [this, next, roles, slot, req_copy = req](size_t, httplib::DataSink& sink) -> bool {
         std::string out;
         {
           std::shared_lock lock(state_mu);
@@ -679,12 +876,24 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
 
 void Server::Impl::Install() {
   if (!options.tls_cert.empty()) {
+    // cpp-httplib's own connection handling (a thread per connection from its accept): the
+    // head limits and the waiting room need the plain bytes, so run nginx in front for TLS.
     http = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    const unsigned threads = options.threads;
+    http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   } else {
-    http = std::make_unique<httplib::Server>();
+    FrontLimits limits;
+    limits.workers = options.threads;
+    limits.max_head_bytes = options.max_head_bytes;
+    limits.head_timeout_ms = options.head_timeout_ms;
+    limits.body_timeout_ms = options.body_timeout_ms;
+    limits.max_connections = options.max_connections;
+    limits.max_connections_per_address = options.max_connections_per_address;
+    limits.uncapped_addresses = trusted_proxies;
+    auto f = std::make_unique<FrontServer>(std::move(limits));
+    front = f.get();
+    http = std::move(f);
   }
-  const unsigned threads = options.threads;
-  http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // cpp-httplib listens with a backlog of 5 (compiled into Debian's library): a burst of new
   // connections loses SYNs, which clients retry after a second. The listening socket is
   // noted here and its backlog raised once bound (Server::Bind).
@@ -693,21 +902,57 @@ void Server::Impl::Install() {
     listen_fd = sock;
   });
   http->set_payload_max_length(std::max(options.max_body_bytes, options.max_import_bytes));
-  // Only an import may send a large body; anything else over max_body_bytes is refused on
-  // its Content-Length, before the body is read.
+  // Checked on the head, before any body is read: only an import may send a large body, no
+  // body is decompressed or chunked (each would escape the size limits), at most one range
+  // is served, and a body is read only from a client whose credential holds up.
   http->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    const std::string header = req.get_header_value("Content-Length");
-    const uint64_t length = header.empty() ? 0 : std::strtoull(header.c_str(), nullptr, 10);
-    const bool import = req.method == "POST" && req.path.rfind("/api/v1/imports/", 0) == 0;
-    if (length <= options.max_body_bytes || (import && length <= options.max_import_bytes)) {
-      return httplib::Server::HandlerResponse::Unhandled;
+    auto refuse = [&](const Reply& r) {
+      res.status = r.status;
+      res.set_content(r.body, r.type.c_str());
+      // The body, if any, is left unread: the connection cannot carry another request.
+      res.set_header("Connection", "close");
+      CloseConnectionAfterReply();
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    if (req.ranges.size() > 1) {
+      // cpp-httplib would still cut this reply into the ranges asked for (a part per range).
+      // The request is its own non-const object, only handed to handlers as const.
+      const_cast<httplib::Request&>(req).ranges.clear();
+      return refuse(Error(416, "one_range_only", "at most one byte range is served per request"));
     }
-    Reply r = Error(413, "too_large", "the body is larger than " +
-                                          std::to_string(import ? options.max_import_bytes : options.max_body_bytes) +
-                                          " bytes");
-    res.status = r.status;
-    res.set_content(r.body, r.type.c_str());
-    return httplib::Server::HandlerResponse::Handled;
+    if (req.has_header("Transfer-Encoding")) {
+      return refuse(Error(411, "length_required", "a request body needs Content-Length (no Transfer-Encoding)"));
+    }
+    if (const std::string enc = req.get_header_value("Content-Encoding"); !enc.empty() && enc != "identity") {
+      return refuse(Error(415, "unsupported_encoding",
+                          "request bodies are not decompressed: send it without Content-Encoding"));
+    }
+    const bool has_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    const std::string header = req.get_header_value("Content-Length");
+    uint64_t length = 0;
+    if (header.empty() && has_body) {
+      return refuse(Error(411, "length_required", "a " + req.method + " request needs Content-Length"));
+    }
+    if (!header.empty() && !ParseSequence(header, &length)) {
+      return refuse(Error(400, "bad_content_length", "Content-Length must be a number"));
+    }
+    const bool import = req.method == "POST" && req.path.rfind("/api/v1/imports/", 0) == 0;
+    if (length > (import ? options.max_import_bytes : options.max_body_bytes)) {
+      return refuse(Error(413, "too_large", "the body is larger than " +
+                                                std::to_string(import ? options.max_import_bytes : options.max_body_bytes) +
+                                                " bytes"));
+    }
+    // Every route that takes a body is authenticated (the public ones are GETs).
+    if (length > 0 && req.method != "GET") {
+      std::string credential;
+      Status s;
+      {
+        std::shared_lock lock(state_mu);
+        s = AuthenticateHead(req, &credential);
+      }
+      if (!s.ok()) return refuse(RefuseAuthentication(req, credential, s.message()));
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   // A keep-alive connection serves many requests before it is closed: reconnecting is a new
   // SYN, and cpp-httplib listens with a backlog of 5 (a dropped SYN waits 1 s to be retried).
@@ -761,8 +1006,8 @@ void Server::Impl::Install() {
     res.set_content(r.body, r.type.c_str());
   });
   if (options.log_requests) {
-    http->set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "%s %s %s %d\n", req.remote_addr.c_str(), req.method.c_str(), req.path.c_str(),
+    http->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      std::fprintf(stderr, "%s %s %s %d\n", ClientAddress(req).c_str(), req.method.c_str(), req.path.c_str(),
                    res.status);
     });
   }
@@ -781,6 +1026,11 @@ StatusOr<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  for (const std::string& proxy : options.trusted_proxies) {
+    const std::string a = NormaliseAddress(proxy);
+    if (a.empty()) return InvalidArgument("trusted proxy \"" + proxy + "\" is not an IP address");
+    impl->trusted_proxies.insert(a);
+  }
   SUIJI_RETURN_IF_ERROR(impl->Open());
   impl->Install();
   if (!impl->http->is_valid()) return InvalidArgument("cannot load the TLS certificate or key");
@@ -810,7 +1060,10 @@ Status Server::Serve() {
     ~Done() { impl->serving = false; }
   } done{impl_.get()};
   if (impl_->stopping) return OkStatus();
-  if (!impl_->http->listen_after_bind()) {
+  const bool listened = impl_->http->listen_after_bind();
+  // The accept loop has ended: the waiting connections and the workers go too.
+  if (impl_->front != nullptr) impl_->front->Shutdown();
+  if (!listened) {
     if (impl_->stopping) return OkStatus();
     return Unavailable("the server stopped unexpectedly");
   }
@@ -862,6 +1115,15 @@ StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions 
       else if (k == "max_import_bytes") o.max_import_bytes = std::stoull(v);
       else if (k == "max_string_bytes") o.max_string_bytes = std::stoull(v);
       else if (k == "auth_failures_per_minute") o.auth_failures_per_minute = std::stoi(v);
+      else if (k == "max_json_depth") o.max_json_depth = std::stoull(v);
+      else if (k == "trusted_proxy") o.trusted_proxies.push_back(v);
+      else if (k == "max_head_bytes") o.max_head_bytes = std::stoull(v);
+      else if (k == "head_timeout_ms") o.head_timeout_ms = std::stoi(v);
+      else if (k == "body_timeout_ms") o.body_timeout_ms = std::stoi(v);
+      else if (k == "max_connections") o.max_connections = static_cast<unsigned>(std::stoul(v));
+      else if (k == "max_connections_per_address") o.max_connections_per_address = static_cast<unsigned>(std::stoul(v));
+      else if (k == "max_streams") o.max_streams = static_cast<unsigned>(std::stoul(v));
+      else if (k == "max_streams_per_user") o.max_streams_per_user = static_cast<unsigned>(std::stoul(v));
       else if (k == "tls_cert") o.tls_cert = v;
       else if (k == "tls_key") o.tls_key = v;
       else if (k == "threads") o.threads = static_cast<unsigned>(std::stoul(v));

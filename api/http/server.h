@@ -9,8 +9,10 @@
 //   /api/v1/openapi.json   the route table, generated from the routes actually served
 //
 // Errors are JSON {code, message, details} with 400 (malformed request), 401, 403, 404,
-// 409 (stale X-Expected-Sequence or a state conflict), 413 (body too large), 422 (a request
-// the rules refuse), 429 (too many failed authentications), 500/503.
+// 409 (stale X-Expected-Sequence or a state conflict), 411 (a body without Content-Length),
+// 413 (body too large), 415 (a compressed body), 416 (more than one range), 422 (a request the
+// rules refuse), 429 (too many failed authentications, connections or event streams),
+// 431 (request head too large), 500/503. Every failed authentication is the same 401.
 //
 // Lifetime: owns the node (ledger, projections, services) it opens; Stop() from any thread.
 #pragma once
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ledger/core/status.h"
 
@@ -31,7 +34,22 @@ struct ServerOptions {
   size_t max_import_bytes = 64 << 20;  // a CSV or XLSX file posted to /api/v1/imports
   size_t max_string_bytes = 4096;  // any JSON string in a request body
   size_t max_array_items = 10000;  // any JSON array in a request body
-  int auth_failures_per_minute = 10;  // per client address; then 429 until the minute ends
+  size_t max_json_depth = 64;      // nesting of arrays and objects in a request body
+  // Failed authentications per client address and per credential (user or token) in a minute;
+  // past it a failed attempt gets 429 instead of 401. A valid credential is always accepted.
+  int auth_failures_per_minute = 10;
+  // TCP peers (reverse proxies, e.g. ops/nginx) whose X-Real-IP header is the client's address;
+  // from any other peer X-Real-IP and X-Forwarded-For are ignored.
+  std::vector<std::string> trusted_proxies;
+  // Plain HTTP only (with TLS cpp-httplib's own connection handling applies; put nginx in
+  // front): a connection waits without a worker thread until its request head is complete.
+  size_t max_head_bytes = 64 << 10;  // request line and headers; 431 beyond
+  int head_timeout_ms = 10000;       // a request head must be complete this long after it may start
+  int body_timeout_ms = 60000;       // a body must arrive within this once its head is in
+  unsigned max_connections = 4096;             // open connections in all; more are closed at once
+  unsigned max_connections_per_address = 64;   // per TCP peer (trusted proxies excepted)
+  unsigned max_streams = 16;           // concurrent event streams (each holds a thread; at most threads/4); then 503
+  unsigned max_streams_per_user = 4;   // per user; then 429
   int sse_poll_ms = 200;           // how often an event stream looks for new entries
   std::string tls_cert, tls_key;   // both set: HTTPS
   // cpp-httplib holds a thread on each keep-alive connection: connections beyond this wait.
@@ -40,7 +58,9 @@ struct ServerOptions {
 };
 
 // Reads a config file of `key = value` lines (# comments): data, listen (HOST:PORT),
-// max_body_bytes, max_import_bytes, max_string_bytes, auth_failures_per_minute, tls_cert, tls_key, threads,
+// max_body_bytes, max_import_bytes, max_string_bytes, max_json_depth, auth_failures_per_minute,
+// trusted_proxy (repeatable), max_head_bytes, head_timeout_ms, body_timeout_ms, max_connections,
+// max_connections_per_address, max_streams, max_streams_per_user, tls_cert, tls_key, threads,
 // log_requests. Unknown keys are errors naming the line.
 StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions base = {});
 

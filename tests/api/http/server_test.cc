@@ -484,8 +484,8 @@ TEST_F(HttpServerTest, RevokedTokenStopsAtOnce) {
   ASSERT_EQ(revoked->status, 201) << revoked->body;
   auto after = client_->Get("/api/v1/me", Auth(token));
   EXPECT_EQ(after->status, 401);
-  EXPECT_NE(after->body.find("revoked"), std::string::npos);
-  // The failure is on the audit trail.
+  // The reply says no more than any failure does (tests/api/http/hardening_test.cc); the
+  // reason is on the audit trail.
   std::ifstream audit(dir_ / "audit" / "auth-failures.jsonl");
   std::string line, all;
   while (std::getline(audit, line)) all += line;
@@ -498,10 +498,10 @@ TEST_F(HttpServerTest, FailedAuthenticationIsRateLimited) {
     EXPECT_EQ(client_->Get("/api/v1/me", Auth("sj_wrong"))->status, 401);
   }
   EXPECT_EQ(client_->Get("/api/v1/me", Auth("sj_wrong"))->status, 429);
-  // Also a good token from that address, until the minute ends.
-  EXPECT_EQ(client_->Get("/api/v1/me", Auth(admin_))->status, 429);
+  // A good token from that address is still accepted (bad attempts never lock it out).
+  EXPECT_EQ(client_->Get("/api/v1/me", Auth(admin_))->status, 200);
   auto metrics = client_->Get("/metrics");
-  EXPECT_NE(metrics->body.find("suiji_auth_failures_total 5"), std::string::npos);
+  EXPECT_NE(metrics->body.find("suiji_auth_failures_total 6"), std::string::npos);
   // Public routes need no authentication and stay open.
   EXPECT_EQ(client_->Get("/public/v1/notices")->status, 200);
 }
@@ -547,7 +547,11 @@ TEST_F(HttpServerTest, SignedRequests) {
   // A signed request is used once: the same bytes again are a replay.
   auto replayed = client_->Get("/api/v1/targets?region=320402", signed_list);
   EXPECT_EQ(replayed->status, 401);
-  EXPECT_NE(replayed->body.find("replay"), std::string::npos) << replayed->body;
+  {
+    std::ifstream audit(dir_ / "audit" / "auth-failures.jsonl");
+    const std::string all((std::istreambuf_iterator<char>(audit)), {});
+    EXPECT_NE(all.find("replay"), std::string::npos) << all;
+  }
   EXPECT_EQ(client_->Get("/api/v1/targets?region=320402", sign("GET", "/api/v1/targets?region=320402", "", now + 1))
                 ->status,
             200);
