@@ -61,6 +61,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'echo "nginx_front_test: line $LINENO exited $?: $BASH_COMMAND" >&2' ERR
 
 # A check that fails is reported and the test goes on, so that one run shows every outcome;
 # the test fails at the end if any did.
