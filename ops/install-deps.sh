@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev nlohmann-json3-dev libcli11-dev libzip-dev libxml2-dev python3
   maven default-jre-headless iproute2 procps
   clang-format clang-tidy clang-14 libclang-rt-14-dev wrk curl
+  nginx  # the supported front (ops/nginx/), run in front of the node by tests/nginx/
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
