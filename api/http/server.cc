@@ -20,6 +20,7 @@
 #include "ledger/core/bytes.h"
 #include "ledger/checkpoint_timer.h"
 #include "ledger/group_commit.h"
+#include "ledger/private_files.h"
 #include "ledger/replay.h"
 
 namespace suiji::http {
@@ -41,7 +42,9 @@ Reply FromStatus(const Status& s) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition: return Error(409, "conflict", s.message());
     case StatusCode::kAborted: return Error(409, "stale_sequence", s.message());
-    case StatusCode::kResourceExhausted: return Error(413, "too_large", s.message());
+    case StatusCode::kResourceExhausted:
+      if (IsDiskFull(s)) return Error(507, "disk_full", s.message());
+      return Error(413, "too_large", s.message());
     case StatusCode::kUnavailable: return Error(503, "unavailable", s.message());
     default: return Error(500, "internal", s.message(), json{{"status", code}});
   }
@@ -229,7 +232,7 @@ Status Server::Impl::Open() {
   node.inspections = std::make_unique<InspectionService>(l, *node.world);
   node.identity = std::make_unique<IdentityService>(l, l.storage());
   SUIJI_RETURN_IF_ERROR(node.SyncAll());
-  std::filesystem::create_directories(paths.dir / "audit");
+  SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(paths.dir / "audit"));
   routes = ApiRoutes();
   // A quiet node still gets its tip covered within checkpoint_every_seconds (the ledger's
   // policy; writes also check it).
@@ -258,10 +261,9 @@ void Server::Impl::RecordAuthFailure(const httplib::Request& req, const std::str
     ++metrics.auth_failures;
   }
   // The audit trail of failed authentications: one JSON line each, never the credential.
-  std::ofstream f(std::filesystem::path(options.data) / "audit" / "auth-failures.jsonl", std::ios::app);
-  f << json{{"time", UnixSeconds()}, {"address", req.remote_addr}, {"method", req.method},
-            {"path", req.path}, {"reason", why}}.dump()
-    << "\n";
+  (void)AppendPrivateFile(std::filesystem::path(options.data) / "audit" / "auth-failures.jsonl",
+                          json{{"time", UnixSeconds()}, {"address", req.remote_addr}, {"method", req.method},
+                               {"path", req.path}, {"reason", why}}.dump() + "\n");
 }
 
 StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Request& req, bool first_use) {
