@@ -282,14 +282,15 @@ StatusOr<std::unique_ptr<LogStorage>> OpenLmdbStorage(const std::filesystem::pat
   if (rc != 0) {
     // A corrupt meta page can fail the open with a plain errno (EINVAL, ENOMEM): corruption,
     // not a transient error.
-    SUIJI_RETURN_IF_ERROR(fail(CheckLmdbMetaPages(env_dir / "data.mdb")));
+    if (Status meta = CheckLmdbMetaPages(env_dir / "data.mdb"); !meta.ok()) return fail(meta);
     return fail(LmdbError(rc, "open LMDB environment in " + env_dir.string(), env_dir));
   }
   {
     MDB_envinfo info{};
     MDB_stat st{};
     if (mdb_env_info(raw, &info) == 0 && mdb_env_stat(raw, &st) == 0) {
-      SUIJI_RETURN_IF_ERROR(fail(CheckLmdbLastPage(env_dir / "data.mdb", info.me_last_pgno, st.ms_psize)));
+      Status last = CheckLmdbLastPage(env_dir / "data.mdb", info.me_last_pgno, st.ms_psize);
+      if (!last.ok()) return fail(last);
     }
   }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -106,17 +107,33 @@ class DataDirCli : public ::testing::Test {
     Ok({"draw", "freeze", "T-320400-2026-01"});
     Ok({"draw", "commit", kDraw, "--no-drand", "--witness", "张某"});
   }
+  // `list targets --json` prints one JSON object a line.
   std::vector<std::string> ListedCodes() {
     RunResult r = Suiji({"list", "targets", "--data", data_, "--limit", "0", "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    json j = json::parse(r.out, nullptr, false);
     std::vector<std::string> codes;
-    if (!j.is_array()) {
-      ADD_FAILURE() << "not a JSON array: " << r.out;
-      return codes;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      json j = json::parse(line, nullptr, false);
+      if (!j.is_object()) {
+        ADD_FAILURE() << "not a JSON object: " << line;
+        continue;
+      }
+      codes.push_back(j.value("credit_code", ""));
     }
-    for (const auto& t : j) codes.push_back(t.value("credit_code", ""));
     return codes;
+  }
+  // The meta page (0 or 1) LMDB uses in `mdb`: the larger transaction id.
+  static uint64_t MetaInUse(const fs::path& mdb) {
+    const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    auto txnid = [&](uint64_t meta_page) {
+      std::ifstream in(mdb, std::ios::binary);
+      in.seekg(static_cast<std::streamoff>(meta_page * page + 16 + 128));
+      uint64_t v = 0;
+      in.read(reinterpret_cast<char*>(&v), sizeof v);
+      return v;
+    };
+    return txnid(1) > txnid(0) ? 1 : 0;
   }
   // Overwrites `count` bytes at `offset` of `file` with 0xA5.
   static void Scribble(const fs::path& file, uint64_t offset, size_t count) {
@@ -226,14 +243,7 @@ TEST_F(DataDirCli, ACorruptMetaPageOfTheLogIsAnIntegrityFailure) {
 TEST_F(DataDirCli, AGarbledMetaPageInUseOfTheLogIsAnIntegrityFailure) {
   const fs::path mdb = fs::path(data_) / "log" / "data.mdb";
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  auto txnid = [&](uint64_t meta_page) {
-    std::ifstream in(mdb, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(meta_page * page + 16 + 128));
-    uint64_t v = 0;
-    in.read(reinterpret_cast<char*>(&v), sizeof v);
-    return v;
-  };
-  const uint64_t in_use = txnid(1) > txnid(0) ? 1 : 0;
+  const uint64_t in_use = MetaInUse(mdb);
   Scribble(mdb, in_use * page + 16 + 8, 112);  // address, map size, both databases, last page
   RunResult r = Suiji({"log", "show", "--data", data_});
   EXPECT_EQ(r.exit_code, 4) << r.err;
@@ -268,11 +278,11 @@ TEST_F(DataDirCli, ACorruptMetaPageOfTheProjectionIsAnIntegrityFailure) {
   RunResult r = Suiji({"list", "targets", "--data", data_});
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_TRUE(Contains(r.err, "delete projections/ to rebuild it from the log")) << r.err;
-  // Only the body of page 1 (a map size of garbage): exit 4 as well.
+  // Only the body of the page in use (its magic, version and transaction id intact): exit 4
+  // as well.
   fs::remove_all(fs::path(data_) / "projections");
   Ok({"list", "targets"});
-  Scribble(mdb, static_cast<uint64_t>(page) + 16 + 8, 16);
-  Scribble(mdb, 16 + 8, 16);
+  Scribble(mdb, MetaInUse(mdb) * static_cast<uint64_t>(page) + 16 + 8, 112);
   r = Suiji({"list", "targets", "--data", data_});
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_TRUE(Contains(r.err, "bad LMDB meta page")) << r.err;
