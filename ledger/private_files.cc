@@ -2,16 +2,24 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
 namespace suiji {
 
+bool DiskNearlyFull(const std::filesystem::path& path) {
+  struct statvfs fs {};
+  if (::statvfs(path.c_str(), &fs) != 0) return false;
+  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < (uint64_t{1} << 20);
+}
+
 Status FileError(int err, const std::filesystem::path& path, const std::string& what) {
-  if (err == ENOSPC || err == EDQUOT) {
+  if (err == ENOSPC || err == EDQUOT || (err == EIO && DiskNearlyFull(path))) {
     return DiskFull(path.string(), what + ": " + std::strerror(err));
   }
   return Unavailable(what + " " + path.string() + ": " + std::strerror(err));

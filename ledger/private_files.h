@@ -24,6 +24,10 @@ Status AppendPrivateFile(const std::filesystem::path& path, std::string_view tex
 // file `fd` is; OK otherwise.
 Status CheckPrivateFile(int fd, const std::filesystem::path& path, std::string_view what);
 
+// True if the file system holding `path` has less than 1 MiB free for this user: then an
+// EIO from a write there (LMDB reports a short write as EIO) is a full disk.
+bool DiskNearlyFull(const std::filesystem::path& path);
+
 // The status of a failed file operation on `path`: DiskFull for ENOSPC and EDQUOT (naming the
 // path), kUnavailable otherwise; `what` says what was being done.
 Status FileError(int err, const std::filesystem::path& path, const std::string& what);

@@ -43,8 +43,13 @@ Status Lmdb(int rc, const std::string& what) {
   return Unavailable(msg);
 }
 
-// DiskFull statuses made by Lmdb() name the projection; this names its folder instead.
+// DiskFull statuses made by Lmdb() name the projection; this names its folder instead. An
+// EIO (LMDB's report of a short write) on a disk with no room left is a full disk too.
 Status NameDisk(Status s, const std::filesystem::path& dir) {
+  if (s.code() == StatusCode::kUnavailable && s.message().ends_with(std::strerror(EIO)) &&
+      DiskNearlyFull(dir)) {
+    return DiskFull(dir.string(), s.message() + " (a short write: the disk is full)");
+  }
   const std::string tag = std::string(kDiskFullTag) + std::string(kWhat) + ": ";
   if (!IsDiskFull(s) || s.message().find(tag) == std::string::npos) return s;
   std::string m = s.message();

@@ -33,6 +33,12 @@ Status LmdbError(int rc, const std::string& what, const std::filesystem::path& w
       return DataLoss(msg + (where.empty() ? "" : " (in " + where.string() + ")"));
     case ENOSPC:
     case EDQUOT: return DiskFull(where.empty() ? "the log's disk" : where.string(), msg + outcome);
+    case EIO:
+      // LMDB reports a short write as EIO: on a disk with no room left, that is a full disk.
+      if (!where.empty() && DiskNearlyFull(where)) {
+        return DiskFull(where.string(), msg + " (a short write: the disk is full)" + outcome);
+      }
+      return Unavailable(msg);
     case MDB_READERS_FULL: return Unavailable(msg);
     default: return Unavailable(msg);
   }
@@ -98,10 +104,12 @@ class LmdbStorage final : public LogStorage {
     const uint64_t free = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
     const uint64_t need = 2 * bytes + kSpaceReserve;
     if (free >= need) return OkStatus();
-    return DiskFull(dir_.string(), std::to_string(free) + " bytes free, fewer than the " +
-                                       std::to_string(need) + " a write needs (twice its " +
-                                       std::to_string(bytes) + " bytes and a reserve of " +
-                                       std::to_string(kSpaceReserve) + "); nothing was written");
+    return DiskFull(dir_.string(),
+                    std::to_string(free) + " bytes free, fewer than the " + std::to_string(need) +
+                        " a write needs (" +
+                        (bytes > 0 ? "twice its " + std::to_string(bytes) + " bytes and " : "") +
+                        "a reserve of " + std::to_string(kSpaceReserve) +
+                        " for the log's and the read models' own pages); nothing was written");
   }
 
   StatusOr<uint64_t> Size() const override {

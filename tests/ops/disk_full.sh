@@ -4,7 +4,9 @@
 #    was written, and exits 5; nothing is half-written (the log verifies, the projection's
 #    digest equals a rebuild's) and reads go on;
 #  - the server, its disk filled under it, refuses a write with 507 disk_full, still serves
-#    reads (200) and /healthz, and is alive.
+#    reads (200) and /healthz, and is alive;
+#  - an import the log took while the projection's disk (a second tmpfs) is full exits 5
+#    saying the events are in the log; a reader still shows them; a writer catches up.
 # Mounting needs root: as root it mounts; otherwise it re-runs itself in a user and mount
 # namespace (unshare -rm); if neither is possible it FAILS, naming the reason (never skips).
 set -euo pipefail
@@ -26,6 +28,7 @@ DISK="$WORK/disk"
 SERVER_PID=
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "${PROJ_MOUNTED:-}" ]; then umount "$DISK/node/projections/directory" 2>/dev/null || true; fi
   umount "$DISK" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -109,5 +112,33 @@ code="$(curl -s -o "$WORK/reply.json" -w '%{http_code}' -H "Authorization: Beare
 kill "$SERVER_PID"
 wait "$SERVER_PID" || true
 SERVER_PID=
+
+# --- the log takes an import, then the projection's disk is full ---
+# The projection on a disk of its own (a second tmpfs, its files copied in), filled: the
+# import is in the log, and the command says so; reads still show the log's content.
+PROJ="$DIR/projections/directory"
+cp -a "$PROJ" "$WORK/projection"
+mount -t tmpfs -o size=2m,mode=0700 suiji-disk-full-projection "$PROJ" || fail "mount of the projection's tmpfs failed"
+PROJ_MOUNTED=1
+cp -a "$WORK/projection/." "$PROJ/"
+dd if=/dev/zero of="$PROJ/filler" bs=4k status=none 2>/dev/null || true
+csv 4 400 > "$WORK/fourth.csv"
+set +e
+out="$("$SUIJI" import targets --data "$DIR" --org 320400 "$WORK/fourth.csv" 2>&1)"
+rc=$?
+set -e
+echo "import with the projection's disk full: exit $rc: $(printf "%s" "$out" | tail -c 600)"
+[ "$rc" = 5 ] || fail "the import whose projection could not follow exited $rc, not 5"
+case "$out" in *"400 event(s) were appended to the log"*"disk full: $PROJ"*) ;;
+  *) fail "the message does not say the import is in the log and which disk is full: $out" ;; esac
+count="$("$SUIJI" list targets --data "$DIR" --limit 0 --json | grep -c credit_code)"
+[ "$count" = 428 ] || fail "a reader shows $count targets, not the log's 428"
+rm -f "$PROJ/filler"
+"$SUIJI" import targets --data "$DIR" --org 320400 "$WORK/fourth.csv" >/dev/null ||
+  fail "a writer once space was freed"  # re-import: nothing new, the projection catches up
+digest="$("$SUIJI" projection digest --data "$DIR")"
+rm -rf "$WORK/copy" && cp -a "$DIR" "$WORK/copy"
+rebuilt="$("$SUIJI" projection rebuild --data "$WORK/copy" 2>/dev/null)"
+case "$rebuilt" in *"digest $digest"*) ;; *) fail "the projection after the full disk is not a rebuild's" ;; esac
 "$VERIFY" --data "$DIR" --suiji "$SUIJI" >/dev/null || fail "the log does not verify at the end"
 echo "disk_full: ok"
