@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "ledger/keystore.h"
-#include "ledger/private_files.h"
 #include "ledger/lmdb/lmdb_storage.h"
+#include "ledger/private_files.h"
 #ifdef SUIJI_WITH_KAFKA
 #include "ledger/kafka/kafka_storage.h"
 #endif
