@@ -20,6 +20,7 @@ Actor Context::actor() const {
 }
 
 int ExitCodeFor(const Status& s) {
+  if (IsDiskFull(s)) return 5;  // free space on the disk the message names, then retry
   switch (s.code()) {
     case StatusCode::kOk: return 0;
     case StatusCode::kAborted:

@@ -285,6 +285,19 @@ DirectoryService::DirectoryService(Ledger& ledger, DirectoryProjection& projecti
 
 Status DirectoryService::Sync() { return projection_.CatchUp(log_); }
 
+namespace {
+// A catch-up that failed after the log committed `count` events from `first`: the events
+// stay (the log is the record), and the message says so, so that nobody retries a write
+// that is done; the projection catches up at the next command once the cause is fixed.
+Status AfterCommit(const Status& s, uint64_t first, uint64_t count) {
+  if (s.ok()) return s;
+  return Status(s.code(), std::to_string(count) + " event(s) were appended to the log (sequences " +
+                              std::to_string(first) + "-" + std::to_string(first + count - 1) +
+                              "); the directory projection was not brought up to date and "
+                              "catches up at the next command: " + s.message());
+}
+}  // namespace
+
 StatusOr<directory::WorkCalendar> ReadCalendar(const LogStorage& log) {
   directory::WorkCalendar calendar;
   SUIJI_RETURN_IF_ERROR(ReplayLog(log, 0, [&](const EntryView& e) -> Status {
@@ -371,7 +384,7 @@ StatusOr<uint64_t> DirectoryService::AppendDecided(
     if (drafts.empty()) return AlreadyExists("nothing to change");
     auto r = ledger_.Append(drafts, applied);
     if (r.ok()) {
-      SUIJI_RETURN_IF_ERROR(Sync());
+      SUIJI_RETURN_IF_ERROR(AfterCommit(Sync(), *r, drafts.size()));
       return r;
     }
     if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
@@ -852,9 +865,9 @@ StatusOr<ImportReport> DirectoryService::ImportTargetParts(const std::vector<std
     if (appended.ok()) {
       report.written = true;
       report.first_sequence = *appended;
-      SUIJI_RETURN_IF_ERROR(projection_.CatchUp(log_, 20000, [&](uint64_t done, uint64_t total) {
+      SUIJI_RETURN_IF_ERROR(AfterCommit(projection_.CatchUp(log_, 20000, [&](uint64_t done, uint64_t total) {
         Progress(opts, "projected", done, total);
-      }));
+      }), *appended, events.size()));
       return report;
     }
     if (appended.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) {

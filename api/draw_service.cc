@@ -11,6 +11,7 @@
 
 #include "api/directory_service.h"  // FieldErrorsStatus
 #include "ledger/core/sha256.h"
+#include "ledger/private_files.h"
 #include "ledger/replay.h"
 
 namespace suiji {
@@ -23,9 +24,7 @@ using draw::DrawPhase;
 std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return Internal("cannot create " + path.parent_path().string() + ": " + ec.message());
+  SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(path.parent_path()));
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Internal("cannot create secret file " + path.string());
   bool ok = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
@@ -41,6 +40,12 @@ Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
 }
 
 StatusOr<Bytes> ReadSecretFile(const std::filesystem::path& path) {
+  // A secret others could read is no secret: refused as a key file in that mode is.
+  if (int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    Status mode = CheckPrivateFile(fd, path, "the draw's secret file");
+    ::close(fd);
+    SUIJI_RETURN_IF_ERROR(mode);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("the draw's secret " + path.string() + " is missing");
   Bytes b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -13,6 +13,7 @@
 
 #include "ledger/keystore.h"
 #include "ledger/lmdb/lmdb_storage.h"
+#include "ledger/private_files.h"
 #ifdef SUIJI_WITH_KAFKA
 #include "ledger/kafka/kafka_storage.h"
 #endif
@@ -252,8 +253,9 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
     if (config.kafka_brokers.empty()) return InvalidArgument("the Kafka backend needs brokers");
     if (config.kafka_topic.empty()) config.kafka_topic = DefaultKafkaTopic(ledger_id);
   }
-  std::filesystem::create_directories(paths.keys(), ec);
-  if (ec) return Unavailable("cannot create " + paths.keys().string() + ": " + ec.message());
+  // The data directory and everything in it are the node's alone (0700 / 0600), whatever
+  // the umask (ledger/private_files.h).
+  SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(paths.keys()));
   std::filesystem::permissions(paths.keys(), std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
   SUIJI_ASSIGN_OR_RETURN(auto storage,
@@ -282,6 +284,8 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
   {
     const std::string tmp = paths.config().string() + ".tmp";
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace, ec);
     f << FormatNodeConfig(config);
     f.close();
     if (!f) {

@@ -40,6 +40,12 @@ Status GroupCommitStorage::CheckNextLocked(uint64_t expected_next) const {
 
 Status GroupCommitStorage::Stage(uint64_t expected_next,
                                  const std::vector<std::shared_ptr<const Bytes>>& batch) {
+  // A full disk refuses the batch here, before anything (a fold, a reader) has seen it: a
+  // flush that failed would leave the folds holding entries the log never got, and fail the
+  // storage for good.
+  uint64_t bytes = 0;
+  for (const auto& b : batch) bytes += b->size();
+  SUIJI_RETURN_IF_ERROR(inner_->CheckSpace(bytes));
   std::lock_guard lock(mu_);
   if (!failed_.ok()) return failed_;
   SUIJI_RETURN_IF_ERROR(CheckNextLocked(expected_next));
@@ -117,6 +123,9 @@ Status GroupCommitStorage::WaitDurable(uint64_t size) {
 Status GroupCommitStorage::AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next) {
   if (!inner_->writable()) return FailedPrecondition("the storage is read-only");
   if (count <= kMaxStagedBatch) {
+    // On a full disk, refused before `next` signs anything (and a fold following the batch,
+    // ledger/tail_view.h, sees any of it); Stage checks again with the batch's size.
+    SUIJI_RETURN_IF_ERROR(inner_->CheckSpace(0));
     // The Ledger appends every batch this way: an ordinary write is staged.
     std::vector<std::shared_ptr<const Bytes>> batch;
     batch.reserve(count);
@@ -126,6 +135,7 @@ Status GroupCommitStorage::AppendFrom(uint64_t expected_next, uint64_t count, co
     }
     return Stage(expected_next, batch);
   }
+  SUIJI_RETURN_IF_ERROR(inner_->CheckSpace(0));
   std::unique_lock lock(mu_);
   SUIJI_RETURN_IF_ERROR(TakeFlusher(lock));
   Status s = WriteStagedLocked(lock);

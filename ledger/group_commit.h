@@ -57,7 +57,7 @@ class GroupCommitStorage final : public LogStorage {
 
   StatusOr<uint64_t> Size() const override;
   // Stages the batch (not durable until WaitDurable). kAborted on a stale expected_next,
-  // kUnavailable once failed.
+  // kUnavailable once failed, DiskFull (nothing staged) if the storage's CheckSpace refuses.
   Status Append(uint64_t expected_next, std::span<const ByteView> entries) override;
   Status AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next) override;
   Status Read(uint64_t from, uint64_t to,

@@ -58,6 +58,16 @@ class LogStorage {
 
   // True if this handle may append (it holds the writer role).
   virtual bool writable() const = 0;
+
+  // OK if the disk under the log has room for `bytes` more bytes besides a reserve for its
+  // own bookkeeping and the node's read models; else DiskFull naming the disk. A check before
+  // staging (GroupCommitStorage) refuses a write on a full disk before anything holds it;
+  // a write that still finds the disk full fails as a whole. Backends without a local disk
+  // (Kafka) return OK.
+  virtual Status CheckSpace(uint64_t bytes) const {
+    (void)bytes;
+    return OkStatus();
+  }
 };
 
 inline Status LogStorage::AppendFrom(uint64_t expected_next, uint64_t count,

@@ -8,11 +8,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
 #include "ledger/core/directory/fold.h"
 #include "ledger/core/sha256.h"
+#include "ledger/lmdb/lmdb_meta.h"
+#include "ledger/private_files.h"
 
 namespace suiji {
 
@@ -23,12 +26,35 @@ using directory::ItemListRecord;
 using directory::OrgUnitRecord;
 using directory::TargetRecord;
 
+constexpr std::string_view kWhat = "directory projection";
+
 Status Lmdb(int rc, const std::string& what) {
   if (rc == 0) return OkStatus();
-  std::string msg = "directory projection: " + what + ": " + mdb_strerror(rc);
+  std::string msg = std::string(kWhat) + ": " + what + ": " + mdb_strerror(rc);
   if (rc == MDB_MAP_FULL) return ResourceExhausted(msg);
-  if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND) return DataLoss(msg);
+  // Corruption at rest (a bad page, no valid meta page, garbage for a version): never
+  // retryable. Deleting projections/ rebuilds it from the log.
+  if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND || rc == MDB_INVALID ||
+      rc == MDB_VERSION_MISMATCH || rc == MDB_BAD_TXN) {
+    return DataLoss(msg + " (delete projections/ to rebuild it from the log)");
+  }
+  // The projection's folder is named by the handle (NameDisk), which knows it.
+  if (rc == ENOSPC || rc == EDQUOT) return DiskFull(std::string(kWhat), msg);
   return Unavailable(msg);
+}
+
+// DiskFull statuses made by Lmdb() name the projection; this names its folder instead. An
+// EIO (LMDB's report of a short write) on a disk with no room left is a full disk too.
+Status NameDisk(Status s, const std::filesystem::path& dir) {
+  if (s.code() == StatusCode::kUnavailable && s.message().ends_with(std::strerror(EIO)) &&
+      DiskNearlyFull(dir)) {
+    return DiskFull(dir.string(), s.message() + " (a short write: the disk is full)");
+  }
+  const std::string tag = std::string(kDiskFullTag) + std::string(kWhat) + ": ";
+  if (!IsDiskFull(s) || s.message().find(tag) == std::string::npos) return s;
+  std::string m = s.message();
+  m.replace(m.find(tag), tag.size(), std::string(kDiskFullTag) + dir.string() + ": ");
+  return Status(s.code(), std::move(m));
 }
 
 MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -302,13 +328,13 @@ std::string BootId() {
 
 Status WriteMarker(const std::filesystem::path& path, const std::string& text) {
   const std::string tmp = path.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return FileError(errno, tmp, "cannot write");
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  const int err = errno;
   ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Unavailable("cannot write " + path.string() + ": " + std::strerror(errno));
-  }
+  if (!ok) return FileError(err, tmp, "cannot write");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return FileError(errno, path, "cannot write");
   int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     (void)::fsync(dfd);
@@ -321,20 +347,24 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
  public:
   ~LmdbDirectoryProjection() override {
     if (env_ == nullptr) return;
-    if (deferred_ && mdb_env_sync(env_, 1) == 0) {
+    if (deferred_ && private_dir_.empty() && mdb_env_sync(env_, 1) == 0) {
       // Everything is on disk: a power loss from now on cannot tear this projection.
       std::error_code ec;
       std::filesystem::remove(marker_, ec);
     }
     mdb_env_close(env_);
+    if (!private_dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(private_dir_, ec);
+    }
   }
 
   static StatusOr<std::unique_ptr<DirectoryProjection>> Create(const std::filesystem::path& dir,
                                                               ProjectionSync sync) {
     std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Unavailable("cannot create " + dir.string() + ": " + ec.message());
+    SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(dir));
     auto p = std::unique_ptr<LmdbDirectoryProjection>(new LmdbDirectoryProjection());
+    p->dir_ = dir;
     p->marker_ = dir / "unsynced";
     p->deferred_ = sync == ProjectionSync::kDeferred;
     const std::string boot = BootId();
@@ -351,31 +381,101 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       }
     }
     if (p->deferred_) SUIJI_RETURN_IF_ERROR(WriteMarker(p->marker_, boot + "\n"));
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_create(&p->env_), "create environment"));
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_mapsize(p->env_, size_t{1} << 38), "map size"));
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_maxdbs(p->env_, 32), "max dbs"));
     // kEachCommit, MDB_NOMETASYNC: a commit syncs its data pages but not the meta page, which
     // the next commit (or the OS) writes. LMDB keeps its integrity; a power loss can undo the
     // last commit, which is harmless here: the projection records the log position it
     // applied and catches up from the log, the source of truth. Saves one sync per write.
-    // kDeferred, MDB_NOSYNC: no sync at all until close; see ProjectionSync.
-    const unsigned flags = MDB_NOTLS | (p->deferred_ ? MDB_NOSYNC | MDB_WRITEMAP : MDB_NOMETASYNC);
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_open(p->env_, dir.c_str(), flags, 0644), "open " + dir.string()));
-    MDB_txn* txn = nullptr;
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(p->env_, nullptr, 0, &txn), "begin"));
-    for (const DbSpec& spec : kDbs) {
-      int rc = mdb_dbi_open(txn, spec.name, MDB_CREATE | spec.flags, &(p->dbs_.*spec.member));
-      if (rc != 0) {
-        mdb_txn_abort(txn);
-        return Lmdb(rc, std::string("open database ") + spec.name);
-      }
-    }
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_commit(txn), "commit"));
+    // kDeferred, MDB_NOSYNC: no sync at all until close; see ProjectionSync. Never
+    // MDB_WRITEMAP: a write into a memory map that the full disk cannot back is a SIGBUS;
+    // written with pwrite, a full disk is an error (ENOSPC) that fails one transaction.
+    const unsigned flags = MDB_NOTLS | (p->deferred_ ? MDB_NOSYNC : MDB_NOMETASYNC);
+    SUIJI_RETURN_IF_ERROR(NameDisk(OpenEnv(dir, flags, &p->env_, &p->dbs_), dir));
     return std::unique_ptr<DirectoryProjection>(std::move(p));
+  }
+
+  // Opens (creating) the environment in `dir` with every database; on failure *env is
+  // closed and null.
+  static Status OpenEnv(const std::filesystem::path& dir, unsigned flags, MDB_env** env, Dbs* dbs) {
+    Status s = [&]() -> Status {
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_create(env), "create environment"));
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_mapsize(*env, size_t{1} << 38), "map size"));
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_maxdbs(*env, 32), "max dbs"));
+      // data.mdb and lock.mdb are the node's alone, whatever the umask.
+      auto corrupt = [&](const Status& meta) {
+        return DataLoss(std::string(kWhat) + ": " + meta.message() +
+                        " (delete projections/ to rebuild it from the log)");
+      };
+      if (int rc = mdb_env_open(*env, dir.c_str(), flags, 0600); rc != 0) {
+        // A corrupt meta page can fail the open with a plain errno (EINVAL, ENOMEM).
+        if (Status meta = CheckLmdbMetaPages(dir / "data.mdb"); !meta.ok()) return corrupt(meta);
+        return Lmdb(rc, "open " + dir.string());
+      }
+      MDB_envinfo info{};
+      MDB_stat st{};
+      if (mdb_env_info(*env, &info) == 0 && mdb_env_stat(*env, &st) == 0) {
+        if (Status last = CheckLmdbLastPage(dir / "data.mdb", info.me_last_pgno, st.ms_psize); !last.ok()) {
+          return corrupt(last);
+        }
+      }
+      MDB_txn* txn = nullptr;
+      SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(*env, nullptr, 0, &txn), "begin"));
+      for (const DbSpec& spec : kDbs) {
+        int rc = mdb_dbi_open(txn, spec.name, MDB_CREATE | spec.flags, &(dbs->*spec.member));
+        if (rc != 0) {
+          mdb_txn_abort(txn);
+          return Lmdb(rc, std::string("open database ") + spec.name);
+        }
+      }
+      return Lmdb(mdb_txn_commit(txn), "commit");
+    }();
+    if (!s.ok() && *env != nullptr) {
+      mdb_env_close(*env);
+      *env = nullptr;
+    }
+    return s;
+  }
+
+  // A reader (read-only log) never serves what the log does not hold, and never needs the
+  // shared projection's disk to have room: it leaves the shared projection as it is and
+  // from now on reads a private one, folded from the log into a fresh folder under the
+  // temporary directory and deleted with this handle. Called from the reader's one thread.
+  Status SwitchToPrivateView() {
+    std::string templ = (std::filesystem::temp_directory_path() / "suiji-directory-view-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) {
+      return FileError(errno, templ, "cannot create a private view of the directory projection in");
+    }
+    MDB_env* env = nullptr;
+    Dbs dbs{};
+    // Disposable: never synced.
+    Status s = NameDisk(OpenEnv(templ, MDB_NOTLS | MDB_NOSYNC, &env, &dbs), templ);
+    if (!s.ok()) {
+      std::error_code ec;
+      std::filesystem::remove_all(templ, ec);
+      return s;
+    }
+    mdb_env_close(env_);
+    env_ = env;
+    dbs_ = dbs;
+    private_dir_ = templ;
+    deferred_ = false;
+    tip_checked_at_ = 0;
+    tip_checked_log_ = nullptr;
+    return OkStatus();
   }
 
   Status CatchUp(const LogStorage& log, size_t batch,
                  const std::function<void(uint64_t, uint64_t)>& progress) override {
+    Status s = NameDisk(CatchUpHere(log, batch, progress), private_dir_.empty() ? dir_ : private_dir_);
+    if (!s.ok() && IsDiskFull(s) && !log.writable() && private_dir_.empty()) {
+      // A reader of a full disk still reads: from a private view on another disk.
+      SUIJI_RETURN_IF_ERROR(SwitchToPrivateView());
+      return NameDisk(CatchUpHere(log, batch, progress), private_dir_);
+    }
+    return s;
+  }
+
+  Status CatchUpHere(const LogStorage& log, size_t batch,
+                     const std::function<void(uint64_t, uint64_t)>& progress) {
     SUIJI_ASSIGN_OR_RETURN(uint64_t size, log.Size());
     for (;;) {
       MDB_txn* txn = nullptr;
@@ -399,11 +499,13 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
       // acknowledged none of them). Then it is ahead of the log, or its last applied entry
       // is not the log's entry at that place: start again from nothing.
       if (applied > size && !log.writable()) {
-        // A reader's view of the log may trail the projection while a server runs: the server
-        // folds entries it has staged and not yet made durable. Only the writer's view can
-        // tell a projection that is ahead for good (after a crash) from one that is early.
+        // Ahead of what a reader's log holds: entries a server folded while they were staged
+        // for a group commit, not yet durable, or never to be (the server crashed). Either
+        // way the reader must not show them, and only a writer may repair the shared
+        // projection (it empties and rebuilds it at its next catch-up): read a private view.
         mdb_txn_abort(txn);
-        return OkStatus();
+        SUIJI_RETURN_IF_ERROR(SwitchToPrivateView());
+        continue;
       }
       bool diverged = applied > size;
       // This handle checked (or wrote) the tip at this position, from this same view of the
@@ -426,6 +528,11 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
         if (Status other = CheckSameLedger(log, ledger, applied, size); !other.ok()) {
           mdb_txn_abort(txn);
           return other;
+        }
+        if (!log.writable() && private_dir_.empty()) {
+          mdb_txn_abort(txn);
+          SUIJI_RETURN_IF_ERROR(SwitchToPrivateView());
+          continue;
         }
         for (const DbSpec& spec : kDbs) {
           if (int rc = mdb_drop(txn, dbs_.*spec.member, 0); rc != 0) {
@@ -708,6 +815,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
   }
 
   uint64_t rebuilds() const override { return rebuilds_ + (discarded_ ? 1 : 0); }
+  bool private_view() const override { return !private_dir_.empty(); }
 
  private:
   LmdbDirectoryProjection() = default;
@@ -733,6 +841,8 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
 
   MDB_env* env_ = nullptr;
   Dbs dbs_{};
+  std::filesystem::path dir_;          // DIR/projections/directory
+  std::filesystem::path private_dir_;  // a reader's private view, when it reads one
   std::filesystem::path marker_;
   bool deferred_ = false;
   bool discarded_ = false;

@@ -74,10 +74,17 @@ class DirectoryProjection {
   // Applies every log entry after the last applied one, in transactions of at most `batch`
   // entries. A projection that is ahead of the log, or whose last applied entry differs
   // from the log's at that place (entries folded from a group commit that a crash undid),
-  // is emptied and rebuilt in the same pass. Ahead of a read-only log it is left as it is
-  // (a running server's staged entries are not durable yet): OK, nothing applied. kFailedPrecondition (naming the sequence) if
-  // an event breaks the fold's rules, kDataLoss if it belongs to another ledger.
-  // `progress`, if given, is called after each transaction with (applied, log size).
+  // is emptied and rebuilt in the same pass. A reader never shows what its log does not
+  // hold: with a read-only log, such a projection (ahead: a running server's staged entries,
+  // not durable yet, or a crashed server's, never to be) is left as it is for the writer to
+  // repair, and this handle switches to a private view: a projection folded from the log in
+  // a fresh folder under the temporary directory, deleted with the handle (private_view()).
+  // A reader whose catch-up finds the disk full does the same, so reads go on. A handle that
+  // may switch is used from one thread (the command line's). kFailedPrecondition (naming
+  // the sequence) if an event breaks the fold's rules, kDataLoss if it belongs to another
+  // ledger, DiskFull naming the folder if its disk is full (a writer: nothing of the failed
+  // transaction was applied). `progress`, if given, is called after each transaction with
+  // (applied, log size).
   virtual Status CatchUp(const LogStorage& log, size_t batch = 20000,
                          const std::function<void(uint64_t, uint64_t)>& progress = {}) = 0;
   // Number of log entries applied.
@@ -85,6 +92,8 @@ class DirectoryProjection {
   // Times this handle found the projection diverged from the log (or torn by a power loss)
   // and started it again from nothing.
   virtual uint64_t rebuilds() const = 0;
+  // True once a reader's handle reads its private view (see CatchUp).
+  virtual bool private_view() const = 0;
   // SHA-256 over every database's keys and values in order, excluding nothing.
   virtual StatusOr<Hash> Digest() const = 0;
 

@@ -84,8 +84,9 @@ bool ReadText(const std::string& path, std::string* out, std::string* err) {
 
 // Runs `suiji log export --data DIR --out -` and collects its output. The verifier links no
 // storage code; the exporter only copies stored bytes, which are then checked like a file.
+// `corrupt` is set when suiji exited 4: the data directory is corrupt, a failed check.
 bool ExportFromData(const std::string& suiji, const std::string& dir, std::string* out,
-                    std::string* err) {
+                    std::string* err, bool* corrupt) {
   int pipefd[2];
   if (::pipe(pipefd) != 0) {
     *err = "pipe failed";
@@ -109,7 +110,11 @@ bool ExportFromData(const std::string& suiji, const std::string& dir, std::strin
   int status = 0;
   ::waitpid(pid, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    *err = "`" + suiji + " log export --data " + dir + "` failed";
+    // suiji's exit code 4: integrity failure (a corrupt log or LMDB page); its stderr,
+    // which the verifier's inherits, says what.
+    *corrupt = WIFEXITED(status) && WEXITSTATUS(status) == 4;
+    *err = "`" + suiji + " log export --data " + dir + "` failed" +
+           (*corrupt ? ": the data directory's log is corrupt" : "");
     return false;
   }
   return true;
@@ -516,9 +521,11 @@ int main(int argc, char** argv) {
   suiji::FullAudit audit;
   if (!data_dir.empty()) {
     std::string bytes;
-    if (!ExportFromData(suiji_bin.empty() ? SuijiNextToUs() : suiji_bin, data_dir, &bytes, &err)) {
+    bool corrupt = false;
+    if (!ExportFromData(suiji_bin.empty() ? SuijiNextToUs() : suiji_bin, data_dir, &bytes, &err,
+                        &corrupt)) {
       std::cerr << "suiji-verify: " << err << "\n";
-      return kExitUsage;
+      return corrupt ? kExitFailed : kExitUsage;
     }
     audit = suiji::AuditExport(suiji::AsBytes(bytes), options, audit_options);
   } else {

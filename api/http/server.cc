@@ -25,6 +25,7 @@
 #include "ledger/core/bytes.h"
 #include "ledger/checkpoint_timer.h"
 #include "ledger/group_commit.h"
+#include "ledger/private_files.h"
 #include "ledger/replay.h"
 
 namespace suiji::http {
@@ -46,7 +47,9 @@ Reply FromStatus(const Status& s) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition: return Error(409, "conflict", s.message());
     case StatusCode::kAborted: return Error(409, "stale_sequence", s.message());
-    case StatusCode::kResourceExhausted: return Error(413, "too_large", s.message());
+    case StatusCode::kResourceExhausted:
+      if (IsDiskFull(s)) return Error(507, "disk_full", s.message());
+      return Error(413, "too_large", s.message());
     case StatusCode::kUnavailable: return Error(503, "unavailable", s.message());
     default: return Error(500, "internal", s.message(), json{{"status", code}});
   }
@@ -306,7 +309,7 @@ Status Server::Impl::Open() {
   node.inspections = std::make_unique<InspectionService>(l, *node.world);
   node.identity = std::make_unique<IdentityService>(l, l.storage());
   SUIJI_RETURN_IF_ERROR(node.SyncAll());
-  std::filesystem::create_directories(paths.dir / "audit");
+  SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(paths.dir / "audit"));
   routes = ApiRoutes();
   // A quiet node still gets its tip covered within checkpoint_every_seconds (the ledger's
   // policy; writes also check it).
@@ -351,8 +354,8 @@ Reply Server::Impl::RefuseAuthentication(const httplib::Request& req, const std:
             {"reason", why}};
   if (!credential.empty()) line["credential"] = credential;
   if (address != req.remote_addr) line["peer"] = req.remote_addr;
-  std::ofstream f(std::filesystem::path(options.data) / "audit" / "auth-failures.jsonl", std::ios::app);
-  f << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  (void)AppendPrivateFile(std::filesystem::path(options.data) / "audit" / "auth-failures.jsonl",
+                          line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
   if (limited) {
     return Error(429, "too_many_failures", "too many failed authentications; wait a minute");
   }

@@ -68,6 +68,19 @@ inline Status ResourceExhausted(std::string m) {
 }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
+// A full file system (ENOSPC, EDQUOT): kResourceExhausted, its message "disk full: <path>: <what>"
+// so that the command line (its own exit code) and the HTTP API (507) tell it from a size
+// limit, and the operator knows which disk to free.
+inline constexpr std::string_view kDiskFullTag = "disk full: ";
+inline Status DiskFull(const std::string& path, const std::string& what) {
+  return {StatusCode::kResourceExhausted, std::string(kDiskFullTag) + path + ": " + what};
+}
+// True for a status made by DiskFull, also after a caller prefixed its message with context.
+inline bool IsDiskFull(const Status& s) {
+  return s.code() == StatusCode::kResourceExhausted &&
+         s.message().find(kDiskFullTag) != std::string::npos;
+}
+
 // Either a value or a non-OK Status.
 template <typename T>
 class [[nodiscard]] StatusOr {

@@ -1,9 +1,12 @@
 #include "ledger/lmdb/lmdb_storage.h"
 
+#include "ledger/lmdb/lmdb_meta.h"
+#include "ledger/private_files.h"
 #include "ledger/writer_lock.h"
 
 #include <fcntl.h>
 #include <lmdb.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,17 +17,42 @@ namespace suiji {
 
 namespace {
 
-Status LmdbError(int rc, const std::string& what) {
+// `where` is the environment's folder, named when its disk is full.
+Status LmdbError(int rc, const std::string& what, const std::filesystem::path& where = {},
+                 const std::string& outcome = {}) {
   std::string msg = what + ": " + mdb_strerror(rc);
   switch (rc) {
     case MDB_MAP_FULL: return ResourceExhausted(msg + " (the LMDB map is full)");
+    // Corruption at rest, never retryable: a bad page, a bad meta page (MDB_INVALID: no
+    // valid meta page; MDB_VERSION_MISMATCH: garbage where the version is), a bad tree.
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
-    case MDB_INVALID: return DataLoss(msg);
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_BAD_TXN:
+      return DataLoss(msg + (where.empty() ? "" : " (in " + where.string() + ")"));
+    case ENOSPC:
+    case EDQUOT: return DiskFull(where.empty() ? "the log's disk" : where.string(), msg + outcome);
+    case EIO:
+      // LMDB reports a short write as EIO: on a disk with no room left, that is a full disk.
+      if (!where.empty() && DiskNearlyFull(where)) {
+        return DiskFull(where.string(), msg + " (a short write: the disk is full)" + outcome);
+      }
+      return Unavailable(msg);
     case MDB_READERS_FULL: return Unavailable(msg);
     default: return Unavailable(msg);
   }
 }
+
+// What a failed append leaves: nothing (one LMDB transaction is all or nothing).
+std::string NotWritten(uint64_t first, uint64_t count) {
+  return "; entries " + std::to_string(first) + "-" + std::to_string(first + count - 1) +
+         " were not written (the log still ends at " + std::to_string(first) + " entries)";
+}
+
+// Free space the log's disk keeps besides a batch: LMDB's own pages (tree, free list, a
+// batch's copy-on-write pages) and the node's read models beside the log.
+constexpr uint64_t kSpaceReserve = uint64_t{4} << 20;
 
 // Closes the environment on every path out, including failed opens.
 struct EnvDeleter {
@@ -56,14 +84,33 @@ MDB_val KeyOf(uint64_t v, uint8_t buf[8]) {
 
 class LmdbStorage final : public LogStorage {
  public:
-  LmdbStorage(EnvPtr env, MDB_dbi entries, MDB_dbi checkpoints, int lock_fd)
-      : env_(std::move(env)), entries_(entries), checkpoints_(checkpoints), lock_fd_(lock_fd) {}
+  LmdbStorage(EnvPtr env, MDB_dbi entries, MDB_dbi checkpoints, int lock_fd,
+              std::filesystem::path dir)
+      : env_(std::move(env)),
+        entries_(entries),
+        checkpoints_(checkpoints),
+        lock_fd_(lock_fd),
+        dir_(std::move(dir)) {}
   ~LmdbStorage() override {
     env_.reset();
     if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the writer flock
   }
 
   bool writable() const override { return lock_fd_ >= 0; }
+
+  Status CheckSpace(uint64_t bytes) const override {
+    struct statvfs fs {};
+    if (::statvfs(dir_.c_str(), &fs) != 0) return OkStatus();  // unknown: let the write tell
+    const uint64_t free = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+    const uint64_t need = 2 * bytes + kSpaceReserve;
+    if (free >= need) return OkStatus();
+    return DiskFull(dir_.string(),
+                    std::to_string(free) + " bytes free, fewer than the " + std::to_string(need) +
+                        " a write needs (" +
+                        (bytes > 0 ? "twice its " + std::to_string(bytes) + " bytes and " : "") +
+                        "a reserve of " + std::to_string(kSpaceReserve) +
+                        " for the log's and the read models' own pages); nothing was written");
+  }
 
   StatusOr<uint64_t> Size() const override {
     ReadTxn txn(env_.get());
@@ -85,7 +132,7 @@ class LmdbStorage final : public LogStorage {
     if (!writable()) return FailedPrecondition("storage opened read-only");
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(env_.get(), nullptr, 0, &txn);
-    if (rc != 0) return LmdbError(rc, "begin write transaction");
+    if (rc != 0) return LmdbError(rc, "begin write transaction", dir_, NotWritten(expected_next, count));
     MDB_stat st{};
     rc = mdb_stat(txn, entries_, &st);
     if (rc != 0) {
@@ -110,11 +157,12 @@ class LmdbStorage final : public LogStorage {
       rc = mdb_put(txn, entries_, &key, &val, MDB_APPEND);
       if (rc != 0) {
         mdb_txn_abort(txn);
-        return LmdbError(rc, "write entry " + std::to_string(seq));
+        return LmdbError(rc, "write entry " + std::to_string(seq), dir_,
+                         NotWritten(expected_next, count));
       }
     }
     rc = mdb_txn_commit(txn);  // full sync: durable once this returns 0
-    if (rc != 0) return LmdbError(rc, "commit entries");
+    if (rc != 0) return LmdbError(rc, "commit entries", dir_, NotWritten(expected_next, count));
     return OkStatus();
   }
 
@@ -169,10 +217,10 @@ class LmdbStorage final : public LogStorage {
     rc = mdb_put(txn, checkpoints_, &key, &val, 0);
     if (rc != 0) {
       mdb_txn_abort(txn);
-      return LmdbError(rc, "write checkpoint");
+      return LmdbError(rc, "write checkpoint", dir_, "; the checkpoint was not stored");
     }
     rc = mdb_txn_commit(txn);
-    if (rc != 0) return LmdbError(rc, "commit checkpoint");
+    if (rc != 0) return LmdbError(rc, "commit checkpoint", dir_, "; the checkpoint was not stored");
     return OkStatus();
   }
 
@@ -205,6 +253,7 @@ class LmdbStorage final : public LogStorage {
   MDB_dbi entries_;
   MDB_dbi checkpoints_;
   int lock_fd_;  // >= 0 when this handle holds the writer lock
+  std::filesystem::path dir_;  // DIR/log
 };
 
 }  // namespace
@@ -215,8 +264,7 @@ StatusOr<std::unique_ptr<LogStorage>> OpenLmdbStorage(const std::filesystem::pat
   const std::filesystem::path env_dir = dir / "log";
   std::error_code ec;
   if (writer) {
-    std::filesystem::create_directories(env_dir, ec);
-    if (ec) return Unavailable("cannot create " + env_dir.string() + ": " + ec.message());
+    SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(env_dir));
   } else if (!std::filesystem::exists(env_dir / "data.mdb", ec)) {
     return NotFound("no ledger in " + dir.string() + " (no log/data.mdb)");
   }
@@ -238,24 +286,37 @@ StatusOr<std::unique_ptr<LogStorage>> OpenLmdbStorage(const std::filesystem::pat
     return fail(LmdbError(rc, "configure LMDB environment"));
   }
   unsigned int flags = MDB_NOTLS | (writer ? 0u : MDB_RDONLY);
-  rc = mdb_env_open(raw, env_dir.c_str(), flags, 0644);
-  if (rc != 0) return fail(LmdbError(rc, "open LMDB environment in " + env_dir.string()));
+  rc = mdb_env_open(raw, env_dir.c_str(), flags, 0600);  // data.mdb, lock.mdb: the node's alone
+  if (rc != 0) {
+    // A corrupt meta page can fail the open with a plain errno (EINVAL, ENOMEM): corruption,
+    // not a transient error.
+    if (Status meta = CheckLmdbMetaPages(env_dir / "data.mdb"); !meta.ok()) return fail(meta);
+    return fail(LmdbError(rc, "open LMDB environment in " + env_dir.string(), env_dir));
+  }
+  {
+    MDB_envinfo info{};
+    MDB_stat st{};
+    if (mdb_env_info(raw, &info) == 0 && mdb_env_stat(raw, &st) == 0) {
+      Status last = CheckLmdbLastPage(env_dir / "data.mdb", info.me_last_pgno, st.ms_psize);
+      if (!last.ok()) return fail(last);
+    }
+  }
 
   MDB_txn* txn = nullptr;
   rc = mdb_txn_begin(raw, nullptr, writer ? 0u : MDB_RDONLY, &txn);
-  if (rc != 0) return fail(LmdbError(rc, "begin transaction"));
+  if (rc != 0) return fail(LmdbError(rc, "begin transaction", env_dir));
   MDB_dbi entries = 0, checkpoints = 0;
   unsigned int dbi_flags = writer ? MDB_CREATE : 0u;
   if ((rc = mdb_dbi_open(txn, "entries", dbi_flags, &entries)) != 0 ||
       (rc = mdb_dbi_open(txn, "checkpoints", dbi_flags, &checkpoints)) != 0) {
     mdb_txn_abort(txn);
     if (rc == MDB_NOTFOUND) return fail(NotFound("no ledger in " + dir.string()));
-    return fail(LmdbError(rc, "open databases"));
+    return fail(LmdbError(rc, "open databases", env_dir));
   }
   rc = mdb_txn_commit(txn);
-  if (rc != 0) return fail(LmdbError(rc, "commit database handles"));
+  if (rc != 0) return fail(LmdbError(rc, "commit database handles", env_dir));
   return std::unique_ptr<LogStorage>(
-      std::make_unique<LmdbStorage>(std::move(env), entries, checkpoints, lock_fd));
+      std::make_unique<LmdbStorage>(std::move(env), entries, checkpoints, lock_fd, env_dir));
 }
 
 }  // namespace suiji

@@ -303,7 +303,7 @@ TEST_F(DivergedProjectionTest, AProjectionAtTheLogsSizeWithAnotherLastEntryIsReb
   EXPECT_EQ((*p)->rebuilds(), 1u);
 }
 
-TEST_F(DirectoryProjectionTest, AReaderWhoseLogTrailsARunningServersProjectionLeavesItAsItIs) {
+TEST_F(DirectoryProjectionTest, AReaderWhoseLogTrailsARunningServersProjectionShowsOnlyTheDurableLog) {
   RegisterOrgs();
   AppendTargets(0, 20);
   LedgerOptions opts;
@@ -326,20 +326,34 @@ TEST_F(DirectoryProjectionTest, AReaderWhoseLogTrailsARunningServersProjectionLe
   ASSERT_TRUE((*p)->CatchUp((*server)->storage()).ok());
   const uint64_t applied = *(*p)->Applied();
 
-  // A command-line reader sees only the durable log, five entries short.
+  // A command-line reader (its own handle: one per process and path, so the server's goes)
+  // sees only the durable log, five entries short, and must not show the staged five.
+  p->reset();
   auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
   ASSERT_TRUE(reader.ok());
   ASSERT_EQ(*(*reader)->Size() + 5, applied);
-  ASSERT_TRUE((*p)->CatchUp(**reader).ok());
-  EXPECT_EQ((*p)->rebuilds(), 0u) << "an early projection is not a diverged one";
-  EXPECT_EQ(*(*p)->Applied(), applied);
-  EXPECT_TRUE(*(*p)->GetTarget(Code(1004)));
+  auto r = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE((*r)->CatchUp(**reader).ok());
+  EXPECT_TRUE((*r)->private_view());
+  EXPECT_EQ(*(*r)->Applied(), *(*reader)->Size());
+  EXPECT_FALSE(*(*r)->GetTarget(Code(1004))) << "staged, not durable: a reader must not show it";
+  EXPECT_TRUE(*(*r)->GetTarget(Code(19)));
+  EXPECT_EQ(*(*r)->CountTargets(), 20u);
+  EXPECT_EQ((*r)->rebuilds(), 0u);
+  r->reset();
+  // The shared projection is the server's: left as it is.
+  auto shared = DirectoryProjection::Open(dir_);
+  EXPECT_EQ(*(*shared)->Applied(), applied);
+  shared->reset();
 
-  // Once durable, the reader's view catches up and nothing was lost or rebuilt.
+  // Once durable, the reader's view catches up, in the shared projection; nothing rebuilt.
   ASSERT_TRUE(staged->WaitDurable(applied).ok());
-  ASSERT_TRUE((*p)->CatchUp(**reader).ok());
-  EXPECT_EQ((*p)->rebuilds(), 0u);
-  EXPECT_EQ(*(*p)->CountTargets(), 25u);
+  auto later = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE((*later)->CatchUp(**reader).ok());
+  EXPECT_FALSE((*later)->private_view());
+  EXPECT_EQ((*later)->rebuilds(), 0u);
+  EXPECT_EQ(*(*later)->CountTargets(), 25u);
 }
 
 TEST_F(DirectoryProjectionTest, ADeferredProjectionLeftUnsyncedInAnEarlierBootIsDiscarded) {
