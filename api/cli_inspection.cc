@@ -226,7 +226,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
   auto* r_confirm = step("confirm", "confirm a recorded revision as one of its team, for yourself (--user)");
   r_confirm->add_option("--revision", revision, "the revision you confirm")->required();
   r_confirm->add_option("--sha256", sha256_hex, "its SHA-256 as `result show` prints it")->required();
-  r_confirm->callback([&] {
+  r_confirm->callback([&, r_confirm] {  // (the pointer by value: this function has returned by then)
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(Bytes hash, FromHex(sha256_hex));
       if (hash.size() != 32) return InvalidArgument("--sha256: 64 hex digits");

@@ -179,7 +179,7 @@ json.dump(result, open(sys.argv[2] + "/result.json", "w"), ensure_ascii=False)
 result["items"][1]["violations"][0]["description"] = "未按月足额支付4名劳动者工资"
 json.dump(result, open(sys.argv[2] + "/corrected.json", "w"), ensure_ascii=False)
 open(sys.argv[2] + "/code.txt", "w").write(v["credit_code"])
-open(sys.argv[2] + "/team.txt", "w").write(" ".join(v["team"]))
+open(sys.argv[2] + "/team.txt", "w").write(" ".join(v["team"]) + "\n")
 PY
 CODE=$(cat "$WORK/code.txt")
 read -r -a TEAM < "$WORK/team.txt"
