@@ -97,7 +97,11 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
 
   auto* token = app.add_subcommand("token", "bearer tokens of the HTTP API");
   token->require_subcommand(1);
-  auto* issue = token->add_subcommand("issue", "issue a token for a user; printed once, kept as SHA-256");
+  // Separation of duties: a user issues its own tokens (`--user` naming it); an actor that is
+  // no registered user is the node operator, who bootstraps first tokens. An administrator
+  // never issues one for another user (IdentityService::IssueToken refuses it).
+  auto* issue = token->add_subcommand(
+      "issue", "issue a token for a user (by itself, or the node operator); printed once, kept as SHA-256");
   AddCommon(issue, ctx);
   issue->add_option("user", user_id, "user id")->required();
   issue->add_option("--label", label, "what the token is for");

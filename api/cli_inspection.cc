@@ -1,4 +1,4 @@
-// `suiji announce`, `suiji result record|submit|review|publish|correct|note|show|list|overdue`
+// `suiji announce`, `suiji result record|confirm|submit|review|publish|correct|note|show|list|overdue`
 // and `suiji followup transfer|regrade`: inspections on InspectionService
 // (api/inspection_service.h). Writes are signed events appended by the one writer; reads fold
 // the log into an InspectionWorld and print from it.
@@ -11,6 +11,7 @@
 #include "api/cli.h"
 #include "api/record_readers.h"
 #include "api/records_json.h"
+#include "api/identity_service.h"
 #include "api/inspection_service.h"
 #include "api/json_keys.h"
 #include "ledger/core/sha256.h"
@@ -76,11 +77,20 @@ StatusOr<ResultRecord> ReadResultFile(const std::string& path) {
 // Internal view (for bureau staff): the workflow, every revision, reviews and notes.
 json ResultInfoJson(const ResultInfo& info) {
   json revisions = json::array();
-  for (const auto& r : info.revisions) {
+  for (size_t i = 0; i < info.revisions.size(); ++i) {
+    const auto& r = info.revisions[i];
     json j = ResultToJson(r.record);
     j["sequence"] = r.sequence;
     j["entered_date"] = inspection::ChinaDate(r.time_us);
     j["entered_by"] = r.user;
+    j["sha256"] = ToHex(info.revision_sha256.at(i));  // what each inspector of the team confirms
+    json confirmed = json::array();
+    for (const auto& c : info.confirmations) {
+      if (c.record.revision != r.record.revision) continue;
+      confirmed.push_back({{"inspector_id", c.record.inspector_id}, {"by", c.user},
+                           {"date", inspection::ChinaDate(c.time_us)}, {"sequence", c.sequence}});
+    }
+    j["confirmations"] = confirmed;
     revisions.push_back(j);
   }
   json reviews = json::array();
@@ -112,6 +122,7 @@ json ResultInfoJson(const ResultInfo& info) {
           {"published_revision", info.published_revision},
           {"published_date", info.published_date},
           {"revisions", revisions},
+          {"unconfirmed", info.Unconfirmed()},  // of the latest revision's team
           {"reviews", reviews},
           {"corrections", corrections},
           {"transfers", transfers},
@@ -154,7 +165,8 @@ StatusOr<std::unique_ptr<inspection::PublicRecord>> ReadPublicRecord(const std::
 
 void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
   static std::string draw_id, code, file, reason, confirmed_by, withhold, note, name, contact,
-      kind, to_body, date, grade, state_filter, org_filter;
+      kind, to_body, date, grade, state_filter, org_filter, sha256_hex;
+  static uint32_t revision = 0;
   static bool json_out = false, approve = false, all = false;
 
   // --- announce ---
@@ -197,7 +209,8 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RecordResult(r, ctx.actor()));
       const ResultInfo* info = n.world().Result(r.draw_id, r.credit_code);
       std::cout << "recorded revision " << info->latest().revision << " of " << r.credit_code
-                << " in draw " << r.draw_id << " at entry " << seq << " (entered)\n";
+                << " in draw " << r.draw_id << " at entry " << seq << " (entered); SHA-256 "
+                << ToHex(info->revision_sha256.back()) << ": each inspector of the team confirms it\n";
       return OkStatus();
     });
   });
@@ -208,7 +221,43 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
     c->add_option("credit_code", code, "the employer's credit code")->required();
     return c;
   };
-  auto* r_submit = step("submit", "send the entered result to review");
+  // A confirmation is the acting user's own act: --user names a registered inspector user,
+  // whose directory inspector confirms; it names the revision it read and that revision's hash.
+  auto* r_confirm = step("confirm", "confirm a recorded revision as one of its team, for yourself (--user)");
+  r_confirm->add_option("--revision", revision, "the revision you confirm")->required();
+  r_confirm->add_option("--sha256", sha256_hex, "its SHA-256 as `result show` prints it")->required();
+  r_confirm->callback([&, r_confirm] {  // (the pointer by value: this function has returned by then)
+    Run(ctx, [&]() -> Status {
+      SUIJI_ASSIGN_OR_RETURN(Bytes hash, FromHex(sha256_hex));
+      if (hash.size() != 32) return InvalidArgument("--sha256: 64 hex digits");
+      Hash h{};
+      std::copy(hash.begin(), hash.end(), h.begin());
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
+      IdentityService ids(*n.ledger, n.ledger->storage());
+      SUIJI_RETURN_IF_ERROR(ids.Sync());
+      Actor actor = ctx.actor();
+      const identity::UserInfo* me = ids.world().User(actor.user);
+      if (me == nullptr) {
+        return PermissionDenied("--user " + actor.user + " is not a registered user: a confirmation is an inspector "
+                                "user's own act (suiji user add --role inspector --inspector-id ID)");
+      }
+      if (r_confirm->count("--org") == 0) actor.org_unit = me->user.org_id;  // acts for its own org unit
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Confirm(draw_id, code, revision, h, *me, actor));
+      const ResultInfo* info = n.world().Result(draw_id, code);
+      std::cout << "inspector " << me->user.inspector_id << " confirmed revision " << revision << " of " << code
+                << " at entry " << seq;
+      const std::vector<std::string> missing = info->Unconfirmed();
+      if (missing.empty()) {
+        std::cout << "; the team has confirmed it\n";
+      } else {
+        std::cout << "; still to confirm:";
+        for (const auto& id : missing) std::cout << " " << id;
+        std::cout << "\n";
+      }
+      return OkStatus();
+    });
+  });
+  auto* r_submit = step("submit", "send the entered result to review (once the team has confirmed it)");
   r_submit->callback([&] {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
@@ -291,7 +340,15 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       }
       std::cout << "\n  inspected " << info->current().inspection_date << " by ";
       for (const auto& t : info->current().team) std::cout << t << " ";
-      std::cout << "\n";
+      std::cout << "\n  revision " << info->latest().revision << " SHA-256 " << ToHex(info->revision_sha256.back());
+      const std::vector<std::string> missing = info->Unconfirmed();
+      if (missing.empty()) {
+        std::cout << ", confirmed by its team\n";
+      } else {
+        std::cout << ", to be confirmed by:";
+        for (const auto& id : missing) std::cout << " " << id;
+        std::cout << "\n";
+      }
       for (const auto& it : info->current().items) {
         std::cout << "  " << it.item_id << ": " << inspection::OutcomeLabel(it.outcome) << "\n";
         for (const auto& v : it.violations) {

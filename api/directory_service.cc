@@ -410,6 +410,18 @@ StatusOr<uint64_t> DirectoryService::RegisterOrg(const OrgUnitRecord& o, const A
   auto errs = directory::ValidateOrgUnit(o);
   if (!errs.empty()) return FieldErrorsStatus(errs);
   return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
+    // R19: acting for a registered org unit (an administrator's, or `--org` on the command
+    // line), only inside its jurisdiction and below its level. An actor whose org unit is not
+    // registered is the node operator bootstrapping the tree (the first province).
+    SUIJI_ASSIGN_OR_RETURN(auto acting, projection_.GetOrg(actor.org_unit));
+    if (acting) {
+      std::optional<OrgUnitRecord> parent;
+      if (!o.parent_org_id.empty()) {
+        SUIJI_ASSIGN_OR_RETURN(parent, projection_.GetOrg(o.parent_org_id));
+      }
+      const std::string why = directory::OrgRegistrationRefusal(*acting, parent ? &*parent : nullptr, o);
+      if (!why.empty()) return PermissionDenied(why);
+    }
     SUIJI_ASSIGN_OR_RETURN(auto existing, projection_.GetOrg(o.org_id));
     if (existing) return AlreadyExists("org unit " + o.org_id + " is already registered");
     if (!o.parent_org_id.empty()) {

@@ -81,6 +81,7 @@ StatusOr<IssuedToken> IdentityService::IssueToken(std::string_view user_id, std:
   t.expires_us = ttl_seconds == 0 ? 0 : NowUs() + ttl_seconds * 1000000;
   t.label = std::string(label);
   SUIJI_ASSIGN_OR_RETURN(out.sequence, AppendChecked([&]() -> StatusOr<EventDraft> {
+    if (std::string why = world_.TokenIssuerRefusal(actor.user, t); !why.empty()) return PermissionDenied(why);
     SUIJI_RETURN_IF_ERROR(world_.CheckToken(t));
     return EventDraft{EventType::TokenIssued, identity::EncodeToken(t), actor};
   }));

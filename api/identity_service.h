@@ -31,7 +31,9 @@ class IdentityService {
 
   StatusOr<uint64_t> RegisterUser(const identity::UserRecord& u, const Actor& actor);
   StatusOr<uint64_t> DisableUser(const identity::UserDisabledRecord& d, const Actor& actor);
-  // A fresh token for `user_id`; ttl_seconds 0 never expires.
+  // A fresh token for `user_id`; ttl_seconds 0 never expires. Only `user_id` itself issues
+  // it (kPermissionDenied otherwise), or the node operator: an actor that is no registered
+  // user (IdentityWorld::TokenIssuerRefusal).
   StatusOr<IssuedToken> IssueToken(std::string_view user_id, std::string_view label,
                                    int64_t ttl_seconds, const Actor& actor);
   StatusOr<uint64_t> RevokeToken(const identity::TokenRevokedRecord& r, const Actor& actor);

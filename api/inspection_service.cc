@@ -62,6 +62,32 @@ StatusOr<uint64_t> InspectionService::RecordResult(ResultRecord r, const Actor& 
   });
 }
 
+StatusOr<uint64_t> InspectionService::Confirm(std::string_view draw_id, std::string_view code,
+                                              uint32_t revision, const Hash& result_sha256,
+                                              const identity::UserInfo& confirmer, const Actor& actor) {
+  // One user's confirmation is its own act: never recorded in another's name.
+  const identity::UserRecord& u = confirmer.user;
+  if (u.user_id != actor.user) {
+    return PermissionDenied("user " + actor.user + " may not confirm as user " + u.user_id +
+                            ": each inspector confirms with its own credential");
+  }
+  if (u.org_id != actor.org_unit) {
+    return PermissionDenied("user " + u.user_id + " acts for its own org unit " + u.org_id + ", not " +
+                            actor.org_unit);
+  }
+  if (!confirmer.Has(identity::Role::kInspector) || u.inspector_id.empty()) {
+    return PermissionDenied("user " + u.user_id +
+                            (confirmer.disabled ? " is disabled" : " is not an inspector user (role inspector, "
+                                                                   "bound to a directory inspector)") +
+                            "; only the team's inspectors confirm a result");
+  }
+  return AppendChecked([&](const std::string&) -> StatusOr<EventDraft> {
+    ConfirmationRecord c{std::string(draw_id), std::string(code), revision, result_sha256, u.inspector_id};
+    SUIJI_RETURN_IF_ERROR(world_.CheckConfirmation(c));
+    return EventDraft{EventType::ResultConfirmed, EncodeConfirmation(c), actor};
+  });
+}
+
 StatusOr<uint64_t> InspectionService::Submit(std::string_view draw_id, std::string_view code,
                                              const Actor& actor) {
   return AppendChecked([&](const std::string&) -> StatusOr<EventDraft> {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/world_fold.h"
+#include "ledger/core/identity/identity.h"
 #include "ledger/core/inspection/deadlines.h"
 #include "ledger/core/inspection/state.h"
 #include "ledger/ledger.h"
@@ -37,6 +38,16 @@ class InspectionService {
   StatusOr<uint64_t> Announce(inspection::AnnouncementRecord a, const Actor& actor);
   // revision 0: the next revision (1 for a new result).
   StatusOr<uint64_t> RecordResult(inspection::ResultRecord r, const Actor& actor);
+  // The acting user's own confirmation of revision `revision` of a visit's result, naming the
+  // SHA-256 of that revision as recorded (ResultInfo::revision_sha256: what the inspector
+  // read). `confirmer` is the acting user as the identity model knows it: it must be the
+  // actor (same user, its own org unit) and an enabled inspector user; its directory inspector
+  // is the one that confirms, and must be on the revision's team. kPermissionDenied when the
+  // confirmer is not the actor or no inspector; the fold's codes otherwise.
+  StatusOr<uint64_t> Confirm(std::string_view draw_id, std::string_view code, uint32_t revision,
+                             const Hash& result_sha256, const identity::UserInfo& confirmer,
+                             const Actor& actor);
+  // Only once every inspector of the latest revision's team has confirmed it.
   StatusOr<uint64_t> Submit(std::string_view draw_id, std::string_view code, const Actor& actor);
   StatusOr<uint64_t> Review(std::string_view draw_id, std::string_view code, bool approve,
                             std::string_view reason, const Actor& actor);

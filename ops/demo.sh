@@ -3,9 +3,10 @@
 # events, rotate the node key, issue checkpoints, export, verify the whole log with the
 # standalone verifier, hand a third party inclusion and consistency proofs to check, and
 # show that tampering is caught with the sequence number where it happened; then import the
-# directories, run a draw ceremony (plan, task, freeze, commit, reveal), announce it, record,
-# review, publish and correct a result, export the public record, check one draw from its
-# public proof bundle, and verify again.
+# directories, run a draw ceremony (plan, task, freeze, commit, reveal), announce it, record a
+# result, have each inspector of the team confirm it under its own user, review, publish and
+# correct it, export the public record, check one draw from its public proof bundle, and
+# verify again.
 #
 #   ops/demo.sh [DATA_DIR]      (default: a fresh temporary directory)
 set -euo pipefail
@@ -173,17 +174,34 @@ result = {
      "violations": [{"description": "未按月足额支付3名劳动者工资", "legal_basis": "《保障农民工工资支付条例》第十五条",
                      "handling": ["order_correction"]}]}],
   "evidence": [{"sha256": "9f2c" * 16, "size": 73400320, "kind": "video", "name": "执法记录仪-0715.mp4"}],
-  "team": v["team"], "confirmed_by": v["team"]}
+  "team": v["team"]}
 json.dump(result, open(sys.argv[2] + "/result.json", "w"), ensure_ascii=False)
 result["items"][1]["violations"][0]["description"] = "未按月足额支付4名劳动者工资"
 json.dump(result, open(sys.argv[2] + "/corrected.json", "w"), ensure_ascii=False)
 open(sys.argv[2] + "/code.txt", "w").write(v["credit_code"])
+open(sys.argv[2] + "/team.txt", "w").write(" ".join(v["team"]) + "\n")
 PY
 CODE=$(cat "$WORK/code.txt")
-"$SUIJI" result record --data "$DATA" --org 320400 --user 检查员甲 "$WORK/result.json"
-"$SUIJI" result submit --data "$DATA" --org 320400 --user 检查员甲 "$DRAW" "$CODE"
+read -r -a TEAM < "$WORK/team.txt"
+# Each inspector of the team confirms the result as its own act: one inspector user each.
+for i in "${!TEAM[@]}"; do
+  "$SUIJI" user add --data "$DATA" --org 320400 --user 王科长 --id "insp-${TEAM[$i]}" --name "检查员$((i + 1))" \
+    --org-id 320400 --role inspector --inspector-id "${TEAM[$i]}" >/dev/null
+done
+RECORDER="insp-${TEAM[0]}"
+"$SUIJI" result record --data "$DATA" --org 320400 --user "$RECORDER" "$WORK/result.json"
+# Not yet confirmed by the team: the submission is refused, naming who has not confirmed.
+if "$SUIJI" result submit --data "$DATA" --org 320400 --user "$RECORDER" "$DRAW" "$CODE" 2>"$WORK/unconfirmed.txt"; then
+  echo "an unconfirmed result was submitted"; exit 1
+fi
+cat "$WORK/unconfirmed.txt"
+HASH="$("$SUIJI" result show --data "$DATA" "$DRAW" "$CODE" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["revisions"][-1]["sha256"])')"
+for inspector in "${TEAM[@]}"; do
+  "$SUIJI" result confirm --data "$DATA" --user "insp-$inspector" "$DRAW" "$CODE" --revision 1 --sha256 "$HASH"
+done
+"$SUIJI" result submit --data "$DATA" --org 320400 --user "$RECORDER" "$DRAW" "$CODE"
 # Whoever entered a result does not review it: the same user is refused.
-if "$SUIJI" result review --data "$DATA" --org 320400 --user 检查员甲 "$DRAW" "$CODE" --approve 2>"$WORK/self-review.txt"; then
+if "$SUIJI" result review --data "$DATA" --org 320400 --user "$RECORDER" "$DRAW" "$CODE" --approve 2>"$WORK/self-review.txt"; then
   echo "self-review was not refused"; exit 1
 fi
 cat "$WORK/self-review.txt"

@@ -251,6 +251,51 @@ std::string TeamRefusal(const identity::UserInfo& u, const EntryView& e, const P
          " without being on its team" + (u.user.inspector_id.empty() ? "" : " (as inspector " + u.user.inspector_id + ")");
 }
 
+// Separation of duties (identity.h, directory/records.h, inspection/state.h): a token is issued
+// only by the user it is for; an org unit is registered only inside the acting bureau's
+// jurisdiction and below its level; a result is confirmed by each inspector for itself, only
+// for a visit it is on (its drawn team or its experts). Empty when allowed, or another event.
+std::string DutyRefusal(const identity::UserInfo& u, const EntryView& e, const Places& at) {
+  const ByteView p = e.payload();
+  switch (e.type()) {
+    case EventType::TokenIssued:
+      if (auto t = identity::DecodeToken(p); t.ok()) return at.ids.TokenIssuerRefusal(u.user.user_id, *t);
+      return {};
+    case EventType::OrgUnitRegistered: {
+      auto o = directory::DecodeOrgUnit(p);
+      const auto& orgs = at.world.draws.dir.orgs;
+      auto acting = orgs.find(u.user.org_id);
+      if (!o.ok() || acting == orgs.end()) return {};  // undecodable, or no such org: reported elsewhere
+      auto parent = orgs.find(o->parent_org_id);
+      const std::string why =
+          directory::OrgRegistrationRefusal(acting->second, parent == orgs.end() ? nullptr : &parent->second, *o);
+      return why.empty() ? why : "user " + u.user.user_id + " wrote OrgUnitRegistered: " + why;
+    }
+    case EventType::ResultConfirmed: {
+      auto c = inspection::DecodeConfirmation(p);
+      if (!c.ok()) return {};
+      const std::string name = "user " + u.user.user_id;
+      if (c->inspector_id != u.user.inspector_id) {
+        return name + " confirmed visit " + c->draw_id + "/" + c->credit_code + " as inspector " + c->inspector_id +
+               (u.user.inspector_id.empty() ? ", but is bound to no inspector"
+                                            : ", but is inspector " + u.user.inspector_id) +
+               ": each inspector confirms for itself";
+      }
+      const draw::VisitRecord* v = at.world.Visit(c->draw_id, c->credit_code);
+      if (v == nullptr) return {};  // no such visit: the inspection audit's to report
+      const std::string& me = c->inspector_id;
+      if (std::find(v->team.begin(), v->team.end(), me) == v->team.end() &&
+          std::find(v->experts.begin(), v->experts.end(), me) == v->experts.end()) {
+        return name + " confirmed visit " + c->draw_id + "/" + c->credit_code + " without being on its team (as inspector " +
+               me + ")";
+      }
+      return {};
+    }
+    default:
+      return {};
+  }
+}
+
 // "user ID (jurisdiction REGION)", as a jurisdiction refusal names it.
 std::string Who(const identity::UserInfo& u) {
   return "user " + u.user.user_id + " (jurisdiction " + (u.region.empty() ? "none" : u.region) + ")";
@@ -289,9 +334,17 @@ AuthorityAudit AuditAuthority(ByteView export_file) {
       ++audit.by_user[actor];
       std::string why = Refusal(*u, e);
       if (why.empty()) why = JurisdictionRefusal(*u, e, at);
+      if (why.empty()) why = DutyRefusal(*u, e, at);
       if (!why.empty()) Fail(audit, e.sequence(), why);
     } else {
       ++audit.by_operator[actor.empty() ? "(none)" : actor];
+      // The operator holds the node key and may write for a bureau, but no one confirms a
+      // result in an inspector's place.
+      if (e.type() == EventType::ResultConfirmed) {
+        Fail(audit, e.sequence(),
+             "ResultConfirmed by " + (actor.empty() ? std::string("(none)") : actor) +
+                 ", who is not a registered user: a confirmation is the inspector user's own act");
+      }
     }
     if (Status s = world.Apply(e); !s.ok() && identity::IsIdentityEvent(e.type())) {
       Fail(audit, e.sequence(), "identity event refused: " + s.message());

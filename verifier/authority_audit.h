@@ -2,9 +2,12 @@
 // VerifyExport) through the identity fold (ledger/core/identity/identity.h) and checks every
 // event whose actor names a registered user against what that user was at that point of the
 // log: enabled, acting for its own org unit, and holding a role that may write the event's
-// type (identity::RolesForEvent). Events whose actor is not a registered user were written by
-// the node operator on the command line (`suiji ... --user NAME`); they are counted by name,
-// not refused: the operator holds the node key.
+// type (identity::RolesForEvent), within its jurisdiction, and keeping the separation of
+// duties: a token only for itself, an org unit only inside its jurisdiction and below its own
+// level, a result's confirmation only as its own inspector on that visit. Events whose actor is
+// not a registered user were written by the node operator on the command line (`suiji ...
+// --user NAME`); they are counted by name, not refused (the operator holds the node key), except
+// a result's confirmation, which only the inspector's own user makes.
 // Pure: no I/O. Uses only the pure core.
 #pragma once
 

@@ -47,6 +47,7 @@ const char* TableOf(EventType t) {
     case EventType::ResultReviewed: return "ResultReview";
     case EventType::ResultCorrected: return "ResultCorrection";
     case EventType::ResultInternalNote: return "ResultInternalNote";
+    case EventType::ResultConfirmed: return "ResultConfirmation";
     case EventType::CaseTransferred: return "CaseTransfer";
     case EventType::CreditReevaluated: return "CreditReevaluation";
     case EventType::UserRegistered: return "User";

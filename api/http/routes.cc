@@ -75,8 +75,13 @@ Reply IssueToken(Call& c) {
   if (Status s = ReadKeys(c.body, "", {{"label", Text(&label)}, {"ttl_seconds", Number(&ttl)}}); !s.ok()) {
     return Invalid(s);
   }
-  const identity::UserInfo* u = c.node.identity->world().User(c.params[0]);
-  if (u == nullptr || !c.user->Covers(u->region)) return Outside("user " + c.params[0]);
+  // Separation of duties: only the user itself, never an administrator for it (whoever
+  // issued a token could act as that user). Unknown users get the same answer.
+  if (c.params[0] != c.user->user.user_id) {
+    return Error(403, "separation_of_duties",
+                 "a token is issued only by the user it is for: sign in as " + c.params[0] +
+                     " (its token, or a request signed with its registered public key)");
+  }
   auto t = c.node.identity->IssueToken(c.params[0], label, ttl, c.actor);
   if (!t.ok()) return FromStatus(t.status());
   return Written(t->sequence, {{"token_id", t->token_id}, {"token", t->token},
@@ -146,7 +151,8 @@ std::vector<Route> IdentityRoutes() {
       R("GET", "/api/v1/me", {}, false, "who the credential belongs to", Me),
       R("POST", "/api/v1/users", {kAdmin}, true, "register a user or a new version of it", AddUser),
       R("POST", "/api/v1/users/{user_id}/disable", {kAdmin}, true, "disable a user", DisableUser),
-      R("POST", "/api/v1/users/{user_id}/tokens", {kAdmin}, true, "issue a bearer token (shown once)", IssueToken),
+      R("POST", "/api/v1/users/{user_id}/tokens", {}, true,
+        "issue a bearer token for yourself (shown once); never for another user", IssueToken),
       R("DELETE", "/api/v1/tokens/{token_id}", {kAdmin}, true, "revoke a token", RevokeToken),
   };
 }

@@ -96,6 +96,17 @@ Reply AddOrg(Call& c) {
   else if (level == "county") o.level = directory::OrgLevel::County;
   else return Error(422, "invalid", "level: one of province, city, county");
   if (!c.user->Covers(o.region)) return Forbidden("region " + o.region);
+  // R19: inside the administrator's jurisdiction and below its own level (a county may not
+  // register a city under the province). The service applies the same rule to every actor.
+  auto acting = c.node.projection->GetOrg(c.user->user.org_id);
+  if (!acting.ok()) return FromStatus(acting.status());
+  auto parent = o.parent_org_id.empty() ? StatusOr<std::optional<directory::OrgUnitRecord>>(std::nullopt)
+                                        : c.node.projection->GetOrg(o.parent_org_id);
+  if (!parent.ok()) return FromStatus(parent.status());
+  if (*acting) {
+    const std::string why = directory::OrgRegistrationRefusal(**acting, *parent ? &**parent : nullptr, o);
+    if (!why.empty()) return Error(403, "outside_jurisdiction", why);
+  }
   return WrittenOr(c.node.dirs->RegisterOrg(o, c.actor));
 }
 

@@ -32,7 +32,41 @@ Reply RecordResult(Call& c) {
   if (!OnTeam(c, r.draw_id, r.credit_code)) {
     return Error(403, "not_on_team", "an inspector records results only for visits they are on");
   }
-  return WrittenOr(c.node.inspections->RecordResult(r, c.actor));
+  auto seq = c.node.inspections->RecordResult(r, c.actor);
+  if (!seq.ok()) return FromStatus(seq.status());
+  // What each inspector of the team confirms (POST .../confirm): this revision, by its hash.
+  const inspection::ResultInfo* info = c.node.inspections->world().Result(r.draw_id, r.credit_code);
+  return Written(*seq, {{"revision", info->latest().revision}, {"result_sha256", ToHex(info->revision_sha256.back())}});
+}
+
+// The visit's drawn team or its experts: who may be named in its result's team, and confirm it.
+bool OnVisit(const Call& c, std::string_view draw_id, std::string_view code) {
+  if (!c.user->Has(kInspector) || c.user->user.inspector_id.empty()) return false;
+  const draw::VisitRecord* v = c.node.inspections->world().Visit(draw_id, code);
+  if (v == nullptr) return false;
+  const std::string& me = c.user->user.inspector_id;
+  return std::find(v->team.begin(), v->team.end(), me) != v->team.end() ||
+         std::find(v->experts.begin(), v->experts.end(), me) != v->experts.end();
+}
+
+// Body {"revision": N, "result_sha256": "hex"}: the caller's own confirmation of that revision
+// as recorded. Each inspector of the result's team confirms for itself; nobody for another.
+Reply Confirm(Call& c) {
+  if (!OnVisit(c, c.params[0], c.params[1])) {
+    return Error(403, "not_on_team", "an inspector confirms results only for visits they are on, each for themself");
+  }
+  uint32_t revision = 0;
+  std::string hex;
+  Status s = ReadKeys(c.body, "", {{"revision", Number(&revision)}, {"result_sha256", Text(&hex)}});
+  if (!s.ok()) return Invalid(s);
+  if (revision == 0 || hex.empty()) {
+    return Error(422, "invalid", "revision and result_sha256 are required: the revision you confirm, as recorded");
+  }
+  auto hash = FromHex(hex);
+  if (!hash.ok() || hash->size() != 32) return Error(422, "invalid", "result_sha256 must be 64 hex digits");
+  Hash h{};
+  std::copy(hash->begin(), hash->end(), h.begin());
+  return WrittenOr(c.node.inspections->Confirm(c.params[0], c.params[1], revision, h, *c.user, c.actor));
 }
 
 Reply Submit(Call& c) {
@@ -214,7 +248,10 @@ std::vector<Route> ResultRoutes() {
   return {
       R("POST", "/api/v1/results", {kInspector}, true, "record a visit's result (result file JSON)", RecordResult),
       R("GET", "/api/v1/results", visit_readers, false, "results you may see (?draw, state)", ListResults),
-      R("POST", "/api/v1/results/{draw_id}/{credit_code}/submit", {kInspector}, true, "submit for review", Submit),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/confirm", {kInspector}, true,
+        "confirm a revision as one of its team, yourself ({revision, result_sha256})", Confirm),
+      R("POST", "/api/v1/results/{draw_id}/{credit_code}/submit", {kInspector}, true,
+        "submit for review (once every inspector of the team has confirmed)", Submit),
       R("POST", "/api/v1/results/{draw_id}/{credit_code}/review", {kReviewer}, true, "approve or return", Review),
       R("POST", "/api/v1/results/{draw_id}/{credit_code}/publish", {kReviewer}, true, "publish", Publish),
       R("POST", "/api/v1/results/{draw_id}/{credit_code}/correct", {kReviewer}, true,

@@ -150,6 +150,9 @@ Status VerifyPayload(EventType type, ByteView payload) {
     case EventType::ResultInternalNote:
       ok = VerifyTable<schema::ResultInternalNote>(payload);
       break;
+    case EventType::ResultConfirmed:
+      ok = VerifyTable<schema::ResultConfirmation>(payload);
+      break;
     case EventType::CaseTransferred: ok = VerifyTable<schema::CaseTransfer>(payload); break;
     case EventType::CreditReevaluated:
       ok = VerifyTable<schema::CreditReevaluation>(payload);

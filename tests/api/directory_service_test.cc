@@ -90,6 +90,33 @@ class DirectoryServiceTest : public ::testing::Test {
   std::unique_ptr<DirectoryService> svc_;
 };
 
+// R19 (issue 17, 8b): an org unit registers org units only inside its own jurisdiction and
+// below its own level. Acting for a county, a city-level unit under the province is refused
+// (the parent is outside the county), and so is a county beside it; nothing is appended.
+// The HTTP API calls the same RegisterOrg with the administrator's org unit as the actor's.
+TEST_F(DirectoryServiceTest, ACountyRegistersNoOrgUnitAboveOrBesideIt) {
+  using directory::OrgLevel;
+  ASSERT_TRUE(svc_->RegisterOrg({"320402", "天宁区人社局", "320402", OrgLevel::County, "320400"}, actor_).ok());
+  const Actor county{"320402", "tn-admin"};
+  const uint64_t before = ledger_->size();
+  auto city = svc_->RegisterOrg({"320499", "天宁市人社局", "320402", OrgLevel::City, "320000"}, county);
+  EXPECT_EQ(city.status().code(), StatusCode::kPermissionDenied) << city.status().ToString();
+  EXPECT_NE(city.status().message().find("org unit 320402 (county, region 320402) may not register org unit 320499 "
+                                         "under parent 320000 (region 320000): the parent is outside its jurisdiction"),
+            std::string::npos)
+      << city.status().message();
+  auto beside = svc_->RegisterOrg({"320404", "钟楼区人社局", "320404", OrgLevel::County, "320400"}, county);
+  EXPECT_EQ(beside.status().code(), StatusCode::kPermissionDenied);
+  // The city may register its counties, but not a unit of its own level.
+  auto peer = svc_->RegisterOrg({"320498", "常州第二局", "320402", OrgLevel::City, "320400"}, actor_);
+  EXPECT_EQ(peer.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(peer.status().message().find("at level city: only levels below its own"), std::string::npos)
+      << peer.status().message();
+  EXPECT_EQ(ledger_->size(), before);
+  EXPECT_FALSE(projection_->GetOrg("320499").value().has_value());
+  EXPECT_TRUE(svc_->RegisterOrg({"320404", "钟楼区人社局", "320404", OrgLevel::County, "320400"}, actor_).ok());
+}
+
 TEST_F(DirectoryServiceTest, ImportAddsEveryRowAsOneBatch) {
   std::vector<std::vector<std::string>> rows;
   for (uint64_t n = 0; n < 50; ++n) rows.push_back(Row(n));

@@ -72,7 +72,6 @@ class PublicRecordTest : public testing_support::InspectionNodeTest {
     it.findings.push_back({point, true, ""});
     r.items.push_back(it);
     r.team = v.team;
-    r.confirmed_by = v.team;
     inspection::EvidenceRecord ev;
     ev.sha256 = Sha256(AsBytes("recorder video of " + code));
     ev.size = 4096;
@@ -146,11 +145,13 @@ class PublicRecordTest : public testing_support::InspectionNodeTest {
     ResultRecord r1 = Result(draw_a_, a0_, "I1", "合同文本", "2026-06-03");
     Violation(r1, kDraft, "未与劳动者订立书面劳动合同");
     draft_seq_ = Ok(inspections_->RecordResult(r1, actor_));
+    ConfirmByTeam(draw_a_, a0_);
     Ok(inspections_->Submit(draw_a_, a0_, actor_));
     review_seq_ = Ok(inspections_->Review(draw_a_, a0_, false, kReview, reviewer_));
     ResultRecord r2 = Result(draw_a_, a0_, "I1", "合同文本", "2026-06-03");
     Violation(r2, "3名员工未签订书面劳动合同", "未与3名劳动者订立书面劳动合同");
     published_rev_seq_ = Ok(inspections_->RecordResult(r2, actor_));
+    ConfirmByTeam(draw_a_, a0_);
     Ok(inspections_->Submit(draw_a_, a0_, actor_));
     Ok(inspections_->Review(draw_a_, a0_, true, "", reviewer_));
     note_seq_ = Ok(inspections_->AddInternalNote({draw_a_, a0_, kNote, kComplainant, kContact},
@@ -160,10 +161,12 @@ class PublicRecordTest : public testing_support::InspectionNodeTest {
     ResultRecord u = Result(draw_a_, a1_, "I1", "合同文本", "2026-06-03");
     Violation(u, kUnpublished, "未签订劳动合同");
     Ok(inspections_->RecordResult(u, actor_));
+    ConfirmByTeam(draw_a_, a1_);
     Ok(inspections_->Submit(draw_a_, a1_, actor_));
 
     // b0 (withheld draw): published without problems.
     Ok(inspections_->RecordResult(Result(draw_b_, b0_, "I2", "工资台账", "2026-06-03"), actor_));
+    ConfirmByTeam(draw_b_, b0_);
     Ok(inspections_->Submit(draw_b_, b0_, actor_));
     Ok(inspections_->Review(draw_b_, b0_, true, "", reviewer_));
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/core/sha256.h"
 #include "tests/support/inspection_fixture.h"
 
 namespace suiji {
@@ -50,6 +51,7 @@ TEST_F(InspectionServiceTest, ResultGoesThroughReviewToPublication) {
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->state, ResultState::kEntered);
   EXPECT_EQ(info->latest().revision, 1u);
+  ConfirmByTeam(d, v.credit_code);
   ASSERT_TRUE(inspections_->Submit(d, v.credit_code, actor_).ok());
   EXPECT_EQ(info->state, ResultState::kAwaitingReview);
   ASSERT_TRUE(inspections_->Review(d, v.credit_code, true, "", reviewer_).ok());
@@ -77,6 +79,7 @@ TEST_F(InspectionServiceTest, IllegalTransitionsAreRefusedNamingTheState) {
   auto rev = inspections_->Review(d, code, true, "", reviewer_);
   EXPECT_EQ(rev.status().code(), StatusCode::kFailedPrecondition);
 
+  ConfirmByTeam(d, code);
   ASSERT_TRUE(inspections_->Submit(d, code, actor_).ok());
   auto again = inspections_->Submit(d, code, actor_);
   EXPECT_NE(again.status().message().find("it is awaiting_review"), std::string::npos);
@@ -103,6 +106,7 @@ TEST_F(InspectionServiceTest, IllegalTransitionsAreRefusedNamingTheState) {
   r2.evidence[1].name = "补充录像.mp4";
   ASSERT_TRUE(inspections_->RecordResult(r2, actor_).ok());
   EXPECT_EQ(info->latest().revision, 2u);
+  ConfirmByTeam(d, code);
   ASSERT_TRUE(inspections_->Submit(d, code, actor_).ok());
   ASSERT_TRUE(inspections_->Review(d, code, true, "", reviewer_).ok());
   ASSERT_TRUE(inspections_->Publish(d, code, actor_).ok());
@@ -153,12 +157,7 @@ TEST_F(InspectionServiceTest, ResultsAreCheckedAgainstTheDrawAndTheChecklist) {
 
   r = CleanResult(d, v, "2026-06-01");
   r.team[0] = "JS9999999";
-  r.confirmed_by = r.team;
   expect_refused(r, StatusCode::kInvalidArgument, "is not on the drawn team");
-
-  r = CleanResult(d, v, "2026-06-01");
-  r.confirmed_by.pop_back();
-  expect_refused(r, StatusCode::kInvalidArgument, "every inspector of the team must confirm");
 
   r = CleanResult(d, v, "2026-06-01");
   r.items[0].item_id = "I2";
@@ -209,6 +208,7 @@ TEST_F(InspectionServiceTest, TransferAndCreditReevaluationFollowThePublishedRes
   inspection::ReevaluationRecord grade{d, code, "C", "2026-06-01", "抽查发现违法行为"};
   auto early = inspections_->Reevaluate(grade, actor_);
   EXPECT_EQ(early.status().code(), StatusCode::kFailedPrecondition);
+  ConfirmByTeam(d, code);
   ASSERT_TRUE(inspections_->Submit(d, code, actor_).ok());
   ASSERT_TRUE(inspections_->Review(d, code, true, "", reviewer_).ok());
   ASSERT_TRUE(inspections_->Publish(d, code, actor_).ok());
@@ -290,6 +290,115 @@ TEST_F(InspectionServiceTest, PublishDeadlineSpansTheNationalDayHoliday) {
   p = Find(DeadlineKind::kPublish, v.credit_code);
   EXPECT_EQ(p->status, DeadlineStatus::kLate);
   EXPECT_EQ(p->done, "2026-11-05");
+}
+
+// One user's claim is not the team's confirmation: a result naming `confirmed_by` is refused
+// (before: the recorder's list was taken as every inspector's confirmation).
+TEST_F(InspectionServiceTest, ARecorderCannotConfirmForTheTeam) {
+  const std::string d = Drawn();
+  const auto& v = FirstVisit(d);
+  auto r = CleanResult(d, v, "2026-06-01");
+  r.confirmed_by = r.team;
+  const uint64_t before = ledger_->size();
+  auto s = inspections_->RecordResult(r, actor_);
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("confirmed_by"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("confirms the recorded revision themself"), std::string::npos)
+      << s.status().message();
+  EXPECT_EQ(ledger_->size(), before);
+  EXPECT_EQ(inspections_->world().Result(d, v.credit_code), nullptr);
+}
+
+// Each inspector of the team confirms the exact revision with its own user; the result is
+// submitted (and approved) only once all of them have, and a new revision needs new ones.
+TEST_F(InspectionServiceTest, EachInspectorConfirmsTheRevisionThemself) {
+  const std::string d = Drawn();
+  const auto& v = FirstVisit(d);
+  const std::string code = v.credit_code;
+  ASSERT_EQ(v.team.size(), 2u);
+  const std::string a = v.team[0], b = v.team[1];
+  ASSERT_TRUE(inspections_->RecordResult(CleanResult(d, v, "2026-06-01"), actor_).ok());
+  const inspection::ResultInfo* info = inspections_->world().Result(d, code);
+  const Hash hash = info->revision_sha256.back();
+  const identity::UserInfo& ua = InspectorUser(a);
+  const identity::UserInfo& ub = InspectorUser(b);
+  uint64_t size = ledger_->size();
+
+  auto unconfirmed = inspections_->Submit(d, code, actor_);
+  EXPECT_EQ(unconfirmed.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(unconfirmed.status().message().find("is not confirmed by inspector(s) " + a + ", " + b),
+            std::string::npos)
+      << unconfirmed.status().message();
+  EXPECT_EQ(ledger_->size(), size);
+
+  auto by_a = ConfirmAs(a, d, code);
+  ASSERT_TRUE(by_a.ok()) << by_a.status().ToString();
+  size = ledger_->size();
+  // A's user cannot confirm in B's name, nor twice; nobody confirms another hash, nor a
+  // revision of a team it is not on; a user that is no inspector confirms nothing.
+  auto for_b = inspections_->Confirm(d, code, 1, hash, ub, {"320400", ua.user.user_id});
+  EXPECT_EQ(for_b.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(for_b.status().message().find("user insp-" + a + " may not confirm as user insp-" + b),
+            std::string::npos)
+      << for_b.status().message();
+  auto twice = ConfirmAs(a, d, code);
+  EXPECT_EQ(twice.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(twice.status().message().find("inspector \"" + a + "\" already confirmed revision 1"), std::string::npos)
+      << twice.status().message();
+  auto other_hash =
+      inspections_->Confirm(d, code, 1, Sha256(AsBytes("another text")), ub, {"320400", ub.user.user_id});
+  EXPECT_EQ(other_hash.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(other_hash.status().message().find("confirm what was recorded"), std::string::npos)
+      << other_hash.status().message();
+  std::string outsider;
+  for (int i = 0; i < 8 && outsider.empty(); ++i) {
+    const std::string id = "JS" + std::to_string(3204000 + i);
+    if (std::find(v.team.begin(), v.team.end(), id) == v.team.end()) outsider = id;
+  }
+  auto not_on_team = ConfirmAs(outsider, d, code);
+  EXPECT_EQ(not_on_team.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(not_on_team.status().message().find("inspector \"" + outsider + "\" is not on the team of revision 1"),
+            std::string::npos)
+      << not_on_team.status().message();
+  ASSERT_TRUE(identity_->RegisterUser({"rev", "审核员", "320400", {"reviewer"}, "", {}, ""}, actor_).ok());
+  ASSERT_TRUE(identity_->Sync().ok());
+  size = ledger_->size();
+  auto reviewer = inspections_->Confirm(d, code, 1, hash, *identity_->world().User("rev"), {"320400", "rev"});
+  EXPECT_EQ(reviewer.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(reviewer.status().message().find("is not an inspector user"), std::string::npos)
+      << reviewer.status().message();
+  auto half = inspections_->Submit(d, code, actor_);
+  EXPECT_EQ(half.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(half.status().message().find("is not confirmed by inspector(s) " + b + " of its team"), std::string::npos)
+      << half.status().message();
+  EXPECT_EQ(ledger_->size(), size);
+
+  ASSERT_TRUE(ConfirmAs(b, d, code).ok());
+  EXPECT_TRUE(info->Unconfirmed().empty());
+  ASSERT_TRUE(inspections_->Submit(d, code, actor_).ok());
+  auto late = ConfirmAs(b, d, code);
+  EXPECT_EQ(late.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(late.status().message().find("cannot confirm"), std::string::npos) << late.status().message();
+
+  // Returned, revised: revision 2 is confirmed on its own.
+  ASSERT_TRUE(inspections_->Review(d, code, false, "证据不足", reviewer_).ok());
+  auto r2 = CleanResult(d, v, "2026-06-01");
+  r2.evidence.push_back(r2.evidence[0]);
+  r2.evidence[1].name = "补充录像.mp4";
+  ASSERT_TRUE(inspections_->RecordResult(r2, actor_).ok());
+  auto again = inspections_->Submit(d, code, actor_);
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find("revision 2 is not confirmed by inspector(s) " + a + ", " + b),
+            std::string::npos)
+      << again.status().message();
+  auto stale = inspections_->Confirm(d, code, 1, hash, ua, {"320400", ua.user.user_id});
+  EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(stale.status().message().find("revision 1 is not the latest (2)"), std::string::npos)
+      << stale.status().message();
+  ConfirmByTeam(d, code);
+  ASSERT_TRUE(inspections_->Submit(d, code, actor_).ok());
+  ASSERT_TRUE(inspections_->Review(d, code, true, "", reviewer_).ok());
+  EXPECT_EQ(info->confirmations.size(), 4u);
 }
 
 }  // namespace

@@ -103,6 +103,7 @@ TEST_F(WorldFoldTest, ServicesSharingAFoldDecideAgainstOneWorld) {
   // the public record and the statistics at once, with no other sync.
   const draw::VisitRecord v = draws.world().Draw(d)->visits.at(0);
   ASSERT_TRUE(inspections.RecordResult(CleanResult(d, v, day), actor_).ok());
+  ConfirmByTeam(d, v.credit_code);  // each inspector's own confirmation (appended by the fixture's service)
   ASSERT_TRUE(inspections.Submit(d, v.credit_code, actor_).ok());
   ASSERT_TRUE(inspections.Review(d, v.credit_code, true, "", reviewer_).ok());
   auto published = inspections.Publish(d, v.credit_code, actor_);

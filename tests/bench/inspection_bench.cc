@@ -6,13 +6,15 @@
 //   inspection_bench [--results N] [--log-events M] [--tasks K] [--rounds R] [--dir DIR]
 //
 // Phase 1, --results N (0 skips it): N results recorded and published through
-// InspectionService — four durable signed appends each (ResultRecorded, ResultSubmitted,
-// ResultReviewed, ResultPublished), each decided against the fold of the whole log first, as
-// a clerk's client would — then the statistics fold (InspectionStats) over the log. Each
-// append is its own LMDB commit: the limit is the disk's fsync rate as much as the sign rate.
+// InspectionService — six durable signed appends each (ResultRecorded, one ResultConfirmed
+// per inspector of the team of two, ResultSubmitted, ResultReviewed, ResultPublished), each
+// decided against the fold of the whole log first, as a clerk's client would — then the
+// statistics fold (InspectionStats) over the log. Each append is its own LMDB commit: the
+// limit is the disk's fsync rate as much as the sign rate.
 //
 // Phase 2, --log-events M (0 skips it): a log of about M entries — M/3 employers imported,
-// every visit of the K draws given a recorded, submitted, reviewed and published result,
+// every visit of the K draws given a recorded, confirmed (by each inspector of its team),
+// submitted, reviewed and published result,
 // appended in bulk batches — then, timed: the public record (PublicRecord) folded from the
 // whole log with its notices and credit-publicity export; the proof bundle of one draw
 // generated (BuildPublicBundle, carrying the draw's published results) and verified
@@ -29,6 +31,7 @@
 #include "api/calendar_data.h"
 #include "api/directory_service.h"
 #include "api/draw_service.h"
+#include "api/identity_service.h"
 #include "api/inspection_service.h"
 #include "api/node.h"
 #include "api/public_bundle.h"
@@ -205,7 +208,6 @@ suiji::inspection::ResultRecord ResultOf(const std::string& draw_id,
   }
   r.items.push_back(std::move(item));
   r.team = v.team;
-  r.confirmed_by = v.team;
   suiji::inspection::EvidenceRecord ev;
   ev.sha256 = suiji::Sha256(suiji::AsBytes("recorder video " + std::to_string(n)));
   ev.size = 1 << 20;
@@ -231,6 +233,14 @@ bool RunServiceRound(const std::string& dir, uint64_t results, int tasks, Servic
   suiji::Ledger& ledger = *w.ledger;
   suiji::InspectionService inspections(ledger, ledger.storage(), w.clock);
   if (!Check(inspections.Sync(), "sync")) return false;
+  // Each inspector confirms through a user of its own (the operator registers them).
+  suiji::IdentityService ids(ledger, ledger.storage());
+  if (!Check(ids.Sync(), "identity sync")) return false;
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = "JS" + std::to_string(3204000 + i);
+    if (!Check(ids.RegisterUser({"u" + id, id, "320400", {"inspector"}, id, {}, ""}, w.actor), "user")) return false;
+  }
+  if (!Check(ids.Sync(), "identity sync")) return false;
   auto visits = w.visits;
   if (visits.size() > results) visits.resize(results);
   const uint64_t size_before = ledger.size();
@@ -239,8 +249,15 @@ bool RunServiceRound(const std::string& dir, uint64_t results, int tasks, Servic
   for (const auto& [draw_id, v] : visits) {
     suiji::inspection::ResultRecord r = ResultOf(draw_id, v, n);
     r.revision = 0;  // the service numbers it
-    if (!Check(inspections.RecordResult(r, w.actor), "record") ||
-        !Check(inspections.Submit(draw_id, v.credit_code, w.actor), "submit") ||
+    if (!Check(inspections.RecordResult(r, w.actor), "record")) return false;
+    const suiji::Hash hash = inspections.world().Result(draw_id, v.credit_code)->revision_sha256.back();
+    for (const auto& member : v.team) {
+      const suiji::identity::UserInfo& u = *ids.world().User("u" + member);
+      if (!Check(inspections.Confirm(draw_id, v.credit_code, 1, hash, u, {"320400", u.user.user_id}), "confirm")) {
+        return false;
+      }
+    }
+    if (!Check(inspections.Submit(draw_id, v.credit_code, w.actor), "submit") ||
         !Check(inspections.Review(draw_id, v.credit_code, true, "", w.reviewer), "review") ||
         !Check(inspections.Publish(draw_id, v.credit_code, w.actor), "publish")) {
       return false;
@@ -294,7 +311,8 @@ bool RunPublicRound(const std::string& dir, uint64_t log_events, int tasks, Publ
   World w;
   if (!BuildWorld(dir, std::max<uint64_t>(log_events / 3, 1000), tasks, &w)) return false;
   suiji::Ledger& ledger = *w.ledger;
-  // Every visit's four events, 10,000 results (40,000 appends) per durable batch.
+  // Every visit's events (its result, each inspector's confirmation, submission, review and
+  // publication), 10,000 results per durable batch.
   *w.now += 3'600'000'000LL;  // 09:xx China time on 2026-06-01
   const std::string today = suiji::inspection::ChinaDate(*w.now);
   const uint64_t per_batch = 10'000;
@@ -302,14 +320,30 @@ bool RunPublicRound(const std::string& dir, uint64_t log_events, int tasks, Publ
   uint64_t appended = 0;
   for (uint64_t first = 0; first < w.visits.size(); first += per_batch) {
     const uint64_t count = std::min<uint64_t>(per_batch, w.visits.size() - first);
-    auto r = ledger.AppendStream(4 * count, [&](uint64_t i) -> suiji::StatusOr<suiji::EventDraft> {
-      const uint64_t n = first + i / 4;
+    namespace in = suiji::inspection;
+    // (visit, step): 0 recorded, 1..team size confirmed by each inspector, then 3 more; and
+    // the SHA-256 of each visit's recorded payload (encoding is deterministic).
+    std::vector<std::pair<uint64_t, size_t>> steps;
+    std::vector<suiji::Hash> hashes(count);
+    for (uint64_t n = first; n < first + count; ++n) {
       const auto& [draw_id, v] = w.visits[n];
-      namespace in = suiji::inspection;
-      switch (i % 4) {
-        case 0:
-          return suiji::EventDraft{suiji::EventType::ResultRecorded,
-                                   in::EncodeResult(ResultOf(draw_id, v, n)), w.actor};
+      hashes[n - first] = suiji::Sha256(in::EncodeResult(ResultOf(draw_id, v, n)));
+      for (size_t k = 0; k < v.team.size() + 4; ++k) steps.emplace_back(n, k);
+    }
+    auto r = ledger.AppendStream(steps.size(), [&](uint64_t i) -> suiji::StatusOr<suiji::EventDraft> {
+      const auto [n, k] = steps[i];
+      const auto& [draw_id, v] = w.visits[n];
+      if (k == 0) {
+        return suiji::EventDraft{suiji::EventType::ResultRecorded, in::EncodeResult(ResultOf(draw_id, v, n)),
+                                 w.actor};
+      }
+      if (k <= v.team.size()) {
+        const std::string& member = v.team[k - 1];
+        return suiji::EventDraft{suiji::EventType::ResultConfirmed,
+                                 in::EncodeConfirmation({draw_id, v.credit_code, 1, hashes[n - first], member}),
+                                 suiji::Actor{"320400", "u" + member}};
+      }
+      switch (k - v.team.size()) {
         case 1:
           return suiji::EventDraft{suiji::EventType::ResultSubmitted,
                                    in::EncodeStep({draw_id, v.credit_code, 1, ""}), w.actor};
@@ -323,7 +357,7 @@ bool RunPublicRound(const std::string& dir, uint64_t log_events, int tasks, Publ
       }
     });
     if (!Check(r, "bulk append")) return false;
-    appended += 4 * count;
+    appended += steps.size();
   }
   auto t1 = Clock::now();
   out->bulk_appends_per_s = static_cast<double>(appended) / Seconds(t0, t1);

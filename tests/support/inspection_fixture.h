@@ -1,9 +1,11 @@
-// Test support: DrawNodeTest (draw_fixture.h) plus the bundled holiday calendars and an
-// InspectionService on the same clock, with helpers to run a draw and build a valid result
-// for one of its visits.
+// Test support: DrawNodeTest (draw_fixture.h) plus the bundled holiday calendars, an
+// InspectionService on the same clock and an IdentityService, with helpers to run a draw,
+// build a valid result for one of its visits and have its team confirm it (each inspector
+// through an inspector user of its own).
 #pragma once
 
 #include "api/calendar_data.h"
+#include "api/identity_service.h"
 #include "api/inspection_service.h"
 #include "ledger/core/sha256.h"
 #include "tests/support/draw_fixture.h"
@@ -20,8 +22,10 @@ class InspectionNodeTest : public DrawNodeTest {
     auto now = now_us_;
     inspections_ = std::make_unique<InspectionService>(*ledger_, ledger_->storage(),
                                                        [now] { return *now; });
+    identity_ = std::make_unique<IdentityService>(*ledger_, ledger_->storage());
   }
   void TearDown() override {
+    identity_.reset();
     inspections_.reset();
     DrawNodeTest::TearDown();
   }
@@ -58,7 +62,6 @@ class InspectionNodeTest : public DrawNodeTest {
     item.findings.push_back({"合同文本", true, ""});
     r.items.push_back(item);
     r.team = v.team;
-    r.confirmed_by = v.team;
     inspection::EvidenceRecord ev;
     ev.sha256 = Sha256(AsBytes("recorder video"));
     ev.size = 14;
@@ -82,10 +85,46 @@ class InspectionNodeTest : public DrawNodeTest {
     return r;
   }
 
-  // Record, submit, approve (by another user) and publish.
+  // The user of directory inspector `inspector_id` ("insp-" + the id, of the city 320400),
+  // registered by the operator the first time it is asked for.
+  const identity::UserInfo& InspectorUser(const std::string& inspector_id) {
+    const std::string id = "insp-" + inspector_id;
+    EXPECT_TRUE(identity_->Sync().ok());
+    if (identity_->world().User(id) == nullptr) {
+      auto s = identity_->RegisterUser({id, "检查员" + inspector_id, "320400", {"inspector"}, inspector_id, {}, ""},
+                                       actor_);
+      EXPECT_TRUE(s.ok()) << s.status().ToString();
+    }
+    return *identity_->world().User(id);
+  }
+
+  // Inspector `inspector_id` confirms the latest revision of the visit's result through its
+  // own user, naming that revision's hash.
+  StatusOr<uint64_t> ConfirmAs(const std::string& inspector_id, const std::string& draw_id,
+                               const std::string& code) {
+    const identity::UserInfo& u = InspectorUser(inspector_id);
+    EXPECT_TRUE(inspections_->Sync().ok());
+    const inspection::ResultInfo* r = inspections_->world().Result(draw_id, code);
+    if (r == nullptr) return NotFound("no result to confirm");
+    return inspections_->Confirm(draw_id, code, r->latest().revision, r->revision_sha256.back(), u,
+                                 {"320400", u.user.user_id});
+  }
+
+  // Every inspector of the latest revision's team confirms it.
+  void ConfirmByTeam(const std::string& draw_id, const std::string& code) {
+    ASSERT_TRUE(inspections_->Sync().ok());
+    const std::vector<std::string> team = inspections_->world().Result(draw_id, code)->latest().team;
+    for (const auto& id : team) {
+      auto c = ConfirmAs(id, draw_id, code);
+      ASSERT_TRUE(c.ok()) << c.status().ToString();
+    }
+  }
+
+  // Record, confirm (by the team), submit, approve (by another user) and publish.
   void RecordAndPublish(const inspection::ResultRecord& r) {
     auto rec = inspections_->RecordResult(r, actor_);
     ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+    ConfirmByTeam(r.draw_id, r.credit_code);
     ASSERT_TRUE(inspections_->Submit(r.draw_id, r.credit_code, actor_).ok());
     auto rv = inspections_->Review(r.draw_id, r.credit_code, true, "", reviewer_);
     ASSERT_TRUE(rv.ok()) << rv.status().ToString();
@@ -95,6 +134,7 @@ class InspectionNodeTest : public DrawNodeTest {
 
   Actor reviewer_{"320400", "reviewer"};
   std::unique_ptr<InspectionService> inspections_;
+  std::unique_ptr<IdentityService> identity_;
 };
 
 }  // namespace suiji::testing_support

@@ -14,6 +14,7 @@
 #include "api/node.h"
 #include "ledger/exporter.h"
 #include "projections/directory_projection.h"
+#include "ledger/core/sha256.h"
 #include "schemas/events_generated.h"
 #include "tests/support/credit_codes.h"
 #include "tests/support/inspection_fixture.h"
@@ -184,6 +185,46 @@ TEST_F(AuthorityAuditTest, TheCalendarIsPublishedOnlyByAUserCoveringTheWholeNode
   EXPECT_NE(a.failures[0].what.find("does not cover org unit 320000"), std::string::npos) << a.failures[0].what;
 }
 
+// Issue 17, 8a: a county administrator minting a token for its reviewer (written behind the
+// node, which refuses it) fails the audit; a user's own token and the operator's bootstrap
+// token pass.
+TEST_F(AuthorityAuditTest, ATokenIssuedForAnotherUserFails) {
+  ASSERT_TRUE(ids_->RegisterUser({"tn-admin", "天宁区管理员", "320402", {"administrator"}, "", {}, ""}, op_).ok());
+  ASSERT_TRUE(ids_->RegisterUser({"tn-rev", "天宁区审核员", "320402", {"reviewer"}, "", {}, ""}, op_).ok());
+  ASSERT_TRUE(ids_->IssueToken("tn-rev", "operator's bootstrap", 0, op_).ok());
+  ASSERT_TRUE(ids_->IssueToken("tn-rev", "its own", 0, {"320402", "tn-rev"}).ok());
+  identity::TokenRecord t{"tminted", "tn-rev", Sha256(AsBytes("sj_minted")), 0, "by the administrator"};
+  std::vector<EventDraft> drafts{{EventType::TokenIssued, identity::EncodeToken(t), {"320402", "tn-admin"}}};
+  auto minted = ledger_->Append(drafts);
+  ASSERT_TRUE(minted.ok()) << minted.status().ToString();
+  const AuthorityAudit a = Audit();
+  ASSERT_EQ(a.failures_total, 1u) << (a.failures.empty() ? "" : a.failures[0].what);
+  EXPECT_EQ(a.failures[0].sequence, *minted);
+  EXPECT_NE(a.failures[0].what.find("user tn-admin may not issue a token for user tn-rev"), std::string::npos)
+      << a.failures[0].what;
+}
+
+// Issue 17, 8b: a county administrator registering a city-level unit under the province
+// (written behind the node) fails the audit; the city registering its county passes.
+TEST_F(AuthorityAuditTest, AnOrgUnitAboveTheAdministratorsOwnFails) {
+  using directory::OrgLevel;
+  ASSERT_TRUE(ids_->RegisterUser({"tn-admin", "天宁区管理员", "320402", {"administrator"}, "", {}, ""}, op_).ok());
+  ASSERT_TRUE(ids_->RegisterUser({"city-admin", "市管理员", "320400", {"administrator"}, "", {}, ""}, op_).ok());
+  ASSERT_TRUE(dirs_->RegisterOrg({"320404", "钟楼区人社局", "320404", OrgLevel::County, "320400"},
+                                 {"320400", "city-admin"}).ok());
+  const directory::OrgUnitRecord city{"320499", "天宁市人社局", "320402", OrgLevel::City, "320000"};
+  std::vector<EventDraft> drafts{{EventType::OrgUnitRegistered, directory::EncodeOrgUnit(city), {"320402", "tn-admin"}}};
+  auto raised = ledger_->Append(drafts);
+  ASSERT_TRUE(raised.ok()) << raised.status().ToString();
+  const AuthorityAudit a = Audit();
+  ASSERT_EQ(a.failures_total, 1u) << (a.failures.empty() ? "" : a.failures[0].what);
+  EXPECT_EQ(a.failures[0].sequence, *raised);
+  EXPECT_NE(a.failures[0].what.find("user tn-admin wrote OrgUnitRegistered: org unit 320402 (county, region 320402) "
+                                    "may not register org unit 320499 under parent 320000"),
+            std::string::npos)
+      << a.failures[0].what;
+}
+
 TEST_F(AuthorityAuditTest, OperatorEventsAreNotUsersEvents) {
   // The node operator's own event types (keys, memos) may not be written in a user's name.
   EXPECT_TRUE(identity::RolesForEvent(EventType::KeyRegistered).empty());
@@ -252,6 +293,22 @@ class AuthorityAuditOfResultsTest : public testing_support::InspectionNodeTest {
     return n;
   }
 
+  // The visit's team confirms its latest revision: "on" for itself, the other inspector
+  // through a user of its own.
+  void ConfirmTeam(const draw::VisitRecord& v) {
+    ASSERT_TRUE(ids_->Sync().ok());
+    ASSERT_TRUE(inspections_->Sync().ok());
+    const inspection::ResultInfo* r = inspections_->world().Result(draw_, v.credit_code);
+    auto own = inspections_->Confirm(draw_, v.credit_code, r->latest().revision, r->revision_sha256.back(),
+                                     *ids_->world().User("on"), {"320400", "on"});
+    ASSERT_TRUE(own.ok()) << own.status().ToString();
+    for (const auto& id : v.team) {
+      if (id == on_team_) continue;
+      auto c = ConfirmAs(id, draw_, v.credit_code);
+      ASSERT_TRUE(c.ok()) << c.status().ToString();
+    }
+  }
+
   std::string draw_, on_team_, off_team_;
   std::unique_ptr<IdentityService> ids_;
 };
@@ -259,6 +316,7 @@ class AuthorityAuditOfResultsTest : public testing_support::InspectionNodeTest {
 TEST_F(AuthorityAuditOfResultsTest, OnlyTheTeamRecordsAndACountyMayNotActOnTheCitysDraw) {
   const draw::VisitRecord& v = FirstVisit(draw_);
   ASSERT_TRUE(inspections_->RecordResult(CleanResult(draw_, v, "2026-06-01"), {"320400", "on"}).ok());
+  ConfirmTeam(v);
   auto submitted = inspections_->Submit(draw_, v.credit_code, {"320400", "off"});
   ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
   ASSERT_TRUE(inspections_->AddInternalNote(Note("组内记录"), {"320400", "on"}).ok());
@@ -285,8 +343,48 @@ TEST_F(AuthorityAuditOfResultsTest, OnlyTheTeamRecordsAndACountyMayNotActOnTheCi
                                         draw_ + " in region 320400, outside its jurisdiction"),
             std::string::npos)
       << audit.failures[2].what;
-  EXPECT_EQ(audit.by_user.at("on"), 2u);
+  EXPECT_EQ(audit.by_user.at("on"), 3u);  // the result, its confirmation, a note
   EXPECT_EQ(audit.by_user.at("rev"), 1u);
+}
+
+// Issue 17, 8c: a confirmation is the inspector's own act, for a visit it is on. Written
+// behind the node: "on" confirming in its teammate's name, "off" confirming a visit it is not
+// on, and the operator confirming in an inspector's place all fail the audit; "on"'s own
+// confirmation passes.
+TEST_F(AuthorityAuditOfResultsTest, EachInspectorConfirmsOnlyForItselfOnItsOwnVisit) {
+  const draw::VisitRecord& v = FirstVisit(draw_);
+  ASSERT_TRUE(inspections_->RecordResult(CleanResult(draw_, v, "2026-06-01"), {"320400", "on"}).ok());
+  ASSERT_TRUE(inspections_->Sync().ok());
+  const Hash hash = inspections_->world().Result(draw_, v.credit_code)->revision_sha256.back();
+  const std::string mate = v.team.at(1);
+  auto append = [&](const std::string& inspector, const Actor& actor) {
+    inspection::ConfirmationRecord c{draw_, v.credit_code, 1, hash, inspector};
+    std::vector<EventDraft> d{{EventType::ResultConfirmed, inspection::EncodeConfirmation(c), actor}};
+    auto seq = ledger_->Append(d);
+    EXPECT_TRUE(seq.ok()) << seq.status().ToString();
+    return seq.ok() ? *seq : 0;
+  };
+  ASSERT_TRUE(ids_->Sync().ok());
+  auto own = inspections_->Confirm(draw_, v.credit_code, 1, hash, *ids_->world().User("on"), {"320400", "on"});
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  const uint64_t for_mate = append(mate, {"320400", "on"});
+  const uint64_t off_visit = append(off_team_, {"320400", "off"});
+  const uint64_t by_operator = append(mate, actor_);
+  const AuthorityAudit audit = Audit();
+  ASSERT_EQ(audit.failures_total, 3u) << (audit.failures.empty() ? "" : audit.failures[0].what);
+  EXPECT_EQ(audit.failures[0].sequence, for_mate);
+  EXPECT_NE(audit.failures[0].what.find("user on confirmed visit " + draw_ + "/" + v.credit_code + " as inspector " +
+                                        mate + ", but is inspector " + on_team_ + ": each inspector confirms for itself"),
+            std::string::npos)
+      << audit.failures[0].what;
+  EXPECT_EQ(audit.failures[1].sequence, off_visit);
+  EXPECT_NE(audit.failures[1].what.find("user off confirmed visit " + draw_ + "/" + v.credit_code +
+                                        " without being on its team (as inspector " + off_team_ + ")"),
+            std::string::npos)
+      << audit.failures[1].what;
+  EXPECT_EQ(audit.failures[2].sequence, by_operator);
+  EXPECT_NE(audit.failures[2].what.find("ResultConfirmed by tester, who is not a registered user"), std::string::npos)
+      << audit.failures[2].what;
 }
 
 }  // namespace

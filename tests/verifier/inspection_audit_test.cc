@@ -53,5 +53,61 @@ TEST_F(InspectionAuditTest, APublicationWithoutReviewWrittenBehindTheNodeIsRepor
   EXPECT_NE(audit.failures[0].what.find("it is entered"), std::string::npos);
 }
 
+// Issue 17, 8c: the recorder's list of who confirmed is no one's confirmation. A result whose
+// `confirmed_by` names the team, written behind the node and then submitted, is reported at
+// the result itself.
+TEST_F(InspectionAuditTest, AResultClaimingTheTeamsConfirmationIsReported) {
+  const std::string d = Drawn();
+  const auto& v = FirstVisit(d);
+  auto r = CleanResult(d, v, "2026-06-01");
+  r.revision = 1;
+  r.confirmed_by = r.team;
+  inspection::ResultStepRecord s{d, v.credit_code, 1, ""};
+  std::vector<EventDraft> drafts{{EventType::ResultRecorded, inspection::EncodeResult(r), actor_},
+                                 {EventType::ResultSubmitted, inspection::EncodeStep(s), actor_}};
+  auto seq = ledger_->Append(drafts);
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  InspectionAudit audit = AuditInspections(AsBytes(Export()));
+  ASSERT_EQ(audit.failures.size(), 1u);
+  EXPECT_EQ(audit.failures[0].sequence, *seq);
+  EXPECT_NE(audit.failures[0].what.find("confirmed_by"), std::string::npos) << audit.failures[0].what;
+}
+
+// A submission before every inspector of the team confirmed the revision, written behind the
+// node, is reported naming who did not confirm.
+TEST_F(InspectionAuditTest, ASubmissionWithoutTheTeamsOwnConfirmationsIsReported) {
+  const std::string d = Drawn();
+  const auto& v = FirstVisit(d);
+  ASSERT_TRUE(inspections_->RecordResult(CleanResult(d, v, "2026-06-01"), actor_).ok());
+  ASSERT_TRUE(ConfirmAs(v.team[0], d, v.credit_code).ok());
+  inspection::ResultStepRecord s{d, v.credit_code, 1, ""};
+  std::vector<EventDraft> drafts{{EventType::ResultSubmitted, inspection::EncodeStep(s), actor_}};
+  auto seq = ledger_->Append(drafts);
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  InspectionAudit audit = AuditInspections(AsBytes(Export()));
+  ASSERT_EQ(audit.failures.size(), 1u);
+  EXPECT_EQ(audit.failures[0].sequence, *seq);
+  EXPECT_NE(audit.failures[0].what.find("cannot submit"), std::string::npos) << audit.failures[0].what;
+  EXPECT_NE(audit.failures[0].what.find("is not confirmed by inspector(s) " + v.team[1] + " of its team"),
+            std::string::npos)
+      << audit.failures[0].what;
+}
+
+// A confirmation naming another revision's hash (what the inspector did not read) is reported.
+TEST_F(InspectionAuditTest, AConfirmationOfAnotherTextIsReported) {
+  const std::string d = Drawn();
+  const auto& v = FirstVisit(d);
+  ASSERT_TRUE(inspections_->RecordResult(CleanResult(d, v, "2026-06-01"), actor_).ok());
+  inspection::ConfirmationRecord c{d, v.credit_code, 1, Sha256(AsBytes("not the result")), v.team[0]};
+  std::vector<EventDraft> drafts{
+      {EventType::ResultConfirmed, inspection::EncodeConfirmation(c), {"320400", InspectorUser(v.team[0]).user.user_id}}};
+  auto seq = ledger_->Append(drafts);
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  InspectionAudit audit = AuditInspections(AsBytes(Export()));
+  ASSERT_EQ(audit.failures.size(), 1u);
+  EXPECT_EQ(audit.failures[0].sequence, *seq);
+  EXPECT_NE(audit.failures[0].what.find("confirm what was recorded"), std::string::npos) << audit.failures[0].what;
+}
+
 }  // namespace
 }  // namespace suiji

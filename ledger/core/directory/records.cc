@@ -158,6 +158,37 @@ std::vector<FieldError> ValidateOrgUnit(const OrgUnitRecord& o) {
   return errs;
 }
 
+std::string_view OrgLevelName(OrgLevel level) {
+  switch (level) {
+    case OrgLevel::Province: return "province";
+    case OrgLevel::City: return "city";
+    case OrgLevel::County: return "county";
+    default: return "unknown";
+  }
+}
+
+std::string OrgRegistrationRefusal(const OrgUnitRecord& acting, const OrgUnitRecord* parent,
+                                   const OrgUnitRecord& o) {
+  const std::string who = "org unit " + acting.org_id + " (" + std::string(OrgLevelName(acting.level)) +
+                          ", region " + acting.region + ")";
+  if (parent == nullptr) {
+    return who + " may not register org unit " + o.org_id + " without a registered parent inside its jurisdiction";
+  }
+  if (!codes::RegionWithin(parent->region, acting.region)) {
+    return who + " may not register org unit " + o.org_id + " under parent " + parent->org_id + " (region " +
+           parent->region + "): the parent is outside its jurisdiction";
+  }
+  if (!codes::RegionWithin(o.region, acting.region)) {
+    return who + " may not register org unit " + o.org_id + " in region " + o.region +
+           ": the region is outside its jurisdiction";
+  }
+  if (static_cast<int>(o.level) <= static_cast<int>(acting.level)) {
+    return who + " may not register org unit " + o.org_id + " at level " + std::string(OrgLevelName(o.level)) +
+           ": only levels below its own";
+  }
+  return {};
+}
+
 std::vector<FieldError> ValidateItemList(const ItemListRecord& l) {
   std::vector<FieldError> errs;
   CheckText(errs, "org_id", l.org_id, true, 64);

@@ -149,6 +149,17 @@ std::vector<FieldError> ValidateInspector(const InspectorRecord& i);
 std::vector<FieldError> ValidateOrgUnit(const OrgUnitRecord& o);
 std::vector<FieldError> ValidateItemList(const ItemListRecord& l);
 
+// "province", "city", "county" (or "unknown").
+std::string_view OrgLevelName(OrgLevel level);
+// R19: a bureau (an administrator acting for its org unit `acting`) registers org units only
+// inside its own jurisdiction: the new unit `o` hangs under a parent within `acting`'s region,
+// lies within that region itself, and sits at a level below `acting`'s own. `parent` is `o`'s
+// registered parent, or nullptr when it names none or an unknown one. Why `acting` may not
+// register `o`, or empty. The node's DirectoryService, the HTTP route and the verifier's
+// authority audit apply the same rule.
+std::string OrgRegistrationRefusal(const OrgUnitRecord& acting, const OrgUnitRecord* parent,
+                                   const OrgUnitRecord& o);
+
 // Field checks shared by the record validators (directory and draw): append a FieldError
 // when `v` is missing (if required), longer than `max` bytes or not UTF-8; not a
 // YYYY-MM-DD date; not a known GB/T 2260 region code.

@@ -38,9 +38,10 @@ std::vector<Role> RolesForEvent(EventType t) {
     case EventType::CalendarPublished:
     case EventType::UserRegistered:
     case EventType::UserDisabled:
-    case EventType::TokenIssued:
     case EventType::TokenRevoked:
       return {Role::kAdministrator};
+    case EventType::TokenIssued:  // by any user, for itself only (IdentityWorld::TokenIssuerRefusal)
+      return {std::begin(kAllRoles), std::end(kAllRoles)};
     case EventType::TargetRegistered:
     case EventType::TargetUpdated:
     case EventType::TargetRetired:
@@ -63,6 +64,7 @@ std::vector<Role> RolesForEvent(EventType t) {
     case EventType::TargetsAnnounced:
       return {Role::kPlanner};
     case EventType::ResultRecorded:
+    case EventType::ResultConfirmed:
     case EventType::ResultSubmitted:
       return {Role::kInspector};
     case EventType::ResultInternalNote:
@@ -226,6 +228,13 @@ Status IdentityWorld::CheckToken(const TokenRecord& t) const {
   if (token_by_hash_.contains(t.token_sha256)) return FailedPrecondition("token hash reused");
   if (t.expires_us < 0) return InvalidArgument("expires_us: negative");
   return OkStatus();
+}
+
+std::string IdentityWorld::TokenIssuerRefusal(std::string_view issuer, const TokenRecord& t) const {
+  if (User(issuer) == nullptr || issuer == t.user_id) return {};
+  return "user " + std::string(issuer) + " may not issue a token for user " + t.user_id +
+         ": a token is issued only by the user it is for (separation of duties; its first credential is its "
+         "registered public key, or a token the node operator issues on the command line)";
 }
 
 Status IdentityWorld::CheckRevoke(const TokenRevokedRecord& r) const {

@@ -124,6 +124,13 @@ class IdentityWorld {
   Status CheckDisable(const UserDisabledRecord& d) const;
   Status CheckToken(const TokenRecord& t) const;
   Status CheckRevoke(const TokenRevokedRecord& r) const;
+  // Separation of duties: a bearer token is issued only by the user it is for, so that no
+  // one (an administrator included) ever holds another user's credential. `issuer` is the
+  // acting user of the TokenIssued event; a name that is no registered user is the node
+  // operator on the command line, who bootstraps first tokens (it holds the node key). Why
+  // `issuer` may not issue `t`, or empty. Checked by IdentityService and the authority
+  // audit, not by Apply: it is a rule of authority, like roles and jurisdiction.
+  std::string TokenIssuerRefusal(std::string_view issuer, const TokenRecord& t) const;
 
   const UserInfo* User(std::string_view user_id) const;
   const TokenInfo* Token(std::string_view token_id) const;

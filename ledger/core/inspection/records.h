@@ -70,8 +70,20 @@ struct ResultRecord {
   std::vector<ItemResultRecord> items;
   std::vector<EvidenceRecord> evidence;
   std::vector<std::string> team;
+  // Refused unless empty (schemas/inspection.fbs): the team confirms with ConfirmationRecords.
   std::vector<std::string> confirmed_by;
   bool operator==(const ResultRecord&) const = default;
+};
+
+// 316 ResultConfirmed: one inspector of a revision's team confirms that revision, as its own
+// act (appended by that inspector's own user).
+struct ConfirmationRecord {
+  std::string draw_id;
+  std::string credit_code;
+  uint32_t revision = 0;
+  Hash result_sha256{};  // SHA-256 of the revision's ResultRecorded payload as stored
+  std::string inspector_id;
+  bool operator==(const ConfirmationRecord&) const = default;
 };
 
 // ResultSubmitted and ResultPublished.
@@ -140,7 +152,8 @@ std::vector<FieldError> ValidateAnnouncement(const AnnouncementRecord& a);
 // Includes: an outcome from the list for every item (text for 其他); violations present
 // exactly when the outcome says problems were found; each violation with a description, a
 // legal basis and handling; 责令改正 with "已责令改正"; no-penalty handling without a fine;
-// evidence hashes 32 bytes; the team confirming is the team that inspected.
+// evidence hashes 32 bytes; a team of at least two; `confirmed_by` empty (the team confirms
+// with ConfirmationRecords of its own, never by the recorder's word).
 std::vector<FieldError> ValidateResult(const ResultRecord& r);
 std::vector<FieldError> ValidateTransfer(const TransferRecord& t);
 std::vector<FieldError> ValidateReevaluation(const ReevaluationRecord& r);
@@ -152,6 +165,7 @@ Bytes EncodeStep(const ResultStepRecord& s);
 Bytes EncodeReview(const ReviewRecord& r);
 Bytes EncodeCorrection(const CorrectionRecord& c);
 Bytes EncodeInternalNote(const InternalNoteRecord& n);
+Bytes EncodeConfirmation(const ConfirmationRecord& c);
 Bytes EncodeTransfer(const TransferRecord& t);
 Bytes EncodeReevaluation(const ReevaluationRecord& r);
 
@@ -161,6 +175,7 @@ StatusOr<ResultStepRecord> DecodeStep(ByteView b);
 StatusOr<ReviewRecord> DecodeReview(ByteView b);
 StatusOr<CorrectionRecord> DecodeCorrection(ByteView b);
 StatusOr<InternalNoteRecord> DecodeInternalNote(ByteView b);
+StatusOr<ConfirmationRecord> DecodeConfirmation(ByteView b);
 StatusOr<TransferRecord> DecodeTransfer(ByteView b);
 StatusOr<ReevaluationRecord> DecodeReevaluation(ByteView b);
 

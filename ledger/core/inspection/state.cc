@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "ledger/core/sha256.h"
+
 namespace suiji::inspection {
 
 namespace {
@@ -47,6 +49,17 @@ Status WrongState(const ResultInfo& r, std::string_view step) {
                             std::string(NextSteps(r.state)));
 }
 
+// Refuses a step that needs the team's confirmations of the latest revision.
+Status NeedsConfirmations(const ResultInfo& r, std::string_view step) {
+  const std::vector<std::string> missing = r.Unconfirmed();
+  if (missing.empty()) return OkStatus();
+  std::string who;
+  for (const auto& id : missing) who += (who.empty() ? "" : ", ") + id;
+  return FailedPrecondition("cannot " + std::string(step) + " " + Who(r.draw_id, r.credit_code) + ": revision " +
+                            std::to_string(r.latest().revision) + " is not confirmed by inspector(s) " + who +
+                            " of its team; each confirms it themself (ResultConfirmed)");
+}
+
 Status WrongRevision(const ResultInfo& r, uint32_t got, uint32_t want) {
   return FailedPrecondition(Who(r.draw_id, r.credit_code) + ": revision " + std::to_string(got) +
                             " is not the latest (" + std::to_string(want) + ")");
@@ -71,6 +84,18 @@ const ResultRecord* ResultInfo::published() const {
     if (r.record.revision == published_revision) return &r.record;
   }
   return nullptr;
+}
+
+std::vector<std::string> ResultInfo::Unconfirmed() const {
+  std::vector<std::string> out;
+  const uint32_t rev = latest().revision;
+  for (const auto& id : latest().team) {
+    const bool confirmed = std::any_of(confirmations.begin(), confirmations.end(), [&](const auto& c) {
+      return c.record.revision == rev && c.record.inspector_id == id;
+    });
+    if (!confirmed && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
 }
 
 const ResultRecord& ResultInfo::current() const {
@@ -244,11 +269,36 @@ Status InspectionWorld::CheckResult(const ResultRecord& r, std::string_view date
   return OkStatus();
 }
 
+Status InspectionWorld::CheckConfirmation(const ConfirmationRecord& c) const {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(c.draw_id, c.credit_code));
+  if (r->state != ResultState::kEntered) return WrongState(*r, "confirm");
+  if (c.revision != r->latest().revision) return WrongRevision(*r, c.revision, r->latest().revision);
+  if (c.result_sha256 != r->revision_sha256.back()) {
+    return FailedPrecondition(Who(c.draw_id, c.credit_code) + ": revision " + std::to_string(c.revision) +
+                              " as recorded has SHA-256 " + ToHex(r->revision_sha256.back()) + ", not " +
+                              ToHex(c.result_sha256) + "; confirm what was recorded");
+  }
+  const auto& team = r->latest().team;
+  if (std::find(team.begin(), team.end(), c.inspector_id) == team.end()) {
+    return InvalidArgument("inspector " + Q(c.inspector_id) + " is not on the team of revision " +
+                           std::to_string(c.revision) + " of " + Who(c.draw_id, c.credit_code) +
+                           "; only the inspectors who inspected confirm it");
+  }
+  for (const auto& done : r->confirmations) {
+    if (done.record.revision == c.revision && done.record.inspector_id == c.inspector_id) {
+      return FailedPrecondition("inspector " + Q(c.inspector_id) + " already confirmed revision " +
+                                std::to_string(c.revision) + " of " + Who(c.draw_id, c.credit_code) +
+                                " (entry " + std::to_string(done.sequence) + ")");
+    }
+  }
+  return OkStatus();
+}
+
 Status InspectionWorld::CheckSubmit(const ResultStepRecord& s) const {
   SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s.draw_id, s.credit_code));
   if (r->state != ResultState::kEntered) return WrongState(*r, "submit");
   if (s.revision != r->latest().revision) return WrongRevision(*r, s.revision, r->latest().revision);
-  return OkStatus();
+  return NeedsConfirmations(*r, "submit");
 }
 
 Status InspectionWorld::CheckReview(const ReviewRecord& rv, std::string_view user) const {
@@ -266,6 +316,7 @@ Status InspectionWorld::CheckReview(const ReviewRecord& rv, std::string_view use
                               Who(rv.draw_id, rv.credit_code) +
                               "; another person reviews it (审核 by someone else)");
   }
+  if (rv.approved) return NeedsConfirmations(*r, "approve");
   return OkStatus();
 }
 
@@ -388,6 +439,13 @@ Status InspectionWorld::ApplyInspectionEvent(const EntryView& e) {
       info.credit_code = r.credit_code;
       info.state = ResultState::kEntered;
       info.revisions.push_back(logged(std::move(r)));
+      info.revision_sha256.push_back(Sha256(p));
+      return OkStatus();
+    }
+    case EventType::ResultConfirmed: {
+      SUIJI_ASSIGN_OR_RETURN(ConfirmationRecord c, DecodeConfirmation(p));
+      SUIJI_RETURN_IF_ERROR(CheckConfirmation(c));
+      results[ResultKey(c.draw_id, c.credit_code)].confirmations.push_back(logged(std::move(c)));
       return OkStatus();
     }
     case EventType::ResultSubmitted: {

@@ -9,6 +9,11 @@
 //                                                                                          ▼
 //                       ResultCorrected 1, 2, ... (each beside the original) ◀── published
 //
+// While a revision is entered, each inspector of its `team` confirms it with a ResultConfirmed
+// of its own (naming the revision and the SHA-256 of its payload as stored); it is submitted,
+// and approved, only once every one of them has (Unconfirmed() is empty). A new revision
+// needs confirmations of its own.
+//
 // Any other step is kFailedPrecondition naming the state and what is allowed; the node runs
 // the same Check* functions before appending, so it never writes an event the fold refuses.
 // Pure: no I/O. Not thread-safe.
@@ -41,6 +46,8 @@ struct ResultInfo {
   std::string credit_code;
   ResultState state = ResultState::kEntered;
   std::vector<Logged<ResultRecord>> revisions;     // every recorded revision, in order
+  std::vector<Hash> revision_sha256;               // SHA-256 of each one's payload as stored
+  std::vector<Logged<ConfirmationRecord>> confirmations;  // every inspector's, every revision
   std::vector<Logged<ReviewRecord>> reviews;       // internal
   uint32_t published_revision = 0;                 // 0: not published
   std::string published_date;
@@ -52,6 +59,9 @@ struct ResultInfo {
   std::vector<Logged<InternalNoteRecord>> internal_notes;  // internal
 
   const ResultRecord& latest() const { return revisions.back().record; }
+  // The inspectors of the latest revision's team who have not confirmed it, in team order;
+  // empty when the team has confirmed it.
+  std::vector<std::string> Unconfirmed() const;
   // The published original (the approved revision); nullptr before publication.
   const ResultRecord* published() const;
   // What stands now: the last correction, else the latest revision.
@@ -75,6 +85,10 @@ class InspectionWorld {
   // the event (ChinaDate of its time) and `user` its actor's user.
   Status CheckAnnouncement(const AnnouncementRecord& a, std::string_view date) const;
   Status CheckResult(const ResultRecord& r, std::string_view date) const;
+  // A confirmation of the latest, entered revision by an inspector of its team, once, naming
+  // the revision's hash. Who may act as that inspector is the caller's to check (the node:
+  // the acting user's own inspector; the verifier's authority audit).
+  Status CheckConfirmation(const ConfirmationRecord& c) const;
   Status CheckSubmit(const ResultStepRecord& s) const;
   Status CheckReview(const ReviewRecord& r, std::string_view user) const;
   Status CheckPublish(const ResultStepRecord& s, std::string_view date) const;

@@ -136,6 +136,24 @@ class HttpServerTest : public ::testing::Test {
     return json::parse(r->body)["log_size"].get<uint64_t>();
   }
 
+  // A user the province administrator registers with the user's own public key, and the
+  // bearer token the user then issues itself by a signed request: nobody issues a token for
+  // another user (separation of duties).
+  std::string EnrolledToken(json user) {
+    KeyPair k = KeyPair::Generate();
+    user["public_key"] = ToHex(ByteView(k.public_key().data(), k.public_key().size()));
+    auto reg = client_->Post("/api/v1/users", Auth(admin_), user.dump(), "application/json");
+    EXPECT_EQ(reg->status, 201) << reg->body;
+    const std::string id = user["user_id"], path = "/api/v1/users/" + id + "/tokens", body = "{}";
+    const std::string ts = std::to_string(std::time(nullptr));
+    const std::string msg = "suiji-request/1\nPOST\n" + path + "\n" + ts + "\n" + ToHex(Sha256(AsBytes(body)));
+    const std::string sig = ToBase64(k.Sign(AsBytes(msg)));
+    auto t = client_->Post(path.c_str(), {{"Authorization", "Suiji-Ed25519 " + id + " " + ts + " " + sig}}, body,
+                           "application/json");
+    EXPECT_EQ(t->status, 201) << t->body;
+    return json::parse(t->body).value("token", "");
+  }
+
   bool start_in_process_ = true;
   int auth_failures_per_minute_ = 5;
   std::filesystem::path dir_;
@@ -183,7 +201,7 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"GET", "/api/v1/me", {"*"}},
       {"POST", "/api/v1/users", {"administrator"}},
       {"POST", "/api/v1/users/nobody/disable", {"administrator"}},
-      {"POST", "/api/v1/users/nobody/tokens", {"administrator"}},
+      {"POST", "/api/v1/users/nobody/tokens", {"*"}},  // 403 separation_of_duties: only for oneself
       {"DELETE", "/api/v1/tokens/tnone", {"administrator"}},
       {"GET", "/api/v1/targets", {"registry_clerk", "planner", "supervisor"}},
       {"GET", "/api/v1/targets/" + code, {"registry_clerk", "planner", "supervisor"}},
@@ -199,6 +217,7 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"GET", "/api/v1/draws/D1", {"planner", "reviewer", "inspector", "supervisor"}},
       {"POST", "/api/v1/draws/D1/announce", {"planner"}},
       {"POST", "/api/v1/results", {"inspector"}},
+      {"POST", "/api/v1/results/D1/" + code + "/confirm", {"inspector"}},
       {"POST", "/api/v1/results/D1/" + code + "/submit", {"inspector"}},
       {"POST", "/api/v1/results/D1/" + code + "/review", {"reviewer"}},
       {"POST", "/api/v1/results/D1/" + code + "/publish", {"reviewer"}},
@@ -341,20 +360,15 @@ TEST_F(HttpServerTest, JurisdictionNeverLeaks) {
   ASSERT_EQ(problems.size(), 1u) << import->body;
   EXPECT_NE(problems[0]["reason"].get<std::string>().find("registered in region 320411"), std::string::npos);
   // An administrator of a county cannot take over a user of the province.
-  ASSERT_EQ(client_->Post("/api/v1/users", Auth(admin_),
-                          R"({"user_id":"county-admin","name":"县管理员","org_id":"320402","roles":["administrator"]})",
-                          "application/json")->status,
-            201);
-  auto token = client_->Post("/api/v1/users/county-admin/tokens", Auth(admin_), "{}", "application/json");
-  ASSERT_EQ(token->status, 201);
-  const std::string county_admin = json::parse(token->body)["token"];
+  const std::string county_admin = EnrolledToken(
+      json::parse(R"({"user_id":"county-admin","name":"县管理员","org_id":"320402","roles":["administrator"]})"));
   const uint64_t before_takeover = LogSize();
   auto takeover = client_->Post("/api/v1/users", Auth(county_admin),
                                 R"({"user_id":"prov-admin","name":"冒名","org_id":"320402","roles":["administrator"]})",
                                 "application/json");
   EXPECT_EQ(takeover->status, 403);
   EXPECT_EQ(client_->Post("/api/v1/users/prov-admin/tokens", Auth(county_admin), "{}", "application/json")->status,
-            404);
+            403);
   EXPECT_EQ(LogSize(), before_takeover);
 }
 
@@ -393,7 +407,7 @@ TEST_F(HttpServerTest, BadRequestsAreRefusedAndWriteNothing) {
   EXPECT_EQ(LogSize(), before);
   // Query parameters are inputs too: a reason that is not UTF-8, or too long, is refused and
   // the token is not revoked.
-  auto issued = client_->Post("/api/v1/users/city-planner/tokens", h, "{}", "application/json");
+  auto issued = client_->Post("/api/v1/users/city-planner/tokens", Auth(tokens_["planner"]), "{}", "application/json");
   ASSERT_EQ(issued->status, 201) << issued->body;
   const std::string token_id = json::parse(issued->body)["token_id"];
   const uint64_t before_revoke = LogSize();
@@ -474,7 +488,7 @@ TEST_F(HttpServerTest, IdempotentRetriesMakeOneEvent) {
 }
 
 TEST_F(HttpServerTest, RevokedTokenStopsAtOnce) {
-  auto issued = client_->Post("/api/v1/users/city-planner/tokens", Auth(admin_), R"({"label":"laptop"})",
+  auto issued = client_->Post("/api/v1/users/city-planner/tokens", Auth(tokens_["planner"]), R"({"label":"laptop"})",
                               "application/json");
   ASSERT_EQ(issued->status, 201) << issued->body;
   const std::string token = json::parse(issued->body)["token"];
@@ -601,10 +615,8 @@ TEST_F(HttpServerTest, EventStreamResumes) {
 // whose supervisor role is taken away is cut off at once, mid-stream.
 TEST_F(HttpServerTest, EventStreamEndsWhenTheUserLosesTheRole) {
   const std::string user = R"({"user_id":"prov-sup","name":"省监督系统","org_id":"320000","roles":["supervisor"]})";
-  ASSERT_EQ(client_->Post("/api/v1/users", Auth(admin_), user, "application/json")->status, 201);
-  auto issued = client_->Post("/api/v1/users/prov-sup/tokens", Auth(admin_), "{}", "application/json");
-  ASSERT_EQ(issued->status, 201);
-  const std::string token = json::parse(issued->body)["token"];
+  const std::string token = EnrolledToken(json::parse(user));
+  ASSERT_FALSE(token.empty());
   std::atomic<int> events{0};
   auto stream = std::async(std::launch::async, [&] {
     httplib::Client c("127.0.0.1", server_->port());
@@ -851,8 +863,7 @@ TEST_F(HttpServerTest, EveryCapabilityThroughHttp) {
                        {"credit_code", mine},
                        {"inspection_date", visit_date},
                        {"items", {{{"item_id", "I1"}, {"outcome", "no_problem"}}}},
-                       {"team", my_team},
-                       {"confirmed_by", my_team}};
+                       {"team", my_team}};
   // Evidence named by a path would make the server read its own files: refused, nothing written.
   json with_path = result;
   with_path["evidence"] = {{{"file", "/etc/passwd"}, {"kind", "照片"}}};
@@ -864,6 +875,18 @@ TEST_F(HttpServerTest, EveryCapabilityThroughHttp) {
   auto [rec_status, rec] = call("POST", "/api/v1/results", as("inspector"), result.dump());
   ASSERT_EQ(rec_status, 201) << rec.dump();
   const std::string v = "/api/v1/results/" + draw_id + "/" + mine;
+  // Each inspector of the team confirms the revision with its own credential (the teammate
+  // through a user of its own), then it is submitted.
+  const json confirm = {{"revision", rec["revision"]}, {"result_sha256", rec["result_sha256"]}};
+  for (const auto& member : my_team) {
+    const std::string id = member;
+    const auto who = id == "JS3204001" ? as("inspector")
+                                       : Auth(EnrolledToken({{"user_id", "city-inspector-" + id}, {"name", "检查员"},
+                                                             {"org_id", "320400"}, {"roles", {"inspector"}},
+                                                             {"inspector_id", id}}));
+    auto [cf_status, cf] = call("POST", v + "/confirm", who, confirm.dump());
+    ASSERT_EQ(cf_status, 201) << cf.dump();
+  }
   ASSERT_EQ(call("POST", v + "/submit", as("inspector")).first, 201);
   ASSERT_EQ(call("POST", v + "/review", as("reviewer"), R"({"approve": true})").first, 201);
   ASSERT_EQ(call("POST", v + "/publish", as("reviewer")).first, 201);
@@ -903,9 +926,7 @@ TEST_F(HttpServerTest, EveryCapabilityThroughHttp) {
   auto county_user = [&](const std::string& id, const std::string& role, const std::string& inspector = "") {
     json u = {{"user_id", id}, {"name", "区" + role}, {"org_id", "320402"}, {"roles", {role}}};
     if (!inspector.empty()) u["inspector_id"] = inspector;
-    auto [st, reply] = call("POST", "/api/v1/users", Auth(admin_), u.dump());
-    EXPECT_EQ(st, 201) << reply.dump();
-    return Auth(call("POST", "/api/v1/users/" + id + "/tokens", Auth(admin_), "{}").second["token"]);
+    return Auth(EnrolledToken(u));
   };
   ASSERT_EQ(call("PUT", "/api/v1/inspectors/JS3204021", Auth(county_clerk_),
                  R"({"name": "区检查员", "domains": ["劳动保障监察"], "region": "320402", "org_id": "320402"})")
