@@ -12,6 +12,11 @@ std::function<void(const std::string&)>& BundleCache::JoinedHookForTesting() {
   return hook;
 }
 
+std::function<void(const std::string&)>& BundleCache::QueuedHookForTesting() {
+  static std::function<void(const std::string&)> hook;
+  return hook;
+}
+
 BundleCache::Bytes BundleCache::Find(const std::string& key) {
   std::lock_guard lock(mu_);
   auto it = slots_.find(key);
@@ -43,6 +48,14 @@ StatusOr<BundleCache::Bytes> BundleCache::Get(const std::string& key, const Buil
     slot.last_use = ++clock_;
     slots_.emplace(key, std::move(slot));
     ++counts_.builds;
+    if (building_ >= max_builds_) {
+      ++counts_.queued;
+      lock.unlock();
+      if (QueuedHookForTesting()) QueuedHookForTesting()(key);
+      lock.lock();
+      slot_free_.wait(lock, [&] { return building_ < max_builds_; });
+    }
+    ++building_;
   }
   if (BuildingHookForTesting()) BuildingHookForTesting()(key);
   StatusOr<Bytes> result = [&]() -> StatusOr<Bytes> {
@@ -55,6 +68,8 @@ StatusOr<BundleCache::Bytes> BundleCache::Get(const std::string& key, const Buil
   }();
   promise.set_value(result);
   std::lock_guard lock(mu_);
+  --building_;
+  slot_free_.notify_one();
   auto it = slots_.find(key);
   if (!result.ok() || (*result)->size() > max_bytes_) {
     slots_.erase(it);  // waiters hold the shared future: they still get this result

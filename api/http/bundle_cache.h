@@ -7,7 +7,9 @@
 // readers; requests for a key whose build is running wait for that build instead of starting
 // another. Kept bundles are bounded by their total size: the least recently served go first;
 // a failed build is not kept (the next request tries again); a bundle larger than the bound
-// is served and not kept.
+// is served and not kept. At most `max_builds` builds run at once (each reads the whole log
+// and may hold hundreds of MB): requests for other bundles wait for a slot, so anonymous
+// requests for many draws cannot take every core and the memory.
 //
 // Thread-safety: every method may be called from any thread. Lifetime: owned by the server's
 // node; builds hold no reference to the cache.
@@ -15,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <condition_variable>
 #include <future>
 #include <map>
 #include <memory>
@@ -32,7 +35,10 @@ class BundleCache {
   using Bytes = std::shared_ptr<const std::string>;
   using Builder = std::function<StatusOr<std::string>()>;
 
-  explicit BundleCache(size_t max_bytes = kDefaultMaxBytes) : max_bytes_(max_bytes) {}
+  static constexpr unsigned kDefaultMaxBuilds = 2;
+
+  explicit BundleCache(size_t max_bytes = kDefaultMaxBytes, unsigned max_builds = kDefaultMaxBuilds)
+      : max_bytes_(max_bytes), max_builds_(max_builds == 0 ? 1 : max_builds) {}
 
   // The bundle kept under `key`, or null (a build still running counts as not kept).
   Bytes Find(const std::string& key);
@@ -44,14 +50,17 @@ class BundleCache {
     uint64_t builds = 0;  // builds started
     uint64_t hits = 0;    // requests served a kept bundle
     uint64_t shared = 0;  // requests that waited for another request's build
+    uint64_t queued = 0;  // builds that waited for a free slot
     uint64_t kept_bytes = 0;
   };
   Counts counts() const;
 
-  // Tests only: called on the building thread before each build, and when a request joins
-  // a running build (with the key). Set them before the server serves, clear them after.
+  // Tests only: called on the building thread before each build, when a request joins a
+  // running build, and when a build waits for a slot (with the key). Set them before the
+  // server serves, clear them after.
   static std::function<void(const std::string&)>& BuildingHookForTesting();
   static std::function<void(const std::string&)>& JoinedHookForTesting();
+  static std::function<void(const std::string&)>& QueuedHookForTesting();
 
  private:
   struct Slot {
@@ -63,7 +72,10 @@ class BundleCache {
   void EvictLocked();
 
   const size_t max_bytes_;
+  const unsigned max_builds_;
   mutable std::mutex mu_;
+  std::condition_variable slot_free_;
+  unsigned building_ = 0;  // builds running
   std::map<std::string, Slot> slots_;
   uint64_t clock_ = 0;  // use counter, for least-recently-used eviction
   Counts counts_;
