@@ -16,8 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/directory_service.h"
-#include "api/http/bundle_cache.h"
 #include "api/draw_service.h"
+#include "api/http/bundle_cache.h"
 #include "api/http/server.h"
 #include "api/identity_service.h"
 #include "api/inspection_service.h"
