@@ -101,6 +101,7 @@ class PublicHardeningTest : public testing_support::InspectionNodeTest {
     ASSERT_TRUE(inspections_->Announce({draw_, "", {"张科长"}, true, "", ""}, actor_).ok());
     const draw::VisitRecord& v = FirstVisit(draw_);
     visit_code_ = v.credit_code;
+    visit_member_ = v.team.at(0);
     RecordAndPublish(CleanResult(draw_, v, "2026-06-03"));
 
     IdentityService ids(*ledger_, ledger_->storage());
@@ -113,7 +114,10 @@ class PublicHardeningTest : public testing_support::InspectionNodeTest {
     ASSERT_TRUE(reg.ok()) << reg.status().ToString();
     token_a_ = ids.IssueToken("a-all", "", 0, actor_)->token;
     ASSERT_TRUE(ids.RegisterUser({"b-user", "钟楼区秘密用户", "320404", {"planner"}, "", {}, ""}, actor_).ok());
-    token_b_id_ = ids.IssueToken("b-user", "", 0, actor_)->token_id;
+    auto issued_b = ids.IssueToken("b-user", "", 0, actor_);
+    ASSERT_TRUE(issued_b.ok());
+    token_b_id_ = issued_b->token_id;
+    token_b_ = issued_b->token;
     // A checkpoint of the whole log, so the server's checkpoint timer has none to add while a
     // test runs (a newer checkpoint would rightly mean another bundle).
     ASSERT_TRUE(ledger_->IssueCheckpoint().ok());
@@ -160,7 +164,7 @@ class PublicHardeningTest : public testing_support::InspectionNodeTest {
 
   uint64_t LogSize() { return json::parse(Client()->Get("/healthz")->body)["log_size"].get<uint64_t>(); }
 
-  std::string draw_, visit_code_, token_a_, token_b_id_;
+  std::string draw_, visit_code_, visit_member_, token_a_, token_b_id_, token_b_;
   std::unique_ptr<Server> server_;
   std::thread thread_;
 };
@@ -269,6 +273,40 @@ TEST_F(PublicHardeningTest, TheServedBundleIsTheCliBundleAndVerifies) {
   options.key = *key;
   options.threads = 1;
   const BundleReport report = CheckBundle(r->body, options);
+  EXPECT_TRUE(report.ok()) << report.failures.front().what;
+}
+
+// An event of the draw after the bundle's checkpoint needs a checkpoint past it: one is
+// taken, and the new bundle carries the event and verifies.
+TEST_F(PublicHardeningTest, ANewEventOfTheDrawGetsANewCheckpointAndBundle) {
+  const std::string path = "/public/v1/bundles/" + draw_;
+  auto before = Client()->Get(path);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200) << before->body;
+  const httplib::Headers planner_b{{"Authorization", "Bearer " + token_b_}};
+  auto declined = Client()->Post("/api/v1/draws/" + draw_ + "/decline", planner_b,
+                                 json{{"credit_code", visit_code_}, {"inspector_id", visit_member_}, {"reason", "病假"}}
+                                     .dump(),
+                                 "application/json");
+  ASSERT_TRUE(declined);
+  ASSERT_EQ(declined->status, 201) << declined->body;
+  const uint64_t decline_seq = json::parse(declined->body)["sequence"].get<uint64_t>();
+  auto after = Client()->Get(path);
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 200) << after->body;
+  const json doc = json::parse(after->body);
+  bool carried = false;
+  for (const auto& e : doc["entries"]) carried |= e["sequence"] == decline_seq && e["type"] == "AssignmentDeclined";
+  EXPECT_TRUE(carried) << doc["entries"].dump();
+  auto note = ParseNote(doc["checkpoint"]["note"].get<std::string>());
+  ASSERT_TRUE(note.ok());
+  auto cp = ParseCheckpoint(note->text);
+  ASSERT_TRUE(cp.ok());
+  EXPECT_GT(cp->size, decline_seq);
+  BundleCheckOptions options;
+  options.key = *ParseVerifierKey(doc["checkpoint"]["verifier_key"].get<std::string>());
+  options.threads = 1;
+  const BundleReport report = CheckBundle(after->body, options);
   EXPECT_TRUE(report.ok()) << report.failures.front().what;
 }
 
