@@ -1,5 +1,6 @@
 #include "api/public_bundle.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -55,10 +56,22 @@ StatusOr<std::string> DrawIdOf(const EntryView& e) {
 
 }  // namespace
 
-StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService& draws,
-                                         std::string_view draw_id,
-                                         std::string_view checkpoint_note,
-                                         const std::vector<uint64_t>& extra) {
+StatusOr<uint64_t> PublicBundleCoverage(const DrawService& draws, std::string_view draw_id,
+                                        const std::vector<uint64_t>& extra) {
+  const draw::DrawWorld& world = draws.world();
+  const draw::DrawInfo* d = world.Draw(draw_id);
+  if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+  const draw::TaskInfo* task = world.Task(d->task_id);
+  if (task == nullptr) return Internal("draw " + Q(draw_id) + " names unknown task " + Q(d->task_id));
+  uint64_t last = task->last_sequence;
+  for (uint64_t seq : extra) last = std::max(last, seq);
+  return last + 1;
+}
+
+StatusOr<PublicBundleInputs> PreparePublicBundle(const Ledger& ledger, const DrawService& draws,
+                                                 std::string_view draw_id,
+                                                 std::string_view checkpoint_note,
+                                                 const std::vector<uint64_t>& extra) {
   const draw::DrawWorld& world = draws.world();
   const draw::DrawInfo* d = world.Draw(draw_id);
   if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
@@ -85,21 +98,56 @@ StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService
     return FailedPrecondition("the checkpoint of size " + std::to_string(cp.size) +
                               " is not signed by a checkpoint key of this ledger");
   }
-
-  // The entries: one pass over the log picks the key events, the plan, the task and every
-  // ceremony event of the task's draws.
-  const std::set<std::string, std::less<>> task_draws(task->draw_ids.begin(),
-                                                       task->draw_ids.end());
-  const std::set<uint64_t> extras(extra.begin(), extra.end());
-  for (uint64_t seq : extras) {
+  for (uint64_t seq : extra) {
     if (seq >= ledger.size()) {
       return InvalidArgument("extra entry " + std::to_string(seq) + " does not exist (the log has " +
                              std::to_string(ledger.size()) + " entries)");
     }
   }
+  SUIJI_ASSIGN_OR_RETURN(uint64_t covered_by, PublicBundleCoverage(draws, draw_id, extra));
+  if (covered_by > cp.size) {
+    return FailedPrecondition("the checkpoint of size " + std::to_string(cp.size) +
+                              " does not cover entry " + std::to_string(covered_by - 1) +
+                              " of the bundle; issue a newer checkpoint");
+  }
+
+  PublicBundleInputs in;
+  in.draw_id = std::string(draw_id);
+  in.task_id = d->task_id;
+  in.plan_id = task->task.plan_id;
+  in.task_sequence = task->sequence;
+  in.freeze_sequence = d->freeze_sequence;
+  in.task_draws.insert(task->draw_ids.begin(), task->draw_ids.end());
+  for (const auto& v : d->visits) in.selected.insert(v.credit_code);
+  in.target_root = d->freeze.target_root;
+  in.inspector_root = d->freeze.inspector_root;
+  in.expert_root = d->freeze.expert_root;
+  in.extra.insert(extra.begin(), extra.end());
+  in.checkpoint_note = std::string(checkpoint_note);
+  in.checkpoint_size = cp.size;
+  in.verifier_key = vkey;
+  return in;
+}
+
+StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService& draws,
+                                         std::string_view draw_id,
+                                         std::string_view checkpoint_note,
+                                         const std::vector<uint64_t>& extra) {
+  SUIJI_ASSIGN_OR_RETURN(PublicBundleInputs in,
+                         PreparePublicBundle(ledger, draws, draw_id, checkpoint_note, extra));
+  return BuildPublicBundle(ledger, in);
+}
+
+StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const PublicBundleInputs& in) {
+  const uint64_t cp_size = in.checkpoint_size;
+  // The entries: one pass over the log picks the key events, the plan, the task and every
+  // ceremony event of the task's draws.
+  const auto& task_draws = in.task_draws;
+  const auto& extras = in.extra;
   std::map<uint64_t, std::pair<std::string, Bytes>> picked;  // sequence -> (type, bytes)
   Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(ledger.storage().Read(0, ledger.size(), [&](uint64_t seq, ByteView bytes) {
+  // Every needed entry lies below the checkpoint (PreparePublicBundle checked it).
+  SUIJI_RETURN_IF_ERROR(ledger.storage().Read(0, cp_size, [&](uint64_t seq, ByteView bytes) {
     auto e = ParseEntry(bytes);
     if (!e.ok()) {
       inner = e.status();
@@ -114,13 +162,13 @@ StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService
       case EventType::KeyRevoked: key_event = true; break;
       case EventType::PlanFiled: {
         auto p = draw::DecodePlan(e->payload());
-        needed = p.ok() && p->plan_id == task->task.plan_id && seq < task->sequence;
+        needed = p.ok() && p->plan_id == in.plan_id && seq < in.task_sequence;
         break;
       }
-      case EventType::TaskDefined: needed = seq == task->sequence; break;
+      case EventType::TaskDefined: needed = seq == in.task_sequence; break;
       case EventType::TaskWithdrawn: {
         auto w = draw::DecodeTaskWithdrawn(e->payload());
-        needed = w.ok() && w->task_id == d->task_id;
+        needed = w.ok() && w->task_id == in.task_id;
         break;
       }
       default: {
@@ -142,16 +190,10 @@ StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService
       }
       needed = true;
     }
-    // Key events after the checkpoint cannot be proven by it and sign nothing in the bundle.
-    if (key_event && seq < cp.size) needed = true;
+    // (Key events after the checkpoint, never read here, could not be proven by it and sign
+    // nothing in the bundle.)
+    if (key_event) needed = true;
     if (!needed) return true;
-    if (seq >= cp.size) {
-      inner = FailedPrecondition("the checkpoint of size " + std::to_string(cp.size) +
-                                 " does not cover entry " + std::to_string(seq) + " (" +
-                                 std::string(EventTypeName(type)) +
-                                 ") of the bundle; issue a newer checkpoint");
-      return false;
-    }
     picked[seq] = {std::string(EventTypeName(type)), Bytes(bytes.begin(), bytes.end())};
     return true;
   }));
@@ -159,7 +201,7 @@ StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService
 
   json entries = json::array();
   for (const auto& [seq, entry] : picked) {
-    SUIJI_ASSIGN_OR_RETURN(std::vector<Hash> path, ledger.InclusionProof(seq, cp.size));
+    SUIJI_ASSIGN_OR_RETURN(std::vector<Hash> path, ledger.InclusionProof(seq, cp_size));
     json hashes = json::array();
     for (const Hash& h : path) hashes.push_back(ToBase64(h));
     entries.push_back({{"sequence", seq},
@@ -169,35 +211,35 @@ StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService
   }
 
   // The frozen lists, checked against the freeze before they are published.
-  SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs in, draws.FrozenInputsOf(draw_id));
-  const draw::PopulationRoots roots = draw::RootsOf(in.population);
-  if (roots.targets != d->freeze.target_root || roots.inspectors != d->freeze.inspector_root ||
-      roots.experts != d->freeze.expert_root) {
-    return DataLoss("the lists rebuilt from the log do not match the freeze of " + Q(draw_id));
+  SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs frozen,
+                         DrawService::FrozenInputsAt(ledger.storage(), in.freeze_sequence, in.task_id));
+  const draw::PopulationRoots roots = draw::RootsOf(frozen.population);
+  if (roots.targets != in.target_root || roots.inspectors != in.inspector_root ||
+      roots.experts != in.expert_root) {
+    return DataLoss("the lists rebuilt from the log do not match the freeze of " + Q(in.draw_id));
   }
   json targets = json::array(), inspectors = json::array(), experts = json::array();
-  for (const auto& t : in.population.targets) targets.push_back(draw::TargetLeaf(t));
-  for (const auto& i : in.population.inspectors) inspectors.push_back(draw::InspectorLeaf(i));
-  for (const auto& e : in.population.experts) experts.push_back(draw::ExpertLeaf(e));
+  for (const auto& t : frozen.population.targets) targets.push_back(draw::TargetLeaf(t));
+  for (const auto& i : frozen.population.inspectors) inspectors.push_back(draw::InspectorLeaf(i));
+  for (const auto& e : frozen.population.experts) experts.push_back(draw::ExpertLeaf(e));
 
   // Team inputs for the selected targets only: teams are formed for drawn visits alone.
-  std::set<std::string, std::less<>> selected;
-  for (const auto& v : d->visits) selected.insert(v.credit_code);
+  const auto& selected = in.selected;
   json conflicts = json::array();
-  for (const auto& [inspector, code] : in.conflicts) {
+  for (const auto& [inspector, code] : frozen.conflicts) {
     if (selected.count(code) > 0) {
       conflicts.push_back({{"inspector", inspector}, {"credit_code", code}});
     }
   }
   json previous = json::array();
-  for (const auto& [code, team] : in.previous_teams) {
+  for (const auto& [code, team] : frozen.previous_teams) {
     if (selected.count(code) > 0) previous.push_back({{"credit_code", code}, {"team", team}});
   }
 
   json doc = {{"format", "suiji-bundle/1"},
               {"ledger", ledger.ledger_id()},
-              {"draw", std::string(draw_id)},
-              {"checkpoint", {{"verifier_key", vkey}, {"note", std::string(checkpoint_note)}}},
+              {"draw", in.draw_id},
+              {"checkpoint", {{"verifier_key", in.verifier_key}, {"note", in.checkpoint_note}}},
               {"entries", entries},
               {"frozen", {{"targets", targets}, {"inspectors", inspectors}, {"experts", experts}}},
               {"team_inputs", {{"conflicts", conflicts}, {"previous_teams", previous}}}};
@@ -208,8 +250,8 @@ StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const DrawService
     return InvalidArgument(std::string("the bundle cannot be written as JSON: ") + e.what());
   }
   out.entries = picked.size();
-  out.checkpoint_size = cp.size;
-  out.verifier_key = vkey;
+  out.checkpoint_size = cp_size;
+  out.verifier_key = in.verifier_key;
   return out;
 }
 

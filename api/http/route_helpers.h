@@ -29,11 +29,16 @@ Reply WrittenOr(const StatusOr<T>& r) {
 
 inline Reply Invalid(const Status& s) { return Error(422, "invalid", s.message()); }
 
-// Read routes answer 404 outside the user's jurisdiction, so nothing says the record exists.
+// A record named by id that is outside the user's jurisdiction gets exactly the answer an
+// unknown id gets (404, this message), on reads and writes alike, so no answer says that the
+// record exists elsewhere: a route checks "unknown or outside" in one test, before any
+// service (whose own "no such record" would differ) runs. tests/api/http/
+// public_hardening_test.cc asks every route with an id in its path both ways.
 inline Reply Outside(std::string_view what) {
   return Error(404, "not_found", std::string(what) + " not found in your jurisdiction");
 }
-// Write routes answer 403.
+// Writes for an org unit or region the request itself names outside the jurisdiction answer
+// 403 (also for an unknown one); so do the draw routes for an unknown or outside draw or task.
 inline Reply Forbidden(std::string_view what) {
   return Error(403, "outside_jurisdiction", std::string(what) + " is outside your jurisdiction");
 }

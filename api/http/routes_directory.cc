@@ -136,7 +136,7 @@ Reply RetireTarget(Call& c) {
   }
   auto t = c.node.projection->GetTarget(c.params[0]);
   if (!t.ok()) return FromStatus(t.status());
-  if (*t && !c.user->Covers((*t)->region)) return Forbidden("employer " + c.params[0]);
+  if (!*t || !c.user->Covers((*t)->region)) return Outside("employer " + c.params[0]);
   return WrittenOr(c.node.dirs->RetireTarget(
       c.params[0], moved ? directory::TargetStatus::Moved : directory::TargetStatus::Deregistered, reason,
       c.actor));
@@ -192,7 +192,7 @@ Reply RetireInspector(Call& c) {
   if (Status s = ReadKeys(c.body, "", {{"reason", Text(&reason)}}); !s.ok()) return Invalid(s);
   auto i = c.node.projection->GetInspector(c.params[0]);
   if (!i.ok()) return FromStatus(i.status());
-  if (*i && !c.user->Covers((*i)->region)) return Forbidden("inspector " + c.params[0]);
+  if (!*i || !c.user->Covers((*i)->region)) return Outside("inspector " + c.params[0]);
   return WrittenOr(c.node.dirs->RetireInspector(c.params[0], reason, c.actor));
 }
 
@@ -209,7 +209,7 @@ Reply Conflict(Call& c, bool declare) {
   }
   auto i = c.node.projection->GetInspector(rec.inspector_id);
   if (!i.ok()) return FromStatus(i.status());
-  if (*i && !c.user->Covers((*i)->region)) return Forbidden("inspector " + rec.inspector_id);
+  if (!*i || !c.user->Covers((*i)->region)) return Outside("inspector " + rec.inspector_id);
   return WrittenOr(declare ? c.node.dirs->DeclareConflict(rec, c.actor)
                            : c.node.dirs->WithdrawConflict(rec, c.actor));
 }

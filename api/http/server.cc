@@ -666,7 +666,14 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     return;
   }
   res.status = reply.status;
-  res.set_content(reply.body, reply.type.c_str());
+  if (reply.shared_body) {
+    std::shared_ptr<const std::string> body = reply.shared_body;
+    res.set_content_provider(body->size(), reply.type, [body](size_t offset, size_t length, httplib::DataSink& sink) {
+      return sink.write(body->data() + offset, std::min<size_t>(length, 64 * 1024));
+    });
+  } else {
+    res.set_content(reply.body, reply.type.c_str());
+  }
   Observe(route.method + " " + route.path, reply.status,
           std::chrono::duration<double>(Clock::now() - start).count());
 }
@@ -743,6 +750,12 @@ std::string Server::Impl::MetricsText() {
   m << "# HELP suiji_idempotent_replays_total Writes answered from an earlier request with the same key.\n"
     << "# TYPE suiji_idempotent_replays_total counter\nsuiji_idempotent_replays_total "
     << metrics.idempotent_replays << "\n";
+  const BundleCache::Counts bundles = node.bundles.counts();
+  m << "# HELP suiji_public_bundle_builds_total Public proof bundles built (once per draw and checkpoint).\n"
+    << "# TYPE suiji_public_bundle_builds_total counter\nsuiji_public_bundle_builds_total " << bundles.builds
+    << "\n# HELP suiji_public_bundle_served_from_memory_total Bundle requests served a kept or shared build.\n"
+    << "# TYPE suiji_public_bundle_served_from_memory_total counter\nsuiji_public_bundle_served_from_memory_total "
+    << bundles.hits + bundles.shared << "\n";
   m << "# HELP suiji_http_requests_total Requests by route and status.\n"
     << "# TYPE suiji_http_requests_total counter\n";
   for (const auto& [k, v] : metrics.requests) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "api/directory_service.h"
 #include "api/draw_service.h"
+#include "api/http/bundle_cache.h"
 #include "api/http/server.h"
 #include "api/identity_service.h"
 #include "api/inspection_service.h"
@@ -35,6 +37,9 @@ struct Reply {
   int status = 200;
   std::string body;
   std::string type = "application/json; charset=utf-8";
+  // Instead of `body`: bytes kept elsewhere (a cached proof bundle, up to hundreds of MB),
+  // sent from there without a copy per request.
+  std::shared_ptr<const std::string> shared_body = nullptr;
 };
 
 // {code, message, details} with the HTTP status.
@@ -66,6 +71,8 @@ struct Node {
   std::unique_ptr<DrawService> draws;
   std::unique_ptr<InspectionService> inspections;
   std::unique_ptr<IdentityService> identity;
+  // Public proof bundles, built once per draw and checkpoint outside the state lock.
+  BundleCache bundles;
   Status SyncAll();
   // The public snapshot at the folded size (call with the state lock held, shared is enough).
   std::shared_ptr<const PublicSnapshot> Public();

@@ -276,6 +276,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       info.task = std::move(task);
       info.payload.assign(p.begin(), p.end());
       info.sequence = seq;
+      info.last_sequence = seq;
       tasks.emplace(info.task.task_id, std::move(info));
       return OkStatus();
     }
@@ -289,6 +290,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
                                   Q(live->draw_id) + "; cancel it first");
       }
       it->second.withdrawn = true;
+      it->second.last_sequence = seq;
       if (live != nullptr) {  // its uncommitted freeze goes with it
         DrawInfo& frozen = draws[live->draw_id];
         frozen.phase_before_cancel = frozen.phase;
@@ -327,6 +329,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       d.freeze_time_us = time_us;
       d.freeze = std::move(f);
       task->second.draw_ids.push_back(d.draw_id);
+      task->second.last_sequence = seq;
       draws.emplace(d.draw_id, std::move(d));
       return OkStatus();
     }
@@ -352,6 +355,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       d.commitment = CommitmentHash(p);
       d.commit = std::move(c);
       ++tasks[d.task_id].commits;
+      tasks[d.task_id].last_sequence = seq;
       return OkStatus();
     }
     case EventType::DrawRevealed: {
@@ -365,6 +369,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       it->second.reveal_sequence = seq;
       it->second.reveal_time_us = time_us;
       it->second.reveal = std::move(r);
+      tasks[it->second.task_id].last_sequence = seq;
       return OkStatus();
     }
     case EventType::DrawResult: {
@@ -382,6 +387,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
                                   " out of order");
       }
       d.parts = part.parts;
+      tasks[d.task_id].last_sequence = seq;
       ++d.parts_seen;
       if (part.part == 0) d.result_strata = part.strata;
       for (auto& v : part.visits) d.visits.push_back(std::move(v));
@@ -406,6 +412,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       SUIJI_RETURN_IF_ERROR(CheckCancel(c));
       DrawInfo& d = draws.find(c.draw_id)->second;
       if (d.phase != DrawPhase::kFrozen) ++tasks[d.task_id].cancelled_commits;
+      tasks[d.task_id].last_sequence = seq;
       if (d.phase == DrawPhase::kResulted) {
         for (const VisitRecord& v : d.visits) {
           auto h = visits.find(v.credit_code);
@@ -455,6 +462,7 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
           if (pv.draw_id == d.draw_id || pv.merged_into == d.draw_id) pv.team = v->team;
         }
       }
+      tasks[d.task_id].last_sequence = seq;
       d.declines.push_back(std::move(dec));
       return OkStatus();
     }

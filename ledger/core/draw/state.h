@@ -38,6 +38,9 @@ struct TaskInfo {
   TaskRecord task;
   Bytes payload;  // the exact TaskDefined payload (its hash is the params hash)
   uint64_t sequence = 0;
+  // The last event of the task: its definition, its withdrawal or a ceremony event of one of
+  // its draws (a public bundle of its draws needs a checkpoint past it).
+  uint64_t last_sequence = 0;
   uint16_t year = 0;  // the plan's year
   bool withdrawn = false;
   std::vector<std::string> draw_ids;  // in order

@@ -136,16 +136,6 @@ std::string HandlingCell(const ResultRecord& r) {
   return parts.empty() ? "无" : Join(parts, "；");
 }
 
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 // --- HTML ---
 
@@ -184,6 +174,21 @@ tr, .item, .sign { page-break-inside: avoid; break-inside: avoid; }
 )";
 
 }  // namespace
+
+std::string CsvCell(std::string_view s) {
+  // OWASP's "CSV injection" advice: a leading = + - @ TAB or CR makes a spreadsheet read the
+  // cell as a formula (=HYPERLINK(...) exfiltrates, =cmd|... runs programs), so such a cell
+  // gets a leading ' (shown as text) and is quoted, so no separator inside can start a new cell.
+  const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos;
+  if (!formula && s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = formula ? "\"'" : "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
 
 struct PublicRecord::Row {
   uint64_t sequence = 0;
@@ -578,7 +583,7 @@ std::string PublicRecord::CreditPublicityCsv() const {
     for (const auto& c : cells) {
       if (!first) out += ',';
       first = false;
-      out += CsvField(c);
+      out += CsvCell(c);
     }
     out += "\r\n";
   };

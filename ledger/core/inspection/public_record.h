@@ -68,6 +68,14 @@ inline constexpr std::string_view kCreditPublicityColumns[] = {
 // Text escaped for HTML content and attribute values (& < > " ').
 std::string HtmlEscape(std::string_view s);
 
+// One cell of a CSV file people open in a spreadsheet: RFC 4180 quoting (in double quotes,
+// quotes doubled, when it holds a comma, quote, CR or LF), and neutralised against formula
+// ("CSV") injection as OWASP advises: a cell starting with = + - @ TAB or CR is written as
+// "'<cell>" (quoted, with a leading single quote, which spreadsheets show as text). Every
+// cell of the exports is text (codes, names, dates, labels): there are no numbers to keep, so
+// a leading minus is neutralised too. The JSON exports carry the cells unchanged.
+std::string CsvCell(std::string_view s);
+
 class PublicRecord {
  public:
   // A record that folds its own InspectionWorld.
@@ -122,8 +130,8 @@ class PublicRecord {
   // The published results in the credit publicity layout (kCreditPublicityColumns): UTF-8
   // with a byte order mark (what Excel on Chinese Windows needs to read UTF-8), RFC 4180
   // quoting (a field with a comma, quote, CR or LF in double quotes, quotes doubled), CRLF
-  // after every line. Cells are the data as published; a cell starting with = + - @ is not
-  // altered, so open it as text in a spreadsheet.
+  // after every line. Cells are the data as published, except that a cell starting with
+  // = + - @ TAB or CR (a formula to a spreadsheet: CSV injection) is written as CsvCell says.
   std::string CreditPublicityCsv() const;
   // The same rows as JSON: {format: "suiji-credit-publicity/1", columns: [...],
   // rows: [{<column>: <cell>, ...}]}.
