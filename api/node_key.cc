@@ -54,13 +54,22 @@ StatusOr<KeyPair> ChooseNodeKey(const NodePaths& paths, const KeyRegistry& keys,
     if (repair) SUIJI_RETURN_IF_ERROR(RenameDurably(next_path, current_path));
     return next;
   }
-  if (current_wins && repair && IsRegularFile(next_path)) {
-    // A rotation that never reached the log.
-    if (next.ok() && keys.Find(next->key_id()) != nullptr) {
+  if (repair && IsRegularFile(next_path)) {
+    if (next.ok() && keys.Find(next->key_id()) == nullptr) {
+      // A rotation that never reached the log: its key was never published.
+      SUIJI_RETURN_IF_ERROR(RemoveDurably(next_path));
+    } else if (next.ok()) {
+      // Known to the log, but not the key in force: kept, out of the next rotation's way.
       SUIJI_RETURN_IF_ERROR(RenameDurably(
           next_path, paths.keys() / ("node.key.unused-" + next->key_id())));
-    } else {
+    } else if (current_wins) {
+      // Torn by a kill while it was written: the log's key in force is node.key, so this
+      // rotation never reached it.
       SUIJI_RETURN_IF_ERROR(RemoveDurably(next_path));
+    } else {
+      // Unreadable, and node.key not in force either: it might be a damaged key the log
+      // knows, so it is kept as evidence, out of the next rotation's way.
+      SUIJI_RETURN_IF_ERROR(RenameDurably(next_path, paths.keys() / "node.key.next.unreadable"));
     }
   }
   if (!current.ok()) return KeyFileProblem(paths, current.status());

@@ -13,14 +13,18 @@
 // Recovery rule (ChooseNodeKey), applied by every writer open under the writer lock: the log
 // decides. Whichever of node.key and node.key.next holds the key in force (registered with
 // the writer role, not revoked, at the log's tip) wins and ends up as node.key:
-//   - node.key in force: node.key.next is a rotation that never reached the log (perhaps
-//     torn by the kill); its key was never published and the file is removed (renamed
-//     node.key.unused-<id> instead if the log knows its key some other way; anything but a
-//     regular file is left alone, and the next rotation refuses to start beside it).
-//   - node.key.next in force: the rotation is in the log; node.key.next is renamed over
-//     node.key (the old key is revoked by that rotation: nothing is lost with it).
-//   - neither: nothing is touched; the writer opens without a key in force and says why
-//     (Ledger::NodeKeyStatus): the key id, and what to do.
+//   - node.key.next in force (and node.key not): the rotation is in the log;
+//     node.key.next is renamed over node.key (the old key is revoked by that rotation or
+//     was not in force anyway: nothing is lost with it).
+//   - otherwise node.key stays, and node.key.next is put out of the way: removed if its key
+//     is unknown to the log (a rotation that never reached it: the key was never
+//     published) or if it is unreadable while node.key is in force (torn by the kill);
+//     renamed node.key.unused-<id> if the log knows its key; renamed
+//     node.key.next.unreadable if it is unreadable and node.key is not in force either
+//     (it might be a damaged published key). Anything but a regular file is left alone,
+//     and the next rotation refuses to start beside it.
+//   - if node.key is not in force then, the writer opens without a key in force and says
+//     why (Ledger::NodeKeyStatus): the key id, and what to do (`suiji key rotate`).
 // Readers never touch the files (they hold no lock); they never need the node key either.
 #pragma once
 

@@ -120,6 +120,7 @@ Status Ledger::Load() {
   SUIJI_RETURN_IF_ERROR(read);
   SUIJI_RETURN_IF_ERROR(err);
   ledger_id_ = keys_.ledger_id();
+  RefreshKeyStatusLocked();
   return storage_->ReadCheckpoints([&](uint64_t size, std::string_view note) {
     last_checkpoint_size_ = size;
     last_checkpoint_ = std::string(note);
@@ -245,6 +246,7 @@ StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count
   SUIJI_CHECK(leaves.size() == count, "storage acknowledged a batch it did not read whole");
   for (const Hash& h : leaves) tree_.Append(h);
   keys_ = std::move(keys);
+  RefreshKeyStatusLocked();
   last_time_us_ = now;
   return first;
 }
@@ -274,6 +276,7 @@ StatusOr<uint64_t> Ledger::RotateNodeKey(const KeyPair& authority, KeyPair new_k
   SUIJI_ASSIGN_OR_RETURN(uint64_t seq, AppendLocked(authority, std::span(&d, 1), std::nullopt));
   node_key_ = std::move(new_key);
   node_key_problem_.reset();
+  RefreshKeyStatusLocked();
   CrashPoint("rotate.appended");
   // The old key is out of force now: cover the rotation with a checkpoint by the new key.
   // The rotation is durable already, so a failed checkpoint must not report it as failed
@@ -298,11 +301,18 @@ void Ledger::SetNodeKey(StatusOr<KeyPair> key) {
     node_key_.reset();
     node_key_problem_ = key.status();
   }
+  RefreshKeyStatusLocked();
 }
 
 Status Ledger::NodeKeyStatus() const {
-  std::lock_guard lock(mu_);
-  return NodeKeyStatusLocked();
+  std::lock_guard lock(key_status_mu_);
+  return key_status_;
+}
+
+void Ledger::RefreshKeyStatusLocked() {
+  Status s = NodeKeyStatusLocked();
+  std::lock_guard lock(key_status_mu_);
+  key_status_ = std::move(s);
 }
 
 Status Ledger::NodeKeyStatusLocked() const {

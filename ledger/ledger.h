@@ -101,6 +101,7 @@ class Ledger {
   // with the writer and checkpoint roles and not revoked at the tip. Otherwise
   // kFailedPrecondition naming the key id, why, and what to do. Appends check it first and
   // answer kUnavailable with the same message (the node, not the request, is at fault).
+  // Does not wait for an append in progress (it reads the state as of the last change).
   Status NodeKeyStatus() const;
 
   // Signs and stores a checkpoint of the current tree (returns the stored one if the tree
@@ -136,6 +137,7 @@ class Ledger {
   StatusOr<std::string> IssueCheckpointLocked();
   bool CheckpointDueLocked(int64_t now_us) const;
   Status NodeKeyStatusLocked() const;
+  void RefreshKeyStatusLocked();  // after the keys or the node key change
   Status CanSignLocked() const;
   int64_t Now() const;
 
@@ -143,6 +145,10 @@ class Ledger {
   std::unique_ptr<LogStorage> storage_;
   std::optional<KeyPair> node_key_;
   std::optional<Status> node_key_problem_;  // why a writer has no node key (SetNodeKey)
+  // NodeKeyStatus() as of the last change, under its own lock: /healthz must not wait for
+  // mu_, which a long import holds for its whole batch.
+  mutable std::mutex key_status_mu_;
+  Status key_status_ = FailedPrecondition("this ledger was opened without a node key");
   LedgerOptions options_;
   std::string ledger_id_;
   MerkleTree tree_;

@@ -157,6 +157,12 @@ TEST_F(KeyRotation, CliNodeKeyNotInForceIsRefusedClearlyAndARotationRepairsIt) {
   EXPECT_TRUE(Contains(memo.err, "suiji key rotate")) << "what to do: " << memo.err;
   EXPECT_TRUE(Contains(memo.err, "[failed_precondition]")) << memo.err;
 
+  // A repairing rotation killed half way leaves nothing in the way of the next one.
+  RunResult killed = Suiji({"key", "rotate", "--data", data_}, "rotate.next-synced");
+  ASSERT_EQ(killed.exit_code, 128 + 9) << killed.err;
+  EXPECT_EQ(Memo("still revoked").exit_code, 1);
+  EXPECT_FALSE(fs::exists(Keys() / "node.key.next"));
+
   RunResult rotate = Suiji({"key", "rotate", "--data", data_});
   ASSERT_EQ(rotate.exit_code, 0) << rotate.err;
   ASSERT_EQ(Memo("with the new key").exit_code, 0);
