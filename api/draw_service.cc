@@ -267,7 +267,6 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
     if (!secret_written) {
       // Frozen, so the log holds no commitment of this draw: a secret file already there is
       // stale (a commit killed before it was durable) and is replaced by a fresh secret.
-      CrashPoint("draw-commit.before-secret");
       randombytes_buf(secret.data(), secret.size());
       SUIJI_RETURN_IF_ERROR(WriteSecretFile(path, secret));
       secret_written = true;
