@@ -4,7 +4,11 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 #include <fstream>
@@ -12,6 +16,7 @@
 #include "api/directory_service.h"  // FieldErrorsStatus
 #include "ledger/core/sha256.h"
 #include "ledger/private_files.h"
+#include "ledger/crash_point.h"
 #include "ledger/replay.h"
 
 namespace suiji {
@@ -23,33 +28,77 @@ using draw::DrawPhase;
 
 std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+// What is at a secret path: nothing, a regular file, or something else (a directory...),
+// which no secret step may touch: kFailedPrecondition naming it.
+StatusOr<bool> SecretFileExists(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return false;
+    return Unavailable("cannot look at secret file " + path.string() + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return FailedPrecondition("the secret path " + path.string() +
+                              " is not a regular file (a directory?): move it away");
+  }
+  return true;
+}
+
+// Writes the secret to `path` whole or not at all: to "<path>.tmp" (0600, fsynced), renamed
+// over `path`, directory fsynced. A file already at `path` is replaced: Commit calls this only
+// for a draw whose commitment is not in the log, so that file is a stale secret of a commit
+// that never became durable (its hash was never published; it is never reused).
 Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
-  SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(path.parent_path()));
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Internal("cannot create secret file " + path.string());
+  const std::filesystem::path dir = path.parent_path();
+  SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(dir));
+  SUIJI_ASSIGN_OR_RETURN(bool stale, SecretFileExists(path));
+  (void)stale;
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  SUIJI_ASSIGN_OR_RETURN(bool torn, SecretFileExists(tmp));  // left by a kill: never used
+  if (torn && ::unlink(tmp.c_str()) != 0) {
+    return Unavailable("cannot remove " + tmp.string() + ": " + std::strerror(errno));
+  }
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Unavailable("cannot create secret file " + tmp.string() + ": " + std::strerror(errno));
+  }
   bool ok = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
             ::fsync(fd) == 0;
+  int err = errno;
   ::close(fd);
-  int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ok = ::fsync(dfd) == 0 && ok;
-    ::close(dfd);
+  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    err = errno;
   }
-  if (!ok) return Internal("cannot write secret file " + path.string());
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return Unavailable("cannot write secret file " + path.string() + ": " + std::strerror(err));
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ok = dfd >= 0 && ::fsync(dfd) == 0;
+  err = errno;
+  if (dfd >= 0) ::close(dfd);
+  if (!ok) return Unavailable("cannot sync directory " + dir.string() + ": " + std::strerror(err));
   return OkStatus();
 }
 
 StatusOr<Bytes> ReadSecretFile(const std::filesystem::path& path) {
+  SUIJI_ASSIGN_OR_RETURN(bool exists, SecretFileExists(path));
+  if (!exists) return NotFound("the draw's secret " + path.string() + " is missing");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Unavailable("cannot open secret file " + path.string() + ": " + std::strerror(errno));
   // A secret others could read is no secret: refused as a key file in that mode is.
-  if (int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    Status mode = CheckPrivateFile(fd, path, "the draw's secret file");
+  if (Status mode = CheckPrivateFile(fd, path, "the draw's secret file"); !mode.ok()) {
     ::close(fd);
-    SUIJI_RETURN_IF_ERROR(mode);
+    return mode;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("the draw's secret " + path.string() + " is missing");
-  Bytes b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (b.size() != 32) return DataLoss("secret file " + path.string() + " is not 32 bytes");
+  Bytes b(33);  // one more than a secret, to tell a longer file
+  ssize_t n = ::read(fd, b.data(), b.size());
+  const int err = errno;
+  ::close(fd);
+  if (n < 0) return Unavailable("cannot read secret file " + path.string() + ": " + std::strerror(err));
+  if (n != 32) return DataLoss("secret file " + path.string() + " is not 32 bytes");
+  b.resize(32);
   return b;
 }
 
@@ -203,9 +252,16 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
     const DrawInfo* d = world_.Draw(draw_id);
     if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
     if (d->phase != DrawPhase::kFrozen) {
+      // Its secret file (if any) belongs to a commitment in the log: never touched here.
+      std::string kept;
+      auto exists = SecretFileExists(path);
+      if (d->phase == DrawPhase::kCommitted && exists.ok() && *exists) {
+        kept = "; its secret " + path.string() + " belongs to the commitment at entry " +
+               std::to_string(d->commit_sequence) + " and is kept for `suiji draw reveal`";
+      }
       return FailedPrecondition("draw " + Q(draw_id) + " is " +
                                 std::string(draw::DrawPhaseName(d->phase)) +
-                                "; only a frozen draw can be committed");
+                                "; only a frozen draw can be committed" + kept);
     }
     const int64_t now_s = NowUs() / 1000000;
     if (!entropy.lottery_name.empty() && entropy.lottery_time <= now_s + 60) {
@@ -213,9 +269,12 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
                                 " is not in the future; declare one that has not happened");
     }
     if (!secret_written) {
+      // Frozen, so the log holds no commitment of this draw: a secret file already there is
+      // stale (a commit killed before it was durable) and is replaced by a fresh secret.
       randombytes_buf(secret.data(), secret.size());
       SUIJI_RETURN_IF_ERROR(WriteSecretFile(path, secret));
       secret_written = true;
+      CrashPoint("draw-commit.secret-written");
     }
     const draw::TaskInfo* t = world_.Task(d->task_id);
     draw::CommitRecord c;
@@ -243,9 +302,12 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
     c.note = entropy.note;
     return std::vector<EventDraft>{{EventType::DrawCommitted, draw::EncodeCommit(c), actor}};
   });
-  if (!seq.ok() && secret_written) {
+  // Refused, so never committed: the secret is worthless. After kUnavailable the commitment
+  // may be durable after all: the file stays (a retry replaces it if the log says it is
+  // stale; a reveal uses it if not).
+  if (!seq.ok() && secret_written && seq.status().code() != StatusCode::kUnavailable) {
     std::error_code ec;
-    std::filesystem::remove(path, ec);  // never committed: the secret is worthless
+    std::filesystem::remove(path, ec);
   }
   return seq;
 }

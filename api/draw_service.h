@@ -4,8 +4,14 @@
 // verifier would reject.
 //
 // Secrets: Commit draws 32 bytes from libsodium's randombytes and keeps them in
-// DIR/draws/secrets/<draw id>.secret (0600, fsynced before the commit is appended) until the
-// reveal, which deletes the file once the reveal is durable.
+// DIR/draws/secrets/<draw id>.secret (0600, written to a .tmp file, fsynced and renamed, the
+// directory fsynced, all before the commit is appended) until the reveal, which deletes the
+// file once the reveal is durable. A secret file of a draw whose commitment is not in the log
+// is stale (a commit killed before it was durable): Commit replaces it with a fresh secret,
+// never reusing it. The secret of a commitment in the log is never overwritten. A secret path
+// that is not a regular file (a directory) is kFailedPrecondition naming it. Crash point
+// (ledger/crash_point.h): draw-commit.secret-written, after the secret is durable and before
+// the commitment is appended.
 //
 // Lifetime: borrows the Ledger and the log (or the shared fold), which must outlive it. Not
 // thread-safe.

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/node_key.h"
 #include "ledger/keystore.h"
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/private_files.h"
@@ -311,18 +312,26 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
   return out;
 }
 
-StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options) {
-  return OpenWriter(paths, std::move(options), {});
+StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options,
+                                             NodeKeyRule rule) {
+  return OpenWriter(paths, std::move(options), {}, rule);
 }
 
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options,
-                                             const StorageWrapper& wrap) {
+                                             const StorageWrapper& wrap, NodeKeyRule rule) {
   SUIJI_ASSIGN_OR_RETURN(auto storage, OpenNodeStorage(paths, NodeRole::kWriter));
-  SUIJI_ASSIGN_OR_RETURN(KeyPair node, ReadKeyFile(paths.node_key()));
   if (wrap) {
     SUIJI_ASSIGN_OR_RETURN(storage, wrap(std::move(storage)));
   }
-  return Ledger::Open(std::move(storage), std::move(node), std::move(options));
+  // The key is chosen after the log is read: which key file wins depends on the keys in
+  // force (api/node_key.h).
+  SUIJI_ASSIGN_OR_RETURN(auto ledger,
+                         Ledger::Open(std::move(storage), std::nullopt, std::move(options)));
+  StatusOr<KeyPair> key = ChooseNodeKey(paths, ledger->keys(), /*repair=*/true);
+  if (!key.ok() && key.status().code() != StatusCode::kFailedPrecondition) return key.status();
+  ledger->SetNodeKey(std::move(key));
+  if (rule == NodeKeyRule::kInForce) SUIJI_RETURN_IF_ERROR(ledger->NodeKeyStatus());
+  return ledger;
 }
 
 StatusOr<std::unique_ptr<Ledger>> OpenReader(const NodePaths& paths) {

@@ -4,7 +4,8 @@
 //   DIR/log/            LMDB environment (ledger/lmdb), when the backend is LMDB
 //   DIR/writer.lock     held by the one writing process (LMDB and Kafka alike: on Kafka it
 //                       keeps two writers of the same node from fencing each other)
-//   DIR/keys/node.key   the node key (writer + checkpoint), 0600
+//   DIR/keys/node.key   the node key (writer + checkpoint), 0600; node.key.next during a
+//                       rotation (api/node_key.h: the recovery rule every writer open applies)
 //   DIR/keys/root.key   the root authority key, 0600, unless `init --root-key-out` put it
 //                       elsewhere (it should live offline in production)
 //   DIR/projections/    read models (always local, whatever the backend)
@@ -36,6 +37,7 @@ struct NodePaths {
   std::filesystem::path dir;
   std::filesystem::path keys() const { return dir / "keys"; }
   std::filesystem::path node_key() const { return keys() / "node.key"; }
+  std::filesystem::path node_key_next() const { return keys() / "node.key.next"; }
   std::filesystem::path root_key() const { return keys() / "root.key"; }
   std::filesystem::path config() const { return dir / "node.conf"; }
 };
@@ -91,14 +93,26 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
                               const std::filesystem::path& root_key_out, const Actor& actor,
                               LedgerOptions options, NodeConfig config = {});
 
-// Opens the ledger for writing (takes the writer lock, loads the node key).
-StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options = {});
+// What a writer open does when the node key cannot sign (missing, unreadable, revoked, not
+// registered: Ledger::NodeKeyStatus).
+enum class NodeKeyRule {
+  kInForce,     // refuse: kFailedPrecondition naming the key and what to do (commands that write)
+  kReportOnly,  // open anyway; appends answer kUnavailable and NodeKeyStatus() says why
+                // (the server's /healthz, key commands signed by the root key)
+};
+
+// Opens the ledger for writing: takes the writer lock, reads the log, then chooses the node
+// key by the recovery rule of api/node_key.h (finishing or undoing a rotation a kill
+// interrupted).
+StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options = {},
+                                             NodeKeyRule rule = NodeKeyRule::kInForce);
 // The same, with the storage wrapped before the Ledger reads it (the server wraps it in a
 // GroupCommitStorage, ledger/group_commit.h).
 using StorageWrapper =
     std::function<StatusOr<std::unique_ptr<LogStorage>>(std::unique_ptr<LogStorage>)>;
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options,
-                                             const StorageWrapper& wrap);
+                                             const StorageWrapper& wrap,
+                                             NodeKeyRule rule = NodeKeyRule::kInForce);
 // Opens the ledger read-only (no lock, no key; works while a writer runs).
 StatusOr<std::unique_ptr<Ledger>> OpenReader(const NodePaths& paths);
 

@@ -20,6 +20,7 @@
 #include "api/calendar_data.h"
 #include "api/cli.h"
 #include "api/node.h"
+#include "api/node_key.h"
 #include "ledger/core/directory/calendar.h"
 #include "ledger/core/proof_format.h"
 #include "ledger/exporter.h"
@@ -103,6 +104,31 @@ nlohmann::json EntryJson(const suiji::EntryView& e) {
     }
   }
   return j;
+}
+
+// After an export that could not sign a checkpoint of its own (`why`): says on stderr how
+// many of the `entries` exported lie beyond the latest stored checkpoint and are therefore
+// not covered by any checkpoint. Returns an exit code (0, or the storage's error).
+int ReportUncoveredTip(const suiji::Ledger& reader, uint64_t entries, const std::string& why) {
+  if (why.empty()) return 0;
+  uint64_t covered = 0;
+  Status read = reader.storage().ReadCheckpoints([&](uint64_t size, std::string_view) {
+    if (size <= entries) covered = std::max(covered, size);
+    return true;
+  });
+  if (!read.ok()) return Fail(read);
+  if (covered >= entries) return 0;
+  const uint64_t tip = entries - covered;
+  std::cerr << "suiji: note: no new checkpoint was signed (" << why << "); "
+            << (covered == 0 ? std::string("no checkpoint is stored")
+                             : "the latest stored checkpoint covers entries 0.." +
+                                   std::to_string(covered - 1))
+            << ", so "
+            << (tip == 1 ? "entry " + std::to_string(covered) + " at the tip is"
+                         : "the " + std::to_string(tip) + " entries " + std::to_string(covered) +
+                               ".." + std::to_string(entries - 1) + " at the tip are")
+            << " not covered by any checkpoint\n";
+  return 0;
 }
 
 }  // namespace
@@ -288,13 +314,17 @@ int main(int argc, char** argv) {
   }
   if (exp->parsed()) {
     // Cover the tip with a checkpoint if we can be the writer; a running node covers it
-    // itself by its own policy.
+    // itself by its own policy. Without a node key in force the export carries the stored
+    // checkpoints only, and says what they leave uncovered.
+    std::string not_covered_why;
     {
       auto writer = suiji::OpenWriter(paths);
       if (writer.ok()) {
         auto note = (*writer)->IssueCheckpoint();
         if (!note.ok()) return Fail(note.status());
-      } else if (writer.status().code() != StatusCode::kFailedPrecondition) {
+      } else if (writer.status().code() == StatusCode::kFailedPrecondition) {
+        not_covered_why = writer.status().message();
+      } else {
         return Fail(writer.status());
       }
     }
@@ -305,6 +335,10 @@ int main(int argc, char** argv) {
     std::cerr << "exported " << summary->entries << " entries and " << summary->checkpoints
               << " checkpoints (" << summary->bytes << " bytes)"
               << (out == "-" ? std::string() : " to " + out) << "\n";
+    if (int rc = ReportUncoveredTip(**reader, summary->entries, not_covered_why);
+        rc != 0) {
+      return rc;
+    }
     return 0;
   }
   if (show->parsed()) {
@@ -404,7 +438,9 @@ int main(int argc, char** argv) {
     auto r = suiji::OpenReader(paths);
     if (!r.ok()) return Fail(r.status());
     if (kver->parsed()) {
-      auto node = suiji::ReadKeyFile(paths.node_key());
+      // The key a writer would sign with (a rotation a kill interrupted counts as done if
+      // the log says so); a reader never repairs the files.
+      auto node = suiji::ChooseNodeKey(paths, (*r)->keys(), /*repair=*/false);
       if (!node.ok()) return Fail(node.status());
       std::cout << suiji::VerifierKeyString((*r)->ledger_id(), node->public_key()) << "\n";
       return 0;
@@ -429,7 +465,8 @@ int main(int argc, char** argv) {
       else if (r == "checkpoint") roles |= suiji::kRoleCheckpoint;
       else return Fail(suiji::InvalidArgument("unknown role '" + r + "' (authority, writer, checkpoint)"));
     }
-    auto w = suiji::OpenWriter(paths);
+    // Signed by the root key: works while the node key is lost or out of force.
+    auto w = suiji::OpenWriter(paths, {}, suiji::NodeKeyRule::kReportOnly);
     if (!w.ok()) return Fail(w.status());
     auto root = suiji::ReadKeyFile(root_key_path.empty() ? paths.root_key() : std::filesystem::path(root_key_path));
     if (!root.ok()) return Fail(root.status());
@@ -442,7 +479,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (krot->parsed() || krev->parsed()) {
-    auto w = suiji::OpenWriter(paths);
+    // Signed by the root key: works while the node key is lost or out of force (a rotation
+    // is then the way to give the node a key in force again).
+    auto w = suiji::OpenWriter(paths, {}, suiji::NodeKeyRule::kReportOnly);
     if (!w.ok()) return Fail(w.status());
     auto root = suiji::ReadKeyFile(root_key_path.empty() ? paths.root_key() : std::filesystem::path(root_key_path));
     if (!root.ok()) return Fail(root.status());
@@ -450,27 +489,24 @@ int main(int argc, char** argv) {
       auto s = (*w)->RevokeKey(*root, key_id, reason, actor);
       if (!s.ok()) return Fail(s.status());
       std::cout << "revoked key " << key_id << " at entry " << *s << "\n";
+      if (Status k = (*w)->NodeKeyStatus(); !k.ok()) std::cerr << "suiji: warning: " << k.message() << "\n";
       return 0;
     }
-    // Rotation: the new key file is written first under a temporary name, then swapped in
-    // once the ledger has recorded it, so a crash never leaves a node without its key.
-    suiji::KeyPair fresh = suiji::KeyPair::Generate();
-    auto next_path = paths.node_key();
-    next_path += ".next";
-    std::error_code ec;
-    std::filesystem::remove(next_path, ec);
-    Status written = suiji::WriteKeyFile(next_path, fresh);
-    if (!written.ok()) return Fail(written);
-    auto seed_copy = suiji::KeyPair::FromSeed(fresh.seed());
-    auto s = (*w)->RotateNodeKey(*root, std::move(*seed_copy), actor);
-    if (!s.ok()) {
-      std::filesystem::remove(next_path, ec);
-      return Fail(s.status());
-    }
-    std::filesystem::rename(next_path, paths.node_key(), ec);
-    if (ec) return Fail(suiji::Unavailable("rotated, but cannot install the new key file: " + ec.message()));
-    std::cout << "rotated node key to " << fresh.key_id() << " at entry " << *s << "\n"
+    // Crash-safe: see api/node_key.h for the steps and the recovery rule.
+    auto rotated = suiji::RotateNodeKeyFiles(paths, **w, *root, actor);
+    if (!rotated.ok()) return Fail(rotated.status());
+    std::cout << "rotated node key to " << rotated->key_id << " at entry " << rotated->sequence << "\n"
               << "verifier key: " << (*w)->NodeVerifierKey() << "\n";
+    if (!rotated->replaced) {
+      // Nothing was revoked: a lost key still in force should be.
+      for (const auto& [id, k] : (*w)->keys().keys()) {
+        if (id != rotated->key_id && !k.revoked_at && (k.roles & suiji::kRoleWriter) != 0) {
+          std::cerr << "suiji: note: key " << id << " (" << k.label << ") is still in force; if its "
+                    << "key file is lost, revoke it: suiji key revoke --data " << data << " --key-id "
+                    << id << " --reason ...\n";
+        }
+      }
+    }
     return 0;
   }
   return kExitUsage;

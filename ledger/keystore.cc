@@ -60,4 +60,29 @@ StatusOr<KeyPair> ReadKeyFile(const std::filesystem::path& path) {
   return kp;
 }
 
+Status SyncDirectory(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Unavailable("cannot open directory " + dir.string() + ": " + std::strerror(errno));
+  const bool ok = ::fsync(fd) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok) return Unavailable("cannot sync directory " + dir.string() + ": " + std::strerror(err));
+  return OkStatus();
+}
+
+Status RenameDurably(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    return Unavailable("cannot rename " + from.string() + " to " + to.string() + ": " +
+                       std::strerror(errno));
+  }
+  return SyncDirectory(to.parent_path());
+}
+
+Status RemoveDurably(const std::filesystem::path& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Unavailable("cannot remove " + path.string() + ": " + std::strerror(errno));
+  }
+  return SyncDirectory(path.parent_path());
+}
+
 }  // namespace suiji

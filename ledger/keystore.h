@@ -12,7 +12,17 @@
 
 namespace suiji {
 
+// Writes `key` to `path` (created exclusively, 0600) and syncs the file; the directory entry
+// is synced only by SyncDirectory.
 Status WriteKeyFile(const std::filesystem::path& path, const KeyPair& key);
 StatusOr<KeyPair> ReadKeyFile(const std::filesystem::path& path);
+
+// fsync of a directory, so that the files created, renamed or removed in it survive a power
+// loss. kUnavailable naming the directory.
+Status SyncDirectory(const std::filesystem::path& dir);
+// rename(from, to) then SyncDirectory of to's directory (both must be in the same one).
+Status RenameDurably(const std::filesystem::path& from, const std::filesystem::path& to);
+// unlink(path) then SyncDirectory of its directory; an absent file is fine.
+Status RemoveDurably(const std::filesystem::path& path);
 
 }  // namespace suiji

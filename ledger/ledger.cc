@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "ledger/crash_point.h"
+
 namespace suiji {
 
 namespace {
@@ -118,6 +120,7 @@ Status Ledger::Load() {
   SUIJI_RETURN_IF_ERROR(read);
   SUIJI_RETURN_IF_ERROR(err);
   ledger_id_ = keys_.ledger_id();
+  RefreshKeyStatusLocked();
   return storage_->ReadCheckpoints([&](uint64_t size, std::string_view note) {
     last_checkpoint_size_ = size;
     last_checkpoint_ = std::string(note);
@@ -139,7 +142,7 @@ Hash Ledger::Root() const {
 StatusOr<uint64_t> Ledger::Append(std::span<const EventDraft> drafts,
                                   std::optional<uint64_t> expected_next) {
   std::lock_guard lock(mu_);
-  if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
+  SUIJI_RETURN_IF_ERROR(CanSignLocked());
   SUIJI_ASSIGN_OR_RETURN(uint64_t first, AppendLocked(*node_key_, drafts, expected_next));
   if (CheckpointDueLocked(Now())) {
     // The batch is durable already: a failed checkpoint must not make the caller retry it
@@ -168,7 +171,7 @@ StatusOr<uint64_t> Ledger::AppendStream(uint64_t count, const DraftSource& make,
                                         std::optional<uint64_t> expected_next,
                                         const EntryObserver& built) {
   std::lock_guard lock(mu_);
-  if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
+  SUIJI_RETURN_IF_ERROR(CanSignLocked());
   SUIJI_ASSIGN_OR_RETURN(uint64_t first,
                          AppendStreamLocked(*node_key_, count, make, expected_next, built));
   if (CheckpointDueLocked(Now())) {
@@ -243,6 +246,7 @@ StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count
   SUIJI_CHECK(leaves.size() == count, "storage acknowledged a batch it did not read whole");
   for (const Hash& h : leaves) tree_.Append(h);
   keys_ = std::move(keys);
+  RefreshKeyStatusLocked();
   last_time_us_ = now;
   return first;
 }
@@ -257,17 +261,27 @@ StatusOr<uint64_t> Ledger::RegisterKey(const KeyPair& authority, const PublicKey
 StatusOr<uint64_t> Ledger::RotateNodeKey(const KeyPair& authority, KeyPair new_key,
                                          const Actor& actor) {
   std::lock_guard lock(mu_);
-  if (!node_key_) return FailedPrecondition("this ledger was opened without a node key");
-  const KeyInfo* old = keys_.Find(node_key_->key_id());
-  if (old == nullptr) return FailedPrecondition("the node key is not registered in this ledger");
+  if (!node_key_ && !node_key_problem_) {
+    return FailedPrecondition("this ledger was opened without a node key");
+  }
+  // The current key is replaced (and revoked by the same event) only while it is in force;
+  // otherwise there is nothing to revoke and the new key joins with the node key's roles.
+  const bool replaces = NodeKeyStatusLocked().ok();
+  const KeyInfo* old = replaces ? keys_.Find(node_key_->key_id()) : nullptr;
   EventDraft d{EventType::KeyRegistered,
-               MakeKeyRegisteredPayload(new_key.public_key(), old->roles, "node key (rotated)",
-                                        old->key_id),
+               MakeKeyRegisteredPayload(new_key.public_key(),
+                                        old ? old->roles : kRoleWriter | kRoleCheckpoint,
+                                        "node key (rotated)", old ? old->key_id : ""),
                actor};
   SUIJI_ASSIGN_OR_RETURN(uint64_t seq, AppendLocked(authority, std::span(&d, 1), std::nullopt));
   node_key_ = std::move(new_key);
+  node_key_problem_.reset();
+  RefreshKeyStatusLocked();
+  CrashPoint("rotate.appended");
   // The old key is out of force now: cover the rotation with a checkpoint by the new key.
-  SUIJI_ASSIGN_OR_RETURN(std::string cp, IssueCheckpointLocked());
+  // The rotation is durable already, so a failed checkpoint must not report it as failed
+  // (the caller would throw away the new key); it stays due.
+  auto cp = IssueCheckpointLocked();
   (void)cp;
   return seq;
 }
@@ -276,6 +290,68 @@ StatusOr<uint64_t> Ledger::RevokeKey(const KeyPair& authority, std::string_view 
                                      std::string_view reason, const Actor& actor) {
   EventDraft d{EventType::KeyRevoked, MakeKeyRevokedPayload(key_id, reason), actor};
   return AppendSignedBy(authority, std::span(&d, 1));
+}
+
+void Ledger::SetNodeKey(StatusOr<KeyPair> key) {
+  std::lock_guard lock(mu_);
+  if (key.ok()) {
+    node_key_ = std::move(*key);
+    node_key_problem_.reset();
+  } else {
+    node_key_.reset();
+    node_key_problem_ = key.status();
+  }
+  RefreshKeyStatusLocked();
+}
+
+Status Ledger::NodeKeyStatus() const {
+  std::lock_guard lock(key_status_mu_);
+  return key_status_;
+}
+
+void Ledger::RefreshKeyStatusLocked() {
+  Status s = NodeKeyStatusLocked();
+  std::lock_guard lock(key_status_mu_);
+  key_status_ = std::move(s);
+}
+
+Status Ledger::NodeKeyStatusLocked() const {
+  if (!node_key_) {
+    if (node_key_problem_) return FailedPrecondition(node_key_problem_->message());
+    return FailedPrecondition("this ledger was opened without a node key");
+  }
+  const std::string id = node_key_->key_id();
+  const KeyInfo* k = keys_.Find(id);
+  if (k != nullptr && !k->revoked_at && (k->roles & kRoleWriter) != 0 &&
+      (k->roles & kRoleCheckpoint) != 0) {
+    return OkStatus();
+  }
+  const std::string todo =
+      ": this node cannot write or sign checkpoints. Put the key file of the node key in "
+      "force in place of keys/node.key, or register a new node key with `suiji key rotate` "
+      "(signed by the root key)";
+  if (k == nullptr) {
+    return FailedPrecondition("node key " + id + " is not registered in ledger " + ledger_id_ +
+                              todo);
+  }
+  if (k->revoked_at) {
+    return FailedPrecondition("node key " + id + " is not in force: it was revoked at entry " +
+                              std::to_string(*k->revoked_at) + todo);
+  }
+  if ((k->roles & kRoleWriter) == 0 || (k->roles & kRoleCheckpoint) == 0) {
+    return FailedPrecondition("node key " + id + " has the roles " + RoleNames(k->roles) +
+                              ", not writer and checkpoint" + todo);
+  }
+  return OkStatus();
+}
+
+Status Ledger::CanSignLocked() const {
+  if (!node_key_ && !node_key_problem_) {
+    return FailedPrecondition("this ledger was opened without a node key");
+  }
+  Status s = NodeKeyStatusLocked();
+  if (!s.ok()) return Unavailable(s.message());
+  return s;
 }
 
 StatusOr<std::string> Ledger::IssueCheckpoint() {

@@ -84,11 +84,25 @@ class Ledger {
   StatusOr<uint64_t> RegisterKey(const KeyPair& authority, const PublicKey& key, uint32_t roles,
                                  std::string_view label, const Actor& actor);
   // Registers `new_key` with the node key's roles, revoking the current node key in the same
-  // event, and makes it this Ledger's node key.
+  // event, and makes it this Ledger's node key; then covers the rotation with a checkpoint
+  // signed by the new key (a failed checkpoint stays due: the rotation is durable already).
+  // A node key that is missing or out of force is not revoked: the new key is registered
+  // with the writer and checkpoint roles beside it (revoke a lost key with RevokeKey).
   StatusOr<uint64_t> RotateNodeKey(const KeyPair& authority, KeyPair new_key,
                                    const Actor& actor);
   StatusOr<uint64_t> RevokeKey(const KeyPair& authority, std::string_view key_id,
                                std::string_view reason, const Actor& actor);
+
+  // Installs the node key after Open has folded the key events (api/node.cc chooses the key
+  // file by its recovery rule, which needs the keys in force), or the reason there is none:
+  // a writer whose key cannot be loaded still reads, and says why it cannot write.
+  void SetNodeKey(StatusOr<KeyPair> key);
+  // Whether this ledger can sign appends and checkpoints: OK if its node key is registered
+  // with the writer and checkpoint roles and not revoked at the tip. Otherwise
+  // kFailedPrecondition naming the key id, why, and what to do. Appends check it first and
+  // answer kUnavailable with the same message (the node, not the request, is at fault).
+  // Does not wait for an append in progress (it reads the state as of the last change).
+  Status NodeKeyStatus() const;
 
   // Signs and stores a checkpoint of the current tree (returns the stored one if the tree
   // has not grown since). kFailedPrecondition without a node key in force.
@@ -122,11 +136,19 @@ class Ledger {
                                         const EntryObserver& built = {});
   StatusOr<std::string> IssueCheckpointLocked();
   bool CheckpointDueLocked(int64_t now_us) const;
+  Status NodeKeyStatusLocked() const;
+  void RefreshKeyStatusLocked();  // after the keys or the node key change
+  Status CanSignLocked() const;
   int64_t Now() const;
 
   mutable std::mutex mu_;
   std::unique_ptr<LogStorage> storage_;
   std::optional<KeyPair> node_key_;
+  std::optional<Status> node_key_problem_;  // why a writer has no node key (SetNodeKey)
+  // NodeKeyStatus() as of the last change, under its own lock: /healthz must not wait for
+  // mu_, which a long import holds for its whole batch.
+  mutable std::mutex key_status_mu_;
+  Status key_status_ = FailedPrecondition("this ledger was opened without a node key");
   LedgerOptions options_;
   std::string ledger_id_;
   MerkleTree tree_;

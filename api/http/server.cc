@@ -13,6 +13,7 @@
 #include <deque>
 #include <map>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -298,7 +299,10 @@ Status Server::Impl::Open() {
         SUIJI_ASSIGN_OR_RETURN(auto g, GroupCommitStorage::Wrap(std::move(s)));
         group = g.get();
         return std::unique_ptr<LogStorage>(std::move(g));
-      }));
+      }, NodeKeyRule::kReportOnly));
+  // A node key out of force still serves reads; it is said here and in /healthz, and
+  // writes answer 503 (never a client's 403).
+  if (Status k = node.ledger->NodeKeyStatus(); !k.ok()) std::cerr << "suiji serve: " << k.message() << "\n";
   // The projection folds staged entries before they are durable; it syncs only when the
   // server closes it, and rebuilds itself if a crash left it ahead of the log.
   SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir, ProjectionSync::kDeferred));
@@ -990,6 +994,12 @@ void Server::Impl::Install() {
       // The log could not be written: nothing more is acknowledged until a restart.
       res.status = 503;
       res.set_content(json{{"status", "failed"}, {"message", failed.message()}}.dump(), "application/json");
+      return;
+    }
+    if (Status key = node.ledger->NodeKeyStatus(); !key.ok()) {
+      res.status = 503;
+      res.set_content(json{{"status", "key_not_in_force"}, {"message", key.message()}}.dump(),
+                      "application/json");
       return;
     }
     res.set_content(json{{"status", "ok"}, {"ledger_id", node.ledger->ledger_id()},

@@ -645,7 +645,14 @@ TEST(Ledger, RotateNodeKeyRetiresTheOldKeyAndSignsWithTheNewOne) {
   {
     auto with_old = OpenOn(LmdbWriter(dir.path), Node(), Options(clock));
     ASSERT_NE(with_old, nullptr);
-    EXPECT_EQ(with_old->Append(Memos(1)).status().code(), StatusCode::kPermissionDenied);
+    // The node's own key out of force: the node cannot write (kUnavailable, a 503 over HTTP),
+    // not a refusal of the caller (kPermissionDenied would be a client's 403).
+    auto refused = with_old->Append(Memos(1));
+    EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+    EXPECT_NE(refused.status().message().find("node key " + Node().key_id() + " is not in force"),
+              std::string::npos)
+        << refused.status().message();
+    EXPECT_EQ(with_old->NodeKeyStatus().code(), StatusCode::kFailedPrecondition);
   }
   auto with_new = OpenOn(LmdbWriter(dir.path), KeyFromByte(3), Options(clock));
   ASSERT_NE(with_new, nullptr);
@@ -694,7 +701,10 @@ TEST(Ledger, ARevokedNodeKeyCanNoLongerAppend) {
   auto l = CreateOn(std::make_unique<MemoryStorage>(std::make_shared<MemoryLog>()), Options(clock));
   ASSERT_NE(l, nullptr);
   ASSERT_TRUE(l->RevokeKey(Root(), Node().key_id(), "compromised", TestActor()).ok());
-  EXPECT_EQ(l->Append(Memos(1)).status().code(), StatusCode::kPermissionDenied);
+  auto refused = l->Append(Memos(1));
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("it was revoked at entry 2"), std::string::npos)
+      << refused.status().message();
   EXPECT_EQ(l->size(), 3u);
 }
 
