@@ -21,6 +21,12 @@ constexpr std::string_view kCheckpointSuffix = ".checkpoints";
 // Delivery reports carry (transaction generation << 32 | index) in the message opaque.
 static_assert(sizeof(uintptr_t) >= 8, "a 64-bit platform is assumed");
 constexpr size_t kMaxTopicLength = 200;  // Kafka allows 249; leaves room for the suffix
+// Probe: one metadata round trip, bounded so that a node notices a dead broker within a few
+// seconds (a live broker answers in milliseconds, even a loaded one well within this).
+constexpr int kProbeTimeoutMs = 3000;
+// A commit is waited for in steps of this length, so that it can stop early once a probe
+// (from another thread) has found the brokers unreachable.
+constexpr int kCommitStepMs = 500;
 
 // ---- librdkafka handles, released on every path out ----
 
@@ -247,6 +253,8 @@ class KafkaStorage final : public LogStorage {
               const std::function<bool(uint64_t, ByteView)>& fn) const override;
   Status PutCheckpoint(uint64_t size, std::string_view note) override;
   Status ReadCheckpoints(const std::function<bool(uint64_t, std::string_view)>& fn) const override;
+  Status Probe() const override;
+  void Abandon() override;
 
  private:
   enum class TxnState { kIdle, kCommitPending, kAbortPending, kDead };
@@ -280,6 +288,12 @@ class KafkaStorage final : public LogStorage {
   Status CommittedLocked();
   Status TxnErrorLocked(const rd_kafka_error_t* e, const std::string& what);
   Status DeadLocked(rd_kafka_resp_err_t code, const std::string& what);
+  // Destroys the producer (so that nothing it began can complete later) and ends this
+  // handle's writing with `why` as the status of later calls.
+  void AbandonLocked(const std::string& why);
+  // kUnavailable while the last Probe found the brokers unreachable (then a write or read
+  // fails at once instead of waiting timeout_ms), else OK.
+  Status ReachableNow() const;
 
   // Read side. Consumes partition 0 of `topic` from `start` until fn returns false or the end
   // of the partition (the last stable offset, read_committed) is reached, whose offset goes
@@ -316,6 +330,11 @@ class KafkaStorage final : public LogStorage {
   Pending pending_;
   uint64_t txn_generation_ = 0;  // tags delivery reports with their transaction
   std::atomic<uint64_t> next_{0};
+
+  // What the last Probe found (written by Probe, read by every call).
+  mutable std::atomic<bool> unreachable_{false};
+  mutable std::mutex probe_mu_;
+  mutable std::string probe_error_;  // probe_mu_
 
   // The entries consumer.
   mutable std::mutex consumer_mu_;
@@ -646,10 +665,30 @@ Status KafkaStorage::ProduceLocked(rd_kafka_topic_t* rkt, ByteView key, ByteView
 Status KafkaStorage::CommitLocked() {
   Deadline deadline(o_.timeout_ms);
   while (true) {
-    ErrorPtr e(rd_kafka_commit_transaction(producer_.get(), deadline.remaining_ms()));
+    ErrorPtr e(rd_kafka_commit_transaction(producer_.get(),
+                                           std::min(deadline.remaining_ms(), kCommitStepMs)));
     if (!e) return CommittedLocked();
     if (rd_kafka_error_is_retriable(e.get()) && !rd_kafka_error_is_fatal(e.get()) &&
         !rd_kafka_error_txn_requires_abort(e.get())) {
+      if (Status reach = ReachableNow(); !reach.ok()) {
+        // The brokers are gone (a probe says so): give up now rather than after timeout_ms.
+        // librdkafka would finish the commit in the background once they answer again, so
+        // the producer goes with it. It sends the commit request only after every message
+        // was acknowledged: while one is not, the transaction can never commit, and the next
+        // writer's init_transactions (or the broker, after transaction_timeout_ms) aborts it.
+        const bool all_acknowledged =
+            pending_.produced > 0 && pending_.reports >= pending_.produced &&
+            std::find(pending_.offsets.begin(), pending_.offsets.end(), -1) == pending_.offsets.end();
+        const std::string outcome =
+            all_acknowledged
+                ? "the outcome is not known: every entry had reached the broker and the commit "
+                  "may have too; the next writer to open the ledger sees which"
+                : "nothing was written: some entries were never acknowledged, so the "
+                  "transaction cannot commit and is aborted when a writer next opens the ledger";
+        AbandonLocked("this writer gave up a commit when the Kafka brokers became unreachable (" +
+                      reach.message() + "); open the storage again");
+        return Unavailable("commit abandoned: " + reach.message() + "; " + outcome);
+      }
       if (!deadline.expired()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         continue;
@@ -675,7 +714,7 @@ Status KafkaStorage::CommitLocked() {
 // timeout_ms; the aborted messages stay invisible to read_committed readers either way.
 void KafkaStorage::AwaitFirstReportLocked() {
   if (pending_.produced == 0) return;  // nothing registered: librdkafka aborts locally
-  for (Deadline d(o_.timeout_ms); pending_.reports == 0 && !d.expired();) {
+  for (Deadline d(o_.timeout_ms); pending_.reports == 0 && !d.expired() && !unreachable_;) {
     rd_kafka_poll(producer_.get(), 5);
   }
 }
@@ -758,6 +797,7 @@ Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const En
   if (!writer_) return FailedPrecondition("storage opened read-only");
   if (count > 0xffffffffu) return InvalidArgument("a batch holds at most 2^32 - 1 entries");
   std::lock_guard lock(write_mu_);
+  if (state_ != TxnState::kDead) SUIJI_RETURN_IF_ERROR(ReachableNow());
   SUIJI_RETURN_IF_ERROR(SettleLocked());
   const uint64_t first = next_.load();
   if (expected_next != first) {
@@ -787,6 +827,7 @@ Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const En
 Status KafkaStorage::PutCheckpoint(uint64_t size, std::string_view note) {
   if (!writer_) return FailedPrecondition("storage opened read-only");
   std::lock_guard lock(write_mu_);
+  if (state_ != TxnState::kDead) SUIJI_RETURN_IF_ERROR(ReachableNow());
   SUIJI_RETURN_IF_ERROR(SettleLocked());
   Pending p;
   p.entries = false;
@@ -798,6 +839,55 @@ Status KafkaStorage::PutCheckpoint(uint64_t size, std::string_view note) {
   PutU64BE(size, key);
   SUIJI_RETURN_IF_ERROR(ProduceLocked(checkpoints_rkt_, ByteView(key, 8), AsBytes(note), 0));
   return CommitLocked();
+}
+
+// ---- reachability ----
+
+Status KafkaStorage::ReachableNow() const {
+  if (!unreachable_.load()) return OkStatus();
+  std::lock_guard lock(probe_mu_);
+  return Unavailable(probe_error_);
+}
+
+Status KafkaStorage::Probe() const {
+  const int timeout = std::min(o_.timeout_ms, kProbeTimeoutMs);
+  const rd_kafka_metadata_t* md = nullptr;
+  // all_topics=0 without a topic: the brokers and the topics this client knows. Any broker
+  // answering is enough; a request is sent every time (no cached answer).
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(consumer_.get(), 0, nullptr, &md, timeout);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_metadata_destroy(md);
+    unreachable_ = false;
+    return OkStatus();
+  }
+  std::string why = "the Kafka brokers at " + o_.brokers + " did not answer within " +
+                    std::to_string(timeout) + " ms (" + rd_kafka_err2str(err) + ")";
+  {
+    std::lock_guard lock(probe_mu_);
+    probe_error_ = why;
+  }
+  unreachable_ = true;
+  return Unavailable(why);
+}
+
+void KafkaStorage::AbandonLocked(const std::string& why) {
+  if (state_ == TxnState::kDead && !producer_) return;
+  if (entries_rkt_ != nullptr) rd_kafka_topic_destroy(entries_rkt_);
+  if (checkpoints_rkt_ != nullptr) rd_kafka_topic_destroy(checkpoints_rkt_);
+  entries_rkt_ = nullptr;
+  checkpoints_rkt_ = nullptr;
+  // Destroying the producer drops its queued requests: an unfinished commit is never sent.
+  producer_.reset();
+  pending_ = Pending{};
+  if (state_ != TxnState::kDead) dead_status_ = FailedPrecondition(why);
+  state_ = TxnState::kDead;
+}
+
+void KafkaStorage::Abandon() {
+  if (!writer_) return;
+  std::lock_guard lock(write_mu_);
+  AbandonLocked("this writer was abandoned after a write it could not confirm; open the storage "
+                "again");
 }
 
 // ---- the read path ----
@@ -879,6 +969,7 @@ void KafkaStorage::WaitVisible(rd_kafka_t* c, const std::string& topic, int64_t 
 }
 
 Status KafkaStorage::CatchUpLocked() const {
+  SUIJI_RETURN_IF_ERROR(ReachableNow());
   int64_t low = 0, high = 0;
   SUIJI_RETURN_IF_ERROR(Watermarks(consumer_.get(), entries_topic_, &low, &high));
   int64_t from = 0;
@@ -936,6 +1027,7 @@ StatusOr<uint64_t> KafkaStorage::Size() const {
 Status KafkaStorage::Read(uint64_t from, uint64_t to,
                           const std::function<bool(uint64_t, ByteView)>& fn) const {
   std::lock_guard lock(consumer_mu_);
+  if (from < to) SUIJI_RETURN_IF_ERROR(ReachableNow());
   if (to > IndexSize()) SUIJI_RETURN_IF_ERROR(CatchUpLocked());
   uint64_t seq = 0;  // the next sequence expected from the topic
   int64_t start = 0;
@@ -979,6 +1071,7 @@ Status KafkaStorage::Read(uint64_t from, uint64_t to,
 Status KafkaStorage::ReadCheckpoints(
     const std::function<bool(uint64_t, std::string_view)>& fn) const {
   std::lock_guard lock(cp_mu_);
+  SUIJI_RETURN_IF_ERROR(ReachableNow());
   int64_t low = 0, high = 0;
   SUIJI_RETURN_IF_ERROR(Watermarks(cp_consumer_.get(), checkpoints_topic_, &low, &high));
   if (high > cp_scan_pos_) {
