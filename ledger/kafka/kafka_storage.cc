@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -234,6 +236,7 @@ class KafkaStorage final : public LogStorage {
         txn_id_(o_.transactional_id.empty() ? "suiji-writer-" + o_.topic : o_.transactional_id) {}
 
   ~KafkaStorage() override {
+    if (probe_rkt_ != nullptr) rd_kafka_topic_destroy(probe_rkt_);
     if (entries_rkt_ != nullptr) rd_kafka_topic_destroy(entries_rkt_);
     if (checkpoints_rkt_ != nullptr) rd_kafka_topic_destroy(checkpoints_rkt_);
     // No group was joined: closing only stops the fetchers.
@@ -335,6 +338,20 @@ class KafkaStorage final : public LogStorage {
   mutable std::atomic<bool> unreachable_{false};
   mutable std::mutex probe_mu_;
   mutable std::string probe_error_;  // probe_mu_
+  rd_kafka_topic_t* probe_rkt_ = nullptr;  // the entries topic, on consumer_
+
+  // WaitVisible's watermark query, run on a thread of its own with a client of its own (see
+  // WaitVisible); shared with that thread, which may outlive this storage.
+  struct VisibilityQuery {
+    ClientPtr client;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool busy = false;  // a query is running (or stuck)
+    uint64_t finished = 0;
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int64_t high = -1;
+  };
+  std::shared_ptr<VisibilityQuery> visibility_;
 
   // The entries consumer.
   mutable std::mutex consumer_mu_;
@@ -356,6 +373,12 @@ class KafkaStorage final : public LogStorage {
 Status KafkaStorage::Init() {
   SUIJI_ASSIGN_OR_RETURN(consumer_, NewConsumer(o_));
   SUIJI_ASSIGN_OR_RETURN(cp_consumer_, NewConsumer(o_));
+  probe_rkt_ = rd_kafka_topic_new(consumer_.get(), entries_topic_.c_str(), nullptr);
+  if (probe_rkt_ == nullptr) return Internal("cannot create a topic handle for " + entries_topic_);
+  if (writer_) {
+    visibility_ = std::make_shared<VisibilityQuery>();
+    SUIJI_ASSIGN_OR_RETURN(visibility_->client, NewConsumer(o_));
+  }
   if (writer_) {
     SUIJI_ASSIGN_OR_RETURN(
         ConfPtr conf,
@@ -851,10 +874,11 @@ Status KafkaStorage::ReachableNow() const {
 
 Status KafkaStorage::Probe() const {
   const int timeout = std::min(o_.timeout_ms, kProbeTimeoutMs);
+  // A metadata request for the entries topic: it waits for a broker connection, and gives
+  // up (__TRANSPORT) at the timeout. (Not a watermark query: rd_kafka_query_watermark_offsets
+  // ignores its timeout while the leader is down, see WaitVisible.)
   const rd_kafka_metadata_t* md = nullptr;
-  // all_topics=0 without a topic: the brokers and the topics this client knows. Any broker
-  // answering is enough; a request is sent every time (no cached answer).
-  const rd_kafka_resp_err_t err = rd_kafka_metadata(consumer_.get(), 0, nullptr, &md, timeout);
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(consumer_.get(), 0, probe_rkt_, &md, timeout);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     rd_kafka_metadata_destroy(md);
     unreachable_ = false;
@@ -955,15 +979,45 @@ Status KafkaStorage::Watermarks(rd_kafka_t* c, const std::string& topic, int64_t
   }
 }
 
-void KafkaStorage::WaitVisible(rd_kafka_t* c, const std::string& topic, int64_t offset) const {
-  Deadline deadline(o_.timeout_ms);
-  for (int round = 0; !deadline.expired(); ++round) {
-    int64_t low = 0, high = 0;
-    if (rd_kafka_query_watermark_offsets(c, topic.c_str(), 0, &low, &high,
-                                         deadline.remaining_ms()) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        high > offset) {
-      return;
+void KafkaStorage::WaitVisible(rd_kafka_t* /*c*/, const std::string& topic, int64_t offset) const {
+  // rd_kafka_query_watermark_offsets in librdkafka before 2.3.0 ignores its timeout while the
+  // partition's leader is down (librdkafka#2588, fixed by #4460): called here, a broker dying
+  // right after a commit would hold the write until it came back. So each query runs on a
+  // thread of its own, with a client of its own, and the writer waits for it at most until
+  // the deadline, or until a probe finds the brokers unreachable; a query left stuck finishes
+  // when they answer, and until then later waits are skipped (the commit is confirmed either
+  // way: this only waits for readers to see it).
+  const std::shared_ptr<VisibilityQuery> v = visibility_;
+  if (!v) return;
+  const auto end = Clock::now() + std::chrono::milliseconds(o_.timeout_ms);
+  for (int round = 0; Clock::now() < end && !unreachable_; ++round) {
+    uint64_t ticket = 0;
+    {
+      std::lock_guard lock(v->mu);
+      if (v->busy) return;  // an earlier query is stuck: the brokers went away
+      v->busy = true;
+      ticket = v->finished + 1;
     }
+    const int timeout =
+        static_cast<int>(std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count()));
+    std::thread([v, topic, timeout] {
+      int64_t low = 0, high = 0;
+      const rd_kafka_resp_err_t err =
+          rd_kafka_query_watermark_offsets(v->client.get(), topic.c_str(), 0, &low, &high, timeout);
+      std::lock_guard lock(v->mu);
+      v->err = err;
+      v->high = high;
+      v->busy = false;
+      ++v->finished;
+      v->cv.notify_all();
+    }).detach();
+    std::unique_lock lock(v->mu);
+    while (v->finished < ticket && Clock::now() < end && !unreachable_) {
+      v->cv.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    if (v->finished < ticket) return;  // still running: give up waiting (see above)
+    if (v->err == RD_KAFKA_RESP_ERR_NO_ERROR && v->high > offset) return;
+    lock.unlock();
     std::this_thread::sleep_for(std::chrono::milliseconds(round < 10 ? 1 : 10));
   }
 }

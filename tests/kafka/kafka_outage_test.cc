@@ -68,7 +68,9 @@ class KafkaOutage : public ::testing::Test {
 
   // ops/kafka/kafka.sh CMD on the private directory, free ports.
   int Script(const std::string& cmd) {
-    const std::string line = std::string("SUIJI_KAFKA_PORT=free timeout 180 ") + SUIJI_KAFKA_SH + " " + cmd +
+    // A slow start (the machine shared with builds) is not what this test is about.
+    const std::string line = std::string("SUIJI_KAFKA_PORT=free SUIJI_KAFKA_START_TIMEOUT=170 timeout 180 ") +
+                             SUIJI_KAFKA_SH + " " + cmd +
                              " " + kafka_dir_ + " >>" + (dir_ / "kafka-script.log").string() + " 2>&1";
     const int rc = std::system(line.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -80,8 +82,19 @@ class KafkaOutage : public ::testing::Test {
     return r.out;
   }
 
-  // `suiji serve --listen 127.0.0.1:0` as a child; returns once it prints its port.
-  void StartServe() {
+  // `suiji serve --listen 127.0.0.1:0` as a child; returns once it prints its port. With
+  // `supervised`, a start that exits with 3 (kUnavailable: the broker, just back, is still
+  // loading its transaction state) is started again after 2 s, up to 5 times, as systemd's
+  // Restart=on-failure, RestartSec=2 (ops/suiji.service) would.
+  void StartServe(bool supervised = false) {
+    for (int attempt = 1;; ++attempt) {
+      const bool last = !supervised || attempt >= 5;
+      StartServeOnce(last);
+      if (serve_pid_ > 0 || last || HasFatalFailure()) return;
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
+  }
+  void StartServeOnce(bool last) {
     serve_log_ = dir_ / ("serve-" + std::to_string(++serves_) + ".err");
     const std::string bin = SUIJI_BIN_SUIJI;
     std::vector<std::string> args{bin, "serve", "--data", data_, "--listen", "127.0.0.1:0"};
@@ -111,6 +124,8 @@ class KafkaOutage : public ::testing::Test {
       int status = 0;
       if (::waitpid(serve_pid_, &status, WNOHANG) == serve_pid_) {
         serve_pid_ = -1;
+        const bool retryable = WIFEXITED(status) && WEXITSTATUS(status) == 3;
+        if (!last && retryable) return;
         FAIL() << "suiji serve exited at start: " << err;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -213,6 +228,14 @@ TEST_F(KafkaOutage, BrokerKilledUnderWritesIsReportedAndTheNodeRecoversSlow) {
       if (a.status != 200) break;
     }
   });
+  struct JoinAtExit {  // an ASSERT below must not leave the writer running
+    std::atomic<bool>& stop;
+    std::thread& t;
+    ~JoinAtExit() {
+      stop = true;
+      if (t.joinable()) t.join();
+    }
+  } join_writer{stop, writer};
   const auto wait_start = Clock::now();
   while (acked < 5 && SecondsSince(wait_start) < 60) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_GE(acked.load(), 5) << "no writes were acknowledged before the kill";
@@ -266,7 +289,9 @@ TEST_F(KafkaOutage, BrokerKilledUnderWritesIsReportedAndTheNodeRecoversSlow) {
   const Answer down = PutTarget(1, "down-1");
   EXPECT_EQ(down.status, 503) << down.body;
   EXPECT_LE(down.seconds, kWriteBoundSeconds);
-  if (down.status == 503) EXPECT_EQ(json::parse(down.body)["code"], "unavailable") << down.body;
+  if (down.status == 503) {
+    EXPECT_EQ(json::parse(down.body)["code"], "unavailable") << down.body;
+  }
   answers["down-1"] = down;
 
   // The broker comes back: the server, whose log failed, stops by itself so that it starts
@@ -277,7 +302,7 @@ TEST_F(KafkaOutage, BrokerKilledUnderWritesIsReportedAndTheNodeRecoversSlow) {
   EXPECT_EQ(*exit_code, 3) << ReadFile(serve_log_);  // kUnavailable: retryable
   EXPECT_TRUE(Contains(ReadFile(serve_log_), "answers again")) << ReadFile(serve_log_);
 
-  ASSERT_NO_FATAL_FAILURE(StartServe());
+  ASSERT_NO_FATAL_FAILURE(StartServe(/*supervised=*/true));
   const Answer after = PutTarget(2, "after-1");
   ASSERT_EQ(after.status, 200) << after.body;
   answers["after-1"] = after;
@@ -325,6 +350,9 @@ TEST_F(KafkaOutage, BrokerKilledUnderWritesIsReportedAndTheNodeRecoversSlow) {
   }
   for (const auto& [key, n] : in_log) EXPECT_TRUE(answers.count(key)) << key << " is in the log but was never sent";
   EXPECT_GE(acknowledged, 7);
+  for (const auto& [key, a] : answers) {
+    if (a.status != 200) std::printf("%s: %d after %.1f s: %s\n", key.c_str(), a.status, a.seconds, a.body.c_str());
+  }
   std::printf("killed the broker after %d acknowledged writes; /healthz said unreachable after %.1f s, "
               "/metrics after %.1f s; %d writes refused as nothing written\n",
               acked.load(), *health_after, *metrics_after, refused);
