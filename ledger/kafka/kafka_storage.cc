@@ -820,7 +820,9 @@ Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const En
   if (!writer_) return FailedPrecondition("storage opened read-only");
   if (count > 0xffffffffu) return InvalidArgument("a batch holds at most 2^32 - 1 entries");
   std::lock_guard lock(write_mu_);
-  if (state_ != TxnState::kDead) SUIJI_RETURN_IF_ERROR(ReachableNow());
+  if (state_ != TxnState::kDead) {
+    if (Status r = ReachableNow(); !r.ok()) return Unavailable(r.message() + "; nothing was written");
+  }
   SUIJI_RETURN_IF_ERROR(SettleLocked());
   const uint64_t first = next_.load();
   if (expected_next != first) {
@@ -850,7 +852,9 @@ Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const En
 Status KafkaStorage::PutCheckpoint(uint64_t size, std::string_view note) {
   if (!writer_) return FailedPrecondition("storage opened read-only");
   std::lock_guard lock(write_mu_);
-  if (state_ != TxnState::kDead) SUIJI_RETURN_IF_ERROR(ReachableNow());
+  if (state_ != TxnState::kDead) {
+    if (Status r = ReachableNow(); !r.ok()) return Unavailable(r.message() + "; nothing was written");
+  }
   SUIJI_RETURN_IF_ERROR(SettleLocked());
   Pending p;
   p.entries = false;
