@@ -67,6 +67,8 @@ class LockedStorage final : public LogStorage {
     return inner_->ReadCheckpoints(fn);
   }
   bool writable() const override { return inner_->writable(); }
+  Status Probe() const override { return inner_->Probe(); }
+  void Abandon() override { inner_->Abandon(); }
 
  private:
   std::unique_ptr<LogStorage> inner_;

@@ -18,7 +18,7 @@
 //   kafka.transactional_id=ID        (default: suiji-writer-<topic>)
 //   kafka.replication_factor=N       (for topics created by `init`; default 1)
 //   kafka.min_insync_replicas=N      (default 1)
-//   kafka.timeout_ms=MS              (default 30000)
+//   kafka.timeout_ms=MS              (default 10000: bounds each step with the brokers)
 //
 // The same functions serve the command line now and the HTTP server later.
 #pragma once
@@ -52,7 +52,7 @@ struct NodeConfig {
   std::string kafka_transactional_id;
   int kafka_replication_factor = 1;
   int kafka_min_insync_replicas = 1;
-  int kafka_timeout_ms = 30000;
+  int kafka_timeout_ms = 10000;
 };
 
 // True if this build has the Kafka backend (-DSUIJI_KAFKA=ON).

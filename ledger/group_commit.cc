@@ -18,6 +18,11 @@ Status GroupCommitStorage::health() const {
   return failed_;
 }
 
+Status GroupCommitStorage::failure_cause() const {
+  std::lock_guard lock(mu_);
+  return cause_;
+}
+
 GroupCommitStorage::Stats GroupCommitStorage::stats() const {
   std::lock_guard lock(mu_);
   return stats_;
@@ -55,6 +60,7 @@ Status GroupCommitStorage::Stage(uint64_t expected_next,
 }
 
 Status GroupCommitStorage::FailLocked(uint64_t first, const Status& why) {
+  cause_ = why;
   failed_ = Unavailable("the log could not be made durable from sequence " + std::to_string(first) +
                         " (" + std::string(StatusCodeName(why.code())) + ": " + why.message() +
                         "); entries after it were never acknowledged; restart the node to reopen "
@@ -85,6 +91,8 @@ Status GroupCommitStorage::WriteStagedLocked(std::unique_lock<std::mutex>& lock)
   views.reserve(n);
   for (const auto& b : batch) views.emplace_back(*b);
   const Status written = inner_->Append(first, views);
+  // Its requesters will be told it failed: it must never complete later (see the header).
+  if (!written.ok()) inner_->Abandon();
   lock.lock();
   if (!written.ok()) return FailLocked(first, written);
   staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(n));

@@ -21,7 +21,13 @@
 // Failure: if a flush fails, the staged entries are lost while folds above (the Ledger's
 // tree, projections) already hold them. The storage is then failed for good: every later
 // Append, WaitDurable and checkpoint returns kUnavailable naming the first sequence that
-// could not be written; the process must reopen the node from its durable log.
+// could not be written; the process must reopen the node from its durable log. The storage
+// underneath is abandoned at once (LogStorage::Abandon), so a write whose requesters were
+// told it failed can never be completed later by this process (a Kafka producer would
+// otherwise finish a timed-out commit once the brokers answer again). (A streamed batch
+// leaves the storage usable when it fails; the Kafka backend abandons its own producer when
+// it gives up a commit because the brokers are unreachable, so that one never completes
+// later either.)
 //
 // Lifetime: owns the inner storage. Thread-safety: every method may be called from any
 // thread; Append/AppendFrom/PutCheckpoint calls are serialised by the caller (the Ledger),
@@ -66,6 +72,8 @@ class GroupCommitStorage final : public LogStorage {
   Status ReadCheckpoints(
       const std::function<bool(uint64_t, std::string_view)>& fn) const override;
   bool writable() const override { return inner_->writable(); }
+  Status Probe() const override { return inner_->Probe(); }
+  void Abandon() override { inner_->Abandon(); }
 
   // Returns once entries [0, size) are durable, writing staged entries if nobody is.
   // kUnavailable if this storage has failed (see above).
@@ -77,6 +85,8 @@ class GroupCommitStorage final : public LogStorage {
   uint64_t staged_size() const { return size_seen_.load(std::memory_order_acquire); }
   // OK, or the failure that ended this storage.
   Status health() const;
+  // OK, or the status of the write underneath that ended this storage (health() wraps it).
+  Status failure_cause() const;
   Stats stats() const;
 
  private:
@@ -113,6 +123,7 @@ class GroupCommitStorage final : public LogStorage {
   std::deque<std::shared_ptr<const Bytes>> staged_;
   bool flushing_ = false;
   Status failed_;
+  Status cause_;
   Stats stats_;
 };
 

@@ -68,6 +68,20 @@ class LogStorage {
     (void)bytes;
     return OkStatus();
   }
+
+  // Whether the storage can be reached now, asked within a short bound the backend chooses
+  // (Kafka: one metadata round trip, at most 3 s): OK, or kUnavailable naming what did not
+  // answer. A backend may use the answer to fail later calls fast while it is unreachable.
+  // Local backends (LMDB) are always reachable. Thread-safe; never blocks an Append.
+  virtual Status Probe() const { return OkStatus(); }
+
+  // The caller has given up on whatever this handle has begun and not confirmed, and has
+  // told whoever waited for it that it failed: the handle must never complete it later (a
+  // Kafka producer would otherwise finish a timed-out commit in the background once the
+  // brokers answer again). Afterwards the handle cannot write (kFailedPrecondition); the
+  // next open of the storage settles what was left unfinished. No-op where an append that
+  // returned is never completed later (LMDB).
+  virtual void Abandon() {}
 };
 
 inline Status LogStorage::AppendFrom(uint64_t expected_next, uint64_t count,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Suiji and runs every test: the dependency-direction check, then ctest (unit,
-# integration and slow labels), then the libFuzzer target for a short while (ops/fuzz.sh,
-# FUZZ_SECONDS, default 60), with a real single-node Apache Kafka broker on 127.0.0.1
+# integration and slow labels), then the libFuzzer targets for a short while (ops/fuzz.sh,
+# FUZZ_SECONDS in total, default 60), with a real single-node Apache Kafka broker on 127.0.0.1
 # for the Kafka backend's tests (fetched from Maven Central by ops/kafka/kafka.sh, started
 # here in a fresh directory and stopped on exit). Exits non-zero on any failure.
 set -euo pipefail

@@ -27,6 +27,7 @@
 #include "ledger/checkpoint_timer.h"
 #include "ledger/group_commit.h"
 #include "ledger/private_files.h"
+#include "ledger/log_watch.h"
 #include "ledger/replay.h"
 
 namespace suiji::http {
@@ -256,6 +257,12 @@ struct Server::Impl {
   std::atomic<bool> serving{false};  // inside Serve()
   // Last, so it is stopped first (before the ledger it drives goes).
   std::unique_ptr<CheckpointTimer> checkpoint_timer;
+  // Whether the log answers (for /healthz and /metrics); stops the server to reopen a failed
+  // log once it answers again (ledger/log_watch.h). Set then, Serve returns exit_status.
+  std::unique_ptr<LogWatch> log_watch;
+  std::mutex exit_mu;
+  Status exit_status;
+  void StopServing();
   // The ledger's storage (owned by node.ledger): writes are staged there and made durable
   // together; no reply is sent before what it reflects is durable.
   GroupCommitStorage* group = nullptr;
@@ -318,6 +325,18 @@ Status Server::Impl::Open() {
   // A quiet node still gets its tip covered within checkpoint_every_seconds (the ledger's
   // policy; writes also check it).
   checkpoint_timer = std::make_unique<CheckpointTimer>(l, std::chrono::seconds(1));
+  log_watch = std::make_unique<LogWatch>(*group, std::chrono::seconds(1), [this](const Status& failed) {
+    const Status why = Unavailable(
+        "the log failed while it was unreachable and answers again: the server stops so that it "
+        "starts again on its durable log (run it under a supervisor that restarts it, e.g. systemd's "
+        "Restart=on-failure); the failure was: " + failed.message());
+    std::fprintf(stderr, "suiji serve: %s\n", why.message().c_str());
+    {
+      std::lock_guard lock(exit_mu);
+      exit_status = why;
+    }
+    StopServing();
+  });
   return OkStatus();
 }
 
@@ -684,6 +703,8 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
 
 std::string Server::Impl::MetricsText() {
   std::ostringstream m;
+  m << "# HELP suiji_log_reachable 1 if the log storage answered the last probe (every second), 0 if not.\n"
+    << "# TYPE suiji_log_reachable gauge\nsuiji_log_reachable " << (log_watch->reachable() ? 1 : 0) << "\n";
   uint64_t size = 0, folded = 0;
   {
     std::shared_lock lock(state_mu);
@@ -990,19 +1011,29 @@ void Server::Impl::Install() {
     else if (m == "DELETE") http->Delete(re, h);
   }
   http->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    // From the watch's last probe: the health check never waits on the brokers.
+    const Status reach = log_watch->reachability();
+    const char* log = reach.ok() ? "reachable" : "unreachable";
     if (Status failed = group->health(); !failed.ok()) {
       // The log could not be written: nothing more is acknowledged until a restart.
       res.status = 503;
-      res.set_content(json{{"status", "failed"}, {"message", failed.message()}}.dump(), "application/json");
+      res.set_content(json{{"status", "failed"}, {"log", log}, {"message", failed.message()}}.dump(),
+                      "application/json");
+      return;
+    }
+    if (!reach.ok()) {
+      res.status = 503;
+      res.set_content(json{{"status", "unavailable"}, {"log", log}, {"message", reach.message()}}.dump(),
+                      "application/json");
       return;
     }
     if (Status key = node.ledger->NodeKeyStatus(); !key.ok()) {
       res.status = 503;
-      res.set_content(json{{"status", "key_not_in_force"}, {"message", key.message()}}.dump(),
+      res.set_content(json{{"status", "key_not_in_force"}, {"log", log}, {"message", key.message()}}.dump(),
                       "application/json");
       return;
     }
-    res.set_content(json{{"status", "ok"}, {"ledger_id", node.ledger->ledger_id()},
+    res.set_content(json{{"status", "ok"}, {"log", log}, {"ledger_id", node.ledger->ledger_id()},
                          {"log_size", group->durable_size()}}.dump(),
                     "application/json");
   });
@@ -1085,27 +1116,35 @@ Status Server::Serve() {
     Impl* impl;
     ~Done() { impl->serving = false; }
   } done{impl_.get()};
-  if (impl_->stopping) return OkStatus();
+  if (impl_->stopping) {
+    std::lock_guard lock(impl_->exit_mu);
+    return impl_->exit_status;  // OK unless the log watch stopped it
+  }
   const bool listened = impl_->http->listen_after_bind();
   // The accept loop has ended: the waiting connections and the workers go too.
   if (impl_->front != nullptr) impl_->front->Shutdown();
-  if (!listened) {
-    if (impl_->stopping) return OkStatus();
-    return Unavailable("the server stopped unexpectedly");
+  {
+    std::lock_guard lock(impl_->exit_mu);
+    if (!impl_->exit_status.ok()) return impl_->exit_status;  // stopped by the log watch
   }
+  if (!listened && !impl_->stopping) return Unavailable("the server stopped unexpectedly");
   return OkStatus();
 }
 
 int Server::port() const { return impl_->options.port; }
 
 void Server::Stop() {
-  if (!impl_ || !impl_->http) return;
-  impl_->stopping = true;
+  if (impl_) impl_->StopServing();
+}
+
+void Server::Impl::StopServing() {
+  if (!http) return;
+  stopping = true;
   // cpp-httplib's stop() does nothing before its accept loop runs (a stop right after the
   // start would be lost, and Serve would never return): wait for the loop, then stop it once.
-  while (impl_->serving) {
-    if (impl_->http->is_running()) {
-      impl_->http->stop();
+  while (serving) {
+    if (http->is_running()) {
+      http->stop();
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -882,6 +882,27 @@ struct ParserCtxtFree {
   }
 };
 
+// libxml2 reports a few errors (an encoding conversion that fails, e.g. in a part declaring
+// encoding="UTF-7") through its generic error function, which prints to stderr, instead of
+// through the parser's error handler: an uploaded workbook would write to the server's log.
+// This silences that function on the calling thread (libxml2 keeps it per thread) while a
+// part is parsed, and restores it after; the parse still fails and is reported as not
+// well-formed. Found by tests/fuzz/xlsx_reader_fuzz.cc.
+class QuietGenericErrors {
+ public:
+  QuietGenericErrors() : saved_(xmlGenericError), saved_context_(xmlGenericErrorContext) {
+    xmlSetGenericErrorFunc(nullptr, &QuietGenericErrors::Ignore);
+  }
+  ~QuietGenericErrors() { xmlSetGenericErrorFunc(saved_context_, saved_); }
+  QuietGenericErrors(const QuietGenericErrors&) = delete;
+  QuietGenericErrors& operator=(const QuietGenericErrors&) = delete;
+
+ private:
+  static void Ignore(void* /*context*/, const char* /*format*/, ...) {}
+  xmlGenericErrorFunc saved_;
+  void* saved_context_;
+};
+
 // Feeds one ZIP part through libxml2's SAX2 push parser into a handler (libxml2 rather than
 // expat: about twice as fast on sheet XML, which is most of an .xlsx's reading time). DTDs
 // are refused outright: OOXML never has one, and refusing them closes entity-expansion
@@ -960,6 +981,7 @@ class XmlRun {
     self->error_line_ = error->line;
   }
 
+  QuietGenericErrors quiet_;  // first: constructed before the parser, restored after it goes
   XmlHandler* handler_;
   std::string part_;
   std::unique_ptr<xmlParserCtxt, ParserCtxtFree> ctxt_;

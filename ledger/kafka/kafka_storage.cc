@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,6 +23,12 @@ constexpr std::string_view kCheckpointSuffix = ".checkpoints";
 // Delivery reports carry (transaction generation << 32 | index) in the message opaque.
 static_assert(sizeof(uintptr_t) >= 8, "a 64-bit platform is assumed");
 constexpr size_t kMaxTopicLength = 200;  // Kafka allows 249; leaves room for the suffix
+// Probe: one metadata round trip, bounded so that a node notices a dead broker within a few
+// seconds (a live broker answers in milliseconds, even a loaded one well within this).
+constexpr int kProbeTimeoutMs = 3000;
+// A commit is waited for in steps of this length, so that it can stop early once a probe
+// (from another thread) has found the brokers unreachable.
+constexpr int kCommitStepMs = 500;
 
 // ---- librdkafka handles, released on every path out ----
 
@@ -228,6 +236,7 @@ class KafkaStorage final : public LogStorage {
         txn_id_(o_.transactional_id.empty() ? "suiji-writer-" + o_.topic : o_.transactional_id) {}
 
   ~KafkaStorage() override {
+    if (probe_rkt_ != nullptr) rd_kafka_topic_destroy(probe_rkt_);
     if (entries_rkt_ != nullptr) rd_kafka_topic_destroy(entries_rkt_);
     if (checkpoints_rkt_ != nullptr) rd_kafka_topic_destroy(checkpoints_rkt_);
     // No group was joined: closing only stops the fetchers.
@@ -247,6 +256,8 @@ class KafkaStorage final : public LogStorage {
               const std::function<bool(uint64_t, ByteView)>& fn) const override;
   Status PutCheckpoint(uint64_t size, std::string_view note) override;
   Status ReadCheckpoints(const std::function<bool(uint64_t, std::string_view)>& fn) const override;
+  Status Probe() const override;
+  void Abandon() override;
 
  private:
   enum class TxnState { kIdle, kCommitPending, kAbortPending, kDead };
@@ -280,6 +291,12 @@ class KafkaStorage final : public LogStorage {
   Status CommittedLocked();
   Status TxnErrorLocked(const rd_kafka_error_t* e, const std::string& what);
   Status DeadLocked(rd_kafka_resp_err_t code, const std::string& what);
+  // Destroys the producer (so that nothing it began can complete later) and ends this
+  // handle's writing with `why` as the status of later calls.
+  void AbandonLocked(const std::string& why);
+  // kUnavailable while the last Probe found the brokers unreachable (then a write or read
+  // fails at once instead of waiting timeout_ms), else OK.
+  Status ReachableNow() const;
 
   // Read side. Consumes partition 0 of `topic` from `start` until fn returns false or the end
   // of the partition (the last stable offset, read_committed) is reached, whose offset goes
@@ -317,6 +334,25 @@ class KafkaStorage final : public LogStorage {
   uint64_t txn_generation_ = 0;  // tags delivery reports with their transaction
   std::atomic<uint64_t> next_{0};
 
+  // What the last Probe found (written by Probe, read by every call).
+  mutable std::atomic<bool> unreachable_{false};
+  mutable std::mutex probe_mu_;
+  mutable std::string probe_error_;  // probe_mu_
+  rd_kafka_topic_t* probe_rkt_ = nullptr;  // the entries topic, on consumer_
+
+  // WaitVisible's watermark query, run on a thread of its own with a client of its own (see
+  // WaitVisible); shared with that thread, which may outlive this storage.
+  struct VisibilityQuery {
+    ClientPtr client;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool busy = false;  // a query is running (or stuck)
+    uint64_t finished = 0;
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int64_t high = -1;
+  };
+  std::shared_ptr<VisibilityQuery> visibility_;
+
   // The entries consumer.
   mutable std::mutex consumer_mu_;
   ClientPtr consumer_;
@@ -337,6 +373,12 @@ class KafkaStorage final : public LogStorage {
 Status KafkaStorage::Init() {
   SUIJI_ASSIGN_OR_RETURN(consumer_, NewConsumer(o_));
   SUIJI_ASSIGN_OR_RETURN(cp_consumer_, NewConsumer(o_));
+  probe_rkt_ = rd_kafka_topic_new(consumer_.get(), entries_topic_.c_str(), nullptr);
+  if (probe_rkt_ == nullptr) return Internal("cannot create a topic handle for " + entries_topic_);
+  if (writer_) {
+    visibility_ = std::make_shared<VisibilityQuery>();
+    SUIJI_ASSIGN_OR_RETURN(visibility_->client, NewConsumer(o_));
+  }
   if (writer_) {
     SUIJI_ASSIGN_OR_RETURN(
         ConfPtr conf,
@@ -646,10 +688,30 @@ Status KafkaStorage::ProduceLocked(rd_kafka_topic_t* rkt, ByteView key, ByteView
 Status KafkaStorage::CommitLocked() {
   Deadline deadline(o_.timeout_ms);
   while (true) {
-    ErrorPtr e(rd_kafka_commit_transaction(producer_.get(), deadline.remaining_ms()));
+    ErrorPtr e(rd_kafka_commit_transaction(producer_.get(),
+                                           std::min(deadline.remaining_ms(), kCommitStepMs)));
     if (!e) return CommittedLocked();
     if (rd_kafka_error_is_retriable(e.get()) && !rd_kafka_error_is_fatal(e.get()) &&
         !rd_kafka_error_txn_requires_abort(e.get())) {
+      if (Status reach = ReachableNow(); !reach.ok()) {
+        // The brokers are gone (a probe says so): give up now rather than after timeout_ms.
+        // librdkafka would finish the commit in the background once they answer again, so
+        // the producer goes with it. It sends the commit request only after every message
+        // was acknowledged: while one is not, the transaction can never commit, and the next
+        // writer's init_transactions (or the broker, after transaction_timeout_ms) aborts it.
+        const bool all_acknowledged =
+            pending_.produced > 0 && pending_.reports >= pending_.produced &&
+            std::find(pending_.offsets.begin(), pending_.offsets.end(), -1) == pending_.offsets.end();
+        const std::string outcome =
+            all_acknowledged
+                ? "the outcome is not known: every entry had reached the broker and the commit "
+                  "may have too; the next writer to open the ledger sees which"
+                : "nothing was written: some entries were never acknowledged, so the "
+                  "transaction cannot commit and is aborted when a writer next opens the ledger";
+        AbandonLocked("this writer gave up a commit when the Kafka brokers became unreachable (" +
+                      reach.message() + "); open the storage again");
+        return Unavailable("commit abandoned: " + reach.message() + "; " + outcome);
+      }
       if (!deadline.expired()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         continue;
@@ -675,7 +737,7 @@ Status KafkaStorage::CommitLocked() {
 // timeout_ms; the aborted messages stay invisible to read_committed readers either way.
 void KafkaStorage::AwaitFirstReportLocked() {
   if (pending_.produced == 0) return;  // nothing registered: librdkafka aborts locally
-  for (Deadline d(o_.timeout_ms); pending_.reports == 0 && !d.expired();) {
+  for (Deadline d(o_.timeout_ms); pending_.reports == 0 && !d.expired() && !unreachable_;) {
     rd_kafka_poll(producer_.get(), 5);
   }
 }
@@ -758,6 +820,9 @@ Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const En
   if (!writer_) return FailedPrecondition("storage opened read-only");
   if (count > 0xffffffffu) return InvalidArgument("a batch holds at most 2^32 - 1 entries");
   std::lock_guard lock(write_mu_);
+  if (state_ != TxnState::kDead) {
+    if (Status r = ReachableNow(); !r.ok()) return Unavailable(r.message() + "; nothing was written");
+  }
   SUIJI_RETURN_IF_ERROR(SettleLocked());
   const uint64_t first = next_.load();
   if (expected_next != first) {
@@ -787,6 +852,9 @@ Status KafkaStorage::AppendFrom(uint64_t expected_next, uint64_t count, const En
 Status KafkaStorage::PutCheckpoint(uint64_t size, std::string_view note) {
   if (!writer_) return FailedPrecondition("storage opened read-only");
   std::lock_guard lock(write_mu_);
+  if (state_ != TxnState::kDead) {
+    if (Status r = ReachableNow(); !r.ok()) return Unavailable(r.message() + "; nothing was written");
+  }
   SUIJI_RETURN_IF_ERROR(SettleLocked());
   Pending p;
   p.entries = false;
@@ -798,6 +866,56 @@ Status KafkaStorage::PutCheckpoint(uint64_t size, std::string_view note) {
   PutU64BE(size, key);
   SUIJI_RETURN_IF_ERROR(ProduceLocked(checkpoints_rkt_, ByteView(key, 8), AsBytes(note), 0));
   return CommitLocked();
+}
+
+// ---- reachability ----
+
+Status KafkaStorage::ReachableNow() const {
+  if (!unreachable_.load()) return OkStatus();
+  std::lock_guard lock(probe_mu_);
+  return Unavailable(probe_error_);
+}
+
+Status KafkaStorage::Probe() const {
+  const int timeout = std::min(o_.timeout_ms, kProbeTimeoutMs);
+  // A metadata request for the entries topic: it waits for a broker connection, and gives
+  // up (__TRANSPORT) at the timeout. (Not a watermark query: rd_kafka_query_watermark_offsets
+  // ignores its timeout while the leader is down, see WaitVisible.)
+  const rd_kafka_metadata_t* md = nullptr;
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(consumer_.get(), 0, probe_rkt_, &md, timeout);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_metadata_destroy(md);
+    unreachable_ = false;
+    return OkStatus();
+  }
+  std::string why = "the Kafka brokers at " + o_.brokers + " did not answer within " +
+                    std::to_string(timeout) + " ms (" + rd_kafka_err2str(err) + ")";
+  {
+    std::lock_guard lock(probe_mu_);
+    probe_error_ = why;
+  }
+  unreachable_ = true;
+  return Unavailable(why);
+}
+
+void KafkaStorage::AbandonLocked(const std::string& why) {
+  if (state_ == TxnState::kDead && !producer_) return;
+  if (entries_rkt_ != nullptr) rd_kafka_topic_destroy(entries_rkt_);
+  if (checkpoints_rkt_ != nullptr) rd_kafka_topic_destroy(checkpoints_rkt_);
+  entries_rkt_ = nullptr;
+  checkpoints_rkt_ = nullptr;
+  // Destroying the producer drops its queued requests: an unfinished commit is never sent.
+  producer_.reset();
+  pending_ = Pending{};
+  if (state_ != TxnState::kDead) dead_status_ = FailedPrecondition(why);
+  state_ = TxnState::kDead;
+}
+
+void KafkaStorage::Abandon() {
+  if (!writer_) return;
+  std::lock_guard lock(write_mu_);
+  AbandonLocked("this writer was abandoned after a write it could not confirm; open the storage "
+                "again");
 }
 
 // ---- the read path ----
@@ -865,20 +983,51 @@ Status KafkaStorage::Watermarks(rd_kafka_t* c, const std::string& topic, int64_t
   }
 }
 
-void KafkaStorage::WaitVisible(rd_kafka_t* c, const std::string& topic, int64_t offset) const {
-  Deadline deadline(o_.timeout_ms);
-  for (int round = 0; !deadline.expired(); ++round) {
-    int64_t low = 0, high = 0;
-    if (rd_kafka_query_watermark_offsets(c, topic.c_str(), 0, &low, &high,
-                                         deadline.remaining_ms()) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        high > offset) {
-      return;
+void KafkaStorage::WaitVisible(rd_kafka_t* /*c*/, const std::string& topic, int64_t offset) const {
+  // rd_kafka_query_watermark_offsets in librdkafka before 2.3.0 ignores its timeout while the
+  // partition's leader is down (librdkafka#2588, fixed by #4460): called here, a broker dying
+  // right after a commit would hold the write until it came back. So each query runs on a
+  // thread of its own, with a client of its own, and the writer waits for it at most until
+  // the deadline, or until a probe finds the brokers unreachable; a query left stuck finishes
+  // when they answer, and until then later waits are skipped (the commit is confirmed either
+  // way: this only waits for readers to see it).
+  const std::shared_ptr<VisibilityQuery> v = visibility_;
+  if (!v) return;
+  const auto end = Clock::now() + std::chrono::milliseconds(o_.timeout_ms);
+  for (int round = 0; Clock::now() < end && !unreachable_; ++round) {
+    uint64_t ticket = 0;
+    {
+      std::lock_guard lock(v->mu);
+      if (v->busy) return;  // an earlier query is stuck: the brokers went away
+      v->busy = true;
+      ticket = v->finished + 1;
     }
+    const int timeout =
+        static_cast<int>(std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count()));
+    std::thread([v, topic, timeout] {
+      int64_t low = 0, high = 0;
+      const rd_kafka_resp_err_t err =
+          rd_kafka_query_watermark_offsets(v->client.get(), topic.c_str(), 0, &low, &high, timeout);
+      std::lock_guard lock(v->mu);
+      v->err = err;
+      v->high = high;
+      v->busy = false;
+      ++v->finished;
+      v->cv.notify_all();
+    }).detach();
+    std::unique_lock lock(v->mu);
+    while (v->finished < ticket && Clock::now() < end && !unreachable_) {
+      v->cv.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    if (v->finished < ticket) return;  // still running: give up waiting (see above)
+    if (v->err == RD_KAFKA_RESP_ERR_NO_ERROR && v->high > offset) return;
+    lock.unlock();
     std::this_thread::sleep_for(std::chrono::milliseconds(round < 10 ? 1 : 10));
   }
 }
 
 Status KafkaStorage::CatchUpLocked() const {
+  SUIJI_RETURN_IF_ERROR(ReachableNow());
   int64_t low = 0, high = 0;
   SUIJI_RETURN_IF_ERROR(Watermarks(consumer_.get(), entries_topic_, &low, &high));
   int64_t from = 0;
@@ -936,6 +1085,7 @@ StatusOr<uint64_t> KafkaStorage::Size() const {
 Status KafkaStorage::Read(uint64_t from, uint64_t to,
                           const std::function<bool(uint64_t, ByteView)>& fn) const {
   std::lock_guard lock(consumer_mu_);
+  if (from < to) SUIJI_RETURN_IF_ERROR(ReachableNow());
   if (to > IndexSize()) SUIJI_RETURN_IF_ERROR(CatchUpLocked());
   uint64_t seq = 0;  // the next sequence expected from the topic
   int64_t start = 0;
@@ -979,6 +1129,7 @@ Status KafkaStorage::Read(uint64_t from, uint64_t to,
 Status KafkaStorage::ReadCheckpoints(
     const std::function<bool(uint64_t, std::string_view)>& fn) const {
   std::lock_guard lock(cp_mu_);
+  SUIJI_RETURN_IF_ERROR(ReachableNow());
   int64_t low = 0, high = 0;
   SUIJI_RETURN_IF_ERROR(Watermarks(cp_consumer_.get(), checkpoints_topic_, &low, &high));
   if (high > cp_scan_pos_) {

@@ -48,8 +48,11 @@ struct KafkaOptions {
   // The writer's transactional.id; empty means "suiji-writer-" + topic. Every process that
   // may write this ledger must use the same one, so that a new writer fences the old one.
   std::string transactional_id;
-  // Bound on each blocking step with the brokers (open, a commit, a read making no progress).
-  int timeout_ms = 30000;
+  // Bound on each blocking step with the brokers (open, a commit, a read making no progress):
+  // an Append answers within it. Once a Probe (the server's, every second) has found the
+  // brokers unreachable, appends and reads fail at once, and a commit in progress gives up
+  // (abandoning the producer, see Probe and LogStorage::Abandon).
+  int timeout_ms = 10000;
   // transaction.timeout.ms: the broker aborts a transaction left open longer than this (a
   // writer that died mid-append) if no new writer fences it first. Readers stop at the
   // oldest open transaction until then.

@@ -1,10 +1,12 @@
 #include "api/import/table_reader.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <zip.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -798,6 +800,35 @@ TEST(ReadTableFileTest, DispatchesByMagicAndExtension) {
   EXPECT_ERROR(ReadTableFile(ragged.string(), Encoding::kAuto, ""), StatusCode::kInvalidArgument,
                "ragged.csv: row 2 has 1 cells");
   for (const auto& p : {csv, renamed, xls, pdf, ragged}) std::filesystem::remove(p);
+}
+
+// Found by xlsx_reader_fuzz: a part declaring an encoding libxml2 converts with iconv
+// (UTF-7 here) whose bytes do not convert made libxml2 print "encoding error : input
+// conversion failed ..." on the process's stderr -- the server's log, for every such upload
+// -- instead of reporting it through the parser. The reader must say it, and nothing else may.
+TEST(ReadXlsxTest, EncodingErrorsAreReportedNotPrinted) {
+  const std::string sheet = R"(<row r="1"><c r="A1" t="inlineStr"><is><t>名称</t></is></c></row>)";
+  const std::string styles = std::string("<?xml version=\"1.0\" encoding=\"UTF-7\"?><styleSheet>") +
+                             "\xE9\x87\x92\x93\x91\x8C" + "</styleSheet>";
+  const std::string bytes = MakeXlsx({{"S", sheet}}, {}, styles);
+  const auto log = TempPath("stderr.txt");
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  ASSERT_GE(saved, 0);
+  {
+    std::ofstream touch(log);
+  }
+  const int fd = ::open(log.c_str(), O_WRONLY | O_TRUNC);
+  ASSERT_GE(fd, 0);
+  ::dup2(fd, STDERR_FILENO);
+  ::close(fd);
+  auto t = ReadXlsx(bytes, "");
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  EXPECT_ERROR(t, StatusCode::kInvalidArgument, "xl/styles.xml is not well-formed XML");
+  EXPECT_EQ(ReadFile(log), "");
+  std::filesystem::remove(log);
 }
 
 }  // namespace
