@@ -279,7 +279,10 @@ struct Server::Impl {
                                                    std::string* credential = nullptr);
   // What can be checked before the body is read: a bearer token entirely, a signed request's
   // header, user and clock window (its signature covers the body). state_mu held.
-  Status AuthenticateHead(const httplib::Request& req, std::string* credential);
+  // From the head alone, before the body is read. A signed request with a body over
+  // max_body_bytes (an import) must announce the body's SHA-256 in `X-Content-SHA256`, so its
+  // signature is checked here: nobody without a key makes the node read a large body.
+  Status AuthenticateHead(const httplib::Request& req, uint64_t length, std::string* credential);
   // Counts a failed authentication against the client's address and the credential, writes
   // the audit line, and gives the reply: the same 401 for every reason (the reason is only in
   // the audit file), 429 once the address or the credential is past the minute's limit.
@@ -385,7 +388,7 @@ Reply Server::Impl::RefuseAuthentication(const httplib::Request& req, const std:
   return Error(401, "unauthenticated", "authentication failed");
 }
 
-Status Server::Impl::AuthenticateHead(const httplib::Request& req, std::string* credential) {
+Status Server::Impl::AuthenticateHead(const httplib::Request& req, uint64_t length, std::string* credential) {
   const std::string auth = req.get_header_value("Authorization");
   if (!auth.starts_with(kSignedScheme)) return Authenticate(req, true, credential).status();
   SUIJI_ASSIGN_OR_RETURN(SignedAuthorization a, ParseSignedAuthorization(auth));
@@ -396,6 +399,23 @@ Status Server::Impl::AuthenticateHead(const httplib::Request& req, std::string* 
   }
   if (std::llabs(UnixSeconds() - a.timestamp) > kSignedRequestWindowSeconds) {
     return PermissionDenied("timestamp outside 300 s of the server's clock");
+  }
+  if (length <= options.max_body_bytes) return OkStatus();
+  // A large body: the signature is checked over the announced digest now (not yet marked
+  // used: Authenticate does that once the body is read and matches the digest).
+  const std::string digest = req.get_header_value("X-Content-SHA256");
+  if (!IsSha256Hex(digest)) {
+    return PermissionDenied("a signed body over max_body_bytes without X-Content-SHA256 (64 lower-case hex)");
+  }
+  std::string target = req.path;
+  if (!req.params.empty()) {
+    if (auto q = req.target.find('?'); q != std::string::npos) target += req.target.substr(q);
+  }
+  const std::string msg = SignedRequestMessageForDigest(req.method, target, a.timestamp_text, digest);
+  PublicKey pk{};
+  std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
+  if (!VerifySignature(pk, AsBytes(msg), a.signature)) {
+    return PermissionDenied("request signature over the announced X-Content-SHA256 does not verify");
   }
   return OkStatus();
 }
@@ -989,7 +1009,7 @@ void Server::Impl::Install() {
       Status s;
       {
         std::shared_lock lock(state_mu);
-        s = AuthenticateHead(req, &credential);
+        s = AuthenticateHead(req, length, &credential);
       }
       if (!s.ok()) return refuse(RefuseAuthentication(req, credential, s.message()));
     }

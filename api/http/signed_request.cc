@@ -42,10 +42,23 @@ StatusOr<SignedAuthorization> ParseSignedAuthorization(std::string_view header) 
 
 std::string SignedRequestMessage(std::string_view method, std::string_view target,
                                  std::string_view timestamp_text, std::string_view body) {
+  return SignedRequestMessageForDigest(method, target, timestamp_text, ToHex(Sha256(AsBytes(body))));
+}
+
+std::string SignedRequestMessageForDigest(std::string_view method, std::string_view target,
+                                          std::string_view timestamp_text, std::string_view body_sha256_hex) {
   std::string m = "suiji-request/1\n";
   m.append(method).append("\n").append(target).append("\n").append(timestamp_text).append("\n");
-  m += ToHex(Sha256(AsBytes(body)));
+  m.append(body_sha256_hex);
   return m;
+}
+
+bool IsSha256Hex(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
 }
 
 }  // namespace suiji::http

@@ -36,4 +36,13 @@ StatusOr<SignedAuthorization> ParseSignedAuthorization(std::string_view header);
 std::string SignedRequestMessage(std::string_view method, std::string_view target,
                                  std::string_view timestamp_text, std::string_view body);
 
+// The same message from the body's SHA-256 as 64 lower-case hex digits, for checking a
+// signature before the body is read (a large body announces its digest in the
+// `X-Content-SHA256` header; the body is checked against the signature once read).
+std::string SignedRequestMessageForDigest(std::string_view method, std::string_view target,
+                                          std::string_view timestamp_text, std::string_view body_sha256_hex);
+
+// True if `text` is 64 lower-case hex digits (the form SignedRequestMessage writes).
+bool IsSha256Hex(std::string_view text);
+
 }  // namespace suiji::http

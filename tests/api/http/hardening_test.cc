@@ -284,6 +284,53 @@ TEST_F(HardeningTest, AnonymousLargeImportIsRefusedBeforeItsBody) {
   }
 }
 
+// Item 2: a signed request names a user, not a secret: a large body under a made-up signature
+// must not be read either. Over max_body_bytes the head carries X-Content-SHA256 and the
+// signature over it is checked before the body is read; the body must then match it.
+TEST_F(HardeningTest, SignedLargeBodyIsCheckedOnItsAnnouncedDigestBeforeItIsRead) {
+  Start(Options());
+  const std::string path = "/api/v1/imports/targets?org=320400";
+  const std::string body(2 * 1024 * 1024, 'x');  // over the 1 MiB body limit: an import only
+  const std::string digest = ToHex(Sha256(AsBytes(body)));
+  const int64_t now = std::time(nullptr);
+  KeyPair other = KeyPair::Generate();
+  const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  auto head_only = [&](const std::string& extra) {
+    Raw c(server_->port());
+    EXPECT_TRUE(c.Send(Head("POST", path, extra + "Content-Type: text/csv\r\n" + length)));
+    return c.Read(2000);  // answered with no byte of the body sent
+  };
+  // No digest announced: refused on the head.
+  std::string r = head_only("Authorization: " + Signed("sys-1", "POST", path, body, now) + "\r\n");
+  EXPECT_EQ(StatusOf(r), 401) << r;
+  // A digest with a signature by another key: refused on the head.
+  r = head_only("Authorization: " + Signed("sys-1", "POST", path, body, now + 1, &other) +
+                "\r\nX-Content-SHA256: " + digest + "\r\n");
+  EXPECT_EQ(StatusOf(r), 401) << r;
+  EXPECT_NE(Audit().find("X-Content-SHA256 does not verify"), std::string::npos) << Audit();
+  // The right signature over the announced digest, but another body sent: 401 once read.
+  {
+    const std::string other_body(body.size(), 'y');
+    Raw c(server_->port());
+    ASSERT_TRUE(c.Send(Head("POST", path, "Authorization: " + Signed("sys-1", "POST", path, body, now + 2) +
+                                              "\r\nX-Content-SHA256: " + digest + "\r\nContent-Type: text/csv\r\n" +
+                                              length)));
+    ASSERT_TRUE(c.Send(other_body));
+    r = c.Read(5000);
+    EXPECT_EQ(StatusOf(r), 401) << r.substr(0, 300);
+  }
+  // The right signature and body: authenticated (a supervisor may not import: 403, not 401).
+  {
+    Raw c(server_->port());
+    ASSERT_TRUE(c.Send(Head("POST", path, "Authorization: " + Signed("sys-1", "POST", path, body, now + 3) +
+                                              "\r\nX-Content-SHA256: " + digest + "\r\nContent-Type: text/csv\r\n" +
+                                              length)));
+    ASSERT_TRUE(c.Send(body));
+    r = c.Read(5000);
+    EXPECT_EQ(StatusOf(r), 403) << r.substr(0, 300);
+  }
+}
+
 // Item 3: 70 connections sending one header line every 2 s held all 64 workers. Here 80
 // connections from another client address trickle their heads at a server with 8 workers,
 // and /healthz and a signed-in request are still answered at once.
@@ -459,7 +506,12 @@ TEST_F(HardeningTest, ClientAddressHeadersAreIgnoredFromAnUntrustedPeer) {
 // named token and user ids. Every failure is now the same 401; the reasons are in the audit.
 TEST_F(HardeningTest, EveryAuthenticationFailureLooksTheSame) {
   Start(Options());
-  auto issued = client_->Post("/api/v1/users/prov-sup/tokens", Bearer(admin_), R"({"label":"x"})", "application/json");
+  // A token is issued only by the user it is for (issue 17, item 8): sys-1 signs for its own.
+  const std::string token_body = R"({"label":"x"})";
+  auto issued = client_->Post("/api/v1/users/sys-1/tokens",
+                              {{"Authorization", Signed("sys-1", "POST", "/api/v1/users/sys-1/tokens", token_body,
+                                                        std::time(nullptr) - 1)}},
+                              token_body, "application/json");
   ASSERT_EQ(issued->status, 201) << issued->body;
   const std::string revoked = json::parse(issued->body)["token"];
   const std::string token_id = json::parse(issued->body)["token_id"];
