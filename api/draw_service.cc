@@ -34,7 +34,7 @@ StatusOr<bool> SecretFileExists(const std::filesystem::path& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return false;
-    return Unavailable("cannot look at secret file " + path.string() + ": " + std::strerror(errno));
+    return FileError(errno, path, "cannot look at secret file");
   }
   if (!S_ISREG(st.st_mode)) {
     return FailedPrecondition("the secret path " + path.string() +
@@ -56,11 +56,11 @@ Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
   tmp += ".tmp";
   SUIJI_ASSIGN_OR_RETURN(bool torn, SecretFileExists(tmp));  // left by a kill: never used
   if (torn && ::unlink(tmp.c_str()) != 0) {
-    return Unavailable("cannot remove " + tmp.string() + ": " + std::strerror(errno));
+    return FileError(errno, tmp, "cannot remove");
   }
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Unavailable("cannot create secret file " + tmp.string() + ": " + std::strerror(errno));
+    return FileError(errno, tmp, "cannot create secret file");
   }
   bool ok = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
             ::fsync(fd) == 0;
@@ -72,13 +72,13 @@ Status WriteSecretFile(const std::filesystem::path& path, ByteView secret) {
   }
   if (!ok) {
     ::unlink(tmp.c_str());
-    return Unavailable("cannot write secret file " + path.string() + ": " + std::strerror(err));
+    return FileError(err, path, "cannot write secret file");
   }
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   ok = dfd >= 0 && ::fsync(dfd) == 0;
   err = errno;
   if (dfd >= 0) ::close(dfd);
-  if (!ok) return Unavailable("cannot sync directory " + dir.string() + ": " + std::strerror(err));
+  if (!ok) return FileError(err, dir, "cannot sync directory");
   return OkStatus();
 }
 
@@ -86,7 +86,7 @@ StatusOr<Bytes> ReadSecretFile(const std::filesystem::path& path) {
   SUIJI_ASSIGN_OR_RETURN(bool exists, SecretFileExists(path));
   if (!exists) return NotFound("the draw's secret " + path.string() + " is missing");
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Unavailable("cannot open secret file " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0) return FileError(errno, path, "cannot open secret file");
   // A secret others could read is no secret: refused as a key file in that mode is.
   if (Status mode = CheckPrivateFile(fd, path, "the draw's secret file"); !mode.ok()) {
     ::close(fd);
@@ -96,7 +96,7 @@ StatusOr<Bytes> ReadSecretFile(const std::filesystem::path& path) {
   ssize_t n = ::read(fd, b.data(), b.size());
   const int err = errno;
   ::close(fd);
-  if (n < 0) return Unavailable("cannot read secret file " + path.string() + ": " + std::strerror(err));
+  if (n < 0) return FileError(err, path, "cannot read secret file");
   if (n != 32) return DataLoss("secret file " + path.string() + " is not 32 bytes");
   b.resize(32);
   return b;

@@ -15,7 +15,8 @@ namespace {
 // In force for the node's purpose at the log's tip: registered, not revoked, may write.
 bool InForce(const KeyRegistry& keys, const KeyPair& key) {
   const KeyInfo* k = keys.Find(key.key_id());
-  return k != nullptr && !k->revoked_at && (k->roles & kRoleWriter) != 0;
+  // As Ledger::NodeKeyStatus decides: a node key writes entries and signs checkpoints.
+  return k != nullptr && !k->revoked_at && (k->roles & kRoleWriter) != 0 && (k->roles & kRoleCheckpoint) != 0;
 }
 
 // A key file that cannot serve: the state to fix, with what to do (a failed read stays

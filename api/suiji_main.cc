@@ -320,9 +320,12 @@ int main(int argc, char** argv) {
     {
       auto writer = suiji::OpenWriter(paths);
       if (writer.ok()) {
+        // A checkpoint that cannot be written (a full disk) leaves the export to the stored
+        // ones: reading and exporting never need room to write.
         auto note = (*writer)->IssueCheckpoint();
-        if (!note.ok()) return Fail(note.status());
-      } else if (writer.status().code() == StatusCode::kFailedPrecondition) {
+        if (!note.ok() && note.status().code() == StatusCode::kDataLoss) return Fail(note.status());
+        if (!note.ok()) not_covered_why = note.status().message();
+      } else if (writer.status().code() == StatusCode::kFailedPrecondition || IsDiskFull(writer.status())) {
         not_covered_why = writer.status().message();
       } else {
         return Fail(writer.status());

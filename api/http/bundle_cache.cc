@@ -43,18 +43,21 @@ StatusOr<BundleCache::Bytes> BundleCache::Get(const std::string& key, const Buil
       if (joined && JoinedHookForTesting()) JoinedHookForTesting()(key);
       return running.get();  // waits, without the cache's lock, for the build
     }
+    if (building_ >= max_builds_) {
+      // Refused rather than queued: a queued build would hold the request's worker thread
+      // for as long as the builds before it take (anonymous requests for many draws would
+      // take every worker).
+      ++counts_.refused;
+      lock.unlock();
+      if (QueuedHookForTesting()) QueuedHookForTesting()(key);
+      return Unavailable("every proof-bundle build slot (" + std::to_string(max_builds_) +
+                         ") is busy; retry in a few seconds");
+    }
     Slot slot;
     slot.result = promise.get_future().share();
     slot.last_use = ++clock_;
     slots_.emplace(key, std::move(slot));
     ++counts_.builds;
-    if (building_ >= max_builds_) {
-      ++counts_.queued;
-      lock.unlock();
-      if (QueuedHookForTesting()) QueuedHookForTesting()(key);
-      lock.lock();
-      slot_free_.wait(lock, [&] { return building_ < max_builds_; });
-    }
     ++building_;
   }
   if (BuildingHookForTesting()) BuildingHookForTesting()(key);
@@ -69,7 +72,6 @@ StatusOr<BundleCache::Bytes> BundleCache::Get(const std::string& key, const Buil
   promise.set_value(result);
   std::lock_guard lock(mu_);
   --building_;
-  slot_free_.notify_one();
   auto it = slots_.find(key);
   if (!result.ok() || (*result)->size() > max_bytes_) {
     slots_.erase(it);  // waiters hold the shared future: they still get this result

@@ -8,8 +8,9 @@
 // another. Kept bundles are bounded by their total size: the least recently served go first;
 // a failed build is not kept (the next request tries again); a bundle larger than the bound
 // is served and not kept. At most `max_builds` builds run at once (each reads the whole log
-// and may hold hundreds of MB): requests for other bundles wait for a slot, so anonymous
-// requests for many draws cannot take every core and the memory.
+// and may hold hundreds of MB): a request for another bundle while every slot is busy is
+// refused (kUnavailable, 503: retry), not queued, so anonymous requests for many draws can
+// take neither every core and the memory nor every worker thread.
 //
 // Thread-safety: every method may be called from any thread. Lifetime: owned by the server's
 // node; builds hold no reference to the cache.
@@ -50,7 +51,7 @@ class BundleCache {
     uint64_t builds = 0;  // builds started
     uint64_t hits = 0;    // requests served a kept bundle
     uint64_t shared = 0;  // requests that waited for another request's build
-    uint64_t queued = 0;  // builds that waited for a free slot
+    uint64_t refused = 0;  // requests refused (kUnavailable) while every build slot was busy
     uint64_t kept_bytes = 0;
   };
   Counts counts() const;
@@ -74,7 +75,6 @@ class BundleCache {
   const size_t max_bytes_;
   const unsigned max_builds_;
   mutable std::mutex mu_;
-  std::condition_variable slot_free_;
   unsigned building_ = 0;  // builds running
   std::map<std::string, Slot> slots_;
   uint64_t clock_ = 0;  // use counter, for least-recently-used eviction

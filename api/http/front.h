@@ -33,7 +33,7 @@ struct FrontLimits {
   int body_timeout_ms = 60000;         // from a complete head to the body's last byte
   int write_timeout_ms = 5000;         // each wait for the client to take more of a reply
   unsigned max_connections = 4096;
-  unsigned max_connections_per_address = 64;
+  unsigned max_connections_per_address = 32;
   std::set<std::string> uncapped_addresses;  // trusted proxies: many clients behind one address
 };
 

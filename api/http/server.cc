@@ -393,14 +393,17 @@ Status Server::Impl::AuthenticateHead(const httplib::Request& req, uint64_t leng
   if (!auth.starts_with(kSignedScheme)) return Authenticate(req, true, credential).status();
   SUIJI_ASSIGN_OR_RETURN(SignedAuthorization a, ParseSignedAuthorization(auth));
   *credential = "user " + a.user_id;
+  if (std::llabs(UnixSeconds() - a.timestamp) > kSignedRequestWindowSeconds) {
+    return PermissionDenied("timestamp outside 300 s of the server's clock");
+  }
+  // A small body: the user and the signature are checked once it is read (Authenticate), so
+  // an unknown user and a bad signature are refused alike (same reply, same connection
+  // handling: no oracle of which users exist).
+  if (length <= options.max_body_bytes) return OkStatus();
   const identity::UserInfo* u = node.identity->world().User(a.user_id);
   if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
     return PermissionDenied("no enabled user " + a.user_id + " with a registered key");
   }
-  if (std::llabs(UnixSeconds() - a.timestamp) > kSignedRequestWindowSeconds) {
-    return PermissionDenied("timestamp outside 300 s of the server's clock");
-  }
-  if (length <= options.max_body_bytes) return OkStatus();
   // A large body: the signature is checked over the announced digest now (not yet marked
   // used: Authenticate does that once the body is read and matches the digest).
   const std::string digest = req.get_header_value("X-Content-SHA256");
@@ -416,6 +419,13 @@ Status Server::Impl::AuthenticateHead(const httplib::Request& req, uint64_t leng
   std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
   if (!VerifySignature(pk, AsBytes(msg), a.signature)) {
     return PermissionDenied("request signature over the announced X-Content-SHA256 does not verify");
+  }
+  {
+    // A replay is refused before its body is read (Authenticate marks the signature used).
+    std::lock_guard lock(signatures_mu);
+    if (signatures_seen.contains(a.signature_text)) {
+      return PermissionDenied("this signed request was already used (a replay); sign each request anew");
+    }
   }
   return OkStatus();
 }

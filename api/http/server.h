@@ -47,7 +47,7 @@ struct ServerOptions {
   int head_timeout_ms = 10000;       // a request head must be complete this long after it may start
   int body_timeout_ms = 60000;       // a body must arrive within this once its head is in
   unsigned max_connections = 4096;             // open connections in all; more are closed at once
-  unsigned max_connections_per_address = 64;   // per TCP peer (trusted proxies excepted)
+  unsigned max_connections_per_address = 32;   // per TCP peer (trusted proxies excepted)
   unsigned max_streams = 16;           // concurrent event streams (each holds a thread; at most threads/4); then 503
   unsigned max_streams_per_user = 4;   // per user; then 429
   int sse_poll_ms = 200;           // how often an event stream looks for new entries

@@ -50,13 +50,35 @@ Meta Parse(const unsigned char* page) {
 }  // namespace
 
 Status CheckLmdbLastPage(const std::filesystem::path& data_mdb, uint64_t last_page, uint64_t page_size) {
+  // The last page itself may lie beyond the end of a healthy file: LMDB counts pages a
+  // transaction allocated and freed again ("loose" pages) in its last page but never writes
+  // them. The roots it commits are always written before the meta page that names them.
   std::error_code ec;
   const uint64_t file_size = std::filesystem::file_size(data_mdb, ec);
   if (ec || page_size == 0) return OkStatus();
-  if ((last_page + 1) > file_size / page_size) {
-    return DataLoss("bad LMDB meta page in use of " + data_mdb.string() + ": its last page " +
-                    std::to_string(last_page) + " is not in the file (" +
-                    std::to_string(file_size / page_size) + " pages)");
+  const uint64_t pages = file_size / page_size;
+  std::ifstream in(data_mdb, std::ios::binary);
+  unsigned char buf[kMetaBytes];
+  Meta metas[2];
+  for (int i = 0; i < 2; ++i) {
+    in.seekg(static_cast<std::streamoff>(static_cast<uint64_t>(i) * page_size));
+    if (!in.read(reinterpret_cast<char*>(buf), sizeof buf)) return OkStatus();  // LMDB opened it
+    metas[i] = Parse(buf);
+  }
+  const int used = metas[1].txnid > metas[0].txnid ? 1 : 0;
+  const Meta& m = metas[used];
+  auto bad = [&](const std::string& what) {
+    return DataLoss("bad LMDB meta page in use of " + data_mdb.string() + ": " + what);
+  };
+  if (m.last_pg != last_page) return OkStatus();  // another process committed since: not ours to judge
+  if (m.mapsize != 0 && last_page >= m.mapsize / page_size) {
+    return bad("its last page " + std::to_string(last_page) + " is beyond its map size");
+  }
+  for (uint64_t root : m.roots) {
+    if (root != kInvalidPage && (root < 2 || root >= pages || root > last_page)) {
+      return bad("a database root " + std::to_string(root) + " is not in the file (" + std::to_string(pages) +
+                 " pages)");
+    }
   }
   return OkStatus();
 }
@@ -97,13 +119,15 @@ Status CheckLmdbMetaPages(const std::filesystem::path& data_mdb) {
   }
   const int used = metas[1].txnid > metas[0].txnid ? 1 : 0;
   const Meta& m = metas[used];
-  if (m.last_pg < 1 || m.last_pg >= file_size / psize) {
-    return bad(used, "its last page " + std::to_string(m.last_pg) + " is not in the file (" +
-                         std::to_string(file_size / psize) + " pages)");
+  // The last page may lie beyond a healthy file's end (unwritten "loose" pages, see
+  // CheckLmdbLastPage); the roots may not.
+  if (m.last_pg < 1 || m.last_pg >= m.mapsize / psize) {
+    return bad(used, "its last page " + std::to_string(m.last_pg) + " is beyond its map size");
   }
   for (uint64_t root : m.roots) {
-    if (root != kInvalidPage && (root < 2 || root > m.last_pg)) {
-      return bad(used, "a database root " + std::to_string(root) + " beyond its last page " +
+    if (root != kInvalidPage && (root < 2 || root > m.last_pg || root >= file_size / psize)) {
+      return bad(used, "a database root " + std::to_string(root) + " is not in the file (" +
+                           std::to_string(file_size / psize) + " pages) or beyond its last page " +
                            std::to_string(m.last_pg));
     }
   }

@@ -11,12 +11,15 @@
 // kDataLoss naming the file, the page and what is wrong otherwise: no meta page flag, a bad
 // magic or version, a page size that is not a power of two from 512 to 64 KiB, a map size
 // that is not a multiple of it or beyond 2^48 bytes, and in the page in use (the larger
-// transaction id) a last page beyond the file or a database root beyond the last page.
+// transaction id) a last page beyond the map size or a database root beyond the file or the
+// last page. (The last page itself may be beyond a healthy file's end: LMDB counts the
+// "loose" pages a transaction allocated and freed again but never writes them.)
 //
 // CheckLmdbLastPage, after a successful open, with the last page of the meta LMDB picked
-// (mdb_env_info) and the page size (mdb_env_stat): kDataLoss if that page is beyond the end
-// of the file (LMDB writes data pages before the meta page that names them, so a file
-// measured after the meta was read always holds them).
+// (mdb_env_info) and the page size (mdb_env_stat): kDataLoss if the meta page in use names
+// a last page beyond its map size or a database root beyond the end of the file (LMDB writes
+// the pages a commit names before the meta page that names them, so a file measured after
+// the meta was read always holds the roots).
 #pragma once
 
 #include <cstdint>

@@ -60,20 +60,15 @@ TEST_F(BundleCacheTest, AFailedBuildIsNotKeptAndTheNextRequestBuildsAgain) {
   EXPECT_EQ(thrown.status().code(), StatusCode::kInternal);
 }
 
-TEST_F(BundleCacheTest, BuildsBeyondTheSlotLimitWaitForASlot) {
+TEST_F(BundleCacheTest, BuildsBeyondTheSlotLimitAreRefusedNotQueued) {
   BundleCache cache(BundleCache::kDefaultMaxBytes, 1);
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<std::string> started, queued;
+  std::vector<std::string> started;
   bool release = false;
   BundleCache::BuildingHookForTesting() = [&](const std::string& key) {
     std::lock_guard lock(mu);
     started.push_back(key);
-    cv.notify_all();
-  };
-  BundleCache::QueuedHookForTesting() = [&](const std::string& key) {
-    std::lock_guard lock(mu);
-    queued.push_back(key);
     cv.notify_all();
   };
   auto held = [&]() -> StatusOr<std::string> {
@@ -86,21 +81,25 @@ TEST_F(BundleCacheTest, BuildsBeyondTheSlotLimitWaitForASlot) {
     std::unique_lock lock(mu);
     ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return started.size() == 1; }));
   }
-  auto second = std::async(std::launch::async, [&] { return cache.Get("second", Returns("second")); });
+  // Another draw's bundle while the only slot is busy: refused at once, nothing started.
+  auto second = cache.Get("second", Returns("second"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("build slot"), std::string::npos) << second.status().message();
+  EXPECT_EQ(cache.counts().refused, 1u);
   {
-    std::unique_lock lock(mu);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return queued.size() == 1; }));
-    EXPECT_EQ(queued[0], "second");
-    EXPECT_EQ(started, std::vector<std::string>{"first"}) << "the second build started without a slot";
+    std::lock_guard lock(mu);
+    EXPECT_EQ(started, std::vector<std::string>{"first"});
     release = true;
     cv.notify_all();
   }
-  auto a = first.get(), b = second.get();
-  ASSERT_TRUE(a.ok() && b.ok());
+  auto a = first.get();
+  ASSERT_TRUE(a.ok());
   EXPECT_EQ(**a, "first");
-  EXPECT_EQ(**b, "second");
-  EXPECT_EQ(started, (std::vector<std::string>{"first", "second"}));
-  EXPECT_EQ(cache.counts().queued, 1u);
+  // The slot is free again: the retry builds.
+  auto retry = cache.Get("second", Returns("second"));
+  ASSERT_TRUE(retry.ok()) << retry.status().message();
+  EXPECT_EQ(**retry, "second");
 }
 
 }  // namespace

@@ -337,6 +337,7 @@ TEST_F(HardeningTest, SignedLargeBodyIsCheckedOnItsAnnouncedDigestBeforeItIsRead
 TEST_F(HardeningTest, SlowHeadsHoldNoWorker) {
   ServerOptions o = Options();
   o.threads = 8;
+  o.max_connections_per_address = 100;  // all 80 wait in the room, none refused at the door
   Start(o);
   std::vector<std::unique_ptr<Raw>> slow;
   for (int i = 0; i < 80; ++i) {
@@ -407,6 +408,36 @@ TEST_F(HardeningTest, SlowBodyIsCutOff) {
   EXPECT_EQ(StatusOf(reply), 400) << reply;
   EXPECT_LT(Clock::now() - t0, std::chrono::milliseconds(2000));
   EXPECT_EQ(c.Read(1000), "");  // closed: what the client sends next is not read as a request
+}
+
+// Item 3: slow bodies hold a worker each (the head is whole, the body trickles), and a
+// signed request's user is only checked with its body. One address holding every connection
+// it may, each with a body at a trickle, still leaves workers for everyone else.
+TEST_F(HardeningTest, SlowBodiesFromOneAddressLeaveWorkersForOthers) {
+  Start(Options());  // 64 workers; one address: at most 32 connections by default
+  const int64_t now = std::time(nullptr);
+  std::vector<std::unique_ptr<Raw>> slow;
+  for (int i = 0; i < 70; ++i) {
+    slow.push_back(std::make_unique<Raw>(server_->port(), "127.0.0.2"));
+    slow.back()->Send(Head("POST", "/api/v1/users",
+                           "Authorization: Suiji-Ed25519 nobody-" + std::to_string(i) + " " + std::to_string(now) +
+                               " " + std::string(86, 'A') + "==\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 1000\r\n"));
+    slow.back()->Send("{");
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (auto& s : slow) s->Send(" ");
+    httplib::Client fresh("127.0.0.1", server_->port());
+    fresh.set_connection_timeout(2, 0);
+    fresh.set_read_timeout(2, 0);
+    auto health = fresh.Get("/healthz");
+    ASSERT_TRUE(health) << "round " << round << ": " << httplib::to_string(health.error());
+    EXPECT_EQ(health->status, 200);
+    auto me = fresh.Get("/api/v1/me", Bearer(admin_));
+    ASSERT_TRUE(me) << "round " << round;
+    EXPECT_EQ(me->status, 200) << me->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 // Item 3: 66 event streams on one token held every worker. Streams are capped per user (429)
