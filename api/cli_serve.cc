@@ -51,6 +51,14 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       std::signal(SIGTERM, OnSignal);
       std::cerr << "suiji serve: " << (opts.tls_cert.empty() ? "http" : "https") << "://" << opts.host << ":"
                 << server->port() << " (data " << opts.data << ")\n";
+      if (!opts.tls_cert.empty()) {
+        // cpp-httplib's TLS server reads each connection on a thread of its own, before the
+        // connection front (head caps and deadlines, per-address caps) can see a byte.
+        std::cerr << "suiji serve: 警告：节点直接提供 HTTPS 时没有连接前置防护（请求头上限与超时、每地址连接上限）；"
+                     "生产环境请由 nginx 终止 TLS（ops/nginx/）。\n"
+                     "suiji serve: warning: serving TLS directly bypasses the connection front (head caps "
+                     "and deadlines, per-address limits); terminate TLS in nginx (ops/nginx/) in production\n";
+      }
       Status s = server->Serve();
       g_server = nullptr;
       return s;

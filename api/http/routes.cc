@@ -2,6 +2,7 @@
 // same records the command line reads (api/records_json.h, api/json_keys.h) and calls the same
 // service; jurisdiction is checked here, before the service decides.
 #include <algorithm>
+#include <chrono>
 
 #include "api/http/route_helpers.h"
 #include "api/json_keys.h"
@@ -81,6 +82,25 @@ Reply IssueToken(Call& c) {
     return Error(403, "separation_of_duties",
                  "a token is issued only by the user it is for: sign in as " + c.params[0] +
                      " (its token, or a request signed with its registered public key)");
+  }
+  // A token issued with a token may not outlive it: otherwise a stolen short-lived token
+  // would mint one that never expires, and revoking the stolen one would not end access.
+  if (const std::string auth = c.req.get_header_value("Authorization"); auth.starts_with("Bearer ")) {
+    const identity::TokenInfo* issuing = c.node.identity->world().TokenByHash(Sha256(AsBytes(auth.substr(7))));
+    if (issuing != nullptr && issuing->token.expires_us != 0) {
+      const int64_t left_s = (issuing->token.expires_us -
+                              std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count()) /
+                             1000000;
+      if (ttl == 0 || ttl > left_s) {
+        return Error(422, "invalid",
+                     "ttl_seconds: a token issued with a token that expires may not outlive it (at most " +
+                         std::to_string(left_s > 0 ? left_s : 0) +
+                         " s; sign the request with your registered key for a longer one)",
+                     json{{"field", "ttl_seconds"}});
+      }
+    }
   }
   auto t = c.node.identity->IssueToken(c.params[0], label, ttl, c.actor);
   if (!t.ok()) return FromStatus(t.status());

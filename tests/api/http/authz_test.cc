@@ -134,6 +134,24 @@ TEST_F(HttpAuthzTest, ACountyAdministratorCannotMintItsReviewersToken) {
   EXPECT_EQ(me["user_id"], "tn-rev");
 }
 
+// 8a: a stolen short-lived token must not mint one that outlives it (revoking the stolen
+// one would then not end access).
+TEST_F(HttpAuthzTest, ATokenMintsNoTokenThatOutlivesIt) {
+  auto [short_status, short_lived] = Post("tn-rev", "/api/v1/users/tn-rev/tokens", {{"ttl_seconds", 600}});
+  ASSERT_EQ(short_status, 201) << short_lived.dump();
+  tokens_["tn-rev-short"] = short_lived["token"];
+  const uint64_t before = LogSize();
+  for (const json& body : {json{{"label", "forever"}}, json{{"ttl_seconds", 100000}}}) {
+    auto [status, reply] = Post("tn-rev-short", "/api/v1/users/tn-rev/tokens", body);
+    EXPECT_EQ(status, 422) << body.dump() << ": " << reply.dump();
+    EXPECT_NE(reply["message"].get<std::string>().find("may not outlive it"), std::string::npos) << reply.dump();
+    EXPECT_FALSE(reply.contains("token")) << reply.dump();
+  }
+  EXPECT_EQ(LogSize(), before);
+  auto [ok_status, ok] = Post("tn-rev-short", "/api/v1/users/tn-rev/tokens", {{"ttl_seconds", 60}});
+  EXPECT_EQ(ok_status, 201) << ok.dump();
+}
+
 // 8b: a county administrator registers nothing above itself nor outside its county.
 TEST_F(HttpAuthzTest, ACountyAdministratorCannotRegisterACityUnderTheProvince) {
   const uint64_t before = LogSize();
