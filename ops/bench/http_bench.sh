@@ -260,9 +260,13 @@ awk -F, '
 
 step "Serve on a free port (port 0: the kernel picks one; the server prints it)"
 SERVE_ARGS=(--data "$DATA" --listen 127.0.0.1:0)
+# wrk's connections all come from 127.0.0.1, which the node would otherwise cap at
+# max_connections_per_address (32, half its workers): in production a bureau's clients are
+# many addresses, or nginx (a trusted proxy, not capped) in front.
+echo "max_connections_per_address = $((CONNECTIONS * 4))" > "$WORK/serve.conf"
+SERVE_ARGS+=(--config "$WORK/serve.conf")
 if [ -n "$SERVE_THREADS" ]; then
-  echo "threads = $SERVE_THREADS" > "$WORK/serve.conf"
-  SERVE_ARGS+=(--config "$WORK/serve.conf")
+  echo "threads = $SERVE_THREADS" >> "$WORK/serve.conf"
 fi
 "$SUIJI" serve "${SERVE_ARGS[@]}" 2> "$WORK/serve.log" &
 SERVER_PID=$!
