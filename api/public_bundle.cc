@@ -54,15 +54,22 @@ StatusOr<std::string> DrawIdOf(const EntryView& e) {
   }
 }
 
-}  // namespace
-
-StatusOr<uint64_t> PublicBundleCoverage(const DrawService& draws, std::string_view draw_id,
-                                        const std::vector<uint64_t>& extra) {
-  const draw::DrawWorld& world = draws.world();
+// The draw and its task, or why not.
+StatusOr<std::pair<const draw::DrawInfo*, const draw::TaskInfo*>> DrawAndTask(const draw::DrawWorld& world,
+                                                                              std::string_view draw_id) {
   const draw::DrawInfo* d = world.Draw(draw_id);
   if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
   const draw::TaskInfo* task = world.Task(d->task_id);
   if (task == nullptr) return Internal("draw " + Q(draw_id) + " names unknown task " + Q(d->task_id));
+  return std::make_pair(d, task);
+}
+
+}  // namespace
+
+StatusOr<uint64_t> PublicBundleCoverage(const DrawService& draws, std::string_view draw_id,
+                                        const std::vector<uint64_t>& extra) {
+  SUIJI_ASSIGN_OR_RETURN(auto found, DrawAndTask(draws.world(), draw_id));
+  const draw::TaskInfo* task = found.second;
   uint64_t last = task->last_sequence;
   for (uint64_t seq : extra) last = std::max(last, seq);
   return last + 1;
@@ -73,10 +80,8 @@ StatusOr<PublicBundleInputs> PreparePublicBundle(const Ledger& ledger, const Dra
                                                  std::string_view checkpoint_note,
                                                  const std::vector<uint64_t>& extra) {
   const draw::DrawWorld& world = draws.world();
-  const draw::DrawInfo* d = world.Draw(draw_id);
-  if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
-  const draw::TaskInfo* task = world.Task(d->task_id);
-  if (task == nullptr) return Internal("draw " + Q(draw_id) + " names unknown task " + Q(d->task_id));
+  SUIJI_ASSIGN_OR_RETURN(auto found, DrawAndTask(world, draw_id));
+  const auto [d, task] = found;
 
   // The checkpoint: this ledger's, signed by a checkpoint key in force at its size.
   auto note = ParseNote(checkpoint_note);

@@ -283,6 +283,12 @@ struct Server::Impl {
   // max_body_bytes (an import) must announce the body's SHA-256 in `X-Content-SHA256`, so its
   // signature is checked here: nobody without a key makes the node read a large body.
   Status AuthenticateHead(const httplib::Request& req, uint64_t length, std::string* credential);
+  // A signed request's user (enabled, with a registered key) whose key verifies `a` over the
+  // request with the body's SHA-256 as `body_sha256_hex`: the one check both the head
+  // (announced digest) and the whole request (the body's own) make. `what` names the digest
+  // in the refusal.
+  StatusOr<const identity::UserInfo*> VerifySigned(const httplib::Request& req, const SignedAuthorization& a,
+                                                   std::string_view body_sha256_hex, std::string_view what);
   // Counts a failed authentication against the client's address and the credential, writes
   // the audit line, and gives the reply: the same 401 for every reason (the reason is only in
   // the audit file), 429 once the address or the credential is past the minute's limit.
@@ -388,6 +394,27 @@ Reply Server::Impl::RefuseAuthentication(const httplib::Request& req, const std:
   return Error(401, "unauthenticated", "authentication failed");
 }
 
+StatusOr<const identity::UserInfo*> Server::Impl::VerifySigned(const httplib::Request& req,
+                                                                 const SignedAuthorization& a,
+                                                                 std::string_view body_sha256_hex,
+                                                                 std::string_view what) {
+  const identity::UserInfo* u = node.identity->world().User(a.user_id);
+  if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
+    return PermissionDenied("no enabled user " + a.user_id + " with a registered key");
+  }
+  std::string target = req.path;
+  if (!req.params.empty()) {
+    if (auto q = req.target.find('?'); q != std::string::npos) target += req.target.substr(q);
+  }
+  const std::string msg = SignedRequestMessageForDigest(req.method, target, a.timestamp_text, body_sha256_hex);
+  PublicKey pk{};
+  std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
+  if (!VerifySignature(pk, AsBytes(msg), a.signature)) {
+    return PermissionDenied("request signature" + std::string(what) + " does not verify");
+  }
+  return u;
+}
+
 Status Server::Impl::AuthenticateHead(const httplib::Request& req, uint64_t length, std::string* credential) {
   const std::string auth = req.get_header_value("Authorization");
   if (!auth.starts_with(kSignedScheme)) return Authenticate(req, true, credential).status();
@@ -400,26 +427,13 @@ Status Server::Impl::AuthenticateHead(const httplib::Request& req, uint64_t leng
   // an unknown user and a bad signature are refused alike (same reply, same connection
   // handling: no oracle of which users exist).
   if (length <= options.max_body_bytes) return OkStatus();
-  const identity::UserInfo* u = node.identity->world().User(a.user_id);
-  if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
-    return PermissionDenied("no enabled user " + a.user_id + " with a registered key");
-  }
   // A large body: the signature is checked over the announced digest now (not yet marked
   // used: Authenticate does that once the body is read and matches the digest).
   const std::string digest = req.get_header_value("X-Content-SHA256");
   if (!IsSha256Hex(digest)) {
     return PermissionDenied("a signed body over max_body_bytes without X-Content-SHA256 (64 lower-case hex)");
   }
-  std::string target = req.path;
-  if (!req.params.empty()) {
-    if (auto q = req.target.find('?'); q != std::string::npos) target += req.target.substr(q);
-  }
-  const std::string msg = SignedRequestMessageForDigest(req.method, target, a.timestamp_text, digest);
-  PublicKey pk{};
-  std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
-  if (!VerifySignature(pk, AsBytes(msg), a.signature)) {
-    return PermissionDenied("request signature over the announced X-Content-SHA256 does not verify");
-  }
+  SUIJI_RETURN_IF_ERROR(VerifySigned(req, a, digest, " over the announced X-Content-SHA256").status());
   {
     // A replay is refused before its body is read (Authenticate marks the signature used).
     std::lock_guard lock(signatures_mu);
@@ -445,23 +459,11 @@ StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Re
   if (auth.starts_with(kSignedScheme)) {
     SUIJI_ASSIGN_OR_RETURN(SignedAuthorization a, ParseSignedAuthorization(auth));
     *credential = "user " + a.user_id;
-    const identity::UserInfo* u = node.identity->world().User(a.user_id);
-    if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
-      return PermissionDenied("no enabled user " + a.user_id + " with a registered key");
-    }
     const int64_t now = UnixSeconds();
     if (first_use && std::llabs(now - a.timestamp) > kSignedRequestWindowSeconds) {
       return PermissionDenied("timestamp outside 300 s of the server's clock");
     }
-    std::string target = req.path;
-    if (!req.params.empty()) {
-      const std::string full = req.target;
-      if (auto q = full.find('?'); q != std::string::npos) target += full.substr(q);
-    }
-    const std::string msg = SignedRequestMessage(req.method, target, a.timestamp_text, req.body);
-    PublicKey pk{};
-    std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
-    if (!VerifySignature(pk, AsBytes(msg), a.signature)) return PermissionDenied("request signature does not verify");
+    SUIJI_ASSIGN_OR_RETURN(const identity::UserInfo* u, VerifySigned(req, a, ToHex(Sha256(AsBytes(req.body))), ""));
     if (first_use) {
       std::lock_guard lock(signatures_mu);
       // Forget the signatures whose timestamps have left the window (they are refused on

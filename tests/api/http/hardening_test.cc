@@ -31,6 +31,7 @@
 #include "ledger/core/sha256.h"
 #include "ledger/core/ed25519.h"
 #include "projections/directory_projection.h"
+#include "tests/support/test_node.h"
 
 namespace suiji::http {
 namespace {
@@ -107,10 +108,7 @@ class HardeningTest : public ::testing::Test {
   void SetUp() override {
     InitCrypto();
     key_.emplace(KeyPair::Generate());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("suiji-hardening-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing_support::FreshTestDir("suiji-hardening");
     Actor setup{"320000", "setup"};
     auto init = InitNode(NodePaths{dir_}, "test.suiji/hardening", "hardening tests", "", setup, LedgerOptions{});
     ASSERT_TRUE(init.ok()) << init.status().ToString();
@@ -118,9 +116,7 @@ class HardeningTest : public ::testing::Test {
     auto projection = DirectoryProjection::Open(dir_);
     ASSERT_TRUE(projection.ok());
     DirectoryService dirs(ledger, **projection, ledger.storage());
-    using directory::OrgLevel;
-    ASSERT_TRUE(dirs.RegisterOrg({"320000", "江苏省人社厅", "320000", OrgLevel::Province, ""}, setup).ok());
-    ASSERT_TRUE(dirs.RegisterOrg({"320400", "常州市人社局", "320400", OrgLevel::City, "320000"}, setup).ok());
+    ASSERT_TRUE(testing_support::RegisterProvinceAndCity(dirs, setup).ok());
     IdentityService ids(ledger, ledger.storage());
     ASSERT_TRUE(ids.Sync().ok());
     ASSERT_TRUE(ids.RegisterUser({"prov-admin", "省管理员", "320000", {"administrator", "supervisor"}, "", {}, ""},

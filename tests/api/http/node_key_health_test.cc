@@ -16,6 +16,7 @@
 #include "ledger/keystore.h"
 #include "projections/directory_projection.h"
 #include "tests/support/credit_codes.h"
+#include "tests/support/test_node.h"
 
 namespace suiji::http {
 namespace {
@@ -26,10 +27,7 @@ class NodeKeyHealth : public ::testing::Test {
  protected:
   void SetUp() override {
     InitCrypto();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("suiji-keyhealth-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing_support::FreshTestDir("suiji-keyhealth");
     Actor setup{"320000", "setup"};
     NodePaths paths{dir_};
     auto init = InitNode(paths, "test.suiji/keyhealth", "", "", setup, LedgerOptions{});
@@ -39,9 +37,7 @@ class NodeKeyHealth : public ::testing::Test {
       auto projection = DirectoryProjection::Open(dir_);
       ASSERT_TRUE(projection.ok());
       DirectoryService dirs(ledger, **projection, ledger.storage());
-      using directory::OrgLevel;
-      ASSERT_TRUE(dirs.RegisterOrg({"320000", "江苏省人社厅", "320000", OrgLevel::Province, ""}, setup).ok());
-      ASSERT_TRUE(dirs.RegisterOrg({"320400", "常州市人社局", "320400", OrgLevel::City, "320000"}, setup).ok());
+      ASSERT_TRUE(testing_support::RegisterProvinceAndCity(dirs, setup).ok());
       IdentityService ids(ledger, ledger.storage());
       ASSERT_TRUE(ids.Sync().ok());
       identity::UserRecord u{"clerk", "登记员", "320400", {"registry_clerk"}, "", {}, ""};

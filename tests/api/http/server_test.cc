@@ -30,6 +30,7 @@
 #include "projections/directory_projection.h"
 #include "tests/support/credit_codes.h"
 #include "tests/support/gb18030.h"
+#include "tests/support/test_node.h"
 
 namespace suiji::http {
 namespace {
@@ -43,10 +44,7 @@ class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     InitCrypto();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("suiji-http-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing_support::FreshTestDir("suiji-http");
     Actor setup{"320000", "setup"};
     auto init = InitNode(NodePaths{dir_}, "test.suiji/http", "http tests", "", setup, LedgerOptions{});
     ASSERT_TRUE(init.ok()) << init.status().ToString();
@@ -54,9 +52,8 @@ class HttpServerTest : public ::testing::Test {
     auto projection = DirectoryProjection::Open(dir_);
     ASSERT_TRUE(projection.ok());
     DirectoryService dirs(ledger, **projection, ledger.storage());
+    ASSERT_TRUE(testing_support::RegisterProvinceAndCity(dirs, setup).ok());
     using directory::OrgLevel;
-    ASSERT_TRUE(dirs.RegisterOrg({"320000", "江苏省人社厅", "320000", OrgLevel::Province, ""}, setup).ok());
-    ASSERT_TRUE(dirs.RegisterOrg({"320400", "常州市人社局", "320400", OrgLevel::City, "320000"}, setup).ok());
     ASSERT_TRUE(dirs.RegisterOrg({"320402", "天宁区人社局", "320402", OrgLevel::County, "320400"}, setup).ok());
     ASSERT_TRUE(dirs.RegisterOrg({"320411", "新北区人社局", "320411", OrgLevel::County, "320400"}, setup).ok());
     for (const char* region : {"320402", "320411"}) {
