@@ -518,7 +518,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     auto reader = OpenNodeStorage(paths, NodeRole::kReader);
     if (!reader.ok()) return void(ctx.exit_code = Fail(reader.status()));
     std::error_code ec;
-    std::filesystem::remove_all(paths.dir / "projections" / "directory", ec);
+    std::filesystem::remove_all(paths.dir / "projections" / "state", ec);
     auto p = DirectoryProjection::Open(paths.dir);
     if (!p.ok()) return void(ctx.exit_code = Fail(p.status()));
     auto start = std::chrono::steady_clock::now();

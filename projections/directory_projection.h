@@ -7,8 +7,8 @@
 // projection can be dropped (delete its folder) and rebuilt from the log; Digest() hashes
 // its whole content so two builds can be compared byte for byte.
 //
-// Layout: DIR/projections/directory/{data,lock}.mdb. Databases (keys -> values):
-//   meta        "applied" -> u64 BE; "ledger" -> ledger id
+// Layout: the "directory" folder of DIR/projections/state (projections/projections.h).
+// Databases (keys -> values):
 //   orgs        org_id -> OrgUnit payload
 //   targets     credit code -> Target payload (every field)
 //   t_region, t_industry, t_grade, t_status   (dupsort) index value -> credit code
@@ -30,8 +30,11 @@
 #include <string>
 #include <vector>
 
+#include "ledger/core/directory/fold.h"
 #include "ledger/core/directory/records.h"
 #include "ledger/storage.h"
+#include "projections/lmdb_projection.h"
+#include "projections/projections.h"
 
 namespace suiji {
 
@@ -52,26 +55,21 @@ struct InspectorQuery {
   size_t limit = 100;
 };
 
-// When a projection's commits reach the disk.
-enum class ProjectionSync {
-  // Each commit syncs its data (the command line: one process, one short job).
-  kEachCommit,
-  // No sync until the projection is closed (the server, whose writes are group-committed to
-  // the log and must not each wait for a sync here). A crashed process loses nothing (the
-  // page cache holds it); a power loss or OS crash could tear the file, so while open a
-  // marker file `unsynced` names the machine's boot id, and an Open in a later boot that
-  // finds it discards the projection, which then rebuilds from the log.
-  kDeferred,
-};
-
 class DirectoryProjection {
  public:
-  // Opens (creating if needed) the projection under `data_dir`/projections/directory.
+  // Opens (creating if needed) the node's projections under `data_dir`/projections/state
+  // (OpenProjections) and reads their directory folder. Open it once per process and data
+  // directory (an LMDB rule); other folders' readers share it through projection().
   static StatusOr<std::unique_ptr<DirectoryProjection>> Open(
       const std::filesystem::path& data_dir, ProjectionSync sync = ProjectionSync::kEachCommit);
+  // The directory folder of projections opened already.
+  static std::unique_ptr<DirectoryProjection> Over(std::shared_ptr<LmdbProjection> projection);
   virtual ~DirectoryProjection() = default;
+  // The environment this reads (every folder), for the other folders' readers.
+  virtual std::shared_ptr<LmdbProjection> projection() const = 0;
 
-  // Applies every log entry after the last applied one, in transactions of at most `batch`
+  // Catches up every folder of the projection (LmdbProjection::CatchUp): applies every log
+  // entry after the last applied one, in transactions of at most `batch`
   // entries. A projection that is ahead of the log, or whose last applied entry differs
   // from the log's at that place (entries folded from a group commit that a crash undid),
   // is emptied and rebuilt in the same pass. A reader never shows what its log does not
@@ -94,7 +92,7 @@ class DirectoryProjection {
   virtual uint64_t rebuilds() const = 0;
   // True once a reader's handle reads its private view (see CatchUp).
   virtual bool private_view() const = 0;
-  // SHA-256 over every database's keys and values in order, excluding nothing.
+  // SHA-256 over the directory folder's databases' keys and values in order.
   virtual StatusOr<Hash> Digest() const = 0;
 
   virtual StatusOr<std::optional<directory::OrgUnitRecord>> GetOrg(std::string_view id) const = 0;
@@ -121,5 +119,11 @@ class DirectoryProjection {
 // "320402" for a county. Municipality districts (1101xx) fall under 110000 (the national
 // list has no 110100 row).
 std::string RegionPrefix(std::string_view region);
+
+// The directory folder (for OpenProjections) and, for the folders applied after it, its
+// state as a DirectoryStore inside one of their transactions (reads see the entry being
+// applied; writes through it would change the directory: never write).
+std::unique_ptr<ProjectionFolder> NewDirectoryFolder();
+std::unique_ptr<directory::DirectoryStore> DirectoryStoreIn(MDB_txn* txn, const ProjectionFolder& directory_folder);
 
 }  // namespace suiji

@@ -151,7 +151,7 @@ class DataDirCli : public ::testing::Test {
 
 TEST_F(DataDirCli, EveryFileAndFolderANodeCreatesUnderUmask022IsPrivate) {
   CommitDraw();  // a secret file, too
-  ASSERT_TRUE(fs::exists(fs::path(data_) / "projections" / "directory" / "data.mdb"));
+  ASSERT_TRUE(fs::exists(fs::path(data_) / "projections" / "state" / "data.mdb"));
   ASSERT_TRUE(fs::exists(fs::path(data_) / "draws" / "secrets" / (std::string(kDraw) + ".secret")));
   std::vector<fs::path> all{data_};
   for (const auto& e : fs::recursive_directory_iterator(data_)) all.push_back(e.path());
@@ -272,7 +272,7 @@ TEST_F(DataDirCli, ACorruptLogEntryMakesVerifyDataFail) {
 // says how to rebuild it.
 TEST_F(DataDirCli, ACorruptMetaPageOfTheProjectionIsAnIntegrityFailure) {
   const long page = ::sysconf(_SC_PAGESIZE);
-  const fs::path mdb = fs::path(data_) / "projections" / "directory" / "data.mdb";
+  const fs::path mdb = fs::path(data_) / "projections" / "state" / "data.mdb";
   Scribble(mdb, 16, 64);
   Scribble(mdb, static_cast<uint64_t>(page) + 16, 64);
   RunResult r = Suiji({"list", "targets", "--data", data_});

@@ -28,7 +28,7 @@ DISK="$WORK/disk"
 SERVER_PID=
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -n "${PROJ_MOUNTED:-}" ]; then umount "$DISK/node/projections/directory" 2>/dev/null || true; fi
+  if [ -n "${PROJ_MOUNTED:-}" ]; then umount "$DISK/node/projections/state" 2>/dev/null || true; fi
   umount "$DISK" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -122,7 +122,7 @@ SERVER_PID=
 # --- the log takes an import, then the projection's disk is full ---
 # The projection on a disk of its own (a second tmpfs, its files copied in), filled: the
 # import is in the log, and the command says so; reads still show the log's content.
-PROJ="$DIR/projections/directory"
+PROJ="$DIR/projections/state"
 cp -a "$PROJ" "$WORK/projection"
 mount -t tmpfs -o size=2m,mode=0700 suiji-disk-full-projection "$PROJ" || fail "mount of the projection's tmpfs failed"
 PROJ_MOUNTED=1

@@ -359,7 +359,7 @@ TEST_F(DirectoryProjectionTest, AReaderWhoseLogTrailsARunningServersProjectionSh
 TEST_F(DirectoryProjectionTest, ADeferredProjectionLeftUnsyncedInAnEarlierBootIsDiscarded) {
   RegisterOrgs();
   AppendTargets(0, 20);
-  const auto marker = dir_ / "projections" / "directory" / "unsynced";
+  const auto marker = dir_ / "projections" / "state" / "unsynced";
   {
     auto p = DirectoryProjection::Open(dir_, ProjectionSync::kDeferred);
     ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());

@@ -46,7 +46,7 @@ TEST(HttpPrivateFiles, TheServersFilesArePrivateUnderUmask022) {
   ASSERT_TRUE(std::filesystem::exists(trail));
   EXPECT_EQ(ModeOf(dir / "audit"), 0700u);
   EXPECT_EQ(ModeOf(trail), 0600u);
-  EXPECT_EQ(ModeOf(dir / "projections" / "directory" / "unsynced"), 0600u);
+  EXPECT_EQ(ModeOf(dir / "projections" / "state" / "unsynced"), 0600u);
   (*server)->Stop();
   serving.join();
   server->reset();

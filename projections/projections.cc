@@ -1,0 +1,19 @@
+#include "projections/projections.h"
+
+#include "projections/directory_projection.h"
+
+namespace suiji {
+
+std::vector<std::unique_ptr<ProjectionFolder>> NodeFolders() {
+  std::vector<std::unique_ptr<ProjectionFolder>> folders;
+  folders.push_back(NewDirectoryFolder());
+  return folders;
+}
+
+StatusOr<std::shared_ptr<LmdbProjection>> OpenProjections(const std::filesystem::path& data_dir,
+                                                          ProjectionSync sync) {
+  SUIJI_ASSIGN_OR_RETURN(auto p, LmdbProjection::Open(data_dir / "projections" / "state", sync, NodeFolders()));
+  return std::shared_ptr<LmdbProjection>(std::move(p));
+}
+
+}  // namespace suiji
