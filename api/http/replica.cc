@@ -1,6 +1,7 @@
 #include "api/http/replica.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace suiji::http {
 
@@ -91,6 +92,11 @@ void ReplicaFollower::Run() {
     const uint64_t target = std::min(*polled, applied + step_);
     Status s = target > applied ? catch_up_(target) : read_checkpoints_();
     std::lock_guard lock(mu_);
+    if (!s.ok() && s.message() != state_.catch_up.message()) {
+      // Said once per new failure (the loop tries again every round); /healthz says it too.
+      std::fprintf(stderr, "suiji serve: the replica cannot apply the topic beyond entry %llu: %s\n",
+                   static_cast<unsigned long long>(applied), s.message().c_str());
+    }
     state_.catch_up = s;
     if (s.ok()) state_.applied = target;
   }
