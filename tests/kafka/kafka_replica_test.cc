@@ -224,6 +224,16 @@ TEST_F(KafkaReplicaTest, TwoReplicasFollowTheWriterAndAnswerTheSame) {
   ASSERT_EQ(init.exit_code, 0) << init.err;
   EXPECT_NE(init.out.find("replica of ledger cz.hrss.gov.cn/replicas"), std::string::npos) << init.out;
   EXPECT_FALSE(fs::exists(fs::path(a_dir) / "keys"));
+  // The root key id it printed pins the ledger for the next replica (below).
+  const auto root_at = init.out.find("(root key ");
+  ASSERT_NE(root_at, std::string::npos) << init.out;
+  const std::string root_key = init.out.substr(root_at + 10, init.out.find(',', root_at) - root_at - 10);
+  auto wrong_root = Run({"replica", "init", "--data", b_dir, "--from", writer_dir_ + "/node.conf", "--root-key",
+                         "0000000000000000"});
+  EXPECT_EQ(wrong_root.exit_code, 1);
+  EXPECT_NE(wrong_root.err.find("the ledger's root key is " + root_key + ", not 0000000000000000"), std::string::npos)
+      << wrong_root.err;
+  EXPECT_FALSE(fs::exists(b_dir));
   // One that names another ledger leaves nothing behind.
   auto wrong = Run({"replica", "init", "--data", b_dir, "--from", writer_dir_ + "/node.conf", "--ledger", "other"});
   EXPECT_EQ(wrong.exit_code, 1);
@@ -269,7 +279,7 @@ TEST_F(KafkaReplicaTest, TwoReplicasFollowTheWriterAndAnswerTheSame) {
 
   // Replica B starts only now: it builds everything from the topic.
   auto init_b = Run({"replica", "init", "--data", b_dir, "--kafka-brokers", kafka_test::Brokers(), "--kafka-topic",
-                     topic_});
+                     topic_, "--root-key", root_key});
   ASSERT_EQ(init_b.exit_code, 0) << init_b.err;
   ASSERT_NO_FATAL_FAILURE(Start(replica_b_, b_dir, {"--replica"}));
 
