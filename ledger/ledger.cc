@@ -81,50 +81,82 @@ Status Ledger::Load() {
   std::lock_guard lock(mu_);
   SUIJI_ASSIGN_OR_RETURN(uint64_t n, storage_->Size());
   if (n == 0) return NotFound("no ledger here (the log is empty): run `suiji init` first");
-  Status err;
-  Hash prev{};
-  Status read = storage_->Read(0, n, [&](uint64_t seq, ByteView bytes) {
-    auto parsed = ParseEntry(bytes);
-    if (!parsed.ok()) {
-      err = DataLoss("entry " + std::to_string(seq) + ": " + parsed.status().message());
-      return false;
-    }
-    const EntryView& e = *parsed;
-    if (e.sequence() != seq) {
-      err = DataLoss("entry " + std::to_string(seq) + " carries sequence " +
-                     std::to_string(e.sequence()));
-      return false;
-    }
-    if (e.prev_hash() != prev) {
-      err = DataLoss("entry " + std::to_string(seq) + " does not chain to entry " +
-                     std::to_string(seq - 1));
-      return false;
-    }
-    if (seq == 0) {
-      auto signer = keys_.ResolveSigner(e);
-      if (!signer.ok()) {
-        err = DataLoss("genesis: " + signer.status().message());
-        return false;
-      }
-    }
-    Status applied = keys_.Apply(e);
-    if (!applied.ok()) {
-      err = DataLoss("entry " + std::to_string(seq) + ": " + applied.message());
-      return false;
-    }
-    prev = LeafHash(bytes);
-    tree_.Append(prev);
-    last_time_us_ = e.event->time_us();
-    return true;
-  });
-  SUIJI_RETURN_IF_ERROR(read);
-  SUIJI_RETURN_IF_ERROR(err);
+  SUIJI_RETURN_IF_ERROR(FoldStoredLocked(n));
   ledger_id_ = keys_.ledger_id();
   RefreshKeyStatusLocked();
-  return storage_->ReadCheckpoints([&](uint64_t size, std::string_view note) {
-    last_checkpoint_size_ = size;
-    last_checkpoint_ = std::string(note);
-    last_checkpoint_time_us_ = Now();  // issue times are not stored; count T from opening
+  return OkStatus();
+}
+
+StatusOr<uint64_t> Ledger::CatchUp() {
+  std::lock_guard lock(mu_);
+  if (node_key_ || node_key_problem_) {
+    return FailedPrecondition("a ledger that writes is kept current by its own appends, not by CatchUp");
+  }
+  SUIJI_ASSIGN_OR_RETURN(uint64_t n, storage_->Size());
+  if (n < tree_.size()) {
+    return DataLoss("the log holds " + std::to_string(n) + " entries, fewer than the " +
+                    std::to_string(tree_.size()) + " already read: it was replaced or truncated");
+  }
+  SUIJI_RETURN_IF_ERROR(FoldStoredLocked(n));
+  RefreshKeyStatusLocked();
+  return tree_.size();
+}
+
+Status Ledger::FoldStoredLocked(uint64_t n) {
+  const uint64_t from = tree_.size();
+  Status err;
+  Hash prev = from == 0 ? Hash{} : tree_.leaf(from - 1);
+  if (from < n) {
+    Status read = storage_->Read(from, n, [&](uint64_t seq, ByteView bytes) {
+      auto parsed = ParseEntry(bytes);
+      if (!parsed.ok()) {
+        err = DataLoss("entry " + std::to_string(seq) + ": " + parsed.status().message());
+        return false;
+      }
+      const EntryView& e = *parsed;
+      if (e.sequence() != seq) {
+        err = DataLoss("entry " + std::to_string(seq) + " carries sequence " +
+                       std::to_string(e.sequence()));
+        return false;
+      }
+      if (e.prev_hash() != prev) {
+        err = DataLoss("entry " + std::to_string(seq) + " does not chain to entry " +
+                       std::to_string(seq - 1));
+        return false;
+      }
+      if (seq == 0) {
+        auto signer = keys_.ResolveSigner(e);
+        if (!signer.ok()) {
+          err = DataLoss("genesis: " + signer.status().message());
+          return false;
+        }
+      }
+      Status applied = keys_.Apply(e);
+      if (!applied.ok()) {
+        err = DataLoss("entry " + std::to_string(seq) + ": " + applied.message());
+        return false;
+      }
+      prev = LeafHash(bytes);
+      tree_.Append(prev);
+      last_time_us_ = e.event->time_us();
+      return true;
+    });
+    SUIJI_RETURN_IF_ERROR(read);
+    SUIJI_RETURN_IF_ERROR(err);
+  }
+  const uint64_t size = tree_.size();
+  const uint64_t had = last_checkpoint_ ? last_checkpoint_size_ : 0;
+  return storage_->ReadCheckpoints([&](uint64_t cp_size, std::string_view note) {
+    // A checkpoint never covers an entry not read yet (a replica reads the checkpoints
+    // topic after the entries topic, which may have grown in between).
+    if (cp_size > size) return false;
+    if (!last_checkpoint_ || cp_size >= had) {
+      if (!last_checkpoint_ || cp_size != last_checkpoint_size_) {
+        last_checkpoint_time_us_ = Now();  // issue times are not stored; count T from reading
+      }
+      last_checkpoint_size_ = cp_size;
+      last_checkpoint_ = std::string(note);
+    }
     return true;
   });
 }

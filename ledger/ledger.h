@@ -111,6 +111,13 @@ class Ledger {
   StatusOr<bool> MaybeCheckpoint();
   // Latest stored checkpoint note, if any.
   std::optional<std::string> LatestCheckpoint() const;
+
+  // A ledger that does not write (no node key; a read replica following a Kafka topic,
+  // api/http/replica.h) folds the entries another process appended since it was opened or
+  // last caught up: the tree, the keys in force and the latest checkpoint, with the same
+  // checks as Open (kDataLoss naming the entry that breaks the chain). Returns the new size.
+  // kFailedPrecondition on a ledger with a node key: its own appends keep it current.
+  StatusOr<uint64_t> CatchUp();
   // The note verifier key of the current node key ("name+hash+base64").
   std::string NodeVerifierKey() const;
   const PublicKey* node_public_key() const;
@@ -128,6 +135,8 @@ class Ledger {
   Ledger(std::unique_ptr<LogStorage> storage, std::optional<KeyPair> node_key,
          LedgerOptions options);
   Status Load();
+  // Folds the stored entries [tree_.size(), n) and re-reads the checkpoints (Load, CatchUp).
+  Status FoldStoredLocked(uint64_t n);
   StatusOr<uint64_t> AppendLocked(const KeyPair& key, std::span<const EventDraft> drafts,
                                   std::optional<uint64_t> expected_next);
   StatusOr<uint64_t> AppendStreamLocked(const KeyPair& key, uint64_t count,

@@ -58,6 +58,11 @@ class LogStorage {
 
   // True if this handle may append (it holds the writer role).
   virtual bool writable() const = 0;
+  // True if the read models folded from this handle (projections/) belong to its process:
+  // it repairs them (rebuilds a projection ahead of the log or of another version) instead
+  // of reading a private view. The writer's; also a read replica's (ledger/follower.h),
+  // which never appends but is the only process folding its own data directory.
+  virtual bool owns_read_models() const { return writable(); }
 
   // OK if the disk under the log has room for `bytes` more bytes besides a reserve for its
   // own bookkeeping and the node's read models; else DiskFull naming the disk. A check before

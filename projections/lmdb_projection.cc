@@ -220,7 +220,7 @@ Status LmdbProjection::SwitchToPrivateView() {
 Status LmdbProjection::CatchUp(const LogStorage& log, size_t batch,
                                const std::function<void(uint64_t, uint64_t)>& progress) {
   Status s = NameDisk(CatchUpHere(log, batch, progress));
-  if (!s.ok() && IsDiskFull(s) && !log.writable() && private_dir_.empty()) {
+  if (!s.ok() && IsDiskFull(s) && !log.owns_read_models() && private_dir_.empty()) {
     // A reader of a full disk still reads: from a private view on another disk.
     SUIJI_RETURN_IF_ERROR(SwitchToPrivateView());
     return NameDisk(CatchUpHere(log, batch, progress));
@@ -249,7 +249,7 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
     // staged for a group commit that a crash took before they were durable (the server
     // acknowledged none of them). Then it is ahead of the log, or its last applied entry
     // is not the log's entry at that place: start again from nothing.
-    if ((applied > size || other_format) && !log.writable() && private_dir_.empty()) {
+    if ((applied > size || other_format) && !log.owns_read_models() && private_dir_.empty()) {
       // Ahead of what a reader's log holds: entries a server folded while they were staged
       // for a group commit, not yet durable, or never to be (the server crashed). Either
       // way the reader must not show them, and only a writer may repair the shared
@@ -282,7 +282,7 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
           return other;
         }
       }
-      if (!log.writable() && private_dir_.empty()) {
+      if (!log.owns_read_models() && private_dir_.empty()) {
         mdb_txn_abort(txn);
         SUIJI_RETURN_IF_ERROR(SwitchToPrivateView());
         continue;

@@ -151,6 +151,11 @@ Reply PublicBundle(Call& c) {
   if (!needed.ok()) return FromStatus(needed.status());
   std::optional<std::string> note = c.node.ledger->LatestCheckpoint();
   if (!note || CheckpointSize(*note) < *needed) {
+    if (c.node.replica) {
+      return Error(503, "no_checkpoint_yet",
+                   "尚无覆盖该抽取的检查点：写入节点签发后（至多 checkpoint_every_seconds）本副本即可提供。"
+                   "No checkpoint covers this draw yet; the writer signs one within checkpoint_every_seconds.");
+    }
     auto fresh = c.node.ledger->IssueCheckpoint();
     if (!fresh.ok()) return FromStatus(fresh.status());
     note = std::move(*fresh);

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "api/http/front.h"
+#include "api/http/replica.h"
 #include "api/http/server_internal.h"
 #include "api/http/signed_request.h"
 #include "api/node.h"
@@ -260,6 +261,15 @@ struct Server::Impl {
   // Whether the log answers (for /healthz and /metrics); stops the server to reopen a failed
   // log once it answers again (ledger/log_watch.h). Set then, Serve returns exit_status.
   std::unique_ptr<LogWatch> log_watch;
+  // A read replica (options.replica, api/http/replica.h): its view of the writer's topic
+  // (owned by node.ledger) and the follower that catches the node up with it; no group
+  // commit, checkpoint timer or log watch then.
+  FollowerStorage* follower_log = nullptr;
+  std::unique_ptr<ReplicaFollower> follower;
+  // Entries a reply may reflect, and entries durable: the group commit's, or a replica's
+  // applied position (everything it shows is committed in the topic already).
+  uint64_t StagedSize() const { return group != nullptr ? group->staged_size() : node.ledger->size(); }
+  uint64_t DurableSize() const { return group != nullptr ? group->durable_size() : node.ledger->size(); }
   std::mutex exit_mu;
   Status exit_status;
   void StopServing();
@@ -309,16 +319,21 @@ struct Server::Impl {
 
 Status Server::Impl::Open() {
   NodePaths paths{options.data};
-  SUIJI_ASSIGN_OR_RETURN(
-      node.ledger,
-      OpenWriter(paths, {}, [&](std::unique_ptr<LogStorage> s) -> StatusOr<std::unique_ptr<LogStorage>> {
-        SUIJI_ASSIGN_OR_RETURN(auto g, GroupCommitStorage::Wrap(std::move(s)));
-        group = g.get();
-        return std::unique_ptr<LogStorage>(std::move(g));
-      }, NodeKeyRule::kReportOnly));
-  // A node key out of force still serves reads; it is said here and in /healthz, and
-  // writes answer 503 (never a client's 403).
-  if (Status k = node.ledger->NodeKeyStatus(); !k.ok()) std::cerr << "suiji serve: " << k.message() << "\n";
+  node.replica = options.replica;
+  if (options.replica) {
+    SUIJI_ASSIGN_OR_RETURN(node.ledger, OpenReplicaLedger(paths, &follower_log));
+  } else {
+    SUIJI_ASSIGN_OR_RETURN(
+        node.ledger,
+        OpenWriter(paths, {}, [&](std::unique_ptr<LogStorage> s) -> StatusOr<std::unique_ptr<LogStorage>> {
+          SUIJI_ASSIGN_OR_RETURN(auto g, GroupCommitStorage::Wrap(std::move(s)));
+          group = g.get();
+          return std::unique_ptr<LogStorage>(std::move(g));
+        }, NodeKeyRule::kReportOnly));
+    // A node key out of force still serves reads; it is said here and in /healthz, and
+    // writes answer 503 (never a client's 403).
+    if (Status k = node.ledger->NodeKeyStatus(); !k.ok()) std::cerr << "suiji serve: " << k.message() << "\n";
+  }
   // The projection folds staged entries before they are durable; it syncs only when the
   // server closes it, and rebuilds itself if a crash left it ahead of the log.
   SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir, ProjectionSync::kDeferred));
@@ -331,6 +346,22 @@ Status Server::Impl::Open() {
   SUIJI_RETURN_IF_ERROR(node.SyncAll());
   SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(paths.dir / "audit"));
   routes = ApiRoutes();
+  if (options.replica) {
+    // Catches the tree, the projections and the folds up to one position at a time, under
+    // the exclusive lock (reads see one position), at most kReplicaStep entries a step.
+    constexpr uint64_t kReplicaStep = 5000;
+    follower = std::make_unique<ReplicaFollower>(
+        *follower_log, std::chrono::milliseconds(options.replica_poll_ms), kReplicaStep,
+        [this](uint64_t position) {
+          std::unique_lock lock(state_mu);
+          follower_log->AdvanceTo(position);
+          SUIJI_RETURN_IF_ERROR(node.ledger->CatchUp().status());
+          return node.SyncAll();
+        },
+        // Checkpoints change no read model: the ledger's own lock is enough.
+        [this] { return node.ledger->CatchUp().status(); });
+    return OkStatus();
+  }
   // A quiet node still gets its tip covered within checkpoint_every_seconds (the ledger's
   // policy; writes also check it).
   checkpoint_timer = std::make_unique<CheckpointTimer>(l, std::chrono::seconds(1));
@@ -495,6 +526,16 @@ void Server::Impl::Observe(const std::string& route, int status, double seconds)
 void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::Response& res) {
   const Route& route = routes[index];
   const auto start = Clock::now();
+  if (options.replica) {
+    res.set_header("X-Suiji-Role", "replica");
+    if (route.write || route.exclusive) {  // refused on its head already (the pre-routing handler)
+      auto [status, body] = ReplicaWriteRefusal(req.method, req.path);
+      res.status = status;
+      res.set_content(body.dump(), "application/json; charset=utf-8");
+      Observe(route.method + " " + route.path, status, 0);
+      return;
+    }
+  }
   const identity::UserInfo* stream_user = nullptr;
   // The log size this reply may reflect: it is sent only once that much is durable.
   uint64_t visible = 0;
@@ -509,7 +550,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     std::shared_lock read_lock(state_mu, std::defer_lock);
     std::unique_lock write_lock(state_mu, std::defer_lock);
     if (route.write || route.exclusive) write_lock.lock(); else read_lock.lock();
-    visible = group->staged_size();
+    visible = StagedSize();
     if (!route.is_public) {
       // A valid credential is always accepted; failures are counted per address and per
       // credential (RefuseAuthentication), so bad attempts never lock a good one out.
@@ -696,11 +737,11 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     } catch (const std::exception& e) {
       reply = Error(500, "internal", e.what());
     }
-    visible = group->staged_size();  // whatever it read is below this
+    visible = StagedSize();  // whatever it read is below this
   }
   // Group commit: the state lock is released, so other writers stage their events while
   // this request waits for (or writes) the durable batch that holds its own.
-  if (Status durable = group->WaitDurable(visible); !durable.ok()) {
+  if (Status durable = group != nullptr ? group->WaitDurable(visible) : OkStatus(); !durable.ok()) {
     reply = FromStatus(durable);
     saved_key.clear();
   }
@@ -736,7 +777,16 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
 std::string Server::Impl::MetricsText() {
   std::ostringstream m;
   m << "# HELP suiji_log_reachable 1 if the log storage answered the last probe (every second), 0 if not.\n"
-    << "# TYPE suiji_log_reachable gauge\nsuiji_log_reachable " << (log_watch->reachable() ? 1 : 0) << "\n";
+    << "# TYPE suiji_log_reachable gauge\nsuiji_log_reachable "
+    << ((follower ? follower->state().poll.ok() : log_watch->reachable()) ? 1 : 0) << "\n";
+  if (follower) {
+    const ReplicaFollower::State f = follower->state();
+    m << "# HELP suiji_replica_applied_entries Entries of the writer's topic this replica's read models hold.\n"
+      << "# TYPE suiji_replica_applied_entries gauge\nsuiji_replica_applied_entries " << f.applied << "\n"
+      << "# HELP suiji_replica_lag_entries Entries in the topic (at the last poll) not yet applied by this replica.\n"
+      << "# TYPE suiji_replica_lag_entries gauge\nsuiji_replica_lag_entries "
+      << f.topic_size - std::min(f.topic_size, f.applied) << "\n";
+  }
   uint64_t size = 0, folded = 0;
   {
     std::shared_lock lock(state_mu);
@@ -755,7 +805,7 @@ std::string Server::Impl::MetricsText() {
     << "\n";
   m << "# HELP suiji_durable_lag_entries Entries staged (appended, folded) but not yet durable.\n"
     << "# TYPE suiji_durable_lag_entries gauge\nsuiji_durable_lag_entries "
-    << group->staged_size() - std::min(group->staged_size(), group->durable_size()) << "\n";
+    << StagedSize() - std::min(StagedSize(), DurableSize()) << "\n";
   uint64_t cp_size = 0;
   if (cp) {
     // The second line of a checkpoint note is the tree size.
@@ -785,9 +835,9 @@ std::string Server::Impl::MetricsText() {
     << (uncovered_since_us == 0 ? 0 : std::max<int64_t>(0, (now_us - uncovered_since_us) / 1000000)) << "\n";
   std::lock_guard lock(metrics.mu);
   const double up = std::chrono::duration<double>(Clock::now() - metrics.started).count();
-  const GroupCommitStorage::Stats gc = group->stats();
+  const GroupCommitStorage::Stats gc = group != nullptr ? group->stats() : GroupCommitStorage::Stats{};
   m << "# HELP suiji_log_durable_entries Entries in the log that are durable.\n"
-    << "# TYPE suiji_log_durable_entries gauge\nsuiji_log_durable_entries " << group->durable_size() << "\n";
+    << "# TYPE suiji_log_durable_entries gauge\nsuiji_log_durable_entries " << DurableSize() << "\n";
   m << "# HELP suiji_group_commits_total Durable batches written for the requests' events.\n"
     << "# TYPE suiji_group_commits_total counter\nsuiji_group_commits_total " << gc.flushes << "\n";
   m << "# HELP suiji_group_commit_entries_total Events in those batches (divided by the batches: events per commit).\n"
@@ -919,7 +969,7 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
           auto who = Authenticate(req_copy, /*first_use=*/false);
           if (!who.ok() || !MayStream(*who, roles)) return false;
           const LogStorage& log = node.ledger->storage();
-          const uint64_t size = group->durable_size();  // never an entry a crash could undo
+          const uint64_t size = DurableSize();  // never an entry a crash could undo
           const uint64_t end = std::min<uint64_t>(size, *next + 500);
           if (*next < end) {
             Status inner = OkStatus();
@@ -987,6 +1037,12 @@ void Server::Impl::Install() {
       CloseConnectionAfterReply();
       return httplib::Server::HandlerResponse::Handled;
     };
+    // A replica takes no write, authenticated or not: refused before any body is read.
+    if (options.replica && req.method != "GET" && req.method != "HEAD") {
+      auto [status, body] = ReplicaWriteRefusal(req.method, req.path);
+      res.set_header("X-Suiji-Role", "replica");
+      return refuse(Json(body, status));
+    }
     if (req.ranges.size() > 1) {
       // cpp-httplib would still cut this reply into the ranges asked for (a part per range).
       // The request is its own non-const object, only handed to handlers as const.
@@ -1043,6 +1099,13 @@ void Server::Impl::Install() {
     else if (m == "DELETE") http->Delete(re, h);
   }
   http->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    if (follower) {
+      auto [status, body] = ReplicaHealth(follower->state(), node.ledger->ledger_id());
+      res.status = status;
+      res.set_header("X-Suiji-Role", "replica");
+      res.set_content(body.dump(), "application/json");
+      return;
+    }
     // From the watch's last probe: the health check never waits on the brokers.
     const Status reach = log_watch->reachability();
     const char* log = reach.ok() ? "reachable" : "unreachable";
@@ -1225,6 +1288,10 @@ StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions 
       else if (k == "tls_key") o.tls_key = v;
       else if (k == "threads") o.threads = static_cast<unsigned>(std::stoul(v));
       else if (k == "log_requests") o.log_requests = v == "true" || v == "1";
+      else if (k == "replica") {
+        if (v != "true" && v != "false" && v != "1" && v != "0") return InvalidArgument(at + "replica is true or false");
+        o.replica = v == "true" || v == "1";
+      } else if (k == "replica_poll_ms") o.replica_poll_ms = std::max(1, std::stoi(v));
       else return InvalidArgument(at + "unknown key \"" + k + "\"");
     } catch (const std::exception&) {
       return InvalidArgument(at + "bad value for " + k);

@@ -56,13 +56,17 @@ struct ServerOptions {
   // answered; with TLS, cpp-httplib's own handling holds one per keep-alive connection).
   unsigned threads = 64;
   bool log_requests = false;       // one line per request on stderr
+  // A read replica (api/http/replica.h): follows the writer's Kafka topic from a data
+  // directory of its own, serves every read route, refuses writes (421 read_replica).
+  bool replica = false;
+  int replica_poll_ms = 200;       // how often a replica looks for new entries in the topic
 };
 
 // Reads a config file of `key = value` lines (# comments): data, listen (HOST:PORT),
 // max_body_bytes, max_import_bytes, max_string_bytes, max_json_depth, auth_failures_per_minute,
 // trusted_proxy (repeatable), max_head_bytes, head_timeout_ms, body_timeout_ms, max_connections,
 // max_connections_per_address, max_streams, max_streams_per_user, tls_cert, tls_key, threads,
-// log_requests. Unknown keys are errors naming the line.
+// log_requests, replica (true/false), replica_poll_ms. Unknown keys are errors naming the line.
 StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions base = {});
 
 class Server {

@@ -73,6 +73,8 @@ struct Node {
   std::unique_ptr<IdentityService> identity;
   // Public proof bundles, built once per draw and checkpoint outside the state lock.
   BundleCache bundles;
+  // A read replica (api/http/replica.h): no node key, it signs no checkpoint of its own.
+  bool replica = false;
   Status SyncAll();
   // The public snapshot at the folded size (call with the state lock held, shared is enough).
   std::shared_ptr<const PublicSnapshot> Public();
