@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "api/cli.h"
+#include "api/cli_socket.h"
 #include "api/http/server.h"
 
 namespace suiji::cli {
@@ -46,6 +47,9 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       }
       SUIJI_ASSIGN_OR_RETURN(auto server, http::Server::Open(opts));
       SUIJI_RETURN_IF_ERROR(server->Bind());
+      // The command line beside the server: write commands come in here and run on its node.
+      SUIJI_ASSIGN_OR_RETURN(auto commands,
+                             CommandSocket::Open(opts.data, [&server](const auto& fn) { return server->WithNode(fn); }));
       g_server = server.get();
       std::signal(SIGINT, OnSignal);
       std::signal(SIGTERM, OnSignal);
@@ -59,8 +63,11 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                      "suiji serve: warning: serving TLS directly bypasses the connection front (head caps "
                      "and deadlines, per-address limits); terminate TLS in nginx (ops/nginx/) in production\n";
       }
+      std::cerr << "suiji serve: 命令行写命令经由 / write commands of the command line go through "
+                << CommandSocketPath(opts.data).string() << "\n";
       Status s = server->Serve();
       g_server = nullptr;
+      commands->Stop();  // waits for a command being run on the node, before the node goes
       return s;
     });
   });
