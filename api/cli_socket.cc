@@ -229,12 +229,19 @@ StatusOr<Frame> ReadFrame(int fd, size_t max) {
   return f;
 }
 
-sockaddr_un SocketAddress(const std::filesystem::path& path, bool* fits) {
+// The address of the socket at `path`. A path longer than sun_path (108 bytes) is reached
+// through its folder opened here: /proc/self/fd/N/suiji.sock; *dir_fd is then that folder,
+// to be closed once bound or connected (-1 otherwise, or if the folder cannot be opened).
+sockaddr_un SocketAddress(const std::filesystem::path& path, int* dir_fd) {
   sockaddr_un a{};
   a.sun_family = AF_UNIX;
-  const std::string p = path.string();
-  *fits = p.size() < sizeof a.sun_path;
-  if (*fits) std::memcpy(a.sun_path, p.c_str(), p.size() + 1);
+  *dir_fd = -1;
+  std::string p = path.string();
+  if (p.size() >= sizeof a.sun_path) {
+    *dir_fd = ::open(path.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (*dir_fd >= 0) p = "/proc/self/fd/" + std::to_string(*dir_fd) + "/" + path.filename().string();
+  }
+  if (p.size() < sizeof a.sun_path) std::memcpy(a.sun_path, p.c_str(), p.size() + 1);
   return a;
 }
 
@@ -353,13 +360,13 @@ namespace {
 // Connects to the server of `data`: the socket, or -1 when no server answers there (none
 // started, or a stale socket of one that died: nobody listens), and the command runs here.
 int ConnectToServer(const std::filesystem::path& data) {
-  bool fits = false;
-  const sockaddr_un a = SocketAddress(CommandSocketPath(data), &fits);
-  if (!fits) return -1;
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
+  int dir_fd = -1;
+  const sockaddr_un a = SocketAddress(CommandSocketPath(data), &dir_fd);
+  const int fd = a.sun_path[0] == '\0' ? -1 : ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const bool connected = fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+  if (dir_fd >= 0) ::close(dir_fd);
+  if (!connected) {
+    if (fd >= 0) ::close(fd);
     return -1;
   }
   return fd;
@@ -670,16 +677,17 @@ StatusOr<std::unique_ptr<CommandSocket>> CommandSocket::Open(const std::filesyst
     return Unavailable("cannot create " + run.string() + ": " + std::strerror(errno));
   }
   if (::chmod(run.c_str(), 0700) != 0) return Unavailable("cannot chmod " + run.string());
-  bool fits = false;
   const std::filesystem::path path = CommandSocketPath(shared->data);
-  const sockaddr_un a = SocketAddress(path, &fits);
-  if (!fits) return InvalidArgument(path.string() + " is too long for a Unix domain socket (108 bytes)");
+  int dir_fd = -1;
+  const sockaddr_un a = SocketAddress(path, &dir_fd);
+  if (a.sun_path[0] == '\0') return Unavailable("cannot open " + run.string() + ": " + std::strerror(errno));
   shared->listen_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (shared->listen_fd < 0) return Unavailable(std::string("socket: ") + std::strerror(errno));
-  const mode_t old_mask = ::umask(0177);  // the socket 0600 from its first moment
+  // Made 0600 once bound (no process-wide umask change in a server with threads running);
+  // meanwhile the 0700 folder keeps others out.
   const int bound = ::bind(shared->listen_fd, reinterpret_cast<const sockaddr*>(&a), sizeof a);
-  ::umask(old_mask);
-  if (bound != 0 || ::listen(shared->listen_fd, 16) != 0) {
+  if (dir_fd >= 0) ::close(dir_fd);
+  if (bound != 0 || ::chmod(path.c_str(), 0600) != 0 || ::listen(shared->listen_fd, 16) != 0) {
     const std::string why = std::strerror(errno);
     ::close(shared->listen_fd);
     return Unavailable("cannot listen on " + path.string() + ": " + why);

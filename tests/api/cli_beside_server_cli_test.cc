@@ -567,6 +567,19 @@ TEST_F(CliBesideServer, AStaleSocketOfAKilledServerIsPassedBy) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
+TEST_F(CliBesideServer, ADataDirectoryPathLongerThanASocketAddressWorks) {
+  Side deep = a_;
+  deep.data = (dir_ / std::string(120, 'x') / "data").string();
+  ASSERT_GT(cli::CommandSocketPath(deep.data).string().size(), sizeof(sockaddr_un{}.sun_path));
+  fs::create_directories(fs::path(deep.data).parent_path());
+  ASSERT_EQ(Suiji({"init", "--data", deep.data, "--ledger", "cz.test/deep", "--no-calendar"}, dir_).exit_code, 0);
+  server_ = std::make_unique<ServeProcess>(deep.data, dir_);
+  ASSERT_TRUE(server_->Running());
+  RunResult r = On(deep, {"memo", "--subject", "s", "--text", "t"});  // the server holds the lock
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "appended entry 2\n");
+}
+
 TEST_F(CliBesideServer, MisbehavingClientsLeaveTheServerServing) {
   server_ = std::make_unique<ServeProcess>(a_.data, dir_);
   // A client that asks for an import, is asked for its file, and goes away.
