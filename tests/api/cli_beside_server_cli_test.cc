@@ -3,8 +3,8 @@
 // server runs on one copy (A) and not on the other (B); every write command of the command
 // line is run once on each, and gives the same exit code and the same stdout (after the few
 // values that differ between two nodes by nature are put in brackets: the directory's path,
-// hashes and signatures over times, the drawn employers and teams of a random draw, a
-// token). On A the commands go through the server (it holds the writer lock, so a command
+// hashes and signatures over times, the clock time of a commitment, the drawn employers and
+// teams of a random draw, a token). On A the commands go through the server (it holds the writer lock, so a command
 // that opened the directory itself would be refused). Then: every read command runs beside
 // the server; init, serve, key rotate and projection rebuild are refused naming the server;
 // a connection from another uid is refused; a stale socket of a killed server is noticed and
@@ -226,6 +226,7 @@ class CliBesideServer : public ::testing::Test {
     for (int i = 0; i < 4; ++i) replace_all(Code(i), "<CODE>");
     text = std::regex_replace(text, std::regex("INSP-[0-9]"), "<INSP>");
     text = std::regex_replace(text, std::regex("常州测试企业[0-9]有限公司"), "<NAME>");
+    text = std::regex_replace(text, std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}"), "<TIME>");
     text = std::regex_replace(text, std::regex("[0-9a-fA-F]{16,}"), "<HEX>");
     text = std::regex_replace(text, std::regex("sj_[A-Za-z0-9_-]+"), "<TOKEN>");
     text = std::regex_replace(text, std::regex("[A-Za-z0-9+/]{40,}={0,2}"), "<BASE64>");
