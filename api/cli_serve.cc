@@ -48,8 +48,13 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(auto server, http::Server::Open(opts));
       SUIJI_RETURN_IF_ERROR(server->Bind());
       // The command line beside the server: write commands come in here and run on its node.
-      SUIJI_ASSIGN_OR_RETURN(auto commands,
-                             CommandSocket::Open(opts.data, [&server](const auto& fn) { return server->WithNode(fn); }));
+      SUIJI_ASSIGN_OR_RETURN(
+          auto commands,
+          CommandSocket::Open(opts.data, [&server](const std::function<void(const ServedServices&)>& fn) {
+            return server->WithNode([&](const http::NodeServices& s) {
+              fn(ServedServices{s.ledger, s.dirs, s.draws, s.inspections, s.identity});
+            });
+          }));
       g_server = server.get();
       std::signal(SIGINT, OnSignal);
       std::signal(SIGTERM, OnSignal);

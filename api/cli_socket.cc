@@ -390,7 +390,7 @@ int Forward(int fd, int argc, char** argv, const std::filesystem::path& data) {
   const bool sent = SendFrame(fd, 'R', body);
   const std::string send_error = sent ? "" : std::strerror(errno);
   for (;;) {
-    auto f = ReadFrame(fd, size_t{64} << 20);
+    auto f = ReadFrame(fd, size_t{2} << 20);
     if (!f.ok()) {
       ::close(fd);
       if (!sent) {
@@ -497,12 +497,18 @@ class Connection {
         text.replace(at, staged.size(), original);
       }
     }
-    if (alive_) alive_ = SendFrame(fd_, 'E', text);
+    constexpr size_t kChunk = 1 << 20;  // frames the client reads whole
+    for (size_t at = 0; alive_ && at < text.size(); at += kChunk) {
+      alive_ = SendFrame(fd_, 'E', std::string_view(text).substr(at, kChunk));
+    }
   }
 
  private:
   void Finish(int exit_code, const std::string& out) {
-    if (alive_ && !out.empty()) alive_ = SendFrame(fd_, 'O', out);
+    constexpr size_t kChunk = 1 << 20;  // frames the client reads whole
+    for (size_t at = 0; alive_ && at < out.size(); at += kChunk) {
+      alive_ = SendFrame(fd_, 'O', std::string_view(out).substr(at, kChunk));
+    }
     if (alive_) alive_ = SendFrame(fd_, 'X', std::to_string(exit_code));
   }
   void Refuse(const Status& s) {
@@ -522,16 +528,33 @@ class Connection {
 // The server's node, lent to one forwarded command.
 class ServedNode final : public NodeAccess {
  public:
-  ServedNode(const http::NodeServices& s, Connection& c) : s_(s), c_(c) {}
-  StatusOr<Ledger*> Writer(NodeKeyRule) override { return s_.ledger; }
-  StatusOr<DirectoryService*> Directory() override { return s_.dirs; }
-  StatusOr<DrawService*> Draws() override { return s_.draws; }
-  StatusOr<InspectionService*> Inspections() override { return s_.inspections; }
-  StatusOr<IdentityService*> Identity() override { return s_.identity; }
+  ServedNode(const ServedServices& s, Connection& c) : s_(s), c_(c) {}
+  // As OpenWriter: a node key that cannot sign refuses the command before it starts (the
+  // server's ledger is open under kReportOnly, for the key commands signed by the root key).
+  StatusOr<Ledger*> Writer(NodeKeyRule rule) override {
+    if (rule == NodeKeyRule::kInForce) SUIJI_RETURN_IF_ERROR(s_.ledger->NodeKeyStatus());
+    return s_.ledger;
+  }
+  StatusOr<DirectoryService*> Directory() override {
+    SUIJI_RETURN_IF_ERROR(s_.ledger->NodeKeyStatus());
+    return s_.dirs;
+  }
+  StatusOr<DrawService*> Draws() override {
+    SUIJI_RETURN_IF_ERROR(s_.ledger->NodeKeyStatus());
+    return s_.draws;
+  }
+  StatusOr<InspectionService*> Inspections() override {
+    SUIJI_RETURN_IF_ERROR(s_.ledger->NodeKeyStatus());
+    return s_.inspections;
+  }
+  StatusOr<IdentityService*> Identity() override {
+    SUIJI_RETURN_IF_ERROR(s_.ledger->NodeKeyStatus());
+    return s_.identity;
+  }
   std::string InputPath(const std::string& path) override { return c_.InputPath(path); }
 
  private:
-  const http::NodeServices& s_;
+  const ServedServices& s_;
   Connection& c_;
 };
 
@@ -622,7 +645,7 @@ void Connection::Answer() {
   Status durable;
   {
     std::lock_guard one_at_a_time(shared_.run_mu);
-    durable = shared_.with_node([&](const http::NodeServices& services) {
+    durable = shared_.with_node([&](const ServedServices& services) {
       ServedNode node(services, *this);
       Context ctx;
       ctx.served = &node;

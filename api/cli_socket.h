@@ -42,7 +42,6 @@
 #include <vector>
 
 #include "api/cli.h"
-#include "api/http/server.h"
 
 namespace suiji::cli {
 
@@ -83,12 +82,23 @@ struct CommandSocketOptions {
   unsigned max_connections = 16;  // more are told the server is busy
 };
 
+// The node a running server lends to a forwarded command (cli_serve.cc fills it from
+// http::Server::WithNode: this file does not depend on the HTTP server).
+struct ServedServices {
+  Ledger* ledger = nullptr;
+  DirectoryService* dirs = nullptr;
+  DrawService* draws = nullptr;
+  InspectionService* inspections = nullptr;
+  IdentityService* identity = nullptr;
+};
+
 // The server's end: listens on CommandSocketPath(data) and runs each request's command line
-// through `with_node` (http::Server::WithNode). Lifetime: Stop() (or the destructor) closes
+// through `with_node` (http::Server::WithNode: the node under its state lock, folded and
+// durable afterwards). Lifetime: Stop() (or the destructor) closes
 // the socket, removes its file and waits for the connections being answered.
 class CommandSocket {
  public:
-  using WithNode = std::function<Status(const std::function<void(const http::NodeServices&)>&)>;
+  using WithNode = std::function<Status(const std::function<void(const ServedServices&)>&)>;
   static StatusOr<std::unique_ptr<CommandSocket>> Open(const std::filesystem::path& data, WithNode with_node,
                                                        CommandSocketOptions options = {});
   ~CommandSocket();

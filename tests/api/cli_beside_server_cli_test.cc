@@ -8,7 +8,7 @@
 // that opened the directory itself would be refused). Then: every read command runs beside
 // the server; init, serve, key rotate and projection rebuild are refused naming the server;
 // a connection from another uid is refused; a stale socket of a killed server is noticed and
-// the command runs by itself; a client that goes away mid-request, an oversized request and
+// the command runs by itself (ops/restore.sh too refuses a running node); a client that goes away mid-request, an oversized request and
 // a request for a read command leave the server serving.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -519,6 +519,17 @@ TEST_F(CliBesideServer, CommandsThatCannotRunBesideTheServerAreRefusedNamingIt) 
     EXPECT_TRUE(Contains(r.err, "不能在 suiji serve (pid " + pid)) << r.err;
     EXPECT_TRUE(Contains(r.err, "stop the server first")) << r.err;
   }
+  // ops/restore.sh over a directory a server runs on: refused, nothing moved aside.
+  const fs::path backup = dir_ / "backup";
+  fs::create_directories(backup / "log");
+  WriteFile(backup / "log" / "data.mdb", "");
+  WriteFile(backup / "node.conf", "");
+  RunResult restore = testing_support::RunBinary(
+      "/bin/bash", {SUIJI_SOURCE_DIR "/ops/restore.sh", backup.string(), a_.data}, dir_);
+  EXPECT_EQ(restore.exit_code, 1) << restore.out << restore.err;
+  EXPECT_TRUE(Contains(restore.err, "a node is running on " + a_.data + " (pid " + pid + " holds its writer.lock)"))
+      << restore.err;
+  EXPECT_TRUE(fs::exists(fs::path(a_.data) / "log"));
   EXPECT_TRUE(server_->Running());
   EXPECT_TRUE(fs::exists(fs::path(a_.data) / "projections" / "state"));
 }
