@@ -11,12 +11,20 @@ Actor Context::actor() const {
   a.org_unit = org;
   if (!user.empty()) {
     a.user = user;
+  } else if (env_user) {  // forwarded: the client's $USER ("" if it had none)
+    a.user = env_user->empty() ? "uid:" + std::to_string(::getuid()) : *env_user;
   } else if (const char* u = std::getenv("USER"); u != nullptr) {
     a.user = u;
   } else {
     a.user = "uid:" + std::to_string(::getuid());
   }
   return a;
+}
+
+NodeAccess& Context::node() {
+  if (served != nullptr) return *served;
+  if (!local) local = OpenLocalNode(data);
+  return *local;
 }
 
 int ExitCodeFor(const Status& s) {

@@ -5,23 +5,64 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "api/node.h"
 #include "ledger/core/inspection/public_record.h"
+
+namespace suiji {
+class DirectoryService;
+class DrawService;
+class InspectionService;
+class IdentityService;
+}  // namespace suiji
 
 namespace suiji::cli {
 
 // Exit codes (README.md): 0 done, 1 refused/failed, 2 usage, 3 retryable, 4 integrity.
 inline constexpr int kExitUsage = 2;
 
+// Where a write command gets its node: the seam between the command code and the process it
+// runs in. Without a server the command's own process opens the data directory (LocalNode:
+// the writer lock, the ledger, the services folded to the end of the log); a command that
+// `suiji` forwarded to the running `suiji serve` (api/cli_socket.h) gets the server's own
+// open node instead (its ledger with group commit, its services and read models), so there
+// is never a second writer. The command code is the same in both: it asks this object.
+// Each getter opens or syncs what it returns; pointers stay valid for the command's run.
+// Not thread-safe: one command uses it at a time.
+class NodeAccess {
+ public:
+  virtual ~NodeAccess() = default;
+  // The writer ledger. `rule`: what an open does when the node key cannot sign (a server's
+  // ledger is always open under kReportOnly: its appends then answer kUnavailable).
+  virtual StatusOr<Ledger*> Writer(NodeKeyRule rule = NodeKeyRule::kInForce) = 0;
+  virtual StatusOr<DirectoryService*> Directory() = 0;
+  virtual StatusOr<DrawService*> Draws() = 0;
+  virtual StatusOr<InspectionService*> Inspections() = 0;
+  virtual StatusOr<IdentityService*> Identity() = 0;
+  // A file the command reads, as named on its command line: the path to open in this
+  // process (in the server: the client's own file, passed as a descriptor).
+  virtual std::string InputPath(const std::string& path) { return path; }
+};
+
+// Opens the data directory `data` in this process, lazily (api/cli_node.cc).
+std::unique_ptr<NodeAccess> OpenLocalNode(std::string data);
+
 struct Context {
   std::string data;
   std::string org = "local";
   std::string user;
   int exit_code = 0;
+  // The client's $USER when the command was forwarded to the server (the default actor).
+  std::optional<std::string> env_user;
   Actor actor() const;
+  // The node of a write command: `served` when set (the server's), else this process's own.
+  NodeAccess& node();
+  NodeAccess* served = nullptr;
+  std::unique_ptr<NodeAccess> local;
 };
 
 int ExitCodeFor(const Status& s);

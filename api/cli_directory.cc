@@ -72,23 +72,19 @@ void PrintInspector(const InspectorRecord& i) {
             << directory::InspectorStatusName(i.status) << "\n";
 }
 
-// The pieces a directory command needs: the ledger (writer or not), its storage, the
-// projection brought up to date.
+// The pieces a directory command needs: the read-only commands open the log and the
+// projection brought up to date themselves; the write commands take the node's service
+// (Context::node: this process's own, or the running server's).
 struct Open {
-  std::unique_ptr<Ledger> ledger;                // writer commands
   std::unique_ptr<LogStorage> reader;            // read-only commands
   std::unique_ptr<DirectoryProjection> projection;
-  std::unique_ptr<DirectoryService> service;
-  const LogStorage& log() const { return ledger ? ledger->storage() : *reader; }
+  DirectoryService* service = nullptr;           // write commands
+  const LogStorage& log() const { return *reader; }
 };
 
-StatusOr<Open> OpenForWrite(const Context& ctx) {
+StatusOr<Open> OpenForWrite(Context& ctx) {
   Open o;
-  NodePaths paths{ctx.data};
-  SUIJI_ASSIGN_OR_RETURN(o.ledger, OpenWriter(paths));
-  SUIJI_ASSIGN_OR_RETURN(o.projection, DirectoryProjection::Open(paths.dir));
-  o.service = std::make_unique<DirectoryService>(*o.ledger, *o.projection, o.ledger->storage());
-  SUIJI_RETURN_IF_ERROR(o.service->Sync());
+  SUIJI_ASSIGN_OR_RETURN(o.service, ctx.node().Directory());
   return o;
 }
 
@@ -134,8 +130,12 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
   org->require_subcommand(1);
   auto* org_add = org->add_subcommand("add", "register an org unit");
   AddCommon(org_add, ctx);
+  // A process may register and run commands more than once (the server runs forwarded
+  // commands in-process, one at a time): every registration starts from the defaults.
   static OrgUnitRecord o;
   static std::string level;
+  o = {};
+  level.clear();
   org_add->add_option("--id", o.org_id, "org id, e.g. 320400")->required();
   org_add->add_option("--name", o.name, "name, e.g. 常州市人力资源和社会保障局")->required();
   org_add->add_option("--region", o.region, "GB/T 2260 region code of its jurisdiction")->required();
@@ -155,7 +155,9 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
 
   // --- target / inspector retire, conflicts ---
   static std::string id, reason, code;
-  static bool moved = false;
+  static bool moved;
+  id = reason = code = {};
+  moved = false;
   auto* target = app.add_subcommand("target", "change one target");
   target->require_subcommand(1);
   auto* t_retire = target->add_subcommand("retire", "retire a target (deregistered or moved)");
@@ -209,7 +211,9 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
   auto* cal = app.add_subcommand("calendar", "official holidays and make-up working days (R18)");
   cal->require_subcommand(1);
   static std::string cal_file, cal_date;
-  static int cal_days = 0, cal_year = 0;
+  static int cal_days, cal_year;
+  cal_file = cal_date = {};
+  cal_days = cal_year = 0;
   auto* cal_load = cal->add_subcommand(
       "load", "publish holiday schedules (default: the bundled 2016-2026 notices)");
   AddCommon(cal_load, ctx);
@@ -218,7 +222,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
   cal_load->callback([&] {
     std::string text(BundledCalendarTable());
     if (!cal_file.empty()) {
-      std::ifstream in(cal_file, std::ios::binary);
+      std::ifstream in(ctx.node().InputPath(cal_file), std::ios::binary);
       if (!in) return void(ctx.exit_code = Fail(NotFound("cannot read " + cal_file)));
       text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
@@ -267,8 +271,11 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
   });
 
   // --- import ---
-  static std::string file, encoding = "auto", sheet, effective;
-  static bool skip_bad = false, sync = false, dry_run = false, json_out = false;
+  static std::string file, encoding, sheet, effective;
+  static bool skip_bad, sync, dry_run, json_out;
+  file = sheet = effective = {};
+  encoding = "auto";
+  skip_bad = sync = dry_run = json_out = false;
   auto* imp = app.add_subcommand("import", "bulk import from CSV (UTF-8 or GB18030) or XLSX");
   imp->require_subcommand(1);
   for (const char* kind : {"targets", "inspectors", "items"}) {
@@ -301,19 +308,17 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       opts.sync = sync;
       opts.dry_run = dry_run;
       opts.progress = [](std::string_view stage, uint64_t done, uint64_t total) {
-        if (total > 0) {
-          std::fprintf(stderr, "%.*s %llu/%llu\n", static_cast<int>(stage.size()), stage.data(),
-                       static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-        } else {
-          std::fprintf(stderr, "%.*s %llu\n", static_cast<int>(stage.size()), stage.data(),
-                       static_cast<unsigned long long>(done));
-        }
+        // std::cerr, not stderr: a forwarded command's stderr goes back to its client.
+        std::cerr << stage << " " << done;
+        if (total > 0) std::cerr << "/" << total;
+        std::cerr << "\n";
       };
+      const std::string input = ctx.node().InputPath(file);
       StatusOr<ImportReport> r = InvalidArgument("unreachable");
       if (k == "targets") {
-        r = open->service->ImportTargetsFile(file, enc, sheet, opts);  // streams large CSVs
+        r = open->service->ImportTargetsFile(input, enc, sheet, opts);  // streams large CSVs
       } else {
-        auto table = import::ReadTableFile(file, enc, sheet);
+        auto table = import::ReadTableFile(input, enc, sheet);
         if (!table.ok()) return void(ctx.exit_code = Fail(table.status()));
         r = k == "inspectors" ? open->service->ImportInspectors(*table, opts)
                               : open->service->ImportItems(*table, opts, effective);
@@ -368,8 +373,13 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
   static TargetQuery tq;
   static InspectorQuery iq;
   static std::string status, date;
-  static uint32_t version = 0;
-  static size_t limit = 100;
+  static uint32_t version;
+  static size_t limit;
+  tq = {};
+  iq = {};
+  status = date = {};
+  version = 0;
+  limit = 100;
   auto* list = app.add_subcommand("list", "list records by index");
   list->require_subcommand(1);
   auto* lt = list->add_subcommand("targets", "list targets");

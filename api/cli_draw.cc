@@ -488,19 +488,26 @@ void PrintDraw(const draw::DrawWorld& w, const DrawInfo& d, size_t limit) {
   }
 }
 
-// The ledger (the writer, or a reader for the read-only commands) and the draw service over
-// it, folded to the end of the log.
+// The draw service folded to the end of the log: a write command's is the node's
+// (Context::node: this process's own, or the running server's); a read-only command opens a
+// reader and folds its own.
 struct DrawNode {
-  std::unique_ptr<Ledger> ledger;
-  std::unique_ptr<DrawService> service;
+  std::unique_ptr<Ledger> ledger;          // read-only commands
+  std::unique_ptr<DrawService> owned;      // read-only commands
+  DrawService* service = nullptr;
   const draw::DrawWorld& world() const { return service->world(); }
 };
 
-StatusOr<DrawNode> OpenDraws(const Context& ctx, bool write) {
+StatusOr<DrawNode> OpenDraws(Context& ctx, bool write) {
   DrawNode n;
-  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, write));
-  n.service = std::make_unique<DrawService>(*n.ledger, n.ledger->storage(), ctx.data);
-  SUIJI_RETURN_IF_ERROR(n.service->Sync());
+  if (write) {
+    SUIJI_ASSIGN_OR_RETURN(n.service, ctx.node().Draws());
+    return n;
+  }
+  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, false));
+  n.owned = std::make_unique<DrawService>(*n.ledger, n.ledger->storage(), ctx.data);
+  SUIJI_RETURN_IF_ERROR(n.owned->Sync());
+  n.service = n.owned.get();
   return n;
 }
 
@@ -521,10 +528,16 @@ StatusOr<Bytes> HexOption(const std::string& name, const std::string& value) {
 }  // namespace
 
 void RegisterDrawCommands(CLI::App& app, Context& ctx) {
+  // A process may register and run commands more than once (the server runs forwarded
+  // commands in-process, one at a time): every registration starts from the defaults.
   static std::string id, title, filed_with, note, file, reason, target, inspector, out;
-  static uint16_t year = 0;
-  static bool json_out = false;
-  static size_t limit = 50;
+  static uint16_t year;
+  static bool json_out;
+  static size_t limit;
+  id = title = filed_with = note = file = reason = target = inspector = out = {};
+  year = 0;
+  json_out = false;
+  limit = 50;
 
   // --- plan ---
   auto* plan = app.add_subcommand("plan", "annual inspection plans (年度抽查工作计划, R6)");
@@ -620,7 +633,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
   t_define->add_option("file", file, "the task as JSON")->required();
   t_define->callback([&] {
     Run(ctx, [&]() -> Status {
-      SUIJI_ASSIGN_OR_RETURN(TaskRecord t, ReadTaskFile(file));
+      SUIJI_ASSIGN_OR_RETURN(TaskRecord t, ReadTaskFile(ctx.node().InputPath(file)));
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->DefineTask(t, ctx.actor()));
       std::cout << "defined task " << t.task_id << " at entry " << seq << "; params hash "
@@ -704,10 +717,14 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
     });
   });
 
-  static bool no_drand = false;
-  static int64_t drand_delay = EntropyPlan{}.drand_delay_seconds;
+  static bool no_drand;
+  static int64_t drand_delay;
   static std::string lottery_name, lottery_issue, lottery_time;
   static std::vector<std::string> witnesses;
+  no_drand = false;
+  drand_delay = EntropyPlan{}.drand_delay_seconds;
+  lottery_name = lottery_issue = lottery_time = {};
+  witnesses.clear();
   auto* d_commit = drw->add_subcommand(
       "commit", "commit the frozen draw: a secret's hash and the external entropy to come");
   AddCommon(d_commit, ctx);
@@ -771,6 +788,8 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
 
   static std::string drand_randomness, drand_signature, lottery_digits;
   static std::vector<std::string> witness_digits;
+  drand_randomness = drand_signature = lottery_digits = {};
+  witness_digits.clear();
   auto* d_reveal = drw->add_subcommand(
       "reveal", "reveal the secret with the entropy, derive the seed and append the result");
   AddCommon(d_reveal, ctx);

@@ -10,26 +10,40 @@ namespace suiji::cli {
 
 namespace {
 
+// The identity service folded to the end of the log: a write command's is the node's
+// (Context::node: this process's own, or the running server's); `user list` folds its own.
 struct IdentityNode {
-  std::unique_ptr<Ledger> ledger;
-  std::unique_ptr<IdentityService> service;
+  std::unique_ptr<Ledger> ledger;             // read-only commands
+  std::unique_ptr<IdentityService> owned;     // read-only commands
+  IdentityService* service = nullptr;
 };
 
-StatusOr<IdentityNode> OpenIdentity(const Context& ctx, bool write) {
+StatusOr<IdentityNode> OpenIdentity(Context& ctx, bool write) {
   IdentityNode n;
-  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, write));
-  n.service = std::make_unique<IdentityService>(*n.ledger, n.ledger->storage());
-  SUIJI_RETURN_IF_ERROR(n.service->Sync());
+  if (write) {
+    SUIJI_ASSIGN_OR_RETURN(n.service, ctx.node().Identity());
+    return n;
+  }
+  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, false));
+  n.owned = std::make_unique<IdentityService>(*n.ledger, n.ledger->storage());
+  SUIJI_RETURN_IF_ERROR(n.owned->Sync());
+  n.service = n.owned.get();
   return n;
 }
 
 }  // namespace
 
 void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
+  // A process may register and run commands more than once (the server runs forwarded
+  // commands in-process, one at a time): every registration starts from the defaults.
   static identity::UserRecord u;
   static std::string key_hex, reason, label, user_id, token_id;
-  static int64_t ttl = 0;
-  static bool json_out = false;
+  static int64_t ttl;
+  static bool json_out;
+  u = {};
+  key_hex = reason = label = user_id = token_id = {};
+  ttl = 0;
+  json_out = false;
   auto* user = app.add_subcommand("user", "users of the HTTP API: roles and jurisdiction");
   user->require_subcommand(1);
   auto* add = user->add_subcommand("add", "register a user (or a new version of it)");

@@ -27,17 +27,26 @@ using inspection::DeadlineStatus;
 using inspection::ResultInfo;
 using inspection::ResultRecord;
 
+// The inspection service folded to the end of the log: a write command's is the node's
+// (Context::node: this process's own, or the running server's); a read-only command opens a
+// reader and folds its own.
 struct InspectionNode {
-  std::unique_ptr<Ledger> ledger;
-  std::unique_ptr<InspectionService> service;
+  std::unique_ptr<Ledger> ledger;               // read-only commands
+  std::unique_ptr<InspectionService> owned;     // read-only commands
+  InspectionService* service = nullptr;
   const inspection::InspectionWorld& world() const { return service->world(); }
 };
 
-StatusOr<InspectionNode> OpenInspections(const Context& ctx, bool write) {
+StatusOr<InspectionNode> OpenInspections(Context& ctx, bool write) {
   InspectionNode n;
-  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, write));
-  n.service = std::make_unique<InspectionService>(*n.ledger, n.ledger->storage());
-  SUIJI_RETURN_IF_ERROR(n.service->Sync());
+  if (write) {
+    SUIJI_ASSIGN_OR_RETURN(n.service, ctx.node().Inspections());
+    return n;
+  }
+  SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, false));
+  n.owned = std::make_unique<InspectionService>(*n.ledger, n.ledger->storage());
+  SUIJI_RETURN_IF_ERROR(n.owned->Sync());
+  n.service = n.owned.get();
   return n;
 }
 
@@ -164,10 +173,16 @@ StatusOr<std::unique_ptr<inspection::PublicRecord>> ReadPublicRecord(const std::
 }
 
 void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
+  // A process may register and run commands more than once (the server runs forwarded
+  // commands in-process, one at a time): every registration starts from the defaults.
   static std::string draw_id, code, file, reason, confirmed_by, withhold, note, name, contact,
       kind, to_body, date, grade, state_filter, org_filter, sha256_hex;
-  static uint32_t revision = 0;
-  static bool json_out = false, approve = false, all = false;
+  static uint32_t revision;
+  static bool json_out, approve, all;
+  draw_id = code = file = reason = confirmed_by = withhold = note = name = contact = kind =
+      to_body = date = grade = state_filter = org_filter = sha256_hex = {};
+  revision = 0;
+  json_out = approve = all = false;
 
   // --- announce ---
   auto* ann = app.add_subcommand(
@@ -204,7 +219,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
   r_record->add_option("file", file, "the result as JSON")->required();
   r_record->callback([&] {
     Run(ctx, [&]() -> Status {
-      SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(file));
+      SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(ctx.node().InputPath(file)));
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RecordResult(r, ctx.actor()));
       const ResultInfo* info = n.world().Result(r.draw_id, r.credit_code);
@@ -233,10 +248,9 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       Hash h{};
       std::copy(hash.begin(), hash.end(), h.begin());
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
-      IdentityService ids(*n.ledger, n.ledger->storage());
-      SUIJI_RETURN_IF_ERROR(ids.Sync());
+      SUIJI_ASSIGN_OR_RETURN(IdentityService * ids, ctx.node().Identity());
       Actor actor = ctx.actor();
-      const identity::UserInfo* me = ids.world().User(actor.user);
+      const identity::UserInfo* me = ids->world().User(actor.user);
       if (me == nullptr) {
         return PermissionDenied("--user " + actor.user + " is not a registered user: a confirmation is an inspector "
                                 "user's own act (suiji user add --role inspector --inspector-id ID)");
@@ -297,7 +311,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
   r_correct->add_option("--reason", reason, "why (published)")->required();
   r_correct->callback([&] {
     Run(ctx, [&]() -> Status {
-      SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(file));
+      SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(ctx.node().InputPath(file)));
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Correct(r, reason, ctx.actor()));
       std::cout << "recorded correction "

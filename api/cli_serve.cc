@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "api/cli.h"
+#include "api/cli_socket.h"
 #include "api/http/server.h"
 
 namespace suiji::cli {
@@ -141,6 +142,15 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       }
       SUIJI_ASSIGN_OR_RETURN(auto server, http::Server::Open(opts));
       SUIJI_RETURN_IF_ERROR(server->Bind());
+      // The command line beside the server: write commands come in here and run on its node.
+      // Without it (e.g. no room on a full disk for DIR/run) the server still serves; the
+      // command line's writes then meet the writer lock, as before.
+      auto commands =
+          CommandSocket::Open(opts.data, [&server](const std::function<void(const ServedServices&)>& fn) {
+            return server->WithNode([&](const http::NodeServices& s) {
+              fn(ServedServices{s.ledger, s.dirs, s.draws, s.inspections, s.identity});
+            });
+          });
       g_server = server.get();
       std::signal(SIGINT, OnSignal);
       std::signal(SIGTERM, OnSignal);
@@ -154,8 +164,17 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                      "suiji serve: warning: serving TLS directly bypasses the connection front (head caps "
                      "and deadlines, per-address limits); terminate TLS in nginx (ops/nginx/) in production\n";
       }
+      if (commands.ok()) {
+        std::cerr << "suiji serve: 命令行写命令经由 / write commands of the command line go through "
+                  << CommandSocketPath(opts.data).string() << "\n";
+      } else {
+        std::cerr << "suiji serve: 警告：命令行写命令无法经由本服务器 / warning: write commands of the command "
+                     "line cannot go through this server: "
+                  << commands.status().message() << "\n";
+      }
       Status s = server->Serve();
       g_server = nullptr;
+      if (commands.ok()) (*commands)->Stop();  // waits for a command being run on the node, before it goes
       return s;
     });
   });

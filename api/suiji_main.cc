@@ -1,4 +1,5 @@
-// suiji: the node's command line.
+// suiji: the node's command line, run in this process (RunCommandLine; `main`, in
+// suiji_entry.cc, forwards a write command to a running server first: cli_socket.h).
 //
 // Exit codes (also in README.md):
 //   0  done
@@ -19,6 +20,7 @@
 
 #include "api/calendar_data.h"
 #include "api/cli.h"
+#include "api/cli_socket.h"
 #include "api/node.h"
 #include "api/node_key.h"
 #include "ledger/core/directory/calendar.h"
@@ -133,14 +135,18 @@ int ReportUncoveredTip(const suiji::Ledger& reader, uint64_t entries, const std:
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  suiji::InitCrypto();
+namespace suiji::cli {
+
+// Runs one command line of `suiji` in this process (api/cli_socket.h: `main` forwards a write
+// command to a running server first; the server runs a forwarded one through here too, with
+// `ctx.served` set). `registered`, if given, sees the whole command tree before parsing.
+int RunCommandLine(int argc, const char* const* argv, Context& ctx,
+                   const std::function<void(CLI::App&)>& registered) {
   CLI::App app{
       "suiji: the node and command line of a verifiable double-random inspection ledger.\n"
       "Exit codes: 0 done; 1 refused or failed (stderr says why); 2 usage error;\n"
       "3 retryable (stale sequence, transient storage error); 4 integrity failure."};
   app.require_subcommand(1);
-  suiji::cli::Context ctx;
   std::string& data = ctx.data;
   auto add_common = [&](CLI::App* c) { suiji::cli::AddCommon(c, ctx); };
 
@@ -247,6 +253,7 @@ int main(int argc, char** argv) {
   suiji::cli::RegisterPublicCommands(app, ctx);
   suiji::cli::RegisterIdentityCommands(app, ctx);
   suiji::cli::RegisterServeCommands(app, ctx);
+  if (registered) registered(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -373,8 +380,10 @@ int main(int argc, char** argv) {
     if (!err.ok()) return Fail(err);
     return 0;
   }
+  // The writes below take the node's writer (Context::node: this process's own, or the
+  // running server's when the command was forwarded to it).
   if (memo->parsed()) {
-    auto w = suiji::OpenWriter(paths);
+    auto w = ctx.node().Writer();
     if (!w.ok()) return Fail(w.status());
     suiji::EventDraft d{suiji::EventType::Memo, suiji::MakeMemoPayload(subject, text), actor};
     auto s = (*w)->Append(std::span(&d, 1));
@@ -383,7 +392,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cp->parsed()) {
-    auto w = suiji::OpenWriter(paths);
+    auto w = ctx.node().Writer();
     if (!w.ok()) return Fail(w.status());
     auto note = (*w)->IssueCheckpoint();
     if (!note.ok()) return Fail(note.status());
@@ -469,7 +478,7 @@ int main(int argc, char** argv) {
       else return Fail(suiji::InvalidArgument("unknown role '" + r + "' (authority, writer, checkpoint)"));
     }
     // Signed by the root key: works while the node key is lost or out of force.
-    auto w = suiji::OpenWriter(paths, {}, suiji::NodeKeyRule::kReportOnly);
+    auto w = ctx.node().Writer(suiji::NodeKeyRule::kReportOnly);
     if (!w.ok()) return Fail(w.status());
     auto root = suiji::ReadKeyFile(root_key_path.empty() ? paths.root_key() : std::filesystem::path(root_key_path));
     if (!root.ok()) return Fail(root.status());
@@ -484,7 +493,7 @@ int main(int argc, char** argv) {
   if (krot->parsed() || krev->parsed()) {
     // Signed by the root key: works while the node key is lost or out of force (a rotation
     // is then the way to give the node a key in force again).
-    auto w = suiji::OpenWriter(paths, {}, suiji::NodeKeyRule::kReportOnly);
+    auto w = ctx.node().Writer(suiji::NodeKeyRule::kReportOnly);
     if (!w.ok()) return Fail(w.status());
     auto root = suiji::ReadKeyFile(root_key_path.empty() ? paths.root_key() : std::filesystem::path(root_key_path));
     if (!root.ok()) return Fail(root.status());
@@ -514,3 +523,5 @@ int main(int argc, char** argv) {
   }
   return kExitUsage;
 }
+
+}  // namespace suiji::cli

@@ -18,6 +18,10 @@ fail() { echo "restore.sh: $*" >&2; exit 1; }
 
 [ -f "$backup/log/data.mdb" ] && [ -f "$backup/node.conf" ] ||
   fail "$backup is not a backup made by ops/backup.sh (no log/data.mdb or node.conf)"
+# Never under a running node: it holds DIR/writer.lock (`suiji serve`, or a command writing).
+if [ -f "$dir/writer.lock" ] && ! flock -n "$dir/writer.lock" true; then
+  fail "节点正在 $dir 上运行（pid $(cat "$dir/writer.lock" 2>/dev/null || echo ?) 持有 writer.lock），请先停止（systemctl stop suiji） / a node is running on $dir (pid $(cat "$dir/writer.lock" 2>/dev/null || echo ?) holds its writer.lock): stop it first (systemctl stop suiji)"
+fi
 umask 077
 if [ -e "$dir" ]; then
   aside="$dir.damaged-$(date +%s)"

@@ -1232,6 +1232,24 @@ void Server::Stop() {
   if (impl_) impl_->StopServing();
 }
 
+Status Server::WithNode(const std::function<void(const NodeServices&)>& fn) {
+  Impl& i = *impl_;
+  uint64_t visible = 0;
+  Status synced;
+  {
+    std::unique_lock lock(i.state_mu);
+    const uint64_t before = i.node.ledger->size();
+    fn(NodeServices{i.node.ledger.get(), i.node.dirs.get(), i.node.draws.get(), i.node.inspections.get(),
+                    i.node.identity.get()});
+    synced = i.node.SyncAll();
+    visible = i.node.ledger->size();
+    std::lock_guard ml(i.metrics.mu);
+    i.metrics.events_appended += visible - before;
+  }
+  SUIJI_RETURN_IF_ERROR(synced);
+  return i.group->WaitDurable(visible);
+}
+
 void Server::Impl::StopServing() {
   if (!http) return;
   stopping = true;

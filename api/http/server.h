@@ -18,13 +18,31 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ledger/core/status.h"
 
+namespace suiji {
+class Ledger;
+class DirectoryService;
+class DrawService;
+class InspectionService;
+class IdentityService;
+}  // namespace suiji
+
 namespace suiji::http {
+
+// The server's open node, lent to a command run in-process (Server::WithNode).
+struct NodeServices {
+  Ledger* ledger = nullptr;
+  DirectoryService* dirs = nullptr;
+  DrawService* draws = nullptr;
+  InspectionService* inspections = nullptr;
+  IdentityService* identity = nullptr;
+};
 
 struct ServerOptions {
   std::string data;                // the node's data directory
@@ -78,6 +96,12 @@ class Server {
   Status Serve();
   int port() const;
   void Stop();
+  // Runs `fn` with the node's writer and services, under the state lock held exclusively
+  // (no HTTP request reads or writes meanwhile), then folds what it appended into every read
+  // model as an HTTP write does, and returns once those entries are durable: the status says
+  // why they are not (nothing `fn` printed about them may then be believed). A forwarded
+  // command line (api/cli_socket.h) runs through here.
+  Status WithNode(const std::function<void(const NodeServices&)>& fn);
 
  private:
   struct Impl;
