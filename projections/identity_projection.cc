@@ -56,7 +56,9 @@ std::string RequestKey(std::string_view user, std::string_view key) {
   return IdKey(s);
 }
 
-std::string_view HashKey(const Hash& h) { return {reinterpret_cast<const char*>(h.data()), h.size()}; }
+std::string_view HashKey(const Hash& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
 
 // A reader of big-endian fields and length-prefixed strings; `ok` false once it ran out.
 struct Cursor {
@@ -109,7 +111,9 @@ StatusOr<UserInfo> DecodeUserRow(ByteView b) {
   u.version = c.U32();
   u.disabled = c.U8() != 0;
   u.region = c.Str(c.U32());
-  if (!c.ok) return DataLoss(std::string(kWhat) + ": a user row is cut short; delete projections/ to rebuild it from the log");
+  if (!c.ok)
+    return DataLoss(std::string(kWhat) +
+                    ": a user row is cut short; delete projections/ to rebuild it from the log");
   SUIJI_ASSIGN_OR_RETURN(u.user, identity::DecodeUser(c.Rest()));
   return u;
 }
@@ -128,7 +132,9 @@ StatusOr<TokenInfo> DecodeTokenRow(ByteView b) {
   TokenInfo t;
   t.revoked = c.U8() != 0;
   t.sequence = c.U64();
-  if (!c.ok) return DataLoss(std::string(kWhat) + ": a token row is cut short; delete projections/ to rebuild it from the log");
+  if (!c.ok)
+    return DataLoss(std::string(kWhat) +
+                    ": a token row is cut short; delete projections/ to rebuild it from the log");
   SUIJI_ASSIGN_OR_RETURN(t.token, identity::DecodeToken(c.Rest()));
   return t;
 }
@@ -146,7 +152,9 @@ StatusOr<RequestInfo> DecodeRequestRow(ByteView b) {
   r.first = c.U64();
   r.count = c.U64();
   r.type = static_cast<EventType>(c.U32());
-  if (!c.ok) return DataLoss(std::string(kWhat) + ": a request row is cut short; delete projections/ to rebuild it from the log");
+  if (!c.ok)
+    return DataLoss(std::string(kWhat) +
+                    ": a request row is cut short; delete projections/ to rebuild it from the log");
   r.digest = std::string(AsChars(c.Rest()));
   return r;
 }
@@ -201,7 +209,8 @@ class TxnStore final : public identity::IdentityStore {
     if (!c.ok) return Corrupt("an org unit row");
     return region;
   }
-  void ForEachOrgRegion(const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+  void ForEachOrgRegion(
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     ScanAll(d_.orgs, [&](std::string_view, ByteView v) {
       Cursor c{v};
       std::string region = c.Str(c.U32());
@@ -235,7 +244,8 @@ class TxnStore final : public identity::IdentityStore {
     }
     return out;
   }
-  std::optional<RequestInfo> GetRequest(std::string_view user, std::string_view key) const override {
+  std::optional<RequestInfo> GetRequest(std::string_view user,
+                                        std::string_view key) const override {
     return Decoded(d_.requests, RequestKey(user, key), DecodeRequestRow);
   }
 
@@ -245,8 +255,10 @@ class TxnStore final : public identity::IdentityStore {
   void PutUser(const UserInfo& u, const std::optional<UserInfo>& before) override {
     const std::string& id = u.user.user_id;
     if (before && !before->disabled) {
-      if (before->user.public_key.size() == 32) rows_.DelDup(d_.keys, AsChars(before->user.public_key), id);
-      if (!before->user.inspector_id.empty()) rows_.DelDup(d_.inspectors, IdKey(before->user.inspector_id), id);
+      if (before->user.public_key.size() == 32)
+        rows_.DelDup(d_.keys, AsChars(before->user.public_key), id);
+      if (!before->user.inspector_id.empty())
+        rows_.DelDup(d_.inspectors, IdKey(before->user.inspector_id), id);
     }
     rows_.Put(d_.users, id, EncodeUserRow(u));
     if (!u.disabled) {
@@ -267,7 +279,8 @@ class TxnStore final : public identity::IdentityStore {
 
  private:
   template <typename T>
-  std::optional<T> Decoded(MDB_dbi dbi, std::string_view key, StatusOr<T> (*decode)(ByteView)) const {
+  std::optional<T> Decoded(MDB_dbi dbi, std::string_view key,
+                           StatusOr<T> (*decode)(ByteView)) const {
     auto v = rows_.Get(dbi, key);
     if (!v) return std::nullopt;
     auto r = decode(*v);
@@ -283,7 +296,8 @@ class TxnStore final : public identity::IdentityStore {
     return std::nullopt;
   }
   // The duplicates of exactly `key`.
-  void Scan(MDB_dbi dbi, std::string_view key, const std::function<bool(std::string_view, ByteView)>& fn) const {
+  void Scan(MDB_dbi dbi, std::string_view key,
+            const std::function<bool(std::string_view, ByteView)>& fn) const {
     if (key.empty() || key.size() > 511 || !rows_.status().ok()) return;
     if (Status s = lmdb::Scan(rows_.txn(), dbi, key, true, fn); !s.ok()) rows_.Fail(s);
   }
@@ -329,14 +343,16 @@ class IdentityFolder final : public ProjectionFolder {
 
 std::unique_ptr<ProjectionFolder> NewIdentityFolder() { return std::make_unique<IdentityFolder>(); }
 
-std::unique_ptr<identity::IdentityStore> IdentityStoreIn(MDB_txn* txn, const ProjectionFolder& folder) {
+std::unique_ptr<identity::IdentityStore> IdentityStoreIn(MDB_txn* txn,
+                                                         const ProjectionFolder& folder) {
   return std::make_unique<TxnStore>(txn, dynamic_cast<const IdentityFolder&>(folder).dbs());
 }
 
 IdentityProjection::IdentityProjection(std::shared_ptr<LmdbProjection> projection)
     : projection_(std::move(projection)), folder_(projection_->folder("identity")) {}
 
-Status IdentityProjection::Read(const std::function<Status(const identity::IdentityStore&)>& fn) const {
+Status IdentityProjection::Read(
+    const std::function<Status(const identity::IdentityStore&)>& fn) const {
   if (folder_ == nullptr) return FailedPrecondition("the projections have no identity folder");
   return projection_->Read([&](MDB_txn* txn) -> Status {
     TxnStore store(txn, dynamic_cast<const IdentityFolder&>(*folder_).dbs());

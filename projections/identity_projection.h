@@ -40,7 +40,8 @@ namespace suiji {
 // transaction of the projection: a read transaction, or (for a folder applied after it) the
 // write transaction of an entry, where reads see the entry's effect.
 std::unique_ptr<ProjectionFolder> NewIdentityFolder();
-std::unique_ptr<identity::IdentityStore> IdentityStoreIn(MDB_txn* txn, const ProjectionFolder& identity_folder);
+std::unique_ptr<identity::IdentityStore> IdentityStoreIn(MDB_txn* txn,
+                                                         const ProjectionFolder& identity_folder);
 
 // Reads of the identity folder of projections opened already (OpenProjections, or
 // DirectoryProjection::projection()). Lifetime: shares the projection.
