@@ -80,6 +80,8 @@ void ExpectSameState(const IdentityStore& want, const IdentityStore& got,
     EXPECT_EQ(want.EnabledUserByKey(Key(k)), got.EnabledUserByKey(Key(k))) << "key " << k;
     EXPECT_EQ(identity::UserByKey(want, Key(k)), identity::UserByKey(got, Key(k))) << "key " << k;
   }
+  EXPECT_EQ(want.EnabledUserByKey({}), got.EnabledUserByKey({}));
+  EXPECT_EQ(got.EnabledUserByKey({}), std::nullopt);
   for (int i = 0; i <= kInspectors; ++i) {
     EXPECT_EQ(want.EnabledUsersOfInspector(InspectorId(i)),
               got.EnabledUsersOfInspector(InspectorId(i)))

@@ -346,6 +346,7 @@ std::optional<std::string> MemoryIdentityStore::TokenIdByHash(const Hash& h) con
 }
 
 std::optional<std::string> MemoryIdentityStore::EnabledUserByKey(ByteView key) const {
+  if (key.empty()) return std::nullopt;  // no key is nobody's key
   for (const auto& [id, u] : users) {
     if (!u.disabled && u.user.public_key.size() == key.size() &&
         std::equal(key.begin(), key.end(), u.user.public_key.begin())) {
