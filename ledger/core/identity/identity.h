@@ -204,8 +204,9 @@ class MemoryIdentityStore final : public IdentityStore {
 };
 
 // The identity fold in memory (a MemoryIdentityStore and the rules above), for the verifier
-// and as the oracle the identity projection is tested against. Pointers it returns are valid
-// until the next Apply.
+// and as the oracle the identity projection is tested against. Nothing is ever erased, so the
+// pointers it returns stay valid while it lives (what they point to changes with Apply). Not
+// thread-safe. Lifetime: a value.
 class IdentityWorld {
  public:
   // Folds one entry of any type, in log order. Refused events (kFailedPrecondition or
