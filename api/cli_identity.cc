@@ -5,6 +5,8 @@
 
 #include "api/cli.h"
 #include "api/identity_service.h"
+#include "api/node.h"
+#include "projections/projections.h"
 
 namespace suiji::cli {
 
@@ -13,11 +15,14 @@ namespace {
 // The identity service folded to the end of the log: a write command's is the node's
 // (Context::node: this process's own, or the running server's); `user list` folds its own.
 struct IdentityNode {
-  std::unique_ptr<Ledger> ledger;             // read-only commands
-  std::unique_ptr<IdentityService> owned;     // read-only commands
+  std::unique_ptr<Ledger> ledger;                       // read-only commands
+  std::shared_ptr<LmdbProjection> projections;          // read-only commands
+  std::unique_ptr<IdentityService> owned;               // read-only commands
   IdentityService* service = nullptr;
 };
 
+// Decides against the identity folder of the node's projections, caught up with the entries
+// it has not seen (never a fold of the whole log).
 StatusOr<IdentityNode> OpenIdentity(Context& ctx, bool write) {
   IdentityNode n;
   if (write) {
@@ -25,7 +30,8 @@ StatusOr<IdentityNode> OpenIdentity(Context& ctx, bool write) {
     return n;
   }
   SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, false));
-  n.owned = std::make_unique<IdentityService>(*n.ledger, n.ledger->storage());
+  SUIJI_ASSIGN_OR_RETURN(n.projections, OpenProjections(NodePaths{ctx.data}.dir));
+  n.owned = std::make_unique<IdentityService>(*n.ledger, n.projections, n.ledger->storage());
   SUIJI_RETURN_IF_ERROR(n.owned->Sync());
   n.service = n.owned.get();
   return n;
@@ -87,15 +93,19 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, false));
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& [id, info] : n.service->world().users()) {
-        nlohmann::json tokens = nlohmann::json::array();
-        for (const auto& [tid, t] : n.service->world().tokens()) {
-          if (t.token.user_id == id) tokens.push_back({{"token_id", tid}, {"label", t.token.label}, {"revoked", t.revoked}});
-        }
-        out.push_back({{"user_id", id}, {"name", info.user.name}, {"org_id", info.user.org_id},
-                       {"region", info.region}, {"roles", info.user.roles}, {"disabled", info.disabled},
-                       {"tokens", tokens}});
-      }
+      SUIJI_RETURN_IF_ERROR(n.service->Read([&](const identity::IdentityStore& s) {
+        s.ForEachUser([&](const identity::UserInfo& info) {
+          nlohmann::json tokens = nlohmann::json::array();
+          for (const identity::TokenInfo& t : s.TokensOf(info.user.user_id)) {
+            tokens.push_back({{"token_id", t.token.token_id}, {"label", t.token.label}, {"revoked", t.revoked}});
+          }
+          out.push_back({{"user_id", info.user.user_id}, {"name", info.user.name}, {"org_id", info.user.org_id},
+                         {"region", info.region}, {"roles", info.user.roles}, {"disabled", info.disabled},
+                         {"tokens", tokens}});
+          return true;
+        });
+        return OkStatus();
+      }));
       if (json_out) {
         std::cout << out.dump(2) << "\n";
       } else {

@@ -25,7 +25,8 @@ class LocalNode final : public NodeAccess {
   StatusOr<DirectoryService*> Directory() override {
     if (!dirs_) {
       SUIJI_ASSIGN_OR_RETURN(Ledger * l, Writer(NodeKeyRule::kInForce));
-      SUIJI_ASSIGN_OR_RETURN(projection_, DirectoryProjection::Open(paths_.dir));
+      SUIJI_ASSIGN_OR_RETURN(auto proj, Projections());
+      projection_ = DirectoryProjection::Over(proj);
       auto s = std::make_unique<DirectoryService>(*l, *projection_, l->storage());
       SUIJI_RETURN_IF_ERROR(s->Sync());
       dirs_ = std::move(s);
@@ -53,7 +54,8 @@ class LocalNode final : public NodeAccess {
   StatusOr<IdentityService*> Identity() override {
     if (!identity_) {
       SUIJI_ASSIGN_OR_RETURN(Ledger * l, Writer(NodeKeyRule::kInForce));
-      auto s = std::make_unique<IdentityService>(*l, l->storage());
+      SUIJI_ASSIGN_OR_RETURN(auto proj, Projections());
+      auto s = std::make_unique<IdentityService>(*l, proj, l->storage());
       SUIJI_RETURN_IF_ERROR(s->Sync());
       identity_ = std::move(s);
     }
@@ -61,9 +63,18 @@ class LocalNode final : public NodeAccess {
   }
 
  private:
+  // The node's projections, opened once for every service of this process (an LMDB rule).
+  StatusOr<std::shared_ptr<LmdbProjection>> Projections() {
+    if (!projections_) {
+      SUIJI_ASSIGN_OR_RETURN(projections_, OpenProjections(paths_.dir));
+    }
+    return projections_;
+  }
+
   NodePaths paths_;
   // Declared before what borrows them, so they are destroyed last.
   std::unique_ptr<Ledger> ledger_;
+  std::shared_ptr<LmdbProjection> projections_;
   std::unique_ptr<DirectoryProjection> projection_;
   std::unique_ptr<DirectoryService> dirs_;
   std::unique_ptr<DrawService> draws_;

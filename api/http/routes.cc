@@ -44,10 +44,9 @@ Reply AddUser(Call& c) {
   if (!CoversOrg(c, u.org_id)) return Forbidden("org unit " + u.org_id);
   // A new version of an existing user: only an administrator whose jurisdiction covers the
   // user where it is now may change it (else a county could take over a province's user).
-  if (const identity::UserInfo* existing = c.node.identity->world().User(u.user_id);
-      existing != nullptr && !c.user->Covers(existing->region)) {
-    return Forbidden("user " + u.user_id);
-  }
+  auto existing = c.node.identity->User(u.user_id);
+  if (!existing.ok()) return FromStatus(existing.status());
+  if (*existing && !c.user->Covers((*existing)->region)) return Forbidden("user " + u.user_id);
   // An inspector user acts as a directory inspector (R15: results only for the visits whose
   // team it is on): that inspector must exist in the administrator's jurisdiction (and be no
   // other enabled user's: IdentityService checks that). Unknown and outside get the same
@@ -65,8 +64,9 @@ Reply AddUser(Call& c) {
 Reply DisableUser(Call& c) {
   identity::UserDisabledRecord d{c.params[0], ""};
   if (Status s = ReadKeys(c.body, "", {{"reason", Text(&d.reason)}}); !s.ok()) return Invalid(s);
-  const identity::UserInfo* u = c.node.identity->world().User(d.user_id);
-  if (u == nullptr || !c.user->Covers(u->region)) return Outside("user " + d.user_id);
+  auto u = c.node.identity->User(d.user_id);
+  if (!u.ok()) return FromStatus(u.status());
+  if (!*u || !c.user->Covers((*u)->region)) return Outside("user " + d.user_id);
   return WrittenOr(c.node.identity->DisableUser(d, c.actor));
 }
 
@@ -86,8 +86,9 @@ Reply IssueToken(Call& c) {
   // A token issued with a token may not outlive it: otherwise a stolen short-lived token
   // would mint one that never expires, and revoking the stolen one would not end access.
   if (const std::string auth = c.req.get_header_value("Authorization"); auth.starts_with("Bearer ")) {
-    const identity::TokenInfo* issuing = c.node.identity->world().TokenByHash(Sha256(AsBytes(auth.substr(7))));
-    if (issuing != nullptr && issuing->token.expires_us != 0) {
+    auto found = c.node.identity->TokenByHash(Sha256(AsBytes(auth.substr(7))));
+    if (!found.ok()) return FromStatus(found.status());
+    if (const std::optional<identity::TokenInfo>& issuing = *found; issuing && issuing->token.expires_us != 0) {
       const int64_t left_s = (issuing->token.expires_us -
                               std::chrono::duration_cast<std::chrono::microseconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
@@ -110,9 +111,13 @@ Reply IssueToken(Call& c) {
 
 Reply RevokeToken(Call& c) {
   identity::TokenRevokedRecord r{c.params[0], c.req.get_param_value("reason")};
-  const identity::TokenInfo* t = c.node.identity->world().Token(r.token_id);
-  const identity::UserInfo* owner = t == nullptr ? nullptr : c.node.identity->world().User(t->token.user_id);
-  if (owner == nullptr || !c.user->Covers(owner->region)) return Outside("token " + r.token_id);
+  std::optional<identity::UserInfo> owner;  // the token's user, read with it
+  Status read = c.node.identity->Read([&](const identity::IdentityStore& s) {
+    if (auto t = s.GetToken(r.token_id)) owner = s.GetUser(t->token.user_id);
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  if (!owner || !c.user->Covers(owner->region)) return Outside("token " + r.token_id);
   return WrittenOr(c.node.identity->RevokeToken(r, c.actor));
 }
 

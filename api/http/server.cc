@@ -60,9 +60,8 @@ Reply FromStatus(const Status& s) {
 
 Status Node::SyncAll() {
   const std::function<Status()> folds[] = {
-      [&] { return dirs->Sync(); },
+      [&] { return dirs->Sync(); },  // the projections: every folder (directory, identity)
       [&] { return world->Sync(); },  // the draw and inspection services' world, public record, stats
-      [&] { return identity->Sync(); },
   };
   // The read models share nothing but the log (which may be read from several threads), so
   // a large batch (an import) is folded into them on two threads; one event is not worth one.
@@ -100,17 +99,15 @@ std::shared_ptr<const PublicSnapshot> Node::Public() {
   return public_;
 }
 
-bool CoversAll(const identity::IdentityWorld& w, const identity::UserInfo* user) {
+bool CoversAll(const IdentityService& ids, const identity::UserInfo* user) {
   if (user == nullptr) return false;
-  for (const auto& [org_id, region] : w.org_regions()) {
-    if (!user->Covers(region)) return false;
-  }
-  return true;
+  auto all = ids.CoversAll(*user);
+  return all.ok() && *all;  // a failed read covers nothing
 }
 
 bool CoversOrg(const Call& c, std::string_view org_id) {
-  auto region = c.node.identity->world().OrgRegion(org_id);
-  return region && c.user != nullptr && c.user->Covers(*region);
+  auto region = c.node.identity->OrgRegion(org_id);
+  return region.ok() && *region && c.user != nullptr && c.user->Covers(**region);
 }
 
 namespace {
@@ -285,8 +282,9 @@ struct Server::Impl {
   // false when the event stream checks the credential again on each round.
   // `credential` is set to what failures are counted against besides the address ("user U",
   // "token T"), when the request names one. state_mu held (shared is enough).
-  StatusOr<const identity::UserInfo*> Authenticate(const httplib::Request& req, bool first_use = true,
-                                                   std::string* credential = nullptr);
+  // The user is a copy of the identity projection's state, read in one transaction.
+  StatusOr<std::shared_ptr<const identity::UserInfo>> Authenticate(const httplib::Request& req, bool first_use = true,
+                                                                   std::string* credential = nullptr);
   // What can be checked before the body is read: a bearer token entirely, a signed request's
   // header, user and clock window (its signature covers the body). state_mu held.
   // From the head alone, before the body is read. A signed request with a body over
@@ -297,8 +295,10 @@ struct Server::Impl {
   // request with the body's SHA-256 as `body_sha256_hex`: the one check both the head
   // (announced digest) and the whole request (the body's own) make. `what` names the digest
   // in the refusal.
-  StatusOr<const identity::UserInfo*> VerifySigned(const httplib::Request& req, const SignedAuthorization& a,
-                                                   std::string_view body_sha256_hex, std::string_view what);
+  StatusOr<std::shared_ptr<const identity::UserInfo>> VerifySigned(const httplib::Request& req,
+                                                                   const SignedAuthorization& a,
+                                                                   std::string_view body_sha256_hex,
+                                                                   std::string_view what);
   // Counts a failed authentication against the client's address and the credential, writes
   // the audit line, and gives the reply: the same 401 for every reason (the reason is only in
   // the audit file), 429 once the address or the credential is past the minute's limit.
@@ -312,7 +312,7 @@ struct Server::Impl {
   // The event stream carries every org unit's events, internal ones included: for a holder of
   // one of the route's `roles` whose jurisdiction covers every org unit. state_mu held.
   bool MayStream(const identity::UserInfo* user, const std::vector<Role>& roles) const {
-    return user != nullptr && CoversAll(node.identity->world(), user) &&
+    return user != nullptr && CoversAll(*node.identity, user) &&
            std::any_of(roles.begin(), roles.end(), [&](Role r) { return user->Has(r); });
   }
 };
@@ -342,7 +342,9 @@ Status Server::Impl::Open() {
   node.world = std::make_unique<WorldFold>(l.storage());
   node.draws = std::make_unique<DrawService>(l, *node.world, paths.dir);
   node.inspections = std::make_unique<InspectionService>(l, *node.world);
-  node.identity = std::make_unique<IdentityService>(l, l.storage());
+  // Decides and authenticates against the identity folder of the same projections (caught up
+  // with the directory's: no fold of the log at start).
+  node.identity = std::make_unique<IdentityService>(l, node.projection->projection(), l.storage());
   SUIJI_RETURN_IF_ERROR(node.SyncAll());
   SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(paths.dir / "audit"));
   routes = ApiRoutes();
@@ -425,12 +427,12 @@ Reply Server::Impl::RefuseAuthentication(const httplib::Request& req, const std:
   return Error(401, "unauthenticated", "authentication failed");
 }
 
-StatusOr<const identity::UserInfo*> Server::Impl::VerifySigned(const httplib::Request& req,
-                                                                 const SignedAuthorization& a,
-                                                                 std::string_view body_sha256_hex,
-                                                                 std::string_view what) {
-  const identity::UserInfo* u = node.identity->world().User(a.user_id);
-  if (u == nullptr || u->disabled || u->user.public_key.size() != 32) {
+StatusOr<std::shared_ptr<const identity::UserInfo>> Server::Impl::VerifySigned(const httplib::Request& req,
+                                                                                 const SignedAuthorization& a,
+                                                                                 std::string_view body_sha256_hex,
+                                                                                 std::string_view what) {
+  SUIJI_ASSIGN_OR_RETURN(std::optional<identity::UserInfo> found, node.identity->User(a.user_id));
+  if (!found || found->disabled || found->user.public_key.size() != 32) {
     return PermissionDenied("no enabled user " + a.user_id + " with a registered key");
   }
   std::string target = req.path;
@@ -438,6 +440,7 @@ StatusOr<const identity::UserInfo*> Server::Impl::VerifySigned(const httplib::Re
     if (auto q = req.target.find('?'); q != std::string::npos) target += req.target.substr(q);
   }
   const std::string msg = SignedRequestMessageForDigest(req.method, target, a.timestamp_text, body_sha256_hex);
+  auto u = std::make_shared<const identity::UserInfo>(std::move(*found));
   PublicKey pk{};
   std::copy(u->user.public_key.begin(), u->user.public_key.end(), pk.begin());
   if (!VerifySignature(pk, AsBytes(msg), a.signature)) {
@@ -475,17 +478,18 @@ Status Server::Impl::AuthenticateHead(const httplib::Request& req, uint64_t leng
   return OkStatus();
 }
 
-StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Request& req, bool first_use,
-                                                               std::string* credential) {
+StatusOr<std::shared_ptr<const identity::UserInfo>> Server::Impl::Authenticate(const httplib::Request& req,
+                                                                               bool first_use,
+                                                                               std::string* credential) {
   std::string ignored;
   if (credential == nullptr) credential = &ignored;
   const std::string auth = req.get_header_value("Authorization");
   if (auth.starts_with("Bearer ")) {
     const std::string token = auth.substr(7);
-    if (const identity::TokenInfo* t = node.identity->world().TokenByHash(Sha256(AsBytes(token)))) {
-      *credential = "token " + t->token.token_id;
-    }
-    return node.identity->Authenticate(token);
+    std::string token_id;
+    auto u = node.identity->Authenticate(token, &token_id);
+    if (!token_id.empty()) *credential = "token " + token_id;
+    return u;
   }
   if (auth.starts_with(kSignedScheme)) {
     SUIJI_ASSIGN_OR_RETURN(SignedAuthorization a, ParseSignedAuthorization(auth));
@@ -494,7 +498,7 @@ StatusOr<const identity::UserInfo*> Server::Impl::Authenticate(const httplib::Re
     if (first_use && std::llabs(now - a.timestamp) > kSignedRequestWindowSeconds) {
       return PermissionDenied("timestamp outside 300 s of the server's clock");
     }
-    SUIJI_ASSIGN_OR_RETURN(const identity::UserInfo* u, VerifySigned(req, a, ToHex(Sha256(AsBytes(req.body))), ""));
+    SUIJI_ASSIGN_OR_RETURN(auto u, VerifySigned(req, a, ToHex(Sha256(AsBytes(req.body))), ""));
     if (first_use) {
       std::lock_guard lock(signatures_mu);
       // Forget the signatures whose timestamps have left the window (they are refused on
@@ -536,7 +540,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       return;
     }
   }
-  const identity::UserInfo* stream_user = nullptr;
+  std::shared_ptr<const identity::UserInfo> stream_user;
   // The log size this reply may reflect: it is sent only once that much is durable.
   uint64_t visible = 0;
   std::string saved_key;  // set once past the idempotency checks: the reply is the key's
@@ -546,7 +550,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   std::shared_ptr<InFlight> mine;         // this request's key, while it is answered
   std::string mine_key;
   auto decide = [&]() -> Reply {
-    const identity::UserInfo* user = nullptr;
+    std::shared_ptr<const identity::UserInfo> user;  // the request's user, held while it is answered
     std::shared_lock read_lock(state_mu, std::defer_lock);
     std::unique_lock write_lock(state_mu, std::defer_lock);
     if (route.write || route.exclusive) write_lock.lock(); else read_lock.lock();
@@ -570,7 +574,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       stream_user = user;
       return Reply{0, "", ""};
     }
-    Call call{req, node, user, {}, json(), {}, options};
+    Call call{req, node, user.get(), {}, json(), {}, options};
     for (size_t i = 1; i < req.matches.size(); ++i) call.params.push_back(req.matches[i].str());
     for (const auto& p : call.params) {
       if (InvalidUtf8At(p) != std::string_view::npos || p.size() > 256) {
@@ -654,7 +658,9 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
           }
         }
         // Made before this process started: the log remembers the key (Actor.request).
-        if (const auto* r = node.identity->world().Request(user->user.user_id, key)) {
+        auto made = node.identity->Request(user->user.user_id, key);
+        if (!made.ok()) return FromStatus(made.status());
+        if (const std::optional<identity::RequestInfo>& r = *made) {
           if (!r->digest.empty() && r->digest != digest) {
             return Error(422, "idempotency_key_reused",
                          "this Idempotency-Key was used for a different request");
@@ -757,7 +763,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     }
   }
   if (route.stream && reply.status == 0) {
-    ServeEvents(req, res, stream_user, route.roles);
+    ServeEvents(req, res, stream_user.get(), route.roles);
     Observe(route.path, 200, 0);
     return;
   }
@@ -792,15 +798,15 @@ std::string Server::Impl::MetricsText() {
     std::shared_lock lock(state_mu);
     size = node.ledger->size();
     // The slowest of the folds readers are served from: the world (draws, results, the
-    // public record), the directory projection (LMDB) and the identity model.
-    folded = std::min(node.world->applied(), node.identity->world().size());
+    // public record) and the projections (LMDB: the directory and identity folders).
+    folded = node.world->applied();
     if (auto applied = node.projection->Applied(); applied.ok()) folded = std::min(folded, *applied);
   }
   const auto cp = node.ledger->LatestCheckpoint();
   m << "# HELP suiji_log_entries Entries in the log.\n# TYPE suiji_log_entries gauge\n"
     << "suiji_log_entries " << size << "\n";
-  m << "# HELP suiji_projection_lag_entries Entries not yet folded into the slowest of the world, the "
-       "directory projection and the identity model.\n"
+  m << "# HELP suiji_projection_lag_entries Entries not yet folded into the slowest of the world and the "
+       "projections (directory, identity).\n"
     << "# TYPE suiji_projection_lag_entries gauge\nsuiji_projection_lag_entries " << size - std::min(size, folded)
     << "\n";
   m << "# HELP suiji_durable_lag_entries Entries staged (appended, folded) but not yet durable.\n"
@@ -967,7 +973,7 @@ void Server::Impl::ServeEvents(const httplib::Request& req, httplib::Response& r
           // signing user still enabled with the same key), the role and the jurisdiction are
           // checked again on every round.
           auto who = Authenticate(req_copy, /*first_use=*/false);
-          if (!who.ok() || !MayStream(*who, roles)) return false;
+          if (!who.ok() || !MayStream(who->get(), roles)) return false;
           const LogStorage& log = node.ledger->storage();
           const uint64_t size = DurableSize();  // never an entry a crash could undo
           const uint64_t end = std::min<uint64_t>(size, *next + 500);

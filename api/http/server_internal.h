@@ -120,8 +120,8 @@ json OpenApi(const std::vector<Route>& routes);
 // it. A route that reads gives 404 outside the jurisdiction (never data); one that writes 403.
 bool CoversOrg(const Call& c, std::string_view org_id);
 // The user's jurisdiction covers every org unit of the node (the event stream, verification).
-bool CoversAll(const identity::IdentityWorld& w, const identity::UserInfo* user);
-inline bool CoversAll(const Call& c) { return CoversAll(c.node.identity->world(), c.user); }
+bool CoversAll(const IdentityService& ids, const identity::UserInfo* user);
+inline bool CoversAll(const Call& c) { return CoversAll(*c.node.identity, c.user); }
 
 // The payload of a stored event as JSON (FlatBuffers text from the schemas), or null for a
 // type this build does not know.

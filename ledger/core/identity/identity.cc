@@ -176,12 +176,12 @@ bool UserInfo::Has(Role r) const {
 
 bool UserInfo::Covers(std::string_view r) const { return !region.empty() && codes::RegionWithin(r, region); }
 
-Status IdentityWorld::CheckUser(const UserRecord& u) const {
+Status CheckUser(const IdentityStore& s, const UserRecord& u) {
   if (!ValidId(u.user_id)) {
     return InvalidArgument("user_id \"" + u.user_id + "\": 1-64 characters of [A-Za-z0-9._@-]");
   }
   if (u.name.empty() || u.name.size() > 200) return InvalidArgument("name: 1-200 bytes required");
-  if (!org_regions_.contains(u.org_id)) {
+  if (!s.GetOrgRegion(u.org_id)) {
     return FailedPrecondition("org_id \"" + u.org_id + "\" is not a registered org unit");
   }
   if (u.roles.empty()) return InvalidArgument("roles: at least one role is required");
@@ -200,141 +200,250 @@ Status IdentityWorld::CheckUser(const UserRecord& u) const {
     return InvalidArgument("public_key: an Ed25519 public key is 32 bytes");
   }
   if (!u.public_key.empty()) {
-    const UserInfo* other = UserByKey(u.public_key);
-    if (other != nullptr && other->user.user_id != u.user_id) {
-      return FailedPrecondition("public_key is already the key of user " + other->user.user_id);
+    const std::optional<std::string> other = s.EnabledUserByKey(u.public_key);
+    if (other && *other != u.user_id) {
+      return FailedPrecondition("public_key is already the key of user " + *other);
     }
   }
-  if (const UserInfo* cur = User(u.user_id); cur != nullptr && cur->disabled) {
+  if (const auto cur = s.GetUser(u.user_id); cur && cur->disabled) {
     return FailedPrecondition("user " + u.user_id + " is disabled; ids are never reused");
   }
   return OkStatus();
 }
 
-Status IdentityWorld::CheckDisable(const UserDisabledRecord& d) const {
-  const UserInfo* u = User(d.user_id);
-  if (u == nullptr) return NotFound("no user " + d.user_id);
+Status CheckDisable(const IdentityStore& s, const UserDisabledRecord& d) {
+  const auto u = s.GetUser(d.user_id);
+  if (!u) return NotFound("no user " + d.user_id);
   if (u->disabled) return FailedPrecondition("user " + d.user_id + " is already disabled");
   if (d.reason.empty()) return InvalidArgument("reason: required");
   return OkStatus();
 }
 
-Status IdentityWorld::CheckToken(const TokenRecord& t) const {
+Status CheckToken(const IdentityStore& s, const TokenRecord& t) {
   if (!ValidId(t.token_id)) return InvalidArgument("token_id: 1-64 characters of [A-Za-z0-9._@-]");
-  if (tokens_.contains(t.token_id)) return FailedPrecondition("token " + t.token_id + " exists");
-  const UserInfo* u = User(t.user_id);
-  if (u == nullptr) return NotFound("no user " + t.user_id);
+  if (s.GetToken(t.token_id)) return FailedPrecondition("token " + t.token_id + " exists");
+  const auto u = s.GetUser(t.user_id);
+  if (!u) return NotFound("no user " + t.user_id);
   if (u->disabled) return FailedPrecondition("user " + t.user_id + " is disabled");
-  if (token_by_hash_.contains(t.token_sha256)) return FailedPrecondition("token hash reused");
+  if (s.TokenIdByHash(t.token_sha256)) return FailedPrecondition("token hash reused");
   if (t.expires_us < 0) return InvalidArgument("expires_us: negative");
   return OkStatus();
 }
 
-std::string IdentityWorld::TokenIssuerRefusal(std::string_view issuer, const TokenRecord& t) const {
-  if (User(issuer) == nullptr || issuer == t.user_id) return {};
+std::string TokenIssuerRefusal(const IdentityStore& s, std::string_view issuer, const TokenRecord& t) {
+  if (issuer == t.user_id || !s.GetUser(issuer)) return {};
   return "user " + std::string(issuer) + " may not issue a token for user " + t.user_id +
          ": a token is issued only by the user it is for (separation of duties; its first credential is its "
          "registered public key, or a token the node operator issues on the command line)";
 }
 
-Status IdentityWorld::CheckRevoke(const TokenRevokedRecord& r) const {
-  const TokenInfo* t = Token(r.token_id);
-  if (t == nullptr) return NotFound("no token " + r.token_id);
+Status CheckRevoke(const IdentityStore& s, const TokenRevokedRecord& r) {
+  const auto t = s.GetToken(r.token_id);
+  if (!t) return NotFound("no token " + r.token_id);
   if (t->revoked) return FailedPrecondition("token " + r.token_id + " is already revoked");
   return OkStatus();
 }
 
-Status IdentityWorld::Apply(const EntryView& e) {
+std::optional<UserInfo> UserByKey(const IdentityStore& s, ByteView key) {
+  if (key.size() != 32) return std::nullopt;
+  const std::optional<std::string> id = s.EnabledUserByKey(key);
+  return id ? s.GetUser(*id) : std::nullopt;
+}
+
+bool CoversAll(const IdentityStore& s, const UserInfo& user) {
+  bool all = true;
+  s.ForEachOrgRegion([&](std::string_view, std::string_view region) {
+    all = user.Covers(region);
+    return all;
+  });
+  return all && s.status().ok();
+}
+
+Status ApplyIdentityEntry(const EntryView& e, IdentityStore& s) {
   const uint64_t seq = e.sequence();
-  auto done = [&](Status s) {
-    if (s.ok()) {
-      size_ = seq + 1;
-      if (!e.actor_request().empty()) {
-        const std::string_view request = e.actor_request();
-        const size_t tab = request.find('\t');
-        std::string key = std::string(e.actor_user()) + "\n" + std::string(request.substr(0, tab));
-        const std::string digest(tab == std::string_view::npos ? std::string_view() : request.substr(tab + 1));
-        auto [it, fresh] = requests_.try_emplace(key, RequestInfo{seq, 0, e.type(), digest});
-        ++it->second.count;
-      }
-    }
-    return s;
-  };
+  // A refusal read from a store that failed is the failure, not the refusal.
+  auto refused = [&](const Status& why) { return s.status().ok() ? why : s.status(); };
   switch (e.type()) {
     case EventType::OrgUnitRegistered: {
       SUIJI_ASSIGN_OR_RETURN(auto o, directory::DecodeOrgUnit(e.payload()));
-      org_regions_[o.org_id] = o.region;
+      s.PutOrgRegion(o.org_id, o.region);
       break;
     }
     case EventType::UserRegistered: {
       SUIJI_ASSIGN_OR_RETURN(auto u, DecodeUser(e.payload()));
-      SUIJI_RETURN_IF_ERROR(CheckUser(u));
-      UserInfo& info = users_[u.user_id];
+      if (Status c = CheckUser(s, u); !c.ok()) return refused(c);
+      const std::optional<UserInfo> before = s.GetUser(u.user_id);
+      UserInfo info = before.value_or(UserInfo{});
       info.version += 1;
-      info.region = org_regions_.at(u.org_id);
+      info.region = s.GetOrgRegion(u.org_id).value_or("");  // CheckUser found it
       info.user = std::move(u);
+      s.PutUser(info, before);
       break;
     }
     case EventType::UserDisabled: {
       SUIJI_ASSIGN_OR_RETURN(auto d, DecodeUserDisabled(e.payload()));
-      SUIJI_RETURN_IF_ERROR(CheckDisable(d));
-      users_.find(d.user_id)->second.disabled = true;
+      if (Status c = CheckDisable(s, d); !c.ok()) return refused(c);
+      const std::optional<UserInfo> before = s.GetUser(d.user_id);
+      if (!before) return refused(NotFound("no user " + d.user_id));
+      UserInfo info = *before;
+      info.disabled = true;
+      s.PutUser(info, before);
       break;
     }
     case EventType::TokenIssued: {
       SUIJI_ASSIGN_OR_RETURN(auto t, DecodeToken(e.payload()));
-      SUIJI_RETURN_IF_ERROR(CheckToken(t));
-      token_by_hash_[t.token_sha256] = t.token_id;
-      std::string id = t.token_id;
-      tokens_[id] = TokenInfo{std::move(t), false, seq};
+      if (Status c = CheckToken(s, t); !c.ok()) return refused(c);
+      s.PutToken(TokenInfo{std::move(t), false, seq}, true);
       break;
     }
     case EventType::TokenRevoked: {
       SUIJI_ASSIGN_OR_RETURN(auto r, DecodeTokenRevoked(e.payload()));
-      SUIJI_RETURN_IF_ERROR(CheckRevoke(r));
-      tokens_.find(r.token_id)->second.revoked = true;
+      if (Status c = CheckRevoke(s, r); !c.ok()) return refused(c);
+      std::optional<TokenInfo> t = s.GetToken(r.token_id);
+      if (!t) return refused(NotFound("no token " + r.token_id));
+      t->revoked = true;
+      s.PutToken(*t, false);
       break;
     }
     default: break;
   }
-  return done(OkStatus());
+  if (!e.actor_request().empty()) {
+    const std::string_view request = e.actor_request();
+    const size_t tab = request.find('\t');
+    const std::string_view key = request.substr(0, tab);
+    std::optional<RequestInfo> r = s.GetRequest(e.actor_user(), key);
+    if (!r) {
+      r = RequestInfo{seq, 0, e.type(),
+                      std::string(tab == std::string_view::npos ? std::string_view() : request.substr(tab + 1))};
+    }
+    ++r->count;
+    s.PutRequest(e.actor_user(), key, *r);
+  }
+  return s.status();
+}
+
+// --- in memory ------------------------------------------------------------------------------
+
+namespace {
+std::string RequestKey(std::string_view user, std::string_view key) {
+  return std::string(user) + "\n" + std::string(key);
+}
+}  // namespace
+
+std::optional<UserInfo> MemoryIdentityStore::GetUser(std::string_view id) const {
+  auto it = users.find(id);
+  return it == users.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<TokenInfo> MemoryIdentityStore::GetToken(std::string_view id) const {
+  auto it = tokens.find(id);
+  return it == tokens.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<std::string> MemoryIdentityStore::TokenIdByHash(const Hash& h) const {
+  auto it = token_by_hash.find(h);
+  return it == token_by_hash.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<std::string> MemoryIdentityStore::EnabledUserByKey(ByteView key) const {
+  if (key.empty()) return std::nullopt;  // no key is nobody's key
+  for (const auto& [id, u] : users) {
+    if (!u.disabled && u.user.public_key.size() == key.size() &&
+        std::equal(key.begin(), key.end(), u.user.public_key.begin())) {
+      return id;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> MemoryIdentityStore::EnabledUsersOfInspector(std::string_view inspector_id) const {
+  std::vector<std::string> out;
+  if (inspector_id.empty()) return out;
+  for (const auto& [id, u] : users) {
+    if (!u.disabled && u.user.inspector_id == inspector_id) out.push_back(id);
+  }
+  return out;
+}
+
+std::optional<std::string> MemoryIdentityStore::GetOrgRegion(std::string_view org_id) const {
+  auto it = org_regions.find(org_id);
+  return it == org_regions.end() ? std::nullopt : std::optional(it->second);
+}
+
+void MemoryIdentityStore::ForEachOrgRegion(const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  for (const auto& [org, region] : org_regions) {
+    if (!fn(org, region)) return;
+  }
+}
+
+void MemoryIdentityStore::ForEachUser(const std::function<bool(const UserInfo&)>& fn) const {
+  for (const auto& [id, u] : users) {
+    if (!fn(u)) return;
+  }
+}
+
+std::vector<TokenInfo> MemoryIdentityStore::TokensOf(std::string_view user_id) const {
+  std::vector<TokenInfo> out;
+  for (const auto& [id, t] : tokens) {
+    if (t.token.user_id == user_id) out.push_back(t);
+  }
+  return out;
+}
+
+std::optional<RequestInfo> MemoryIdentityStore::GetRequest(std::string_view user, std::string_view key) const {
+  auto it = requests.find(RequestKey(user, key));
+  return it == requests.end() ? std::nullopt : std::optional(it->second);
+}
+
+void MemoryIdentityStore::PutOrgRegion(std::string_view org_id, std::string_view region) {
+  org_regions.insert_or_assign(std::string(org_id), std::string(region));
+}
+
+void MemoryIdentityStore::PutUser(const UserInfo& u, const std::optional<UserInfo>& /*before*/) {
+  users.insert_or_assign(u.user.user_id, u);
+}
+
+void MemoryIdentityStore::PutToken(const TokenInfo& t, bool fresh) {
+  if (fresh) token_by_hash[t.token.token_sha256] = t.token.token_id;
+  tokens.insert_or_assign(t.token.token_id, t);
+}
+
+void MemoryIdentityStore::PutRequest(std::string_view user, std::string_view key, const RequestInfo& r) {
+  requests.insert_or_assign(RequestKey(user, key), r);
+}
+
+// --- the world ------------------------------------------------------------------------------
+
+Status IdentityWorld::Apply(const EntryView& e) {
+  SUIJI_RETURN_IF_ERROR(ApplyIdentityEntry(e, store_));
+  size_ = e.sequence() + 1;
+  return OkStatus();
 }
 
 const UserInfo* IdentityWorld::User(std::string_view id) const {
-  auto it = users_.find(id);
-  return it == users_.end() ? nullptr : &it->second;
+  auto it = store_.users.find(id);
+  return it == store_.users.end() ? nullptr : &it->second;
 }
 
 const TokenInfo* IdentityWorld::Token(std::string_view id) const {
-  auto it = tokens_.find(id);
-  return it == tokens_.end() ? nullptr : &it->second;
+  auto it = store_.tokens.find(id);
+  return it == store_.tokens.end() ? nullptr : &it->second;
 }
 
 const TokenInfo* IdentityWorld::TokenByHash(const Hash& h) const {
-  auto it = token_by_hash_.find(h);
-  return it == token_by_hash_.end() ? nullptr : Token(it->second);
+  auto it = store_.token_by_hash.find(h);
+  return it == store_.token_by_hash.end() ? nullptr : Token(it->second);
 }
 
 const UserInfo* IdentityWorld::UserByKey(ByteView key) const {
   if (key.size() != 32) return nullptr;
-  for (const auto& [id, u] : users_) {
-    if (!u.disabled && u.user.public_key.size() == 32 &&
-        std::equal(key.begin(), key.end(), u.user.public_key.begin())) {
-      return &u;
-    }
-  }
-  return nullptr;
-}
-
-std::optional<std::string> IdentityWorld::OrgRegion(std::string_view org_id) const {
-  auto it = org_regions_.find(org_id);
-  if (it == org_regions_.end()) return std::nullopt;
-  return it->second;
+  const std::optional<std::string> id = store_.EnabledUserByKey(key);
+  return id ? User(*id) : nullptr;
 }
 
 const RequestInfo* IdentityWorld::Request(std::string_view user, std::string_view key) const {
-  auto it = requests_.find(std::string(user) + "\n" + std::string(key));
-  return it == requests_.end() ? nullptr : &it->second;
+  auto it = store_.requests.find(RequestKey(user, key));
+  return it == store_.requests.end() ? nullptr : &it->second;
 }
 
 }  // namespace suiji::identity
