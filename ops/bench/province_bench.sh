@@ -136,9 +136,9 @@ declare -A FIG NOTE
 run_cmd() {
   local m="$1" b="$2"; shift 2
   local out="$WORK/$b/$m.out" t="$WORK/$b/$m.time" status=0
-  /usr/bin/time -f '%e %M' -o "$t" timeout "$CMD_TIMEOUT" "$(bin_of "$b")" "$@" > "$out" 2>&1 || status=$?
-  local wall rss
-  read -r wall rss < <(tail -1 "$t")
+  /usr/bin/time -f '%e %M %U %S' -o "$t" timeout "$CMD_TIMEOUT" "$(bin_of "$b")" "$@" > "$out" 2>&1 || status=$?
+  local wall rss user sys
+  read -r wall rss user sys < <(tail -1 "$t")
   if [ "$status" = 124 ]; then
     NOTE[$m.$b]="> ${CMD_TIMEOUT} s (stopped)"
     note "$b $m: stopped after $CMD_TIMEOUT s"
@@ -150,7 +150,8 @@ run_cmd() {
   fi
   FIG[$m.$b]+="$wall "
   FIG[$m-rss.$b]+="$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }') "
-  note "$(printf '%-4s %-18s %8.2f s %7.0f MB' "$b" "$m" "$wall" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')")"
+  FIG[$m-cpu.$b]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') "
+  note "$(printf '%-4s %-18s %8.2f s %7.0f MB  (cpu %.2f s)' "$b" "$m" "$wall" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')")"
 }
 
 # Whether the binary has a subcommand (probes `--help`; command names may differ between
@@ -182,7 +183,7 @@ write_task() {  # FILE ID ORG REGIONS_JSON TITLE
   "credit": {"grade_a_exempt_years": 0, "grade_c_ratio_bp": 500},
   "frequency": {"max_per_year": 20, "no_repeat_item_within_year": false},
   "window_start": "$FINAL_DAY",
-  "window_end": "2026-12-31",
+  "window_end": "2026-12-30",
   "inspectors": {"domains": ["劳动用工"], "team_size": 2, "substitutes": 2}
 }
 JSON
@@ -237,7 +238,7 @@ for r in $(seq "$ROUNDS"); do
 done
 for r in $(seq "$ROUNDS"); do
   for b in "${BINS[@]}"; do
-    k=$(( (r - 1) * 2 + ( [ "$b" = old ] && echo 0 || echo 1 ) ))
+    k=$(( (r - 1) * 2 )); [ "$b" = new ] && k=$((k + 1))
     [ "$k" -lt "$RESERVED" ] || { NOTE[result-record.$b]="no reserved visit left"; continue; }
     user="$(python3 -c 'import json,sys; print("u" + json.load(open(sys.argv[1]))["team"][0])' "$BENCH/result-$k.json")"
     run_cmd result-record "$b" result record --data "$(D "$b")" --org "$RESERVED_ORG" --user "$user" \
@@ -257,7 +258,6 @@ for r in $(seq "$ROUNDS"); do
     write_task "$WORK/$b/prov-$r.json" "T-province-$r" 320000 '["320000"]' "全省基准测试任务$r"
     run_cmd setup "$b" task define --data "$(D "$b")" --org 320000 "${OPS[@]}" "$WORK/$b/prov-$r.json" > /dev/null || true
     run_cmd freeze "$b" draw freeze --data "$(D "$b")" --org 320000 "${OPS[@]}" "T-province-$r" || true
-    eligible="$(sed -n 's/.*targets[^0-9]*\([0-9][0-9]*\).*/\1/p' "$WORK/$b/freeze.out" | head -1)"
     note "$b freeze: $(head -3 "$WORK/$b/freeze.out" | tr '\n' ' ' | cut -c1-200)"
   done
 done
@@ -275,7 +275,7 @@ start_server() {
   READY_S=""
   while :; do
     kill -0 "$SERVER_PID" 2>/dev/null || { note "$b: the server died: $(tail -c 400 "$log" | tr '\n' ' ')"; SERVER_PID=""; return 1; }
-    if [ -z "$port" ]; then
+    if [ -z "$port" ] && [ -f "$log" ]; then
       port="$(sed -n 's|^suiji serve: https\{0,1\}://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$log" | head -1)"
     fi
     if [ -n "$port" ]; then
@@ -431,7 +431,9 @@ row() {
     if [ -n "$v" ] && [ "$conv" = eps ]; then v="$(awk -v s="$v" -v n="$GEN_ENTRIES" 'BEGIN { print n / s }')"; fi
     vals+=("$v")
     if [ -n "$v" ]; then
-      cells+=("$(fmt "$v" "$unit")$( [ -n "$op" ] && verdict "$v" "$op" "$limit")")
+      local cpu=""
+      [ "$unit" = s ] && [ -n "${FIG[$m-cpu.$b]:-}" ] && cpu=" (cpu $(fmt "$(med_of "$m-cpu" "$b")" s))"
+      cells+=("$(fmt "$v" "$unit")$( [ -z "$op" ] || verdict "$v" "$op" "$limit")$cpu")
     elif [ -n "${NOTE[$m.$b]:-}" ]; then
       cells+=("${NOTE[$m.$b]}")
     else
@@ -474,6 +476,7 @@ REPORT="$RESULTS_DIR/province-$STAMP-s$ENTRIES_SCALE.md"
   echo "- province: scale $ENTRIES_SCALE, $GEN_ENTRIES entries ($GEN_EMPLOYERS employers, $GEN_INSPECTORS inspectors, $GEN_DRAWS draws, $GEN_RESULTS published results), generator version $GEN_V"
   for b in "${BINS[@]}"; do echo "- $b: \`$(bin_of "$b")\`"; done
   echo "- medians of $ROUNDS rounds, old and new interleaved; HTTP loads of $LOAD_DURATION s, $READERS reading connections, writes (PUT /api/v1/targets/{code}) at $WRITE_RATE/s where it says so"
+  echo "- wall time and max RSS by \`/usr/bin/time\`; \"cpu\" is the command's user + system time, which a loaded machine moves less than the wall time"
   echo "- rebuild: the first round builds the projections from nothing (each binary's copy starts without them), the later ones rebuild them"
   echo
   cat "$TABLE"

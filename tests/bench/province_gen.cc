@@ -24,8 +24,8 @@
 // (manifest.env: shell assignments), a ready result file per reserved visit, the bodies of
 // the HTTP writes (bodies.tsv, as ops/bench/put_target.lua reads them) and search inputs.
 //
-// Deterministic for given arguments (no wall clock, no random device): the node's clock is
-// simulated and every choice is a hash of its index.
+// The same province for the same arguments (the node's clock is simulated and every choice
+// is a hash of its index); not the same bytes, as the node's keys are generated afresh.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -45,6 +45,8 @@
 #include "api/node.h"
 #include "api/world_fold.h"
 #include "ledger/core/codes/region.h"
+#include "ledger/core/draw/algorithm.h"
+#include "ledger/core/draw/eligibility.h"
 #include "ledger/core/bytes.h"
 #include "ledger/core/sha256.h"
 #include "projections/directory_projection.h"
@@ -305,6 +307,46 @@ std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
+}
+
+// The reveal of DrawService::Reveal, but on the populations of the current fold instead of
+// a replay of the log up to the freeze (which the service does per reveal: 2M entries each,
+// hours over 200 draws). Called right after the commitment, so nothing that eligibility
+// reads has changed since the freeze; the roots are checked against the commitment all the
+// same, and a mismatch stops the generator.
+Status RevealAtFold(suiji::Ledger& ledger, suiji::WorldFold& fold, const std::string& data_dir,
+                    const std::string& draw_id, const suiji::RevealInputs& in, const suiji::Actor& actor) {
+  SUIJI_RETURN_IF_ERROR(fold.Sync());
+  const drw::DrawWorld& world = fold.world().draws;
+  const drw::DrawInfo* d = world.Draw(draw_id);
+  if (d == nullptr || d->phase != drw::DrawPhase::kCommitted) return suiji::FailedPrecondition("not committed: " + draw_id);
+  const drw::CommitRecord& c = d->commit;
+  drw::RevealRecord r;
+  r.draw_id = draw_id;
+  r.lottery_digits = c.lottery_name.empty() ? "" : in.lottery_digits;
+  r.witness_digits = in.witness_digits;
+  const std::filesystem::path secret_path = std::filesystem::path(data_dir) / "draws" / "secrets" / (draw_id + ".secret");
+  std::ifstream f(secret_path, std::ios::binary);
+  suiji::Bytes secret(32);
+  f.read(reinterpret_cast<char*>(secret.data()), 32);
+  if (!f || drw::SecretHash(secret) != c.secret_hash) return suiji::DataLoss("secret of " + draw_id);
+  r.secret = secret;
+  r.seed = drw::DeriveSeed(d->commitment, c, r);
+  SUIJI_ASSIGN_OR_RETURN(drw::FrozenInputs frozen, world.Freeze(d->task_id));
+  const auto roots = drw::RootsOf(frozen.population);
+  if (roots.targets != c.target_root || roots.inspectors != c.inspector_root || roots.experts != c.expert_root) {
+    return suiji::DataLoss("the populations at the fold do not match the committed roots of " + draw_id);
+  }
+  const drw::TaskInfo* t = world.Task(d->task_id);
+  drw::DrawOutcome outcome = drw::RunDraw(t->task, frozen.population, r.seed, frozen.Teams());
+  std::vector<suiji::EventDraft> drafts;
+  drafts.push_back({suiji::EventType::DrawRevealed, drw::EncodeReveal(r), actor});
+  for (const auto& part : drw::SplitResult(draw_id, r.seed, outcome)) {
+    drafts.push_back({suiji::EventType::DrawResult, drw::EncodeResultPart(part), actor});
+  }
+  SUIJI_RETURN_IF_ERROR(ledger.Append(drafts, fold.applied()).status());
+  std::filesystem::remove(secret_path);
+  return fold.Sync();
 }
 
 int Run(const Options& opt) {
@@ -620,7 +662,7 @@ int Run(const Options& opt) {
         std::snprintf(digits, sizeof digits, "%03llu", static_cast<unsigned long long>(H(i, 54) % 1000));
         rv.lottery_digits = digits;
       }
-      if (!Check(draws.Reveal(t.draw_id, rv, planner), "reveal")) return 1;
+      if (!Check(RevealAtFold(ledger, fold, opt.dir, t.draw_id, rv, planner), "reveal")) return 1;
       *node.now += 60'000'000;
     }
     SetDay(node, AddDays(day, 1), 10);
