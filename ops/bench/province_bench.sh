@@ -31,6 +31,7 @@
 #                                (a public GET path with "search" in it), else n/a
 #   RESULTS_PAGE_PATH (/public/results; the new binary: a paged route found in openapi.json
 #                                if any, see below)
+#   ONLY (empty)                 "cli" or "server": only that part's measures
 #   RESULTS_DIR (ops/bench/results), WORK (a fresh /tmp/suiji-province-run.XXXXXX), KEEP (0)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -48,6 +49,7 @@ CMD_TIMEOUT="${CMD_TIMEOUT:-300}"
 SERVE_TIMEOUT="${SERVE_TIMEOUT:-600}"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/ops/bench/results}"
 KEEP="${KEEP:-0}"
+ONLY="${ONLY:-}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -194,6 +196,11 @@ write_task() {  # FILE ID ORG REGIONS_JSON TITLE
 JSON
 }
 
+if [ "$ONLY" = server ]; then
+  # The projections the command-line part would have built (not measured).
+  for b in "${BINS[@]}"; do run_cmd setup "$b" projection rebuild --data "$(D "$b")" > /dev/null || true; done
+fi
+if [ "$ONLY" != server ]; then
 step "Command line: $ROUNDS rounds, each measure old then new"
 # Rebuild of all projections: the first round builds them from nothing (the copies have
 # none); entries/s = the log's entries / wall time.
@@ -274,6 +281,8 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 
+fi  # ONLY != server
+
 # --- the server ----------------------------------------------------------------------------
 
 # start_server BIN: starts `suiji serve` on a free port; sets SERVER_PID, BASE_URL and
@@ -281,6 +290,7 @@ done
 start_server() {
   local b="$1" log="$WORK/$1/serve.log" t0 port="" code
   echo "max_connections_per_address = 256" > "$WORK/$b/serve.conf"
+  rm -f "$log"  # else the previous server's line could be read before this one truncates it
   t0="$(date +%s.%N)"
   "$(bin_of "$b")" serve --data "$(D "$b")" --listen 127.0.0.1:0 --config "$WORK/$b/serve.conf" 2> "$log" &
   SERVER_PID=$!
@@ -374,8 +384,8 @@ load() {
   note "$(printf '%-4s %-22s p99 %9.2f ms  %6d reads %d non-2xx' "$b" "$m" "$p99" "$reads" "$non2xx")$( [ "$wps" != 0 ] && printf '  | writes %s/s accepted, %s non-2xx' "$per_s" "$wnon2xx")$( [ "$err" != - ] && printf '  | first error: %s' "${err:0:160}")"
 }
 
-step "Server: $ROUNDS rounds, each binary started (ready time), loaded, measured, stopped"
-for r in $(seq "$ROUNDS"); do
+[ "$ONLY" = cli ] || step "Server: $ROUNDS rounds, each binary started (ready time), loaded, measured, stopped"
+[ "$ONLY" = cli ] || for r in $(seq "$ROUNDS"); do
   for b in "${BINS[@]}"; do
     in_round "$b" "$r" || continue
     start_server "$b" || { NOTE[ready.$b]="failed"; continue; }
