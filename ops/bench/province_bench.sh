@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The "Targets" benchmark of issue #16: a generated province (2,000,000 employers, 1,000
 # inspectors, 200 draws at 5% with every result recorded, confirmed, submitted, reviewed and
-# published: about 3M entries) measured with two builds of suiji side by side, in the same
+# published: 2,680,992 entries as generated) measured with two builds of suiji side by side, in the same
 # run, each measure interleaved old/new, medians of ROUNDS.
 #
 #   SUIJI_OLD=/path/to/old/suiji SUIJI_NEW=/path/to/new/suiji ops/bench/province_bench.sh [--entries-scale F]

@@ -16,7 +16,8 @@
 // October with witnesses' digits (and a lottery draw for every fifth), each announced; and
 // every visit's result recorded (2 or 3 items, outcomes with findings and violations,
 // evidence hashes), confirmed by each inspector of its team, submitted, approved and
-// published, a few days after its draw. About 3,000,000 entries. --scale F scales the
+// published, a few days after its draw: 2,680,992 entries (112,898 results; visits merged
+// into another draw's visit of the same employer have none of their own). --scale F scales the
 // employers (and so the visits and results); the numbers of tasks and inspectors stay.
 //
 // The last K (12) visits of the last draw are left without a result, for the benchmark's
