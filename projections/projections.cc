@@ -1,12 +1,14 @@
 #include "projections/projections.h"
 
 #include "projections/directory_projection.h"
+#include "projections/public_projection.h"
 
 namespace suiji {
 
 std::vector<std::unique_ptr<ProjectionFolder>> NodeFolders() {
   std::vector<std::unique_ptr<ProjectionFolder>> folders;
   folders.push_back(NewDirectoryFolder());
+  folders.push_back(NewPublicFolder(*folders.front()));  // reads the directory
   return folders;
 }
 

@@ -82,23 +82,6 @@ Status Node::SyncAll() {
   return OkStatus();
 }
 
-std::shared_ptr<const PublicSnapshot> Node::Public() {
-  std::lock_guard lock(public_mu_);
-  if (!public_ || public_->size != world->applied()) {
-    const inspection::PublicRecord& record = world->record();
-    auto snap = std::make_shared<PublicSnapshot>();
-    snap->size = world->applied();
-    snap->notices = record.Notices();
-    snap->notices_json = snap->notices.dump();
-    snap->results_csv = record.CreditPublicityCsv();
-    snap->results_json = record.CreditPublicityJson().dump();
-    snap->index_html = IndexPage(snap->notices);
-    snap->results_html = ResultsPage(snap->notices);
-    public_ = std::move(snap);
-  }
-  return public_;
-}
-
 bool CoversAll(const identity::IdentityWorld& w, const identity::UserInfo* user) {
   if (user == nullptr) return false;
   for (const auto& [org_id, region] : w.org_regions()) {
@@ -721,7 +704,14 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     return;
   }
   res.status = reply.status;
-  if (reply.shared_body) {
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  if (reply.stream) {
+    res.set_chunked_content_provider(reply.type, [stream = reply.stream](size_t, httplib::DataSink& sink) {
+      if (!stream([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); })) return false;
+      sink.done();
+      return true;
+    });
+  } else if (reply.shared_body) {
     std::shared_ptr<const std::string> body = reply.shared_body;
     res.set_content_provider(body->size(), reply.type, [body](size_t offset, size_t length, httplib::DataSink& sink) {
       return sink.write(body->data() + offset, std::min<size_t>(length, 64 * 1024));
