@@ -705,7 +705,49 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   }
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  if (reply.stream) {
+  if (reply.stream && req.has_header("Range")) {
+    // A byte range of a streamed reply: one pass counts its length (nothing is kept), then
+    // the range is cut from a second pass over the same snapshot.
+    uint64_t total = 0;
+    if (!reply.stream([&total](std::string_view piece) {
+          total += piece.size();
+          return true;
+        })) {
+      res.status = 500;
+      res.set_content(R"({"code":"internal","message":"the reply could not be produced","details":{}})",
+                      "application/json; charset=utf-8");
+      return;
+    }
+    if (res.status == 200 && req.ranges.size() == 1) {
+      const auto [first, last] = req.ranges[0];
+      if (first == -1 ? last <= 0 : static_cast<uint64_t>(first) >= total) {
+        res.status = 416;
+        res.set_header("Content-Range", "bytes */" + std::to_string(total));
+        res.set_content(R"({"code":"range_not_satisfiable","message":"the range is outside the reply","details":{}})",
+                        "application/json; charset=utf-8");
+        return;
+      }
+      res.status = 206;
+    }
+    res.set_content_provider(total, reply.type, [stream = reply.stream](size_t offset, size_t length, httplib::DataSink& sink) {
+      uint64_t at = 0;
+      const uint64_t end = uint64_t{offset} + length;
+      bool written = true;
+      (void)stream([&](std::string_view piece) {
+        const uint64_t from = at;
+        at += piece.size();
+        if (at <= offset) return true;
+        const uint64_t a = from < offset ? offset - from : 0;
+        const uint64_t b = std::min<uint64_t>(piece.size(), end - from);
+        if (!sink.write(piece.data() + a, static_cast<size_t>(b - a))) {
+          written = false;
+          return false;
+        }
+        return at < end;  // stop once the range is written
+      });
+      return written;
+    });
+  } else if (reply.stream) {
     res.set_chunked_content_provider(reply.type, [stream = reply.stream](size_t, httplib::DataSink& sink) {
       if (!stream([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); })) return false;
       sink.done();

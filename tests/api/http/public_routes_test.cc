@@ -156,6 +156,14 @@ TEST_F(PublicRoutesTest, WholeDocumentsAreThePublicRecordsStreamed) {
   auto credit = Get("/public/v1/results");
   ASSERT_EQ(credit->status, 200);
   EXPECT_EQ(credit->body, credit_json_);
+  // A byte range of a streamed document (a resumed download) is cut from the same bytes.
+  auto part = Get("/public/v1/notices", {{"Range", "bytes=10-19"}});
+  ASSERT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, notices_.substr(10, 10));
+  EXPECT_EQ(part->get_header_value("Content-Range"), "bytes 10-19/" + std::to_string(notices_.size()));
+  auto tail = Get("/public/v1/results.csv", {{"Range", "bytes=-7"}});
+  ASSERT_EQ(tail->status, 206);
+  EXPECT_EQ(tail->body, csv_.substr(csv_.size() - 7));
 }
 
 TEST_F(PublicRoutesTest, ResultPagesFollowTheirCursorToTheEndEachResultOnce) {
