@@ -141,9 +141,9 @@ class PublicFolder final : public ProjectionFolder {
 
 Status PublicFolder::Apply(MDB_txn* txn, const EntryView& e) {
   Txn t(txn, dbs_);
-  if (e.sequence() == 0 || !t.rows().Get(dbs_.meta, "ledger")) {
-    t.Put(dbs_.meta, "ledger", e.ledger_id());
-  }
+  // A folder is only ever built from the first entry (a new or changed folder empties the
+  // projection), so the ledger's id is written once.
+  if (e.sequence() == 0) t.Put(dbs_.meta, "ledger", e.ledger_id());
   t.Put(dbs_.meta, "size", U64Key(e.sequence() + 1));
   Status s = ApplyEvent(t, e);
   if (!s.ok()) {
@@ -509,11 +509,15 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
         Status scan = lmdb::Scan(txn, dbs_.visits, a.draw_id + '\0', false, [&](std::string_view, ByteView v) {
           try {
             codes.push_back(json::parse(AsChars(v))["c"].get<std::string>());
-          } catch (const json::exception&) {
+          } catch (const json::exception& ex) {
+            t.rows().Fail(DataLoss(std::string(kWhat) + ": a visit row does not parse (" + ex.what() +
+                                   "); delete projections/ to rebuild it from the log"));
+            return false;
           }
           return true;
         });
         SUIJI_RETURN_IF_ERROR(scan);
+        SUIJI_RETURN_IF_ERROR(t.rows().status());
         for (const auto& code : codes) Name(t, txn, a.draw_id, code);
       }
       return OkStatus();

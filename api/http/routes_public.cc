@@ -86,6 +86,12 @@ StatusOr<size_t> LimitOf(const httplib::Request& req) {
   return n;
 }
 
+// A refused query (a malformed or foreign cursor, a bad date) is 400; a storage failure is
+// what its status says.
+Reply QueryFailed(const Status& s) {
+  return s.code() == StatusCode::kInvalidArgument ? Error(400, "bad_query", s.message()) : FromStatus(s);
+}
+
 Reply PageReply(const PublicReader& r, const char* name, const Page& page) {
   json items = json::array();
   for (const auto& j : page.items) items.push_back(j);
@@ -118,7 +124,7 @@ Reply PublicResults(Call& c) {
                   c.req.get_param_value("from"), c.req.get_param_value("to"),
                   *limit, c.req.get_param_value("cursor")};
     auto page = read.reader->Results(q);
-    if (!page.ok()) return Error(400, "bad_query", page.status().message());
+    if (!page.ok()) return QueryFailed(page.status());
     return PageReply(*read.reader, "results", *page);
   });
 }
@@ -136,7 +142,7 @@ Reply PublicPlans(Call& c) {
     auto limit = LimitOf(c.req);
     if (!limit.ok()) return Error(400, "bad_limit", limit.status().message());
     auto page = read.reader->Plans(*limit, c.req.get_param_value("cursor"));
-    if (!page.ok()) return Error(400, "bad_query", page.status().message());
+    if (!page.ok()) return QueryFailed(page.status());
     return PageReply(*read.reader, "plans", *page);
   });
 }
@@ -155,7 +161,7 @@ Reply PublicTasks(Call& c) {
     auto limit = LimitOf(c.req);
     if (!limit.ok()) return Error(400, "bad_limit", limit.status().message());
     auto page = read.reader->Tasks(c.req.get_param_value("plan"), *limit, c.req.get_param_value("cursor"));
-    if (!page.ok()) return Error(400, "bad_query", page.status().message());
+    if (!page.ok()) return QueryFailed(page.status());
     return PageReply(*read.reader, "tasks", *page);
   });
 }
