@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -23,6 +25,7 @@
 #include "ledger/core/inspection/public_record.h"
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/replay.h"
+#include "projections/directory_projection.h"
 #include "projections/projections.h"
 #include "tests/support/inspection_fixture.h"
 
@@ -478,6 +481,46 @@ TEST_F(PublicProjectionTest, RefusesMalformedCursorsAndLimits) {
   EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.limit = 0; })).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.limit = kMaxPageLimit + 1; })).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.from = "2026-6-1"; })).status().code(), StatusCode::kInvalidArgument);
+}
+
+// The demo (ops/demo.sh, every command of the command line as a bureau would run them): the
+// projection of its log gives the public record's outputs byte for byte.
+TEST(PublicProjectionDemo, DemoProcessGivesThePublicRecordsOutputs) {
+  const auto work = std::filesystem::temp_directory_path() / ("suiji-public-demo-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(work);
+  std::filesystem::create_directories(work);
+  const auto data = work / "data";
+  const auto build = std::filesystem::path(SUIJI_BIN_SUIJI).parent_path().parent_path();
+  const auto script = std::filesystem::path(SUIJI_TEST_VECTORS).parent_path().parent_path() / "ops" / "demo.sh";
+  const std::string command = "BUILD_DIR='" + build.string() + "' '" + script.string() + "' '" + data.string() +
+                              "' > '" + (work / "demo.log").string() + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "see " << (work / "demo.log");
+  {
+    auto log = OpenLmdbStorage(data, StorageMode::kReadOnly);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    PublicRecord oracle;
+    ASSERT_TRUE(ReplayLog(**log, 0, [&](const EntryView& e) { return oracle.Apply(e); }).ok());
+    ASSERT_FALSE(oracle.Notices()["results"].empty());
+    auto projection = DirectoryProjection::Open(data);
+    ASSERT_TRUE(projection.ok()) << projection.status().ToString();
+    ASSERT_TRUE((*projection)->CatchUp(**log).ok());
+    auto r = PublicReader::Begin((*projection)->projection());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    std::string notices, csv, credit;
+    auto into = [](std::string* out) {
+      return [out](std::string_view piece) {
+        out->append(piece);
+        return true;
+      };
+    };
+    ASSERT_TRUE((*r)->WriteNotices(into(&notices)).ok());
+    ASSERT_TRUE((*r)->WriteCsv(into(&csv)).ok());
+    ASSERT_TRUE((*r)->WriteCreditJson(into(&credit)).ok());
+    EXPECT_EQ(notices, oracle.Notices().dump());
+    EXPECT_EQ(csv, oracle.CreditPublicityCsv());
+    EXPECT_EQ(credit, oracle.CreditPublicityJson().dump());
+  }
+  std::filesystem::remove_all(work);
 }
 
 TEST(NameGrams, EveryCharacterAndEveryAdjacentPair) {
