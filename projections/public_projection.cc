@@ -71,6 +71,19 @@ std::string RegionName(std::string_view code) {
   return r == nullptr ? std::string() : std::string(r->name);
 }
 
+// The characters (UTF-8 code points) of a text.
+std::vector<std::string> Utf8Chars(std::string_view s) {
+  std::vector<std::string> chars;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    n = std::min(n, s.size() - i);
+    chars.emplace_back(s.substr(i, n));
+    i += n;
+  }
+  return chars;
+}
+
 std::string PhaseName(draw::DrawPhase p) { return std::string(draw::DrawPhaseName(p)); }
 
 json StrataJson(const std::vector<draw::StratumCount>& strata) {
@@ -648,10 +661,6 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
 
 }  // namespace
 
-namespace {
-std::vector<std::string> Utf8Chars(std::string_view s);
-}  // namespace
-
 std::unique_ptr<ProjectionFolder> NewPublicFolder(const ProjectionFolder& directory) {
   return std::make_unique<PublicFolder>(directory);
 }
@@ -1031,22 +1040,6 @@ Status PageOver(MDB_txn* txn, MDB_dbi dbi, char index, std::string_view prefix, 
   page->next_cursor = more ? MakeCursor(index, last) : std::string();
   return OkStatus();
 }
-
-std::vector<std::string> Utf8Chars(std::string_view s) {
-  std::vector<std::string> chars;
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    n = std::min(n, s.size() - i);
-    chars.emplace_back(s.substr(i, n));
-    i += n;
-  }
-  return chars;
-}
-
-}  // namespace
-
-namespace {
 
 // A row's value as JSON (a take callback's helper).
 StatusOr<json> ParseRow(ByteView v) {
