@@ -705,9 +705,10 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   }
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  if (reply.stream && req.has_header("Range")) {
-    // A byte range of a streamed reply: one pass counts its length (nothing is kept), then
-    // the range is cut from a second pass over the same snapshot.
+  if (reply.stream) {
+    // Written from the handler's snapshot without holding the document: one pass counts its
+    // length (for Content-Length, which a caching front needs to serve byte ranges, and for
+    // a range here), a second writes it, or the requested range cut from it.
     uint64_t total = 0;
     if (!reply.stream([&total](std::string_view piece) {
           total += piece.size();
@@ -746,12 +747,6 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
         return at < end;  // stop once the range is written
       });
       return written;
-    });
-  } else if (reply.stream) {
-    res.set_chunked_content_provider(reply.type, [stream = reply.stream](size_t, httplib::DataSink& sink) {
-      if (!stream([&sink](std::string_view piece) { return sink.write(piece.data(), piece.size()); })) return false;
-      sink.done();
-      return true;
     });
   } else if (reply.shared_body) {
     std::shared_ptr<const std::string> body = reply.shared_body;

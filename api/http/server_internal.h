@@ -42,10 +42,11 @@ struct Reply {
   std::shared_ptr<const std::string> shared_body = nullptr;
   // Further headers (a public reply's ETag and Cache-Control).
   std::vector<std::pair<std::string, std::string>> headers = {};
-  // Instead of `body`: written piece by piece (chunked) once the state lock is released, from
-  // a snapshot the handler took (a public export streamed from the projection); returns
-  // false if it could not finish (the connection is then closed, so a client never takes a
-  // cut reply for a whole one).
+  // Instead of `body`: written piece by piece once the state lock is released, from a
+  // snapshot the handler took (a public export streamed from the projection), so it must
+  // give the same bytes each time it is called (the server counts them first, for
+  // Content-Length and byte ranges, then writes them); returns false if it could not finish
+  // (the connection is then closed, so a client never takes a cut reply for a whole one).
   std::function<bool(const std::function<bool(std::string_view)>&)> stream = nullptr;
 };
 
