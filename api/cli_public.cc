@@ -7,6 +7,8 @@
 #include "api/cli.h"
 #include "api/draw_service.h"
 #include "api/public_bundle.h"
+#include "projections/directory_projection.h"
+#include "projections/public_projection.h"
 
 namespace suiji::cli {
 
@@ -85,23 +87,38 @@ void RegisterPublicExport(CLI::App* pub, Context& ctx) {
   exp->add_option("--out", out_dir, "directory to write into")->required();
   exp->callback([&] {
     Status s = [&]() -> Status {
-      SUIJI_ASSIGN_OR_RETURN(auto record, ReadPublicRecord(ctx.data));
+      // Streamed from the public projection's rows (one read snapshot for all three files),
+      // so memory does not grow with the record.
+      NodePaths paths{ctx.data};
+      SUIJI_ASSIGN_OR_RETURN(auto reader, OpenNodeStorage(paths, NodeRole::kReader));
+      SUIJI_ASSIGN_OR_RETURN(auto projection, DirectoryProjection::Open(paths.dir));
+      SUIJI_RETURN_IF_ERROR(projection->CatchUp(*reader));
+      SUIJI_ASSIGN_OR_RETURN(auto record, PublicReader::Begin(projection->projection()));
       std::error_code ec;
       std::filesystem::create_directories(out_dir, ec);
       if (ec) return Unavailable("cannot create " + out_dir + ": " + ec.message());
-      auto write = [&](const std::string& name, const std::string& text) -> Status {
+      auto write = [&](const std::string& name, const std::function<Status(const Sink&)>& produce,
+                       std::string_view tail) -> Status {
         const std::string path = (std::filesystem::path(out_dir) / name).string();
         std::ofstream f(path, std::ios::binary | std::ios::trunc);
-        f << text;
+        uint64_t bytes = 0;
+        const Sink sink = [&](std::string_view piece) {
+          f.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+          bytes += piece.size();
+          return static_cast<bool>(f);
+        };
+        Status made = produce(sink);
+        if (made.ok()) sink(tail);
         f.close();
         if (!f) return Unavailable("cannot write " + path);
-        std::cout << "wrote " << path << " (" << text.size() << " bytes)\n";
+        SUIJI_RETURN_IF_ERROR(made);
+        std::cout << "wrote " << path << " (" << bytes << " bytes)\n";
         return OkStatus();
       };
-      SUIJI_RETURN_IF_ERROR(write("notices.json", record->Notices().dump(2) + "\n"));
-      SUIJI_RETURN_IF_ERROR(write("results.csv", record->CreditPublicityCsv()));
+      SUIJI_RETURN_IF_ERROR(write("notices.json", [&](const Sink& out) { return record->WriteNotices(out, true); }, "\n"));
+      SUIJI_RETURN_IF_ERROR(write("results.csv", [&](const Sink& out) { return record->WriteCsv(out); }, ""));
       SUIJI_RETURN_IF_ERROR(
-          write("results.json", record->CreditPublicityJson().dump(2) + "\n"));
+          write("results.json", [&](const Sink& out) { return record->WriteCreditJson(out, true); }, "\n"));
       return OkStatus();
     }();
     if (!s.ok()) ctx.exit_code = Fail(s);

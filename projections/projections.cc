@@ -2,6 +2,7 @@
 
 #include "projections/directory_projection.h"
 #include "projections/identity_projection.h"
+#include "projections/public_projection.h"
 
 namespace suiji {
 
@@ -9,6 +10,7 @@ std::vector<std::unique_ptr<ProjectionFolder>> NodeFolders() {
   std::vector<std::unique_ptr<ProjectionFolder>> folders;
   folders.push_back(NewDirectoryFolder());
   folders.push_back(NewIdentityFolder());
+  folders.push_back(NewPublicFolder(*folders.front()));  // reads the directory
   return folders;
 }
 

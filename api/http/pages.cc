@@ -1,6 +1,6 @@
 // The public HTML pages: plain, self-contained, in Chinese, readable by a citizen without
-// JavaScript. Every value is escaped. Built from the public notices (PublicRecord::Notices),
-// so they show exactly what the JSON shows.
+// JavaScript. Every value is escaped. Built from the notices the public projection holds
+// (the objects of /public/v1/notices), so they show exactly what the JSON shows.
 #include <string>
 
 #include "api/http/server_internal.h"
@@ -77,7 +77,7 @@ std::string DrawPage(const json& n, std::string_view draw_id, bool* found) {
   return Page("未找到", "<p>没有编号为 " + HtmlEscape(draw_id) + " 的抽取。</p>");
 }
 
-std::string ResultsPage(const json& n) {
+std::string ResultsPage(const json& n, const std::string& next_href) {
   std::string b = "<table><tr><th>统一社会信用代码</th><th>企业名称</th><th>检查机关</th><th>抽查任务</th>"
                   "<th>检查日期</th><th>检查结果</th><th>公示日期</th><th>更正</th></tr>";
   for (const auto& r : n.value("results", json::array())) {
@@ -92,6 +92,7 @@ std::string ResultsPage(const json& n) {
          (r.value("corrections", json::array()).empty() ? "" : "有更正") + "</td></tr>";
   }
   b += "</table>";
+  if (!next_href.empty()) b += "<p><a href=\"" + HtmlEscape(next_href) + "\">下一页</a></p>";
   return Page("抽查结果公示", b);
 }
 

@@ -6,7 +6,6 @@
 
 #include "api/http/route_helpers.h"
 #include "api/json_keys.h"
-#include "api/public_bundle.h"
 #include "api/records_json.h"
 
 namespace suiji::http {
@@ -121,83 +120,6 @@ Reply RevokeToken(Call& c) {
   return WrittenOr(c.node.identity->RevokeToken(r, c.actor));
 }
 
-// --- public -------------------------------------------------------------------------------
-
-Reply PublicNotices(Call& c) { return Reply{200, c.node.Public()->notices_json, "application/json; charset=utf-8"}; }
-Reply PublicResults(Call& c) { return Reply{200, c.node.Public()->results_json, "application/json; charset=utf-8"}; }
-Reply PublicResultsCsv(Call& c) { return Reply{200, c.node.Public()->results_csv, "text/csv; charset=utf-8"}; }
-
-Reply PublicDraw(Call& c) {
-  auto snap = c.node.Public();
-  for (const auto& d : snap->notices["draws"]) {
-    if (d["draw_id"] == c.params[0]) return Json(d);
-  }
-  return Error(404, "not_found", "no draw " + c.params[0]);
-}
-
-// The size of a checkpoint note, or 0 if it cannot be read.
-uint64_t CheckpointSize(std::string_view note) {
-  auto n = ParseNote(note);
-  if (!n.ok()) return 0;
-  auto cp = ParseCheckpoint(n->text);
-  return cp.ok() ? cp->size : 0;
-}
-
-// Needs no sign-in, so it must not hold up the node: under the (shared) state lock it only
-// copies the bundle's inputs, and takes a checkpoint if none covers the draw's entries yet
-// (the ledger serialises that with appends; it is brief). The log is read and every entry
-// proven after the lock is released, once per draw and checkpoint (BundleCache): concurrent
-// requests share one build, later ones are served from memory.
-Reply PublicBundle(Call& c) {
-  const std::string& draw_id = c.params[0];
-  if (c.node.draws->world().Draw(draw_id) == nullptr) return Error(404, "not_found", "no draw " + draw_id);
-  const std::vector<uint64_t> carried = c.node.world->record().PublicSequencesOfDraw(draw_id);
-  auto needed = PublicBundleCoverage(*c.node.draws, draw_id, carried);
-  if (!needed.ok()) return FromStatus(needed.status());
-  std::optional<std::string> note = c.node.ledger->LatestCheckpoint();
-  if (!note || CheckpointSize(*note) < *needed) {
-    if (c.node.replica) {
-      return Error(503, "no_checkpoint_yet",
-                   "尚无覆盖该抽取的检查点：写入节点签发后（至多 checkpoint_every_seconds）本副本即可提供。"
-                   "No checkpoint covers this draw yet; the writer signs one within checkpoint_every_seconds.");
-    }
-    auto fresh = c.node.ledger->IssueCheckpoint();
-    if (!fresh.ok()) return FromStatus(fresh.status());
-    note = std::move(*fresh);
-  }
-  const std::string key = draw_id + "@" + std::to_string(CheckpointSize(*note));
-  if (BundleCache::Bytes kept = c.node.bundles.Find(key)) {
-    return Reply{200, "", "application/json; charset=utf-8", std::move(kept)};
-  }
-  auto inputs = PreparePublicBundle(*c.node.ledger, *c.node.draws, draw_id, *note, carried);
-  if (!inputs.ok()) return FromStatus(inputs.status());
-  c.after_unlock = [&ledger = *c.node.ledger, &cache = c.node.bundles, key, in = std::move(*inputs)]() -> Reply {
-    auto bytes = cache.Get(key, [&]() -> StatusOr<std::string> {
-      SUIJI_ASSIGN_OR_RETURN(suiji::PublicBundle b, BuildPublicBundle(ledger, in));
-      return std::move(b.json);
-    });
-    if (!bytes.ok()) return FromStatus(bytes.status());
-    return Reply{200, "", "application/json; charset=utf-8", std::move(*bytes)};
-  };
-  return Reply{};
-}
-
-Reply PublicIndexHtml(Call& c) { return Reply{200, c.node.Public()->index_html, "text/html; charset=utf-8"}; }
-Reply PublicResultsHtml(Call& c) {
-  return Reply{200, c.node.Public()->results_html, "text/html; charset=utf-8"};
-}
-Reply PublicDrawHtml(Call& c) {
-  bool found = false;
-  std::string page = DrawPage(c.node.Public()->notices, c.params[0], &found);
-  return Reply{found ? 200 : 404, page, "text/html; charset=utf-8"};
-}
-
-Route Public(std::string path, std::string summary, std::function<Reply(Call&)> h) {
-  Route r = R("GET", std::move(path), {}, false, std::move(summary), std::move(h));
-  r.is_public = true;
-  return r;
-}
-
 }  // namespace
 
 std::vector<Route> IdentityRoutes() {
@@ -208,19 +130,6 @@ std::vector<Route> IdentityRoutes() {
       R("POST", "/api/v1/users/{user_id}/tokens", {}, true,
         "issue a bearer token for yourself (shown once); never for another user", IssueToken),
       R("DELETE", "/api/v1/tokens/{token_id}", {kAdmin}, true, "revoke a token", RevokeToken),
-  };
-}
-
-std::vector<Route> PublicRoutes() {
-  return {
-      Public("/public/v1/notices", "the public notices (item lists, plans, tasks, draws, results)", PublicNotices),
-      Public("/public/v1/results", "published results, credit publicity layout (JSON)", PublicResults),
-      Public("/public/v1/results.csv", "published results, credit publicity layout (CSV)", PublicResultsCsv),
-      Public("/public/v1/draws/{draw_id}", "one draw's notice with its proof data", PublicDraw),
-      Public("/public/v1/bundles/{draw_id}", "a draw's proof bundle for suiji-verify --bundle", PublicBundle),
-      Public("/public", "公示首页 (HTML)", PublicIndexHtml),
-      Public("/public/results", "抽查结果 (HTML)", PublicResultsHtml),
-      Public("/public/draws/{draw_id}", "抽取公示 (HTML)", PublicDrawHtml),
   };
 }
 

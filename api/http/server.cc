@@ -82,23 +82,6 @@ Status Node::SyncAll() {
   return OkStatus();
 }
 
-std::shared_ptr<const PublicSnapshot> Node::Public() {
-  std::lock_guard lock(public_mu_);
-  if (!public_ || public_->size != world->applied()) {
-    const inspection::PublicRecord& record = world->record();
-    auto snap = std::make_shared<PublicSnapshot>();
-    snap->size = world->applied();
-    snap->notices = record.Notices();
-    snap->notices_json = snap->notices.dump();
-    snap->results_csv = record.CreditPublicityCsv();
-    snap->results_json = record.CreditPublicityJson().dump();
-    snap->index_html = IndexPage(snap->notices);
-    snap->results_html = ResultsPage(snap->notices);
-    public_ = std::move(snap);
-  }
-  return public_;
-}
-
 bool CoversAll(const IdentityService& ids, const identity::UserInfo* user) {
   if (user == nullptr) return false;
   auto all = ids.CoversAll(*user);
@@ -768,7 +751,51 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     return;
   }
   res.status = reply.status;
-  if (reply.shared_body) {
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  if (reply.stream) {
+    // Written from the handler's snapshot without holding the document: one pass counts its
+    // length (for Content-Length, which a caching front needs to serve byte ranges, and for
+    // a range here), a second writes it, or the requested range cut from it.
+    uint64_t total = 0;
+    if (!reply.stream([&total](std::string_view piece) {
+          total += piece.size();
+          return true;
+        })) {
+      res.status = 500;
+      res.set_content(R"({"code":"internal","message":"the reply could not be produced","details":{}})",
+                      "application/json; charset=utf-8");
+      return;
+    }
+    if (res.status == 200 && req.ranges.size() == 1) {
+      const auto [first, last] = req.ranges[0];
+      if (first == -1 ? last <= 0 : static_cast<uint64_t>(first) >= total) {
+        res.status = 416;
+        res.set_header("Content-Range", "bytes */" + std::to_string(total));
+        res.set_content(R"({"code":"range_not_satisfiable","message":"the range is outside the reply","details":{}})",
+                        "application/json; charset=utf-8");
+        return;
+      }
+      res.status = 206;
+    }
+    res.set_content_provider(total, reply.type, [stream = reply.stream](size_t offset, size_t length, httplib::DataSink& sink) {
+      uint64_t at = 0;
+      const uint64_t end = uint64_t{offset} + length;
+      bool written = true;
+      (void)stream([&](std::string_view piece) {
+        const uint64_t from = at;
+        at += piece.size();
+        if (at <= offset) return true;
+        const uint64_t a = from < offset ? offset - from : 0;
+        const uint64_t b = std::min<uint64_t>(piece.size(), end - from);
+        if (!sink.write(piece.data() + a, static_cast<size_t>(b - a))) {
+          written = false;
+          return false;
+        }
+        return at < end;  // stop once the range is written
+      });
+      return written;
+    });
+  } else if (reply.shared_body) {
     std::shared_ptr<const std::string> body = reply.shared_body;
     res.set_content_provider(body->size(), reply.type, [body](size_t offset, size_t length, httplib::DataSink& sink) {
       return sink.write(body->data() + offset, std::min<size_t>(length, 64 * 1024));

@@ -40,6 +40,14 @@ struct Reply {
   // Instead of `body`: bytes kept elsewhere (a cached proof bundle, up to hundreds of MB),
   // sent from there without a copy per request.
   std::shared_ptr<const std::string> shared_body = nullptr;
+  // Further headers (a public reply's ETag and Cache-Control).
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  // Instead of `body`: written piece by piece once the state lock is released, from a
+  // snapshot the handler took (a public export streamed from the projection), so it must
+  // give the same bytes each time it is called (the server counts them first, for
+  // Content-Length and byte ranges, then writes them); returns false if it could not finish
+  // (the connection is then closed, so a client never takes a cut reply for a whole one).
+  std::function<bool(const std::function<bool(std::string_view)>&)> stream = nullptr;
 };
 
 // {code, message, details} with the HTTP status.
@@ -52,14 +60,6 @@ Reply Json(const json& j, int status = 200);
 
 // The node a server holds: the writer ledger, the directory projection and every service,
 // kept folded to the end of the log after each write.
-// What the public routes serve, rebuilt when the log has grown.
-struct PublicSnapshot {
-  uint64_t size = 0;
-  json notices;
-  std::string notices_json, results_json, results_csv;
-  std::string index_html, results_html;  // the public pages, rendered once per snapshot
-};
-
 struct Node {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<DirectoryProjection> projection;
@@ -76,12 +76,6 @@ struct Node {
   // A read replica (api/http/replica.h): no node key, it signs no checkpoint of its own.
   bool replica = false;
   Status SyncAll();
-  // The public snapshot at the folded size (call with the state lock held, shared is enough).
-  std::shared_ptr<const PublicSnapshot> Public();
-
- private:
-  std::mutex public_mu_;
-  std::shared_ptr<const PublicSnapshot> public_;
 };
 
 // One request as a handler sees it.
@@ -130,9 +124,11 @@ json EventPayloadJson(EventType type, ByteView payload);
 // (the history routes; the event stream adds the signed bytes).
 json EventJson(uint64_t sequence, const EntryView& e);
 
-// Public HTML pages (pages.cc), in Chinese, self-contained.
+// Public HTML pages (pages.cc), in Chinese, self-contained, from notices read from the
+// public projection: {tasks, draws} (the draws without targets), {draws: [the one draw]},
+// and {results: one page} with the link to the next page ("" on the last).
 std::string IndexPage(const json& notices);
 std::string DrawPage(const json& notices, std::string_view draw_id, bool* found);
-std::string ResultsPage(const json& notices);
+std::string ResultsPage(const json& notices, const std::string& next_href);
 
 }  // namespace suiji::http

@@ -14,7 +14,9 @@
 #include "api/inspection_service.h"
 #include "ledger/core/sha256.h"
 #include "ledger/replay.h"
+#include "projections/public_projection.h"
 #include "tests/support/inspection_fixture.h"
+#include "tests/support/run_process.h"
 
 namespace suiji {
 namespace {
@@ -505,6 +507,37 @@ TEST_F(PublicRecordTest, NoInternalFieldLeaksIntoAnyPublicOutput) {
   // The published outputs do carry the public data next to which the markers were planted.
   EXPECT_NE(outputs[0].second.find("3名员工未签订书面劳动合同"), std::string::npos);
   EXPECT_NE(outputs[1].second.find(a0_), std::string::npos);
+}
+
+// The public-record projection (projections/public_projection.h) folded from the same log
+// gives the same outputs byte for byte (so none of the markers either), and `suiji public
+// export`, which streams them from it, writes the same files as before.
+TEST_F(PublicRecordTest, TheProjectionAndTheCliExportGiveThePublicRecordsOutputs) {
+  Build();
+  const PublicRecord rec = Fold();
+  ASSERT_TRUE(projection_->CatchUp(ledger_->storage()).ok());
+  auto reader = PublicReader::Begin(projection_->projection());
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto text = [](const std::function<Status(const Sink&)>& write) {
+    std::string out;
+    EXPECT_TRUE(write([&](std::string_view piece) {
+                  out.append(piece);
+                  return true;
+                }).ok());
+    return out;
+  };
+  EXPECT_EQ(text([&](const Sink& s) { return (*reader)->WriteNotices(s); }), rec.Notices().dump());
+  EXPECT_EQ(text([&](const Sink& s) { return (*reader)->WriteCsv(s); }), rec.CreditPublicityCsv());
+  EXPECT_EQ(text([&](const Sink& s) { return (*reader)->WriteCreditJson(s); }), rec.CreditPublicityJson().dump());
+  reader->reset();
+
+  const auto out = dir_ / "public-export";
+  testing_support::RunResult exp = testing_support::RunBinary(
+      SUIJI_BIN_SUIJI, {"public", "export", "--data", dir_.string(), "--out", out.string()}, dir_);
+  ASSERT_EQ(exp.exit_code, 0) << exp.out << exp.err;
+  EXPECT_EQ(testing_support::ReadFile(out / "notices.json"), rec.Notices().dump(2) + "\n");
+  EXPECT_EQ(testing_support::ReadFile(out / "results.csv"), rec.CreditPublicityCsv());
+  EXPECT_EQ(testing_support::ReadFile(out / "results.json"), rec.CreditPublicityJson().dump(2) + "\n");
 }
 
 }  // namespace

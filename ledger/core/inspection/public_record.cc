@@ -56,6 +56,8 @@ std::string ItemName(const std::map<std::string, std::string>& names, const std:
   return it == names.end() || it->second.empty() ? id : it->second;
 }
 
+}  // namespace
+
 // --- the content of a result as published (never the team, never evidence names) ---
 
 json ContentJson(const ResultRecord& r, const std::map<std::string, std::string>& names) {
@@ -95,6 +97,8 @@ json ContentJson(const ResultRecord& r, const std::map<std::string, std::string>
   return {{"inspection_date", r.inspection_date}, {"items", items}, {"evidence", evidence}};
 }
 
+namespace {
+
 // Published results in order of publication.
 std::vector<const ResultInfo*> PublishedResults(const InspectionWorld& w) {
   std::vector<const ResultInfo*> out;
@@ -106,6 +110,8 @@ std::vector<const ResultInfo*> PublishedResults(const InspectionWorld& w) {
   });
   return out;
 }
+
+}  // namespace
 
 // --- credit publicity cells ---
 
@@ -135,6 +141,8 @@ std::string HandlingCell(const ResultRecord& r) {
   }
   return parts.empty() ? "无" : Join(parts, "；");
 }
+
+namespace {
 
 
 // --- HTML ---

@@ -76,6 +76,15 @@ std::string HtmlEscape(std::string_view s);
 // a leading minus is neutralised too. The JSON exports carry the cells unchanged.
 std::string CsvCell(std::string_view s);
 
+// The pieces of the public outputs that the public-record projection
+// (projections/public_projection.h) builds event by event, shared so both give the same bytes.
+// `item_names`: the names of the task's items by id (an id without a name shows as itself).
+//   ContentJson   {inspection_date, items: [...], evidence: [...]} of a result as published
+//   OutcomeCell   the 检查结果 cell; HandlingCell the 处理情况 cell
+nlohmann::json ContentJson(const ResultRecord& r, const std::map<std::string, std::string>& item_names);
+std::string OutcomeCell(const ResultRecord& r, const std::map<std::string, std::string>& item_names);
+std::string HandlingCell(const ResultRecord& r);
+
 class PublicRecord {
  public:
   // A record that folds its own InspectionWorld.

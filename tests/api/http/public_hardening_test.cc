@@ -372,6 +372,8 @@ TEST_F(PublicHardeningTest, ARecordOfAnotherCountyIsAnsweredExactlyLikeAnUnknown
       "PUT /api/v1/inspectors/{inspector_id}",
       // Public: no jurisdiction at all.
       "GET /public/v1/draws/{draw_id}",
+      "GET /public/v1/plans/{plan_id}",
+      "GET /public/v1/tasks/{task_id}",
       "GET /public/v1/bundles/{draw_id}",
       "GET /public/draws/{draw_id}",
   };

@@ -1,0 +1,304 @@
+// The public routes over a real node on loopback, read from the public-record projection:
+// the notices, results.csv and the credit-publicity JSON equal the in-memory PublicRecord's
+// (streamed); pages of results by code and by part of a name follow next_cursor to the end,
+// each result once; plans, tasks, draws one by one; every reply has a strong ETag and
+// Cache-Control, If-None-Match gets 304 until the log grows; bad limits and cursors are 400;
+// and no internal marker (a review's reason, an internal note added over HTTP, a returned
+// draft, an unpublished result, an inspector's name, an evidence file name) appears in any
+// public reply.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/http/server.h"
+#include "ledger/core/inspection/public_record.h"
+#include "ledger/replay.h"
+#include "tests/support/inspection_fixture.h"
+
+namespace suiji::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kReview = "MARKER-REVIEW-31ab";
+constexpr const char* kDraft = "MARKER-DRAFT-77c0";
+constexpr const char* kUnpublished = "MARKER-UNPUBLISHED-5d21";
+constexpr const char* kInspector = "MARKER-INSPECTOR-e4f9";
+constexpr const char* kEvidence = "MARKER-EVIDENCE-0b3c.mp4";
+constexpr const char* kNote = "MARKER-HTTP-NOTE-9a6d";
+
+// Every byte of UTF-8 text percent-encoded, for a query string.
+std::string Percent(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    const auto ch = static_cast<unsigned char>(c);
+    out += '%';
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out;
+}
+
+class PublicRoutesTest : public testing_support::InspectionNodeTest {
+ protected:
+  void SetUp() override {
+    InspectionNodeTest::SetUp();
+    draw_ = Drawn();
+    SetDate("2026-06-02");
+    ASSERT_TRUE(inspections_->Announce({draw_, "", {"张科长"}, false, "暂不公布", ""}, actor_).ok());
+    const std::vector<draw::VisitRecord> visits = inspections_->world().draws.Draw(draw_)->visits;
+    ASSERT_GE(visits.size(), 6u);
+    for (size_t i = 0; i < visits.size(); ++i) {
+      const draw::VisitRecord& v = visits[i];
+      SetDate("2026-06-0" + std::to_string(3 + i % 5));
+      inspection::ResultRecord r = CleanResult(draw_, v, "2026-06-03");
+      r.evidence[0].name = kEvidence;
+      if (i == 0) {  // returned once with a reason, then published
+        inspection::ResultRecord draft = r;
+        draft.items[0].findings[0].text = kDraft;
+        ASSERT_TRUE(inspections_->RecordResult(draft, actor_).ok());
+        ConfirmByTeam(draw_, v.credit_code);
+        ASSERT_TRUE(inspections_->Submit(draw_, v.credit_code, actor_).ok());
+        ASSERT_TRUE(inspections_->Review(draw_, v.credit_code, false, kReview, reviewer_).ok());
+      }
+      if (i == visits.size() - 1) {  // never published
+        r.items[0].findings[0].text = kUnpublished;
+        ASSERT_TRUE(inspections_->RecordResult(r, actor_).ok());
+        continue;
+      }
+      RecordAndPublish(r);
+      published_.push_back(v.credit_code);
+    }
+    first_code_ = visits[0].credit_code;
+    const std::string inspector = visits[0].team.at(0);
+    directory::InspectorRecord named = inspections_->world().draws.dir.inspectors.at(inspector);
+    named.name = kInspector;
+    ASSERT_TRUE(dirsvc_->UpsertInspector(named, actor_).ok());
+    // A reviewer with a token, to write over HTTP while the server runs.
+    ASSERT_TRUE(identity_->Sync().ok());
+    ASSERT_TRUE(identity_->RegisterUser({"rev", "审核员", "320400", {"reviewer"}, "", {}, ""}, actor_).ok());
+    auto t = identity_->IssueToken("rev", "", 0, actor_);
+    ASSERT_TRUE(t.ok());
+    token_ = t->token;
+
+    inspection::PublicRecord rec;
+    ASSERT_TRUE(ReplayLog(ledger_->storage(), 0, [&](const EntryView& e) { return rec.Apply(e); }).ok());
+    notices_ = rec.Notices().dump();
+    csv_ = rec.CreditPublicityCsv();
+    credit_json_ = rec.CreditPublicityJson().dump();
+
+    inspections_.reset();
+    identity_.reset();
+    draws_.reset();
+    dirsvc_.reset();
+    projection_.reset();
+    ledger_.reset();
+    ServerOptions o;
+    o.data = dir_.string();
+    o.port = 0;
+    auto s = Server::Open(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(*s);
+    ASSERT_TRUE(server_->Bind().ok());
+    thread_ = std::thread([this] { (void)server_->Serve(); });
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    InspectionNodeTest::TearDown();
+  }
+
+  httplib::Result Get(const std::string& path, const httplib::Headers& h = {}) {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(20, 0);
+    return c.Get(path.c_str(), h);
+  }
+
+  // Every page of a results query; each credit code once.
+  std::vector<std::string> Pages(const std::string& query) {
+    std::vector<std::string> codes;
+    std::string cursor;
+    for (int i = 0; i < 100; ++i) {
+      auto r = Get("/public/v1/results?" + query + (cursor.empty() ? "" : "&cursor=" + cursor));
+      EXPECT_EQ(r->status, 200) << r->body;
+      const json page = json::parse(r->body);
+      for (const auto& x : page["results"]) codes.push_back(x["credit_code"].get<std::string>());
+      if (page["next_cursor"].is_null()) break;
+      cursor = page["next_cursor"].get<std::string>();
+    }
+    return codes;
+  }
+
+  std::string draw_, first_code_, token_;
+  std::vector<std::string> published_;
+  std::string notices_, csv_, credit_json_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(PublicRoutesTest, WholeDocumentsAreThePublicRecordsStreamed) {
+  auto n = Get("/public/v1/notices");
+  ASSERT_EQ(n->status, 200);
+  EXPECT_EQ(n->body, notices_);
+  EXPECT_EQ(n->get_header_value("Content-Type"), "application/json; charset=utf-8");
+  EXPECT_EQ(n->get_header_value("Content-Length"), std::to_string(notices_.size()));
+  auto csv = Get("/public/v1/results.csv");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->body, csv_);
+  auto credit = Get("/public/v1/results");
+  ASSERT_EQ(credit->status, 200);
+  EXPECT_EQ(credit->body, credit_json_);
+  // A byte range of a streamed document (a resumed download) is cut from the same bytes.
+  auto part = Get("/public/v1/notices", {{"Range", "bytes=10-19"}});
+  ASSERT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, notices_.substr(10, 10));
+  EXPECT_EQ(part->get_header_value("Content-Range"), "bytes 10-19/" + std::to_string(notices_.size()));
+  auto tail = Get("/public/v1/results.csv", {{"Range", "bytes=-7"}});
+  ASSERT_EQ(tail->status, 206);
+  EXPECT_EQ(tail->body, csv_.substr(csv_.size() - 7));
+}
+
+TEST_F(PublicRoutesTest, ResultPagesFollowTheirCursorToTheEndEachResultOnce) {
+  std::vector<std::string> all = Pages("limit=2");
+  EXPECT_EQ(all, published_);  // publication order
+  std::vector<std::string> by_name = Pages("name=" + Percent("常州") + "&limit=2");
+  EXPECT_EQ(std::multiset<std::string>(by_name.begin(), by_name.end()),
+            std::multiset<std::string>(published_.begin(), published_.end()));
+  EXPECT_EQ(Pages("code=" + first_code_), std::vector<std::string>{first_code_});
+  EXPECT_TRUE(Pages("code=" + testing_support::SampleCreditCode("320402", 9999)).empty());
+  EXPECT_EQ(Pages("task=T1&limit=500").size(), published_.size());
+  EXPECT_TRUE(Pages("task=T9").empty());
+
+  auto bad = Get("/public/v1/results?limit=0");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json::parse(bad->body)["code"], "bad_limit");
+  bad = Get("/public/v1/results?limit=501");
+  EXPECT_EQ(bad->status, 400);
+  bad = Get("/public/v1/results?cursor=zz");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json::parse(bad->body)["code"], "bad_query");
+}
+
+TEST_F(PublicRoutesTest, NoticesOneByOne) {
+  const json all = json::parse(notices_);
+  auto plans = Get("/public/v1/plans");
+  ASSERT_EQ(plans->status, 200);
+  EXPECT_EQ(json::parse(plans->body)["plans"], all["plans"]);
+  EXPECT_TRUE(json::parse(plans->body)["next_cursor"].is_null());
+  auto plan = Get("/public/v1/plans/P2026");
+  ASSERT_EQ(plan->status, 200);
+  EXPECT_EQ(json::parse(plan->body)["versions"], all["plans"]);
+  EXPECT_EQ(Get("/public/v1/plans/P-NONE")->status, 404);
+  auto tasks = Get("/public/v1/tasks?plan=P2026");
+  ASSERT_EQ(tasks->status, 200);
+  EXPECT_EQ(json::parse(tasks->body)["tasks"], all["tasks"]);
+  EXPECT_TRUE(json::parse(Get("/public/v1/tasks?plan=P-NONE")->body)["tasks"].empty());
+  auto task = Get("/public/v1/tasks/T1");
+  ASSERT_EQ(task->status, 200);
+  EXPECT_EQ(json::parse(task->body)["task"], all["tasks"][0]);
+  EXPECT_EQ(json::parse(task->body)["draws"][0]["draw_id"], draw_);
+  EXPECT_EQ(Get("/public/v1/tasks/T-NONE")->status, 404);
+  auto d = Get("/public/v1/draws/" + draw_);
+  ASSERT_EQ(d->status, 200);
+  EXPECT_EQ(json::parse(d->body), all["draws"][0]);
+  EXPECT_EQ(Get("/public/v1/draws/nope")->status, 404);
+  auto lists = Get("/public/v1/item-lists");
+  ASSERT_EQ(lists->status, 200);
+  EXPECT_EQ(json::parse(lists->body)["item_lists"], all["item_lists"]);
+  // The HTML pages read the same rows.
+  auto index = Get("/public");
+  ASSERT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("/public/draws/" + draw_), std::string::npos);
+  auto results = Get("/public/results");
+  ASSERT_EQ(results->status, 200);
+  EXPECT_NE(results->body.find(first_code_), std::string::npos);
+  EXPECT_EQ(Get("/public/draws/" + draw_)->status, 200);
+  EXPECT_EQ(Get("/public/draws/nope")->status, 404);
+}
+
+TEST_F(PublicRoutesTest, RepliesCarryStrongETagsAnd304UntilTheLogGrows) {
+  auto first = Get("/public/v1/results?limit=2");
+  ASSERT_EQ(first->status, 200);
+  const std::string etag = first->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(etag.front(), '"');  // strong: no W/
+  EXPECT_EQ(first->get_header_value("Cache-Control"), "public, max-age=10, must-revalidate");
+  // Another request, another tag; the same request, the same tag.
+  EXPECT_NE(Get("/public/v1/results?limit=3")->get_header_value("ETag"), etag);
+  EXPECT_EQ(Get("/public/v1/results?limit=2")->get_header_value("ETag"), etag);
+  auto same = Get("/public/v1/results?limit=2", {{"If-None-Match", "\"other\", " + etag}});
+  EXPECT_EQ(same->status, 304);
+  EXPECT_TRUE(same->body.empty());
+  EXPECT_EQ(same->get_header_value("ETag"), etag);
+  for (const char* path : {"/public/v1/notices", "/public/v1/results.csv", "/public", "/public/results",
+                           "/public/v1/plans", "/public/v1/item-lists"}) {
+    auto r = Get(path);
+    ASSERT_EQ(r->status, 200) << path;
+    const std::string tag = r->get_header_value("ETag");
+    ASSERT_FALSE(tag.empty()) << path;
+    EXPECT_EQ(Get(path, {{"If-None-Match", tag}})->status, 304) << path;
+  }
+  auto bundle = Get("/public/v1/bundles/" + draw_);
+  ASSERT_EQ(bundle->status, 200);
+  const std::string bundle_tag = bundle->get_header_value("ETag");
+  ASSERT_FALSE(bundle_tag.empty());
+  EXPECT_EQ(Get("/public/v1/bundles/" + draw_, {{"If-None-Match", bundle_tag}})->status, 304);
+
+  // A write (an internal note): the old tag no longer matches, and the note is nowhere.
+  httplib::Client c("127.0.0.1", server_->port());
+  auto w = c.Post(("/api/v1/results/" + draw_ + "/" + first_code_ + "/notes").c_str(),
+                  {{"Authorization", "Bearer " + token_}}, json{{"note", kNote}}.dump(), "application/json");
+  ASSERT_EQ(w->status, 201) << w->body;
+  auto after = Get("/public/v1/results?limit=2", {{"If-None-Match", etag}});
+  EXPECT_EQ(after->status, 200);
+  EXPECT_NE(after->get_header_value("ETag"), etag);
+}
+
+TEST_F(PublicRoutesTest, NoInternalMarkerInAnyPublicReply) {
+  httplib::Client c("127.0.0.1", server_->port());
+  auto w = c.Post(("/api/v1/results/" + draw_ + "/" + first_code_ + "/notes").c_str(),
+                  {{"Authorization", "Bearer " + token_}}, json{{"note", kNote}}.dump(), "application/json");
+  ASSERT_EQ(w->status, 201) << w->body;
+  const std::vector<std::string> paths = {
+      "/public/v1/notices",
+      "/public/v1/results",
+      "/public/v1/results.csv",
+      "/public/v1/results?limit=500",
+      "/public/v1/results?code=" + first_code_,
+      "/public/v1/results?name=" + Percent("有限公司"),
+      "/public/v1/results?region=320400",
+      "/public/v1/results?task=T1",
+      "/public/v1/results?from=2026-06-01&to=2026-12-31",
+      "/public/v1/item-lists",
+      "/public/v1/plans",
+      "/public/v1/plans/P2026",
+      "/public/v1/tasks",
+      "/public/v1/tasks?plan=P2026",
+      "/public/v1/tasks/T1",
+      "/public/v1/draws/" + draw_,
+      "/public",
+      "/public/results",
+      "/public/draws/" + draw_,
+  };
+  size_t results_seen = 0;
+  for (const auto& path : paths) {
+    auto r = Get(path);
+    ASSERT_EQ(r->status, 200) << path;
+    for (const char* m : {kReview, kDraft, kUnpublished, kInspector, kEvidence, kNote}) {
+      EXPECT_EQ(r->body.find(m), std::string::npos) << m << " leaked into " << path;
+    }
+    if (r->body.find(first_code_) != std::string::npos) ++results_seen;
+  }
+  EXPECT_GE(results_seen, 10u);  // the replies do carry the published result beside the markers
+}
+
+}  // namespace
+}  // namespace suiji::http

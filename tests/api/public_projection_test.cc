@@ -1,0 +1,534 @@
+// The public-record projection folder (projections/public_projection.h) against the
+// in-memory fold it replaces for readers (inspection::PublicRecord, the oracle), on a
+// generated year: four tasks (one redrawn after a cancelled commit, one whose first freeze is
+// superseded, one withdrawn with its freeze), draws announced with and without their
+// targets, results returned and revised, published on many days, left unpublished,
+// corrected, transferred (before and after publication) and re-evaluated, employers renamed
+// after publication. Checks the notices, CSV and credit-publicity JSON byte for byte,
+// incremental and rebuilt digests, a kill -9 during catch-up, and every search and paging.
+#include "projections/public_projection.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/core/inspection/public_record.h"
+#include "ledger/lmdb/lmdb_storage.h"
+#include "ledger/replay.h"
+#include "projections/directory_projection.h"
+#include "projections/projections.h"
+#include "tests/support/inspection_fixture.h"
+
+namespace suiji {
+namespace {
+
+using inspection::PublicRecord;
+using nlohmann::json;
+
+class PublicProjectionTest : public testing_support::InspectionNodeTest {
+ protected:
+  template <typename T>
+  static T Must(StatusOr<T> s) {
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(*s) : T();
+  }
+
+  // A day of June 2026, 10:00 China time, never going back.
+  void Day(int d) {
+    if (d < day_) d = day_;
+    day_ = d;
+    SetDate("2026-06-" + std::string(d < 10 ? "0" : "") + std::to_string(d));
+  }
+
+  void CatchUpInSteps() {
+    // Incremental: the projection follows the log in small transactions as it grows.
+    ASSERT_TRUE(projection_->CatchUp(ledger_->storage(), 3).ok());
+  }
+
+  // Items of the task by id, with their checklist point.
+  static std::vector<std::pair<std::string, std::string>> ItemsOf(const std::string& items) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (items.find("I1") != std::string::npos) out.emplace_back("I1", "合同文本");
+    if (items.find("I2") != std::string::npos) out.emplace_back("I2", "工资台账");
+    return out;
+  }
+
+  inspection::ResultRecord ResultFor(const std::string& draw_id, const draw::VisitRecord& v,
+                                     const std::string& items, const std::string& date, bool violation, int n) {
+    inspection::ResultRecord r;
+    r.draw_id = draw_id;
+    r.credit_code = v.credit_code;
+    r.revision = 0;  // the next one
+    r.inspection_date = date;
+    for (const auto& [item, point] : ItemsOf(items)) {
+      inspection::ItemResultRecord it;
+      it.item_id = item;
+      it.outcome = violation ? inspection::Outcome::Corrected : inspection::Outcome::NoProblem;
+      it.findings.push_back({point, !violation, violation ? "发现问题" + std::to_string(n) : ""});
+      if (violation) {
+        it.violations.push_back({"违法事实" + std::to_string(n), "《劳动合同法》第十条",
+                                 {inspection::Handling::OrderCorrection, inspection::Handling::TransferDepartment},
+                                 false, 0});
+      }
+      r.items.push_back(it);
+    }
+    r.team = v.team;
+    inspection::EvidenceRecord ev;
+    ev.sha256 = Sha256(AsBytes("video " + v.credit_code + std::to_string(n)));
+    ev.size = 1000 + static_cast<uint64_t>(n);
+    ev.kind = "video";
+    ev.name = "内部文件名" + std::to_string(n) + ".mp4";
+    r.evidence.push_back(ev);
+    return r;
+  }
+
+  // Results for the draw's visits (not merged ones): most published, some returned first,
+  // some never published; corrections, transfers and re-evaluations on some.
+  void Inspect(const std::string& draw_id, const std::string& items, int salt) {
+    ASSERT_TRUE(inspections_->Sync().ok());
+    const std::vector<draw::VisitRecord> visits = inspections_->world().draws.Draw(draw_id)->visits;
+    int n = 0;
+    for (const auto& v : visits) {
+      if (!v.merged_into.empty()) continue;
+      if (visited_.count(v.credit_code) > 0) continue;  // one result per employer keeps it simple
+      visited_.insert(v.credit_code);
+      const int i = n++ + salt;
+      Day(3 + i / 3);
+      const std::string date = "2026-06-" + std::string(day_ < 10 ? "0" : "") + std::to_string(day_);
+      const bool violation = i % 4 == 0;
+      if (i % 7 == 3) {  // returned once
+        Must(inspections_->RecordResult(ResultFor(draw_id, v, items, date, true, 900 + i), actor_));
+        ConfirmByTeam(draw_id, v.credit_code);
+        Must(inspections_->Submit(draw_id, v.credit_code, actor_));
+        Must(inspections_->Review(draw_id, v.credit_code, false, "退回理由" + std::to_string(i), reviewer_));
+      }
+      Must(inspections_->RecordResult(ResultFor(draw_id, v, items, date, violation, i), actor_));
+      ConfirmByTeam(draw_id, v.credit_code);
+      Must(inspections_->Submit(draw_id, v.credit_code, actor_));
+      if (i % 6 == 5) continue;  // awaiting review, never published
+      Must(inspections_->Review(draw_id, v.credit_code, true, "", reviewer_));
+      if (violation && i % 8 == 0) {  // transferred before publication
+        Must(inspections_->Transfer({draw_id, v.credit_code, inspection::TransferKind::Department,
+                                     "常州市医疗保障局", date, "内部说明"}, actor_));
+      }
+      Day(day_ + (i % 3 == 0 ? 1 : 0));
+      Must(inspections_->Publish(draw_id, v.credit_code, actor_));
+      if (i % 5 == 1) {
+        ASSERT_TRUE(inspections_->Sync().ok());
+        inspection::ResultRecord c = inspections_->world().Result(draw_id, v.credit_code)->current();
+        c.items[0].findings[0].text = "更正后的情况" + std::to_string(i);
+        c.items[0].outcome = inspection::Outcome::Other;
+        c.items[0].outcome_text = "其他情况" + std::to_string(i);
+        Must(inspections_->Correct(c, "更正原因" + std::to_string(i), actor_));
+      }
+      if (violation) {
+        const std::string today = "2026-06-" + std::string(day_ < 10 ? "0" : "") + std::to_string(day_);
+        if (i % 8 == 4) {
+          Must(inspections_->Transfer({draw_id, v.credit_code, inspection::TransferKind::Department,
+                                       "常州市市场监督管理局", today, "移送说明"}, actor_));
+        }
+        Must(inspections_->Reevaluate({draw_id, v.credit_code, "C", today, "信用等级调整"}, actor_));
+      }
+      if (i % 9 == 2) CatchUpInSteps();
+    }
+  }
+
+  void BuildYear() {
+    MakeDirectory(70, 10);
+    // Names people search for (Chinese parts of names).
+    const auto& dir = [&]() -> const directory::MemoryDirectory& {
+      EXPECT_TRUE(inspections_->Sync().ok());
+      return inspections_->world().draws.dir;
+    }();
+    for (size_t i = 0; i < target_codes_.size(); i += 3) {
+      directory::TargetRecord t = dir.targets.at(target_codes_[i]);
+      t.name = (i % 2 == 0 ? "常州某某建筑工程有限公司" : "武进建材贸易商行") + std::to_string(i);
+      Must(dirsvc_->UpsertTarget(t, actor_));
+    }
+    draw::PlanRecord plan{"P2026", "320400", 2026, "2026年度双随机抽查计划", "320000", 0, ""};
+    Must(draws_->FilePlan(plan, actor_));
+    plan.note = "第二版";
+    Must(draws_->FilePlan(plan, actor_));
+    Must(draws_->FilePlan({"P2026B", "320400", 2026, "2026年度专项计划", "320000", 0, ""}, actor_));
+    draw::TaskRecord t1 = SampleTask("T1");
+    Must(draws_->DefineTask(t1, actor_));
+    draw::TaskRecord t2 = SampleTask("T2");
+    t2.title = "工资支付专项";
+    t2.item_ids = {"I2"};
+    t2.regions = {"320404"};
+    t2.ratio_bp = 3000;
+    Must(draws_->DefineTask(t2, actor_));
+    draw::TaskRecord t3 = SampleTask("T3");
+    t3.plan_id = "P2026B";
+    t3.title = "劳动合同与工资支付联合抽查";
+    t3.item_ids = {"I1", "I2"};
+    t3.regions = {"320402"};
+    t3.ratio_bp = 0;
+    t3.count = 8;
+    t3.strata_by = draw::StrataBy::None;
+    Must(draws_->DefineTask(t3, actor_));
+    draw::TaskRecord t4 = SampleTask("T4");
+    t4.title = "撤回的任务";
+    Must(draws_->DefineTask(t4, actor_));
+    CatchUpInSteps();
+
+    const std::string a = RunCeremony("T1");
+    // T2: committed, cancelled, drawn again.
+    auto f = draws_->Freeze("T2", actor_);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    Advance(60);
+    Must(draws_->Commit(f->draw_id, Witnesses(), actor_));
+    Must(draws_->Cancel(f->draw_id, "见证人未到场", actor_));
+    Advance(60);
+    const std::string b = RunCeremony("T2");
+    // T3: a freeze superseded by a second one.
+    Must(draws_->Freeze("T3", actor_));
+    Advance(60);
+    const std::string c = RunCeremony("T3");
+    // T4: frozen, then withdrawn (its freeze goes with it).
+    Must(draws_->Freeze("T4", actor_));
+    Must(draws_->WithdrawTask("T4", "计划调整", actor_));
+    CatchUpInSteps();
+
+    Day(2);
+    Must(inspections_->Announce({a, "", {"张科长"}, true, "", "首批"}, actor_));
+    Must(inspections_->Announce({b, "", {"张科长"}, false, "线索核查，暂不公布", ""}, actor_));
+    Must(inspections_->Announce({c, "", {"张科长"}, true, "", ""}, actor_));
+    Inspect(a, "I1", 0);
+    Inspect(b, "I2", 1);
+    Inspect(c, "I1 I2", 2);
+
+    // Renamed after publication: what was published keeps the old name.
+    ASSERT_TRUE(inspections_->Sync().ok());
+    for (const auto& [key, r] : inspections_->world().results) {
+      if (r.published_revision == 0) continue;
+      directory::TargetRecord t = inspections_->world().draws.dir.targets.at(r.credit_code);
+      t.name = "改名后的企业";
+      Must(dirsvc_->UpsertTarget(t, actor_));
+      break;
+    }
+    draws_a_ = {a, b, c};
+  }
+
+  PublicRecord Oracle() {
+    PublicRecord rec;
+    Status s = ReplayLog(ledger_->storage(), 0, [&](const EntryView& e) { return rec.Apply(e); });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return rec;
+  }
+
+  std::unique_ptr<PublicReader> Reader(std::shared_ptr<LmdbProjection> p) {
+    auto r = PublicReader::Begin(p);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(*r) : nullptr;
+  }
+  std::unique_ptr<PublicReader> Reader() {
+    EXPECT_TRUE(projection_->CatchUp(ledger_->storage()).ok());
+    return Reader(projection_->projection());
+  }
+
+  template <typename F>
+  static std::string Text(F write) {
+    std::string out;
+    Status s = write([&](std::string_view piece) {
+      out.append(piece);
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+
+  // Every output of the projection equals the oracle's, byte for byte.
+  void ExpectSameAsOracle(PublicReader& r, const PublicRecord& oracle) {
+    EXPECT_EQ(r.log_size(), oracle.size());
+    const std::string notices = Text([&](const Sink& s) { return r.WriteNotices(s); });
+    EXPECT_EQ(notices, oracle.Notices().dump());
+    EXPECT_EQ(json::parse(notices), oracle.Notices());
+    EXPECT_EQ(Text([&](const Sink& s) { return r.WriteCsv(s); }), oracle.CreditPublicityCsv());
+    EXPECT_EQ(Text([&](const Sink& s) { return r.WriteCreditJson(s); }), oracle.CreditPublicityJson().dump());
+    // `suiji public export` writes them indented, as it always has.
+    EXPECT_EQ(Text([&](const Sink& s) { return r.WriteNotices(s, true); }), oracle.Notices().dump(2));
+    EXPECT_EQ(Text([&](const Sink& s) { return r.WriteCreditJson(s, true); }), oracle.CreditPublicityJson().dump(2));
+  }
+
+  // All pages of a query, checking each page's size and that no result repeats.
+  std::vector<json> AllPages(PublicReader& r, ResultQuery q) {
+    std::vector<json> out;
+    std::set<std::string> seen;
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto page = r.Results(q);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      EXPECT_LE(page->items.size(), q.limit);
+      if (!page->next_cursor.empty()) {
+        EXPECT_EQ(page->items.size(), q.limit);
+      }
+      for (auto& j : page->items) {
+        const std::string key = j["draw_id"].get<std::string>() + "/" + j["credit_code"].get<std::string>();
+        EXPECT_TRUE(seen.insert(key).second) << key << " twice";
+        out.push_back(std::move(j));
+      }
+      if (page->next_cursor.empty()) break;
+      q.cursor = page->next_cursor;
+    }
+    return out;
+  }
+
+  static std::multiset<std::string> Keys(const std::vector<json>& rs) {
+    std::multiset<std::string> out;
+    for (const auto& j : rs) out.insert(j.dump());
+    return out;
+  }
+
+  int day_ = 2;
+  std::set<std::string> visited_;
+  std::vector<std::string> draws_a_;
+};
+
+ResultQuery Q(const std::function<void(ResultQuery&)>& set) {
+  ResultQuery q;
+  set(q);
+  return q;
+}
+
+TEST_F(PublicProjectionTest, GeneratedYearGivesThePublicRecordsOutputsByteForByte) {
+  BuildYear();
+  const PublicRecord oracle = Oracle();
+  const json n = oracle.Notices();
+  // The year has what it should: redraws, cancellations, withheld targets, corrections,
+  // transfers before publication, unpublished results.
+  ASSERT_GE(n["results"].size(), 20u);
+  ASSERT_GE(n["draws"].size(), 6u);
+  bool corrected = false, transferred = false;
+  for (const auto& r : n["results"]) {
+    corrected = corrected || !r["corrections"].empty();
+    transferred = transferred || !r["transfers"].empty();
+  }
+  EXPECT_TRUE(corrected);
+  EXPECT_TRUE(transferred);
+  auto r = Reader();
+  ASSERT_NE(r, nullptr);
+  ExpectSameAsOracle(*r, oracle);
+
+  // Notices one by one are the objects of the whole.
+  for (const auto& d : n["draws"]) {
+    auto one = r->Draw(d["draw_id"].get<std::string>());
+    ASSERT_TRUE(one.ok() && one->has_value());
+    EXPECT_EQ(**one, d);
+  }
+  for (const auto& t : n["tasks"]) {
+    auto one = r->Task(t["task_id"].get<std::string>());
+    ASSERT_TRUE(one.ok() && one->has_value());
+    EXPECT_EQ(**one, t);
+  }
+  EXPECT_FALSE(r->Draw("nope")->has_value());
+  EXPECT_FALSE(r->Task("nope")->has_value());
+  auto versions = r->PlanVersions("P2026");
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[1]["note"], "第二版");
+  auto plans = r->Plans(2, "");
+  ASSERT_TRUE(plans.ok());
+  ASSERT_EQ(plans->items.size(), 2u);
+  auto rest = r->Plans(2, plans->next_cursor);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_TRUE(rest->next_cursor.empty());
+  EXPECT_EQ(rest->items[0], n["plans"][2]);
+  auto b_tasks = r->Tasks("P2026B", 10, "");
+  ASSERT_TRUE(b_tasks.ok());
+  ASSERT_EQ(b_tasks->items.size(), 1u);
+  EXPECT_EQ(b_tasks->items[0]["task_id"], "T3");
+  auto t2_draws = r->DrawsOfTask("T2");
+  ASSERT_TRUE(t2_draws.ok());
+  ASSERT_EQ(t2_draws->size(), 2u);
+  EXPECT_EQ((*t2_draws)[0]["phase"], "cancelled");
+  EXPECT_EQ((*t2_draws)[1]["redraws"], 1);
+}
+
+TEST_F(PublicProjectionTest, IncrementalAndRebuiltDigestsAreEqual) {
+  BuildYear();
+  ASSERT_TRUE(projection_->CatchUp(ledger_->storage()).ok());
+  auto incremental = projection_->projection()->Digest("public");
+  ASSERT_TRUE(incremental.ok());
+  const auto fresh_dir = dir_ / "rebuilt";
+  auto fresh = LmdbProjection::Open(fresh_dir, ProjectionSync::kEachCommit, NodeFolders());
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  ASSERT_TRUE((*fresh)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ(*(*fresh)->Digest("public"), *incremental);
+  std::shared_ptr<LmdbProjection> shared(std::move(*fresh));
+  auto r = Reader(shared);
+  ASSERT_NE(r, nullptr);
+  ExpectSameAsOracle(*r, Oracle());
+}
+
+TEST_F(PublicProjectionTest, CrashDuringCatchUpNeitherRepeatsNorSkips) {
+  BuildYear();
+  const PublicRecord oracle = Oracle();
+  const auto crash_dir = dir_ / "crash";
+  std::optional<Hash> rebuilt;
+  for (int round = 0; round < 3; ++round) {
+    std::filesystem::remove_all(crash_dir);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      auto p = LmdbProjection::Open(crash_dir, ProjectionSync::kEachCommit, NodeFolders());
+      auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
+      Status s = (*p)->CatchUp(**reader, 1);
+      ::_exit(s.ok() ? 0 : 1);
+    }
+    // Each entry is its own synced commit: the kills land early, midway and late in the year.
+    ::usleep(static_cast<useconds_t>(150000 + round * 500000));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    auto p = LmdbProjection::Open(crash_dir, ProjectionSync::kEachCommit, NodeFolders());
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    const uint64_t at_crash = *(*p)->Applied();
+    std::cout << "round " << round << ": killed at " << at_crash << " of " << oracle.size() << " entries\n";
+    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+    const Hash resumed = *(*p)->Digest("public");
+    if (!rebuilt) {
+      auto fresh = LmdbProjection::Open(dir_ / "fresh", ProjectionSync::kEachCommit, NodeFolders());
+      ASSERT_TRUE((*fresh)->CatchUp(ledger_->storage()).ok());
+      rebuilt = *(*fresh)->Digest("public");
+    }
+    EXPECT_EQ(resumed, *rebuilt) << "after a crash at " << at_crash << " of " << oracle.size();
+    std::shared_ptr<LmdbProjection> shared(std::move(*p));
+    auto r = Reader(shared);
+    ASSERT_NE(r, nullptr);
+    ExpectSameAsOracle(*r, oracle);
+  }
+}
+
+TEST_F(PublicProjectionTest, SearchesFindExactlyTheMatchingResultsAndPagesCoverThemOnce) {
+  BuildYear();
+  const json all = Oracle().Notices()["results"];
+  auto r = Reader();
+  ASSERT_NE(r, nullptr);
+  auto expect = [&](const std::function<bool(const json&)>& want, ResultQuery q, const std::string& what) {
+    std::vector<json> expected;
+    for (const auto& x : all) {
+      if (want(x)) expected.push_back(x);
+    }
+    for (size_t limit : {1u, 3u, 500u}) {
+      q.limit = limit;
+      const std::vector<json> got = AllPages(*r, q);
+      EXPECT_EQ(Keys(got), Keys(expected)) << what << " limit " << limit;
+    }
+    return expected.size();
+  };
+  // Everything, in publication order.
+  ResultQuery q;
+  q.limit = 4;
+  const std::vector<json> every = AllPages(*r, q);
+  ASSERT_EQ(every.size(), all.size());
+  for (size_t i = 0; i < every.size(); ++i) EXPECT_EQ(every[i], all[i]);
+
+  const std::string code = all[3]["credit_code"].get<std::string>();
+  EXPECT_EQ(expect([&](const json& x) { return x["credit_code"] == code; }, Q([&](ResultQuery& x) { x.code = code; }), "code"), 1u);
+  EXPECT_EQ(expect([](const json&) { return false; }, Q([&](ResultQuery& x) { x.code = "91320400MA00000000"; }), "unknown code"), 0u);
+  auto named = [](const std::string& part) {
+    return [part](const json& x) { return x["employer_name"].get<std::string>().find(part) != std::string::npos; };
+  };
+  EXPECT_GT(expect(named("建筑"), Q([&](ResultQuery& x) { x.name = "建筑"; }), "建筑"), 0u);
+  EXPECT_GT(expect(named("建"), Q([&](ResultQuery& x) { x.name = "建"; }), "建 (one character)"), expect(named("建筑"), Q([&](ResultQuery& x) { x.name = "建筑"; }), "建筑"));
+  EXPECT_GT(expect(named("建筑工程有限"), Q([&](ResultQuery& x) { x.name = "建筑工程有限"; }), "a longer part"), 0u);
+  EXPECT_GT(expect(named("贸易"), Q([&](ResultQuery& x) { x.name = "贸易"; }), "贸易"), 0u);
+  EXPECT_EQ(expect(named("不存在的名字"), Q([&](ResultQuery& x) { x.name = "不存在的名字"; }), "no such name"), 0u);
+  // Region: a county, and the city covering both counties.
+  const size_t county = expect([](const json& x) { return x["region"] == "320402"; }, Q([&](ResultQuery& x) { x.region = "320402"; }), "county");
+  EXPECT_GT(county, 0u);
+  EXPECT_EQ(expect([](const json& x) { return x["region"].get<std::string>().starts_with("3204"); },
+                   Q([&](ResultQuery& x) { x.region = "320400"; }), "city"),
+            all.size());
+  EXPECT_GT(expect([](const json& x) { return x["task_id"] == "T2"; }, Q([&](ResultQuery& x) { x.task = "T2"; }), "task"), 0u);
+  auto between = [](const std::string& from, const std::string& to) {
+    return [=](const json& x) {
+      const std::string d = x["published_date"].get<std::string>();
+      return (from.empty() || d >= from) && (to.empty() || d <= to);
+    };
+  };
+  const std::string mid = all[all.size() / 2]["published_date"].get<std::string>();
+  EXPECT_GT(expect(between(mid, mid), Q([&](ResultQuery& x) { x.from = mid; x.to = mid; }), "one day"), 0u);
+  EXPECT_GT(expect(between(mid, ""), Q([&](ResultQuery& x) { x.from = mid; }), "from"), 0u);
+  EXPECT_GT(expect(between("", mid), Q([&](ResultQuery& x) { x.to = mid; }), "to"), 0u);
+  // Filters combine.
+  EXPECT_GT(expect([&](const json& x) { return named("建")(x) && between("", mid)(x) && x["region"] == "320402"; },
+                   Q([&](ResultQuery& x) { x.name = "建"; x.region = "320402"; x.to = mid; }), "combined"),
+            0u);
+}
+
+TEST_F(PublicProjectionTest, RefusesMalformedCursorsAndLimits) {
+  BuildYear();
+  auto r = Reader();
+  ASSERT_NE(r, nullptr);
+  auto page = r->Results(Q([&](ResultQuery& x) { x.name = "建"; x.limit = 2; }));
+  ASSERT_TRUE(page.ok());
+  ASSERT_FALSE(page->next_cursor.empty());
+  // A cursor of one query is refused by another, and garbage is refused.
+  EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.task = "T1"; x.cursor = page->next_cursor; })).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.cursor = "zz"; })).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.limit = 0; })).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.limit = kMaxPageLimit + 1; })).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r->Results(Q([&](ResultQuery& x) { x.from = "2026-6-1"; })).status().code(), StatusCode::kInvalidArgument);
+}
+
+// The demo (ops/demo.sh, every command of the command line as a bureau would run them): the
+// projection of its log gives the public record's outputs byte for byte.
+TEST(PublicProjectionDemo, DemoProcessGivesThePublicRecordsOutputs) {
+  const auto work = std::filesystem::temp_directory_path() / ("suiji-public-demo-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(work);
+  std::filesystem::create_directories(work);
+  const auto data = work / "data";
+  const auto build = std::filesystem::path(SUIJI_BIN_SUIJI).parent_path().parent_path();
+  const auto script = std::filesystem::path(SUIJI_TEST_VECTORS).parent_path().parent_path() / "ops" / "demo.sh";
+  const std::string command = "BUILD_DIR='" + build.string() + "' '" + script.string() + "' '" + data.string() +
+                              "' > '" + (work / "demo.log").string() + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "see " << (work / "demo.log");
+  {
+    auto log = OpenLmdbStorage(data, StorageMode::kReadOnly);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    PublicRecord oracle;
+    ASSERT_TRUE(ReplayLog(**log, 0, [&](const EntryView& e) { return oracle.Apply(e); }).ok());
+    ASSERT_FALSE(oracle.Notices()["results"].empty());
+    auto projection = DirectoryProjection::Open(data);
+    ASSERT_TRUE(projection.ok()) << projection.status().ToString();
+    ASSERT_TRUE((*projection)->CatchUp(**log).ok());
+    auto r = PublicReader::Begin((*projection)->projection());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    std::string notices, csv, credit;
+    auto into = [](std::string* out) {
+      return [out](std::string_view piece) {
+        out->append(piece);
+        return true;
+      };
+    };
+    ASSERT_TRUE((*r)->WriteNotices(into(&notices)).ok());
+    ASSERT_TRUE((*r)->WriteCsv(into(&csv)).ok());
+    ASSERT_TRUE((*r)->WriteCreditJson(into(&credit)).ok());
+    EXPECT_EQ(notices, oracle.Notices().dump());
+    EXPECT_EQ(csv, oracle.CreditPublicityCsv());
+    EXPECT_EQ(credit, oracle.CreditPublicityJson().dump());
+  }
+  std::filesystem::remove_all(work);
+}
+
+TEST(NameGrams, EveryCharacterAndEveryAdjacentPair) {
+  EXPECT_EQ(NameGrams("建筑公司"),
+            (std::vector<std::string>{"公", "公司", "司", "建", "建筑", "筑", "筑公"}));
+  EXPECT_EQ(NameGrams("A"), (std::vector<std::string>{"A"}));
+  EXPECT_TRUE(NameGrams("").empty());
+}
+
+}  // namespace
+}  // namespace suiji
