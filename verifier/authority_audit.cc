@@ -322,7 +322,7 @@ std::string JurisdictionRefusal(const identity::UserInfo& u, const EntryView& e,
 
 }  // namespace
 
-AuthorityAudit AuditAuthority(ByteView export_file) {
+AuthorityAudit AuditAuthority(ByteView export_file, const std::function<void(size_t offset)>& consumed) {
   AuthorityAudit audit;
   identity::IdentityWorld world;
   inspection::InspectionWorld records;  // to place each event's records in a region
@@ -353,7 +353,7 @@ AuthorityAudit AuditAuthority(ByteView export_file) {
     // report it.
     (void)records.Apply(e);
     return true;
-  });
+  }, consumed);
   if (!header.ok()) {
     ++audit.failures_total;
     audit.failures.push_back({std::nullopt, header.message()});

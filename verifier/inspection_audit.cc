@@ -9,7 +9,7 @@ namespace {
 constexpr size_t kListed = 50;
 }  // namespace
 
-InspectionAudit AuditInspections(ByteView export_file) {
+InspectionAudit AuditInspections(ByteView export_file, const std::function<void(size_t offset)>& consumed) {
   InspectionAudit audit;
   inspection::InspectionWorld world;
   int64_t last_time_us = 0;
@@ -26,7 +26,7 @@ InspectionAudit AuditInspections(ByteView export_file) {
       return false;
     }
     return true;
-  });
+  }, consumed);
   if (!header.ok()) {
     audit.failures.push_back({std::nullopt, header.message()});
     return audit;
