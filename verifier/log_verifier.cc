@@ -14,10 +14,6 @@ namespace {
 
 constexpr uint64_t kNone = UINT64_MAX;
 
-// Entries parsed, hashed, walked and signature-checked per step: the verifier holds this many
-// entries' views, leaf hashes and signers at a time, not the whole log's.
-constexpr uint64_t kChunk = 1u << 16;
-
 // The Merkle tree as its compact range from leaf 0: the roots of the perfect subtrees the
 // leaves so far make, largest first (at most 64 hashes). Gives the root of the tree so far;
 // the log verifier needs no proofs, only the roots at each checkpoint's size.
@@ -78,13 +74,16 @@ struct CheckpointRecord {
 
 class Verification {
  public:
-  Verification(ByteView file, const VerifyOptions& options) : file_(file), options_(options) {
+  // Entries parsed, hashed, walked and signature-checked per step: the verifier holds this
+  // many entries' views, leaf hashes and signers at a time, not the whole log's.
+  Verification(ByteView file, const VerifyOptions& options)
+      : file_(file), options_(options), chunk_(std::max<uint64_t>(1, options.chunk_entries)) {
     report_.threads = options.threads != 0 ? options.threads
                                            : std::max(1u, std::thread::hardware_concurrency());
   }
 
   // Two reads of the export: the framing (how many entries, the checkpoints at its end),
-  // then the entries in chunks of kChunk, each parsed and hashed on all threads, walked in
+  // then the entries in chunks of chunk_, each parsed and hashed on all threads, walked in
   // order and signature-checked on all threads before the next is read. Nothing is kept per
   // entry; the problems found are the same, and attributed the same, as when every entry
   // was held at once (the earliest wins, whatever the order they were found in).
@@ -147,7 +146,7 @@ class Verification {
           return;
         }
         ++framed_;
-        if (framed_ % kChunk == 0) Consumed(r.data);
+        if (framed_ % chunk_ == 0) Consumed(r.data);
       } else {
         checkpoints_.push_back({std::string(AsChars(r.data)), false});
       }
@@ -195,8 +194,8 @@ class Verification {
     std::vector<std::string> errors;
     std::vector<PublicKey> signers;
     for (uint64_t begin = 0; begin < framed_ && walk_stop_ == kNone && parse_stop_ == kNone;
-         begin += kChunk) {
-      const uint64_t count = std::min<uint64_t>(kChunk, framed_ - begin);
+         begin += chunk_) {
+      const uint64_t count = std::min<uint64_t>(chunk_, framed_ - begin);
       bytes.clear();
       for (uint64_t k = 0; k < count; ++k) {
         auto rec = reader.Next();  // ReadFrames read these same frames whole
@@ -472,6 +471,7 @@ class Verification {
 
   ByteView file_;
   const VerifyOptions& options_;
+  const uint64_t chunk_;
   VerifyReport report_;
   uint64_t framed_ = 0;  // well-formed entry frames
   std::vector<CheckpointRecord> checkpoints_;

@@ -37,6 +37,8 @@ struct VerifyOptions {
   // by the pass under way (the caller may drop them from memory: suiji-verify releases the
   // pages of its mapping). Every pass of AuditExport reads the file from the start again.
   std::function<void(size_t offset)> consumed;
+  // Entries held at a time (tests set it small to cross many chunk boundaries).
+  uint64_t chunk_entries = 65536;
 };
 
 struct VerifyProblem {

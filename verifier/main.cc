@@ -446,6 +446,9 @@ int main(int argc, char** argv) {
   int64_t last_minute_days = 7;
   app.add_option("--last-minute-days", last_minute_days,
                  "report directory changes this many days before each draw commitment");
+  uint64_t chunk_entries = 65536;
+  // Hidden (tests): entries checked per step of the integrity pass.
+  app.add_option("--chunk-entries", chunk_entries, "")->group("");
 
   auto* proof = app.add_subcommand("proof", "check a proof file made by `suiji proof`");
   std::string proof_file, vkey, old_cp_file, old_vkey;
@@ -536,6 +539,7 @@ int main(int argc, char** argv) {
   suiji::VerifyOptions options;
   options.threads = threads;
   options.expected_root_key = root_key;
+  options.chunk_entries = chunk_entries;
   for (const auto& path : trusted) {
     std::string text;
     if (!ReadText(path, &text, &err)) {

@@ -101,7 +101,7 @@ bool Generate(const std::string& dir, uint64_t entries, const std::string& out) 
   const suiji::Actor actor{"320400", "bench"};
   const suiji::Actor reviewer{"320400", "reviewer"};
   const int tasks = 10;
-  const uint64_t employers = std::max<uint64_t>(entries / 4, 1000);
+  const uint64_t employers = std::max<uint64_t>(entries / 4, 120);
   suiji::LedgerOptions lo;
   lo.checkpoint_every_entries = 100'000;
   lo.checkpoint_every_seconds = 0;
@@ -110,10 +110,30 @@ bool Generate(const std::string& dir, uint64_t entries, const std::string& out) 
   if (!Check(init, "init")) return false;
   std::unique_ptr<suiji::Ledger> owned = std::move(init->ledger);
   suiji::Ledger& ledger = *owned;
+  auto projection = suiji::DirectoryProjection::Open(dir);
+  if (!Check(projection, "projection")) return false;
+  suiji::DirectoryService dirs(ledger, **projection, ledger.storage());
+  // The employers' rows: `headcount` for the first `changed` of them, 20 for the rest.
+  auto import_targets = [&](uint64_t changed, const char* headcount) {
+    suiji::ImportOptions io;
+    io.org_id = "320400";
+    io.actor = actor;
+    return dirs.ImportTargetRows(
+        {"credit_code", "name", "region", "industry", "headcount"},
+        [&](const suiji::DirectoryService::RowVisitor& visit) -> Status {
+          std::vector<std::string> cells(5);
+          for (uint64_t n = 0; n < employers; ++n) {
+            const std::string region = kRegions[n % 6];
+            cells = {suiji::testing_support::SampleCreditCode(region, n),
+                     "常州市示例" + std::to_string(n) + "有限公司", region,
+                     kIndustries[(n / 6) % static_cast<uint64_t>(tasks)], n < changed ? headcount : "20"};
+            SUIJI_RETURN_IF_ERROR(visit(n + 1, cells));
+          }
+          return suiji::OkStatus();
+        },
+        io);
+  };
   {
-    auto projection = suiji::DirectoryProjection::Open(dir);
-    if (!Check(projection, "projection")) return false;
-    suiji::DirectoryService dirs(ledger, **projection, ledger.storage());
     using namespace suiji::directory;
     if (!Check(dirs.RegisterOrg({"320000", "江苏省人力资源和社会保障厅", "320000",
                                  OrgLevel::Province, ""}, actor), "org") ||
@@ -131,24 +151,7 @@ bool Generate(const std::string& dir, uint64_t entries, const std::string& out) 
     list.items.push_back({"I1", "劳动合同签订情况", "常州市人社局", "劳动合同法", "检查劳动合同",
                           InspectionMethod::OnSite, ItemKind::General, {"合同文本"}, "劳动监察支队"});
     if (!Check(dirs.PublishItemList(list, actor), "items")) return false;
-    suiji::ImportOptions io;
-    io.org_id = "320400";
-    io.actor = actor;
-    auto imported = dirs.ImportTargetRows(
-        {"credit_code", "name", "region", "industry", "headcount"},
-        [&](const suiji::DirectoryService::RowVisitor& visit) -> Status {
-          std::vector<std::string> cells(5);
-          for (uint64_t n = 0; n < employers; ++n) {
-            const std::string region = kRegions[n % 6];
-            cells = {suiji::testing_support::SampleCreditCode(region, n),
-                     "常州市示例" + std::to_string(n) + "有限公司", region,
-                     kIndustries[(n / 6) % static_cast<uint64_t>(tasks)], "20"};
-            SUIJI_RETURN_IF_ERROR(visit(n + 1, cells));
-          }
-          return suiji::OkStatus();
-        },
-        io);
-    if (!Check(imported, "import")) return false;
+    if (!Check(import_targets(0, "20"), "import")) return false;
     for (int i = 0; i < 40; ++i) {
       InspectorRecord r;
       r.inspector_id = "JS" + std::to_string(3204000 + i);
@@ -168,6 +171,12 @@ bool Generate(const std::string& dir, uint64_t entries, const std::string& out) 
     }
     std::vector<std::string> draw_ids;
     for (int k = 0; k < tasks; ++k) {
+      if (k == tasks / 2) {
+        // Ten days on, some employers' headcounts change: the later commits see these as
+        // last-minute changes, the earlier imports are out of their window.
+        *now += 10LL * 86400 * 1000000;
+        if (!Check(import_targets(30, "35"), "re-import")) return false;
+      }
       suiji::draw::TaskRecord t;
       t.task_id = "T" + std::to_string(k + 1);
       t.plan_id = "P2026";
