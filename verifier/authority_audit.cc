@@ -326,6 +326,7 @@ AuthorityAudit AuditAuthority(ByteView export_file, const std::function<void(siz
   AuthorityAudit audit;
   identity::IdentityWorld world;
   inspection::InspectionWorld records;  // to place each event's records in a region
+  records.draws.dir.keep_history = false;  // no record's history is read here
   const Places at{records, world};
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
     const std::string actor(e.actor_user());

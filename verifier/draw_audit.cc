@@ -67,7 +67,7 @@ std::string DirectoryEventId(const EntryView& e) {
 
 class Auditor {
  public:
-  explicit Auditor(const DrawAuditOptions& o) : options_(o) {}
+  explicit Auditor(const DrawAuditOptions& o) : options_(o) { world_.dir.keep_history = false; }
 
   // Returns false to stop (the fold refused an event: the rest cannot be trusted).
   bool Entry(const EntryView& e) {
