@@ -1,7 +1,7 @@
 // The entries of an export, in order, for the audits that run after VerifyExport: a framing
 // or parse error ends the walk quietly (VerifyExport is the one that reports it). Returns
 // the header's error, if any; `fn` returns false to stop. `consumed`, if set, is told every
-// 65,536 entries the offset before which the walk will not read again. Pure.
+// 4,096 entries the offset before which the walk will not read again. Pure.
 #pragma once
 
 #include <functional>
@@ -23,7 +23,7 @@ inline Status ForEachExportedEntry(ByteView export_file, const std::function<boo
     if ((*rec)->kind != kRecordEntry) continue;
     auto e = ParseEntry((*rec)->data);
     if (!e.ok() || !fn(*e)) return OkStatus();
-    if (consumed && n % 65536 == 0) {
+    if (consumed && n % 4096 == 0) {
       consumed(static_cast<size_t>((*rec)->data.data() - export_file.data()));
     }
   }

@@ -72,7 +72,11 @@ class MappedFile {
     if (data_ == nullptr) return;
     const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     const size_t end = std::min(offset, size_) / page * page;
-    if (end < released_) released_ = 0;  // a new pass began at the start
+    if (end < released_) {
+      // A new pass began at the start: the end of the file the last pass read goes too.
+      ::madvise(static_cast<uint8_t*>(data_) + released_, size_ - released_, MADV_DONTNEED);
+      released_ = 0;
+    }
     if (end <= released_) return;
     ::madvise(static_cast<uint8_t*>(data_) + released_, end - released_, MADV_DONTNEED);
     released_ = end;

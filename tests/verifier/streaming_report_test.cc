@@ -66,7 +66,7 @@ TEST(StreamingReportTest, SmallChunksGiveTheSameReportAndReportWhatWasRead) {
   std::vector<size_t> consumed;
   EXPECT_EQ(NewReport(file, 7, &consumed), OldReport());
   // 617 entries in chunks of 7: the framing read tells every 7th entry (88), the entries'
-  // read after every chunk (89); the audits (65,536 entries a step) tell nothing here.
+  // read after every chunk (89); the audits (4,096 entries a step) tell nothing here.
   ASSERT_EQ(consumed.size(), 88u + 89u);
   for (size_t i = 1; i < consumed.size(); ++i) {
     if (i == 88) {
