@@ -322,10 +322,11 @@ std::string JurisdictionRefusal(const identity::UserInfo& u, const EntryView& e,
 
 }  // namespace
 
-AuthorityAudit AuditAuthority(ByteView export_file) {
+AuthorityAudit AuditAuthority(ByteView export_file, const std::function<void(size_t offset)>& consumed) {
   AuthorityAudit audit;
   identity::IdentityWorld world;
   inspection::InspectionWorld records;  // to place each event's records in a region
+  records.draws.dir.keep_history = false;  // no record's history is read here
   const Places at{records, world};
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
     const std::string actor(e.actor_user());
@@ -353,7 +354,7 @@ AuthorityAudit AuditAuthority(ByteView export_file) {
     // report it.
     (void)records.Apply(e);
     return true;
-  });
+  }, consumed);
   if (!header.ok()) {
     ++audit.failures_total;
     audit.failures.push_back({std::nullopt, header.message()});

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ struct AuthorityAudit {
   std::map<std::string, uint64_t> by_operator;  // events by actors who are not users
 };
 
-AuthorityAudit AuditAuthority(ByteView export_file);
+AuthorityAudit // `consumed`, if set, is told now and then the offset before which the pass will not read
+// the export again (as VerifyOptions::consumed).
+AuditAuthority(ByteView export_file, const std::function<void(size_t offset)>& consumed = {});
 
 }  // namespace suiji

@@ -1,6 +1,7 @@
 #include "verifier/draw_audit.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -66,12 +67,14 @@ std::string DirectoryEventId(const EntryView& e) {
 
 class Auditor {
  public:
-  explicit Auditor(const DrawAuditOptions& o) : options_(o) {}
+  explicit Auditor(const DrawAuditOptions& o) : options_(o) { world_.dir.keep_history = false; }
 
   // Returns false to stop (the fold refused an event: the rest cannot be trusted).
   bool Entry(const EntryView& e) {
     const EventType type = e.type();
+    if (e.event->time_us() < last_time_us_) times_ordered_ = false;
     last_time_us_ = e.event->time_us();
+    ForgetOldChanges();
     // Last-minute changes: a target's region before and after the change, so one moved out
     // of a task's scope is caught too.
     std::string region_before;
@@ -165,6 +168,16 @@ class Auditor {
   }
 
  private:
+  // A directory change matters only to a commit at most last_minute_days after it. The log's
+  // times do not go backwards (the integrity check holds it), so a change older than that
+  // before the latest entry can matter to no later commit and is let go; if a log's times do
+  // go backwards, every change is kept, as the window search has always assumed they do not.
+  void ForgetOldChanges() {
+    if (!times_ordered_) return;
+    const int64_t horizon = last_time_us_ - options_.last_minute_days * 86400LL * 1000000LL;
+    while (!changes_.empty() && changes_.front().time_us < horizon) changes_.pop_front();
+  }
+
   DrawSummary& Summary(const std::string& id) {
     auto [it, inserted] = summaries_.try_emplace(id);
     if (inserted) {
@@ -394,7 +407,8 @@ class Auditor {
 
   DrawAuditOptions options_;
   draw::DrawWorld world_;
-  std::vector<DirectoryChange> changes_;
+  std::deque<DirectoryChange> changes_;  // the last last_minute_days of them
+  bool times_ordered_ = true;
   std::map<std::string, Pending> pending_;
   int64_t last_time_us_ = 0;
   std::map<std::string, Hash> seeds_;
@@ -414,7 +428,7 @@ DrawAudit AuditDraws(ByteView export_file, const DrawAuditOptions& options) {
       return false;
     }
     return auditor.Entry(e);
-  });
+  }, options.consumed);
   if (!header.ok()) {
     DrawAudit a;
     a.failures.push_back({"", std::nullopt, header.message()});

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ namespace suiji {
 struct DrawAuditOptions {
   int64_t last_minute_days = 7;
   unsigned threads = 0;  // 0: all cores
+  // As VerifyOptions::consumed: the bytes before the offset will not be read again.
+  std::function<void(size_t offset)> consumed;
 };
 
 struct DrawFailure {

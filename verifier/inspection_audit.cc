@@ -9,9 +9,10 @@ namespace {
 constexpr size_t kListed = 50;
 }  // namespace
 
-InspectionAudit AuditInspections(ByteView export_file) {
+InspectionAudit AuditInspections(ByteView export_file, const std::function<void(size_t offset)>& consumed) {
   InspectionAudit audit;
   inspection::InspectionWorld world;
+  world.draws.dir.keep_history = false;  // no record's history is read here
   int64_t last_time_us = 0;
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
     if (Status s = VerifyPayload(e.type(), e.payload()); !s.ok()) {
@@ -26,7 +27,7 @@ InspectionAudit AuditInspections(ByteView export_file) {
       return false;
     }
     return true;
-  });
+  }, consumed);
   if (!header.ok()) {
     audit.failures.push_back({std::nullopt, header.message()});
     return audit;
@@ -42,16 +43,17 @@ InspectionAudit AuditInspections(ByteView export_file) {
     audit.transfers += r.transfers.size();
     audit.reevaluations += r.reevaluations.size();
   }
-  for (const auto& d : inspection::ComputeDeadlines(world, audit.as_of)) {
+  // One deadline at a time: a year's deadlines are three per visit.
+  inspection::ForEachDeadline(world, audit.as_of, [&](inspection::Deadline&& d) {
     ++audit.deadlines[std::string(inspection::DeadlineKindName(d.kind))]
                      [std::string(inspection::DeadlineStatusName(d.status))];
     if (d.status == inspection::DeadlineStatus::kLate ||
         d.status == inspection::DeadlineStatus::kOverdue) {
       ++audit.late_or_overdue_total;
       if (d.status == inspection::DeadlineStatus::kOverdue) ++audit.overdue_by_bureau[d.org_id];
-      if (audit.late_or_overdue.size() < kListed) audit.late_or_overdue.push_back(d);
+      if (audit.late_or_overdue.size() < kListed) audit.late_or_overdue.push_back(std::move(d));
     }
-  }
+  });
   return audit;
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ struct InspectionAudit {
   std::map<std::string, uint64_t> overdue_by_bureau;
 };
 
-InspectionAudit AuditInspections(ByteView export_file);
+InspectionAudit // `consumed`, if set, is told now and then the offset before which the pass will not read
+// the export again (as VerifyOptions::consumed).
+AuditInspections(ByteView export_file, const std::function<void(size_t offset)>& consumed = {});
 
 }  // namespace suiji

@@ -9,9 +9,13 @@
 //
 // Entries are parsed, hashed and signature-checked on all cores; the key and chain walk is
 // sequential. The report names the first bad sequence number and what was wrong.
+// It streams: the export is read twice (its framing, then its entries in chunks of 65,536),
+// and nothing is kept per entry (the Merkle tree as its compact range), so its memory does
+// not grow with the log; `consumed` lets the caller drop the bytes already read.
 // Pure: no I/O (the caller maps the file). Thread-safe (no shared state).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +33,12 @@ struct VerifyOptions {
   std::string expected_root_key;
   // Signed checkpoint notes obtained independently of the export.
   std::vector<std::string> trusted_checkpoints;
+  // Told, now and then, that the bytes of the export before an offset will not be read again
+  // by the pass under way (the caller may drop them from memory: suiji-verify releases the
+  // pages of its mapping). Every pass of AuditExport reads the file from the start again.
+  std::function<void(size_t offset)> consumed;
+  // Entries held at a time (tests set it small to cross many chunk boundaries).
+  uint64_t chunk_entries = 65536;
 };
 
 struct VerifyProblem {

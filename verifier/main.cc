@@ -11,7 +11,9 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <algorithm>
 #include <climits>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +47,11 @@ class MappedFile {
       *err = "cannot open " + path + ": " + std::strerror(errno);
       return false;
     }
+    const bool ok = Map(fd, path, err);
+    ::close(fd);
+    return ok;
+  }
+  bool Map(int fd, const std::string& path, std::string* err) {
     struct stat st {};
     ::fstat(fd, &st);
     size_ = static_cast<size_t>(st.st_size);
@@ -52,13 +59,27 @@ class MappedFile {
       data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
       if (data_ == MAP_FAILED) {
         data_ = nullptr;
-        ::close(fd);
         *err = "cannot map " + path;
         return false;
       }
     }
-    ::close(fd);
     return true;
+  }
+  // The bytes before `offset` will not be read again soon: their pages leave this process's
+  // memory (a later read maps them in again from the file), so a pass over a large export
+  // holds only what it reads now.
+  void Release(size_t offset) {
+    if (data_ == nullptr) return;
+    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t end = std::min(offset, size_) / page * page;
+    if (end < released_) {
+      // A new pass began at the start: the end of the file the last pass read goes too.
+      ::madvise(static_cast<uint8_t*>(data_) + released_, size_ - released_, MADV_DONTNEED);
+      released_ = 0;
+    }
+    if (end <= released_) return;
+    ::madvise(static_cast<uint8_t*>(data_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
   }
   ~MappedFile() {
     if (data_ != nullptr) ::munmap(data_, size_);
@@ -68,6 +89,7 @@ class MappedFile {
  private:
   void* data_ = nullptr;
   size_t size_ = 0;
+  size_t released_ = 0;
 };
 
 bool ReadText(const std::string& path, std::string* out, std::string* err) {
@@ -85,7 +107,7 @@ bool ReadText(const std::string& path, std::string* out, std::string* err) {
 // Runs `suiji log export --data DIR --out -` and collects its output. The verifier links no
 // storage code; the exporter only copies stored bytes, which are then checked like a file.
 // `corrupt` is set when suiji exited 4: the data directory is corrupt, a failed check.
-bool ExportFromData(const std::string& suiji, const std::string& dir, std::string* out,
+bool ExportFromData(const std::string& suiji, const std::string& dir, int out_fd,
                     std::string* err, bool* corrupt) {
   int pipefd[2];
   if (::pipe(pipefd) != 0) {
@@ -105,7 +127,14 @@ bool ExportFromData(const std::string& suiji, const std::string& dir, std::strin
   ::close(pipefd[1]);
   char buf[1 << 16];
   ssize_t n;
-  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) out->append(buf, static_cast<size_t>(n));
+  bool written = true;
+  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) {
+    for (ssize_t done = 0; written && done < n;) {
+      const ssize_t w = ::write(out_fd, buf + done, static_cast<size_t>(n - done));
+      if (w <= 0) written = false;
+      else done += w;
+    }
+  }
   ::close(pipefd[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -115,6 +144,10 @@ bool ExportFromData(const std::string& suiji, const std::string& dir, std::strin
     *corrupt = WIFEXITED(status) && WEXITSTATUS(status) == 4;
     *err = "`" + suiji + " log export --data " + dir + "` failed" +
            (*corrupt ? ": the data directory's log is corrupt" : "");
+    return false;
+  }
+  if (!written) {
+    *err = "cannot write the export of " + dir + " to a temporary file: " + std::strerror(errno);
     return false;
   }
   return true;
@@ -417,6 +450,9 @@ int main(int argc, char** argv) {
   int64_t last_minute_days = 7;
   app.add_option("--last-minute-days", last_minute_days,
                  "report directory changes this many days before each draw commitment");
+  uint64_t chunk_entries = 65536;
+  // Hidden (tests): entries checked per step of the integrity pass.
+  app.add_option("--chunk-entries", chunk_entries, "")->group("");
 
   auto* proof = app.add_subcommand("proof", "check a proof file made by `suiji proof`");
   std::string proof_file, vkey, old_cp_file, old_vkey;
@@ -507,6 +543,7 @@ int main(int argc, char** argv) {
   suiji::VerifyOptions options;
   options.threads = threads;
   options.expected_root_key = root_key;
+  options.chunk_entries = chunk_entries;
   for (const auto& path : trusted) {
     std::string text;
     if (!ReadText(path, &text, &err)) {
@@ -519,22 +556,29 @@ int main(int argc, char** argv) {
   audit_options.threads = threads;
   audit_options.last_minute_days = last_minute_days;
   suiji::FullAudit audit;
+  MappedFile mf;
   if (!data_dir.empty()) {
-    std::string bytes;
+    // The export goes to an unnamed temporary file (gone when the verifier exits), mapped
+    // like any export file: memory does not grow with the log.
+    std::FILE* tmp = std::tmpfile();
+    if (tmp == nullptr) {
+      std::cerr << "suiji-verify: cannot create a temporary file: " << std::strerror(errno) << "\n";
+      return kExitUsage;
+    }
     bool corrupt = false;
-    if (!ExportFromData(suiji_bin.empty() ? SuijiNextToUs() : suiji_bin, data_dir, &bytes, &err,
-                        &corrupt)) {
+    const bool exported = ExportFromData(suiji_bin.empty() ? SuijiNextToUs() : suiji_bin, data_dir,
+                                         ::fileno(tmp), &err, &corrupt);
+    if (!exported || !mf.Map(::fileno(tmp), "the export of " + data_dir, &err)) {
+      std::fclose(tmp);
       std::cerr << "suiji-verify: " << err << "\n";
       return corrupt ? kExitFailed : kExitUsage;
     }
-    audit = suiji::AuditExport(suiji::AsBytes(bytes), options, audit_options);
-  } else {
-    MappedFile mf;
-    if (!mf.Open(file, &err)) {
-      std::cerr << "suiji-verify: " << err << "\n";
-      return kExitUsage;
-    }
-    audit = suiji::AuditExport(mf.bytes(), options, audit_options);
+    std::fclose(tmp);  // the mapping keeps the file
+  } else if (!mf.Open(file, &err)) {
+    std::cerr << "suiji-verify: " << err << "\n";
+    return kExitUsage;
   }
+  options.consumed = [&mf](size_t offset) { mf.Release(offset); };
+  audit = suiji::AuditExport(mf.bytes(), options, audit_options);
   return PrintReport(audit, json);
 }

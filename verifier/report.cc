@@ -109,9 +109,11 @@ FullAudit AuditExport(ByteView export_file, const VerifyOptions& options,
   FullAudit audit;
   audit.integrity = VerifyExport(export_file, options);
   if (audit.integrity.ok()) {
-    audit.draws = AuditDraws(export_file, draw_options);
-    audit.inspections = AuditInspections(export_file);
-    audit.authority = AuditAuthority(export_file);
+    DrawAuditOptions draws = draw_options;
+    if (!draws.consumed) draws.consumed = options.consumed;
+    audit.draws = AuditDraws(export_file, draws);
+    audit.inspections = AuditInspections(export_file, options.consumed);
+    audit.authority = AuditAuthority(export_file, options.consumed);
   }
   audit.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return audit;

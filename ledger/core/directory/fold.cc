@@ -199,6 +199,7 @@ std::optional<uint32_t> MemoryDirectory::LatestItemListVersion(std::string_view 
 }
 void MemoryDirectory::PutItemList(const ItemListRecord& l) { item_lists[{l.org_id, l.version}] = l; }
 void MemoryDirectory::NoteHistory(std::string_view kind, std::string_view id, uint64_t seq) {
+  if (!keep_history) return;
   history[std::string(kind) + ":" + std::string(id)].push_back(seq);
 }
 

@@ -73,6 +73,8 @@ class MemoryDirectory final : public DirectoryStore {
   std::set<std::pair<std::string, std::string>> conflicts;
   std::map<std::pair<std::string, uint32_t>, ItemListRecord> item_lists;
   std::map<std::string, std::vector<uint64_t>, std::less<>> history;
+  // False: `history` stays empty (the verifier reads no record's history).
+  bool keep_history = true;
 };
 
 }  // namespace suiji::directory

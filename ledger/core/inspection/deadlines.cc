@@ -58,6 +58,12 @@ void Settle(const directory::WorkCalendar& cal, int working_days, std::string_vi
 
 std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string_view today) {
   std::vector<Deadline> out;
+  ForEachDeadline(world, today, [&out](Deadline&& d) { out.push_back(std::move(d)); });
+  return out;
+}
+
+void ForEachDeadline(const InspectionWorld& world, std::string_view today,
+                     const std::function<void(Deadline&&)>& fn) {
   const directory::WorkCalendar& cal = world.draws.dir.calendar;
   for (const auto& [draw_id, d] : world.draws.draws) {
     if (d.phase != draw::DrawPhase::kResulted) continue;
@@ -75,7 +81,7 @@ std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string
       confirm.done = ChinaDate(a->second.time_us);
     }
     Settle(cal, kConfirmWorkingDays, today, confirm);
-    out.push_back(std::move(confirm));
+    fn(std::move(confirm));
 
     for (const auto& v : d.visits) {
       const ResultInfo* r = world.Result(draw_id, v.credit_code);
@@ -86,7 +92,7 @@ std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string
         enter.from = r->revisions.front().record.inspection_date;
         enter.done = ChinaDate(r->revisions.front().time_us);
         Settle(cal, kEnterWorkingDays, today, enter);
-        out.push_back(std::move(enter));
+        fn(std::move(enter));
       }
       Deadline publish = base;
       publish.kind = DeadlineKind::kPublish;
@@ -94,10 +100,9 @@ std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string
       publish.from = t->task.window_end;
       if (r != nullptr && r->published_revision != 0) publish.done = ChinaDate(r->published_time_us);
       Settle(cal, kPublishWorkingDays, today, publish);
-      out.push_back(std::move(publish));
+      fn(std::move(publish));
     }
   }
-  return out;
 }
 
 }  // namespace suiji::inspection

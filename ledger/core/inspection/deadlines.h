@@ -10,6 +10,7 @@
 // the same list at the log's end. Pure.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,9 @@ struct Deadline {
 
 // Every deadline of every live drawn draw as of `today` ("YYYY-MM-DD").
 std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string_view today);
+// The same deadlines, in the same order, one at a time (the verifier counts them without
+// holding them all).
+void ForEachDeadline(const InspectionWorld& world, std::string_view today,
+                     const std::function<void(Deadline&&)>& fn);
 
 }  // namespace suiji::inspection
