@@ -1,12 +1,14 @@
 #include "projections/projections.h"
 
 #include "projections/directory_projection.h"
+#include "projections/draw_projection.h"
 
 namespace suiji {
 
 std::vector<std::unique_ptr<ProjectionFolder>> NodeFolders() {
   std::vector<std::unique_ptr<ProjectionFolder>> folders;
   folders.push_back(NewDirectoryFolder());
+  folders.push_back(NewDrawFolder(*folders.front()));
   return folders;
 }
 
