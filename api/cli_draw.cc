@@ -497,7 +497,7 @@ void PrintDraw(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
 // The ledger (the writer, or a reader for the read-only commands), the node's projections
 // caught up to the end of the log (only the entries they have not applied) and the draw
 // service deciding against them. world() is one read of the projections, taken when first
-// asked for (after the command's write).
+// asked for and again after a write.
 struct DrawNode {
   std::unique_ptr<Ledger> ledger;
   std::shared_ptr<LmdbProjection> projection;
@@ -505,6 +505,15 @@ struct DrawNode {
   mutable std::unique_ptr<lmdb::ReadTxn> txn;
   mutable std::unique_ptr<DrawStoreView> view;
   const draw::DrawStore& world() const {
+    if (view != nullptr) {
+      // A write since the read (a reveal after its draw was looked up): read anew. Records
+      // taken from the old read are not used after a write.
+      auto now = projection->Applied();
+      if (!now.ok() || *now != projection->AppliedIn(txn->get())) {
+        view.reset();
+        txn.reset();
+      }
+    }
     if (view == nullptr) {
       txn = std::make_unique<lmdb::ReadTxn>(projection->env());
       const Status s = txn->status("projection");

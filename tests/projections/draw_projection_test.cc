@@ -65,7 +65,8 @@ class DrawProjectionTest : public testing_support::DrawNodeTest {
   // result has several parts), a conflict, and a year of ceremonies: a plan in two versions;
   // T1 drawn with declines; T2 overlapping T1 (its visits merge into D1's, R10); T3 frozen
   // twice (the first superseded), committed, cancelled and redrawn; T4 frozen and withdrawn;
-  // T5 whose window does not overlap (frequency rules see T1's and T2's visits).
+  // T5 whose window does not overlap (frequency rules see T1's and T2's visits); T8 whose
+  // regions overlap (a county inside its city).
   void Scenario() {
     MakeDirectory(60, 12);
     std::vector<EventDraft> drafts;
@@ -126,6 +127,13 @@ class DrawProjectionTest : public testing_support::DrawNodeTest {
     t5.window_end = "2026-11-30";
     t5.frequency.max_per_year = 1;
     ASSERT_TRUE(draws_->DefineTask(t5, actor_).ok());
+
+    // Overlapping regions (a county inside the city): each target read once.
+    auto t8 = SampleTask("T8");
+    t8.regions = {"320402", "320400", "320411"};
+    t8.window_start = "2026-12-01";
+    t8.window_end = "2026-12-30";
+    ASSERT_TRUE(draws_->DefineTask(t8, actor_).ok());
     ASSERT_TRUE(draws_->Sync().ok());
   }
 
