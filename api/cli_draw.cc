@@ -1,6 +1,7 @@
 // `suiji plan|task|draw`: annual plans, tasks and the draw ceremony on DrawService
 // (api/draw_service.h). Every write is signed events appended by the one writer; the reads
-// fold the log into a DrawWorld (ledger/core/draw/state.h) and print from it.
+// read the node's projections (the "draws" folder, projections/draw_projection.h), caught up
+// with the entries they have not applied, and print from them.
 //
 // The task file is JSON whose keys are TaskRecord's field names (README.md, "Plans, tasks
 // and draws"): an unknown key or a value of the wrong type is refused naming its path, so a
@@ -17,6 +18,9 @@
 #include "api/record_readers.h"
 #include "api/records_json.h"
 #include "api/draw_service.h"
+#include "projections/draw_projection.h"
+#include "projections/lmdb_util.h"
+#include "projections/projections.h"
 #include "api/json_keys.h"
 
 namespace suiji::cli {
@@ -124,27 +128,29 @@ json PlanJson(const draw::PlanInfo& p) {
           {"sequence", p.sequence}};
 }
 
-std::vector<const draw::TaskInfo*> TasksOfPlan(const draw::DrawWorld& w, std::string_view plan) {
-  std::vector<const draw::TaskInfo*> out;
-  for (const auto& [id, t] : w.tasks) {
-    if (t.task.plan_id == plan) out.push_back(&t);
-  }
+std::vector<draw::TaskInfo> TasksOfPlan(const draw::DrawStore& w, std::string_view plan) {
+  std::vector<draw::TaskInfo> out;
+  Status s = w.ForEachTask("", 0, [&](const draw::TaskInfo& t) {
+    if (t.task.plan_id == plan) out.push_back(t);
+    return true;
+  });
+  (void)s;  // a read error is also the store's status(), which the command returns
   return out;
 }
 
 // --- tasks ---
 
-std::string TaskState(const draw::DrawWorld& w, const draw::TaskInfo& t) {
+std::string TaskState(const draw::DrawStore& w, const draw::TaskInfo& t) {
   if (t.withdrawn) return "withdrawn";
-  const DrawInfo* live = w.LiveDraw(t.task.task_id);
+  const DrawInfo* live = draw::LiveDraw(w, t.task.task_id);
   if (live == nullptr) return t.draw_ids.empty() ? "defined" : "no live draw";
   return "draw " + live->draw_id + " " + std::string(draw::DrawPhaseName(live->phase));
 }
 
-json TaskInfoJson(const draw::DrawWorld& w, const draw::TaskInfo& t) {
+json TaskInfoJson(const draw::DrawStore& w, const draw::TaskInfo& t) {
   json draws = json::array();
   for (const auto& id : t.draw_ids) {
-    const DrawInfo* d = w.Draw(id);
+    const DrawInfo* d = w.FindDraw(id);
     if (d == nullptr) continue;
     json dj = {{"draw_id", id}, {"phase", std::string(draw::DrawPhaseName(d->phase))}};
     if (d->phase == DrawPhase::kCancelled) dj["cancel_reason"] = d->cancel_reason;
@@ -161,7 +167,7 @@ json TaskInfoJson(const draw::DrawWorld& w, const draw::TaskInfo& t) {
           {"redraws", t.redraws()}};
 }
 
-void PrintTask(const draw::DrawWorld& w, const draw::TaskInfo& info) {
+void PrintTask(const draw::DrawStore& w, const draw::TaskInfo& info) {
   const TaskRecord& t = info.task;
   const draw::CreditRules& c = t.credit;
   const draw::InspectorRequirements& in = t.inspectors;
@@ -213,7 +219,7 @@ void PrintTask(const draw::DrawWorld& w, const draw::TaskInfo& info) {
   if (info.draw_ids.empty()) std::cout << " none";
   std::cout << "\n";
   for (const auto& id : info.draw_ids) {
-    const DrawInfo* d = w.Draw(id);
+    const DrawInfo* d = w.FindDraw(id);
     if (d == nullptr) continue;
     std::cout << "    " << id << "  " << draw::DrawPhaseName(d->phase);
     if (d->phase == DrawPhase::kCancelled) std::cout << ": " << d->cancel_reason;
@@ -291,12 +297,12 @@ uint64_t SelectedIn(const DrawInfo& d, std::string_view stratum) {
                                              [&](const VisitRecord& v) { return v.stratum == stratum; }));
 }
 
-std::string TargetName(const draw::DrawWorld& w, const std::string& code) {
-  auto it = w.dir.targets.find(code);
-  return it == w.dir.targets.end() ? std::string() : it->second.name;
+std::string TargetName(const draw::DrawStore& w, const std::string& code) {
+  auto t = w.directory().Target(code);
+  return t ? t->name : std::string();
 }
 
-json ResultJson(const draw::DrawWorld& w, const DrawInfo& d) {
+json ResultJson(const draw::DrawStore& w, const DrawInfo& d) {
   json strata = json::array();
   for (const auto& s : d.result_strata) {
     json sj = StratumJson(s);
@@ -321,7 +327,7 @@ json ResultJson(const draw::DrawWorld& w, const DrawInfo& d) {
           {"visits", visits}};
 }
 
-json DrawJson(const draw::DrawWorld& w, const DrawInfo& d) {
+json DrawJson(const draw::DrawStore& w, const DrawInfo& d) {
   json j = {{"draw_id", d.draw_id},
             {"task_id", d.task_id},
             {"phase", std::string(draw::DrawPhaseName(d.phase))},
@@ -346,11 +352,11 @@ json DrawJson(const draw::DrawWorld& w, const DrawInfo& d) {
                         {"replacement_id", x.replacement_id}});
   }
   j["declines"] = declines;
-  if (const draw::TaskInfo* t = w.Task(d.task_id)) {
+  if (const draw::TaskInfo* t = w.FindTask(d.task_id)) {
     j["redraws"] = t->redraws();
     json others = json::array();
     for (const auto& id : t->draw_ids) {
-      const DrawInfo* o = w.Draw(id);
+      const DrawInfo* o = w.FindDraw(id);
       if (o == nullptr) continue;
       json oj = {{"draw_id", id}, {"phase", std::string(draw::DrawPhaseName(o->phase))}};
       if (o->phase == DrawPhase::kCancelled) oj["cancel_reason"] = o->cancel_reason;
@@ -383,9 +389,9 @@ void PrintStrata(const std::vector<StratumCount>& strata, const DrawInfo* with_s
 }
 
 // The commitment, laid out to be read aloud to (and checked by) the witnesses.
-void PrintCommitment(const draw::DrawWorld& w, const DrawInfo& d) {
+void PrintCommitment(const draw::DrawStore& w, const DrawInfo& d) {
   const CommitRecord& c = d.commit;
-  const draw::TaskInfo* t = w.Task(c.task_id);
+  const draw::TaskInfo* t = w.FindTask(c.task_id);
   std::cout << "commitment of draw " << c.draw_id << " (entry " << d.commit_sequence << ", "
             << WhenUs(d.commit_time_us) << ")\n"
             << "  task:        " << c.task_id << (t ? "  " + t->task.title : "") << "\n"
@@ -419,7 +425,7 @@ void PrintCommitment(const draw::DrawWorld& w, const DrawInfo& d) {
   if (!c.note.empty()) std::cout << "  note:        " << c.note << "\n";
 }
 
-void PrintVisits(const draw::DrawWorld& w, const DrawInfo& d, size_t limit) {
+void PrintVisits(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
   const size_t shown = limit == 0 ? d.visits.size() : std::min(limit, d.visits.size());
   std::cout << "visits in draw order (" << shown << " of " << d.visits.size()
             << (shown < d.visits.size() ? "; --limit 0 or --json for all" : "") << "):\n"
@@ -435,15 +441,15 @@ void PrintVisits(const draw::DrawWorld& w, const DrawInfo& d, size_t limit) {
   }
 }
 
-void PrintResult(const draw::DrawWorld& w, const DrawInfo& d, size_t limit) {
+void PrintResult(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
   std::cout << "seed: " << Hex(d.reveal.seed) << "\n"
             << "result: " << d.visits.size() << " visits in " << d.parts << " part(s)\n";
   PrintStrata(d.result_strata, &d);
   PrintVisits(w, d, limit);
 }
 
-void PrintDraw(const draw::DrawWorld& w, const DrawInfo& d, size_t limit) {
-  const draw::TaskInfo* t = w.Task(d.task_id);
+void PrintDraw(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
+  const draw::TaskInfo* t = w.FindTask(d.task_id);
   std::cout << "draw " << d.draw_id << " of task " << d.task_id
             << (t ? "  " + t->task.title : "") << "\n"
             << "phase: " << draw::DrawPhaseName(d.phase);
@@ -481,21 +487,48 @@ void PrintDraw(const draw::DrawWorld& w, const DrawInfo& d, size_t limit) {
   if (t != nullptr) {
     std::cout << "task " << d.task_id << ": redrawn " << t->redraws() << " times; draws:";
     for (const auto& id : t->draw_ids) {
-      const DrawInfo* o = w.Draw(id);
+      const DrawInfo* o = w.FindDraw(id);
       if (o != nullptr) std::cout << " " << id << " (" << draw::DrawPhaseName(o->phase) << ")";
     }
     std::cout << "\n";
   }
 }
 
-// The draw service folded to the end of the log: a write command's is the node's
-// (Context::node: this process's own, or the running server's); a read-only command opens a
-// reader and folds its own.
+// The ledger and the draw service: a write command's is the node's (Context::node: this
+// process's own, deciding against the projections, or the running server's); a read-only
+// command opens a reader and the projections, caught up to the end of the log (only the
+// entries they have not applied). world() is the service's in-memory fold (the server's), or
+// one read of the projections, taken when first asked for and again after a write.
 struct DrawNode {
-  std::unique_ptr<Ledger> ledger;          // read-only commands
-  std::unique_ptr<DrawService> owned;      // read-only commands
+  std::unique_ptr<Ledger> ledger;                  // read-only commands
+  std::shared_ptr<LmdbProjection> owned_projection;  // read-only commands
+  std::unique_ptr<DrawService> owned;              // read-only commands
   DrawService* service = nullptr;
-  const draw::DrawWorld& world() const { return service->world(); }
+  mutable std::unique_ptr<lmdb::ReadTxn> txn;
+  mutable std::unique_ptr<DrawStoreView> view;
+  const draw::DrawStore& world() const {
+    const std::shared_ptr<LmdbProjection> projection = service->projection();
+    if (projection == nullptr) return service->world();
+    if (view != nullptr) {
+      // A write since the read (a reveal after its draw was looked up): read anew. Records
+      // taken from the old read are not used after a write.
+      auto now = projection->Applied();
+      if (!now.ok() || *now != projection->AppliedIn(txn->get())) {
+        view.reset();
+        txn.reset();
+      }
+    }
+    if (view == nullptr) {
+      txn = std::make_unique<lmdb::ReadTxn>(projection->env());
+      const Status s = txn->status("projection");
+      if (!s.ok()) {
+        std::cerr << "error: " << s.ToString() << "\n";
+        std::exit(ExitCodeFor(s));
+      }
+      view = DrawStoreIn(txn->get(), *projection);
+    }
+    return *view;
+  }
 };
 
 StatusOr<DrawNode> OpenDraws(Context& ctx, bool write) {
@@ -505,14 +538,15 @@ StatusOr<DrawNode> OpenDraws(Context& ctx, bool write) {
     return n;
   }
   SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, false));
-  n.owned = std::make_unique<DrawService>(*n.ledger, n.ledger->storage(), ctx.data);
+  SUIJI_ASSIGN_OR_RETURN(n.owned_projection, OpenProjections(ctx.data));
+  n.owned = std::make_unique<DrawService>(*n.ledger, n.owned_projection, n.ledger->storage(), ctx.data);
   SUIJI_RETURN_IF_ERROR(n.owned->Sync());
   n.service = n.owned.get();
   return n;
 }
 
 StatusOr<const DrawInfo*> FindDraw(const DrawNode& n, const std::string& id) {
-  const DrawInfo* d = n.world().Draw(id);
+  const DrawInfo* d = n.world().FindDraw(id);
   if (d == nullptr) return NotFound("unknown draw \"" + id + "\" (suiji task show TASK lists its draws)");
   return d;
 }
@@ -561,7 +595,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       p.filed_with_org_id = filed_with;
       p.note = note;
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->FilePlan(p, ctx.actor()));
-      const draw::PlanInfo& filed = n.world().plans.at(id);
+      const draw::PlanInfo& filed = *n.world().FindPlan(id);
       std::cout << "filed plan " << id << " version " << filed.plan.version << " at entry " << seq
                 << "\n";
       return OkStatus();
@@ -574,17 +608,19 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, false));
       json all = json::array();
-      for (const auto& [plan_id, p] : n.world().plans) {
+      SUIJI_RETURN_IF_ERROR(n.world().ForEachPlan("", 0, [&](const draw::PlanInfo& p) {
+        const std::string& plan_id = p.plan.plan_id;
         json j = PlanJson(p);
         j["tasks"] = TasksOfPlan(n.world(), plan_id).size();
         if (json_out) {
           all.push_back(j);
-          continue;
+          return true;
         }
         std::cout << plan_id << "  " << p.plan.year << "  v" << p.plan.version << "  "
                   << p.plan.org_id << "  " << p.plan.title << "  ("
                   << j["tasks"].get<size_t>() << " tasks)\n";
-      }
+        return true;
+      }));
       if (json_out) std::cout << all.dump(2) << "\n";
       return OkStatus();
     });
@@ -602,7 +638,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       if (json_out) {
         json j = {{"plan_id", id}, {"versions", json::array()}, {"tasks", json::array()}};
         for (const auto& v : versions) j["versions"].push_back(PlanJson(v));
-        for (const auto* t : tasks) j["tasks"].push_back(TaskInfoJson(n.world(), *t));
+        for (const auto& t : tasks) j["tasks"].push_back(TaskInfoJson(n.world(), t));
         std::cout << j.dump(2) << "\n";
         return OkStatus();
       }
@@ -616,9 +652,9 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
                   << (v.plan.note.empty() ? "" : "  (" + v.plan.note + ")") << "\n";
       }
       std::cout << "tasks:" << (tasks.empty() ? " none" : "") << "\n";
-      for (const auto* t : tasks) {
-        std::cout << "  " << t->task.task_id << "  " << t->task.title << "  "
-                  << TaskState(n.world(), *t) << "\n";
+      for (const auto& t : tasks) {
+        std::cout << "  " << t.task.task_id << "  " << t.task.title << "  "
+                  << TaskState(n.world(), t) << "\n";
       }
       return OkStatus();
     });
@@ -637,7 +673,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->DefineTask(t, ctx.actor()));
       std::cout << "defined task " << t.task_id << " at entry " << seq << "; params hash "
-                << Hex(draw::ParamsHash(n.world().Task(t.task_id)->payload)) << "\n";
+                << Hex(draw::ParamsHash(n.world().FindTask(t.task_id)->payload)) << "\n";
       return OkStatus();
     });
   });
@@ -648,15 +684,16 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, false));
       json all = json::array();
-      for (const auto& [task_id, t] : n.world().tasks) {
+      SUIJI_RETURN_IF_ERROR(n.world().ForEachTask("", 0, [&](const draw::TaskInfo& t) {
         if (json_out) {
           all.push_back(TaskInfoJson(n.world(), t));
-          continue;
+          return true;
         }
-        std::cout << task_id << "  " << t.task.plan_id << "  " << t.task.org_id << "  "
+        std::cout << t.task.task_id << "  " << t.task.plan_id << "  " << t.task.org_id << "  "
                   << t.task.title << "  " << TaskState(n.world(), t) << "  redrawn "
                   << t.redraws() << " times\n";
-      }
+        return true;
+      }));
       if (json_out) std::cout << all.dump(2) << "\n";
       return OkStatus();
     });
@@ -668,7 +705,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
   t_show->callback([&] {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, false));
-      const draw::TaskInfo* t = n.world().Task(id);
+      const draw::TaskInfo* t = n.world().FindTask(id);
       if (t == nullptr) return NotFound("unknown task \"" + id + "\"");
       if (json_out) {
         std::cout << TaskInfoJson(n.world(), *t).dump(2) << "\n";
@@ -759,7 +796,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       }
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Commit(id, e, ctx.actor()));
-      const DrawInfo* d = n.world().Draw(id);
+      const DrawInfo* d = n.world().FindDraw(id);
       std::cout << "committed draw " << id << " at entry " << seq << "\n";
       PrintCommitment(n.world(), *d);
       std::cout << "the secret is kept in " << n.service->SecretPath(id).string()
@@ -820,7 +857,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_RETURN_IF_ERROR(FindDraw(n, id).status());
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Reveal(id, in, ctx.actor()));
-      const DrawInfo* d = n.world().Draw(id);
+      const DrawInfo* d = n.world().FindDraw(id);
       if (json_out) {
         std::cout << DrawJson(n.world(), *d).dump(2) << "\n";
         return OkStatus();
@@ -905,7 +942,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Cancel(id, reason, ctx.actor()));
-      const DrawInfo* d = n.world().Draw(id);
+      const DrawInfo* d = n.world().FindDraw(id);
       std::cout << "cancelled draw " << id << " at entry " << seq << " (it was "
                 << draw::DrawPhaseName(d->phase_before_cancel) << ")\n";
       return OkStatus();
@@ -925,7 +962,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq,
                              n.service->Decline(id, target, inspector, reason, ctx.actor()));
-      const DrawInfo* d = n.world().Draw(id);
+      const DrawInfo* d = n.world().FindDraw(id);
       const draw::DeclineRecord& rec = d->declines.back();
       std::cout << "at entry " << seq << ": " << rec.inspector_id << " replaced by "
                 << rec.replacement_id << " for " << rec.credit_code << "\n";
@@ -938,7 +975,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
 }
 
 json PlanToJson(const draw::PlanInfo& p) { return PlanJson(p); }
-json TaskInfoToJson(const draw::DrawWorld& w, const draw::TaskInfo& t) { return TaskInfoJson(w, t); }
-json DrawToJson(const draw::DrawWorld& w, const DrawInfo& d) { return DrawJson(w, d); }
+json TaskInfoToJson(const draw::DrawStore& w, const draw::TaskInfo& t) { return TaskInfoJson(w, t); }
+json DrawToJson(const draw::DrawStore& w, const DrawInfo& d) { return DrawJson(w, d); }
 
 }  // namespace suiji::cli

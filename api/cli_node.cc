@@ -36,7 +36,8 @@ class LocalNode final : public NodeAccess {
   StatusOr<DrawService*> Draws() override {
     if (!draws_) {
       SUIJI_ASSIGN_OR_RETURN(Ledger * l, Writer(NodeKeyRule::kInForce));
-      auto s = std::make_unique<DrawService>(*l, l->storage(), paths_.dir);
+      SUIJI_ASSIGN_OR_RETURN(auto proj, Projections());
+      auto s = std::make_unique<DrawService>(*l, proj, l->storage(), paths_.dir);
       SUIJI_RETURN_IF_ERROR(s->Sync());
       draws_ = std::move(s);
     }

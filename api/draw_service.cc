@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <chrono>
@@ -18,6 +20,7 @@
 #include "ledger/private_files.h"
 #include "ledger/crash_point.h"
 #include "ledger/replay.h"
+#include "projections/draw_projection.h"
 
 namespace suiji {
 
@@ -124,15 +127,31 @@ DrawService::DrawService(Ledger& ledger, WorldFold& shared, std::filesystem::pat
                          Clock clock)
     : DrawService(ledger, nullptr, &shared, std::move(data_dir), std::move(clock)) {}
 
+DrawService::DrawService(Ledger& ledger, std::shared_ptr<LmdbProjection> projection,
+                         const LogStorage& log, std::filesystem::path data_dir, Clock clock)
+    : ledger_(ledger),
+      fold_(nullptr),
+      projection_(std::move(projection)),
+      log_(log),
+      data_dir_(std::move(data_dir)),
+      clock_(std::move(clock)) {}
+
 DrawService::DrawService(Ledger& ledger, std::unique_ptr<WorldFold> own, WorldFold* shared,
                          std::filesystem::path data_dir, Clock clock)
     : ledger_(ledger),
       own_fold_(std::move(own)),
-      fold_(shared != nullptr ? *shared : *own_fold_),
-      log_(fold_.log()),
-      world_(fold_.world().draws),
+      fold_(shared != nullptr ? shared : own_fold_.get()),
+      log_(fold_->log()),
       data_dir_(std::move(data_dir)),
       clock_(std::move(clock)) {}
+
+const draw::DrawWorld& DrawService::world() const {
+  if (fold_ == nullptr) {
+    std::fprintf(stderr, "DrawService::world() of a service deciding against the projection\n");
+    std::abort();
+  }
+  return fold_->world().draws;
+}
 
 int64_t DrawService::NowUs() const { return NowUsFrom(clock_); }
 
@@ -140,20 +159,62 @@ std::filesystem::path DrawService::SecretPath(std::string_view draw_id) const {
   return data_dir_ / "draws" / "secrets" / (std::string(draw_id) + ".secret");
 }
 
-Status DrawService::Sync() { return fold_.Sync(); }
+Status DrawService::Sync() {
+  if (fold_ != nullptr) return fold_->Sync();
+  return projection_->CatchUp(log_);
+}
+
+Status DrawService::Read(const std::function<Status(const draw::DrawStore&)>& fn) const {
+  if (fold_ != nullptr) return fn(fold_->world().draws);
+  return projection_->Read([&](MDB_txn* txn) {
+    auto store = DrawStoreIn(txn, *projection_);
+    if (store == nullptr) return Internal("the projection has no draws folder");
+    Status s = fn(*store);
+    if (!store->status().ok()) return store->status();
+    return s;
+  });
+}
 
 StatusOr<uint64_t> DrawService::AppendDecided(
-    const std::function<StatusOr<std::vector<EventDraft>>()>& decide) {
-  return AppendAtFold(ledger_, [this] { return Sync(); }, fold_.applied(), decide);
+    const std::function<StatusOr<std::vector<EventDraft>>(const draw::DrawStore&)>& decide) {
+  if (fold_ != nullptr) {
+    return AppendAtFold(ledger_, [this] { return Sync(); }, fold_->applied(),
+                        [&] { return decide(fold_->world().draws); });
+  }
+  // The same against the projection: catch it up (only the new entries), decide in one read
+  // of it, append at the position that read saw; another writer first (kAborted): again.
+  constexpr int kMaxRetries = 3;
+  for (int attempt = 0;; ++attempt) {
+    SUIJI_RETURN_IF_ERROR(Sync());
+    uint64_t at = 0;
+    std::vector<EventDraft> drafts;
+    const Status read = projection_->Read([&](MDB_txn* txn) {
+      at = projection_->AppliedIn(txn);
+      auto store = DrawStoreIn(txn, *projection_);
+      if (store == nullptr) return Internal("the projection has no draws folder");
+      auto decided = decide(*store);
+      if (!store->status().ok()) return store->status();
+      if (!decided.ok()) return decided.status();
+      drafts = std::move(*decided);
+      return OkStatus();
+    });
+    if (!read.ok()) return read;
+    auto r = ledger_.Append(drafts, at);
+    if (r.ok()) {
+      SUIJI_RETURN_IF_ERROR(Sync());
+      return r;
+    }
+    if (r.status().code() != StatusCode::kAborted || attempt + 1 >= kMaxRetries) return r.status();
+  }
 }
 
 StatusOr<uint64_t> DrawService::FilePlan(draw::PlanRecord plan, const Actor& actor) {
-  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    auto it = world_.plans.find(plan.plan_id);
-    plan.version = it == world_.plans.end() ? 1 : it->second.plan.version + 1;
+  return AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    const draw::PlanInfo* it = state.FindPlan(plan.plan_id);
+    plan.version = it == nullptr ? 1 : it->plan.version + 1;
     auto errs = draw::ValidatePlan(plan);
     if (!errs.empty()) return FieldErrorsStatus(errs);
-    SUIJI_RETURN_IF_ERROR(world_.CheckPlan(plan));
+    SUIJI_RETURN_IF_ERROR(draw::CheckPlan(state, plan));
     return std::vector<EventDraft>{{EventType::PlanFiled, draw::EncodePlan(plan), actor}};
   });
 }
@@ -162,11 +223,11 @@ StatusOr<uint64_t> DrawService::DefineTask(const draw::TaskRecord& task, const A
   auto errs = draw::ValidateTask(task);
   if (!errs.empty()) return FieldErrorsStatus(errs);
   SUIJI_RETURN_IF_ERROR(ValidateDrawId(task.task_id));
-  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    if (world_.tasks.count(task.task_id) > 0) {
+  return AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    if (state.FindTask(task.task_id) != nullptr) {
       return AlreadyExists("task " + Q(task.task_id) + " is already defined");
     }
-    SUIJI_RETURN_IF_ERROR(world_.CheckTask(task).status());
+    SUIJI_RETURN_IF_ERROR(draw::CheckTask(state, task).status());
     Bytes payload = draw::EncodeTask(task);
     return std::vector<EventDraft>{{EventType::TaskDefined, std::move(payload), actor}};
   });
@@ -175,11 +236,11 @@ StatusOr<uint64_t> DrawService::DefineTask(const draw::TaskRecord& task, const A
 StatusOr<uint64_t> DrawService::WithdrawTask(std::string_view task_id, std::string_view reason,
                                              const Actor& actor) {
   if (reason.empty()) return InvalidArgument("a withdrawal needs a reason");
-  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    const draw::TaskInfo* t = world_.Task(task_id);
+  return AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    const draw::TaskInfo* t = state.FindTask(task_id);
     if (t == nullptr) return NotFound("unknown task " + Q(task_id));
     if (t->withdrawn) return AlreadyExists("task " + Q(task_id) + " is already withdrawn");
-    const DrawInfo* live = world_.LiveDraw(task_id);
+    const DrawInfo* live = draw::LiveDraw(state, task_id);
     if (live != nullptr && live->phase != DrawPhase::kFrozen) {
       return FailedPrecondition("task " + Q(task_id) + " has committed draw " +
                                 Q(live->draw_id) + "; cancel it first");
@@ -192,17 +253,17 @@ StatusOr<uint64_t> DrawService::WithdrawTask(std::string_view task_id, std::stri
 
 StatusOr<FreezeResult> DrawService::Freeze(std::string_view task_id, const Actor& actor) {
   FreezeResult result;
-  auto seq = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    const draw::TaskInfo* t = world_.Task(task_id);
+  auto seq = AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    const draw::TaskInfo* t = state.FindTask(task_id);
     if (t == nullptr) return NotFound("unknown task " + Q(task_id));
-    const DrawInfo* live = world_.LiveDraw(task_id);
+    const DrawInfo* live = draw::LiveDraw(state, task_id);
     if (live != nullptr && live->phase != DrawPhase::kFrozen) {
       return FailedPrecondition("task " + Q(task_id) + " already has " +
                                 std::string(draw::DrawPhaseName(live->phase)) + " draw " +
                                 Q(live->draw_id) + "; a redraw needs its cancellation first");
     }
     result.excluded = {};
-    SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs in, world_.Freeze(task_id, &result.excluded));
+    SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs in, draw::FreezeInputs(state, task_id, &result.excluded));
     const auto& pop = in.population;
     if (pop.targets.empty()) {
       return FailedPrecondition("task " + Q(task_id) + " has no eligible target");
@@ -248,8 +309,8 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
   Bytes secret(32);
   std::filesystem::path path = SecretPath(draw_id);
   bool secret_written = false;
-  auto seq = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    const DrawInfo* d = world_.Draw(draw_id);
+  auto seq = AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* d = state.FindDraw(draw_id);
     if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
     if (d->phase != DrawPhase::kFrozen) {
       // Its secret file (if any) belongs to a commitment in the log: never touched here.
@@ -276,7 +337,7 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
       secret_written = true;
       CrashPoint("draw-commit.secret-written");
     }
-    const draw::TaskInfo* t = world_.Task(d->task_id);
+    const draw::TaskInfo* t = state.FindTask(d->task_id);
     draw::CommitRecord c;
     c.draw_id = d->draw_id;
     c.task_id = d->task_id;
@@ -313,9 +374,16 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
 }
 
 StatusOr<draw::FrozenInputs> DrawService::FrozenInputsOf(std::string_view draw_id) const {
-  const DrawInfo* d = world_.Draw(draw_id);
-  if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
-  return FrozenInputsAt(log_, d->freeze_sequence, d->task_id);
+  uint64_t freeze_sequence = 0;
+  std::string task_id;
+  SUIJI_RETURN_IF_ERROR(Read([&](const draw::DrawStore& state) -> Status {
+    const DrawInfo* d = state.FindDraw(draw_id);
+    if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+    freeze_sequence = d->freeze_sequence;
+    task_id = d->task_id;
+    return OkStatus();
+  }));
+  return FrozenInputsAt(log_, freeze_sequence, task_id);
 }
 
 StatusOr<draw::FrozenInputs> DrawService::FrozenInputsAt(const LogStorage& log,
@@ -334,9 +402,21 @@ StatusOr<draw::FrozenInputs> DrawService::FrozenInputsAt(const LogStorage& log,
 
 StatusOr<std::vector<draw::PlanInfo>> DrawService::PlanVersions(std::string_view plan_id) const {
   std::vector<draw::PlanInfo> versions;
-  if (world_.plans.count(plan_id) == 0) return versions;
+  if (fold_ == nullptr) {
+    const Status read = projection_->Read([&](MDB_txn* txn) -> Status {
+      auto store = DrawStoreIn(txn, *projection_);
+      if (store == nullptr) return Internal("the projection has no draws folder");
+      auto found = store->PlanVersions(plan_id);
+      if (!found.ok()) return found.status();
+      versions = std::move(*found);
+      return OkStatus();
+    });
+    if (!read.ok()) return read;
+    return versions;
+  }
+  if (world().plans.count(plan_id) == 0) return versions;
   Status inner = OkStatus();
-  SUIJI_RETURN_IF_ERROR(log_.Read(0, fold_.applied(), [&](uint64_t seq, ByteView bytes) {
+  SUIJI_RETURN_IF_ERROR(log_.Read(0, fold_->applied(), [&](uint64_t seq, ByteView bytes) {
     auto e = ParseEntry(bytes);
     if (!e.ok()) {
       inner = e.status();
@@ -358,8 +438,16 @@ StatusOr<std::vector<draw::PlanInfo>> DrawService::PlanVersions(std::string_view
 StatusOr<uint64_t> DrawService::Reveal(std::string_view draw_id, const RevealInputs& in,
                                        const Actor& actor) {
   SUIJI_RETURN_IF_ERROR(Sync());
-  const DrawInfo* d = world_.Draw(draw_id);
-  if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+  DrawInfo draw_now;
+  draw::TaskInfo task_now;
+  SUIJI_RETURN_IF_ERROR(Read([&](const draw::DrawStore& state) -> Status {
+    const DrawInfo* found = state.FindDraw(draw_id);
+    if (found == nullptr) return NotFound("unknown draw " + Q(draw_id));
+    draw_now = *found;
+    task_now = *state.FindTask(found->task_id);
+    return OkStatus();
+  }));
+  const DrawInfo* d = &draw_now;
   if (d->phase != DrawPhase::kCommitted) {
     return FailedPrecondition("draw " + Q(draw_id) + " is " +
                               std::string(draw::DrawPhaseName(d->phase)) +
@@ -426,7 +514,7 @@ StatusOr<uint64_t> DrawService::Reveal(std::string_view draw_id, const RevealInp
     return DataLoss("the populations rebuilt at sequence " + std::to_string(c.freeze_sequence) +
                     " do not match the committed roots");
   }
-  const draw::TaskInfo* t = world_.Task(d->task_id);
+  const draw::TaskInfo* t = &task_now;
   draw::DrawOutcome outcome = draw::RunDraw(t->task, frozen.population, r.seed, frozen.Teams());
   std::vector<EventDraft> drafts;
   drafts.push_back({EventType::DrawRevealed, draw::EncodeReveal(r), actor});
@@ -434,8 +522,8 @@ StatusOr<uint64_t> DrawService::Reveal(std::string_view draw_id, const RevealInp
     drafts.push_back({EventType::DrawResult, draw::EncodeResultPart(part), actor});
   }
   const std::string id(draw_id);
-  auto seq = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    const DrawInfo* now = world_.Draw(id);
+  auto seq = AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* now = state.FindDraw(id);
     if (now == nullptr || now->phase != DrawPhase::kCommitted) {
       return FailedPrecondition("draw " + Q(id) + " changed while revealing");
     }
@@ -451,13 +539,13 @@ StatusOr<uint64_t> DrawService::Reveal(std::string_view draw_id, const RevealInp
 StatusOr<uint64_t> DrawService::Cancel(std::string_view draw_id, std::string_view reason,
                                        const Actor& actor) {
   if (reason.empty()) return InvalidArgument("a cancellation needs a reason (it is published)");
-  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    const DrawInfo* d = world_.Draw(draw_id);
+  return AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* d = state.FindDraw(draw_id);
     if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
     if (d->phase == DrawPhase::kCancelled) {
       return AlreadyExists("draw " + Q(draw_id) + " is already cancelled");
     }
-    SUIJI_RETURN_IF_ERROR(world_.CheckCancel({std::string(draw_id), std::string(reason)}));
+    SUIJI_RETURN_IF_ERROR(draw::CheckCancel(state, {std::string(draw_id), std::string(reason)}));
     return std::vector<EventDraft>{
         {EventType::DrawCancelled,
          draw::EncodeCancel({std::string(draw_id), std::string(reason)}), actor}};
@@ -468,8 +556,8 @@ StatusOr<uint64_t> DrawService::Decline(std::string_view draw_id, std::string_vi
                                         std::string_view inspector_id, std::string_view reason,
                                         const Actor& actor) {
   if (reason.empty()) return InvalidArgument("a declined assignment needs a recorded reason");
-  return AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    const DrawInfo* d = world_.Draw(draw_id);
+  return AppendDecided([&](const draw::DrawStore& state) -> StatusOr<std::vector<EventDraft>> {
+    const DrawInfo* d = state.FindDraw(draw_id);
     if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
     if (d->phase != DrawPhase::kResulted) {
       return FailedPrecondition("draw " + Q(draw_id) + " has no result");

@@ -26,6 +26,7 @@
 #include "api/world_fold.h"
 #include "ledger/core/draw/state.h"
 #include "ledger/ledger.h"
+#include "projections/lmdb_projection.h"
 
 namespace suiji {
 
@@ -64,9 +65,20 @@ class DrawService {
   DrawService(Ledger& ledger, WorldFold& shared, std::filesystem::path data_dir,
               Clock clock = {});
 
-  // Folds log entries not yet seen.
+  // Deciding against the node's projections (their "draws" folder, projections/
+  // draw_projection.h), caught up from `log` (only the entries not applied yet) before each
+  // decision: nothing folds the whole log. world() is not available.
+  DrawService(Ledger& ledger, std::shared_ptr<LmdbProjection> projection, const LogStorage& log,
+              std::filesystem::path data_dir, Clock clock = {});
+
+  // Folds log entries not yet seen (catches the projection up).
   Status Sync();
-  const draw::DrawWorld& world() const { return world_; }
+  // The in-memory fold (a service built with one; aborts otherwise).
+  const draw::DrawWorld& world() const;
+  // The projections it decides against; null for a service deciding against a fold.
+  std::shared_ptr<LmdbProjection> projection() const { return projection_; }
+  // Runs fn on the state decisions read (the fold, or one read of the projection).
+  Status Read(const std::function<Status(const draw::DrawStore&)>& fn) const;
 
   // Files a plan or its next version (the version is set here).
   StatusOr<uint64_t> FilePlan(draw::PlanRecord plan, const Actor& actor);
@@ -105,16 +117,16 @@ class DrawService {
 
  private:
   StatusOr<uint64_t> AppendDecided(
-      const std::function<StatusOr<std::vector<EventDraft>>()>& decide);
+      const std::function<StatusOr<std::vector<EventDraft>>(const draw::DrawStore&)>& decide);
   DrawService(Ledger& ledger, std::unique_ptr<WorldFold> own, WorldFold* shared,
               std::filesystem::path data_dir, Clock clock);
   int64_t NowUs() const;
 
   Ledger& ledger_;
   std::unique_ptr<WorldFold> own_fold_;  // null with a shared fold
-  WorldFold& fold_;
+  WorldFold* fold_;                      // null when deciding against the projection
+  std::shared_ptr<LmdbProjection> projection_;
   const LogStorage& log_;
-  const draw::DrawWorld& world_;  // fold_'s
   std::filesystem::path data_dir_;
   Clock clock_;
 };

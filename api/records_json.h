@@ -18,8 +18,8 @@ namespace suiji::cli {
 // Reading task and result files: api/record_readers.h.
 // Plans, tasks and draws as `suiji plan|task|draw show --json` prints them; cli_draw.cc.
 nlohmann::json PlanToJson(const draw::PlanInfo& p);
-nlohmann::json TaskInfoToJson(const draw::DrawWorld& w, const draw::TaskInfo& t);
-nlohmann::json DrawToJson(const draw::DrawWorld& w, const draw::DrawInfo& d);
+nlohmann::json TaskInfoToJson(const draw::DrawStore& w, const draw::TaskInfo& t);
+nlohmann::json DrawToJson(const draw::DrawStore& w, const draw::DrawInfo& d);
 
 // Results and deadlines as `suiji result show|overdue --json` prints them; cli_inspection.cc.
 nlohmann::json ResultInfoToJson(const inspection::ResultInfo& info);

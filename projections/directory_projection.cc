@@ -267,6 +267,117 @@ std::unique_ptr<directory::DirectoryStore> DirectoryStoreIn(MDB_txn* txn, const 
   return std::make_unique<TxnStore>(txn, dynamic_cast<const DirectoryFolder&>(folder).dbs());
 }
 
+namespace {
+
+// The directory's read side inside one transaction (DirectoryReaderIn).
+class TxnReader final : public directory::DirectoryReader {
+ public:
+  TxnReader(MDB_txn* txn, const Dbs& dbs) : txn_(txn), d_(dbs), store_(txn, dbs) {}
+
+  std::optional<OrgUnitRecord> Org(std::string_view org_id) const override {
+    auto r = store_.GetOrg(org_id);
+    Keep(store_.status());
+    return r;
+  }
+  std::optional<TargetRecord> Target(std::string_view code) const override {
+    auto r = store_.GetTarget(code);
+    Keep(store_.status());
+    return r;
+  }
+  std::optional<ItemListRecord> ItemList(std::string_view org_id, uint32_t version) const override {
+    auto v = store_.Get(d_.items, ItemKey(org_id, version));
+    Keep(store_.status());
+    if (!v) return std::nullopt;
+    auto r = directory::DecodeItemList(*v);
+    if (!r.ok()) {
+      Keep(r.status());
+      return std::nullopt;
+    }
+    return *r;
+  }
+  uint32_t ItemListInForce(std::string_view org_id, std::string_view date) const override {
+    std::string prefix(org_id);
+    prefix.push_back('\0');
+    uint32_t in_force = 0;
+    Keep(ForEachDecoded(txn_, d_.items, prefix, directory::DecodeItemList, [&](ItemListRecord l) {
+      if (l.org_id == org_id && l.effective_date <= date) in_force = std::max(in_force, l.version);
+      return true;
+    }));
+    return in_force;
+  }
+  uint64_t TargetCount() const override {
+    MDB_stat st{};
+    const int rc = mdb_stat(txn_, d_.targets, &st);
+    if (rc != 0) {
+      Keep(lmdb::Check(rc, kWhat, "count targets"));
+      return 0;
+    }
+    return st.ms_entries;
+  }
+  uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
+                           const std::function<bool(const TargetRecord&)>& fn) const override {
+    // The region index under each region's code prefix (a prefix inside another is read
+    // once), then the targets in credit-code order.
+    std::vector<std::string> prefixes;
+    for (const auto& r : regions) prefixes.push_back(RegionPrefix(r));
+    std::sort(prefixes.begin(), prefixes.end());
+    std::vector<std::string> distinct;
+    for (auto& p : prefixes) {
+      if (p.empty()) continue;
+      if (!distinct.empty() && p.starts_with(distinct.back())) continue;
+      distinct.push_back(std::move(p));
+    }
+    std::vector<std::string> codes;
+    for (const auto& p : distinct) {
+      Keep(Scan(txn_, d_.t_region, p, false, [&](std::string_view, ByteView v) {
+        codes.emplace_back(AsChars(v));
+        return true;
+      }));
+    }
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+    uint64_t passed = 0;
+    for (const auto& code : codes) {
+      if (!status_.ok()) break;
+      auto t = store_.GetTarget(code);
+      Keep(store_.status());
+      if (!t) continue;
+      ++passed;
+      if (!fn(*t)) break;
+    }
+    return passed;
+  }
+  void ForEachInspector(const std::function<bool(const InspectorRecord&)>& fn) const override {
+    Keep(ForEachDecoded(txn_, d_.inspectors, "", directory::DecodeInspector,
+                        [&](const InspectorRecord& i) { return fn(i); }));
+  }
+  std::vector<std::string> ConflictsOf(std::string_view inspector_id) const override {
+    std::vector<std::string> out;
+    if (inspector_id.empty() || inspector_id.size() > 511) return out;
+    Keep(ScanIndex(txn_, d_.conflicts, inspector_id, false, [&](std::string_view c) {
+      out.emplace_back(c);
+      return true;
+    }));
+    return out;
+  }
+  Status status() const override { return status_; }
+
+ private:
+  void Keep(const Status& s) const {
+    if (status_.ok() && !s.ok()) status_ = s;
+  }
+  MDB_txn* txn_;
+  const Dbs& d_;
+  mutable TxnStore store_;
+  mutable Status status_;
+};
+
+}  // namespace
+
+std::unique_ptr<directory::DirectoryReader> DirectoryReaderIn(MDB_txn* txn, const ProjectionFolder& folder) {
+  return std::make_unique<TxnReader>(txn, dynamic_cast<const DirectoryFolder&>(folder).dbs());
+}
+
 std::unique_ptr<ProjectionFolder> NewDirectoryFolder() { return std::make_unique<DirectoryFolder>(); }
 
 namespace {

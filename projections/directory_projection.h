@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "ledger/core/directory/fold.h"
+#include "ledger/core/directory/reader.h"
 #include "ledger/core/directory/records.h"
 #include "ledger/storage.h"
 #include "projections/lmdb_projection.h"
@@ -125,5 +126,9 @@ std::string RegionPrefix(std::string_view region);
 // applied; writes through it would change the directory: never write).
 std::unique_ptr<ProjectionFolder> NewDirectoryFolder();
 std::unique_ptr<directory::DirectoryStore> DirectoryStoreIn(MDB_txn* txn, const ProjectionFolder& directory_folder);
+// The same as the read side a draw needs (eligibility over the region index, item lists,
+// conflicts), inside any transaction of the environment (a fold's or a reader's). Errors are
+// kept in its status().
+std::unique_ptr<directory::DirectoryReader> DirectoryReaderIn(MDB_txn* txn, const ProjectionFolder& directory_folder);
 
 }  // namespace suiji

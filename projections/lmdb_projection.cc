@@ -366,6 +366,10 @@ StatusOr<uint64_t> LmdbProjection::Applied() const {
   return lmdb::U64Of(GetMeta(t.get(), meta_, "applied"));
 }
 
+uint64_t LmdbProjection::AppliedIn(MDB_txn* txn) const {
+  return lmdb::U64Of(GetMeta(txn, meta_, "applied"));
+}
+
 Status LmdbProjection::Read(const std::function<Status(MDB_txn*)>& fn) const {
   lmdb::ReadTxn t(env_);
   SUIJI_RETURN_IF_ERROR(t.status(kWhat));

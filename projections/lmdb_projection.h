@@ -103,6 +103,8 @@ class LmdbProjection {
                  const std::function<void(uint64_t, uint64_t)>& progress = {});
   // Number of log entries applied.
   StatusOr<uint64_t> Applied() const;
+  // The same as seen by `txn` (a Read's): the position its snapshot of every folder is at.
+  uint64_t AppliedIn(MDB_txn* txn) const;
   // Times this handle found the projection diverged from the log (or torn by a power loss,
   // or built by another version) and started it again from nothing.
   uint64_t rebuilds() const { return rebuilds_ + (discarded_ ? 1 : 0); }

@@ -1,6 +1,7 @@
 #include "projections/projections.h"
 
 #include "projections/directory_projection.h"
+#include "projections/draw_projection.h"
 #include "projections/identity_projection.h"
 #include "projections/public_projection.h"
 
@@ -9,6 +10,7 @@ namespace suiji {
 std::vector<std::unique_ptr<ProjectionFolder>> NodeFolders() {
   std::vector<std::unique_ptr<ProjectionFolder>> folders;
   folders.push_back(NewDirectoryFolder());
+  folders.push_back(NewDrawFolder(*folders.front()));
   folders.push_back(NewIdentityFolder());
   folders.push_back(NewPublicFolder(*folders.front()));  // reads the directory
   return folders;

@@ -96,6 +96,19 @@ Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
                               std::string_view jurisdiction,
                               const directory::MemoryDirectory& dir, const VisitHistory& visits,
                               ExclusionCounts* excluded) {
+  const directory::MemoryDirectoryReader reader(dir);
+  return ComputeEligibility(task, plan_year, jurisdiction, reader,
+                            [&](std::string_view code) -> const std::vector<PastVisit>* {
+                              auto it = visits.find(code);
+                              return it == visits.end() ? nullptr : &it->second;
+                            },
+                            excluded);
+}
+
+Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
+                              std::string_view jurisdiction,
+                              const directory::DirectoryReader& dir, const VisitsOf& visits_of,
+                              ExclusionCounts* excluded) {
   ExclusionCounts local;
   ExclusionCounts& ex = excluded != nullptr ? *excluded : local;
   Population pop;
@@ -104,36 +117,37 @@ Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
   const FrequencyRules& fr = task.frequency;
   static const std::vector<PastVisit> kNoVisits;
 
-  for (const auto& [code, t] : dir.targets) {  // std::map: byte order of codes
+  const uint64_t passed = dir.ForEachTargetIn(task.regions, [&](const directory::TargetRecord& t) {
+    const std::string& code = t.credit_code;
     if (t.status != directory::TargetStatus::Active || !scope.Contains(t.region) ||
         (!task.industries.empty() && !StartsWithAny(t.industry, task.industries)) ||
         t.headcount < task.min_headcount) {
       ++ex.out_of_scope;
-      continue;
+      return true;
     }
     const bool blacklisted = BlacklistActive(t, task);
     if (task.directed && ((!task.credit_grades.empty() && !Contains(task.credit_grades,
                                                                      t.credit_grade)) ||
                           (task.blacklisted_only && !blacklisted))) {
       ++ex.directed_filter;
-      continue;
+      return true;
     }
     // R8: grade A is not drawn for N years from its grading date (no date: exempt).
     if (t.credit_grade == "A" && cr.grade_a_exempt_years > 0 &&
         (t.grade_date.empty() || AddYears(t.grade_date, cr.grade_a_exempt_years) >
                                      task.window_start)) {
       ++ex.grade_a;
-      continue;
+      return true;
     }
     const bool stars = cr.star_threshold > 0 && t.star_level >= cr.star_threshold;
     if (stars && cr.star_policy == StarPolicy::Exempt) {
       ++ex.star;
-      continue;
+      return true;
     }
     const bool grade_c = t.credit_grade == "C";
     // R7 frequency and R10 merging, from the visit history.
-    auto vit = visits.find(code);
-    const auto& past = vit == visits.end() ? kNoVisits : vit->second;
+    const std::vector<PastVisit>* found = visits_of(code);
+    const auto& past = found == nullptr ? kNoVisits : *found;
     std::string merge_into;
     uint32_t visits_this_year = 0;
     bool repeat_item = false;
@@ -151,11 +165,11 @@ Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
     if (fr.no_repeat_item_within_year && repeat_item &&
         !(grade_c && cr.grade_c_ignores_no_repeat)) {
       ++ex.repeat_item;
-      continue;
+      return true;
     }
     if (merge_into.empty() && visits_this_year >= fr.max_per_year) {
       ++ex.max_per_year;
-      continue;
+      return true;
     }
     uint32_t weight = cr.base_weight;
     if (stars && cr.star_policy == StarPolicy::Reduce) weight = 1;
@@ -165,26 +179,30 @@ Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
     if (grade_c && cr.grade_c_ratio_bp > 0) stratum += "/C";
     pop.targets.push_back({code, std::move(stratum), std::max<uint32_t>(weight, 1),
                            std::move(merge_into)});
-  }
+    return true;
+  });
+  ex.out_of_scope += dir.TargetCount() - passed;
 
   const InspectorRequirements& req = task.inspectors;
   RegionScope inspector_scope(req.regions.empty() ? std::vector<std::string>{std::string(
                                                         jurisdiction)}
                                                   : req.regions);
-  for (const auto& [id, i] : dir.inspectors) {
-    if (i.status != directory::InspectorStatus::Active) continue;
+  dir.ForEachInspector([&](const directory::InspectorRecord& i) {
+    const std::string& id = i.inspector_id;
+    if (i.status != directory::InspectorStatus::Active) return true;
     if (i.auxiliary) {
       if (req.experts > 0 &&
           (req.expert_specialties.empty() || Intersects(i.specialties, req.expert_specialties))) {
         pop.experts.push_back({id, true});
       }
-      continue;
+      return true;
     }
-    if (!req.domains.empty() && !Intersects(i.domains, req.domains)) continue;
-    if (!inspector_scope.Contains(i.region)) continue;
+    if (!req.domains.empty() && !Intersects(i.domains, req.domains)) return true;
+    if (!inspector_scope.Contains(i.region)) return true;
     pop.inspectors.push_back({id, req.specialties.empty() || Intersects(i.specialties,
                                                                          req.specialties)});
-  }
+    return true;
+  });
   return pop;
 }
 

@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "ledger/core/directory/fold.h"
+#include "ledger/core/directory/reader.h"
 #include "ledger/core/draw/records.h"
 
 namespace suiji::draw {
@@ -67,6 +69,15 @@ struct ExclusionCounts {
 Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
                               std::string_view jurisdiction,
                               const directory::MemoryDirectory& dir, const VisitHistory& visits,
+                              ExclusionCounts* excluded = nullptr);
+// The same over any directory (an LMDB projection's, at the freeze's position) and a lookup
+// of a target's visit history (nullptr: none; the pointer is read before the next call).
+// Reads only the targets of the task's regions (DirectoryReader::ForEachTargetIn); targets
+// not passed count as out of scope.
+using VisitsOf = std::function<const std::vector<PastVisit>*(std::string_view code)>;
+Population ComputeEligibility(const TaskRecord& task, uint16_t plan_year,
+                              std::string_view jurisdiction,
+                              const directory::DirectoryReader& dir, const VisitsOf& visits_of,
                               ExclusionCounts* excluded = nullptr);
 
 // The stratum key of a target under `task` (before the "/C" suffix of grade C strata).

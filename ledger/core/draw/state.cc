@@ -72,46 +72,170 @@ const DrawInfo* DrawWorld::Draw(std::string_view draw_id) const {
 }
 
 const DrawInfo* DrawWorld::LiveDraw(std::string_view task_id) const {
-  const TaskInfo* t = Task(task_id);
+  return draw::LiveDraw(*this, task_id);
+}
+
+StatusOr<FrozenInputs> DrawWorld::Freeze(std::string_view task_id,
+                                         ExclusionCounts* excluded) const {
+  return FreezeInputs(*this, task_id, excluded);
+}
+
+StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
+  return draw::CheckTask(*this, task);
+}
+Status DrawWorld::CheckPlan(const PlanRecord& plan) const { return draw::CheckPlan(*this, plan); }
+Status DrawWorld::CheckCancel(const CancelRecord& c) const { return draw::CheckCancel(*this, c); }
+
+const PlanInfo* DrawWorld::FindPlan(std::string_view plan_id) const {
+  auto it = plans.find(plan_id);
+  return it == plans.end() ? nullptr : &it->second;
+}
+
+const std::vector<PastVisit>* DrawWorld::FindVisits(std::string_view credit_code) const {
+  auto it = visits.find(credit_code);
+  return it == visits.end() ? nullptr : &it->second;
+}
+
+std::optional<std::pair<std::string, std::string>> DrawWorld::FirstMergedInto(
+    std::string_view draw_id) const {
+  for (const auto& [other_id, other] : draws) {
+    if (other.phase != DrawPhase::kResulted || other_id == draw_id) continue;
+    for (const VisitRecord& v : other.visits) {
+      if (v.merged_into == draw_id) return std::make_pair(other_id, v.credit_code);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+template <typename Map, typename Fn>
+Status EachAfter(const Map& m, std::string_view after, size_t limit, const Fn& fn) {
+  size_t n = 0;
+  for (auto it = after.empty() ? m.begin() : m.upper_bound(after); it != m.end(); ++it) {
+    ++n;
+    if (!fn(it->second) || (limit != 0 && n >= limit)) break;
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status DrawWorld::ForEachPlan(std::string_view after, size_t limit,
+                              const std::function<bool(const PlanInfo&)>& fn) const {
+  return EachAfter(plans, after, limit, fn);
+}
+Status DrawWorld::ForEachTask(std::string_view after, size_t limit,
+                              const std::function<bool(const TaskInfo&)>& fn) const {
+  return EachAfter(tasks, after, limit, fn);
+}
+Status DrawWorld::ForEachDraw(std::string_view after, size_t limit,
+                              const std::function<bool(const DrawInfo&)>& fn) const {
+  return EachAfter(draws, after, limit, fn);
+}
+
+void DrawWorld::PutPlan(PlanInfo p) {
+  const std::string id = p.plan.plan_id;
+  plans[id] = std::move(p);
+}
+void DrawWorld::PutTask(TaskInfo t) {
+  const std::string id = t.task.task_id;
+  tasks[id] = std::move(t);
+}
+void DrawWorld::PutDraw(DrawInfo d) {
+  const std::string id = d.draw_id;
+  draws[id] = std::move(d);
+}
+TaskInfo* DrawWorld::MutableTask(std::string_view task_id) {
+  auto it = tasks.find(task_id);
+  return it == tasks.end() ? nullptr : &it->second;
+}
+DrawInfo* DrawWorld::MutableDraw(std::string_view draw_id) {
+  auto it = draws.find(draw_id);
+  return it == draws.end() ? nullptr : &it->second;
+}
+std::vector<PastVisit>* DrawWorld::MutableVisits(std::string_view credit_code, bool create) {
+  auto it = visits.find(credit_code);
+  if (it != visits.end()) return &it->second;
+  if (!create) return nullptr;
+  return &visits[std::string(credit_code)];
+}
+void DrawWorld::EraseVisits(std::string_view credit_code) {
+  auto it = visits.find(credit_code);
+  if (it != visits.end()) visits.erase(it);
+}
+
+std::optional<directory::OrgUnitRecord> DrawWorld::Org(std::string_view org_id) const {
+  return directory::MemoryDirectoryReader(dir).Org(org_id);
+}
+std::optional<directory::TargetRecord> DrawWorld::Target(std::string_view code) const {
+  return directory::MemoryDirectoryReader(dir).Target(code);
+}
+std::optional<directory::ItemListRecord> DrawWorld::ItemList(std::string_view org_id,
+                                                             uint32_t version) const {
+  return directory::MemoryDirectoryReader(dir).ItemList(org_id, version);
+}
+uint32_t DrawWorld::ItemListInForce(std::string_view org_id, std::string_view date) const {
+  return directory::MemoryDirectoryReader(dir).ItemListInForce(org_id, date);
+}
+uint64_t DrawWorld::TargetCount() const { return dir.targets.size(); }
+uint64_t DrawWorld::ForEachTargetIn(
+    const std::vector<std::string>& regions,
+    const std::function<bool(const directory::TargetRecord&)>& fn) const {
+  return directory::MemoryDirectoryReader(dir).ForEachTargetIn(regions, fn);
+}
+void DrawWorld::ForEachInspector(
+    const std::function<bool(const directory::InspectorRecord&)>& fn) const {
+  directory::MemoryDirectoryReader(dir).ForEachInspector(fn);
+}
+std::vector<std::string> DrawWorld::ConflictsOf(std::string_view inspector_id) const {
+  return directory::MemoryDirectoryReader(dir).ConflictsOf(inspector_id);
+}
+
+const DrawInfo* LiveDraw(const DrawStore& store, std::string_view task_id) {
+  const TaskInfo* t = store.FindTask(task_id);
   if (t == nullptr) return nullptr;
   for (auto it = t->draw_ids.rbegin(); it != t->draw_ids.rend(); ++it) {
-    const DrawInfo* d = Draw(*it);
+    const DrawInfo* d = store.FindDraw(*it);
     if (d != nullptr && d->phase != DrawPhase::kCancelled) return d;
   }
   return nullptr;
 }
 
-StatusOr<FrozenInputs> DrawWorld::Freeze(std::string_view task_id,
-                                         ExclusionCounts* excluded) const {
-  const TaskInfo* t = Task(task_id);
+StatusOr<FrozenInputs> FreezeInputs(const DrawStore& store, std::string_view task_id,
+                                    ExclusionCounts* excluded) {
+  const TaskInfo* t = store.FindTask(task_id);
   if (t == nullptr) return NotFound("unknown task " + std::string(task_id));
   if (t->withdrawn) return FailedPrecondition("task " + std::string(task_id) + " was withdrawn");
-  auto org = dir.orgs.find(t->task.org_id);
-  const std::string jurisdiction = org == dir.orgs.end() ? std::string() : org->second.region;
+  const directory::DirectoryReader& dir = store.directory();
+  auto org = dir.Org(t->task.org_id);
+  const std::string jurisdiction = org ? org->region : std::string();
   FrozenInputs in;
-  in.population = ComputeEligibility(t->task, t->year, jurisdiction, dir, visits, excluded);
+  in.population = ComputeEligibility(
+      t->task, t->year, jurisdiction, dir,
+      [&](std::string_view code) { return store.FindVisits(code); }, excluded);
   std::set<std::string_view> inspector_ids;
   for (const auto& i : in.population.inspectors) inspector_ids.insert(i.inspector_id);
   for (const auto& i : in.population.experts) inspector_ids.insert(i.inspector_id);
-  for (const auto& c : dir.conflicts) {
-    if (inspector_ids.count(c.first) > 0) in.conflicts.insert(c);
+  for (std::string_view id : inspector_ids) {
+    for (std::string& code : dir.ConflictsOf(id)) in.conflicts.emplace(std::string(id), std::move(code));
   }
   in.IndexConflicts();
   for (const auto& target : in.population.targets) {
-    auto it = visits.find(target.credit_code);
-    if (it != visits.end() && !it->second.empty()) {
-      in.previous_teams.emplace(target.credit_code, it->second.back().team);
+    const std::vector<PastVisit>* past = store.FindVisits(target.credit_code);
+    if (past != nullptr && !past->empty()) {
+      in.previous_teams.emplace(target.credit_code, past->back().team);
     }
   }
   return in;
 }
 
-StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
-  if (tasks.count(task.task_id) > 0) {
+StatusOr<uint16_t> CheckTask(const DrawStore& store, const TaskRecord& task) {
+  if (store.FindTask(task.task_id) != nullptr) {
     return FailedPrecondition("task " + Q(task.task_id) + " is already defined");
   }
-  auto plan = plans.find(task.plan_id);
-  if (plan == plans.end()) {
+  const PlanInfo* plan = store.FindPlan(task.plan_id);
+  if (plan == nullptr) {
     return FailedPrecondition("task " + Q(task.task_id) + " names unknown plan " +
                               Q(task.plan_id));
   }
@@ -120,36 +244,37 @@ StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
     return FailedPrecondition("task " + Q(task.task_id) + ": " + errors[0].field + ": " +
                               errors[0].reason);
   }
-  if (task.org_id != plan->second.plan.org_id) {
+  if (task.org_id != plan->plan.org_id) {
     return FailedPrecondition("task " + Q(task.task_id) + " of " + task.org_id +
                               " is filed under plan " + Q(task.plan_id) + " of " +
-                              plan->second.plan.org_id);
+                              plan->plan.org_id);
   }
-  auto org = dir.orgs.find(task.org_id);
-  if (org == dir.orgs.end()) {
+  const directory::DirectoryReader& dir = store.directory();
+  auto org = dir.Org(task.org_id);
+  if (!org) {
     return FailedPrecondition("task " + Q(task.task_id) + " names unknown org " +
                               Q(task.org_id));
   }
   // R19: a bureau draws targets and inspectors within its jurisdiction.
   for (const auto* list : {&task.regions, &task.inspectors.regions}) {
     for (const auto& r : *list) {
-      if (!codes::RegionWithin(r, org->second.region)) {
+      if (!codes::RegionWithin(r, org->region)) {
         return FailedPrecondition("task " + Q(task.task_id) + " region " + r +
-                                  " is outside the jurisdiction " + org->second.region +
+                                  " is outside the jurisdiction " + org->region +
                                   " of " + task.org_id);
       }
     }
   }
-  auto list = dir.item_lists.find({task.org_id, task.item_list_version});
-  if (list == dir.item_lists.end()) {
+  auto list = dir.ItemList(task.org_id, task.item_list_version);
+  if (!list) {
     return FailedPrecondition("task " + Q(task.task_id) + " names item list version " +
                               std::to_string(task.item_list_version) + " of " +
                               task.org_id + ", which was never published");
   }
   for (const auto& id : task.item_ids) {
-    auto item = std::find_if(list->second.items.begin(), list->second.items.end(),
+    auto item = std::find_if(list->items.begin(), list->items.end(),
                              [&](const auto& it) { return it.item_id == id; });
-    bool found = item != list->second.items.end();
+    bool found = item != list->items.end();
     if (found && task.key_items && item->kind != directory::ItemKind::Key) {
       return FailedPrecondition("task " + Q(task.task_id) + " is a key-item task, but item " +
                                 Q(id) + " is not a key item (重点事项) in the item list");
@@ -160,24 +285,19 @@ StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
                                 std::to_string(task.item_list_version));
     }
   }
-  if (task.window_start.substr(0, 4) != std::to_string(plan->second.plan.year)) {
+  if (task.window_start.substr(0, 4) != std::to_string(plan->plan.year)) {
     return FailedPrecondition("task " + Q(task.task_id) + " window starts outside plan year " +
-                              std::to_string(plan->second.plan.year));
+                              std::to_string(plan->plan.year));
   }
   // R6: all tasks of the year finish by 30 December.
-  const std::string last_day = std::to_string(plan->second.plan.year) + "-12-30";
+  const std::string last_day = std::to_string(plan->plan.year) + "-12-30";
   if (task.window_end > last_day) {
     return FailedPrecondition("task " + Q(task.task_id) + " window ends after " + last_day +
                               " (all tasks of the year finish by 30 December)");
   }
   // R1: the items come from the item list in force when the window opens: the highest
   // version whose effective date is on or before window_start.
-  uint32_t in_force = 0;
-  for (const auto& [key, l] : dir.item_lists) {
-    if (key.first == task.org_id && l.effective_date <= task.window_start) {
-      in_force = std::max(in_force, key.second);
-    }
-  }
+  const uint32_t in_force = dir.ItemListInForce(task.org_id, task.window_start);
   if (task.item_list_version != in_force) {
     return FailedPrecondition(
         "task " + Q(task.task_id) + " names item list version " +
@@ -185,56 +305,50 @@ StatusOr<uint16_t> DrawWorld::CheckTask(const TaskRecord& task) const {
         " the version in force is " +
         (in_force == 0 ? std::string("none") : std::to_string(in_force)));
   }
-  return plan->second.plan.year;
+  return plan->plan.year;
 }
 
-Status DrawWorld::CheckPlan(const PlanRecord& plan) const {
+Status CheckPlan(const DrawStore& store, const PlanRecord& plan) {
   if (auto errs = ValidatePlan(plan); !errs.empty()) {
     return FailedPrecondition("plan " + Q(plan.plan_id) + ": " + errs[0].field + ": " +
                               errs[0].reason);
   }
-  auto org = dir.orgs.find(plan.org_id);
-  if (org == dir.orgs.end()) {
+  auto org = store.directory().Org(plan.org_id);
+  if (!org) {
     return FailedPrecondition("plan " + Q(plan.plan_id) + " names unknown org " +
                               Q(plan.org_id));
   }
-  if (plan.filed_with_org_id != org->second.parent_org_id) {  // R6: filed with the level above
+  if (plan.filed_with_org_id != org->parent_org_id) {  // R6: filed with the level above
     return FailedPrecondition("plan " + Q(plan.plan_id) + " of " + plan.org_id +
                               " must be filed with its parent org " +
-                              Q(org->second.parent_org_id) + ", not " +
+                              Q(org->parent_org_id) + ", not " +
                               Q(plan.filed_with_org_id));
   }
-  auto it = plans.find(plan.plan_id);
-  uint32_t expected = it == plans.end() ? 1 : it->second.plan.version + 1;
+  const PlanInfo* it = store.FindPlan(plan.plan_id);
+  uint32_t expected = it == nullptr ? 1 : it->plan.version + 1;
   if (plan.version != expected) {
     return FailedPrecondition("plan " + Q(plan.plan_id) + " version " +
                               std::to_string(plan.version) + " out of order (expected " +
                               std::to_string(expected) + ")");
   }
-  if (it != plans.end() && it->second.plan.org_id != plan.org_id) {
+  if (it != nullptr && it->plan.org_id != plan.org_id) {
     return FailedPrecondition("plan " + Q(plan.plan_id) + " cannot change its org");
   }
   return OkStatus();
 }
 
-Status DrawWorld::CheckCancel(const CancelRecord& c) const {
-  auto it = draws.find(c.draw_id);
-  if (it == draws.end() || it->second.phase == DrawPhase::kCancelled) {
+Status CheckCancel(const DrawStore& store, const CancelRecord& c) {
+  const DrawInfo* d = store.FindDraw(c.draw_id);
+  if (d == nullptr || d->phase == DrawPhase::kCancelled) {
     return FailedPrecondition("cancellation of unknown or cancelled draw " + Q(c.draw_id));
   }
   if (c.reason.empty()) {
     return FailedPrecondition("cancellation of draw " + Q(c.draw_id) + " states no reason");
   }
-  const DrawInfo& d = it->second;
-  for (const auto& [other_id, other] : draws) {  // R10: visits merged into this one
-    if (other.phase != DrawPhase::kResulted || other_id == d.draw_id) continue;
-    for (const VisitRecord& v : other.visits) {
-      if (v.merged_into == d.draw_id) {
-        return FailedPrecondition("draw " + Q(d.draw_id) + " has visits that draw " +
-                                  Q(other_id) + " merged into (" + v.credit_code +
-                                  "); cancel that draw first");
-      }
-    }
+  if (auto merged = store.FirstMergedInto(d->draw_id)) {  // R10: visits merged into this one
+    return FailedPrecondition("draw " + Q(d->draw_id) + " has visits that draw " +
+                              Q(merged->first) + " merged into (" + merged->second +
+                              "); cancel that draw first");
   }
   return OkStatus();
 }
@@ -252,75 +366,79 @@ std::string NextSubstitute(const DrawInfo& d, const VisitRecord& v) {
 
 Status DrawWorld::Apply(const EntryView& e) {
   if (directory::IsDirectoryEvent(e.type())) return directory::ApplyDirectoryEvent(e, dir);
-  if (IsDrawEvent(e.type())) return ApplyDrawEvent(e);
+  if (IsDrawEvent(e.type())) return ApplyDrawEvent(e, *this);
   return OkStatus();
 }
 
-Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
+namespace {
+
+// A draw not committed when its task is withdrawn or a new freeze supersedes it.
+void CancelUncommitted(DrawInfo& d, std::string reason, uint64_t seq) {
+  d.phase_before_cancel = d.phase;
+  d.phase = DrawPhase::kCancelled;
+  d.cancel_reason = std::move(reason);
+  d.cancel_sequence = seq;
+}
+
+}  // namespace
+
+Status ApplyDrawEvent(const EntryView& e, DrawStore& store) {
   const ByteView p = e.payload();
   const uint64_t seq = e.sequence();
   const int64_t time_us = e.event->time_us();
   switch (e.type()) {
     case EventType::PlanFiled: {
       SUIJI_ASSIGN_OR_RETURN(PlanRecord plan, DecodePlan(p));
-      SUIJI_RETURN_IF_ERROR(CheckPlan(plan));
-      const std::string id = plan.plan_id;
-      plans[id] = PlanInfo{std::move(plan), seq};
+      SUIJI_RETURN_IF_ERROR(CheckPlan(store, plan));
+      store.PutPlan(PlanInfo{std::move(plan), seq});
       return OkStatus();
     }
     case EventType::TaskDefined: {
       SUIJI_ASSIGN_OR_RETURN(TaskRecord task, DecodeTask(p));
-      SUIJI_ASSIGN_OR_RETURN(uint16_t year, CheckTask(task));
+      SUIJI_ASSIGN_OR_RETURN(uint16_t year, CheckTask(store, task));
       TaskInfo info;
       info.year = year;
       info.task = std::move(task);
       info.payload.assign(p.begin(), p.end());
       info.sequence = seq;
       info.last_sequence = seq;
-      tasks.emplace(info.task.task_id, std::move(info));
+      store.PutTask(std::move(info));
       return OkStatus();
     }
     case EventType::TaskWithdrawn: {
       SUIJI_ASSIGN_OR_RETURN(TaskWithdrawal w, DecodeTaskWithdrawn(p));
-      auto it = tasks.find(w.task_id);
-      if (it == tasks.end()) return FailedPrecondition("withdrawal of unknown task " + Q(w.task_id));
-      const DrawInfo* live = LiveDraw(w.task_id);
+      TaskInfo* task = store.MutableTask(w.task_id);
+      if (task == nullptr) return FailedPrecondition("withdrawal of unknown task " + Q(w.task_id));
+      const DrawInfo* live = LiveDraw(store, w.task_id);
       if (live != nullptr && live->phase != DrawPhase::kFrozen) {
         return FailedPrecondition("task " + Q(w.task_id) + " has a committed draw " +
                                   Q(live->draw_id) + "; cancel it first");
       }
-      it->second.withdrawn = true;
-      it->second.last_sequence = seq;
+      task->withdrawn = true;
+      task->last_sequence = seq;
       if (live != nullptr) {  // its uncommitted freeze goes with it
-        DrawInfo& frozen = draws[live->draw_id];
-        frozen.phase_before_cancel = frozen.phase;
-        frozen.phase = DrawPhase::kCancelled;
-        frozen.cancel_reason = "task withdrawn: " + w.reason;
-        frozen.cancel_sequence = seq;
+        CancelUncommitted(*store.MutableDraw(live->draw_id), "task withdrawn: " + w.reason, seq);
       }
       return OkStatus();
     }
     case EventType::DrawFrozen: {
       SUIJI_ASSIGN_OR_RETURN(FreezeRecord f, DecodeFreeze(p));
-      auto task = tasks.find(f.task_id);
-      if (task == tasks.end() || task->second.withdrawn) {
+      TaskInfo* task = store.MutableTask(f.task_id);
+      if (task == nullptr || task->withdrawn) {
         return FailedPrecondition("freeze " + Q(f.draw_id) + " of unknown or withdrawn task " +
                                   Q(f.task_id));
       }
-      if (draws.count(f.draw_id) > 0) {
+      if (store.FindDraw(f.draw_id) != nullptr) {
         return FailedPrecondition("draw id " + Q(f.draw_id) + " is already used");
       }
-      const DrawInfo* live = LiveDraw(f.task_id);
+      const DrawInfo* live = LiveDraw(store, f.task_id);
       if (live != nullptr && live->phase != DrawPhase::kFrozen) {
         return FailedPrecondition("task " + Q(f.task_id) + " already has committed draw " +
                                   Q(live->draw_id) + "; a redraw needs its cancellation first");
       }
       if (live != nullptr) {  // an uncommitted freeze is superseded by a new one
-        DrawInfo& old = draws[live->draw_id];
-        old.phase_before_cancel = old.phase;
-        old.phase = DrawPhase::kCancelled;
-        old.cancel_reason = "superseded by freeze " + f.draw_id;
-        old.cancel_sequence = seq;
+        CancelUncommitted(*store.MutableDraw(live->draw_id), "superseded by freeze " + f.draw_id,
+                          seq);
       }
       DrawInfo d;
       d.draw_id = f.draw_id;
@@ -328,19 +446,19 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       d.freeze_sequence = seq;
       d.freeze_time_us = time_us;
       d.freeze = std::move(f);
-      task->second.draw_ids.push_back(d.draw_id);
-      task->second.last_sequence = seq;
-      draws.emplace(d.draw_id, std::move(d));
+      task->draw_ids.push_back(d.draw_id);
+      task->last_sequence = seq;
+      store.PutDraw(std::move(d));
       return OkStatus();
     }
     case EventType::DrawCommitted: {
       SUIJI_ASSIGN_OR_RETURN(CommitRecord c, DecodeCommit(p));
-      auto it = draws.find(c.draw_id);
-      if (it == draws.end() || it->second.phase != DrawPhase::kFrozen) {
+      DrawInfo* it = store.MutableDraw(c.draw_id);
+      if (it == nullptr || it->phase != DrawPhase::kFrozen) {
         return FailedPrecondition("commit of draw " + Q(c.draw_id) +
                                   ", which is not frozen and uncommitted");
       }
-      DrawInfo& d = it->second;
+      DrawInfo& d = *it;
       const FreezeRecord& f = d.freeze;
       if (c.task_id != d.task_id || c.freeze_sequence != d.freeze_sequence ||
           c.target_count != f.target_count || c.target_root != f.target_root ||
@@ -354,32 +472,33 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
       d.commit_time_us = time_us;
       d.commitment = CommitmentHash(p);
       d.commit = std::move(c);
-      ++tasks[d.task_id].commits;
-      tasks[d.task_id].last_sequence = seq;
+      TaskInfo& task = *store.MutableTask(d.task_id);
+      ++task.commits;
+      task.last_sequence = seq;
       return OkStatus();
     }
     case EventType::DrawRevealed: {
       SUIJI_ASSIGN_OR_RETURN(RevealRecord r, DecodeReveal(p));
-      auto it = draws.find(r.draw_id);
-      if (it == draws.end() || it->second.phase != DrawPhase::kCommitted) {
+      DrawInfo* it = store.MutableDraw(r.draw_id);
+      if (it == nullptr || it->phase != DrawPhase::kCommitted) {
         return FailedPrecondition("reveal of draw " + Q(r.draw_id) +
                                   ", which is not committed and unrevealed");
       }
-      it->second.phase = DrawPhase::kRevealed;
-      it->second.reveal_sequence = seq;
-      it->second.reveal_time_us = time_us;
-      it->second.reveal = std::move(r);
-      tasks[it->second.task_id].last_sequence = seq;
+      it->phase = DrawPhase::kRevealed;
+      it->reveal_sequence = seq;
+      it->reveal_time_us = time_us;
+      it->reveal = std::move(r);
+      store.MutableTask(it->task_id)->last_sequence = seq;
       return OkStatus();
     }
     case EventType::DrawResult: {
       SUIJI_ASSIGN_OR_RETURN(ResultPart part, DecodeResultPart(p));
-      auto it = draws.find(part.draw_id);
-      if (it == draws.end() || it->second.phase != DrawPhase::kRevealed) {
+      DrawInfo* it = store.MutableDraw(part.draw_id);
+      if (it == nullptr || it->phase != DrawPhase::kRevealed) {
         return FailedPrecondition("result of draw " + Q(part.draw_id) +
                                   ", which is not revealed or already has its result");
       }
-      DrawInfo& d = it->second;
+      DrawInfo& d = *it;
       if (part.part != d.parts_seen || part.parts == 0 || part.part >= part.parts ||
           (d.parts_seen > 0 && part.parts != d.parts)) {
         return FailedPrecondition("result part " + std::to_string(part.part) + "/" +
@@ -387,17 +506,17 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
                                   " out of order");
       }
       d.parts = part.parts;
-      tasks[d.task_id].last_sequence = seq;
+      TaskInfo& task = *store.MutableTask(d.task_id);
+      task.last_sequence = seq;
       ++d.parts_seen;
       if (part.part == 0) d.result_strata = part.strata;
       for (auto& v : part.visits) d.visits.push_back(std::move(v));
       if (d.parts_seen < d.parts) return OkStatus();
       d.phase = DrawPhase::kResulted;
-      const TaskInfo& task = tasks[d.task_id];
       for (const VisitRecord& v : d.visits) {
         PastVisit pv{d.draw_id, d.task_id, task.year, task.task.window_start,
                      task.task.window_end, task.task.item_ids, v.team, v.merged_into};
-        auto& history = visits[v.credit_code];
+        auto& history = *store.MutableVisits(v.credit_code, true);
         if (!v.merged_into.empty()) {
           for (const PastVisit& earlier : history) {
             if (earlier.draw_id == v.merged_into) pv.team = earlier.team;
@@ -405,21 +524,24 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
         }
         history.push_back(std::move(pv));
       }
+      store.NoteResulted(d, true);
       return OkStatus();
     }
     case EventType::DrawCancelled: {
       SUIJI_ASSIGN_OR_RETURN(CancelRecord c, DecodeCancel(p));
-      SUIJI_RETURN_IF_ERROR(CheckCancel(c));
-      DrawInfo& d = draws.find(c.draw_id)->second;
-      if (d.phase != DrawPhase::kFrozen) ++tasks[d.task_id].cancelled_commits;
-      tasks[d.task_id].last_sequence = seq;
+      SUIJI_RETURN_IF_ERROR(CheckCancel(store, c));
+      DrawInfo& d = *store.MutableDraw(c.draw_id);
+      TaskInfo& task = *store.MutableTask(d.task_id);
+      if (d.phase != DrawPhase::kFrozen) ++task.cancelled_commits;
+      task.last_sequence = seq;
       if (d.phase == DrawPhase::kResulted) {
         for (const VisitRecord& v : d.visits) {
-          auto h = visits.find(v.credit_code);
-          if (h == visits.end()) continue;
-          std::erase_if(h->second, [&](const PastVisit& pv) { return pv.draw_id == d.draw_id; });
-          if (h->second.empty()) visits.erase(h);
+          std::vector<PastVisit>* h = store.MutableVisits(v.credit_code, false);
+          if (h == nullptr) continue;
+          std::erase_if(*h, [&](const PastVisit& pv) { return pv.draw_id == d.draw_id; });
+          if (h->empty()) store.EraseVisits(v.credit_code);
         }
+        store.NoteResulted(d, false);
       }
       d.phase_before_cancel = d.phase;
       d.phase = DrawPhase::kCancelled;
@@ -429,14 +551,14 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
     }
     case EventType::AssignmentDeclined: {
       SUIJI_ASSIGN_OR_RETURN(DeclineRecord dec, DecodeDecline(p));
-      auto it = draws.find(dec.draw_id);
-      if (it == draws.end() || it->second.phase != DrawPhase::kResulted) {
+      DrawInfo* it = store.MutableDraw(dec.draw_id);
+      if (it == nullptr || it->phase != DrawPhase::kResulted) {
         return FailedPrecondition("decline in draw " + Q(dec.draw_id) + ", which has no result");
       }
       if (dec.reason.empty()) {
         return FailedPrecondition("decline by " + Q(dec.inspector_id) + " states no reason");
       }
-      DrawInfo& d = it->second;
+      DrawInfo& d = *it;
       auto v = std::find_if(d.visits.begin(), d.visits.end(),
                             [&](const VisitRecord& x) { return x.credit_code == dec.credit_code; });
       if (v == d.visits.end()) {
@@ -456,13 +578,12 @@ Status DrawWorld::ApplyDrawEvent(const EntryView& e) {
                                   ", not " + Q(dec.replacement_id));
       }
       *member = next;
-      auto h = visits.find(dec.credit_code);
-      if (h != visits.end()) {
-        for (PastVisit& pv : h->second) {  // the visit and any later visit merged into it
+      if (std::vector<PastVisit>* h = store.MutableVisits(dec.credit_code, false)) {
+        for (PastVisit& pv : *h) {  // the visit and any later visit merged into it
           if (pv.draw_id == d.draw_id || pv.merged_into == d.draw_id) pv.team = v->team;
         }
       }
-      tasks[d.task_id].last_sequence = seq;
+      store.MutableTask(d.task_id)->last_sequence = seq;
       d.declines.push_back(std::move(dec));
       return OkStatus();
     }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "ledger/core/directory/fold.h"
+#include "ledger/core/directory/reader.h"
 #include "ledger/core/draw/algorithm.h"
 #include "ledger/core/draw/eligibility.h"
 #include "ledger/core/draw/records.h"
@@ -90,7 +92,64 @@ struct FrozenInputs {
   TeamInputs Teams() const;
 };
 
-class DrawWorld {
+// The state the draw fold reads and writes: plans, tasks, draws and each target's visit
+// history, beside a read of the directory at the same position. The rules (ApplyDrawEvent,
+// the Check* functions, FreezeInputs) are written once against it; DrawWorld keeps it in
+// memory (the verifier, the tests' oracle), the "draws" projection folder in LMDB rows
+// (projections/draw_projection.h).
+//
+// Find* return nullptr when absent; the pointers stay valid until the store is destroyed
+// (an LMDB store caches what it read for its one transaction). Mutable* return the record
+// to change in place (an LMDB store writes it back when flushed); a Put* creates or
+// replaces. Not thread-safe.
+class DrawStore {
+ public:
+  virtual ~DrawStore() = default;
+  virtual const directory::DirectoryReader& directory() const = 0;
+  virtual const PlanInfo* FindPlan(std::string_view plan_id) const = 0;
+  virtual const TaskInfo* FindTask(std::string_view task_id) const = 0;
+  virtual const DrawInfo* FindDraw(std::string_view draw_id) const = 0;
+  virtual const std::vector<PastVisit>* FindVisits(std::string_view credit_code) const = 0;
+  // R10: the first visit (in draw id, then draw order) of a resulted draw other than
+  // `draw_id` that merged into `draw_id`: (that draw's id, the visit's credit code).
+  virtual std::optional<std::pair<std::string, std::string>> FirstMergedInto(
+      std::string_view draw_id) const = 0;
+  // Plans (latest versions), tasks and draws in id order from after `after` (exclusive; ""
+  // from the first), at most `limit` (0: all), until fn returns false. The records passed
+  // are valid only during the call.
+  virtual Status ForEachPlan(std::string_view after, size_t limit,
+                             const std::function<bool(const PlanInfo&)>& fn) const = 0;
+  virtual Status ForEachTask(std::string_view after, size_t limit,
+                             const std::function<bool(const TaskInfo&)>& fn) const = 0;
+  virtual Status ForEachDraw(std::string_view after, size_t limit,
+                             const std::function<bool(const DrawInfo&)>& fn) const = 0;
+
+  // A new version of a plan (the plan's row holds the latest).
+  virtual void PutPlan(PlanInfo p) = 0;
+  virtual void PutTask(TaskInfo t) = 0;
+  virtual void PutDraw(DrawInfo d) = 0;
+  virtual TaskInfo* MutableTask(std::string_view task_id) = 0;
+  virtual DrawInfo* MutableDraw(std::string_view draw_id) = 0;
+  // A target's visit history, created empty if `create`; nullptr if absent otherwise. An
+  // empty history is removed when written back (Memory: by the fold, which erases it).
+  virtual std::vector<PastVisit>* MutableVisits(std::string_view credit_code, bool create) = 0;
+  virtual void EraseVisits(std::string_view credit_code) = 0;
+  // A draw reached DrawPhase::kResulted, or left it (cancelled): stores that index merged
+  // visits (FirstMergedInto) update it here.
+  virtual void NoteResulted(const DrawInfo& /*d*/, bool /*resulted*/) {}
+};
+
+// The rules of the draw fold over any store (see the file comment).
+Status ApplyDrawEvent(const EntryView& e, DrawStore& store);
+StatusOr<FrozenInputs> FreezeInputs(const DrawStore& store, std::string_view task_id,
+                                    ExclusionCounts* excluded = nullptr);
+StatusOr<uint16_t> CheckTask(const DrawStore& store, const TaskRecord& task);
+Status CheckPlan(const DrawStore& store, const PlanRecord& plan);
+Status CheckCancel(const DrawStore& store, const CancelRecord& c);
+const DrawInfo* LiveDraw(const DrawStore& store, std::string_view task_id);
+
+// The whole state in memory, folded from a whole log (directory + draws). Copyable.
+class DrawWorld final : public DrawStore, private directory::DirectoryReader {
  public:
   // Folds one entry (any type) into the directory and the draw state.
   Status Apply(const EntryView& e);
@@ -120,8 +179,41 @@ class DrawWorld {
   std::map<std::string, DrawInfo, std::less<>> draws;
   VisitHistory visits;
 
+  // DrawStore
+  const directory::DirectoryReader& directory() const override { return *this; }
+  const PlanInfo* FindPlan(std::string_view plan_id) const override;
+  const TaskInfo* FindTask(std::string_view task_id) const override { return Task(task_id); }
+  const DrawInfo* FindDraw(std::string_view draw_id) const override { return Draw(draw_id); }
+  const std::vector<PastVisit>* FindVisits(std::string_view credit_code) const override;
+  std::optional<std::pair<std::string, std::string>> FirstMergedInto(
+      std::string_view draw_id) const override;
+  Status ForEachPlan(std::string_view after, size_t limit,
+                     const std::function<bool(const PlanInfo&)>& fn) const override;
+  Status ForEachTask(std::string_view after, size_t limit,
+                     const std::function<bool(const TaskInfo&)>& fn) const override;
+  Status ForEachDraw(std::string_view after, size_t limit,
+                     const std::function<bool(const DrawInfo&)>& fn) const override;
+  void PutPlan(PlanInfo p) override;
+  void PutTask(TaskInfo t) override;
+  void PutDraw(DrawInfo d) override;
+  TaskInfo* MutableTask(std::string_view task_id) override;
+  DrawInfo* MutableDraw(std::string_view draw_id) override;
+  std::vector<PastVisit>* MutableVisits(std::string_view credit_code, bool create) override;
+  void EraseVisits(std::string_view credit_code) override;
+
  private:
-  Status ApplyDrawEvent(const EntryView& e);
+  // directory::DirectoryReader over `dir`
+  std::optional<directory::OrgUnitRecord> Org(std::string_view org_id) const override;
+  std::optional<directory::TargetRecord> Target(std::string_view code) const override;
+  std::optional<directory::ItemListRecord> ItemList(std::string_view org_id,
+                                                    uint32_t version) const override;
+  uint32_t ItemListInForce(std::string_view org_id, std::string_view date) const override;
+  uint64_t TargetCount() const override;
+  uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
+                           const std::function<bool(const directory::TargetRecord&)>& fn) const override;
+  void ForEachInspector(
+      const std::function<bool(const directory::InspectorRecord&)>& fn) const override;
+  std::vector<std::string> ConflictsOf(std::string_view inspector_id) const override;
 };
 
 // 递补: the next substitute of a visit in draw order, skipping those already on its team or

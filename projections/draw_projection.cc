@@ -1,0 +1,684 @@
+#include "projections/draw_projection.h"
+
+#include <algorithm>
+#include <map>
+
+#include "projections/directory_projection.h"
+#include "projections/lmdb_util.h"
+
+namespace suiji {
+
+namespace {
+
+using draw::DrawInfo;
+using draw::DrawPhase;
+using draw::PastVisit;
+using draw::PlanInfo;
+using draw::TaskInfo;
+using draw::VisitRecord;
+
+constexpr std::string_view kWhat = "draws projection";
+
+// --- the row codec: fixed-width big-endian integers, u32-length-prefixed strings ---
+
+class Out {
+ public:
+  void U8(uint8_t v) { s_.push_back(static_cast<char>(v)); }
+  void U32(uint32_t v) {
+    uint8_t b[4];
+    PutU32BE(v, b);
+    s_.append(reinterpret_cast<const char*>(b), 4);
+  }
+  void U64(uint64_t v) {
+    uint8_t b[8];
+    PutU64BE(v, b);
+    s_.append(reinterpret_cast<const char*>(b), 8);
+  }
+  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
+  void Str(std::string_view v) {
+    U32(static_cast<uint32_t>(v.size()));
+    s_.append(v);
+  }
+  void Blob(ByteView v) { Str(AsChars(v)); }
+  void H(const Hash& h) { s_.append(reinterpret_cast<const char*>(h.data()), h.size()); }
+  void Strs(const std::vector<std::string>& v) {
+    U32(static_cast<uint32_t>(v.size()));
+    for (const auto& x : v) Str(x);
+  }
+  const std::string& str() const { return s_; }
+
+ private:
+  std::string s_;
+};
+
+class In {
+ public:
+  explicit In(ByteView b) : b_(b) {}
+  bool ok() const { return ok_ && i_ == b_.size(); }
+  uint8_t U8() { return Need(1) ? b_[i_++] : 0; }
+  uint32_t U32() {
+    if (!Need(4)) return 0;
+    uint32_t v = GetU32BE(b_.data() + i_);
+    i_ += 4;
+    return v;
+  }
+  uint64_t U64() {
+    if (!Need(8)) return 0;
+    uint64_t v = GetU64BE(b_.data() + i_);
+    i_ += 8;
+    return v;
+  }
+  int64_t I64() { return static_cast<int64_t>(U64()); }
+  std::string Str() {
+    const uint32_t n = U32();
+    if (!Need(n)) return {};
+    std::string s(reinterpret_cast<const char*>(b_.data() + i_), n);
+    i_ += n;
+    return s;
+  }
+  ByteView Blob() {
+    const uint32_t n = U32();
+    if (!Need(n)) return {};
+    ByteView v = b_.subspan(i_, n);
+    i_ += n;
+    return v;
+  }
+  Hash H() {
+    Hash h{};
+    if (!Need(32)) return h;
+    std::copy_n(b_.data() + i_, 32, h.begin());
+    i_ += 32;
+    return h;
+  }
+  std::vector<std::string> Strs() {
+    std::vector<std::string> v(Count());
+    for (auto& x : v) x = Str();
+    return v;
+  }
+  // A count of items of at least 4 bytes each (never more than the bytes left could hold).
+  uint32_t Count() {
+    const uint32_t n = U32();
+    if (n > (b_.size() - std::min(i_, b_.size())) / 4) {
+      ok_ = false;
+      return 0;
+    }
+    return n;
+  }
+  void Fail() { ok_ = false; }
+
+ private:
+  bool Need(size_t n) {
+    if (!ok_ || b_.size() - i_ < n) {
+      ok_ = false;
+      return false;
+    }
+    return true;
+  }
+  ByteView b_;
+  size_t i_ = 0;
+  bool ok_ = true;
+};
+
+Status Corrupt(std::string_view what, std::string_view key) {
+  return DataLoss(std::string(kWhat) + ": unreadable " + std::string(what) + " row " +
+                  std::string(key) + "; delete projections/ to rebuild it from the log");
+}
+
+std::string PlanRow(const PlanInfo& p) {
+  Out o;
+  o.U64(p.sequence);
+  o.Blob(draw::EncodePlan(p.plan));
+  return o.str();
+}
+std::optional<PlanInfo> DecodePlanRow(ByteView b) {
+  In in(b);
+  PlanInfo p;
+  p.sequence = in.U64();
+  ByteView payload = in.Blob();
+  if (!in.ok()) return std::nullopt;
+  auto plan = draw::DecodePlan(payload);
+  if (!plan.ok()) return std::nullopt;
+  p.plan = std::move(*plan);
+  return p;
+}
+
+std::string TaskRow(const TaskInfo& t) {
+  Out o;
+  o.U64(t.sequence);
+  o.U64(t.last_sequence);
+  o.U32(t.year);
+  o.U8(t.withdrawn ? 1 : 0);
+  o.Strs(t.draw_ids);
+  o.U32(t.commits);
+  o.U32(t.cancelled_commits);
+  o.Blob(t.payload);
+  return o.str();
+}
+std::optional<TaskInfo> DecodeTaskRow(ByteView b) {
+  In in(b);
+  TaskInfo t;
+  t.sequence = in.U64();
+  t.last_sequence = in.U64();
+  t.year = static_cast<uint16_t>(in.U32());
+  t.withdrawn = in.U8() != 0;
+  t.draw_ids = in.Strs();
+  t.commits = in.U32();
+  t.cancelled_commits = in.U32();
+  ByteView payload = in.Blob();
+  if (!in.ok()) return std::nullopt;
+  auto task = draw::DecodeTask(payload);
+  if (!task.ok()) return std::nullopt;
+  t.task = std::move(*task);
+  t.payload.assign(payload.begin(), payload.end());
+  return t;
+}
+
+void PutStrata(Out& o, const std::vector<draw::StratumCount>& strata) {
+  o.U32(static_cast<uint32_t>(strata.size()));
+  for (const auto& s : strata) {
+    o.Str(s.key);
+    o.U64(s.population);
+    o.U64(s.weight_total);
+    o.U64(s.quota);
+  }
+}
+std::vector<draw::StratumCount> GetStrata(In& in) {
+  std::vector<draw::StratumCount> v(in.Count());
+  for (auto& s : v) {
+    s.key = in.Str();
+    s.population = in.U64();
+    s.weight_total = in.U64();
+    s.quota = in.U64();
+  }
+  return v;
+}
+
+// The draw without its visits (they have rows of their own), and how many it has.
+std::string DrawRow(const DrawInfo& d) {
+  Out o;
+  o.Str(d.draw_id);
+  o.Str(d.task_id);
+  o.U8(static_cast<uint8_t>(d.phase));
+  o.U8(static_cast<uint8_t>(d.phase_before_cancel));
+  o.U64(d.freeze_sequence);
+  o.I64(d.freeze_time_us);
+  o.U64(d.commit_sequence);
+  o.I64(d.commit_time_us);
+  o.U64(d.reveal_sequence);
+  o.I64(d.reveal_time_us);
+  o.U64(d.cancel_sequence);
+  o.Blob(draw::EncodeFreeze(d.freeze));
+  o.Blob(d.commit_sequence != 0 ? draw::EncodeCommit(d.commit) : Bytes{});
+  o.H(d.commitment);
+  o.Blob(d.reveal_sequence != 0 ? draw::EncodeReveal(d.reveal) : Bytes{});
+  o.U32(d.parts_seen);
+  o.U32(d.parts);
+  PutStrata(o, d.result_strata);
+  o.U32(static_cast<uint32_t>(d.declines.size()));
+  for (const auto& x : d.declines) {
+    o.Str(x.draw_id);
+    o.Str(x.credit_code);
+    o.Str(x.inspector_id);
+    o.Str(x.reason);
+    o.Str(x.replacement_id);
+  }
+  o.Str(d.cancel_reason);
+  o.U32(static_cast<uint32_t>(d.visits.size()));
+  return o.str();
+}
+// Fills everything but the visits; returns how many visits the draw has.
+std::optional<uint32_t> DecodeDrawRow(ByteView b, DrawInfo& d) {
+  In in(b);
+  d.draw_id = in.Str();
+  d.task_id = in.Str();
+  const uint8_t phase = in.U8(), before = in.U8();
+  if (phase > static_cast<uint8_t>(DrawPhase::kCancelled) ||
+      before > static_cast<uint8_t>(DrawPhase::kCancelled)) {
+    return std::nullopt;
+  }
+  d.phase = static_cast<DrawPhase>(phase);
+  d.phase_before_cancel = static_cast<DrawPhase>(before);
+  d.freeze_sequence = in.U64();
+  d.freeze_time_us = in.I64();
+  d.commit_sequence = in.U64();
+  d.commit_time_us = in.I64();
+  d.reveal_sequence = in.U64();
+  d.reveal_time_us = in.I64();
+  d.cancel_sequence = in.U64();
+  ByteView freeze = in.Blob(), commit = in.Blob();
+  d.commitment = in.H();
+  ByteView reveal = in.Blob();
+  d.parts_seen = in.U32();
+  d.parts = in.U32();
+  d.result_strata = GetStrata(in);
+  d.declines.resize(in.Count());
+  for (auto& x : d.declines) {
+    x.draw_id = in.Str();
+    x.credit_code = in.Str();
+    x.inspector_id = in.Str();
+    x.reason = in.Str();
+    x.replacement_id = in.Str();
+  }
+  d.cancel_reason = in.Str();
+  const uint32_t visits = in.U32();
+  if (!in.ok()) return std::nullopt;
+  auto f = draw::DecodeFreeze(freeze);
+  if (!f.ok()) return std::nullopt;
+  d.freeze = std::move(*f);
+  if (d.commit_sequence != 0) {
+    auto c = draw::DecodeCommit(commit);
+    if (!c.ok()) return std::nullopt;
+    d.commit = std::move(*c);
+  }
+  if (d.reveal_sequence != 0) {
+    auto r = draw::DecodeReveal(reveal);
+    if (!r.ok()) return std::nullopt;
+    d.reveal = std::move(*r);
+  }
+  return visits;
+}
+
+std::string VisitRow(const VisitRecord& v) {
+  Out o;
+  o.Str(v.credit_code);
+  o.Str(v.stratum);
+  o.U32(v.weight);
+  o.U64(v.rank_key);
+  o.U32(v.order);
+  o.U32(v.batch);
+  o.Strs(v.team);
+  o.Strs(v.experts);
+  o.Strs(v.substitutes);
+  o.Str(v.merged_into);
+  return o.str();
+}
+std::optional<VisitRecord> DecodeVisitRow(ByteView b) {
+  In in(b);
+  VisitRecord v;
+  v.credit_code = in.Str();
+  v.stratum = in.Str();
+  v.weight = in.U32();
+  v.rank_key = in.U64();
+  v.order = in.U32();
+  v.batch = in.U32();
+  v.team = in.Strs();
+  v.experts = in.Strs();
+  v.substitutes = in.Strs();
+  v.merged_into = in.Str();
+  if (!in.ok()) return std::nullopt;
+  return v;
+}
+
+std::string HistoryRow(const std::vector<PastVisit>& h) {
+  Out o;
+  o.U32(static_cast<uint32_t>(h.size()));
+  for (const auto& v : h) {
+    o.Str(v.draw_id);
+    o.Str(v.task_id);
+    o.U32(v.year);
+    o.Str(v.window_start);
+    o.Str(v.window_end);
+    o.Strs(v.items);
+    o.Strs(v.team);
+    o.Str(v.merged_into);
+  }
+  return o.str();
+}
+std::optional<std::vector<PastVisit>> DecodeHistoryRow(ByteView b) {
+  In in(b);
+  std::vector<PastVisit> h(in.Count());
+  for (auto& v : h) {
+    v.draw_id = in.Str();
+    v.task_id = in.Str();
+    v.year = static_cast<uint16_t>(in.U32());
+    v.window_start = in.Str();
+    v.window_end = in.Str();
+    v.items = in.Strs();
+    v.team = in.Strs();
+    v.merged_into = in.Str();
+  }
+  if (!in.ok()) return std::nullopt;
+  return h;
+}
+
+std::string IdAndU32(std::string_view id, uint32_t n) {
+  std::string k(id);
+  k.push_back('\0');
+  lmdb::AppendU32(k, n);
+  return k;
+}
+
+struct Dbs {
+  MDB_dbi plans, plan_versions, tasks, draws, draw_visits, visit_history, merged;
+};
+struct DbSpec {
+  const char* name;
+  MDB_dbi Dbs::*member;
+  unsigned flags;
+};
+constexpr DbSpec kDbs[] = {
+    {"plans", &Dbs::plans, 0},
+    {"plan_versions", &Dbs::plan_versions, 0},
+    {"tasks", &Dbs::tasks, 0},
+    {"draws", &Dbs::draws, 0},
+    {"draw_visits", &Dbs::draw_visits, 0},
+    {"visit_history", &Dbs::visit_history, 0},
+    {"merged", &Dbs::merged, MDB_DUPSORT},
+};
+
+// The draw state of one transaction: rows read once and cached (the fold's pointers stay
+// valid), changed ones written back by Flush.
+class TxnDrawStore final : public DrawStoreView {
+ public:
+  TxnDrawStore(MDB_txn* txn, const Dbs& dbs, std::unique_ptr<directory::DirectoryReader> dir)
+      : rows_(txn, kWhat), d_(dbs), dir_(std::move(dir)) {}
+
+  Status status() const override {
+    if (!rows_.status().ok()) return rows_.status();
+    if (!status_.ok()) return status_;
+    return dir_->status();
+  }
+
+  const directory::DirectoryReader& directory() const override { return *dir_; }
+
+  const PlanInfo* FindPlan(std::string_view id) const override {
+    auto& slot = Load(plans_, id, d_.plans, DecodePlanRow, "plan");
+    return slot.value ? &*slot.value : nullptr;
+  }
+  const TaskInfo* FindTask(std::string_view id) const override {
+    auto& slot = Load(tasks_, id, d_.tasks, DecodeTaskRow, "task");
+    return slot.value ? &*slot.value : nullptr;
+  }
+  const DrawInfo* FindDraw(std::string_view id) const override {
+    auto& slot = LoadDraw(id);
+    return slot.value ? &*slot.value : nullptr;
+  }
+  const std::vector<PastVisit>* FindVisits(std::string_view code) const override {
+    // A freeze asks for every target in scope, most never visited: an absent row is not
+    // cached (millions of empty slots), only read again when asked again.
+    if (history_.find(code) == history_.end() && !rows_.Get(d_.visit_history, code)) return nullptr;
+    auto& slot = Load(history_, code, d_.visit_history, DecodeHistoryRow, "visit history");
+    return slot.value ? &*slot.value : nullptr;
+  }
+  std::optional<std::pair<std::string, std::string>> FirstMergedInto(
+      std::string_view draw_id) const override {
+    std::optional<std::pair<std::string, std::string>> out;
+    if (draw_id.empty() || draw_id.size() > 511) return out;
+    Keep(lmdb::Scan(rows_.txn(), d_.merged, draw_id, true, [&](std::string_view, ByteView v) {
+      const std::string_view s = AsChars(v);
+      const size_t nul = s.find('\0');
+      if (nul == std::string_view::npos || s.size() < nul + 5) return true;
+      const std::string_view other = s.substr(0, nul);
+      if (other == draw_id) return true;
+      out.emplace(std::string(other), std::string(s.substr(nul + 5)));
+      return false;
+    }));
+    return out;
+  }
+
+  void PutPlan(PlanInfo p) override {
+    const std::string id = p.plan.plan_id;
+    rows_.Put(d_.plan_versions, IdAndU32(id, p.plan.version), PlanRow(p));
+    auto& slot = plans_[id];
+    slot.value = std::move(p);
+    slot.loaded = slot.dirty = true;
+  }
+  void PutTask(TaskInfo t) override {
+    auto& slot = tasks_[t.task.task_id];
+    slot.value = std::move(t);
+    slot.loaded = slot.dirty = true;
+  }
+  void PutDraw(DrawInfo d) override {
+    auto& slot = draws_[d.draw_id];
+    slot.value = std::move(d);
+    slot.loaded = slot.dirty = true;
+    slot.stored_visits = 0;
+  }
+  TaskInfo* MutableTask(std::string_view id) override {
+    auto& slot = Load(tasks_, id, d_.tasks, DecodeTaskRow, "task");
+    slot.dirty = slot.value.has_value();
+    return slot.value ? &*slot.value : nullptr;
+  }
+  DrawInfo* MutableDraw(std::string_view id) override {
+    auto& slot = LoadDraw(id);
+    slot.dirty = slot.value.has_value();
+    return slot.value ? &*slot.value : nullptr;
+  }
+  std::vector<PastVisit>* MutableVisits(std::string_view code, bool create) override {
+    auto& slot = Load(history_, code, d_.visit_history, DecodeHistoryRow, "visit history");
+    if (!slot.value && create) slot.value.emplace();
+    slot.dirty = slot.value.has_value();
+    return slot.value ? &*slot.value : nullptr;
+  }
+  void EraseVisits(std::string_view code) override {
+    auto& slot = Load(history_, code, d_.visit_history, DecodeHistoryRow, "visit history");
+    slot.value.reset();
+    slot.dirty = true;
+  }
+  void NoteResulted(const DrawInfo& d, bool resulted) override {
+    for (uint32_t i = 0; i < d.visits.size(); ++i) {
+      const VisitRecord& v = d.visits[i];
+      if (v.merged_into.empty()) continue;
+      std::string value = IdAndU32(d.draw_id, i) + v.credit_code;
+      if (resulted) {
+        rows_.PutDup(d_.merged, v.merged_into, value);
+      } else {
+        rows_.DelDup(d_.merged, v.merged_into, value);
+      }
+    }
+  }
+
+  Status ForEachPlan(std::string_view after, size_t limit,
+                     const std::function<bool(const PlanInfo&)>& fn) const override {
+    return Each(d_.plans, after, limit, DecodePlanRow, "plan", fn);
+  }
+  Status ForEachTask(std::string_view after, size_t limit,
+                     const std::function<bool(const TaskInfo&)>& fn) const override {
+    return Each(d_.tasks, after, limit, DecodeTaskRow, "task", fn);
+  }
+  Status ForEachDraw(std::string_view after, size_t limit,
+                     const std::function<bool(const DrawInfo&)>& fn) const override {
+    std::vector<std::string> ids;
+    SUIJI_RETURN_IF_ERROR(Keys(d_.draws, after, limit, ids));
+    for (const auto& id : ids) {
+      const DrawInfo* d = FindDraw(id);
+      SUIJI_RETURN_IF_ERROR(status());
+      if (d != nullptr && !fn(*d)) break;
+    }
+    return status();
+  }
+  StatusOr<std::vector<PlanInfo>> PlanVersions(std::string_view plan_id) const override {
+    std::vector<PlanInfo> out;
+    if (plan_id.empty() || plan_id.size() > 400) return out;
+    std::string prefix(plan_id);
+    prefix.push_back('\0');
+    Status bad;
+    SUIJI_RETURN_IF_ERROR(lmdb::Scan(rows_.txn(), d_.plan_versions, prefix, false,
+                                     [&](std::string_view k, ByteView v) {
+                                       auto p = DecodePlanRow(v);
+                                       if (!p) {
+                                         bad = Corrupt("plan version", k);
+                                         return false;
+                                       }
+                                       out.push_back(std::move(*p));
+                                       return true;
+                                     }));
+    SUIJI_RETURN_IF_ERROR(bad);
+    return out;
+  }
+
+  // Writes every changed row back (the fold's transaction).
+  Status Flush() {
+    for (auto& [id, slot] : plans_) {
+      if (slot.dirty && slot.value) rows_.Put(d_.plans, id, PlanRow(*slot.value));
+    }
+    for (auto& [id, slot] : tasks_) {
+      if (slot.dirty && slot.value) rows_.Put(d_.tasks, id, TaskRow(*slot.value));
+    }
+    for (auto& [id, slot] : draws_) {
+      if (!slot.dirty || !slot.value) continue;
+      const DrawInfo& d = *slot.value;
+      rows_.Put(d_.draws, id, DrawRow(d));
+      for (uint32_t i = 0; i < d.visits.size(); ++i) {
+        if (i < slot.stored_visits && i < slot.stored.size() && d.visits[i] == slot.stored[i]) continue;
+        rows_.Put(d_.draw_visits, IdAndU32(id, i), VisitRow(d.visits[i]));
+      }
+    }
+    for (auto& [code, slot] : history_) {
+      if (!slot.dirty) continue;
+      if (slot.value && !slot.value->empty()) {
+        rows_.Put(d_.visit_history, code, HistoryRow(*slot.value));
+      } else if (slot.existed) {
+        rows_.Del(d_.visit_history, code);
+      }
+    }
+    return status();
+  }
+
+ private:
+  template <typename T>
+  struct Slot {
+    std::optional<T> value;
+    bool loaded = false;
+    bool existed = false;  // a row was read
+    bool dirty = false;
+  };
+  struct DrawSlot : Slot<DrawInfo> {
+    uint32_t stored_visits = 0;        // visit rows in the database
+    std::vector<VisitRecord> stored;   // as read (to write back only the changed ones)
+  };
+
+  template <typename T, typename Decode>
+  Slot<T>& Load(std::map<std::string, Slot<T>, std::less<>>& cache, std::string_view key,
+                MDB_dbi dbi, Decode decode, std::string_view what) const {
+    auto it = cache.find(key);
+    if (it == cache.end()) it = cache.emplace(std::string(key), Slot<T>{}).first;
+    Slot<T>& slot = it->second;
+    if (slot.loaded) return slot;
+    slot.loaded = true;
+    auto v = rows_.Get(dbi, key);
+    if (!v) return slot;
+    slot.existed = true;
+    slot.value = decode(*v);
+    if (!slot.value) Keep(Corrupt(what, key));
+    return slot;
+  }
+
+  DrawSlot& LoadDraw(std::string_view id) const {
+    auto it = draws_.find(id);
+    if (it == draws_.end()) it = draws_.emplace(std::string(id), DrawSlot{}).first;
+    DrawSlot& slot = it->second;
+    if (slot.loaded) return slot;
+    slot.loaded = true;
+    auto v = rows_.Get(d_.draws, id);
+    if (!v) return slot;
+    slot.existed = true;
+    DrawInfo d;
+    auto visits = DecodeDrawRow(*v, d);
+    if (!visits) {
+      Keep(Corrupt("draw", id));
+      return slot;
+    }
+    d.visits.reserve(*visits);
+    const std::string prefix = std::string(id) + '\0';
+    Keep(lmdb::Scan(rows_.txn(), d_.draw_visits, prefix, false, [&](std::string_view k, ByteView row) {
+      auto visit = DecodeVisitRow(row);
+      if (!visit || d.visits.size() >= *visits) {
+        Keep(Corrupt("draw visit", k));
+        return false;
+      }
+      d.visits.push_back(std::move(*visit));
+      return true;
+    }));
+    if (d.visits.size() != *visits) Keep(Corrupt("draw", id));
+    slot.stored_visits = static_cast<uint32_t>(d.visits.size());
+    slot.stored = d.visits;
+    slot.value = std::move(d);
+    return slot;
+  }
+
+  Status Keys(MDB_dbi dbi, std::string_view after, size_t limit,
+              std::vector<std::string>& out) const {
+    return lmdb::ScanFrom(rows_.txn(), dbi, "", after, [&](std::string_view k, ByteView) {
+      if (!after.empty() && k == after) return true;
+      out.emplace_back(k);
+      return limit == 0 || out.size() < limit;
+    });
+  }
+
+  template <typename T, typename Decode>
+  Status Each(MDB_dbi dbi, std::string_view after, size_t limit, Decode decode,
+              std::string_view what, const std::function<bool(const T&)>& fn) const {
+    size_t n = 0;
+    Status bad;
+    SUIJI_RETURN_IF_ERROR(lmdb::ScanFrom(rows_.txn(), dbi, "", after, [&](std::string_view k, ByteView v) {
+      if (!after.empty() && k == after) return true;
+      auto r = decode(v);
+      if (!r) {
+        bad = Corrupt(what, k);
+        return false;
+      }
+      ++n;
+      return fn(*r) && (limit == 0 || n < limit);
+    }));
+    return bad;
+  }
+
+  void Keep(const Status& s) const {
+    if (status_.ok() && !s.ok()) status_ = s;
+  }
+
+  mutable lmdb::Rows rows_;
+  const Dbs& d_;
+  std::unique_ptr<directory::DirectoryReader> dir_;
+  mutable Status status_;
+  mutable std::map<std::string, Slot<PlanInfo>, std::less<>> plans_;
+  mutable std::map<std::string, Slot<TaskInfo>, std::less<>> tasks_;
+  mutable std::map<std::string, DrawSlot, std::less<>> draws_;
+  mutable std::map<std::string, Slot<std::vector<PastVisit>>, std::less<>> history_;
+};
+
+class DrawFolder final : public ProjectionFolder {
+ public:
+  std::string_view name() const override { return "draws"; }
+  uint32_t version() const override { return 1; }
+  std::vector<ProjectionDb> databases() const override {
+    std::vector<ProjectionDb> out;
+    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
+    return out;
+  }
+  void Bind(const std::vector<MDB_dbi>& dbis) override {
+    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
+  }
+  explicit DrawFolder(const ProjectionFolder& directory) : directory_(&directory) {}
+  Status Apply(MDB_txn* txn, const EntryView& e) override {
+    if (!draw::IsDrawEvent(e.type())) return OkStatus();
+    TxnDrawStore store(txn, dbs_, DirectoryReaderIn(txn, *directory_));
+    Status s = draw::ApplyDrawEvent(e, store);
+    SUIJI_RETURN_IF_ERROR(store.status());
+    SUIJI_RETURN_IF_ERROR(s);
+    return store.Flush();
+  }
+  const Dbs& dbs() const { return dbs_; }
+  std::unique_ptr<TxnDrawStore> StoreIn(MDB_txn* txn) const {
+    return std::make_unique<TxnDrawStore>(txn, dbs_, DirectoryReaderIn(txn, *directory_));
+  }
+
+ private:
+  Dbs dbs_{};
+  const ProjectionFolder* directory_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProjectionFolder> NewDrawFolder(const ProjectionFolder& directory) {
+  return std::make_unique<DrawFolder>(directory);
+}
+
+std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const LmdbProjection& projection) {
+  auto* folder = projection.folder_as<DrawFolder>("draws");
+  if (folder == nullptr) return nullptr;
+  return folder->StoreIn(txn);
+}
+
+}  // namespace suiji
