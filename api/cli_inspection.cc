@@ -250,7 +250,8 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(IdentityService * ids, ctx.node().Identity());
       Actor actor = ctx.actor();
-      const identity::UserInfo* me = ids->world().User(actor.user);
+      SUIJI_ASSIGN_OR_RETURN(std::optional<identity::UserInfo> found, ids->User(actor.user));
+      const identity::UserInfo* me = found ? &*found : nullptr;
       if (me == nullptr) {
         return PermissionDenied("--user " + actor.user + " is not a registered user: a confirmation is an inspector "
                                 "user's own act (suiji user add --role inspector --inspector-id ID)");

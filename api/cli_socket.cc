@@ -112,6 +112,8 @@ const std::vector<std::pair<std::string, CommandKind>> kKinds = {
     {"token revoke", CommandKind::kWrite},
     // cli_serve.cc
     {"serve", CommandKind::kLocalOnly},
+    // Writes a read replica's node.conf in its own (new) data directory; appends nothing.
+    {"replica init", CommandKind::kRead},
 };
 
 const CommandKind* FindKind(std::string_view words) {

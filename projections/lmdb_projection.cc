@@ -137,6 +137,9 @@ Status LmdbProjection::OpenEnv(const std::filesystem::path& dir, unsigned flags)
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_create(&env), "create environment"));
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_mapsize(env, size_t{1} << 38), "map size"));
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_maxdbs(env, 128), "max dbs"));
+    // Streamed public documents each hold a read transaction while they are sent: room for
+    // far more than the server's workers (LMDB's default is 126).
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_env_set_maxreaders(env, 1024), "max readers"));
     auto corrupt = [&](const Status& m) {
       return DataLoss(std::string(kWhat) + ": " + m.message() +
                       " (delete projections/ to rebuild it from the log)");
