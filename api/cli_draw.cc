@@ -506,17 +506,18 @@ struct DrawNode {
   DrawService* service = nullptr;
   mutable std::unique_ptr<lmdb::ReadTxn> txn;
   mutable std::unique_ptr<DrawStoreView> view;
+  mutable uint64_t view_log_size = 0;  // the writer's log size when the view was taken
   const draw::DrawStore& world() const {
     const std::shared_ptr<LmdbProjection> projection = service->projection();
     if (projection == nullptr) return service->world();
-    if (view != nullptr) {
-      // A write since the read (a reveal after its draw was looked up): read anew. Records
-      // taken from the old read are not used after a write.
-      auto now = projection->Applied();
-      if (!now.ok() || *now != projection->AppliedIn(txn->get())) {
-        view.reset();
-        txn.reset();
-      }
+    // One snapshot for the whole command, except after this process's own write (a reveal
+    // after its draw was looked up: the service has caught the projection up): read anew.
+    // Records taken from the old read are not used after a write. A reader's command never
+    // writes, so it keeps its snapshot whatever a running server commits meanwhile.
+    const uint64_t log_size = owned == nullptr ? service->ledger().size() : 0;
+    if (view != nullptr && log_size != view_log_size) {
+      view.reset();
+      txn.reset();
     }
     if (view == nullptr) {
       txn = std::make_unique<lmdb::ReadTxn>(projection->env());
@@ -525,6 +526,7 @@ struct DrawNode {
         std::cerr << "error: " << s.ToString() << "\n";
         std::exit(ExitCodeFor(s));
       }
+      view_log_size = log_size;
       view = DrawStoreIn(txn->get(), *projection);
     }
     return *view;

@@ -145,7 +145,9 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       // The command line beside the server: write commands come in here and run on its node.
       // Without it (e.g. no room on a full disk for DIR/run) the server still serves; the
       // command line's writes then meet the writer lock, as before.
-      auto commands =
+      // A read replica takes no write, so it opens no command socket (its command line reads
+      // its own projections).
+      auto commands = opts.replica ? StatusOr<std::unique_ptr<CommandSocket>>(nullptr) :
           CommandSocket::Open(opts.data, [&server](const std::function<void(const ServedServices&)>& fn) {
             return server->WithNode([&](const http::NodeServices& s) {
               fn(ServedServices{s.ledger, s.dirs, s.draws, s.inspections, s.identity});
@@ -164,7 +166,9 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                      "suiji serve: warning: serving TLS directly bypasses the connection front (head caps "
                      "and deadlines, per-address limits); terminate TLS in nginx (ops/nginx/) in production\n";
       }
-      if (commands.ok()) {
+      if (commands.ok() && *commands == nullptr) {
+        // A replica: nothing to say.
+      } else if (commands.ok()) {
         std::cerr << "suiji serve: 命令行写命令经由 / write commands of the command line go through "
                   << CommandSocketPath(opts.data).string() << "\n";
       } else {
@@ -174,7 +178,7 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       }
       Status s = server->Serve();
       g_server = nullptr;
-      if (commands.ok()) (*commands)->Stop();  // waits for a command being run on the node, before it goes
+      if (commands.ok() && *commands != nullptr) (*commands)->Stop();  // waits for a command being run on the node, before it goes
       return s;
     });
   });

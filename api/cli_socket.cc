@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <iostream>
@@ -165,8 +166,18 @@ bool SendFrame(int fd, char type, std::string_view payload, int pass_fd = -1) {
 // Reads exactly `n` bytes; a descriptor that arrives with them is kept in *fd_out (a second
 // one is closed). False on EOF, error or timeout.
 bool ReadExact(int fd, char* out, size_t n, int* fd_out) {
+  // A socket with a receive timeout (the server's side) gets it for the whole read too, not
+  // only for each piece: a peer sending a byte now and then cannot hold the read (and the
+  // node, while a command runs) for longer than about twice the timeout.
+  timeval tv{};
+  socklen_t tv_len = sizeof tv;
+  const bool timed = ::getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &tv_len) == 0 &&
+                     (tv.tv_sec > 0 || tv.tv_usec > 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(tv.tv_sec) +
+                        std::chrono::microseconds(tv.tv_usec);
   size_t got = 0;
   while (got < n) {
+    if (timed && got > 0 && std::chrono::steady_clock::now() > deadline) return false;
     iovec iov{out + got, n - got};
     msghdr msg{};
     msg.msg_iov = &iov;
@@ -377,7 +388,26 @@ int ConnectToServer(const std::filesystem::path& data) {
 // Runs the command through the server on `fd`; returns its exit code.
 int Forward(int fd, int argc, char** argv, const std::filesystem::path& data) {
   json req = {{"argv", json::array()}, {"data", data.string()}};
-  for (int i = 0; i < argc; ++i) req["argv"].push_back(argv[i]);
+  // Paths the server opens by name are made absolute here: it runs in another working
+  // directory. (Input files go over the socket as open descriptors: InputPath.)
+  auto absolute = [](std::string_view p) {
+    std::error_code ec;
+    auto a = std::filesystem::absolute(std::filesystem::path(p), ec);
+    return ec ? std::string(p) : a.lexically_normal().string();
+  };
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    for (std::string_view opt : {"--data", "--root-key"}) {
+      const std::string eq = std::string(opt) + "=";
+      if (a == opt && i + 1 < argc) {
+        req["argv"].push_back(a);
+        a = absolute(argv[++i]);
+      } else if (a.starts_with(eq)) {
+        a = eq + absolute(std::string_view(a).substr(eq.size()));
+      }
+    }
+    req["argv"].push_back(a);
+  }
   const char* user = std::getenv("USER");
   req["user"] = user != nullptr ? user : "";
   const std::string body = req.dump(-1, ' ', false, json::error_handler_t::replace);

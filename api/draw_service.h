@@ -75,6 +75,8 @@ class DrawService {
   Status Sync();
   // The in-memory fold (a service built with one; aborts otherwise).
   const draw::DrawWorld& world() const;
+  // The ledger it appends to.
+  const Ledger& ledger() const { return ledger_; }
   // The projections it decides against; null for a service deciding against a fold.
   std::shared_ptr<LmdbProjection> projection() const { return projection_; }
   // Runs fn on the state decisions read (the fold, or one read of the projection).

@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "ledger/lmdb/lmdb_meta.h"
 #include "ledger/private_files.h"
@@ -235,6 +237,10 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
                                    const std::function<void(uint64_t, uint64_t)>& progress) {
   SUIJI_ASSIGN_OR_RETURN(uint64_t size, log.Size());
   const std::string format = Format();
+  // A reader finding the projection ahead of its log waits up to kStagedWaits × 10 ms for the
+  // log to catch up (see below).
+  constexpr int kStagedWaits = 50;
+  int waited_for_staged = 0;
   for (;;) {
     MDB_txn* txn = nullptr;
     SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write"));
@@ -252,6 +258,17 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
     // staged for a group commit that a crash took before they were durable (the server
     // acknowledged none of them). Then it is ahead of the log, or its last applied entry
     // is not the log's entry at that place: start again from nothing.
+    if (applied > size && !other_format && !log.owns_read_models() && private_dir_.empty() &&
+        waited_for_staged < kStagedWaits) {
+      // Most often a running server's staged entries, durable a group commit later (a few
+      // milliseconds): wait for the log to hold them rather than fold the whole log into a
+      // private view. A crashed server's never come: then the private view, below.
+      mdb_txn_abort(txn);
+      ++waited_for_staged;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      SUIJI_ASSIGN_OR_RETURN(size, log.Size());
+      continue;
+    }
     if ((applied > size || other_format) && !log.owns_read_models() && private_dir_.empty()) {
       // Ahead of what a reader's log holds: entries a server folded while they were staged
       // for a group commit, not yet durable, or never to be (the server crashed). Either

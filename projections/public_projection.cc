@@ -1008,6 +1008,8 @@ enum class Take { kSkip, kTake, kStop };
 // One page over the keys of `dbi` under `prefix`, from the cursor (or `first`): `take` reads a
 // row and says whether it belongs to the page (kStop: no later row does). Looks one row ahead,
 // so the last page has no next_cursor.
+constexpr size_t kMaxExaminedPerPage = 20000;
+
 Status PageOver(MDB_txn* txn, MDB_dbi dbi, char index, std::string_view prefix, std::string_view first,
                 size_t limit, std::string_view cursor,
                 const std::function<StatusOr<Take>(std::string_view key, ByteView value, json* row)>& take,
@@ -1019,7 +1021,15 @@ Status PageOver(MDB_txn* txn, MDB_dbi dbi, char index, std::string_view prefix, 
   Status err;
   std::string last;
   bool more = false;
+  // Rows a page may look at: a filter that matches little (a rare name under a common first
+  // character pair, a region with no results) ends the page early, with a cursor after the
+  // last row looked at, instead of scanning a whole index for one request.
+  size_t examined = 0;
   SUIJI_RETURN_IF_ERROR(lmdb::ScanFrom(txn, dbi, prefix, start, [&](std::string_view k, ByteView v) {
+    if (examined++ == kMaxExaminedPerPage) {
+      more = true;
+      return false;
+    }
     json row;
     auto t = take(k, v, &row);
     if (!t.ok()) {
@@ -1027,7 +1037,10 @@ Status PageOver(MDB_txn* txn, MDB_dbi dbi, char index, std::string_view prefix, 
       return false;
     }
     if (*t == Take::kStop) return false;
-    if (*t == Take::kSkip) return true;
+    if (*t == Take::kSkip) {
+      last = std::string(k);
+      return true;
+    }
     if (page->items.size() == limit) {
       more = true;
       return false;
