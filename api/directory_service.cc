@@ -309,6 +309,29 @@ StatusOr<directory::WorkCalendar> ReadCalendar(const LogStorage& log) {
   return calendar;
 }
 
+StatusOr<directory::WorkCalendar> DirectoryService::Calendar() const {
+  SUIJI_ASSIGN_OR_RETURN(std::vector<uint64_t> published, projection_.HistoryOfKind("calendar"));
+  directory::WorkCalendar calendar;
+  for (uint64_t seq : published) {
+    Status inner = NotFound("calendar event " + std::to_string(seq) + " is not in the log");
+    SUIJI_RETURN_IF_ERROR(log_.Read(seq, seq + 1, [&](uint64_t, ByteView bytes) {
+      inner = [&]() -> Status {
+        SUIJI_ASSIGN_OR_RETURN(EntryView e, ParseEntry(bytes));
+        if (e.type() != EventType::CalendarPublished) {
+          return DataLoss("the projection's calendar history names entry " + std::to_string(seq) +
+                          ", which is no CalendarPublished; delete projections/ to rebuild it from the log");
+        }
+        SUIJI_ASSIGN_OR_RETURN(directory::YearSchedule s, directory::DecodeSchedule(e.payload()));
+        calendar.Put(s);
+        return OkStatus();
+      }();
+      return false;
+    }));
+    SUIJI_RETURN_IF_ERROR(inner);
+  }
+  return calendar;
+}
+
 StatusOr<size_t> DirectoryService::PublishCalendars(
     const std::vector<directory::YearSchedule>& schedules, const Actor& actor) {
   for (const auto& s : schedules) {
@@ -317,7 +340,7 @@ StatusOr<size_t> DirectoryService::PublishCalendars(
   }
   size_t published = 0;
   auto r = AppendDecided([&]() -> StatusOr<std::vector<EventDraft>> {
-    SUIJI_ASSIGN_OR_RETURN(directory::WorkCalendar current, ReadCalendar(log_));
+    SUIJI_ASSIGN_OR_RETURN(directory::WorkCalendar current, Calendar());
     std::vector<EventDraft> drafts;
     for (const auto& s : schedules) {
       const directory::YearSchedule* have = current.Schedule(s.year);

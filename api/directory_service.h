@@ -91,6 +91,9 @@ class DirectoryService {
   StatusOr<uint64_t> WithdrawConflict(const directory::ConflictRecord& c, const Actor& actor);
   // Publishes the years of `schedules` whose schedule differs from the one in the log (one
   // CalendarPublished event each, in one batch); returns how many were published.
+  // The working-day calendar, from the CalendarPublished events the projection's history
+  // names (read from the log one by one: never a whole-log replay).
+  StatusOr<directory::WorkCalendar> Calendar() const;
   StatusOr<size_t> PublishCalendars(const std::vector<directory::YearSchedule>& schedules,
                                     const Actor& actor);
 

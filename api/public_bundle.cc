@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -54,23 +55,28 @@ StatusOr<std::string> DrawIdOf(const EntryView& e) {
   }
 }
 
-// The draw and its task, or why not.
-StatusOr<std::pair<const draw::DrawInfo*, const draw::TaskInfo*>> DrawAndTask(const draw::DrawWorld& world,
-                                                                              std::string_view draw_id) {
-  const draw::DrawInfo* d = world.Draw(draw_id);
-  if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
-  const draw::TaskInfo* task = world.Task(d->task_id);
-  if (task == nullptr) return Internal("draw " + Q(draw_id) + " names unknown task " + Q(d->task_id));
-  return std::make_pair(d, task);
+// The draw and its task (copies, read through DrawService::Read: its fold or one read of the
+// projection), or why not.
+StatusOr<std::pair<draw::DrawInfo, draw::TaskInfo>> DrawAndTask(const DrawService& draws,
+                                                               std::string_view draw_id) {
+  std::optional<std::pair<draw::DrawInfo, draw::TaskInfo>> found;
+  SUIJI_RETURN_IF_ERROR(draws.Read([&](const draw::DrawStore& w) -> Status {
+    const draw::DrawInfo* d = w.FindDraw(draw_id);
+    if (d == nullptr) return NotFound("unknown draw " + Q(draw_id));
+    const draw::TaskInfo* task = w.FindTask(d->task_id);
+    if (task == nullptr) return Internal("draw " + Q(draw_id) + " names unknown task " + Q(d->task_id));
+    found.emplace(*d, *task);
+    return OkStatus();
+  }));
+  return std::move(*found);
 }
 
 }  // namespace
 
 StatusOr<uint64_t> PublicBundleCoverage(const DrawService& draws, std::string_view draw_id,
                                         const std::vector<uint64_t>& extra) {
-  SUIJI_ASSIGN_OR_RETURN(auto found, DrawAndTask(draws.world(), draw_id));
-  const draw::TaskInfo* task = found.second;
-  uint64_t last = task->last_sequence;
+  SUIJI_ASSIGN_OR_RETURN(auto found, DrawAndTask(draws, draw_id));
+  uint64_t last = found.second.last_sequence;
   for (uint64_t seq : extra) last = std::max(last, seq);
   return last + 1;
 }
@@ -79,9 +85,9 @@ StatusOr<PublicBundleInputs> PreparePublicBundle(const Ledger& ledger, const Dra
                                                  std::string_view draw_id,
                                                  std::string_view checkpoint_note,
                                                  const std::vector<uint64_t>& extra) {
-  const draw::DrawWorld& world = draws.world();
-  SUIJI_ASSIGN_OR_RETURN(auto found, DrawAndTask(world, draw_id));
-  const auto [d, task] = found;
+  SUIJI_ASSIGN_OR_RETURN(auto found, DrawAndTask(draws, draw_id));
+  const draw::DrawInfo* d = &found.first;
+  const draw::TaskInfo* task = &found.second;
 
   // The checkpoint: this ledger's, signed by a checkpoint key in force at its size.
   auto note = ParseNote(checkpoint_note);

@@ -573,7 +573,18 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     }));
     return out;
   }
-
+  StatusOr<std::vector<uint64_t>> HistoryOfKind(std::string_view kind) const override {
+    lmdb::ReadTxn t(proj_->env());
+    SUIJI_RETURN_IF_ERROR(t.status(kWhat));
+    std::vector<uint64_t> out;
+    const std::string prefix = std::string(kind) + ":";
+    SUIJI_RETURN_IF_ERROR(ScanIndex(t.get(), folder_->dbs().history, prefix, true, [&](std::string_view v) {
+      if (v.size() == 8) out.push_back(GetU64BE(reinterpret_cast<const uint8_t*>(v.data())));
+      return true;
+    }));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
 
  private:
   std::shared_ptr<LmdbProjection> proj_;

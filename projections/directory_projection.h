@@ -114,6 +114,9 @@ class DirectoryProjection {
       std::string_view org_id) const = 0;
   // Sequences of the events that touched a record: kind "target", "inspector", "org", "items".
   virtual StatusOr<std::vector<uint64_t>> History(std::string_view kind, std::string_view id) const = 0;
+  // The sequences, ascending, of the events that touched any record of a kind (e.g.
+  // "calendar": every CalendarPublished, which a working-day calendar is read from).
+  virtual StatusOr<std::vector<uint64_t>> HistoryOfKind(std::string_view kind) const = 0;
 };
 
 // The prefix of GB/T 2260 codes a region covers: "32" for 320000, "3204" for 320400,

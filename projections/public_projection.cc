@@ -27,7 +27,7 @@ constexpr std::string_view kWhat = "public projection";
 
 struct Dbs {
   MDB_dbi meta, item_lists, plans, plan_ids, tasks, task_by_plan, task_state, draws, draw_state,
-      visits, named, result_state, revisions, results, rows, index;
+      visits, named, result_state, revisions, results, rows, index, draw_seqs;
 };
 struct DbSpec {
   const char* name;
@@ -50,6 +50,7 @@ constexpr DbSpec kDbs[] = {
     {"pub_results", &Dbs::results},
     {"pub_rows", &Dbs::rows},
     {"pub_index", &Dbs::index},
+    {"pub_draw_seqs", &Dbs::draw_seqs},
 };
 
 std::string Hex(const Hash& h) { return ToHex(ByteView(h.data(), h.size())); }
@@ -65,6 +66,8 @@ std::string U32Suffix(std::string s, uint32_t v) {
   lmdb::AppendU32(s, v);
   return s;
 }
+// A row of pub_draw_seqs: the draw, then a public inspection event of it.
+std::string DrawSeqKey(std::string_view draw_id, uint64_t seq) { return std::string(draw_id) + '\0' + U64Key(seq); }
 
 std::string RegionName(std::string_view code) {
   const codes::Region* r = codes::FindRegion(code);
@@ -124,7 +127,8 @@ class PublicFolder final : public ProjectionFolder {
  public:
   explicit PublicFolder(const ProjectionFolder& directory) : directory_(directory) {}
   std::string_view name() const override { return "public"; }
-  uint32_t version() const override { return 1; }
+  // 2: pub_draw_seqs, and the sequences result_state keeps until publication.
+  uint32_t version() const override { return 2; }
   std::vector<ProjectionDb> databases() const override {
     std::vector<ProjectionDb> out;
     for (const DbSpec& spec : kDbs) out.push_back({spec.name, 0});
@@ -517,6 +521,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       t.PutJson(dbs_.draws, U64Key(at), *head);
       (*st)["all"] = a.publish_targets;
       t.PutJson(dbs_.draw_state, a.draw_id, *st);
+      t.Put(dbs_.draw_seqs, DrawSeqKey(a.draw_id, seq), "");
       if (a.publish_targets) {
         std::vector<std::string> codes;
         Status scan = lmdb::Scan(txn, dbs_.visits, a.draw_id + '\0', false, [&](std::string_view, ByteView v) {
@@ -539,9 +544,12 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       SUIJI_ASSIGN_OR_RETURN(inspection::ResultRecord r, inspection::DecodeResult(p));
       t.Put(dbs_.revisions, U32Suffix(Join0(r.draw_id, r.credit_code) + '\0', r.revision), AsChars(p));
       const std::string key = Join0(r.draw_id, r.credit_code);
-      if (!t.rows().Get(dbs_.result_state, key)) {
-        t.PutJson(dbs_.result_state, key, {{"pub", 0}, {"transfers", json::array()}});
-      }
+      // Until publication the state also keeps the sequence of each revision ("recs") and of
+      // each transfer ("tseq"): the published one's and the transfers are public events of
+      // the draw (pub_draw_seqs) once it is published.
+      json state = t.GetJson(dbs_.result_state, key).value_or(json{{"pub", 0}, {"transfers", json::array()}});
+      state["recs"][std::to_string(r.revision)] = seq;
+      t.PutJson(dbs_.result_state, key, state);
       return OkStatus();
     }
     case EventType::ResultPublished: {
@@ -589,6 +597,14 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
                    inspection::OutcomeCell(original, names), inspection::HandlingCell(original), s.date,
                    ""}}});
       IndexResult(t, dbs_, seq, r);
+      const std::string rev = std::to_string(s.revision);
+      if (state->contains("recs") && (*state)["recs"].contains(rev)) {
+        t.Put(dbs_.draw_seqs, DrawSeqKey(s.draw_id, (*state)["recs"][rev].get<uint64_t>()), "");
+      }
+      t.Put(dbs_.draw_seqs, DrawSeqKey(s.draw_id, seq), "");
+      for (const json& ts : state->value("tseq", json::array())) {
+        t.Put(dbs_.draw_seqs, DrawSeqKey(s.draw_id, ts.get<uint64_t>()), "");
+      }
       t.PutJson(dbs_.result_state, key, {{"pub", seq}, {"transfers", json::array()}});
       // The drafts are internal and no longer needed.
       std::vector<std::string> drafts;
@@ -623,6 +639,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
                            "；更正后处理情况：" + inspection::HandlingCell(c.result) + "）";
       t.PutJson(dbs_.results, U64Key(pub), *r);
       t.PutJson(dbs_.rows, U64Key(pub), *row);
+      t.Put(dbs_.draw_seqs, DrawSeqKey(c.result.draw_id, seq), "");
       return OkStatus();
     }
     case EventType::CaseTransferred: {
@@ -636,6 +653,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       const uint64_t pub = (*state)["pub"].get<uint64_t>();
       if (pub == 0) {  // shown once the result is published
         (*state)["transfers"].push_back(transfer);
+        (*state)["tseq"].push_back(seq);
         t.PutJson(dbs_.result_state, key, *state);
         return OkStatus();
       }
@@ -643,6 +661,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       if (!r) return FailedPrecondition("transfer of a result without its row: " + tr.credit_code);
       (*r)["transfers"].push_back(transfer);
       t.PutJson(dbs_.results, U64Key(pub), *r);
+      t.Put(dbs_.draw_seqs, DrawSeqKey(tr.draw_id, seq), "");
       return OkStatus();
     }
     case EventType::CreditReevaluated: {
@@ -653,6 +672,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       if (!r) return FailedPrecondition("re-evaluation after an unpublished result of " + ev.credit_code);
       (*r)["credit_reevaluations"].push_back({{"grade", ev.grade}, {"grade_date", ev.grade_date}, {"date", date}});
       t.PutJson(dbs_.results, U64Key(pub), *r);
+      t.Put(dbs_.draw_seqs, DrawSeqKey(ev.draw_id, seq), "");
       return OkStatus();
     }
     default: return OkStatus();
@@ -1175,6 +1195,16 @@ StatusOr<std::optional<json>> PublicReader::Draw(std::string_view draw_id) {
   SUIJI_ASSIGN_OR_RETURN(json targets, impl_->Targets(std::string(draw_id)));
   (*head)["targets"] = std::move(targets);
   return head;
+}
+
+StatusOr<std::vector<uint64_t>> PublicReader::PublicSequencesOfDraw(std::string_view draw_id) {
+  std::vector<uint64_t> out;
+  const std::string prefix = std::string(draw_id) + '\0';
+  SUIJI_RETURN_IF_ERROR(lmdb::Scan(impl_->txn, impl_->d().draw_seqs, prefix, false, [&](std::string_view k, ByteView) {
+    if (k.size() == prefix.size() + 8) out.push_back(U64Of(k.substr(prefix.size())));
+    return true;
+  }));
+  return out;
 }
 
 StatusOr<Page> PublicReader::Results(const ResultQuery& q) {

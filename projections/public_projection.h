@@ -39,6 +39,11 @@
 //                     (internal; deleted once a revision is published)
 //   pub_results       u64 BE sequence of the ResultPublished -> result notice
 //   pub_rows          the same key -> {org: org id, cells: [9 credit-publicity cells]}
+//   pub_draw_seqs     draw_id 0x00 u64 BE sequence -> "": the draw's public inspection events
+//                     (PublicRecord::PublicSequencesOfDraw: its announcement and, per published
+//                     result, the published revision's record, the publication, corrections,
+//                     transfers and re-evaluations); result_state keeps the sequences of
+//                     revisions ("recs") and transfers ("tseq") until the publication
 //   pub_index         keys only, each ending in the u64 BE ResultPublished sequence:
 //                       "c" code 0x00 ·  "n" gram 0x00 ·  "r" region 0x00 ·  "t" task 0x00 ·
 //                       "d" YYYY-MM-DD
@@ -129,6 +134,9 @@ class PublicReader {
   // by date range alone (publication date, then publication) and by name or code (then
   // publication).
   StatusOr<Page> Results(const ResultQuery& q);
+  // PublicRecord::PublicSequencesOfDraw(): ascending; empty for an unknown draw. What a
+  // draw's public proof bundle carries besides the ceremony.
+  StatusOr<std::vector<uint64_t>> PublicSequencesOfDraw(std::string_view draw_id);
 
  private:
   PublicReader() = default;

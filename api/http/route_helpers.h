@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 
 #include "api/http/server_internal.h"
 
@@ -43,26 +44,39 @@ inline Reply Forbidden(std::string_view what) {
   return Error(403, "outside_jurisdiction", std::string(what) + " is outside your jurisdiction");
 }
 
-inline const draw::TaskInfo* TaskOfDraw(const Call& c, std::string_view draw_id) {
-  const draw::DrawInfo* d = c.node.draws->world().Draw(draw_id);
-  return d == nullptr ? nullptr : c.node.draws->world().Task(d->task_id);
+// The task of a draw, read from the draws projection (DrawService::Read): a copy, since a
+// read's records live only as long as it. Empty for an unknown draw (or a failed read).
+inline std::optional<draw::TaskInfo> TaskOfDraw(const Call& c, std::string_view draw_id) {
+  std::optional<draw::TaskInfo> out;
+  (void)c.node.draws->Read([&](const draw::DrawStore& w) {
+    const draw::DrawInfo* d = w.FindDraw(draw_id);
+    const draw::TaskInfo* t = d == nullptr ? nullptr : w.FindTask(d->task_id);
+    if (t != nullptr) out = *t;
+    return OkStatus();
+  });
+  return out;
 }
 
 // The draw's task is in the caller's jurisdiction.
 inline bool CoversDraw(const Call& c, std::string_view draw_id) {
-  const draw::TaskInfo* t = TaskOfDraw(c, draw_id);
-  return t != nullptr && CoversOrg(c, t->task.org_id);
+  const auto t = TaskOfDraw(c, draw_id);
+  return t && CoversOrg(c, t->task.org_id);
 }
 
 inline bool OnTeam(const Call& c, std::string_view draw_id, std::string_view code) {
   if (c.user == nullptr || !c.user->Has(kInspector)) return false;
-  const draw::DrawInfo* d = c.node.draws->world().Draw(draw_id);
-  if (d == nullptr) return false;
-  for (const auto& v : d->visits) {
-    if (v.credit_code != code) continue;
-    return std::find(v.team.begin(), v.team.end(), c.user->user.inspector_id) != v.team.end();
-  }
-  return false;
+  bool on = false;
+  (void)c.node.draws->Read([&](const draw::DrawStore& w) {
+    const draw::DrawInfo* d = w.FindDraw(draw_id);
+    if (d == nullptr) return OkStatus();
+    for (const auto& v : d->visits) {
+      if (v.credit_code != code) continue;
+      on = std::find(v.team.begin(), v.team.end(), c.user->user.inspector_id) != v.team.end();
+      break;
+    }
+    return OkStatus();
+  });
+  return on;
 }
 
 // A query parameter as a whole number, or `fallback` when absent; false if malformed.
@@ -93,6 +107,12 @@ inline Route R(std::string method, std::string path, std::vector<Role> roles, bo
   r.write = write;
   r.summary = std::move(summary);
   r.handler = std::move(h);
+  return r;
+}
+
+// A route whose handler reads the in-memory world (Node::world: the inspection service).
+inline Route World(Route r) {
+  r.world = true;
   return r;
 }
 

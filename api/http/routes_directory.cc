@@ -293,7 +293,8 @@ Reply PublishCalendar(Call& c) {
   return Json(json{{"published", *n}, {"years", years->size()}}, *n > 0 ? 201 : 200);
 }
 
-const directory::WorkCalendar& Calendar(const Call& c) { return c.node.inspections->world().draws.dir.calendar; }
+// The calendar the log holds (the directory projection names its CalendarPublished events).
+StatusOr<directory::WorkCalendar> Calendar(const Call& c) { return c.node.dirs->Calendar(); }
 
 Reply ShowCalendar(Call& c) {
   uint64_t year = 0;
@@ -302,7 +303,9 @@ Reply ShowCalendar(Call& c) {
     return Error(400, "bad_path", "the year is four digits");
   }
   year = std::stoull(y);
-  const directory::YearSchedule* s = Calendar(c).Schedule(static_cast<uint16_t>(year));
+  auto calendar = Calendar(c);
+  if (!calendar.ok()) return FromStatus(calendar.status());
+  const directory::YearSchedule* s = calendar->Schedule(static_cast<uint16_t>(year));
   if (s == nullptr) return Error(404, "not_found", "no schedule for " + y + " in the ledger");
   json holidays = json::array();
   for (size_t i = 0; i < s->holidays.size(); ++i) {
@@ -317,7 +320,9 @@ Reply WorkingDays(Call& c) {
     return Error(400, "bad_query", "give date=YYYY-MM-DD and days=N (1-3660)");
   }
   const std::string date = c.req.get_param_value("date");
-  auto d = Calendar(c).AddWorkingDays(date, static_cast<int>(days));
+  auto calendar = Calendar(c);
+  if (!calendar.ok()) return FromStatus(calendar.status());
+  auto d = calendar->AddWorkingDays(date, static_cast<int>(days));
   if (!d.ok()) return FromStatus(d.status());
   return Json(json{{"date", date}, {"working_days", days}, {"due", *d}});
 }
@@ -340,10 +345,10 @@ Reply Import(Call& c) {
   opts.skip_bad_rows = QueryFlag(c, "skip_bad_rows");
   opts.dry_run = QueryFlag(c, "dry_run");
   opts.sync = QueryFlag(c, "sync");
-  // The projection and the world fold the events while the next ones are signed (the
-  // identity model is folded after the batch, by the server's SyncAll).
+  // The projections (every folder) and the world, once used (Node::NeedWorld), fold the
+  // events while the next ones are signed.
   opts.fold = ImportOptions::Fold::kWhileAppending;
-  opts.also_follow = [&](const LogStorage& tail) { return c.node.world->Follow(tail); };
+  if (c.node.world_used) opts.also_follow = [&](const LogStorage& tail) { return c.node.world->Follow(tail); };
   const std::string enc_name = c.req.has_param("encoding") ? c.req.get_param_value("encoding") : "auto";
   import::Encoding enc = import::Encoding::kAuto;
   if (enc_name == "utf-8" || enc_name == "utf8") enc = import::Encoding::kUtf8;

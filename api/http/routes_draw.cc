@@ -6,6 +6,9 @@
 #include "api/records_json.h"
 #include "ledger/core/draw/eligibility.h"
 
+#include <map>
+#include <optional>
+
 namespace suiji::http {
 
 namespace {
@@ -13,6 +16,20 @@ namespace {
 using namespace cli::json_keys;  // NOLINT: the readers are this file's vocabulary
 
 // --- plans, tasks, draws ------------------------------------------------------------------
+
+// Reads go through DrawService::Read, one read of the draws projection each; a record is
+// valid only inside it, so what a reply needs is copied or made into JSON there, and the
+// caller's jurisdiction (the identity folder) is checked after it.
+
+// The org unit of a task, empty if the task is unknown.
+std::optional<std::string> TaskOrg(const Call& c, std::string_view task_id) {
+  std::optional<std::string> org;
+  (void)c.node.draws->Read([&](const draw::DrawStore& w) {
+    if (const draw::TaskInfo* t = w.FindTask(task_id)) org = t->task.org_id;
+    return OkStatus();
+  });
+  return org;
+}
 
 Reply FilePlan(Call& c) {
   draw::PlanRecord p;
@@ -28,10 +45,14 @@ Reply FilePlan(Call& c) {
 }
 
 Reply GetPlan(Call& c) {
-  const auto& w = c.node.draws->world();
-  auto it = w.plans.find(c.params[0]);
-  if (it == w.plans.end() || !CoversOrg(c, it->second.plan.org_id)) return Outside("plan " + c.params[0]);
-  return Json(cli::PlanToJson(it->second));
+  std::optional<draw::PlanInfo> plan;
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    if (const draw::PlanInfo* p = w.FindPlan(c.params[0])) plan = *p;
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  if (!plan || !CoversOrg(c, plan->plan.org_id)) return Outside("plan " + c.params[0]);
+  return Json(cli::PlanToJson(*plan));
 }
 
 Reply DefineTask(Call& c) {
@@ -42,22 +63,30 @@ Reply DefineTask(Call& c) {
 }
 
 Reply GetTask(Call& c) {
-  const draw::TaskInfo* t = c.node.draws->world().Task(c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Outside("task " + c.params[0]);
-  return Json(cli::TaskInfoToJson(c.node.draws->world(), *t));
+  std::optional<std::string> org;
+  json j;
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    const draw::TaskInfo* t = w.FindTask(c.params[0]);
+    if (t == nullptr) return OkStatus();
+    org = t->task.org_id;
+    j = cli::TaskInfoToJson(w, *t);
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  if (!org || !CoversOrg(c, *org)) return Outside("task " + c.params[0]);
+  return Json(j);
 }
 
 Reply Freeze(Call& c) {
-  const draw::TaskInfo* t = c.node.draws->world().Task(c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("task " + c.params[0]);
+  const auto org = TaskOrg(c, c.params[0]);
+  if (!org || !CoversOrg(c, *org)) return Forbidden("task " + c.params[0]);
   auto f = c.node.draws->Freeze(c.params[0], c.actor);
   if (!f.ok()) return FromStatus(f.status());
   return Written(f->sequence, {{"draw_id", f->draw_id}});
 }
 
 Reply Commit(Call& c) {
-  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
   EntropyPlan e;
   Status s = ReadKeys(c.body, "", {{"drand", Flag(&e.drand)},
                                    {"drand_delay_seconds", Number(&e.drand_delay_seconds)},
@@ -71,8 +100,7 @@ Reply Commit(Call& c) {
 }
 
 Reply Reveal(Call& c) {
-  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
   RevealInputs in;
   std::string rand_hex, sig_hex;
   Status s = ReadKeys(c.body, "", {{"witness_digits", Texts(&in.witness_digits)},
@@ -99,17 +127,25 @@ bool OnAnyTeam(const Call& c, const draw::DrawInfo& d) {
 }
 
 Reply GetDraw(Call& c) {
-  const draw::DrawInfo* d = c.node.draws->world().Draw(c.params[0]);
-  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
-  if (d == nullptr || t == nullptr || (!CoversOrg(c, t->task.org_id) && !OnAnyTeam(c, *d))) {
-    return Outside("draw " + c.params[0]);
-  }
-  return Json(cli::DrawToJson(c.node.draws->world(), *d));
+  std::optional<std::string> org;
+  bool on_team = false;
+  json j;
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    const draw::DrawInfo* d = w.FindDraw(c.params[0]);
+    const draw::TaskInfo* t = d == nullptr ? nullptr : w.FindTask(d->task_id);
+    if (t == nullptr) return OkStatus();
+    org = t->task.org_id;
+    on_team = OnAnyTeam(c, *d);
+    j = cli::DrawToJson(w, *d);
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  if (!org || (!CoversOrg(c, *org) && !on_team)) return Outside("draw " + c.params[0]);
+  return Json(j);
 }
 
 Reply Announce(Call& c) {
-  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
   inspection::AnnouncementRecord a;
   a.draw_id = c.params[0];
   Status s = ReadKeys(c.body, "", {{"confirmed_by", Texts(&a.confirmed_by)},
@@ -121,35 +157,49 @@ Reply Announce(Call& c) {
 }
 
 Reply ListPlans(Call& c) {
-  const auto& w = c.node.draws->world();
+  std::vector<std::pair<std::string, json>> plans;  // (org unit, plan) in plan id order
+  std::map<std::string, size_t, std::less<>> tasks;  // plan id -> its tasks
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    SUIJI_RETURN_IF_ERROR(w.ForEachPlan("", 0, [&](const draw::PlanInfo& p) {
+      plans.emplace_back(p.plan.org_id, cli::PlanToJson(p));
+      return true;
+    }));
+    return w.ForEachTask("", 0, [&](const draw::TaskInfo& t) {
+      ++tasks[t.task.plan_id];
+      return true;
+    });
+  });
+  if (!read.ok()) return FromStatus(read);
   json out = json::array();
-  for (const auto& [plan_id, p] : w.plans) {
-    if (!CoversOrg(c, p.plan.org_id)) continue;
-    json j = cli::PlanToJson(p);
-    size_t tasks = 0;
-    for (const auto& [task_id, t] : w.tasks) {
-      if (t.task.plan_id == plan_id) ++tasks;
-    }
-    j["tasks"] = tasks;
-    out.push_back(j);
+  for (auto& [org, j] : plans) {
+    if (!CoversOrg(c, org)) continue;
+    auto n = tasks.find(j["plan_id"].get<std::string>());
+    j["tasks"] = n == tasks.end() ? 0 : n->second;
+    out.push_back(std::move(j));
   }
   return Json(json{{"plans", out}});
 }
 
 Reply ListTasks(Call& c) {
-  const auto& w = c.node.draws->world();
   const std::string plan = c.req.get_param_value("plan");
+  std::vector<std::pair<std::string, json>> tasks;  // (org unit, task) in task id order
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    return w.ForEachTask("", 0, [&](const draw::TaskInfo& t) {
+      if (plan.empty() || t.task.plan_id == plan) tasks.emplace_back(t.task.org_id, cli::TaskInfoToJson(w, t));
+      return true;
+    });
+  });
+  if (!read.ok()) return FromStatus(read);
   json out = json::array();
-  for (const auto& [task_id, t] : w.tasks) {
-    if (!CoversOrg(c, t.task.org_id) || (!plan.empty() && t.task.plan_id != plan)) continue;
-    out.push_back(cli::TaskInfoToJson(w, t));
+  for (auto& [org, j] : tasks) {
+    if (CoversOrg(c, org)) out.push_back(std::move(j));
   }
   return Json(json{{"tasks", out}});
 }
 
 Reply WithdrawTask(Call& c) {
-  const draw::TaskInfo* t = c.node.draws->world().Task(c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("task " + c.params[0]);
+  const auto org = TaskOrg(c, c.params[0]);
+  if (!org || !CoversOrg(c, *org)) return Forbidden("task " + c.params[0]);
   std::string reason;
   if (Status s = ReadKeys(c.body, "", {{"reason", Text(&reason)}}); !s.ok()) return Invalid(s);
   return WrittenOr(c.node.draws->WithdrawTask(c.params[0], reason, c.actor));
@@ -171,19 +221,32 @@ Reply Decline(Call& c) {
   if (!s.ok()) return Invalid(s);
   auto r = c.node.draws->Decline(c.params[0], code, inspector, reason, c.actor);
   if (!r.ok()) return FromStatus(r.status());
-  const draw::DrawInfo* d = c.node.draws->world().Draw(c.params[0]);
   json extra = json::object();
-  if (d != nullptr && !d->declines.empty()) extra["replacement"] = d->declines.back().replacement_id;
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    const draw::DrawInfo* d = w.FindDraw(c.params[0]);
+    if (d != nullptr && !d->declines.empty()) extra["replacement"] = d->declines.back().replacement_id;
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
   return Written(*r, extra);
 }
 
 // The frozen lists as the leaf lines their roots are computed over (text/plain), so anyone
 // holding them can recompute the roots of the freeze.
 Reply Frozen(Call& c) {
-  const draw::DrawInfo* d = c.node.draws->world().Draw(c.params[0]);
-  if (d == nullptr || !CoversDraw(c, c.params[0])) return Outside("draw " + c.params[0]);
+  uint64_t at = 0;
+  std::optional<std::string> task;
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    if (const draw::DrawInfo* d = w.FindDraw(c.params[0])) {
+      at = d->freeze_sequence;
+      task = d->task_id;
+    }
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  if (!task || !CoversDraw(c, c.params[0])) return Outside("draw " + c.params[0]);
   // The log up to the freeze is replayed after the state lock is released.
-  c.after_unlock = [&log = c.node.ledger->storage(), at = d->freeze_sequence, task = d->task_id]() -> Reply {
+  c.after_unlock = [&log = c.node.ledger->storage(), at, task = *task]() -> Reply {
     auto in = DrawService::FrozenInputsAt(log, at, task);
     if (!in.ok()) return FromStatus(in.status());
     return Reply{200, draw::LeafLines(in->population), "text/plain; charset=utf-8"};
@@ -212,7 +275,8 @@ std::vector<Route> DrawRoutes() {
         "an inspector cannot attend a visit: the next substitute replaces them", Decline),
       R("GET", "/api/v1/draws/{draw_id}", readers, false, "a draw with its proof data", GetDraw),
       R("GET", "/api/v1/draws/{draw_id}/frozen", readers, false, "the frozen lists as leaf lines (text)", Frozen),
-      R("POST", "/api/v1/draws/{draw_id}/announce", {kPlanner}, true, "confirm and announce the targets", Announce),
+      World(R("POST", "/api/v1/draws/{draw_id}/announce", {kPlanner}, true, "confirm and announce the targets",
+              Announce)),
   };
 }
 

@@ -1,7 +1,9 @@
-// The public routes (一公开): no sign-in, GET only. Everything but the proof bundles reads the
-// public-record projection (projections/public_projection.h) in one read transaction: a page
-// reads the rows it returns, the whole notices, results.csv and the credit-publicity JSON are
-// streamed row by row after the state lock is released. Every reply carries a strong ETag
+// The public routes (一公开): no sign-in, GET only. A proof bundle reads its draw from the
+// draws projection, the inspection events it carries from the public one and the entries from
+// the log. Everything else reads the public-record projection (projections/
+// public_projection.h) in one read transaction: a page reads the rows it returns, the whole
+// notices, results.csv and the credit-publicity JSON are streamed row by row after the state
+// lock is released. Every reply carries a strong ETag
 // (the ledger, the log position the snapshot reflects and the request's target; a bundle's:
 // its draw and checkpoint) and Cache-Control for shared caches; If-None-Match gets 304.
 #include <charconv>
@@ -202,8 +204,20 @@ uint64_t CheckpointSize(std::string_view note) {
 // for the same draw and checkpoint: that is its ETag.
 Reply PublicBundle(Call& c) {
   const std::string& draw_id = c.params[0];
-  if (c.node.draws->world().Draw(draw_id) == nullptr) return Error(404, "not_found", "no draw " + draw_id);
-  const std::vector<uint64_t> carried = c.node.world->record().PublicSequencesOfDraw(draw_id);
+  bool known = false;
+  Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
+    known = w.FindDraw(draw_id) != nullptr;
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  if (!known) return Error(404, "not_found", "no draw " + draw_id);
+  // The draw's public inspection events, from the public projection (never an internal one).
+  auto reader = PublicReader::Begin(c.node.projection->projection());
+  if (!reader.ok()) return FromStatus(reader.status());
+  auto public_events = (*reader)->PublicSequencesOfDraw(draw_id);
+  if (!public_events.ok()) return FromStatus(public_events.status());
+  const std::vector<uint64_t> carried = std::move(*public_events);
+  reader->reset();
   auto needed = PublicBundleCoverage(*c.node.draws, draw_id, carried);
   if (!needed.ok()) return FromStatus(needed.status());
   std::optional<std::string> note = c.node.ledger->LatestCheckpoint();

@@ -77,8 +77,7 @@ Reply Submit(Call& c) {
 }
 
 Reply Review(Call& c) {
-  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
   bool approve = false;
   std::string reason;
   Status s = ReadKeys(c.body, "", {{"approve", Flag(&approve)}, {"reason", Text(&reason)}});
@@ -88,8 +87,7 @@ Reply Review(Call& c) {
 }
 
 Reply Publish(Call& c) {
-  const draw::TaskInfo* t = TaskOfDraw(c, c.params[0]);
-  if (t == nullptr || !CoversOrg(c, t->task.org_id)) return Forbidden("draw " + c.params[0]);
+  if (!CoversDraw(c, c.params[0])) return Forbidden("draw " + c.params[0]);
   return WrittenOr(c.node.inspections->Publish(c.params[0], c.params[1], c.actor));
 }
 

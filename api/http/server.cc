@@ -58,10 +58,22 @@ Reply FromStatus(const Status& s) {
   }
 }
 
+Status Node::NeedWorld() {
+  if (world_used) return OkStatus();
+  std::lock_guard lock(world_mu);
+  if (world_used) return OkStatus();
+  SUIJI_RETURN_IF_ERROR(world->Sync());
+  world_used = true;
+  return OkStatus();
+}
+
 Status Node::SyncAll() {
+  const bool with_world = world_used;
   const std::function<Status()> folds[] = {
-      [&] { return dirs->Sync(); },  // the projections: every folder (directory, identity)
-      [&] { return world->Sync(); },  // the draw and inspection services' world, public record, stats
+      // The projections: every folder (directory, draws, identity, public).
+      [&] { return dirs->Sync(); },
+      // The inspection service's world and the statistics, once used.
+      [&] { return with_world ? world->Sync() : OkStatus(); },
   };
   // The read models share nothing but the log (which may be read from several threads), so
   // a large batch (an import) is folded into them on two threads; one event is not worth one.
@@ -71,7 +83,7 @@ Status Node::SyncAll() {
   auto work = [&] {
     for (size_t i = next++; i < std::size(folds); i = next++) results[i] = folds[i]();
   };
-  if (ledger->size() - world->applied() >= kParallelFold) {
+  if (with_world && ledger->size() - world->applied() >= kParallelFold) {
     std::thread helper(work);
     work();
     helper.join();
@@ -322,8 +334,9 @@ Status Server::Impl::Open() {
   SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir, ProjectionSync::kDeferred));
   Ledger& l = *node.ledger;
   node.dirs = std::make_unique<DirectoryService>(l, *node.projection, l.storage());
-  node.world = std::make_unique<WorldFold>(l.storage());
-  node.draws = std::make_unique<DrawService>(l, *node.world, paths.dir);
+  // Plans, tasks and draws decide against the draws folder of the same projections.
+  node.draws = std::make_unique<DrawService>(l, node.projection->projection(), l.storage(), paths.dir);
+  node.world = std::make_unique<WorldFold>(l.storage());  // folded on first use (Node::NeedWorld)
   node.inspections = std::make_unique<InspectionService>(l, *node.world);
   // Decides and authenticates against the identity folder of the same projections (caught up
   // with the directory's: no fold of the log at start).
@@ -680,7 +693,11 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     const uint64_t before = node.ledger->size();
     Reply r;
     try {
-      r = route.handler(call);
+      if (Status w = route.world ? node.NeedWorld() : OkStatus(); !w.ok()) {
+        r = FromStatus(w);
+      } else {
+        r = route.handler(call);
+      }
     } catch (const std::exception& e) {
       r = Error(500, "internal", e.what());
     }
@@ -820,22 +837,27 @@ std::string Server::Impl::MetricsText() {
       << "# TYPE suiji_replica_lag_entries gauge\nsuiji_replica_lag_entries "
       << f.topic_size - std::min(f.topic_size, f.applied) << "\n";
   }
-  uint64_t size = 0, folded = 0;
+  uint64_t size = 0, folded = 0, world = 0;
   {
     std::shared_lock lock(state_mu);
+    world = node.world_used ? node.world->applied() : 0;
     size = node.ledger->size();
-    // The slowest of the folds readers are served from: the world (draws, results, the
-    // public record) and the projections (LMDB: the directory and identity folders).
-    folded = node.world->applied();
+    // The slowest of the folds readers are served from: the projections (LMDB: every
+    // folder) and, once used, the world (results, statistics).
+    folded = size;
     if (auto applied = node.projection->Applied(); applied.ok()) folded = std::min(folded, *applied);
+    if (node.world_used) folded = std::min(folded, node.world->applied());
   }
   const auto cp = node.ledger->LatestCheckpoint();
   m << "# HELP suiji_log_entries Entries in the log.\n# TYPE suiji_log_entries gauge\n"
     << "suiji_log_entries " << size << "\n";
   m << "# HELP suiji_projection_lag_entries Entries not yet folded into the slowest of the world and the "
-       "projections (directory, identity).\n"
+       "projections (every folder).\n"
     << "# TYPE suiji_projection_lag_entries gauge\nsuiji_projection_lag_entries " << size - std::min(size, folded)
     << "\n";
+  m << "# HELP suiji_world_folded_entries Entries folded into the in-memory world (results, statistics): 0 "
+       "until a route that reads it is first asked.\n"
+    << "# TYPE suiji_world_folded_entries gauge\nsuiji_world_folded_entries " << world << "\n";
   m << "# HELP suiji_durable_lag_entries Entries staged (appended, folded) but not yet durable.\n"
     << "# TYPE suiji_durable_lag_entries gauge\nsuiji_durable_lag_entries "
     << StagedSize() - std::min(StagedSize(), DurableSize()) << "\n";

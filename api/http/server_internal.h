@@ -63,10 +63,14 @@ Reply Json(const json& j, int status = 200);
 struct Node {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<DirectoryProjection> projection;
-  // The one in-memory fold of the log: the world the draw and inspection services decide
-  // against, the public record and the statistics (R16). Declared before the services that
-  // borrow it, so it outlives them.
+  // The in-memory fold of the whole log, for what does not read a projection yet: the
+  // inspection service (results, deadlines, the inspection sheet) and the statistics (R16).
+  // Not folded at start: the first request of a route marked `world` folds it (NeedWorld),
+  // and from then on SyncAll keeps it at the end of the log. Declared before the services
+  // that borrow it, so it outlives them. (Issue #16: it goes once those read projections.)
   std::unique_ptr<WorldFold> world;
+  std::mutex world_mu;                // the first fold, by concurrent readers
+  std::atomic<bool> world_used{false};  // folded once: SyncAll keeps it folded
   std::unique_ptr<DirectoryService> dirs;
   std::unique_ptr<DrawService> draws;
   std::unique_ptr<InspectionService> inspections;
@@ -75,7 +79,12 @@ struct Node {
   BundleCache bundles;
   // A read replica (api/http/replica.h): no node key, it signs no checkpoint of its own.
   bool replica = false;
+  // Catches every read model up with the log: the projections (every folder), and the world
+  // once it is used. State lock held exclusively.
   Status SyncAll();
+  // Folds the world to the end of the log if it never was (state lock held, shared is
+  // enough: the log does not grow meanwhile); afterwards a no-op, SyncAll keeps it.
+  Status NeedWorld();
 };
 
 // One request as a handler sees it.
@@ -104,6 +113,7 @@ struct Route {
   bool stream = false;      // the event stream (handled by the server itself)
   bool exclusive = false;   // a read that may write (a checkpoint): takes the write lock
   bool raw_body = false;    // the body is a file (an import), not JSON: up to max_import_bytes
+  bool world = false;       // reads Node::world (folded on first use; see Node)
 };
 
 // The route table (routes.cc), in the order served; openapi.json is generated from it.

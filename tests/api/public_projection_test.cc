@@ -259,6 +259,13 @@ class PublicProjectionTest : public testing_support::InspectionNodeTest {
     // `suiji public export` writes them indented, as it always has.
     EXPECT_EQ(Text([&](const Sink& s) { return r.WriteNotices(s, true); }), oracle.Notices().dump(2));
     EXPECT_EQ(Text([&](const Sink& s) { return r.WriteCreditJson(s, true); }), oracle.CreditPublicityJson().dump(2));
+    // What each draw's proof bundle carries.
+    for (const auto& d : oracle.Notices()["draws"]) {
+      const std::string id = d["draw_id"].get<std::string>();
+      auto seqs = r.PublicSequencesOfDraw(id);
+      ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+      EXPECT_EQ(*seqs, oracle.PublicSequencesOfDraw(id)) << id;
+    }
   }
 
   // All pages of a query, checking each page's size and that no result repeats.
@@ -319,6 +326,17 @@ TEST_F(PublicProjectionTest, GeneratedYearGivesThePublicRecordsOutputsByteForByt
   auto r = Reader();
   ASSERT_NE(r, nullptr);
   ExpectSameAsOracle(*r, oracle);
+
+  // The events a draw's bundle carries: the announcement, and per published result the
+  // published revision, the publication, corrections, transfers (also those before the
+  // publication) and re-evaluations; never an internal one. Compared draw by draw above; here
+  // that the year exercises them, and an unknown draw.
+  size_t carried = 0;
+  for (const auto& d : n["draws"]) carried += oracle.PublicSequencesOfDraw(d["draw_id"].get<std::string>()).size();
+  EXPECT_GT(carried, 2 * n["results"].size());  // two each, and a correction or transfer
+  auto none = r->PublicSequencesOfDraw("no-such-draw");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
 
   // Notices one by one are the objects of the whole.
   for (const auto& d : n["draws"]) {
@@ -519,6 +537,12 @@ TEST(PublicProjectionDemo, DemoProcessGivesThePublicRecordsOutputs) {
     EXPECT_EQ(notices, oracle.Notices().dump());
     EXPECT_EQ(csv, oracle.CreditPublicityCsv());
     EXPECT_EQ(credit, oracle.CreditPublicityJson().dump());
+    for (const auto& d : oracle.Notices()["draws"]) {
+      const std::string id = d["draw_id"].get<std::string>();
+      auto seqs = (*r)->PublicSequencesOfDraw(id);
+      ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+      EXPECT_EQ(*seqs, oracle.PublicSequencesOfDraw(id)) << id;
+    }
   }
   std::filesystem::remove_all(work);
 }

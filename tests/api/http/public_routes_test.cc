@@ -15,7 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "api/directory_service.h"
+#include "api/draw_service.h"
 #include "api/http/server.h"
+#include "api/records_json.h"
 #include "ledger/core/inspection/public_record.h"
 #include "ledger/replay.h"
 #include "tests/support/inspection_fixture.h"
@@ -92,6 +95,20 @@ class PublicRoutesTest : public testing_support::InspectionNodeTest {
     notices_ = rec.Notices().dump();
     csv_ = rec.CreditPublicityCsv();
     credit_json_ = rec.CreditPublicityJson().dump();
+    // What the staff routes of plans, tasks and draws gave when they read the in-memory fold.
+    const draw::DrawWorld& w = rec.world().draws;
+    draw_json_ = cli::DrawToJson(w, *w.Draw(draw_));
+    task_json_ = cli::TaskInfoToJson(w, *w.Task("T1"));
+    plan_json_ = cli::PlanToJson(w.plans.at("P2026"));
+    carried_ = rec.PublicSequencesOfDraw(draw_);
+    auto frozen = DrawService::FrozenInputsAt(ledger_->storage(), w.Draw(draw_)->freeze_sequence, "T1");
+    ASSERT_TRUE(frozen.ok()) << frozen.status().ToString();
+    frozen_ = draw::LeafLines(frozen->population);
+    auto calendar = ReadCalendar(ledger_->storage());
+    ASSERT_TRUE(calendar.ok());
+    auto due = calendar->AddWorkingDays("2026-09-30", 3);  // over the National Day holidays
+    ASSERT_TRUE(due.ok());
+    due_ = *due;
 
     inspections_.reset();
     identity_.reset();
@@ -99,6 +116,10 @@ class PublicRoutesTest : public testing_support::InspectionNodeTest {
     dirsvc_.reset();
     projection_.reset();
     ledger_.reset();
+    Start();
+  }
+
+  void Start() {
     ServerOptions o;
     o.data = dir_.string();
     o.port = 0;
@@ -109,11 +130,24 @@ class PublicRoutesTest : public testing_support::InspectionNodeTest {
     thread_ = std::thread([this] { (void)server_->Serve(); });
   }
 
-  void TearDown() override {
+  void Stop() {
     if (server_) server_->Stop();
     if (thread_.joinable()) thread_.join();
     server_.reset();
+  }
+
+  void TearDown() override {
+    Stop();
     InspectionNodeTest::TearDown();
+  }
+
+  // A gauge of /metrics.
+  uint64_t Metric(const std::string& name) {
+    auto m = Get("/metrics");
+    EXPECT_EQ(m->status, 200);
+    const size_t at = m->body.find("\n" + name + " ");
+    EXPECT_NE(at, std::string::npos) << name;
+    return at == std::string::npos ? 0 : std::stoull(m->body.substr(at + name.size() + 2));
   }
 
   httplib::Result Get(const std::string& path, const httplib::Headers& h = {}) {
@@ -138,6 +172,9 @@ class PublicRoutesTest : public testing_support::InspectionNodeTest {
   }
 
   std::string draw_, first_code_, token_;
+  json draw_json_, task_json_, plan_json_;
+  std::vector<uint64_t> carried_;
+  std::string frozen_, due_;
   std::vector<std::string> published_;
   std::string notices_, csv_, credit_json_;
   std::unique_ptr<Server> server_;
@@ -298,6 +335,79 @@ TEST_F(PublicRoutesTest, NoInternalMarkerInAnyPublicReply) {
     if (r->body.find(first_code_) != std::string::npos) ++results_seen;
   }
   EXPECT_GE(results_seen, 10u);  // the replies do carry the published result beside the markers
+}
+
+}  // namespace
+}  // namespace suiji::http
+
+namespace suiji::http {
+namespace {
+
+// The server decides and answers plans, tasks and draws from the projections (their draws,
+// public and directory folders), never from a fold of the whole log: right after it starts,
+// and after a restart on projections that are current, the staff routes of plans, tasks and
+// draws give what they gave from the in-memory fold, the calendar is the log's, a proof
+// bundle carries exactly the draw's public inspection events, and the in-memory world is not
+// folded at all (/metrics); the first route that still reads it (the results) folds it once.
+TEST_F(PublicRoutesTest, DrawRoutesAnswerFromTheProjectionsWithoutFoldingTheLog) {
+  const httplib::Headers auth{{"Authorization", "Bearer " + token_}};
+  for (int start = 0; start < 2; ++start) {
+    if (start == 1) {
+      Stop();
+      Start();
+    }
+    EXPECT_EQ(Metric("suiji_world_folded_entries"), 0u);
+    auto d = Get("/api/v1/draws/" + draw_, auth);
+    ASSERT_EQ(d->status, 200) << d->body;
+    EXPECT_EQ(json::parse(d->body), draw_json_);
+    auto t = Get("/api/v1/tasks/T1", auth);
+    ASSERT_EQ(t->status, 200) << t->body;
+    EXPECT_EQ(json::parse(t->body), task_json_);
+    auto ts = Get("/api/v1/tasks?plan=P2026", auth);
+    ASSERT_EQ(ts->status, 200) << ts->body;
+    EXPECT_EQ(json::parse(ts->body), (json{{"tasks", json::array({task_json_})}}));
+    json plan = plan_json_;
+    plan["tasks"] = 1;
+    auto ps = Get("/api/v1/plans", auth);
+    ASSERT_EQ(ps->status, 200) << ps->body;
+    EXPECT_EQ(json::parse(ps->body), (json{{"plans", json::array({plan})}}));
+    auto p = Get("/api/v1/plans/P2026", auth);
+    ASSERT_EQ(p->status, 200) << p->body;
+    EXPECT_EQ(json::parse(p->body), plan_json_);
+    auto frozen = Get("/api/v1/draws/" + draw_ + "/frozen", auth);
+    ASSERT_EQ(frozen->status, 200);
+    EXPECT_EQ(frozen->body, frozen_);
+    auto unknown = Get("/api/v1/draws/D-NONE", auth);
+    EXPECT_EQ(unknown->status, 404);
+    EXPECT_EQ(json::parse(unknown->body)["message"], "draw D-NONE not found in your jurisdiction");
+    EXPECT_EQ(Get("/api/v1/tasks/T-NONE", auth)->status, 404);
+    EXPECT_EQ(Get("/api/v1/plans/P-NONE", auth)->status, 404);
+
+    auto due = Get("/api/v1/working-days?date=2026-09-30&days=3", auth);
+    ASSERT_EQ(due->status, 200) << due->body;
+    EXPECT_EQ(json::parse(due->body)["due"], due_);
+    EXPECT_EQ(Get("/api/v1/calendar/2026", auth)->status, 200);
+    EXPECT_EQ(Get("/api/v1/calendar/1999", auth)->status, 404);
+
+    auto bundle = Get("/public/v1/bundles/" + draw_);
+    ASSERT_EQ(bundle->status, 200) << bundle->body;
+    std::vector<uint64_t> inspection_events;
+    for (const auto& e : json::parse(bundle->body)["entries"]) {
+      const std::string type = e["type"];
+      if (type == "TargetsAnnounced" || type.rfind("Result", 0) == 0 || type == "CaseTransferred" ||
+          type == "CreditReevaluated") {
+        inspection_events.push_back(e["sequence"].get<uint64_t>());
+      }
+    }
+    ASSERT_GE(carried_.size(), 3u);
+    EXPECT_EQ(inspection_events, carried_);
+    EXPECT_EQ(Get("/public/v1/bundles/D-NONE")->status, 404);
+
+    EXPECT_EQ(Metric("suiji_world_folded_entries"), 0u);
+  }
+  auto results = Get("/api/v1/results?draw=" + draw_, auth);
+  ASSERT_EQ(results->status, 200) << results->body;
+  EXPECT_EQ(Metric("suiji_world_folded_entries"), Metric("suiji_log_entries"));
 }
 
 }  // namespace
