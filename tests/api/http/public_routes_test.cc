@@ -392,15 +392,18 @@ TEST_F(PublicRoutesTest, DrawRoutesAnswerFromTheProjectionsWithoutFoldingTheLog)
     auto bundle = Get("/public/v1/bundles/" + draw_);
     ASSERT_EQ(bundle->status, 200) << bundle->body;
     std::vector<uint64_t> inspection_events;
-    for (const auto& e : json::parse(bundle->body)["entries"]) {
+    std::string types;  // every entry, for a failure's message
+    const json parsed = json::parse(bundle->body);
+    for (const auto& e : parsed["entries"]) {
       const std::string type = e["type"];
+      types += std::to_string(e["sequence"].get<uint64_t>()) + " " + type + ", ";
       if (type == "TargetsAnnounced" || type.rfind("Result", 0) == 0 || type == "CaseTransferred" ||
           type == "CreditReevaluated") {
         inspection_events.push_back(e["sequence"].get<uint64_t>());
       }
     }
     ASSERT_GE(carried_.size(), 3u);
-    EXPECT_EQ(inspection_events, carried_);
+    EXPECT_EQ(inspection_events, carried_) << types;
     EXPECT_EQ(Get("/public/v1/bundles/D-NONE")->status, 404);
 
     EXPECT_EQ(Metric("suiji_world_folded_entries"), 0u);
