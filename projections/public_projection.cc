@@ -67,7 +67,9 @@ std::string U32Suffix(std::string s, uint32_t v) {
   return s;
 }
 // A row of pub_draw_seqs: the draw, then a public inspection event of it.
-std::string DrawSeqKey(std::string_view draw_id, uint64_t seq) { return std::string(draw_id) + '\0' + U64Key(seq); }
+std::string DrawSeqKey(std::string_view draw_id, uint64_t seq) {
+  return std::string(draw_id) + '\0' + U64Key(seq);
+}
 
 std::string RegionName(std::string_view code) {
   const codes::Region* r = codes::FindRegion(code);
@@ -1200,10 +1202,11 @@ StatusOr<std::optional<json>> PublicReader::Draw(std::string_view draw_id) {
 StatusOr<std::vector<uint64_t>> PublicReader::PublicSequencesOfDraw(std::string_view draw_id) {
   std::vector<uint64_t> out;
   const std::string prefix = std::string(draw_id) + '\0';
-  SUIJI_RETURN_IF_ERROR(lmdb::Scan(impl_->txn, impl_->d().draw_seqs, prefix, false, [&](std::string_view k, ByteView) {
-    if (k.size() == prefix.size() + 8) out.push_back(U64Of(k.substr(prefix.size())));
-    return true;
-  }));
+  SUIJI_RETURN_IF_ERROR(
+      lmdb::Scan(impl_->txn, impl_->d().draw_seqs, prefix, false, [&](std::string_view k, ByteView) {
+        if (k.size() == prefix.size() + 8) out.push_back(U64Of(k.substr(prefix.size())));
+        return true;
+      }));
   return out;
 }
 
