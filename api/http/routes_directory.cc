@@ -293,7 +293,7 @@ Reply PublishCalendar(Call& c) {
   return Json(json{{"published", *n}, {"years", years->size()}}, *n > 0 ? 201 : 200);
 }
 
-const directory::WorkCalendar& Calendar(const Call& c) { return c.node.inspections->world().draws.dir.calendar; }
+const directory::WorkCalendar& Calendar(const Call& c) { return c.node.world->world().draws.dir.calendar; }
 
 Reply ShowCalendar(Call& c) {
   uint64_t year = 0;

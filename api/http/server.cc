@@ -61,7 +61,7 @@ Reply FromStatus(const Status& s) {
 Status Node::SyncAll() {
   const std::function<Status()> folds[] = {
       [&] { return dirs->Sync(); },  // the projections: every folder (directory, identity)
-      [&] { return world->Sync(); },  // the draw and inspection services' world, public record, stats
+      [&] { return world->Sync(); },  // the draw service's world, the inspection sheet, stats
   };
   // The read models share nothing but the log (which may be read from several threads), so
   // a large batch (an import) is folded into them on two threads; one event is not worth one.
@@ -324,7 +324,8 @@ Status Server::Impl::Open() {
   node.dirs = std::make_unique<DirectoryService>(l, *node.projection, l.storage());
   node.world = std::make_unique<WorldFold>(l.storage());
   node.draws = std::make_unique<DrawService>(l, *node.world, paths.dir);
-  node.inspections = std::make_unique<InspectionService>(l, *node.world);
+  // Decides against the inspections folder of the same projections (no fold of the log).
+  node.inspections = std::make_unique<InspectionService>(l, node.projection->projection(), l.storage());
   // Decides and authenticates against the identity folder of the same projections (caught up
   // with the directory's: no fold of the log at start).
   node.identity = std::make_unique<IdentityService>(l, node.projection->projection(), l.storage());

@@ -63,9 +63,9 @@ Reply Json(const json& j, int status = 200);
 struct Node {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<DirectoryProjection> projection;
-  // The one in-memory fold of the log: the world the draw and inspection services decide
-  // against, the public record and the statistics (R16). Declared before the services that
-  // borrow it, so it outlives them.
+  // The one in-memory fold of the log: the world the draw service decides against, the
+  // public record and the statistics (R16). Declared before the services that borrow it, so
+  // it outlives them. (The inspection service decides against the projections.)
   std::unique_ptr<WorldFold> world;
   std::unique_ptr<DirectoryService> dirs;
   std::unique_ptr<DrawService> draws;
