@@ -159,6 +159,7 @@ void ExpectSameAsOracle(const InspectionStore& store, const InspectionWorld& ora
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     const std::vector<Deadline> expected = inspection::ComputeDeadlines(oracle, today);
     EXPECT_EQ(DeadlineLines(*got), DeadlineLines(expected)) << today;
+    EXPECT_FALSE(expected.empty()) << today;
   }
   // The same decisions on the next step of every result (the state checks, the content
   // checks against the draw, the directory and R17's history of the employer).
