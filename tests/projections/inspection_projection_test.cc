@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "ledger/core/inspection/deadlines.h"
 #include "ledger/lmdb/lmdb_storage.h"
@@ -356,6 +358,71 @@ TEST_F(InspectionProjectionTest, AServiceOverTheProjectionDecidesAsTheFoldDoes) 
   EXPECT_EQ(DeadlineLines(*deadlines), DeadlineLines(*inspections_->Deadlines()));
   EXPECT_FALSE(deadlines->empty());
   ASSERT_TRUE(svc.Sync().ok());
+  ExpectProjectionSameAsOracle(*projection_->projection());
+}
+
+// R17 across draws: an employer whose violation of a legal basis was published in one draw
+// has no "first violation" of it in the next; the projection finds that history through its
+// index by credit code and refuses as the fold does.
+TEST_F(InspectionProjectionTest, APublishedViolationMakesTheNextOneNoFirstViolation) {
+  const std::string a = Drawn();
+  auto t2 = SampleTask("T2");
+  t2.item_ids = {"I2"};
+  t2.ratio_bp = 5000;
+  t2.strata_by = draw::StrataBy::None;
+  t2.window_start = "2026-08-01";  // after T1's window: no visit merges into T1's (R10)
+  t2.window_end = "2026-08-31";
+  auto defined = draws_->DefineTask(t2, actor_);
+  ASSERT_TRUE(defined.ok()) << defined.status().ToString();
+  const std::string b = RunCeremony("T2");
+  ASSERT_TRUE(inspections_->Sync().ok());
+  // An employer drawn in both (the draws are deterministic here).
+  std::optional<draw::VisitRecord> first, second;
+  for (const auto& x : inspections_->world().draws.Draw(a)->visits) {
+    for (const auto& y : inspections_->world().draws.Draw(b)->visits) {
+      if (!first && x.credit_code == y.credit_code && x.merged_into.empty() && y.merged_into.empty()) {
+        first = x;
+        second = y;
+      }
+    }
+  }
+  ASSERT_TRUE(first.has_value()) << "no employer drawn in both " << a << " and " << b;
+  const draw::VisitRecord va = *first;
+  const draw::VisitRecord* vb = &*second;
+  RecordAndPublish(ViolationResult(a, va, "2026-06-01", {inspection::Handling::OrderCorrection}));
+
+  SetDate("2026-08-05");
+  auto now = now_us_;
+  InspectionService svc(*ledger_, projection_->projection(), ledger_->storage(), [now] { return *now; });
+  inspection::ResultRecord again =
+      ViolationResult(b, *vb, "2026-08-04", {inspection::Handling::OrderCorrection, inspection::Handling::NoPenalty},
+                      true);
+  again.items[0].item_id = "I2";
+  again.items[0].findings[0].point = "工资台账";
+  auto refused = svc.RecordResult(again, actor_);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(), "not a first violation: " + va.credit_code +
+                                            " already violated \"《劳动合同法》第十条\" (published result of draw " + a +
+                                            "); the no-penalty list does not apply (R17)");
+  ASSERT_TRUE(inspections_->Sync().ok());
+  again.revision = 1;
+  const std::string today = inspections_->Today();
+  EXPECT_EQ(refused.status().message(), inspections_->world().CheckResult(again, today).message());
+  // Without the no-penalty list it is recorded, and the employer's history holds both draws.
+  again.items[0].violations[0].no_penalty_list = false;
+  again.items[0].violations[0].handling = {inspection::Handling::OrderCorrection};
+  again.revision = 0;
+  ASSERT_TRUE(svc.RecordResult(again, actor_).ok());
+  std::vector<std::string> history;
+  ASSERT_TRUE(svc.Read([&](const InspectionStore& st) {
+    return st.ForEachResultOfCode(va.credit_code, [&](const ResultInfo& r) {
+      history.push_back(r.draw_id + " " + std::string(inspection::ResultStateName(r.state)));
+      return true;
+    });
+  }).ok());
+  std::vector<std::string> want = {a + " published", b + " entered"};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(history, want);
   ExpectProjectionSameAsOracle(*projection_->projection());
 }
 
