@@ -1,7 +1,8 @@
 // `suiji announce`, `suiji result record|confirm|submit|review|publish|correct|note|show|list|overdue`
 // and `suiji followup transfer|regrade`: inspections on InspectionService
-// (api/inspection_service.h). Writes are signed events appended by the one writer; reads fold
-// the log into an InspectionWorld and print from it.
+// (api/inspection_service.h). Writes are signed events appended by the one writer, decided
+// against the node's projections; reads catch the projections up and print from one read of
+// their "inspections" folder (projections/inspection_projection.h).
 //
 // The result file is JSON whose keys are ResultRecord's field names (README.md, "Results"):
 // unknown keys and wrong types are refused naming their path (api/json_keys.h).
@@ -16,6 +17,7 @@
 #include "api/json_keys.h"
 #include "ledger/core/sha256.h"
 #include "ledger/replay.h"
+#include "projections/projections.h"
 
 namespace suiji::cli {
 
@@ -23,18 +25,21 @@ namespace {
 
 using namespace json_keys;  // NOLINT: the readers are this file's vocabulary
 using inspection::Deadline;
+using inspection::InspectionStore;
 using inspection::DeadlineStatus;
 using inspection::ResultInfo;
 using inspection::ResultRecord;
 
-// The inspection service folded to the end of the log: a write command's is the node's
+// The inspection service caught up to the end of the log: a write command's is the node's
 // (Context::node: this process's own, or the running server's); a read-only command opens a
-// reader and folds its own.
+// reader and the projections, and catches them up.
 struct InspectionNode {
-  std::unique_ptr<Ledger> ledger;               // read-only commands
-  std::unique_ptr<InspectionService> owned;     // read-only commands
+  std::unique_ptr<Ledger> ledger;                    // read-only commands
+  std::shared_ptr<LmdbProjection> owned_projection;  // read-only commands
+  std::unique_ptr<InspectionService> owned;          // read-only commands
   InspectionService* service = nullptr;
-  const inspection::InspectionWorld& world() const { return service->world(); }
+  // One read of the state (after a write: the state with it).
+  Status Read(const std::function<Status(const InspectionStore&)>& fn) const { return service->Read(fn); }
 };
 
 StatusOr<InspectionNode> OpenInspections(Context& ctx, bool write) {
@@ -44,10 +49,19 @@ StatusOr<InspectionNode> OpenInspections(Context& ctx, bool write) {
     return n;
   }
   SUIJI_ASSIGN_OR_RETURN(n.ledger, OpenLedger(ctx, false));
-  n.owned = std::make_unique<InspectionService>(*n.ledger, n.ledger->storage());
+  SUIJI_ASSIGN_OR_RETURN(n.owned_projection, OpenProjections(ctx.data));
+  n.owned = std::make_unique<InspectionService>(*n.ledger, n.owned_projection, n.ledger->storage());
   SUIJI_RETURN_IF_ERROR(n.owned->Sync());
   n.service = n.owned.get();
   return n;
+}
+
+// The result a command has just written (it is there: the write was decided against it).
+StatusOr<const ResultInfo*> Written(const InspectionStore& s, std::string_view draw_id, std::string_view code) {
+  const ResultInfo* info = s.FindResult(draw_id, code);
+  if (info == nullptr) return Internal("the result of " + std::string(code) + " in draw " + std::string(draw_id) +
+                                       " is not in the projection after it was written");
+  return info;
 }
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -203,11 +217,14 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       a.withheld_reason = withhold;
       a.note = note;
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Announce(a, ctx.actor()));
-      const auto& info = n.world().announcements.at(draw_id);
-      std::cout << "announced draw " << draw_id << " at entry " << seq << " (confirmed "
-                << info.record.confirmed_date << ", targets "
-                << (a.publish_targets ? "published" : "withheld: " + withhold) << ")\n";
-      return OkStatus();
+      return n.Read([&](const InspectionStore& s) -> Status {
+        const inspection::AnnouncementInfo* info = s.FindAnnouncement(draw_id);
+        if (info == nullptr) return Internal("the announcement of draw " + draw_id + " is not in the projection");
+        std::cout << "announced draw " << draw_id << " at entry " << seq << " (confirmed "
+                  << info->record.confirmed_date << ", targets "
+                  << (a.publish_targets ? "published" : "withheld: " + withhold) << ")\n";
+        return OkStatus();
+      });
     });
   });
 
@@ -222,11 +239,13 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(ctx.node().InputPath(file)));
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RecordResult(r, ctx.actor()));
-      const ResultInfo* info = n.world().Result(r.draw_id, r.credit_code);
-      std::cout << "recorded revision " << info->latest().revision << " of " << r.credit_code
-                << " in draw " << r.draw_id << " at entry " << seq << " (entered); SHA-256 "
-                << ToHex(info->revision_sha256.back()) << ": each inspector of the team confirms it\n";
-      return OkStatus();
+      return n.Read([&](const InspectionStore& s) -> Status {
+        SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, r.draw_id, r.credit_code));
+        std::cout << "recorded revision " << info->latest().revision << " of " << r.credit_code
+                  << " in draw " << r.draw_id << " at entry " << seq << " (entered); SHA-256 "
+                  << ToHex(info->revision_sha256.back()) << ": each inspector of the team confirms it\n";
+        return OkStatus();
+      });
     });
   });
   auto step = [&](const char* verb, const char* help) {
@@ -258,18 +277,20 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       }
       if (r_confirm->count("--org") == 0) actor.org_unit = me->user.org_id;  // acts for its own org unit
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Confirm(draw_id, code, revision, h, *me, actor));
-      const ResultInfo* info = n.world().Result(draw_id, code);
-      std::cout << "inspector " << me->user.inspector_id << " confirmed revision " << revision << " of " << code
-                << " at entry " << seq;
-      const std::vector<std::string> missing = info->Unconfirmed();
-      if (missing.empty()) {
-        std::cout << "; the team has confirmed it\n";
-      } else {
-        std::cout << "; still to confirm:";
-        for (const auto& id : missing) std::cout << " " << id;
-        std::cout << "\n";
-      }
-      return OkStatus();
+      return n.Read([&](const InspectionStore& s) -> Status {
+        SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, draw_id, code));
+        std::cout << "inspector " << me->user.inspector_id << " confirmed revision " << revision << " of " << code
+                  << " at entry " << seq;
+        const std::vector<std::string> missing = info->Unconfirmed();
+        if (missing.empty()) {
+          std::cout << "; the team has confirmed it\n";
+        } else {
+          std::cout << "; still to confirm:";
+          for (const auto& id : missing) std::cout << " " << id;
+          std::cout << "\n";
+        }
+        return OkStatus();
+      });
     });
   });
   auto* r_submit = step("submit", "send the entered result to review (once the team has confirmed it)");
@@ -300,9 +321,11 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Publish(draw_id, code, ctx.actor()));
-      std::cout << "published " << code << " at entry " << seq << " on "
-                << n.world().Result(draw_id, code)->published_date << "\n";
-      return OkStatus();
+      return n.Read([&](const InspectionStore& s) -> Status {
+        SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, draw_id, code));
+        std::cout << "published " << code << " at entry " << seq << " on " << info->published_date << "\n";
+        return OkStatus();
+      });
     });
   });
   auto* r_correct = res->add_subcommand(
@@ -315,10 +338,12 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(ResultRecord r, ReadResultFile(ctx.node().InputPath(file)));
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Correct(r, reason, ctx.actor()));
-      std::cout << "recorded correction "
-                << n.world().Result(r.draw_id, r.credit_code)->corrections.size() << " of "
-                << r.credit_code << " at entry " << seq << "\n";
-      return OkStatus();
+      return n.Read([&](const InspectionStore& s) -> Status {
+        SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, r.draw_id, r.credit_code));
+        std::cout << "recorded correction " << info->corrections.size() << " of " << r.credit_code
+                  << " at entry " << seq << "\n";
+        return OkStatus();
+      });
     });
   });
   auto* r_note = step("note", "attach an internal note (never published)");
@@ -339,44 +364,46 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
   r_show->callback([&] {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, false));
-      const ResultInfo* info = n.world().Result(draw_id, code);
-      if (info == nullptr) return NotFound("no result of " + code + " in draw " + draw_id);
-      json j = ResultInfoJson(*info);
-      if (json_out) {
-        std::cout << j.dump(2) << "\n";
-        return OkStatus();
-      }
-      std::cout << "result of " << code << " in draw " << draw_id << ": "
-                << inspection::ResultStateName(info->state) << ", revision "
-                << info->latest().revision;
-      if (info->published_revision != 0) {
-        std::cout << ", published revision " << info->published_revision << " on "
-                  << info->published_date;
-      }
-      std::cout << "\n  inspected " << info->current().inspection_date << " by ";
-      for (const auto& t : info->current().team) std::cout << t << " ";
-      std::cout << "\n  revision " << info->latest().revision << " SHA-256 " << ToHex(info->revision_sha256.back());
-      const std::vector<std::string> missing = info->Unconfirmed();
-      if (missing.empty()) {
-        std::cout << ", confirmed by its team\n";
-      } else {
-        std::cout << ", to be confirmed by:";
-        for (const auto& id : missing) std::cout << " " << id;
-        std::cout << "\n";
-      }
-      for (const auto& it : info->current().items) {
-        std::cout << "  " << it.item_id << ": " << inspection::OutcomeLabel(it.outcome) << "\n";
-        for (const auto& v : it.violations) {
-          std::cout << "    " << v.description << " (" << v.legal_basis << "):";
-          for (auto h : v.handling) std::cout << " " << inspection::HandlingLabel(h);
+      return n.Read([&](const InspectionStore& s) -> Status {
+        const ResultInfo* info = s.FindResult(draw_id, code);
+        if (info == nullptr) return NotFound("no result of " + code + " in draw " + draw_id);
+        json j = ResultInfoJson(*info);
+        if (json_out) {
+          std::cout << j.dump(2) << "\n";
+          return OkStatus();
+        }
+        std::cout << "result of " << code << " in draw " << draw_id << ": "
+                  << inspection::ResultStateName(info->state) << ", revision "
+                  << info->latest().revision;
+        if (info->published_revision != 0) {
+          std::cout << ", published revision " << info->published_revision << " on "
+                    << info->published_date;
+        }
+        std::cout << "\n  inspected " << info->current().inspection_date << " by ";
+        for (const auto& t : info->current().team) std::cout << t << " ";
+        std::cout << "\n  revision " << info->latest().revision << " SHA-256 " << ToHex(info->revision_sha256.back());
+        const std::vector<std::string> missing = info->Unconfirmed();
+        if (missing.empty()) {
+          std::cout << ", confirmed by its team\n";
+        } else {
+          std::cout << ", to be confirmed by:";
+          for (const auto& id : missing) std::cout << " " << id;
           std::cout << "\n";
         }
-      }
-      for (const auto& c : info->corrections) {
-        std::cout << "  correction " << c.record.correction << " ("
-                  << inspection::ChinaDate(c.time_us) << "): " << c.record.reason << "\n";
-      }
-      return OkStatus();
+        for (const auto& it : info->current().items) {
+          std::cout << "  " << it.item_id << ": " << inspection::OutcomeLabel(it.outcome) << "\n";
+          for (const auto& v : it.violations) {
+            std::cout << "    " << v.description << " (" << v.legal_basis << "):";
+            for (auto h : v.handling) std::cout << " " << inspection::HandlingLabel(h);
+            std::cout << "\n";
+          }
+        }
+        for (const auto& c : info->corrections) {
+          std::cout << "  correction " << c.record.correction << " ("
+                    << inspection::ChinaDate(c.time_us) << "): " << c.record.reason << "\n";
+        }
+        return OkStatus();
+      });
     });
   });
   auto* r_sheet = step("sheet", "the visit's printable inspection sheet (HTML, A4; internal)");
@@ -406,22 +433,26 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, false));
       json rows = json::array();
-      for (const auto& [key, info] : n.world().results) {
-        if (!draw_id.empty() && key.first != draw_id) continue;
-        const std::string st(inspection::ResultStateName(info.state));
-        if (!state_filter.empty() && st != state_filter) continue;
-        rows.push_back({{"draw_id", key.first}, {"credit_code", key.second}, {"state", st},
-                        {"revision", info.latest().revision},
-                        {"corrections", info.corrections.size()}});
-        if (!json_out) {
-          std::cout << key.first << "  " << key.second << "  " << st << "  r"
-                    << info.latest().revision
-                    << (info.corrections.empty()
-                            ? ""
-                            : "  corrected " + std::to_string(info.corrections.size()))
-                    << "\n";
-        }
-      }
+      std::ostringstream text;  // printed once the whole read succeeded
+      SUIJI_RETURN_IF_ERROR(n.Read([&](const InspectionStore& s) {
+        return s.ForEachResult(draw_id, {}, 0, [&](const ResultInfo& info) {
+          const std::string st(inspection::ResultStateName(info.state));
+          if (!state_filter.empty() && st != state_filter) return true;
+          rows.push_back({{"draw_id", info.draw_id}, {"credit_code", info.credit_code}, {"state", st},
+                          {"revision", info.latest().revision},
+                          {"corrections", info.corrections.size()}});
+          if (!json_out) {
+            text << info.draw_id << "  " << info.credit_code << "  " << st << "  r"
+                      << info.latest().revision
+                      << (info.corrections.empty()
+                              ? ""
+                              : "  corrected " + std::to_string(info.corrections.size()))
+                      << "\n";
+          }
+          return true;
+        });
+      }));
+      std::cout << text.str();
       if (json_out) std::cout << rows.dump(2) << "\n";
       return OkStatus();
     });
@@ -437,7 +468,8 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, false));
       json rows = json::array();
       std::map<std::string, int> overdue_by_org;
-      for (const auto& d : n.service->Deadlines()) {
+      SUIJI_ASSIGN_OR_RETURN(std::vector<Deadline> deadlines, n.service->Deadlines());
+      for (const auto& d : deadlines) {
         if (!org_filter.empty() && d.org_id != org_filter) continue;
         const bool bad = d.status == DeadlineStatus::kOverdue ||
                          d.status == DeadlineStatus::kLate ||

@@ -46,7 +46,8 @@ class LocalNode final : public NodeAccess {
   StatusOr<InspectionService*> Inspections() override {
     if (!inspections_) {
       SUIJI_ASSIGN_OR_RETURN(Ledger * l, Writer(NodeKeyRule::kInForce));
-      auto s = std::make_unique<InspectionService>(*l, l->storage());
+      SUIJI_ASSIGN_OR_RETURN(auto proj, Projections());
+      auto s = std::make_unique<InspectionService>(*l, proj, l->storage());
       SUIJI_RETURN_IF_ERROR(s->Sync());
       inspections_ = std::move(s);
     }

@@ -1,8 +1,11 @@
 // Inspections on a node: announcing a draw, recording results through their review workflow,
 // publishing and correcting them, the follow-up (transfers, credit re-evaluation), and the
-// deadline list. Decides and appends the events of schemas/inspection.fbs against an
-// in-memory fold of the whole log (api/world_fold.h: its own, or one shared with the other
-// services); every check the fold (and so the verifier) makes is made here first.
+// deadline list. Decides and appends the events of schemas/inspection.fbs against the node's
+// projections (their "inspections" folder, projections/inspection_projection.h, caught up
+// from the log before each decision), or against an in-memory fold of the whole log
+// (api/world_fold.h: its own, or one shared with other services); the rules are the one
+// inspection fold's (inspection::InspectionStore), so every check the fold (and so the
+// verifier) makes is made here first.
 //
 // Lifetime: borrows the Ledger and the log (or the shared fold), which must outlive it. Not
 // thread-safe.
@@ -18,6 +21,7 @@
 #include "ledger/core/inspection/deadlines.h"
 #include "ledger/core/inspection/state.h"
 #include "ledger/ledger.h"
+#include "projections/lmdb_projection.h"
 
 namespace suiji {
 
@@ -28,9 +32,21 @@ class InspectionService {
   InspectionService(Ledger& ledger, const LogStorage& log, Clock clock = {});
   // Deciding against a fold shared with other services (the server's), which must outlive it.
   InspectionService(Ledger& ledger, WorldFold& shared, Clock clock = {});
+  // Deciding against the node's projections (their "inspections" folder), caught up from
+  // `log` (only the entries not applied yet) before each decision: nothing folds the whole
+  // log. world() is not available.
+  InspectionService(Ledger& ledger, std::shared_ptr<LmdbProjection> projection, const LogStorage& log,
+                    Clock clock = {});
 
+  // Folds log entries not yet seen (catches the projection up).
   Status Sync();
-  const inspection::InspectionWorld& world() const { return world_; }
+  // The in-memory fold (a service built with one; aborts otherwise).
+  const inspection::InspectionWorld& world() const;
+  // The projections it decides against; null for a service deciding against a fold.
+  std::shared_ptr<LmdbProjection> projection() const { return projection_; }
+  // Runs fn on the state decisions read (the fold, or one read of the projection); a read
+  // error of the store is returned in place of fn's status.
+  Status Read(const std::function<Status(const inspection::InspectionStore&)>& fn) const;
   // Today's date in China (UTC+8) by the node's clock.
   std::string Today() const;
 
@@ -60,19 +76,21 @@ class InspectionService {
   StatusOr<uint64_t> Reevaluate(const inspection::ReevaluationRecord& r, const Actor& actor);
 
   // Every deadline as of today; the overdue ones are what the bureau's overdue list shows.
-  std::vector<inspection::Deadline> Deadlines() const;
+  StatusOr<std::vector<inspection::Deadline>> Deadlines() const;
 
  private:
   StatusOr<uint64_t> AppendChecked(
-      const std::function<StatusOr<EventDraft>(const std::string& today)>& decide);
+      const std::function<StatusOr<EventDraft>(const inspection::InspectionStore& state,
+                                               const std::string& today)>& decide);
   InspectionService(Ledger& ledger, std::unique_ptr<WorldFold> own, WorldFold* shared,
                     Clock clock);
   int64_t NowUs() const;
 
   Ledger& ledger_;
   std::unique_ptr<WorldFold> own_fold_;  // null with a shared fold
-  WorldFold& fold_;
-  const inspection::InspectionWorld& world_;  // fold_'s
+  WorldFold* fold_;                      // null when deciding against the projection
+  std::shared_ptr<LmdbProjection> projection_;
+  const LogStorage& log_;
   Clock clock_;
 };
 

@@ -675,6 +675,12 @@ std::unique_ptr<ProjectionFolder> NewDrawFolder(const ProjectionFolder& director
   return std::make_unique<DrawFolder>(directory);
 }
 
+std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const ProjectionFolder& draws_folder) {
+  const auto* folder = dynamic_cast<const DrawFolder*>(&draws_folder);
+  if (folder == nullptr) return nullptr;
+  return folder->StoreIn(txn);
+}
+
 std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const LmdbProjection& projection) {
   auto* folder = projection.folder_as<DrawFolder>("draws");
   if (folder == nullptr) return nullptr;

@@ -43,5 +43,8 @@ class DrawStoreView : public draw::DrawStore {
   virtual StatusOr<std::vector<draw::PlanInfo>> PlanVersions(std::string_view plan_id) const = 0;
 };
 std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const LmdbProjection& projection);
+// The same from the draws folder itself (a later folder's fold, e.g. "inspections", reads the
+// draw state after the entry inside its transaction); nullptr if `draws_folder` is not one.
+std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const ProjectionFolder& draws_folder);
 
 }  // namespace suiji

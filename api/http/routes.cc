@@ -136,12 +136,7 @@ std::vector<Route> IdentityRoutes() {
 std::vector<Route> ApiRoutes() {
   std::vector<Route> r;
   for (auto group : {IdentityRoutes, DirectoryRoutes, DrawRoutes, ResultRoutes, PublicRoutes}) {
-    // The results routes (inspections, deadlines, statistics) read the in-memory world.
-    const bool world = group == ResultRoutes;
-    for (auto& route : group()) {
-      route.world = route.world || world;
-      r.push_back(std::move(route));
-    }
+    for (auto& route : group()) r.push_back(std::move(route));
   }
   Route events = R("GET", "/api/v1/events", {kSupervisor}, false,
                    "Server-Sent Events from ?from=SEQ or Last-Event-ID", nullptr);

@@ -1,7 +1,8 @@
 // Result routes: recording, review, publication, correction, internal notes and follow-up of
 // inspection results (R12-R14), the overdue list, the statistics (R16) and verification of the
 // whole log (suiji-verify's checks, for supervisors). Handlers call InspectionService, the
-// same as `suiji result|followup|stats`.
+// same as `suiji result|followup|stats`, which decides against the node's projections and
+// whose Read gives one snapshot of their "inspections" folder.
 #include <chrono>
 
 #include "api/http/route_helpers.h"
@@ -35,18 +36,29 @@ Reply RecordResult(Call& c) {
   auto seq = c.node.inspections->RecordResult(r, c.actor);
   if (!seq.ok()) return FromStatus(seq.status());
   // What each inspector of the team confirms (POST .../confirm): this revision, by its hash.
-  const inspection::ResultInfo* info = c.node.inspections->world().Result(r.draw_id, r.credit_code);
-  return Written(*seq, {{"revision", info->latest().revision}, {"result_sha256", ToHex(info->revision_sha256.back())}});
+  json recorded;
+  Status read = c.node.inspections->Read([&](const inspection::InspectionStore& s) -> Status {
+    const inspection::ResultInfo* info = s.FindResult(r.draw_id, r.credit_code);
+    if (info == nullptr) return Internal("the result just recorded is not in the projection");
+    recorded = {{"revision", info->latest().revision}, {"result_sha256", ToHex(info->revision_sha256.back())}};
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  return Written(*seq, recorded);
 }
 
 // The visit's drawn team or its experts: who may be named in its result's team, and confirm it.
 bool OnVisit(const Call& c, std::string_view draw_id, std::string_view code) {
   if (!c.user->Has(kInspector) || c.user->user.inspector_id.empty()) return false;
-  const draw::VisitRecord* v = c.node.inspections->world().Visit(draw_id, code);
-  if (v == nullptr) return false;
   const std::string& me = c.user->user.inspector_id;
-  return std::find(v->team.begin(), v->team.end(), me) != v->team.end() ||
-         std::find(v->experts.begin(), v->experts.end(), me) != v->experts.end();
+  bool on = false;  // a failed read: not on it
+  (void)c.node.inspections->Read([&](const inspection::InspectionStore& s) {
+    const draw::VisitRecord* v = inspection::VisitIn(s, draw_id, code);
+    on = v != nullptr && (std::find(v->team.begin(), v->team.end(), me) != v->team.end() ||
+                          std::find(v->experts.begin(), v->experts.end(), me) != v->experts.end());
+    return OkStatus();
+  });
+  return on;
 }
 
 // Body {"revision": N, "result_sha256": "hex"}: the caller's own confirmation of that revision
@@ -93,14 +105,22 @@ Reply Publish(Call& c) {
 
 Reply GetResult(Call& c) {
   if (!MaySeeVisit(c, c.params[0], c.params[1])) return Outside("result " + c.params[0] + "/" + c.params[1]);
-  const inspection::ResultInfo* r = c.node.inspections->world().Result(c.params[0], c.params[1]);
-  if (r == nullptr) return Error(404, "not_found", "no result recorded for this visit");
-  return Json(cli::ResultInfoToJson(*r));
+  std::optional<json> found;
+  Status read = c.node.inspections->Read([&](const inspection::InspectionStore& s) {
+    const inspection::ResultInfo* r = s.FindResult(c.params[0], c.params[1]);
+    if (r != nullptr) found = cli::ResultInfoToJson(*r);
+    return OkStatus();
+  });
+  if (!read.ok()) return FromStatus(read);
+  if (!found) return Error(404, "not_found", "no result recorded for this visit");
+  return Json(*found);
 }
 
 Reply Overdue(Call& c) {
+  auto deadlines = c.node.inspections->Deadlines();
+  if (!deadlines.ok()) return FromStatus(deadlines.status());
   json out = json::array();
-  for (const auto& d : c.node.inspections->Deadlines()) {
+  for (const auto& d : *deadlines) {
     if (d.status != inspection::DeadlineStatus::kOverdue || !CoversOrg(c, d.org_id)) continue;
     out.push_back(cli::DeadlineToJson(d));
   }
@@ -175,14 +195,28 @@ Reply Sheet(Call& c) {
 Reply ListResults(Call& c) {
   const std::string draw_id = c.req.get_param_value("draw");
   const std::string state = c.req.get_param_value("state");
+  struct Row {
+    std::string draw_id, credit_code, state;
+    uint32_t revision;
+    size_t corrections;
+  };
+  std::vector<Row> found;  // read in one snapshot, then filtered by who may see them
+  Status read = c.node.inspections->Read([&](const inspection::InspectionStore& s) {
+    return s.ForEachResult(draw_id, {}, 0, [&](const inspection::ResultInfo& info) {
+      std::string st(inspection::ResultStateName(info.state));
+      if (state.empty() || st == state) {
+        found.push_back({info.draw_id, info.credit_code, std::move(st), info.latest().revision,
+                         info.corrections.size()});
+      }
+      return true;
+    });
+  });
+  if (!read.ok()) return FromStatus(read);
   json rows = json::array();
-  for (const auto& [key, info] : c.node.inspections->world().results) {
-    if (!draw_id.empty() && key.first != draw_id) continue;
-    const std::string st(inspection::ResultStateName(info.state));
-    if (!state.empty() && st != state) continue;
-    if (!MaySeeVisit(c, key.first, key.second)) continue;
-    rows.push_back({{"draw_id", key.first}, {"credit_code", key.second}, {"state", st},
-                    {"revision", info.latest().revision}, {"corrections", info.corrections.size()}});
+  for (const Row& r : found) {
+    if (!MaySeeVisit(c, r.draw_id, r.credit_code)) continue;
+    rows.push_back({{"draw_id", r.draw_id}, {"credit_code", r.credit_code}, {"state", r.state},
+                    {"revision", r.revision}, {"corrections", r.corrections}});
   }
   return Json(json{{"results", rows}});
 }
@@ -239,6 +273,12 @@ Reply Verify(Call& c) {
   return Reply{};
 }
 
+// A route that reads the in-memory world (Node::world, folded on its first use).
+Route World(Route r) {
+  r.world = true;
+  return r;
+}
+
 }  // namespace
 
 std::vector<Route> ResultRoutes() {
@@ -262,11 +302,11 @@ std::vector<Route> ResultRoutes() {
         "re-evaluate the employer's credit grade after a published result", Regrade),
       R("GET", "/api/v1/results/{draw_id}/{credit_code}", visit_readers, false,
         "a visit's result with its workflow", GetResult),
-      R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
-        "the visit's printable inspection sheet (HTML)", Sheet),
+      World(R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
+              "the visit's printable inspection sheet (HTML)", Sheet)),
       R("GET", "/api/v1/overdue", {kReviewer, kSupervisor}, false, "overdue deadlines in your jurisdiction", Overdue),
-      R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
-        "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats),
+      World(R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
+              "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats)),
       R("GET", "/api/v1/verify", {kSupervisor}, false,
         "run every check of suiji-verify over the log (integrity, draws, inspections, authority)", Verify),
   };

@@ -70,9 +70,9 @@ Status Node::NeedWorld() {
 Status Node::SyncAll() {
   const bool with_world = world_used;
   const std::function<Status()> folds[] = {
-      // The projections: every folder (directory, draws, identity, public).
+      // The projections: every folder (directory, draws, inspections, identity, public).
       [&] { return dirs->Sync(); },
-      // The inspection service's world and the statistics, once used.
+      // The statistics' and the inspection sheet's world, once used.
       [&] { return with_world ? world->Sync() : OkStatus(); },
   };
   // The read models share nothing but the log (which may be read from several threads), so
@@ -334,10 +334,11 @@ Status Server::Impl::Open() {
   SUIJI_ASSIGN_OR_RETURN(node.projection, DirectoryProjection::Open(paths.dir, ProjectionSync::kDeferred));
   Ledger& l = *node.ledger;
   node.dirs = std::make_unique<DirectoryService>(l, *node.projection, l.storage());
-  // Plans, tasks and draws decide against the draws folder of the same projections.
+  // Plans, tasks and draws decide against the draws folder of the same projections, and
+  // inspections against its inspections folder (no fold of the log).
   node.draws = std::make_unique<DrawService>(l, node.projection->projection(), l.storage(), paths.dir);
+  node.inspections = std::make_unique<InspectionService>(l, node.projection->projection(), l.storage());
   node.world = std::make_unique<WorldFold>(l.storage());  // folded on first use (Node::NeedWorld)
-  node.inspections = std::make_unique<InspectionService>(l, *node.world);
   // Decides and authenticates against the identity folder of the same projections (caught up
   // with the directory's: no fold of the log at start).
   node.identity = std::make_unique<IdentityService>(l, node.projection->projection(), l.storage());

@@ -64,7 +64,7 @@ struct Node {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<DirectoryProjection> projection;
   // The in-memory fold of the whole log, for what does not read a projection yet: the
-  // inspection service (results, deadlines, the inspection sheet) and the statistics (R16).
+  // inspection sheet and the statistics (R16).
   // Not folded at start: the first request of a route marked `world` folds it (NeedWorld),
   // and from then on SyncAll keeps it at the end of the log. Declared before the services
   // that borrow it, so it outlives them. (Issue #16: it goes once those read projections.)

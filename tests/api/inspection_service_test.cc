@@ -17,7 +17,7 @@ using testing_support::InspectionNodeTest;
 class InspectionServiceTest : public InspectionNodeTest {
  protected:
   const inspection::Deadline* Find(DeadlineKind kind, const std::string& code = "") {
-    deadlines_ = inspections_->Deadlines();
+    deadlines_ = *inspections_->Deadlines();
     for (const auto& d : deadlines_) {
       if (d.kind == kind && d.credit_code == code) return &d;
     }

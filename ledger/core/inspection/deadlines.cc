@@ -64,11 +64,24 @@ std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string
 
 void ForEachDeadline(const InspectionWorld& world, std::string_view today,
                      const std::function<void(Deadline&&)>& fn) {
-  const directory::WorkCalendar& cal = world.draws.dir.calendar;
-  for (const auto& [draw_id, d] : world.draws.draws) {
-    if (d.phase != draw::DrawPhase::kResulted) continue;
-    const draw::TaskInfo* t = world.draws.Task(d.task_id);
-    if (t == nullptr) continue;
+  (void)ForEachDeadline(static_cast<const InspectionStore&>(world), today, fn);  // never fails in memory
+}
+
+StatusOr<std::vector<Deadline>> ComputeDeadlines(const InspectionStore& store, std::string_view today) {
+  std::vector<Deadline> out;
+  SUIJI_RETURN_IF_ERROR(ForEachDeadline(store, today, [&out](Deadline&& d) { out.push_back(std::move(d)); }));
+  return out;
+}
+
+Status ForEachDeadline(const InspectionStore& store, std::string_view today,
+                       const std::function<void(Deadline&&)>& fn) {
+  const directory::WorkCalendar& cal = store.calendar();
+  const draw::DrawStore& draws = store.draw_store();
+  return draws.ForEachDraw("", 0, [&](const draw::DrawInfo& d) {
+    if (d.phase != draw::DrawPhase::kResulted) return true;
+    const std::string& draw_id = d.draw_id;
+    const draw::TaskInfo* t = draws.FindTask(d.task_id);
+    if (t == nullptr) return true;
     Deadline base;
     base.org_id = t->task.org_id;
     base.task_id = d.task_id;
@@ -77,14 +90,14 @@ void ForEachDeadline(const InspectionWorld& world, std::string_view today,
     Deadline confirm = base;
     confirm.kind = DeadlineKind::kConfirm;
     confirm.from = ChinaDate(d.reveal_time_us);
-    if (auto a = world.announcements.find(draw_id); a != world.announcements.end()) {
-      confirm.done = ChinaDate(a->second.time_us);
+    if (const AnnouncementInfo* a = store.FindAnnouncement(draw_id); a != nullptr) {
+      confirm.done = ChinaDate(a->time_us);
     }
     Settle(cal, kConfirmWorkingDays, today, confirm);
     fn(std::move(confirm));
 
     for (const auto& v : d.visits) {
-      const ResultInfo* r = world.Result(draw_id, v.credit_code);
+      const ResultInfo* r = store.FindResult(draw_id, v.credit_code);
       if (r != nullptr) {
         Deadline enter = base;
         enter.kind = DeadlineKind::kEnter;
@@ -102,7 +115,8 @@ void ForEachDeadline(const InspectionWorld& world, std::string_view today,
       Settle(cal, kPublishWorkingDays, today, publish);
       fn(std::move(publish));
     }
-  }
+    return true;
+  });
 }
 
 }  // namespace suiji::inspection

@@ -47,10 +47,15 @@ struct Deadline {
   std::string note;
 };
 
-// Every deadline of every live drawn draw as of `today` ("YYYY-MM-DD").
-std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string_view today);
+// Every deadline of every live drawn draw as of `today` ("YYYY-MM-DD"), in draw id order
+// (each draw's confirm, then its visits' enter and publish in draw order).
+StatusOr<std::vector<Deadline>> ComputeDeadlines(const InspectionStore& store, std::string_view today);
 // The same deadlines, in the same order, one at a time (the verifier counts them without
-// holding them all).
+// holding them all). Fails only with the store's read error (an LMDB store).
+Status ForEachDeadline(const InspectionStore& store, std::string_view today,
+                       const std::function<void(Deadline&&)>& fn);
+// The same over the in-memory fold (which cannot fail).
+std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string_view today);
 void ForEachDeadline(const InspectionWorld& world, std::string_view today,
                      const std::function<void(Deadline&&)>& fn);
 

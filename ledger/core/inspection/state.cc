@@ -103,15 +103,9 @@ const ResultRecord& ResultInfo::current() const {
   return latest();
 }
 
-const ResultInfo* InspectionWorld::Result(std::string_view draw_id,
-                                          std::string_view credit_code) const {
-  auto it = results.find(ResultKey(draw_id, credit_code));
-  return it == results.end() ? nullptr : &it->second;
-}
-
-const draw::VisitRecord* InspectionWorld::Visit(std::string_view draw_id,
-                                                std::string_view credit_code) const {
-  const draw::DrawInfo* d = draws.Draw(draw_id);
+const draw::VisitRecord* VisitIn(const InspectionStore& s, std::string_view draw_id,
+                                 std::string_view credit_code) {
+  const draw::DrawInfo* d = s.draw_store().FindDraw(draw_id);
   if (d == nullptr || d->phase != DrawPhase::kResulted) return nullptr;
   for (const auto& v : d->visits) {
     if (v.credit_code == credit_code) return &v;
@@ -119,41 +113,45 @@ const draw::VisitRecord* InspectionWorld::Visit(std::string_view draw_id,
   return nullptr;
 }
 
-std::vector<directory::ItemRecord> InspectionWorld::ItemsOf(std::string_view draw_id) const {
+std::vector<directory::ItemRecord> ItemsOf(const InspectionStore& s, std::string_view draw_id) {
   std::vector<directory::ItemRecord> out;
-  const draw::DrawInfo* d = draws.Draw(draw_id);
+  const draw::DrawInfo* d = s.draw_store().FindDraw(draw_id);
   if (d == nullptr) return out;
-  const draw::TaskInfo* t = draws.Task(d->task_id);
+  const draw::TaskInfo* t = s.draw_store().FindTask(d->task_id);
   if (t == nullptr) return out;
-  auto list = draws.dir.item_lists.find({t->task.org_id, t->task.item_list_version});
-  if (list == draws.dir.item_lists.end()) return out;
+  const std::optional<directory::ItemListRecord> list =
+      s.draw_store().directory().ItemList(t->task.org_id, t->task.item_list_version);
+  if (!list) return out;
   for (const auto& id : t->task.item_ids) {
-    for (const auto& item : list->second.items) {
+    for (const auto& item : list->items) {
       if (item.item_id == id) out.push_back(item);
     }
   }
   return out;
 }
 
-StatusOr<const ResultInfo*> InspectionWorld::Existing(std::string_view draw_id,
-                                                      std::string_view code) const {
-  const ResultInfo* r = Result(draw_id, code);
+namespace {
+
+StatusOr<const ResultInfo*> Existing(const InspectionStore& s, std::string_view draw_id,
+                                     std::string_view code) {
+  const ResultInfo* r = s.FindResult(draw_id, code);
   if (r == nullptr) return NotFound("no result recorded for " + std::string(code) + " in draw " +
                                     std::string(draw_id));
   return r;
 }
 
-Status InspectionWorld::CheckAnnouncement(const AnnouncementRecord& a,
-                                          std::string_view date) const {
+}  // namespace
+
+Status CheckAnnouncement(const InspectionStore& s, const AnnouncementRecord& a, std::string_view date) {
   if (auto errs = ValidateAnnouncement(a); !errs.empty()) return FieldErrors("announcement", errs);
-  const draw::DrawInfo* d = draws.Draw(a.draw_id);
+  const draw::DrawInfo* d = s.draw_store().FindDraw(a.draw_id);
   if (d == nullptr) return NotFound("no draw " + Q(a.draw_id));
   if (d->phase != DrawPhase::kResulted) {
     return FailedPrecondition("draw " + Q(a.draw_id) + " is " +
                               std::string(draw::DrawPhaseName(d->phase)) +
                               "; only a drawn (revealed and resulted) draw is announced");
   }
-  if (announcements.count(a.draw_id)) {
+  if (s.FindAnnouncement(a.draw_id) != nullptr) {
     return FailedPrecondition("draw " + Q(a.draw_id) + " is already announced");
   }
   const std::string drawn = ChinaDate(d->reveal_time_us);
@@ -164,16 +162,18 @@ Status InspectionWorld::CheckAnnouncement(const AnnouncementRecord& a,
   return OkStatus();
 }
 
-Status InspectionWorld::CheckResultContent(const ResultRecord& r, std::string_view date) const {
+namespace {
+
+Status CheckResultContent(const InspectionStore& s, const ResultRecord& r, std::string_view date) {
   if (auto errs = ValidateResult(r); !errs.empty()) return FieldErrors("result", errs);
-  const draw::DrawInfo* d = draws.Draw(r.draw_id);
+  const draw::DrawInfo* d = s.draw_store().FindDraw(r.draw_id);
   if (d == nullptr) return NotFound("no draw " + Q(r.draw_id));
-  const draw::VisitRecord* v = Visit(r.draw_id, r.credit_code);
+  const draw::VisitRecord* v = VisitIn(s, r.draw_id, r.credit_code);
   if (v == nullptr) {
     return FailedPrecondition(r.credit_code + " was not drawn in draw " + Q(r.draw_id) +
                               " (or the draw is cancelled or not drawn yet)");
   }
-  const draw::TaskInfo* t = draws.Task(d->task_id);
+  const draw::TaskInfo* t = s.draw_store().FindTask(d->task_id);
   if (r.inspection_date < t->task.window_start || r.inspection_date > t->task.window_end) {
     return InvalidArgument("inspection_date " + r.inspection_date + " is outside the task's window " +
                            t->task.window_start + " to " + t->task.window_end);
@@ -183,7 +183,7 @@ Status InspectionWorld::CheckResultContent(const ResultRecord& r, std::string_vi
                            std::string(date) + ")");
   }
   // Items: exactly the task's items; findings at points of the item's checklist.
-  std::vector<directory::ItemRecord> items = ItemsOf(r.draw_id);
+  std::vector<directory::ItemRecord> items = ItemsOf(s, r.draw_id);
   std::set<std::string> want;
   for (const auto& i : items) want.insert(i.item_id);
   std::set<std::string> got;
@@ -223,30 +223,36 @@ Status InspectionWorld::CheckResultContent(const ResultRecord& r, std::string_vi
   for (const auto& it : r.items) {
     for (const auto& viol : it.violations) {
       if (!viol.no_penalty_list) continue;
-      for (const auto& [key, other] : results) {
-        if (key.second != r.credit_code || key.first == r.draw_id) continue;
+      Status found;
+      SUIJI_RETURN_IF_ERROR(s.ForEachResultOfCode(r.credit_code, [&](const ResultInfo& other) {
+        if (other.draw_id == r.draw_id) return true;
         const ResultRecord* p = other.published();
-        if (p == nullptr) continue;
+        if (p == nullptr) return true;
         const ResultRecord& cur = other.current();
         for (const auto& oi : cur.items) {
           for (const auto& ov : oi.violations) {
             if (ov.legal_basis == viol.legal_basis) {
-              return FailedPrecondition(
+              found = FailedPrecondition(
                   "not a first violation: " + r.credit_code + " already violated " +
-                  Q(viol.legal_basis) + " (published result of draw " + key.first +
+                  Q(viol.legal_basis) + " (published result of draw " + other.draw_id +
                   "); the no-penalty list does not apply (R17)");
+              return false;
             }
           }
         }
-      }
+        return true;
+      }));
+      SUIJI_RETURN_IF_ERROR(found);
     }
   }
   return OkStatus();
 }
 
-Status InspectionWorld::CheckResult(const ResultRecord& r, std::string_view date) const {
-  SUIJI_RETURN_IF_ERROR(CheckResultContent(r, date));
-  const ResultInfo* existing = Result(r.draw_id, r.credit_code);
+}  // namespace
+
+Status CheckResult(const InspectionStore& s, const ResultRecord& r, std::string_view date) {
+  SUIJI_RETURN_IF_ERROR(CheckResultContent(s, r, date));
+  const ResultInfo* existing = s.FindResult(r.draw_id, r.credit_code);
   if (existing == nullptr) {
     if (r.revision != 1) {
       return FailedPrecondition(Who(r.draw_id, r.credit_code) + " has no revision yet; the first is 1");
@@ -269,8 +275,8 @@ Status InspectionWorld::CheckResult(const ResultRecord& r, std::string_view date
   return OkStatus();
 }
 
-Status InspectionWorld::CheckConfirmation(const ConfirmationRecord& c) const {
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(c.draw_id, c.credit_code));
+Status CheckConfirmation(const InspectionStore& s, const ConfirmationRecord& c) {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s, c.draw_id, c.credit_code));
   if (r->state != ResultState::kEntered) return WrongState(*r, "confirm");
   if (c.revision != r->latest().revision) return WrongRevision(*r, c.revision, r->latest().revision);
   if (c.result_sha256 != r->revision_sha256.back()) {
@@ -294,15 +300,15 @@ Status InspectionWorld::CheckConfirmation(const ConfirmationRecord& c) const {
   return OkStatus();
 }
 
-Status InspectionWorld::CheckSubmit(const ResultStepRecord& s) const {
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s.draw_id, s.credit_code));
+Status CheckSubmit(const InspectionStore& st, const ResultStepRecord& s) {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(st, s.draw_id, s.credit_code));
   if (r->state != ResultState::kEntered) return WrongState(*r, "submit");
   if (s.revision != r->latest().revision) return WrongRevision(*r, s.revision, r->latest().revision);
   return NeedsConfirmations(*r, "submit");
 }
 
-Status InspectionWorld::CheckReview(const ReviewRecord& rv, std::string_view user) const {
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(rv.draw_id, rv.credit_code));
+Status CheckReview(const InspectionStore& s, const ReviewRecord& rv, std::string_view user) {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s, rv.draw_id, rv.credit_code));
   if (r->state != ResultState::kAwaitingReview) return WrongState(*r, "review");
   if (rv.revision != r->latest().revision) return WrongRevision(*r, rv.revision, r->latest().revision);
   if (!rv.approved && rv.reason.empty()) {
@@ -320,8 +326,8 @@ Status InspectionWorld::CheckReview(const ReviewRecord& rv, std::string_view use
   return OkStatus();
 }
 
-Status InspectionWorld::CheckPublish(const ResultStepRecord& s, std::string_view date) const {
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s.draw_id, s.credit_code));
+Status CheckPublish(const InspectionStore& st, const ResultStepRecord& s, std::string_view date) {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(st, s.draw_id, s.credit_code));
   if (r->state != ResultState::kApproved) return WrongState(*r, "publish");
   if (s.revision != r->latest().revision) return WrongRevision(*r, s.revision, r->latest().revision);
   if (!directory::ValidDate(s.date) || s.date > date ||
@@ -333,8 +339,8 @@ Status InspectionWorld::CheckPublish(const ResultStepRecord& s, std::string_view
   return OkStatus();
 }
 
-Status InspectionWorld::CheckCorrection(const CorrectionRecord& c, std::string_view date) const {
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(c.result.draw_id, c.result.credit_code));
+Status CheckCorrection(const InspectionStore& s, const CorrectionRecord& c, std::string_view date) {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s, c.result.draw_id, c.result.credit_code));
   if (r->state != ResultState::kPublished) return WrongState(*r, "correct");
   if (c.reason.empty()) return InvalidArgument("a correction needs its reason (更正原因)");
   if (c.reason.size() > 20000) return InvalidArgument("reason is longer than 20000 bytes");
@@ -352,11 +358,11 @@ Status InspectionWorld::CheckCorrection(const CorrectionRecord& c, std::string_v
     return InvalidArgument("a correction cannot move the inspection date");
   }
   if (c.result == r->current()) return InvalidArgument("the correction changes nothing");
-  return CheckResultContent(c.result, date);
+  return CheckResultContent(s, c.result, date);
 }
 
-Status InspectionWorld::CheckInternalNote(const InternalNoteRecord& n) const {
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(n.draw_id, n.credit_code));
+Status CheckInternalNote(const InspectionStore& s, const InternalNoteRecord& n) {
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s, n.draw_id, n.credit_code));
   (void)r;
   if (n.note.empty() && n.complainant_name.empty()) return InvalidArgument("an empty note");
   if (n.note.size() > 20000 || n.complainant_name.size() > 1000 ||
@@ -366,9 +372,9 @@ Status InspectionWorld::CheckInternalNote(const InternalNoteRecord& n) const {
   return OkStatus();
 }
 
-Status InspectionWorld::CheckTransfer(const TransferRecord& t, std::string_view date) const {
+Status CheckTransfer(const InspectionStore& s, const TransferRecord& t, std::string_view date) {
   if (auto errs = ValidateTransfer(t); !errs.empty()) return FieldErrors("transfer", errs);
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(t.draw_id, t.credit_code));
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s, t.draw_id, t.credit_code));
   const Handling want = t.kind == TransferKind::Police ? Handling::TransferPolice
                                                        : Handling::TransferDepartment;
   bool found = false;
@@ -388,16 +394,15 @@ Status InspectionWorld::CheckTransfer(const TransferRecord& t, std::string_view 
   return OkStatus();
 }
 
-Status InspectionWorld::CheckReevaluation(const ReevaluationRecord& e, std::string_view date) const {
+Status CheckReevaluation(const InspectionStore& s, const ReevaluationRecord& e, std::string_view date) {
   if (auto errs = ValidateReevaluation(e); !errs.empty()) return FieldErrors("re-evaluation", errs);
-  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(e.draw_id, e.credit_code));
+  SUIJI_ASSIGN_OR_RETURN(const ResultInfo* r, Existing(s, e.draw_id, e.credit_code));
   if (r->state != ResultState::kPublished) {
     return FailedPrecondition("a credit grade is re-evaluated after the result is published; " +
                               Who(e.draw_id, e.credit_code) + " is " +
                               std::string(ResultStateName(r->state)));
   }
-  auto t = draws.dir.targets.find(e.credit_code);
-  if (t == draws.dir.targets.end()) return NotFound("no target " + e.credit_code + " in the directory");
+  if (!s.draw_store().directory().Target(e.credit_code)) return NotFound("no target " + e.credit_code + " in the directory");
   if (e.grade_date < r->current().inspection_date || e.grade_date > date) {
     return InvalidArgument("grade_date " + e.grade_date + " must be between the inspection (" +
                            r->current().inspection_date + ") and today (" + std::string(date) + ")");
@@ -405,36 +410,129 @@ Status InspectionWorld::CheckReevaluation(const ReevaluationRecord& e, std::stri
   return OkStatus();
 }
 
-Status InspectionWorld::Apply(const EntryView& e) {
-  SUIJI_RETURN_IF_ERROR(draws.Apply(e));  // directory and draw events (and 321's grade)
-  if (!IsInspectionEvent(e.type())) return OkStatus();
-  Status s = ApplyInspectionEvent(e);
-  if (!s.ok()) {
-    return FailedPrecondition("entry " + std::to_string(e.sequence()) + " (" +
-                              std::string(EventTypeName(e.type())) + "): " + s.message());
+// --- InspectionWorld: the store in memory ----------------------------------------------------
+
+const ResultInfo* InspectionWorld::Result(std::string_view draw_id,
+                                          std::string_view credit_code) const {
+  auto it = results.find(ResultKey(draw_id, credit_code));
+  return it == results.end() ? nullptr : &it->second;
+}
+
+const draw::VisitRecord* InspectionWorld::Visit(std::string_view draw_id,
+                                                std::string_view credit_code) const {
+  return VisitIn(*this, draw_id, credit_code);
+}
+
+std::vector<directory::ItemRecord> InspectionWorld::ItemsOf(std::string_view draw_id) const {
+  return inspection::ItemsOf(*this, draw_id);
+}
+
+Status InspectionWorld::CheckAnnouncement(const AnnouncementRecord& a, std::string_view date) const {
+  return inspection::CheckAnnouncement(*this, a, date);
+}
+Status InspectionWorld::CheckResult(const ResultRecord& r, std::string_view date) const {
+  return inspection::CheckResult(*this, r, date);
+}
+Status InspectionWorld::CheckConfirmation(const ConfirmationRecord& c) const {
+  return inspection::CheckConfirmation(*this, c);
+}
+Status InspectionWorld::CheckSubmit(const ResultStepRecord& s) const {
+  return inspection::CheckSubmit(*this, s);
+}
+Status InspectionWorld::CheckReview(const ReviewRecord& r, std::string_view user) const {
+  return inspection::CheckReview(*this, r, user);
+}
+Status InspectionWorld::CheckPublish(const ResultStepRecord& s, std::string_view date) const {
+  return inspection::CheckPublish(*this, s, date);
+}
+Status InspectionWorld::CheckCorrection(const CorrectionRecord& c, std::string_view date) const {
+  return inspection::CheckCorrection(*this, c, date);
+}
+Status InspectionWorld::CheckInternalNote(const InternalNoteRecord& n) const {
+  return inspection::CheckInternalNote(*this, n);
+}
+Status InspectionWorld::CheckTransfer(const TransferRecord& t, std::string_view date) const {
+  return inspection::CheckTransfer(*this, t, date);
+}
+Status InspectionWorld::CheckReevaluation(const ReevaluationRecord& r, std::string_view date) const {
+  return inspection::CheckReevaluation(*this, r, date);
+}
+
+const AnnouncementInfo* InspectionWorld::FindAnnouncement(std::string_view draw_id) const {
+  auto it = announcements.find(draw_id);
+  return it == announcements.end() ? nullptr : &it->second;
+}
+
+Status InspectionWorld::ForEachResult(std::string_view draw_id, const ResultKey& after, size_t limit,
+                                      const std::function<bool(const ResultInfo&)>& fn) const {
+  auto it = after.first.empty() && after.second.empty() ? results.begin() : results.upper_bound(after);
+  if (!draw_id.empty()) {
+    auto from = results.lower_bound(ResultKey(draw_id, ""));
+    if (from != results.end() && (it == results.end() || from->first > it->first)) it = from;
+  }
+  size_t n = 0;
+  for (; it != results.end(); ++it) {
+    if (!draw_id.empty() && it->first.first != draw_id) break;
+    ++n;
+    if (!fn(it->second) || (limit != 0 && n >= limit)) break;
   }
   return OkStatus();
 }
 
-Status InspectionWorld::ApplyInspectionEvent(const EntryView& e) {
+Status InspectionWorld::ForEachResultOfCode(std::string_view credit_code,
+                                            const std::function<bool(const ResultInfo&)>& fn) const {
+  for (const auto& [key, info] : results) {
+    if (key.second == credit_code && !fn(info)) break;
+  }
+  return OkStatus();
+}
+
+void InspectionWorld::PutAnnouncement(AnnouncementInfo a) {
+  std::string id = a.record.draw_id;
+  announcements[id] = std::move(a);
+}
+
+ResultInfo* InspectionWorld::MutableResult(std::string_view draw_id, std::string_view credit_code,
+                                           bool create) {
+  ResultKey key(draw_id, credit_code);
+  if (!create) {
+    auto it = results.find(key);
+    return it == results.end() ? nullptr : &it->second;
+  }
+  return &results[key];
+}
+
+Status InspectionWorld::Apply(const EntryView& e) {
+  SUIJI_RETURN_IF_ERROR(draws.Apply(e));  // directory and draw events (and 321's grade)
+  return ApplyInspectionEvent(e, *this);
+}
+
+// --- the fold --------------------------------------------------------------------------------
+
+namespace {
+
+Status ApplyInspectionPayload(const EntryView& e, InspectionStore& store) {
   const ByteView p = e.payload();
   const std::string date = ChinaDate(e.event->time_us());
   const std::string user = UserOf(e);
   auto logged = [&](auto rec) {
     return Logged<decltype(rec)>{std::move(rec), e.sequence(), e.event->time_us(), user};
   };
+  // The result a step was checked against (it exists: every Check* of a step finds it).
+  auto result = [&](std::string_view draw_id, std::string_view code) -> ResultInfo& {
+    return *store.MutableResult(draw_id, code, true);
+  };
   switch (e.type()) {
     case EventType::TargetsAnnounced: {
       SUIJI_ASSIGN_OR_RETURN(AnnouncementRecord a, DecodeAnnouncement(p));
-      SUIJI_RETURN_IF_ERROR(CheckAnnouncement(a, date));
-      std::string id = a.draw_id;
-      announcements[id] = AnnouncementInfo{std::move(a), e.sequence(), e.event->time_us()};
+      SUIJI_RETURN_IF_ERROR(CheckAnnouncement(store, a, date));
+      store.PutAnnouncement(AnnouncementInfo{std::move(a), e.sequence(), e.event->time_us()});
       return OkStatus();
     }
     case EventType::ResultRecorded: {
       SUIJI_ASSIGN_OR_RETURN(ResultRecord r, DecodeResult(p));
-      SUIJI_RETURN_IF_ERROR(CheckResult(r, date));
-      ResultInfo& info = results[ResultKey(r.draw_id, r.credit_code)];
+      SUIJI_RETURN_IF_ERROR(CheckResult(store, r, date));
+      ResultInfo& info = result(r.draw_id, r.credit_code);
       info.draw_id = r.draw_id;
       info.credit_code = r.credit_code;
       info.state = ResultState::kEntered;
@@ -444,28 +542,28 @@ Status InspectionWorld::ApplyInspectionEvent(const EntryView& e) {
     }
     case EventType::ResultConfirmed: {
       SUIJI_ASSIGN_OR_RETURN(ConfirmationRecord c, DecodeConfirmation(p));
-      SUIJI_RETURN_IF_ERROR(CheckConfirmation(c));
-      results[ResultKey(c.draw_id, c.credit_code)].confirmations.push_back(logged(std::move(c)));
+      SUIJI_RETURN_IF_ERROR(CheckConfirmation(store, c));
+      result(c.draw_id, c.credit_code).confirmations.push_back(logged(std::move(c)));
       return OkStatus();
     }
     case EventType::ResultSubmitted: {
       SUIJI_ASSIGN_OR_RETURN(ResultStepRecord s, DecodeStep(p));
-      SUIJI_RETURN_IF_ERROR(CheckSubmit(s));
-      results[ResultKey(s.draw_id, s.credit_code)].state = ResultState::kAwaitingReview;
+      SUIJI_RETURN_IF_ERROR(CheckSubmit(store, s));
+      result(s.draw_id, s.credit_code).state = ResultState::kAwaitingReview;
       return OkStatus();
     }
     case EventType::ResultReviewed: {
       SUIJI_ASSIGN_OR_RETURN(ReviewRecord r, DecodeReview(p));
-      SUIJI_RETURN_IF_ERROR(CheckReview(r, user));
-      ResultInfo& info = results[ResultKey(r.draw_id, r.credit_code)];
+      SUIJI_RETURN_IF_ERROR(CheckReview(store, r, user));
+      ResultInfo& info = result(r.draw_id, r.credit_code);
       info.state = r.approved ? ResultState::kApproved : ResultState::kReturned;
       info.reviews.push_back(logged(std::move(r)));
       return OkStatus();
     }
     case EventType::ResultPublished: {
       SUIJI_ASSIGN_OR_RETURN(ResultStepRecord s, DecodeStep(p));
-      SUIJI_RETURN_IF_ERROR(CheckPublish(s, date));
-      ResultInfo& info = results[ResultKey(s.draw_id, s.credit_code)];
+      SUIJI_RETURN_IF_ERROR(CheckPublish(store, s, date));
+      ResultInfo& info = result(s.draw_id, s.credit_code);
       info.state = ResultState::kPublished;
       info.published_revision = s.revision;
       info.published_date = s.date;
@@ -475,33 +573,44 @@ Status InspectionWorld::ApplyInspectionEvent(const EntryView& e) {
     }
     case EventType::ResultCorrected: {
       SUIJI_ASSIGN_OR_RETURN(CorrectionRecord c, DecodeCorrection(p));
-      SUIJI_RETURN_IF_ERROR(CheckCorrection(c, date));
-      results[ResultKey(c.result.draw_id, c.result.credit_code)].corrections.push_back(
-          logged(std::move(c)));
+      SUIJI_RETURN_IF_ERROR(CheckCorrection(store, c, date));
+      result(c.result.draw_id, c.result.credit_code).corrections.push_back(logged(std::move(c)));
       return OkStatus();
     }
     case EventType::ResultInternalNote: {
       SUIJI_ASSIGN_OR_RETURN(InternalNoteRecord n, DecodeInternalNote(p));
-      SUIJI_RETURN_IF_ERROR(CheckInternalNote(n));
-      results[ResultKey(n.draw_id, n.credit_code)].internal_notes.push_back(logged(std::move(n)));
+      SUIJI_RETURN_IF_ERROR(CheckInternalNote(store, n));
+      result(n.draw_id, n.credit_code).internal_notes.push_back(logged(std::move(n)));
       return OkStatus();
     }
     case EventType::CaseTransferred: {
       SUIJI_ASSIGN_OR_RETURN(TransferRecord t, DecodeTransfer(p));
-      SUIJI_RETURN_IF_ERROR(CheckTransfer(t, date));
-      results[ResultKey(t.draw_id, t.credit_code)].transfers.push_back(logged(std::move(t)));
+      SUIJI_RETURN_IF_ERROR(CheckTransfer(store, t, date));
+      result(t.draw_id, t.credit_code).transfers.push_back(logged(std::move(t)));
       return OkStatus();
     }
     case EventType::CreditReevaluated: {
-      // The directory fold (inside draws.Apply) has already set the grade; check the link.
+      // The directory fold (applied before) has already set the grade; check the link.
       SUIJI_ASSIGN_OR_RETURN(ReevaluationRecord r, DecodeReevaluation(p));
-      SUIJI_RETURN_IF_ERROR(CheckReevaluation(r, date));
-      results[ResultKey(r.draw_id, r.credit_code)].reevaluations.push_back(logged(std::move(r)));
+      SUIJI_RETURN_IF_ERROR(CheckReevaluation(store, r, date));
+      result(r.draw_id, r.credit_code).reevaluations.push_back(logged(std::move(r)));
       return OkStatus();
     }
     default:
       return OkStatus();  // a later version's event: opaque here
   }
+}
+
+}  // namespace
+
+Status ApplyInspectionEvent(const EntryView& e, InspectionStore& store) {
+  if (!IsInspectionEvent(e.type())) return OkStatus();
+  Status s = ApplyInspectionPayload(e, store);
+  if (!s.ok()) {
+    return FailedPrecondition("entry " + std::to_string(e.sequence()) + " (" +
+                              std::string(EventTypeName(e.type())) + "): " + s.message());
+  }
+  return OkStatus();
 }
 
 }  // namespace suiji::inspection
