@@ -388,14 +388,14 @@ TEST(LedgerStateTest, KeysInForceComeBackFromTheKeyEvents) {
   TempDir dir("keys");
   auto state = State(dir.path / "state");
   const KeyPair clerk = KeyFromByte(4);
-  const KeyPair next_node = KeyFromByte(3);
+  auto next_node = [] { return KeyFromByte(3); };
   {
     auto l = Create(dir.path / "log", Options(state));
     ASSERT_NE(l, nullptr);
     AppendMemos(*l, 3, "a");
     ASSERT_TRUE(l->RegisterKey(Root(), clerk.public_key(), kRoleWriter, "clerk", TestActor()).ok());
     AppendMemos(*l, 3, "b");
-    ASSERT_TRUE(l->RotateNodeKey(Root(), next_node, TestActor()).ok());
+    ASSERT_TRUE(l->RotateNodeKey(Root(), next_node(), TestActor()).ok());
     AppendMemos(*l, 3, "c");
     ASSERT_TRUE(l->RevokeKey(Root(), clerk.key_id(), "left the office", TestActor()).ok());
     AppendMemos(*l, 6, "d");  // 155 entries in all; saved every 64: at 64 and 135
@@ -405,7 +405,7 @@ TEST(LedgerStateTest, KeysInForceComeBackFromTheKeyEvents) {
   EXPECT_EQ((*saved)->size, 135u);
   // Genesis, the node key, the clerk, the rotation and the revocation.
   EXPECT_EQ((*saved)->key_events, (std::vector<uint64_t>{0, 1, 32, 63, 94}));
-  auto l = Open(dir.path / "log", Options(state), std::make_shared<uint64_t>(0), next_node);
+  auto l = Open(dir.path / "log", Options(state), std::make_shared<uint64_t>(0), next_node());
   ASSERT_NE(l, nullptr);
   ExpectSameAsFolded(*l, dir.path / "log");
   EXPECT_TRUE(l->NodeKeyStatus().ok()) << l->NodeKeyStatus().ToString();
