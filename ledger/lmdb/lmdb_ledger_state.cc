@@ -3,6 +3,8 @@
 #include <lmdb.h>
 
 #include <cerrno>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "ledger/core/sha256.h"
@@ -225,14 +227,27 @@ StatusOr<std::shared_ptr<LedgerStateStore>> TryOpen(const std::filesystem::path&
 
 StatusOr<std::shared_ptr<LedgerStateStore>> OpenLmdbLedgerState(const std::filesystem::path& dir) {
   SUIJI_RETURN_IF_ERROR(CreatePrivateDirectories(dir));
+  // LMDB forbids opening one environment twice in a process (closing the second handle
+  // drops the first one's locks): every Ledger of a process shares one store per folder.
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<LedgerStateStore>> open;
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(dir, ec);
+  const std::string key = ec ? dir.string() : canonical.string();
+  std::lock_guard lock(mu);
+  if (auto it = open.find(key); it != open.end()) {
+    if (auto alive = it->second.lock()) return alive;
+  }
   bool corrupt = false;
   auto opened = TryOpen(dir, &corrupt);
-  if (opened.ok() || !corrupt) return opened;
-  // A cache LMDB cannot open is rebuilt from the log: remove it and start empty.
-  std::error_code ec;
-  std::filesystem::remove(dir / "data.mdb", ec);
-  std::filesystem::remove(dir / "lock.mdb", ec);
-  return TryOpen(dir, &corrupt);
+  if (!opened.ok() && corrupt) {
+    // A cache LMDB cannot open is rebuilt from the log: remove it and start empty.
+    std::filesystem::remove(dir / "data.mdb", ec);
+    std::filesystem::remove(dir / "lock.mdb", ec);
+    opened = TryOpen(dir, &corrupt);
+  }
+  if (opened.ok()) open[key] = *opened;
+  return opened;
 }
 
 }  // namespace suiji

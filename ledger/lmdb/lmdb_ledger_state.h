@@ -20,8 +20,10 @@
 
 namespace suiji {
 
-// Opens (creating it 0700/0600 if needed) the store in `dir`. An environment LMDB finds
-// corrupt is removed and created empty: it is a cache, rebuilt from the log.
+// Opens (creating it 0700/0600 if needed) the store in `dir`; a store of `dir` still open in
+// this process is shared (LMDB forbids opening an environment twice in one process). An
+// environment LMDB finds corrupt is removed and created empty: it is a cache, rebuilt from
+// the log.
 StatusOr<std::shared_ptr<LedgerStateStore>> OpenLmdbLedgerState(const std::filesystem::path& dir);
 
 }  // namespace suiji

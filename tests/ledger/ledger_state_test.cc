@@ -418,6 +418,17 @@ TEST(LedgerStateTest, KeysInForceComeBackFromTheKeyEvents) {
   EXPECT_TRUE(old->keys().Find(clerk.key_id())->revoked_at.has_value());
 }
 
+TEST(LedgerStateTest, OneStorePerFolderInAProcess) {
+  TempDir dir("shared");
+  auto a = State(dir.path / "state");
+  auto b = State(dir.path / "state" / ".." / "state");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a.get(), b.get());  // LMDB forbids a second handle on one environment
+  EXPECT_EQ(a->where(), (dir.path / "state").string());
+  auto other = State(dir.path / "other");
+  EXPECT_NE(other.get(), a.get());
+}
+
 // kill -9 at each crash point of a save: the next open needs no repair and answers as a
 // fold of the whole log does.
 void CrashAtStatePoint(const char* point, uint64_t expected_reads) {
