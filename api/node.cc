@@ -338,7 +338,7 @@ StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptio
   // The key is chosen after the log is read: which key file wins depends on the keys in
   // force (api/node_key.h).
   SUIJI_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(std::move(storage), std::nullopt,
-                                                 WithLedgerState(paths, std::move(options))));
+                                                   WithLedgerState(paths, std::move(options))));
   StatusOr<KeyPair> key = ChooseNodeKey(paths, ledger->keys(), /*repair=*/true);
   if (!key.ok() && key.status().code() != StatusCode::kFailedPrecondition) return key.status();
   ledger->SetNodeKey(std::move(key));

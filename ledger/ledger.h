@@ -189,7 +189,7 @@ class Ledger {
   uint64_t last_checkpoint_size_ = 0;
   int64_t last_checkpoint_time_us_ = 0;
   std::optional<std::string> last_checkpoint_;
-  Status state_error_;          // of the last save of the persisted state
+  Status state_error_;           // of the last save of the persisted state
   uint64_t state_retry_at_ = 0;  // after a failed save, the size the next one waits for
 };
 

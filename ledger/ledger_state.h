@@ -46,7 +46,8 @@ class LedgerStateStore : public MerkleNodeSource {
   virtual StatusOr<std::optional<LedgerStateSnapshot>> Load() const = 0;
   // In one durable transaction: every node `tree` holds over leaves from `from` on
   // (MerkleTree::ForEachNodeFrom) and `snapshot` (snapshot.size == tree.size()).
-  virtual Status Save(const MerkleTree& tree, uint64_t from, const LedgerStateSnapshot& snapshot) = 0;
+  virtual Status Save(const MerkleTree& tree, uint64_t from,
+                      const LedgerStateSnapshot& snapshot) = 0;
   // Removes every node and the snapshot (a cache found wrong is rebuilt from the log).
   virtual Status Clear() = 0;
   // Where it is kept, for messages.

@@ -26,11 +26,15 @@ Status StateError(int rc, const std::string& what, const std::filesystem::path& 
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
     case MDB_VERSION_MISMATCH:
-    case MDB_BAD_TXN: return DataLoss(msg);
+    case MDB_BAD_TXN:
+      return DataLoss(msg);
     case ENOSPC:
-    case EDQUOT: return DiskFull(dir.string(), msg);
-    case MDB_MAP_FULL: return ResourceExhausted(msg);
-    default: return Unavailable(msg);
+    case EDQUOT:
+      return DiskFull(dir.string(), msg);
+    case MDB_MAP_FULL:
+      return ResourceExhausted(msg);
+    default:
+      return Unavailable(msg);
   }
 }
 
@@ -62,7 +66,8 @@ Bytes EncodeSnapshot(const LedgerStateSnapshot& s) {
   PutU32BE(kSnapshotVersion, out.data());
   PutU64BE(s.size, out.data() + 4);
   PutU64BE(s.key_events.size(), out.data() + 12);
-  for (size_t i = 0; i < s.key_events.size(); ++i) PutU64BE(s.key_events[i], out.data() + 20 + 8 * i);
+  for (size_t i = 0; i < s.key_events.size(); ++i)
+    PutU64BE(s.key_events[i], out.data() + 20 + 8 * i);
   Hash digest = Sha256(out);
   out.insert(out.end(), digest.begin(), digest.end());
   return out;
@@ -86,7 +91,8 @@ StatusOr<LedgerStateSnapshot> DecodeSnapshot(ByteView b, const std::filesystem::
   s.size = GetU64BE(b.data() + 4);
   const uint64_t count = GetU64BE(b.data() + 12);
   if (count > (body.size() - 20) / 8 || body.size() != 20 + 8 * count) {
-    return bad("lists " + std::to_string(count) + " key events in " + std::to_string(body.size()) + " bytes");
+    return bad("lists " + std::to_string(count) + " key events in " + std::to_string(body.size()) +
+               " bytes");
   }
   s.key_events.reserve(static_cast<size_t>(count));
   for (uint64_t i = 0; i < count; ++i) s.key_events.push_back(GetU64BE(b.data() + 20 + 8 * i));
@@ -109,8 +115,8 @@ class LmdbLedgerState final : public LedgerStateStore {
     MDB_val key{8, kb};
     MDB_val val{};
     int rc = mdb_get(txn.get(), nodes_, &key, &val);
-    const std::string which = "Merkle node (level " + std::to_string(level) + ", index " +
-                              std::to_string(index) + ")";
+    const std::string which =
+        "Merkle node (level " + std::to_string(level) + ", index " + std::to_string(index) + ")";
     if (rc == MDB_NOTFOUND) return DataLoss("ledger state " + dir_.string() + ": no " + which);
     if (rc != 0) return StateError(rc, "read " + which, dir_);
     Hash h{};
@@ -137,7 +143,8 @@ class LmdbLedgerState final : public LedgerStateStore {
   }
 
   Status Save(const MerkleTree& tree, uint64_t from, const LedgerStateSnapshot& snapshot) override {
-    SUIJI_CHECK(snapshot.size == tree.size(), "a ledger state snapshot of another size than its tree");
+    SUIJI_CHECK(snapshot.size == tree.size(),
+                "a ledger state snapshot of another size than its tree");
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
     if (rc != 0) return StateError(rc, "begin write transaction", dir_);
@@ -189,7 +196,8 @@ class LmdbLedgerState final : public LedgerStateStore {
 };
 
 // One attempt; *corrupt tells a corrupt environment from other failures.
-StatusOr<std::shared_ptr<LedgerStateStore>> TryOpen(const std::filesystem::path& dir, bool* corrupt) {
+StatusOr<std::shared_ptr<LedgerStateStore>> TryOpen(const std::filesystem::path& dir,
+                                                    bool* corrupt) {
   *corrupt = false;
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
@@ -199,8 +207,8 @@ StatusOr<std::shared_ptr<LedgerStateStore>> TryOpen(const std::filesystem::path&
     *corrupt = IsCorrupt(code);
     return StateError(code, what, dir);
   };
-  if ((rc = mdb_env_set_mapsize(env, size_t{1} << 40)) != 0 || (rc = mdb_env_set_maxdbs(env, 4)) != 0 ||
-      (rc = mdb_env_set_maxreaders(env, 256)) != 0) {
+  if ((rc = mdb_env_set_mapsize(env, size_t{1} << 40)) != 0 ||
+      (rc = mdb_env_set_maxdbs(env, 4)) != 0 || (rc = mdb_env_set_maxreaders(env, 256)) != 0) {
     return fail(rc, "configure environment");
   }
   if ((rc = mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0600)) != 0) {
@@ -220,7 +228,8 @@ StatusOr<std::shared_ptr<LedgerStateStore>> TryOpen(const std::filesystem::path&
     return fail(rc, "open databases");
   }
   if ((rc = mdb_txn_commit(txn)) != 0) return fail(rc, "commit databases");
-  return std::shared_ptr<LedgerStateStore>(std::make_shared<LmdbLedgerState>(env, nodes, meta, dir));
+  return std::shared_ptr<LedgerStateStore>(
+      std::make_shared<LmdbLedgerState>(env, nodes, meta, dir));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // Open resumes from it and reads only the entries appended since; a state of another log,
 // ahead of the log, garbled or with a wrong node is checked against the log and rebuilt,
 // never trusted; a kill -9 at either crash point of a save needs no repair.
+#include "ledger/ledger_state.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -27,7 +29,6 @@
 #include "ledger/core/merkle.h"
 #include "ledger/core/status.h"
 #include "ledger/ledger.h"
-#include "ledger/ledger_state.h"
 #include "ledger/lmdb/lmdb_ledger_state.h"
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/storage.h"
@@ -111,7 +112,8 @@ LedgerOptions Options(std::shared_ptr<LedgerStateStore> state, uint64_t save_eve
 std::vector<EventDraft> Memos(size_t n, std::string_view tag) {
   std::vector<EventDraft> out;
   for (size_t i = 0; i < n; ++i) {
-    out.push_back(EventDraft{EventType::Memo, MakeMemoPayload(tag, std::string(tag) + " #" + std::to_string(i)),
+    out.push_back(EventDraft{EventType::Memo,
+                             MakeMemoPayload(tag, std::string(tag) + " #" + std::to_string(i)),
                              TestActor()});
   }
   return out;
@@ -120,7 +122,8 @@ std::vector<EventDraft> Memos(size_t n, std::string_view tag) {
 std::unique_ptr<Ledger> Create(const std::filesystem::path& log, LedgerOptions o) {
   auto s = OpenLmdbStorage(log, StorageMode::kWriter);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
-  auto l = Ledger::Create(std::move(*s), kLedgerId, "state test", Root(), Node(), TestActor(), std::move(o));
+  auto l = Ledger::Create(std::move(*s), kLedgerId, "state test", Root(), Node(), TestActor(),
+                          std::move(o));
   EXPECT_TRUE(l.ok()) << l.status().ToString();
   return l.ok() ? std::move(*l) : nullptr;
 }
@@ -132,8 +135,8 @@ std::unique_ptr<Ledger> Open(const std::filesystem::path& log, LedgerOptions o,
   auto s = OpenLmdbStorage(log, node ? StorageMode::kWriter : StorageMode::kReadOnly);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   if (!s.ok()) return nullptr;
-  auto l = Ledger::Open(std::make_unique<CountingStorage>(std::move(*s), std::move(reads)), std::move(node),
-                        std::move(o));
+  auto l = Ledger::Open(std::make_unique<CountingStorage>(std::move(*s), std::move(reads)),
+                        std::move(node), std::move(o));
   EXPECT_TRUE(l.ok()) << l.status().ToString();
   return l.ok() ? std::move(*l) : nullptr;
 }
@@ -262,7 +265,8 @@ TEST(LedgerStateTest, StateAheadOfTheLogIsUsedUpToTheLogsEnd) {
   // The log as it was at 142 entries (a server saves entries staged but not yet durable:
   // after a kill the state can be ahead of the log).
   std::filesystem::create_directories(dir.path / "short" / "log");
-  std::filesystem::copy_file(dir.path / "log" / "log" / "data.mdb", dir.path / "short" / "log" / "data.mdb");
+  std::filesystem::copy_file(dir.path / "log" / "log" / "data.mdb",
+                             dir.path / "short" / "log" / "data.mdb");
   {
     auto l = Open(dir.path / "log", Options(state), std::make_shared<uint64_t>(0), Node());
     ASSERT_NE(l, nullptr);
@@ -329,8 +333,8 @@ TEST(LedgerStateTest, GarbledSnapshotRecordIsRebuiltFromTheLog) {
   auto loaded = state->Load();
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), StatusCode::kDataLoss);
-  EXPECT_EQ(loaded.status().message(),
-            "ledger state " + (dir.path / "state").string() + ": the snapshot record does not match its digest");
+  EXPECT_EQ(loaded.status().message(), "ledger state " + (dir.path / "state").string() +
+                                           ": the snapshot record does not match its digest");
   auto reads = std::make_shared<uint64_t>(0);
   auto l = Open(dir.path / "log", Options(state), reads);
   ASSERT_NE(l, nullptr);
