@@ -13,6 +13,7 @@
 
 #include "api/node_key.h"
 #include "ledger/keystore.h"
+#include "ledger/lmdb/lmdb_ledger_state.h"
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/private_files.h"
 #ifdef SUIJI_WITH_KAFKA
@@ -302,7 +303,7 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
     }
   }
   auto ledger = Ledger::Create(std::move(storage), ledger_id, description, root, std::move(node),
-                               actor, std::move(options));
+                               actor, WithLedgerState(paths, std::move(options)));
   if (!ledger.ok()) {
     cleanup();
     return ledger.status();
@@ -312,6 +313,15 @@ StatusOr<InitResult> InitNode(const NodePaths& paths, std::string_view ledger_id
   out.root_key_id = root.key_id();
   out.root_key_path = root_path;
   return out;
+}
+
+LedgerOptions WithLedgerState(const NodePaths& paths, LedgerOptions options) {
+  if (!options.state) {
+    // Without it (a read-only disk, say) the ledger folds the whole log, as it always could.
+    auto state = OpenLmdbLedgerState(paths.ledger_state());
+    if (state.ok()) options.state = std::move(*state);
+  }
+  return options;
 }
 
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options,
@@ -327,8 +337,8 @@ StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptio
   }
   // The key is chosen after the log is read: which key file wins depends on the keys in
   // force (api/node_key.h).
-  SUIJI_ASSIGN_OR_RETURN(auto ledger,
-                         Ledger::Open(std::move(storage), std::nullopt, std::move(options)));
+  SUIJI_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(std::move(storage), std::nullopt,
+                                                   WithLedgerState(paths, std::move(options))));
   StatusOr<KeyPair> key = ChooseNodeKey(paths, ledger->keys(), /*repair=*/true);
   if (!key.ok() && key.status().code() != StatusCode::kFailedPrecondition) return key.status();
   ledger->SetNodeKey(std::move(key));
@@ -338,7 +348,7 @@ StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptio
 
 StatusOr<std::unique_ptr<Ledger>> OpenReader(const NodePaths& paths) {
   SUIJI_ASSIGN_OR_RETURN(auto storage, OpenNodeStorage(paths, NodeRole::kReader));
-  return Ledger::Open(std::move(storage), std::nullopt, {});
+  return Ledger::Open(std::move(storage), std::nullopt, WithLedgerState(paths, {}));
 }
 
 }  // namespace suiji

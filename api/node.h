@@ -9,6 +9,8 @@
 //   DIR/keys/root.key   the root authority key, 0600, unless `init --root-key-out` put it
 //                       elsewhere (it should live offline in production)
 //   DIR/projections/    read models (always local, whatever the backend)
+//   DIR/ledger-state/   the ledger's persisted Merkle nodes and key events (always local; a
+//                       cache checked against the log, ledger/ledger_state.h)
 //
 // node.conf is plain text, one `key=value` per line; blank lines and lines starting with
 // '#' are ignored, spaces around key and value are trimmed:
@@ -40,6 +42,7 @@ struct NodePaths {
   std::filesystem::path node_key_next() const { return keys() / "node.key.next"; }
   std::filesystem::path root_key() const { return keys() / "root.key"; }
   std::filesystem::path config() const { return dir / "node.conf"; }
+  std::filesystem::path ledger_state() const { return dir / "ledger-state"; }
 };
 
 enum class Backend { kLmdb, kKafka };
@@ -113,6 +116,9 @@ using StorageWrapper =
 StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptions options,
                                              const StorageWrapper& wrap,
                                              NodeKeyRule rule = NodeKeyRule::kInForce);
+// `options` with the node's persisted ledger state (DIR/ledger-state) unless it has one; left
+// without it if the store cannot be opened (the ledger then folds the whole log).
+LedgerOptions WithLedgerState(const NodePaths& paths, LedgerOptions options);
 // Opens the ledger read-only (no lock, no key; works while a writer runs).
 StatusOr<std::unique_ptr<Ledger>> OpenReader(const NodePaths& paths);
 

@@ -1,5 +1,6 @@
 #include "ledger/ledger.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "ledger/crash_point.h"
@@ -14,7 +15,27 @@ int64_t SystemNowUs() {
       .count();
 }
 
+bool IsKeyEvent(EventType t) {
+  return t == EventType::Genesis || t == EventType::KeyRegistered || t == EventType::KeyRevoked;
+}
+
+// Saves during a fold from nothing come this often, so a first open keeps no more than
+// this many leaves' nodes in memory (about 64 bytes each).
+constexpr uint64_t kFoldSaveEvery = uint64_t{1} << 18;
+
 }  // namespace
+
+std::vector<uint64_t> KeyEventSequences(const KeyRegistry& keys) {
+  std::vector<uint64_t> out;
+  if (!keys.ledger_id().empty()) out.push_back(0);
+  for (const auto& [id, k] : keys.keys()) {
+    if (k.registered_at != 0) out.push_back(k.registered_at);
+    if (k.revoked_at) out.push_back(*k.revoked_at);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 Status ValidateLedgerId(std::string_view id) {
   if (id.empty() || id.size() > 128) {
@@ -81,7 +102,18 @@ Status Ledger::Load() {
   std::lock_guard lock(mu_);
   SUIJI_ASSIGN_OR_RETURN(uint64_t n, storage_->Size());
   if (n == 0) return NotFound("no ledger here (the log is empty): run `suiji init` first");
+  const bool resumed = options_.state && ResumeFromStateLocked(n);
   SUIJI_RETURN_IF_ERROR(FoldStoredLocked(n));
+  if (resumed && !CheckpointRootMatchesLocked()) {
+    // Nodes that do not give the signed root: the state is wrong, rebuild it from the log.
+    (void)options_.state->Clear();
+    tree_ = MerkleTree();
+    keys_ = KeyRegistry();
+    last_checkpoint_.reset();
+    last_checkpoint_size_ = 0;
+    SUIJI_RETURN_IF_ERROR(FoldStoredLocked(n));
+  }
+  MaybeSaveStateLocked(options_.state_save_every);
   ledger_id_ = keys_.ledger_id();
   RefreshKeyStatusLocked();
   return OkStatus();
@@ -98,14 +130,115 @@ StatusOr<uint64_t> Ledger::CatchUp() {
                     std::to_string(tree_.size()) + " already read: it was replaced or truncated");
   }
   SUIJI_RETURN_IF_ERROR(FoldStoredLocked(n));
+  MaybeSaveStateLocked(options_.state_save_every);
   RefreshKeyStatusLocked();
   return tree_.size();
+}
+
+bool Ledger::ResumeFromStateLocked(uint64_t n) {
+  LedgerStateStore& state = *options_.state;
+  auto loaded = state.Load();
+  if (loaded.ok() && !loaded->has_value()) return false;  // nothing saved yet
+  auto unusable = [&] {
+    // Missing pieces, a garbled record, another log: rebuild from the log, never trust it.
+    (void)state.Clear();
+    tree_ = MerkleTree();
+    keys_ = KeyRegistry();
+    last_time_us_ = 0;
+    return false;
+  };
+  if (!loaded.ok()) return unusable();
+  const LedgerStateSnapshot& snap = **loaded;
+  // A state ahead of the log (a server saved entries staged but never made durable) is
+  // used up to the log's end: its nodes below it are those of the same entries.
+  const uint64_t m = std::min(snap.size, n);
+  if (m == 0) return unusable();
+  // The log's entry m-1 chains to every entry before it: the state's leaf there must be its
+  // hash.
+  Bytes last;
+  Status read = storage_->Read(m - 1, m, [&](uint64_t, ByteView b) {
+    last.assign(b.begin(), b.end());
+    return false;
+  });
+  if (!read.ok() || last.empty()) return unusable();
+  auto last_entry = ParseEntry(last);
+  if (!last_entry.ok() || last_entry->sequence() != m - 1) return unusable();
+  auto cached_leaf = state.Node(0, m - 1);
+  if (!cached_leaf.ok() || *cached_leaf != LeafHash(last)) return unusable();
+  auto tree = MerkleTree::Resume(m, options_.state);
+  if (!tree.ok()) return unusable();
+  // The keys in force: replay the key events, each re-read from the log.
+  KeyRegistry keys;
+  bool keys_ok = !snap.key_events.empty() && snap.key_events[0] == 0;
+  uint64_t prev_seq = 0;
+  for (size_t i = 0; keys_ok && i < snap.key_events.size(); ++i) {
+    const uint64_t seq = snap.key_events[i];
+    if (seq >= m) break;
+    if (i > 0 && seq <= prev_seq) {
+      keys_ok = false;
+      break;
+    }
+    prev_seq = seq;
+    Status r = storage_->Read(seq, seq + 1, [&](uint64_t, ByteView b) {
+      auto e = ParseEntry(b);
+      if (!e.ok() || e->sequence() != seq || !IsKeyEvent(e->type())) {
+        keys_ok = false;
+        return false;
+      }
+      if (seq == 0 && !keys.ResolveSigner(*e).ok()) {
+        keys_ok = false;
+        return false;
+      }
+      keys_ok = keys.Apply(*e).ok();
+      return false;
+    });
+    if (!r.ok()) keys_ok = false;
+  }
+  if (!keys_ok || keys.ledger_id().empty()) return unusable();
+  tree_ = std::move(*tree);
+  keys_ = std::move(keys);
+  last_time_us_ = last_entry->event->time_us();
+  return true;
+}
+
+bool Ledger::CheckpointRootMatchesLocked() const {
+  if (!last_checkpoint_ || last_checkpoint_size_ == 0) return true;
+  auto note = ParseNote(*last_checkpoint_);
+  if (!note.ok()) return true;  // not the state's business: the verifier reports it
+  auto cp = ParseCheckpoint(note->text);
+  if (!cp.ok() || cp->size != last_checkpoint_size_) return true;
+  auto root = tree_.RootAt(cp->size);
+  return root.ok() && *root == cp->root;
+}
+
+void Ledger::SaveStateLocked() {
+  if (!options_.state) return;
+  LedgerStateSnapshot snap{tree_.size(), KeyEventSequences(keys_)};
+  Status saved = options_.state->Save(tree_, tree_.base(), snap);
+  if (saved.ok()) {
+    tree_.Rebase(options_.state);
+  } else {
+    state_retry_at_ = tree_.size() + std::max<uint64_t>(options_.state_save_every, 1);
+  }
+  state_error_ = std::move(saved);
+}
+
+void Ledger::MaybeSaveStateLocked(uint64_t every) {
+  if (options_.state && tree_.size() - tree_.base() >= std::max<uint64_t>(every, 1) &&
+      tree_.size() >= state_retry_at_) {
+    SaveStateLocked();
+  }
+}
+
+Status Ledger::StateStatus() const {
+  std::lock_guard lock(mu_);
+  return state_error_;
 }
 
 Status Ledger::FoldStoredLocked(uint64_t n) {
   const uint64_t from = tree_.size();
   Status err;
-  Hash prev = from == 0 ? Hash{} : tree_.leaf(from - 1);
+  Hash prev = from == 0 ? Hash{} : tree_.last_leaf();
   if (from < n) {
     Status read = storage_->Read(from, n, [&](uint64_t seq, ByteView bytes) {
       auto parsed = ParseEntry(bytes);
@@ -139,6 +272,8 @@ Status Ledger::FoldStoredLocked(uint64_t n) {
       prev = LeafHash(bytes);
       tree_.Append(prev);
       last_time_us_ = e.event->time_us();
+      // A fold from nothing keeps a bounded part of the tree in memory.
+      MaybeSaveStateLocked(kFoldSaveEvery);
       return true;
     });
     SUIJI_RETURN_IF_ERROR(read);
@@ -228,7 +363,7 @@ StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count
   KeyRegistry keys = keys_;
   std::vector<Hash> leaves;
   leaves.reserve(count);
-  Hash prev = first == 0 ? Hash{} : tree_.leaf(first - 1);
+  Hash prev = first == 0 ? Hash{} : tree_.last_leaf();
   const int64_t now = std::max(Now(), last_time_us_);  // entry times never go backwards
   Bytes current;  // the entry handed to the storage; valid until the next one is built
   auto build = [&](uint64_t i) -> StatusOr<ByteView> {
@@ -280,6 +415,7 @@ StatusOr<uint64_t> Ledger::AppendStreamLocked(const KeyPair& key, uint64_t count
   keys_ = std::move(keys);
   RefreshKeyStatusLocked();
   last_time_us_ = now;
+  MaybeSaveStateLocked(options_.state_save_every);
   return first;
 }
 

@@ -6,8 +6,12 @@
 // signed checkpoints every N entries, every T seconds (MaybeCheckpoint, driven by a timer)
 // and on demand.
 //
-// Lifetime: owns its storage. Open() reads the whole log once (O(n): about 1 s per million
-// entries here) to rebuild the tree and check the chain; a broken chain is kDataLoss.
+// Lifetime: owns its storage. Without LedgerOptions::state, Open() reads the whole log once
+// (O(n): about 1 s per million entries here) to rebuild the tree and check the chain; a
+// broken chain is kDataLoss. With it (ledger/ledger_state.h), Open() resumes from the
+// persisted Merkle nodes and key events once they check against the log, and reads only the
+// entries appended since; the tree then holds in memory only what was appended since the
+// last save (saved every `state_save_every` entries).
 // Thread-safety: all methods may be called from any thread; appends are serialised by an
 // internal mutex, so concurrent callers are group-committed only if they pass batches.
 #pragma once
@@ -24,6 +28,7 @@
 #include "ledger/core/envelope.h"
 #include "ledger/core/key_registry.h"
 #include "ledger/core/merkle.h"
+#include "ledger/ledger_state.h"
 #include "ledger/storage.h"
 
 namespace suiji {
@@ -33,6 +38,12 @@ struct LedgerOptions {
   int64_t checkpoint_every_seconds = 60;     // 0: never by time
   // Microseconds since 1970 UTC; tests replace it.
   std::function<int64_t()> clock;
+  // The persisted tree and keys (ledger/ledger_state.h); null: fold the whole log on Open
+  // and keep the whole tree in memory.
+  std::shared_ptr<LedgerStateStore> state;
+  // Entries appended or read past the saved state before the next save (one synced LMDB
+  // transaction; an Open folds at most about this many entries more).
+  uint64_t state_save_every = 16384;
 };
 
 // A ledger name: also the checkpoint origin and the note key name. 1-128 characters from
@@ -129,6 +140,9 @@ class Ledger {
   StatusOr<Bytes> ReadEntry(uint64_t sequence) const;
 
   const KeyRegistry& keys() const { return keys_; }
+  // What the last save of the persisted state (LedgerOptions::state) gave: OK, or why the
+  // state stays behind (it is a cache: appends do not fail for it).
+  Status StateStatus() const;
   const LogStorage& storage() const { return *storage_; }
 
  private:
@@ -137,6 +151,15 @@ class Ledger {
   Status Load();
   // Folds the stored entries [tree_.size(), n) and re-reads the checkpoints (Load, CatchUp).
   Status FoldStoredLocked(uint64_t n);
+  // Load with options_.state: the tree and keys from the persisted state where it checks
+  // against the log (else nothing: the fold starts from entry 0). False if it was unusable.
+  bool ResumeFromStateLocked(uint64_t n);
+  // Whether the root of the latest checkpoint comes out of the tree (a resumed tree's check).
+  bool CheckpointRootMatchesLocked() const;
+  // Saves the tree's nodes past its base and the key events; drops the saved nodes from
+  // memory. Errors are kept in state_error_ and otherwise ignored (the log is durable).
+  void SaveStateLocked();
+  void MaybeSaveStateLocked(uint64_t every);
   StatusOr<uint64_t> AppendLocked(const KeyPair& key, std::span<const EventDraft> drafts,
                                   std::optional<uint64_t> expected_next);
   StatusOr<uint64_t> AppendStreamLocked(const KeyPair& key, uint64_t count,
@@ -166,6 +189,8 @@ class Ledger {
   uint64_t last_checkpoint_size_ = 0;
   int64_t last_checkpoint_time_us_ = 0;
   std::optional<std::string> last_checkpoint_;
+  Status state_error_;           // of the last save of the persisted state
+  uint64_t state_retry_at_ = 0;  // after a failed save, the size the next one waits for
 };
 
 }  // namespace suiji

@@ -30,7 +30,7 @@ StatusOr<std::unique_ptr<Ledger>> OpenReplicaLedger(const NodePaths& paths, Foll
   SUIJI_ASSIGN_OR_RETURN(auto storage, OpenNodeStorage(paths, NodeRole::kReader));
   SUIJI_ASSIGN_OR_RETURN(auto f, FollowerStorage::Wrap(std::move(storage)));
   *follower = f.get();
-  return Ledger::Open(std::move(f), std::nullopt, {});
+  return Ledger::Open(std::move(f), std::nullopt, WithLedgerState(paths, {}));
 }
 
 ReplicaFollower::ReplicaFollower(FollowerStorage& log, std::chrono::milliseconds every, uint64_t step,

@@ -21,36 +21,109 @@ std::string U(uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
+StatusOr<MerkleTree> MerkleTree::Resume(uint64_t size,
+                                        std::shared_ptr<const MerkleNodeSource> source) {
+  MerkleTree t;
+  t.size_ = size;
+  t.base_ = size;
+  for (uint32_t k = 0; k < 64 && (size >> k) > 0; ++k) {
+    const uint64_t last = (size >> k) - 1;
+    SUIJI_ASSIGN_OR_RETURN(Hash h, source->Node(k, last));
+    t.levels_.push_back({h});
+    t.offsets_.push_back(last);
+  }
+  t.source_ = std::move(source);
+  return t;
+}
+
+void MerkleTree::KeepLastNodes() {
+  size_t k = 0;
+  for (; k < levels_.size(); ++k) {
+    const uint64_t count = size_ >> k;
+    if (count == 0) break;
+    const uint64_t last = count - 1;
+    SUIJI_CHECK(last >= offsets_[k] && last - offsets_[k] < levels_[k].size(),
+                "the last node of a Merkle level is not in memory");
+    Hash h = levels_[k][static_cast<size_t>(last - offsets_[k])];
+    levels_[k].assign(1, h);
+    levels_[k].shrink_to_fit();
+    offsets_[k] = last;
+  }
+  levels_.resize(k);
+  offsets_.resize(k);
+}
+
+void MerkleTree::Rebase(std::shared_ptr<const MerkleNodeSource> source) {
+  source_ = std::move(source);
+  base_ = size_;
+  KeepLastNodes();
+}
+
+void MerkleTree::ForEachNodeFrom(
+    uint64_t from, const std::function<void(uint32_t, uint64_t, const Hash&)>& fn) const {
+  SUIJI_CHECK(from >= base_ && from <= size_, "ForEachNodeFrom outside the nodes in memory");
+  for (size_t k = 0; k < levels_.size(); ++k) {
+    const uint64_t end = size_ >> k;
+    for (uint64_t i = from >> k; i < end; ++i) {
+      fn(static_cast<uint32_t>(k), i, levels_[k][static_cast<size_t>(i - offsets_[k])]);
+    }
+  }
+}
+
 void MerkleTree::Append(const Hash& leaf_hash) {
-  if (levels_.empty()) levels_.emplace_back();
+  if (levels_.empty()) {
+    levels_.emplace_back();
+    offsets_.push_back(0);
+  }
   levels_[0].push_back(leaf_hash);
+  ++size_;
   // A new node at an odd position completes a pair whose parent can now be stored; carrying
-  // up like a binary counter gives amortised O(1) hashes per leaf.
+  // up like a binary counter gives amortised O(1) hashes per leaf. The left node of the pair
+  // is always in memory: a resumed tree keeps the last node of each level.
   size_t level = 0;
-  while (levels_[level].size() % 2 == 0) {
+  while ((offsets_[level] + levels_[level].size()) % 2 == 0) {
     const std::vector<Hash>& row = levels_[level];
     Hash parent = NodeHash(row[row.size() - 2], row[row.size() - 1]);
-    if (levels_.size() == level + 1) levels_.emplace_back();
+    if (levels_.size() == level + 1) {
+      levels_.emplace_back();
+      offsets_.push_back(0);
+    }
     levels_[level + 1].push_back(parent);
     ++level;
   }
 }
 
-Hash MerkleTree::SubtreeHash(uint64_t begin, uint64_t end) const {
+StatusOr<Hash> MerkleTree::NodeAt(uint32_t level, uint64_t index) const {
+  if (level < levels_.size() && index >= offsets_[level]) {
+    const uint64_t at = index - offsets_[level];
+    if (at < levels_[level].size()) return levels_[level][static_cast<size_t>(at)];
+  } else if (source_ && (index + 1) << level <= base_) {
+    return source_->Node(level, index);
+  }
+  return InvalidArgument("no Merkle node at level " + U(level) + ", index " + U(index) +
+                         " in a tree of " + U(size_) + " leaves");
+}
+
+StatusOr<Hash> MerkleTree::SubtreeHash(uint64_t begin, uint64_t end) const {
   const uint64_t n = end - begin;
   // A perfect, aligned subtree is stored: one look-up.
   if (std::has_single_bit(n) && begin % n == 0) {
-    return levels_[LevelOf(n)][static_cast<size_t>(begin / n)];
+    return NodeAt(static_cast<uint32_t>(LevelOf(n)), begin / n);
   }
   // Otherwise MTH's own split. Proof ranges always start at a multiple of the split, so the
   // left half is a stored look-up and only the right half recurses: O(log n) hashes.
   const uint64_t k = SplitPoint(n);
-  return NodeHash(SubtreeHash(begin, begin + k), SubtreeHash(begin + k, end));
+  SUIJI_ASSIGN_OR_RETURN(Hash left, SubtreeHash(begin, begin + k));
+  SUIJI_ASSIGN_OR_RETURN(Hash right, SubtreeHash(begin + k, end));
+  return NodeHash(left, right);
 }
 
 Hash MerkleTree::Root() const {
   if (size() == 0) return EmptyTreeHash();
-  return SubtreeHash(0, size());
+  // The whole tree's root needs only the last node of each level: always in memory.
+  auto root = SubtreeHash(0, size());
+  SUIJI_CHECK(root.ok(), "the root of a Merkle tree needed a node not in memory");
+  return *root;
 }
 
 StatusOr<Hash> MerkleTree::RootAt(uint64_t tree_size) const {
@@ -80,10 +153,12 @@ StatusOr<std::vector<Hash>> MerkleTree::InclusionProof(uint64_t index,
   while (end - begin > 1) {
     const uint64_t k = SplitPoint(end - begin);
     if (index - begin < k) {
-      proof.push_back(SubtreeHash(begin + k, end));
+      SUIJI_ASSIGN_OR_RETURN(Hash h, SubtreeHash(begin + k, end));
+      proof.push_back(h);
       end = begin + k;
     } else {
-      proof.push_back(SubtreeHash(begin, begin + k));
+      SUIJI_ASSIGN_OR_RETURN(Hash h, SubtreeHash(begin, begin + k));
+      proof.push_back(h);
       begin += k;
     }
   }
@@ -113,15 +188,20 @@ StatusOr<std::vector<Hash>> MerkleTree::ConsistencyProof(uint64_t size1,
   while (size1 != end) {
     const uint64_t k = SplitPoint(end - begin);
     if (size1 - begin <= k) {
-      proof.push_back(SubtreeHash(begin + k, end));
+      SUIJI_ASSIGN_OR_RETURN(Hash h, SubtreeHash(begin + k, end));
+      proof.push_back(h);
       end = begin + k;
     } else {
-      proof.push_back(SubtreeHash(begin, begin + k));
+      SUIJI_ASSIGN_OR_RETURN(Hash h, SubtreeHash(begin, begin + k));
+      proof.push_back(h);
       begin += k;
       whole_old_tree = false;
     }
   }
-  if (!whole_old_tree) proof.push_back(SubtreeHash(begin, end));
+  if (!whole_old_tree) {
+    SUIJI_ASSIGN_OR_RETURN(Hash h, SubtreeHash(begin, end));
+    proof.push_back(h);
+  }
   std::reverse(proof.begin(), proof.end());
   return proof;
 }

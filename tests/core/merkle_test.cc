@@ -290,7 +290,7 @@ TEST(MerkleVectorsTest, LeafHashesMatchNodeHashesLevelZero) {
   MerkleTree tree = VectorTree();
   ASSERT_EQ(tree.size(), 8u);
   for (size_t i = 0; i < 8; ++i) {
-    EXPECT_EQ(tree.leaf(i), Node(0, i)) << "leaf " << i;
+    EXPECT_EQ(*tree.leaf(i), Node(0, i)) << "leaf " << i;
   }
 }
 
@@ -575,13 +575,13 @@ TEST(MerkleVerifyTest, FailureMessagesSayWhatDidNotMatch) {
   MerkleTree tree = TestTree(11);
   const Hash root = *tree.RootAt(11);
   std::vector<Hash> proof = *tree.InclusionProof(4, 11);
-  Status s = VerifyInclusion(4, 11, tree.leaf(4), proof, SomeHash());
+  Status s = VerifyInclusion(4, 11, *tree.leaf(4), proof, SomeHash());
   EXPECT_EQ(s.code(), kDataLoss);
   EXPECT_NE(s.message().find("does not lead to the root"), std::string::npos) << s.message();
-  s = VerifyInclusion(4, 11, tree.leaf(4), Appended(proof, root), root);
+  s = VerifyInclusion(4, 11, *tree.leaf(4), Appended(proof, root), root);
   EXPECT_EQ(s.code(), kInvalid);
   EXPECT_NE(s.message().find("too many"), std::string::npos) << s.message();
-  s = VerifyInclusion(4, 11, tree.leaf(4), Without(proof, 0), root);
+  s = VerifyInclusion(4, 11, *tree.leaf(4), Without(proof, 0), root);
   EXPECT_EQ(s.code(), kInvalid);
   EXPECT_NE(s.message().find("too few"), std::string::npos) << s.message();
 
@@ -601,8 +601,8 @@ TEST(MerkleVerifyTest, FailureMessagesSayWhatDidNotMatch) {
 TEST(MerkleVerifyTest, InclusionSizeIsBoundByTheRootNotTheProof) {
   MerkleTree tree = TestTree(4);
   std::vector<Hash> proof3 = *tree.InclusionProof(0, 3);
-  EXPECT_EQ(VerifyInclusion(0, 4, tree.leaf(0), proof3, *tree.RootAt(3)).code(), kOk);
-  EXPECT_EQ(VerifyInclusion(0, 4, tree.leaf(0), proof3, *tree.RootAt(4)).code(), kDataLoss);
+  EXPECT_EQ(VerifyInclusion(0, 4, *tree.leaf(0), proof3, *tree.RootAt(3)).code(), kOk);
+  EXPECT_EQ(VerifyInclusion(0, 4, *tree.leaf(0), proof3, *tree.RootAt(4)).code(), kDataLoss);
 }
 
 // =======================================================================================
@@ -671,9 +671,9 @@ TEST(MerkleTreeTest, EveryInclusionProofVerifies) {
       ASSERT_TRUE(proof.ok()) << proof.status().ToString();
       // Audit paths are at most ceil(log2(size)) long.
       EXPECT_LE(proof->size(), std::bit_width(size - 1)) << index << " in " << size;
-      Status s = VerifyInclusion(index, size, tree.leaf(index), *proof, root);
+      Status s = VerifyInclusion(index, size, *tree.leaf(index), *proof, root);
       EXPECT_EQ(s.code(), kOk) << index << " in " << size << ": " << s.ToString();
-      std::optional<Hash> model = ModelRootFromPath(index, size, tree.leaf(index), *proof);
+      std::optional<Hash> model = ModelRootFromPath(index, size, *tree.leaf(index), *proof);
       ASSERT_TRUE(model.has_value()) << index << " in " << size;
       EXPECT_EQ(*model, root) << index << " in " << size;
     }
@@ -720,7 +720,7 @@ TEST(MerkleTreeTest, TamperedInclusionProofsFail) {
     }
     for (uint64_t index = 0; index < size; ++index) {
       const std::vector<Hash> p = *tree.InclusionProof(index, size);
-      const Hash leaf = tree.leaf(index);
+      const Hash leaf = *tree.leaf(index);
       auto verify = [&](uint64_t i, uint64_t n, const Hash& l, const std::vector<Hash>& pr,
                         const Hash& r) { return VerifyInclusion(i, n, l, pr, r).code(); };
       SCOPED_TRACE("index " + std::to_string(index) + " size " + std::to_string(size));
