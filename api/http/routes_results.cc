@@ -274,7 +274,7 @@ Reply Verify(Call& c) {
 }
 
 // A route that reads the in-memory world (Node::world, folded on its first use).
-Route World(Route r) {
+Route OnWorld(Route r) {
   r.world = true;
   return r;
 }
@@ -302,11 +302,11 @@ std::vector<Route> ResultRoutes() {
         "re-evaluate the employer's credit grade after a published result", Regrade),
       R("GET", "/api/v1/results/{draw_id}/{credit_code}", visit_readers, false,
         "a visit's result with its workflow", GetResult),
-      World(R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
-              "the visit's printable inspection sheet (HTML)", Sheet)),
+      OnWorld(R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
+                "the visit's printable inspection sheet (HTML)", Sheet)),
       R("GET", "/api/v1/overdue", {kReviewer, kSupervisor}, false, "overdue deadlines in your jurisdiction", Overdue),
-      World(R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
-              "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats)),
+      OnWorld(R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
+                "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats)),
       R("GET", "/api/v1/verify", {kSupervisor}, false,
         "run every check of suiji-verify over the log (integrity, draws, inspections, authority)", Verify),
   };
