@@ -961,6 +961,12 @@ StatusOr<std::optional<FrozenTarget>> FrozenTargetOf(MDB_txn* txn, const Project
   return out;
 }
 
+std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const ProjectionFolder& draws) {
+  auto* folder = dynamic_cast<const DrawFolder*>(&draws);
+  if (folder == nullptr) return nullptr;
+  return folder->StoreIn(txn);
+}
+
 std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const LmdbProjection& projection) {
   auto* folder = projection.folder_as<DrawFolder>("draws");
   if (folder == nullptr) return nullptr;

@@ -64,6 +64,9 @@ class DrawStoreView : public draw::DrawStore {
   virtual StatusOr<std::vector<draw::PlanInfo>> PlanVersions(std::string_view plan_id) const = 0;
 };
 std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const LmdbProjection& projection);
+// The same for a folder applied after `draws` (the draws folder), inside its transaction:
+// the draw state after the entry being applied.
+std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const ProjectionFolder& draws);
 
 // The stored inputs of a draw (see the file comment), byte for byte what
 // DrawService::FrozenInputsAt recomputes from the log; nullopt when the draw has none (an

@@ -4,6 +4,7 @@
 #include "projections/draw_projection.h"
 #include "projections/identity_projection.h"
 #include "projections/public_projection.h"
+#include "projections/stats_projection.h"
 
 namespace suiji {
 
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<ProjectionFolder>> NodeFolders() {
   std::vector<std::unique_ptr<ProjectionFolder>> folders;
   folders.push_back(NewDirectoryFolder());
   folders.push_back(NewDrawFolder(*folders.front()));
+  folders.push_back(NewStatsFolder(*folders.back()));  // reads the draws folder
   folders.push_back(NewIdentityFolder());
   folders.push_back(NewPublicFolder(*folders.front()));  // reads the directory
   return folders;
