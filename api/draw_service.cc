@@ -374,6 +374,25 @@ StatusOr<uint64_t> DrawService::Commit(std::string_view draw_id, const EntropyPl
 }
 
 StatusOr<draw::FrozenInputs> DrawService::FrozenInputsOf(std::string_view draw_id) const {
+  if (fold_ == nullptr) {
+    // Deciding against the projection: the inputs stored at the freeze.
+    std::optional<draw::FrozenInputs> stored;
+    bool known = false;
+    const Status read = projection_->Read([&](MDB_txn* txn) -> Status {
+      auto store = DrawStoreIn(txn, *projection_);
+      if (store == nullptr) return Internal("the projection has no draws folder");
+      known = store->FindDraw(draw_id) != nullptr;
+      if (!store->status().ok()) return store->status();
+      if (!known) return OkStatus();
+      auto found = FrozenInputsIn(txn, *projection_, draw_id);
+      if (!found.ok()) return found.status();
+      stored = std::move(*found);
+      return OkStatus();
+    });
+    if (!read.ok()) return read;
+    if (!known) return NotFound("unknown draw " + Q(draw_id));
+    if (stored) return std::move(*stored);
+  }
   uint64_t freeze_sequence = 0;
   std::string task_id;
   SUIJI_RETURN_IF_ERROR(Read([&](const draw::DrawStore& state) -> Status {

@@ -4,9 +4,11 @@
 #include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "ledger/core/directory/fold.h"
+#include "projections/draw_projection.h"
 
 namespace suiji {
 
@@ -128,6 +130,7 @@ StatusOr<PublicBundleInputs> PreparePublicBundle(const Ledger& ledger, const Dra
   in.plan_id = task->task.plan_id;
   in.task_sequence = task->sequence;
   in.freeze_sequence = d->freeze_sequence;
+  in.projection = draws.projection();
   in.task_draws.insert(task->draw_ids.begin(), task->draw_ids.end());
   for (const auto& v : d->visits) in.selected.insert(v.credit_code);
   in.target_root = d->freeze.target_root;
@@ -222,8 +225,20 @@ StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const PublicBundl
   }
 
   // The frozen lists, checked against the freeze before they are published.
-  SUIJI_ASSIGN_OR_RETURN(draw::FrozenInputs frozen,
-                         DrawService::FrozenInputsAt(ledger.storage(), in.freeze_sequence, in.task_id));
+  std::optional<draw::FrozenInputs> stored;
+  if (in.projection != nullptr) {
+    SUIJI_RETURN_IF_ERROR(in.projection->Read([&](MDB_txn* txn) -> Status {
+      auto found = FrozenInputsIn(txn, *in.projection, in.draw_id);
+      if (!found.ok()) return found.status();
+      stored = std::move(*found);
+      return OkStatus();
+    }));
+  }
+  if (!stored) {
+    SUIJI_ASSIGN_OR_RETURN(stored,
+                           DrawService::FrozenInputsAt(ledger.storage(), in.freeze_sequence, in.task_id));
+  }
+  const draw::FrozenInputs& frozen = *stored;
   const draw::PopulationRoots roots = draw::RootsOf(frozen.population);
   if (roots.targets != in.target_root || roots.inspectors != in.inspector_root ||
       roots.experts != in.expert_root) {

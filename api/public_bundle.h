@@ -52,6 +52,10 @@ struct PublicBundleInputs {
   std::string checkpoint_note;
   uint64_t checkpoint_size = 0;
   std::string verifier_key;  // the checkpoint key that signed the note
+  // The projections of a service deciding against them (DrawService::projection()): the
+  // frozen lists are read from the draws folder's rows stored at the freeze; null: rebuilt
+  // from the log up to the freeze.
+  std::shared_ptr<LmdbProjection> projection;
 };
 
 // The smallest checkpoint size that covers every entry the bundle of `draw_id` carries (the
@@ -73,7 +77,7 @@ StatusOr<PublicBundleInputs> PreparePublicBundle(const Ledger& ledger, const Dra
                                                  const std::vector<uint64_t>& extra = {});
 
 // Builds the bundle from its inputs, reading the log up to the checkpoint. Thread-safe: uses
-// only the ledger's storage, its id and its inclusion proofs. kInvalidArgument for an extra
+// only the ledger's storage, its id and its inclusion proofs (and a read of in.projection). kInvalidArgument for an extra
 // entry that is a directory event; kDataLoss if the frozen lists rebuilt from the log do not
 // match the freeze.
 StatusOr<PublicBundle> BuildPublicBundle(const Ledger& ledger, const PublicBundleInputs& in);

@@ -22,7 +22,6 @@ Status WorldFold::Sync() {
       applied_ = 0;
       world_ = inspection::InspectionWorld();
       record_ = inspection::PublicRecord(world_);
-      stats_ = inspection::InspectionStats(world_);
       ++refolds_;
     }
   }
@@ -49,8 +48,7 @@ Status WorldFold::FoldFrom(const LogStorage& view) {
       view, applied_,
       [&](const EntryView& e) {
         SUIJI_RETURN_IF_ERROR(world_.Apply(e));
-        SUIJI_RETURN_IF_ERROR(record_.Apply(e));
-        return stats_.Apply(e);
+        return record_.Apply(e);
       },
       &applied_);
 }

@@ -1,6 +1,7 @@
 // The node's in-memory fold of the whole log: one InspectionWorld (the directory, plans,
-// tasks, draws, inspections), with the public record and the statistics read from that same
-// world. The draw and inspection services decide against it; the HTTP server shares one
+// tasks, draws, inspections), with the public record read from that same world (statistics
+// are the "stats" projection folder, projections/stats_projection.h, whose deadlines are read
+// from this world). The draw and inspection services decide against it; the HTTP server shares one
 // between them and its public routes, so each entry is folded into one copy of the directory
 // instead of one per reader.
 //
@@ -13,7 +14,6 @@
 
 #include "ledger/core/inspection/public_record.h"
 #include "ledger/core/inspection/state.h"
-#include "ledger/core/inspection/stats.h"
 #include "ledger/core/sha256.h"
 #include "ledger/storage.h"
 
@@ -39,7 +39,6 @@ class WorldFold {
   const LogStorage& log() const { return log_; }
   const inspection::InspectionWorld& world() const { return world_; }
   const inspection::PublicRecord& record() const { return record_; }
-  const inspection::InspectionStats& stats() const { return stats_; }
   // Times a followed batch that did not reach the log made Sync fold again from nothing.
   uint64_t refolds() const { return refolds_; }
 
@@ -55,7 +54,6 @@ class WorldFold {
   uint64_t refolds_ = 0;
   inspection::InspectionWorld world_;
   inspection::PublicRecord record_{world_};
-  inspection::InspectionStats stats_{world_};
 };
 
 }  // namespace suiji

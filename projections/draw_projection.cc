@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "projections/directory_projection.h"
 #include "projections/lmdb_util.h"
@@ -350,6 +351,7 @@ std::string IdAndU32(std::string_view id, uint32_t n) {
 
 struct Dbs {
   MDB_dbi plans, plan_versions, tasks, draws, draw_visits, visit_history, merged;
+  MDB_dbi frozen, frozen_targets, frozen_inspectors;
 };
 struct DbSpec {
   const char* name;
@@ -364,7 +366,224 @@ constexpr DbSpec kDbs[] = {
     {"draw_visits", &Dbs::draw_visits, 0},
     {"visit_history", &Dbs::visit_history, 0},
     {"merged", &Dbs::merged, MDB_DUPSORT},
+    {"frozen", &Dbs::frozen, 0},
+    {"frozen_targets", &Dbs::frozen_targets, 0},
+    {"frozen_inspectors", &Dbs::frozen_inspectors, 0},
 };
+
+// --- the frozen inputs of each draw, stored when its DrawFrozen entry is applied ---
+
+std::string IdKey(std::string_view id, std::string_view rest) {
+  std::string k(id);
+  k.push_back('\0');
+  k.append(rest);
+  return k;
+}
+
+// frozen: task id, the conflicts, the target / inspector / expert counts, the mismatch.
+std::string FrozenHeaderRow(std::string_view task_id, const draw::FrozenInputs& in,
+                            std::string_view mismatch) {
+  Out o;
+  o.Str(task_id);
+  o.U32(static_cast<uint32_t>(in.population.targets.size()));
+  o.U32(static_cast<uint32_t>(in.population.inspectors.size()));
+  o.U32(static_cast<uint32_t>(in.population.experts.size()));
+  o.U32(static_cast<uint32_t>(in.conflicts.size()));
+  for (const auto& [inspector, code] : in.conflicts) {
+    o.Str(inspector);
+    o.Str(code);
+  }
+  o.Str(mismatch);
+  return o.str();
+}
+struct FrozenHeader {
+  std::string task_id;
+  uint32_t targets = 0, inspectors = 0, experts = 0;
+  std::set<std::pair<std::string, std::string>> conflicts;
+  std::string mismatch;
+};
+std::optional<FrozenHeader> DecodeFrozenHeader(ByteView b) {
+  In in(b);
+  FrozenHeader h;
+  h.task_id = in.Str();
+  h.targets = in.U32();
+  h.inspectors = in.U32();
+  h.experts = in.U32();
+  const uint32_t n = in.Count();
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string inspector = in.Str();
+    std::string code = in.Str();
+    h.conflicts.emplace(std::move(inspector), std::move(code));
+  }
+  h.mismatch = in.Str();
+  if (!in.ok()) return std::nullopt;
+  return h;
+}
+
+// frozen_targets: position in the population, stratum, weight, merge_into, the previous team
+// (flag + ids) and the attributes at the freeze (flag found + region, industry, grade).
+std::string FrozenTargetRow(uint32_t position, const draw::EligibleTarget& t,
+                            const std::vector<std::string>* previous_team,
+                            const std::optional<directory::TargetRecord>& rec) {
+  Out o;
+  o.U32(position);
+  o.Str(t.stratum);
+  o.U32(t.weight);
+  o.Str(t.merge_into);
+  o.U8(previous_team != nullptr ? 1 : 0);
+  o.Strs(previous_team != nullptr ? *previous_team : std::vector<std::string>{});
+  o.U8(rec ? 1 : 0);
+  o.Str(rec ? std::string_view(rec->region) : std::string_view());
+  o.Str(rec ? std::string_view(rec->industry) : std::string_view());
+  o.Str(rec ? std::string_view(rec->credit_grade) : std::string_view());
+  return o.str();
+}
+std::optional<FrozenTarget> DecodeFrozenTargetRow(std::string_view code, ByteView b) {
+  In in(b);
+  FrozenTarget t;
+  t.position = in.U32();
+  t.target.credit_code = std::string(code);
+  t.target.stratum = in.Str();
+  t.target.weight = in.U32();
+  t.target.merge_into = in.Str();
+  t.has_previous_team = in.U8() != 0;
+  t.previous_team = in.Strs();
+  t.in_directory = in.U8() != 0;
+  t.region = in.Str();
+  t.industry = in.Str();
+  t.grade = in.Str();
+  if (!in.ok()) return std::nullopt;
+  return t;
+}
+
+std::string FrozenPersonKey(std::string_view draw_id, char kind, uint32_t position) {
+  std::string k = IdKey(draw_id, std::string_view(&kind, 1));
+  lmdb::AppendU32(k, position);
+  return k;
+}
+std::string FrozenPersonRow(const draw::EligibleInspector& i) {
+  Out o;
+  o.Str(i.inspector_id);
+  o.U8(i.specialist ? 1 : 0);
+  return o.str();
+}
+std::optional<draw::EligibleInspector> DecodeFrozenPersonRow(ByteView b) {
+  In in(b);
+  draw::EligibleInspector i;
+  i.inspector_id = in.Str();
+  i.specialist = in.U8() != 0;
+  if (!in.ok()) return std::nullopt;
+  return i;
+}
+
+// How the recomputed population disagrees with what the freeze states ("" when it agrees).
+std::string FreezeMismatch(const draw::FreezeRecord& f, const draw::Population& pop) {
+  if (pop.targets.size() != f.target_count) {
+    return "the freeze states " + std::to_string(f.target_count) +
+           " eligible targets; recomputed at its position: " + std::to_string(pop.targets.size());
+  }
+  std::map<std::string, uint64_t, std::less<>> by_stratum;
+  for (const auto& t : pop.targets) ++by_stratum[t.stratum];
+  for (const auto& s : f.strata) {
+    auto it = by_stratum.find(s.key);
+    const uint64_t n = it == by_stratum.end() ? 0 : it->second;
+    if (n != s.population) {
+      return "stratum " + s.key + ": the freeze states " + std::to_string(s.population) +
+             " targets; recomputed: " + std::to_string(n);
+    }
+  }
+  return {};
+}
+
+// Stores the inputs of draw f.draw_id recomputed in `store` (the state just before its
+// DrawFrozen entry, with the directory at the entry's position).
+Status StoreFrozen(lmdb::Rows& rows, const Dbs& d, const draw::DrawStore& store,
+                   const draw::FreezeRecord& f, const draw::FrozenInputs& in) {
+  const std::string& id = f.draw_id;
+  if (id.empty() || id.size() > 400) return OkStatus();  // a key LMDB cannot hold: refold
+  const directory::DirectoryReader& dir = store.directory();
+  const auto& pop = in.population;
+  for (uint32_t i = 0; i < pop.targets.size(); ++i) {
+    const draw::EligibleTarget& t = pop.targets[i];
+    auto prev = in.previous_teams.find(t.credit_code);
+    rows.Put(d.frozen_targets, IdKey(id, t.credit_code),
+             FrozenTargetRow(i, t, prev == in.previous_teams.end() ? nullptr : &prev->second,
+                             dir.Target(t.credit_code)));
+  }
+  for (uint32_t i = 0; i < pop.inspectors.size(); ++i) {
+    rows.Put(d.frozen_inspectors, FrozenPersonKey(id, 'i', i), FrozenPersonRow(pop.inspectors[i]));
+  }
+  for (uint32_t i = 0; i < pop.experts.size(); ++i) {
+    rows.Put(d.frozen_inspectors, FrozenPersonKey(id, 'e', i), FrozenPersonRow(pop.experts[i]));
+  }
+  rows.Put(d.frozen, id, FrozenHeaderRow(f.task_id, in, FreezeMismatch(f, pop)));
+  return rows.status();
+}
+
+Status ForEachFrozenTargetIn(MDB_txn* txn, const Dbs& d, std::string_view draw_id,
+                             const std::function<bool(const FrozenTarget&)>& fn) {
+  Status bad;
+  SUIJI_RETURN_IF_ERROR(lmdb::Scan(txn, d.frozen_targets, IdKey(draw_id, ""), false,
+                                   [&](std::string_view k, ByteView v) {
+                                     auto t = DecodeFrozenTargetRow(k.substr(draw_id.size() + 1), v);
+                                     if (!t) {
+                                       bad = Corrupt("frozen target", k);
+                                       return false;
+                                     }
+                                     return fn(*t);
+                                   }));
+  return bad;
+}
+
+StatusOr<std::optional<draw::FrozenInputs>> LoadFrozen(MDB_txn* txn, const Dbs& d,
+                                                        std::string_view draw_id) {
+  std::optional<draw::FrozenInputs> out;
+  if (draw_id.empty() || draw_id.size() > 400) return out;
+  lmdb::Rows rows(txn, kWhat);
+  auto head = rows.Get(d.frozen, draw_id);
+  SUIJI_RETURN_IF_ERROR(rows.status());
+  if (!head) return out;
+  auto h = DecodeFrozenHeader(*head);
+  if (!h) return Corrupt("frozen", draw_id);
+  draw::FrozenInputs in;
+  in.population.targets.resize(h->targets);
+  std::vector<bool> seen(h->targets, false);
+  Status bad;
+  SUIJI_RETURN_IF_ERROR(ForEachFrozenTargetIn(txn, d, draw_id, [&](const FrozenTarget& t) {
+    if (t.position >= h->targets || seen[t.position]) {
+      bad = Corrupt("frozen target", IdKey(draw_id, t.target.credit_code));
+      return false;
+    }
+    seen[t.position] = true;
+    if (t.has_previous_team) in.previous_teams.emplace(t.target.credit_code, t.previous_team);
+    in.population.targets[t.position] = t.target;
+    return true;
+  }));
+  SUIJI_RETURN_IF_ERROR(bad);
+  if (std::find(seen.begin(), seen.end(), false) != seen.end()) return Corrupt("frozen", draw_id);
+  for (char kind : {'i', 'e'}) {
+    auto& people = kind == 'i' ? in.population.inspectors : in.population.experts;
+    SUIJI_RETURN_IF_ERROR(lmdb::Scan(txn, d.frozen_inspectors, IdKey(draw_id, std::string(1, kind)),
+                                     false, [&](std::string_view k, ByteView v) {
+                                       auto p = DecodeFrozenPersonRow(v);
+                                       if (!p) {
+                                         bad = Corrupt("frozen inspector", k);
+                                         return false;
+                                       }
+                                       people.push_back(std::move(*p));
+                                       return true;
+                                     }));
+    SUIJI_RETURN_IF_ERROR(bad);
+  }
+  if (in.population.inspectors.size() != h->inspectors ||
+      in.population.experts.size() != h->experts) {
+    return Corrupt("frozen", draw_id);
+  }
+  in.conflicts = std::move(h->conflicts);
+  in.IndexConflicts();
+  out = std::move(in);
+  return out;
+}
 
 // The draw state of one transaction: rows read once and cached (the fold's pointers stay
 // valid), changed ones written back by Flush.
@@ -641,7 +860,7 @@ class TxnDrawStore final : public DrawStoreView {
 class DrawFolder final : public ProjectionFolder {
  public:
   std::string_view name() const override { return "draws"; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }
   std::vector<ProjectionDb> databases() const override {
     std::vector<ProjectionDb> out;
     for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
@@ -654,9 +873,27 @@ class DrawFolder final : public ProjectionFolder {
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     if (!draw::IsDrawEvent(e.type())) return OkStatus();
     TxnDrawStore store(txn, dbs_, DirectoryReaderIn(txn, *directory_));
+    // A freeze: its inputs recomputed in the state just before it (what the node computed
+    // before appending it), stored beside the draw.
+    std::optional<draw::FreezeRecord> freeze;
+    std::optional<draw::FrozenInputs> inputs;
+    if (e.type() == EventType::DrawFrozen) {
+      if (auto f = draw::DecodeFreeze(e.payload()); f.ok()) {
+        auto in = draw::FreezeInputs(store, f->task_id);
+        SUIJI_RETURN_IF_ERROR(store.status());
+        if (in.ok()) {
+          freeze = std::move(*f);
+          inputs = std::move(*in);
+        }
+      }
+    }
     Status s = draw::ApplyDrawEvent(e, store);
     SUIJI_RETURN_IF_ERROR(store.status());
     SUIJI_RETURN_IF_ERROR(s);
+    if (freeze) {
+      lmdb::Rows rows(txn, kWhat);
+      SUIJI_RETURN_IF_ERROR(StoreFrozen(rows, dbs_, store, *freeze, *inputs));
+    }
     return store.Flush();
   }
   const Dbs& dbs() const { return dbs_; }
@@ -675,8 +912,57 @@ std::unique_ptr<ProjectionFolder> NewDrawFolder(const ProjectionFolder& director
   return std::make_unique<DrawFolder>(directory);
 }
 
-std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const ProjectionFolder& draws_folder) {
-  const auto* folder = dynamic_cast<const DrawFolder*>(&draws_folder);
+StatusOr<std::optional<draw::FrozenInputs>> FrozenInputsIn(MDB_txn* txn,
+                                                            const LmdbProjection& projection,
+                                                            std::string_view draw_id) {
+  auto* folder = projection.folder_as<DrawFolder>("draws");
+  if (folder == nullptr) return Internal("the projection has no draws folder");
+  return LoadFrozen(txn, folder->dbs(), draw_id);
+}
+
+StatusOr<std::optional<std::string>> FrozenMismatchIn(MDB_txn* txn, const ProjectionFolder& draws,
+                                                      std::string_view draw_id) {
+  std::optional<std::string> out;
+  auto* folder = dynamic_cast<const DrawFolder*>(&draws);
+  if (folder == nullptr) return Internal("not the draws folder");
+  if (draw_id.empty() || draw_id.size() > 400) return out;
+  lmdb::Rows rows(txn, kWhat);
+  auto head = rows.Get(folder->dbs().frozen, draw_id);
+  SUIJI_RETURN_IF_ERROR(rows.status());
+  if (!head) return out;
+  auto h = DecodeFrozenHeader(*head);
+  if (!h) return Corrupt("frozen", draw_id);
+  out = std::move(h->mismatch);
+  return out;
+}
+
+Status ForEachFrozenTarget(MDB_txn* txn, const ProjectionFolder& draws, std::string_view draw_id,
+                           const std::function<bool(const FrozenTarget&)>& fn) {
+  auto* folder = dynamic_cast<const DrawFolder*>(&draws);
+  if (folder == nullptr) return Internal("not the draws folder");
+  if (draw_id.empty() || draw_id.size() > 400) return OkStatus();
+  return ForEachFrozenTargetIn(txn, folder->dbs(), draw_id, fn);
+}
+
+StatusOr<std::optional<FrozenTarget>> FrozenTargetOf(MDB_txn* txn, const ProjectionFolder& draws,
+                                                     std::string_view draw_id,
+                                                     std::string_view credit_code) {
+  std::optional<FrozenTarget> out;
+  auto* folder = dynamic_cast<const DrawFolder*>(&draws);
+  if (folder == nullptr) return Internal("not the draws folder");
+  if (draw_id.empty() || draw_id.size() > 400 || credit_code.empty()) return out;
+  lmdb::Rows rows(txn, kWhat);
+  const std::string key = IdKey(draw_id, credit_code);
+  auto v = rows.Get(folder->dbs().frozen_targets, key);
+  SUIJI_RETURN_IF_ERROR(rows.status());
+  if (!v) return out;
+  out = DecodeFrozenTargetRow(credit_code, *v);
+  if (!out) return Corrupt("frozen target", key);
+  return out;
+}
+
+std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const ProjectionFolder& draws) {
+  auto* folder = dynamic_cast<const DrawFolder*>(&draws);
   if (folder == nullptr) return nullptr;
   return folder->StoreIn(txn);
 }

@@ -5,6 +5,7 @@
 #include "projections/identity_projection.h"
 #include "projections/inspection_projection.h"
 #include "projections/public_projection.h"
+#include "projections/stats_projection.h"
 
 namespace suiji {
 
@@ -12,7 +13,9 @@ std::vector<std::unique_ptr<ProjectionFolder>> NodeFolders() {
   std::vector<std::unique_ptr<ProjectionFolder>> folders;
   folders.push_back(NewDirectoryFolder());
   folders.push_back(NewDrawFolder(*folders.front()));
-  folders.push_back(NewInspectionFolder(*folders.back()));  // reads the draws (and the directory)
+  ProjectionFolder& draws = *folders.back();
+  folders.push_back(NewInspectionFolder(draws));  // reads the draws (and the directory)
+  folders.push_back(NewStatsFolder(draws));       // reads the draws folder
   folders.push_back(NewIdentityFolder());
   folders.push_back(NewPublicFolder(*folders.front()));  // reads the directory
   return folders;

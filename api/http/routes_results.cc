@@ -9,6 +9,7 @@
 #include "api/json_keys.h"
 #include "api/records_json.h"
 #include "ledger/exporter.h"
+#include "projections/stats_projection.h"
 #include "verifier/report.h"
 
 namespace suiji::http {
@@ -232,7 +233,10 @@ Reply Stats(Call& c) {
   }
   const std::string draw_id = c.req.get_param_value("draw");
   if (!draw_id.empty() && !CoversDraw(c, draw_id)) return Outside("draw " + draw_id);
-  auto report = c.node.world->stats().Report(today, draw_id);
+  // The counters of the stats projection; the deadlines from the world's inspection state.
+  const inspection::InspectionWorld& world = c.node.world->world();
+  auto report = StatsReportOf(*c.node.projection->projection(), today, draw_id,
+                              [&](const auto& each) { inspection::ForEachDeadline(world, today, each); });
   if (!report.ok()) return FromStatus(report.status());
   json j = inspection::ToJson(*report);
   if (!draw_id.empty() || CoversAll(c)) return Json(j);

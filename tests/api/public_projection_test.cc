@@ -28,6 +28,7 @@
 #include "projections/directory_projection.h"
 #include "projections/projections.h"
 #include "tests/support/inspection_fixture.h"
+#include "tests/support/stats_oracle.h"
 
 namespace suiji {
 namespace {
@@ -552,6 +553,28 @@ TEST(NameGrams, EveryCharacterAndEveryAdjacentPair) {
             (std::vector<std::string>{"公", "公司", "司", "建", "建筑", "筑", "筑公"}));
   EXPECT_EQ(NameGrams("A"), (std::vector<std::string>{"A"}));
   EXPECT_TRUE(NameGrams("").empty());
+}
+
+}  // namespace
+}  // namespace suiji
+
+namespace suiji {
+namespace {
+
+// The same generated year, for the "stats" folder (projections/stats_projection.h): its
+// report equals InspectionStats::Report byte for byte (every draw, the sums, the estimates;
+// corrections and revisions replaced in the counts), and a rebuilt folder has the same digest.
+TEST_F(PublicProjectionTest, GeneratedYearStatsFolderReportsAsTheInMemoryStats) {
+  BuildYear();
+  testing_support::ExpectStatsAsOracle(*projection_->projection(), ledger_->storage(),
+                                       {"2026-06-01", "2026-06-20", "2026-12-31"});
+  auto incremental = projection_->projection()->Digest("stats");
+  ASSERT_TRUE(incremental.ok());
+  auto fresh = LmdbProjection::Open(dir_ / "rebuilt-stats", ProjectionSync::kEachCommit, NodeFolders());
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  ASSERT_TRUE((*fresh)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ(*(*fresh)->Digest("stats"), *incremental);
+  EXPECT_EQ(*(*fresh)->Digest("draws"), *projection_->projection()->Digest("draws"));
 }
 
 }  // namespace

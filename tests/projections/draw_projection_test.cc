@@ -61,6 +61,30 @@ void ExpectSameHistory(const std::vector<PastVisit>& a, const std::vector<PastVi
 
 class DrawProjectionTest : public testing_support::DrawNodeTest {
  protected:
+  void ExpectSameFrozenInputs(MDB_txn* txn, LmdbProjection& p, const DrawInfo& d) {
+    SCOPED_TRACE("frozen inputs of " + d.draw_id);
+    auto stored = FrozenInputsIn(txn, p, d.draw_id);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    ASSERT_TRUE(stored->has_value());
+    auto refolded = DrawService::FrozenInputsAt(ledger_->storage(), d.freeze_sequence, d.task_id);
+    ASSERT_TRUE(refolded.ok()) << refolded.status().ToString();
+    const draw::FrozenInputs& in = **stored;
+    EXPECT_EQ(draw::LeafLines(in.population), draw::LeafLines(refolded->population));
+    EXPECT_EQ(in.population.targets, refolded->population.targets);
+    EXPECT_EQ(in.population.inspectors, refolded->population.inspectors);
+    EXPECT_EQ(in.population.experts, refolded->population.experts);
+    EXPECT_EQ(in.conflicts, refolded->conflicts);
+    EXPECT_EQ(in.conflicts_by_code, refolded->conflicts_by_code);
+    EXPECT_EQ(in.previous_teams, refolded->previous_teams);
+    const auto roots = draw::RootsOf(in.population);
+    EXPECT_EQ(roots.targets, d.freeze.target_root);
+    EXPECT_EQ(roots.inspectors, d.freeze.inspector_root);
+    EXPECT_EQ(roots.experts, d.freeze.expert_root);
+    auto mismatch = FrozenMismatchIn(txn, *p.folder("draws"), d.draw_id);
+    ASSERT_TRUE(mismatch.ok());
+    EXPECT_EQ(mismatch->value_or("absent"), "");
+  }
+
   // Many targets in one batch (so a catch-up takes long enough to be killed and a draw's
   // result has several parts), a conflict, and a year of ceremonies: a plan in two versions;
   // T1 drawn with declines; T2 overlapping T1 (its visits merge into D1's, R10); T3 frozen
@@ -202,6 +226,9 @@ class DrawProjectionTest : public testing_support::DrawNodeTest {
         const DrawInfo* o = oracle.Draw(d.draw_id);
         EXPECT_NE(o, nullptr);
         if (o != nullptr) ExpectSameDraw(d, *o);
+        // The inputs stored at the freeze are those the log refolded to it gives, line for
+        // line (superseded, cancelled and withdrawn tasks' draws too).
+        ExpectSameFrozenInputs(txn, p, d);
         auto cancel_p = draw::CheckCancel(*store, {d.draw_id, "x"});
         auto cancel_o = oracle.CheckCancel({d.draw_id, "x"});
         EXPECT_EQ(cancel_p.code(), cancel_o.code());
@@ -338,6 +365,13 @@ TEST_F(DrawProjectionTest, AServiceOverTheProjectionDecidesAsTheFoldDoes) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(draw::RootsOf(again->population).targets, f->freeze.target_root);
   EXPECT_EQ(again->population.targets.size(), f->freeze.target_count);
+  // The service over the projection reads the lists stored at the freeze: the same.
+  auto stored = svc.FrozenInputsOf(f->draw_id);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(draw::LeafLines(stored->population), draw::LeafLines(again->population));
+  EXPECT_EQ(stored->previous_teams, again->previous_teams);
+  EXPECT_EQ(stored->conflicts, again->conflicts);
+  EXPECT_EQ(svc.FrozenInputsOf("T1-d99").status().message(), "unknown draw \"T1-d99\"");
 
   Advance(60);
   ASSERT_TRUE(svc.Commit(f->draw_id, Witnesses(), actor_).ok());

@@ -12,47 +12,6 @@ using draw::DrawInfo;
 using draw::DrawPhase;
 using nlohmann::json;
 
-std::string GradeKey(const std::string& grade) { return grade.empty() ? "-" : grade; }
-
-std::string SectionKey(std::string_view industry) {
-  const char s = codes::IndustrySection(industry);
-  return s == '\0' ? "?" : std::string(1, s);
-}
-
-void Add(CoverageBy& by, const std::string& key, uint64_t eligible, uint64_t drawn) {
-  Coverage& c = by[key];
-  c.eligible += eligible;
-  c.drawn += drawn;
-}
-
-void AddTables(CoverageTables& to, const CoverageTables& from) {
-  to.total.eligible += from.total.eligible;
-  to.total.drawn += from.total.drawn;
-  auto merge = [](CoverageBy& a, const CoverageBy& b) {
-    for (const auto& [k, c] : b) Add(a, k, c.eligible, c.drawn);
-  };
-  merge(to.by_region, from.by_region);
-  merge(to.by_industry, from.by_industry);
-  merge(to.by_industry_section, from.by_industry_section);
-  merge(to.by_grade, from.by_grade);
-}
-
-void AddOutcomes(OutcomeCounts& to, const OutcomeCounts& from) {
-  to.visits += from.visits;
-  to.recorded += from.recorded;
-  to.published += from.published;
-  to.corrected += from.corrected;
-  to.with_violation += from.with_violation;
-  to.observed += from.observed;
-  for (const auto& [k, n] : from.by_state) to.by_state[k] += n;
-  for (const auto& [k, n] : from.by_outcome) to.by_outcome[k] += n;
-  for (const auto& [k, n] : from.by_handling) to.by_handling[k] += n;
-  to.no_penalty += from.no_penalty;
-  to.fines_yuan += from.fines_yuan;
-  to.transfers += from.transfers;
-  to.reevaluations += from.reevaluations;
-}
-
 void Count(DeadlineCounts& c, DeadlineStatus s) {
   switch (s) {
     case DeadlineStatus::kMet: ++c.met; break;
@@ -61,18 +20,6 @@ void Count(DeadlineCounts& c, DeadlineStatus s) {
     case DeadlineStatus::kOverdue: ++c.overdue; break;
     case DeadlineStatus::kNoCalendar: ++c.no_calendar; break;
   }
-}
-
-// The published result as it stands now; nullptr before publication.
-const ResultRecord* CurrentPublished(const ResultInfo& r) {
-  if (r.published_revision == 0) return nullptr;
-  if (!r.corrections.empty()) return &r.corrections.back().record.result;
-  return r.published();
-}
-
-bool HasObservedItem(const ResultRecord& r) {
-  return std::any_of(r.items.begin(), r.items.end(),
-                     [](const ItemResultRecord& i) { return !Unobserved(i.outcome); });
 }
 
 json CoverageJson(const Coverage& c) {
@@ -134,6 +81,58 @@ json DeadlinesJson(const DeadlinesByKind& by) {
 }
 
 }  // namespace
+
+std::string GradeKey(const std::string& grade) { return grade.empty() ? "-" : grade; }
+
+std::string SectionKey(std::string_view industry) {
+  const char s = codes::IndustrySection(industry);
+  return s == '\0' ? "?" : std::string(1, s);
+}
+
+void AddCoverage(CoverageBy& by, const std::string& key, uint64_t eligible, uint64_t drawn) {
+  Coverage& c = by[key];
+  c.eligible += eligible;
+  c.drawn += drawn;
+}
+
+void AddTables(CoverageTables& to, const CoverageTables& from) {
+  to.total.eligible += from.total.eligible;
+  to.total.drawn += from.total.drawn;
+  auto merge = [](CoverageBy& a, const CoverageBy& b) {
+    for (const auto& [k, c] : b) AddCoverage(a, k, c.eligible, c.drawn);
+  };
+  merge(to.by_region, from.by_region);
+  merge(to.by_industry, from.by_industry);
+  merge(to.by_industry_section, from.by_industry_section);
+  merge(to.by_grade, from.by_grade);
+}
+
+void AddOutcomes(OutcomeCounts& to, const OutcomeCounts& from) {
+  to.visits += from.visits;
+  to.recorded += from.recorded;
+  to.published += from.published;
+  to.corrected += from.corrected;
+  to.with_violation += from.with_violation;
+  to.observed += from.observed;
+  for (const auto& [k, n] : from.by_state) to.by_state[k] += n;
+  for (const auto& [k, n] : from.by_outcome) to.by_outcome[k] += n;
+  for (const auto& [k, n] : from.by_handling) to.by_handling[k] += n;
+  to.no_penalty += from.no_penalty;
+  to.fines_yuan += from.fines_yuan;
+  to.transfers += from.transfers;
+  to.reevaluations += from.reevaluations;
+}
+
+const ResultRecord* CurrentPublished(const ResultInfo& r) {
+  if (r.published_revision == 0) return nullptr;
+  if (!r.corrections.empty()) return &r.corrections.back().record.result;
+  return r.published();
+}
+
+bool HasObservedItem(const ResultRecord& r) {
+  return std::any_of(r.items.begin(), r.items.end(),
+                     [](const ItemResultRecord& i) { return !Unobserved(i.outcome); });
+}
 
 uint32_t InspectionStats::Intern(const std::string& s) {
   auto [it, inserted] = string_ids_.emplace(s, static_cast<uint32_t>(strings_.size()));
@@ -231,10 +230,10 @@ DrawStats InspectionStats::StatsOf(const DrawInfo& d, const FrozenDraw* frozen) 
     for (const auto& [code, a] : frozen->targets) {
       (void)code;
       ++c.total.eligible;
-      Add(c.by_region, strings_[a.region], 1, 0);
-      Add(c.by_industry, strings_[a.industry], 1, 0);
-      Add(c.by_industry_section, SectionKey(strings_[a.industry]), 1, 0);
-      Add(c.by_grade, strings_[a.grade], 1, 0);
+      AddCoverage(c.by_region, strings_[a.region], 1, 0);
+      AddCoverage(c.by_industry, strings_[a.industry], 1, 0);
+      AddCoverage(c.by_industry_section, SectionKey(strings_[a.industry]), 1, 0);
+      AddCoverage(c.by_grade, strings_[a.grade], 1, 0);
     }
     uint64_t not_eligible = 0;
     for (const auto& v : d.visits) {
@@ -245,10 +244,10 @@ DrawStats InspectionStats::StatsOf(const DrawInfo& d, const FrozenDraw* frozen) 
       }
       ++c.total.drawn;
       const Attributes& a = it->second;
-      Add(c.by_region, strings_[a.region], 0, 1);
-      Add(c.by_industry, strings_[a.industry], 0, 1);
-      Add(c.by_industry_section, SectionKey(strings_[a.industry]), 0, 1);
-      Add(c.by_grade, strings_[a.grade], 0, 1);
+      AddCoverage(c.by_region, strings_[a.region], 0, 1);
+      AddCoverage(c.by_industry, strings_[a.industry], 0, 1);
+      AddCoverage(c.by_industry_section, SectionKey(strings_[a.industry]), 0, 1);
+      AddCoverage(c.by_grade, strings_[a.grade], 0, 1);
     }
     if (not_eligible > 0) {
       s.notes.push_back(std::to_string(not_eligible) +
@@ -299,6 +298,29 @@ DrawStats InspectionStats::StatsOf(const DrawInfo& d, const FrozenDraw* frozen) 
 
 StatusOr<StatsReport> InspectionStats::Report(std::string_view today,
                                               std::string_view draw_id) const {
+  return Report(today, draw_id, [&](const std::function<void(Deadline&&)>& each) {
+    ForEachDeadline(world(), today, each);
+  });
+}
+
+void FinishReport(StatsReport& rep, const DeadlineSource& deadlines) {
+  std::map<std::string_view, size_t> index;  // draw id -> position in rep.draws
+  for (size_t i = 0; i < rep.draws.size(); ++i) index.emplace(rep.draws[i].draw_id, i);
+  deadlines([&](Deadline&& dl) {
+    auto it = index.find(dl.draw_id);
+    if (it == index.end()) return;
+    Count(rep.draws[it->second].deadlines[dl.kind], dl.status);
+    Count(rep.deadlines[dl.org_id][dl.kind], dl.status);
+  });
+  if (rep.draws.size() > 1) {
+    rep.notes.push_back(
+        "sums are over draws: an employer eligible for several tasks counts once per draw; "
+        "violation shares are estimated per draw, whose populations may overlap");
+  }
+}
+
+StatusOr<StatsReport> InspectionStats::Report(std::string_view today, std::string_view draw_id,
+                                              const DeadlineSource& deadlines) const {
   StatsReport rep;
   rep.today = std::string(today);
   rep.entries = entries_;
@@ -308,29 +330,17 @@ StatusOr<StatsReport> InspectionStats::Report(std::string_view today,
       return NotFound("no live drawn draw \"" + std::string(draw_id) + "\"");
     }
   }
-  std::map<std::string_view, size_t> index;  // draw id -> position in rep.draws
   for (const auto& [id, d] : world().draws.draws) {
     if (d.phase != DrawPhase::kResulted) continue;
     if (!draw_id.empty() && id != draw_id) continue;
     auto f = frozen_.find(id);
     rep.draws.push_back(StatsOf(d, f == frozen_.end() ? nullptr : &f->second));
-    index.emplace(id, rep.draws.size() - 1);
-  }
-  for (const auto& dl : ComputeDeadlines(world(), today)) {
-    auto it = index.find(dl.draw_id);
-    if (it == index.end()) continue;
-    Count(rep.draws[it->second].deadlines[dl.kind], dl.status);
-    Count(rep.deadlines[dl.org_id][dl.kind], dl.status);
   }
   for (const DrawStats& s : rep.draws) {
     AddTables(rep.coverage, s.coverage);
     AddOutcomes(rep.outcomes, s.outcomes);
   }
-  if (rep.draws.size() > 1) {
-    rep.notes.push_back(
-        "sums are over draws: an employer eligible for several tasks counts once per draw; "
-        "violation shares are estimated per draw, whose populations may overlap");
-  }
+  FinishReport(rep, deadlines);
   return rep;
 }
 

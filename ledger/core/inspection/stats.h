@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -110,6 +111,11 @@ struct StatsReport {
   std::vector<std::string> notes;
 };
 
+// Where a report's deadlines come from: calls `each` for every deadline of every live drawn
+// draw as of the report's day, in ForEachDeadline's order (inspection::ForEachDeadline over an
+// InspectionWorld, or over the inspections projection once it holds them).
+using DeadlineSource = std::function<void(const std::function<void(Deadline&&)>& each)>;
+
 class InspectionStats {
  public:
   // Statistics that fold their own InspectionWorld.
@@ -125,6 +131,9 @@ class InspectionStats {
   // The report as of `today` ("YYYY-MM-DD", for deadlines). With `draw_id`, only that draw
   // (and sums over it alone); kNotFound if it is not a live drawn draw.
   StatusOr<StatsReport> Report(std::string_view today, std::string_view draw_id = {}) const;
+  // The same with the deadlines from `deadlines` instead of this fold's world.
+  StatusOr<StatsReport> Report(std::string_view today, std::string_view draw_id,
+                               const DeadlineSource& deadlines) const;
 
   const InspectionWorld& world() const { return shared_ != nullptr ? *shared_ : own_; }
   uint64_t entries() const { return entries_; }
@@ -154,6 +163,24 @@ class InspectionStats {
   std::vector<std::string> strings_;
   std::unordered_map<std::string, uint32_t> string_ids_;
 };
+
+// The pieces both reports (this fold's and the stats projection's, projections/
+// stats_projection.h) are built from, so they agree byte for byte.
+// A coverage key: the grade ("-" for none); the industry's GB/T 4754 section ("?" unknown).
+std::string GradeKey(const std::string& grade);
+std::string SectionKey(std::string_view industry);
+// Adds (eligible, drawn) to by[key].
+void AddCoverage(CoverageBy& by, const std::string& key, uint64_t eligible, uint64_t drawn);
+void AddTables(CoverageTables& to, const CoverageTables& from);
+void AddOutcomes(OutcomeCounts& to, const OutcomeCounts& from);
+// The published result as it stands now (the last correction, else the published
+// revision); nullptr before publication.
+const ResultRecord* CurrentPublished(const ResultInfo& r);
+// True if an item's outcome is not Unobserved.
+bool HasObservedItem(const ResultRecord& r);
+// Counts the deadlines of the report's draws into them and into rep.deadlines by org, and
+// adds the note on sums over several draws.
+void FinishReport(StatsReport& rep, const DeadlineSource& deadlines);
 
 // A draw's visits as the sample of draw::EstimateViolationShare: each visit, observed when its published result (as corrected) has an item whose outcome
 // is not Unobserved, in violation when AnyViolation; visits without a published result are

@@ -1,0 +1,821 @@
+#include "projections/stats_projection.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/core/draw/estimate.h"
+#include "ledger/core/inspection/records.h"
+#include "projections/draw_projection.h"
+#include "projections/lmdb_util.h"
+
+namespace suiji {
+
+namespace {
+
+using draw::DrawInfo;
+using draw::DrawPhase;
+using inspection::CoverageBy;
+using inspection::CoverageTables;
+using inspection::Handling;
+using inspection::Outcome;
+using inspection::OutcomeCounts;
+using inspection::ResultState;
+
+constexpr std::string_view kWhat = "stats projection";
+
+// --- the row codec: fixed-width big-endian integers, u32-length-prefixed strings ---
+
+class Out {
+ public:
+  void U8(uint8_t v) { s_.push_back(static_cast<char>(v)); }
+  void U32(uint32_t v) {
+    uint8_t b[4];
+    PutU32BE(v, b);
+    s_.append(reinterpret_cast<const char*>(b), 4);
+  }
+  void U64(uint64_t v) {
+    uint8_t b[8];
+    PutU64BE(v, b);
+    s_.append(reinterpret_cast<const char*>(b), 8);
+  }
+  void Str(std::string_view v) {
+    U32(static_cast<uint32_t>(v.size()));
+    s_.append(v);
+  }
+  const std::string& str() const { return s_; }
+
+ private:
+  std::string s_;
+};
+
+class In {
+ public:
+  explicit In(ByteView b) : b_(b) {}
+  bool ok() const { return ok_ && i_ == b_.size(); }
+  uint8_t U8() { return Need(1) ? b_[i_++] : 0; }
+  uint32_t U32() {
+    if (!Need(4)) return 0;
+    uint32_t v = GetU32BE(b_.data() + i_);
+    i_ += 4;
+    return v;
+  }
+  uint64_t U64() {
+    if (!Need(8)) return 0;
+    uint64_t v = GetU64BE(b_.data() + i_);
+    i_ += 8;
+    return v;
+  }
+  std::string Str() {
+    const uint32_t n = U32();
+    if (!Need(n)) return {};
+    std::string s(reinterpret_cast<const char*>(b_.data() + i_), n);
+    i_ += n;
+    return s;
+  }
+  // A count of items of at least 4 bytes each (never more than the bytes left could hold).
+  uint32_t Count() {
+    const uint32_t n = U32();
+    if (n > (b_.size() - std::min(i_, b_.size())) / 4) {
+      ok_ = false;
+      return 0;
+    }
+    return n;
+  }
+
+ private:
+  bool Need(size_t n) {
+    if (!ok_ || b_.size() - i_ < n) {
+      ok_ = false;
+      return false;
+    }
+    return true;
+  }
+  ByteView b_;
+  size_t i_ = 0;
+  bool ok_ = true;
+};
+
+Status Corrupt(std::string_view what, std::string_view key) {
+  return DataLoss(std::string(kWhat) + ": unreadable " + std::string(what) + " row " +
+                  std::string(key) + "; delete projections/ to rebuild it from the log");
+}
+
+std::string ResultKey(std::string_view draw_id, std::string_view code) {
+  std::string k(draw_id);
+  k.push_back('\0');
+  k.append(code);
+  return k;
+}
+
+// --- coverage tables ---
+
+void PutCoverageBy(Out& o, const CoverageBy& by) {
+  o.U32(static_cast<uint32_t>(by.size()));
+  for (const auto& [k, c] : by) {
+    o.Str(k);
+    o.U64(c.eligible);
+    o.U64(c.drawn);
+  }
+}
+CoverageBy GetCoverageBy(In& in) {
+  CoverageBy by;
+  const uint32_t n = in.Count();
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string k = in.Str();
+    inspection::Coverage c;
+    c.eligible = in.U64();
+    c.drawn = in.U64();
+    by.emplace(std::move(k), c);
+  }
+  return by;
+}
+std::string TablesRow(const CoverageTables& t) {
+  Out o;
+  o.U64(t.total.eligible);
+  o.U64(t.total.drawn);
+  PutCoverageBy(o, t.by_region);
+  PutCoverageBy(o, t.by_industry);
+  PutCoverageBy(o, t.by_industry_section);
+  PutCoverageBy(o, t.by_grade);
+  return o.str();
+}
+std::optional<CoverageTables> DecodeTables(ByteView b) {
+  In in(b);
+  CoverageTables t;
+  t.total.eligible = in.U64();
+  t.total.drawn = in.U64();
+  t.by_region = GetCoverageBy(in);
+  t.by_industry = GetCoverageBy(in);
+  t.by_industry_section = GetCoverageBy(in);
+  t.by_grade = GetCoverageBy(in);
+  if (!in.ok()) return std::nullopt;
+  return t;
+}
+
+// Adds one target's attributes to the tables (eligible or drawn).
+void AddTarget(CoverageTables& t, const FrozenTarget& f, uint64_t eligible, uint64_t drawn) {
+  const std::string region = f.in_directory ? f.region : "?";
+  const std::string industry = f.in_directory ? f.industry : "?";
+  const std::string grade = f.in_directory ? inspection::GradeKey(f.grade) : "?";
+  t.total.eligible += eligible;
+  t.total.drawn += drawn;
+  inspection::AddCoverage(t.by_region, region, eligible, drawn);
+  inspection::AddCoverage(t.by_industry, industry, eligible, drawn);
+  inspection::AddCoverage(t.by_industry_section, inspection::SectionKey(industry), eligible, drawn);
+  inspection::AddCoverage(t.by_grade, grade, eligible, drawn);
+}
+
+void SubtractBy(CoverageBy& a, const CoverageBy& b) {
+  for (const auto& [k, c] : b) {
+    auto it = a.find(k);
+    if (it == a.end()) continue;
+    it->second.eligible -= std::min(it->second.eligible, c.eligible);
+    it->second.drawn -= std::min(it->second.drawn, c.drawn);
+    if (it->second.eligible == 0 && it->second.drawn == 0) a.erase(it);
+  }
+}
+void SubtractTables(CoverageTables& to, const CoverageTables& from) {
+  to.total.eligible -= std::min(to.total.eligible, from.total.eligible);
+  to.total.drawn -= std::min(to.total.drawn, from.total.drawn);
+  SubtractBy(to.by_region, from.by_region);
+  SubtractBy(to.by_industry, from.by_industry);
+  SubtractBy(to.by_industry_section, from.by_industry_section);
+  SubtractBy(to.by_grade, from.by_grade);
+}
+
+// --- outcome counts ---
+
+template <typename K>
+void PutCounts(Out& o, const std::map<K, uint64_t>& m) {
+  o.U32(static_cast<uint32_t>(m.size()));
+  for (const auto& [k, n] : m) {
+    o.U32(static_cast<uint32_t>(k));
+    o.U64(n);
+  }
+}
+template <typename K>
+std::map<K, uint64_t> GetCounts(In& in) {
+  std::map<K, uint64_t> m;
+  const uint32_t n = in.Count();
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t k = in.U32();
+    m[static_cast<K>(k)] = in.U64();
+  }
+  return m;
+}
+std::string OutcomesRow(const OutcomeCounts& c) {
+  Out o;
+  o.U64(c.visits);
+  o.U64(c.recorded);
+  o.U64(c.published);
+  o.U64(c.corrected);
+  o.U64(c.with_violation);
+  o.U64(c.observed);
+  PutCounts(o, c.by_state);
+  PutCounts(o, c.by_outcome);
+  PutCounts(o, c.by_handling);
+  o.U64(c.no_penalty);
+  o.U64(c.fines_yuan);
+  o.U64(c.transfers);
+  o.U64(c.reevaluations);
+  return o.str();
+}
+std::optional<OutcomeCounts> DecodeOutcomes(ByteView b) {
+  In in(b);
+  OutcomeCounts c;
+  c.visits = in.U64();
+  c.recorded = in.U64();
+  c.published = in.U64();
+  c.corrected = in.U64();
+  c.with_violation = in.U64();
+  c.observed = in.U64();
+  c.by_state = GetCounts<ResultState>(in);
+  c.by_outcome = GetCounts<Outcome>(in);
+  c.by_handling = GetCounts<Handling>(in);
+  c.no_penalty = in.U64();
+  c.fines_yuan = in.U64();
+  c.transfers = in.U64();
+  c.reevaluations = in.U64();
+  if (!in.ok()) return std::nullopt;
+  return c;
+}
+
+template <typename K>
+void SubtractCounts(std::map<K, uint64_t>& a, const std::map<K, uint64_t>& b) {
+  for (const auto& [k, n] : b) {
+    auto it = a.find(k);
+    if (it == a.end()) continue;
+    it->second -= std::min(it->second, n);
+    if (it->second == 0) a.erase(it);
+  }
+}
+uint64_t Minus(uint64_t a, uint64_t b) { return a - std::min(a, b); }
+void SubtractOutcomes(OutcomeCounts& to, const OutcomeCounts& from) {
+  to.visits = Minus(to.visits, from.visits);
+  to.recorded = Minus(to.recorded, from.recorded);
+  to.published = Minus(to.published, from.published);
+  to.corrected = Minus(to.corrected, from.corrected);
+  to.with_violation = Minus(to.with_violation, from.with_violation);
+  to.observed = Minus(to.observed, from.observed);
+  SubtractCounts(to.by_state, from.by_state);
+  SubtractCounts(to.by_outcome, from.by_outcome);
+  SubtractCounts(to.by_handling, from.by_handling);
+  to.no_penalty = Minus(to.no_penalty, from.no_penalty);
+  to.fines_yuan = Minus(to.fines_yuan, from.fines_yuan);
+  to.transfers = Minus(to.transfers, from.transfers);
+  to.reevaluations = Minus(to.reevaluations, from.reevaluations);
+}
+
+// --- a result's summary ---
+
+// What one revision (or correction) of a result counts once it is the published one.
+struct RecordSummary {
+  uint32_t revision = 0;
+  std::vector<Outcome> outcomes;    // per item
+  std::vector<Handling> handlings;  // per handling entry of each violation
+  uint64_t no_penalty = 0;
+  uint64_t fines_yuan = 0;
+  bool violation = false;  // inspection::AnyViolation
+  bool observed = false;   // inspection::HasObservedItem
+};
+RecordSummary Summarize(const inspection::ResultRecord& r) {
+  RecordSummary s;
+  s.revision = r.revision;
+  for (const auto& item : r.items) {
+    s.outcomes.push_back(item.outcome);
+    for (const auto& v : item.violations) {
+      for (Handling h : v.handling) s.handlings.push_back(h);
+      if (v.no_penalty_list) ++s.no_penalty;
+      s.fines_yuan += v.fine_yuan;
+    }
+  }
+  s.violation = inspection::AnyViolation(r);
+  s.observed = inspection::HasObservedItem(r);
+  return s;
+}
+void PutSummary(Out& o, const RecordSummary& s) {
+  o.U32(s.revision);
+  o.U32(static_cast<uint32_t>(s.outcomes.size()));
+  for (Outcome x : s.outcomes) o.U32(static_cast<uint32_t>(x));
+  o.U32(static_cast<uint32_t>(s.handlings.size()));
+  for (Handling x : s.handlings) o.U32(static_cast<uint32_t>(x));
+  o.U64(s.no_penalty);
+  o.U64(s.fines_yuan);
+  o.U8(s.violation ? 1 : 0);
+  o.U8(s.observed ? 1 : 0);
+}
+RecordSummary GetSummary(In& in) {
+  RecordSummary s;
+  s.revision = in.U32();
+  s.outcomes.resize(in.Count());
+  for (auto& x : s.outcomes) x = static_cast<Outcome>(in.U32());
+  s.handlings.resize(in.Count());
+  for (auto& x : s.handlings) x = static_cast<Handling>(in.U32());
+  s.no_penalty = in.U64();
+  s.fines_yuan = in.U64();
+  s.violation = in.U8() != 0;
+  s.observed = in.U8() != 0;
+  return s;
+}
+
+struct ResultSummary {
+  ResultState state = ResultState::kEntered;
+  std::vector<RecordSummary> revisions;  // every recorded revision, in order
+  uint32_t published_revision = 0;
+  std::optional<RecordSummary> correction;  // the last one
+  uint64_t transfers = 0;
+  uint64_t reevaluations = 0;
+
+  // What stands published now (ResultInfo: the last correction, else the published
+  // revision); nullptr before publication.
+  const RecordSummary* CurrentPublished() const {
+    if (published_revision == 0) return nullptr;
+    if (correction) return &*correction;
+    for (const auto& r : revisions) {
+      if (r.revision == published_revision) return &r;
+    }
+    return nullptr;
+  }
+  // Its part of the draw's outcome counts (InspectionStats::StatsOf).
+  OutcomeCounts Contribution() const {
+    OutcomeCounts o;
+    ++o.recorded;
+    ++o.by_state[state];
+    o.transfers += transfers;
+    o.reevaluations += reevaluations;
+    const RecordSummary* cur = CurrentPublished();
+    if (cur == nullptr) return o;
+    ++o.published;
+    if (correction) ++o.corrected;
+    if (cur->violation) ++o.with_violation;
+    if (cur->observed) ++o.observed;
+    for (Outcome x : cur->outcomes) ++o.by_outcome[x];
+    for (Handling h : cur->handlings) ++o.by_handling[h];
+    o.no_penalty += cur->no_penalty;
+    o.fines_yuan += cur->fines_yuan;
+    return o;
+  }
+};
+std::string ResultRow(const ResultSummary& r) {
+  Out o;
+  o.U8(static_cast<uint8_t>(r.state));
+  o.U32(static_cast<uint32_t>(r.revisions.size()));
+  for (const auto& s : r.revisions) PutSummary(o, s);
+  o.U32(r.published_revision);
+  o.U8(r.correction ? 1 : 0);
+  if (r.correction) PutSummary(o, *r.correction);
+  o.U64(r.transfers);
+  o.U64(r.reevaluations);
+  return o.str();
+}
+std::optional<ResultSummary> DecodeResultRow(ByteView b) {
+  In in(b);
+  ResultSummary r;
+  const uint8_t state = in.U8();
+  if (state > static_cast<uint8_t>(ResultState::kPublished)) return std::nullopt;
+  r.state = static_cast<ResultState>(state);
+  r.revisions.resize(in.Count());
+  for (auto& s : r.revisions) s = GetSummary(in);
+  r.published_revision = in.U32();
+  if (in.U8() != 0) r.correction = GetSummary(in);
+  r.transfers = in.U64();
+  r.reevaluations = in.U64();
+  if (!in.ok()) return std::nullopt;
+  return r;
+}
+
+// --- a draw's head row ---
+
+struct DrawHead {
+  std::string task_id;
+  std::string org_id;
+  std::string title;
+  bool has_freeze = false;  // the draws folder stored its frozen inputs
+  std::string mismatch;
+  bool live = false;  // resulted, and counted in the sums
+  uint64_t not_eligible = 0;
+  std::vector<draw::StratumDesign> design;
+};
+std::string HeadRow(const DrawHead& h) {
+  Out o;
+  o.Str(h.task_id);
+  o.Str(h.org_id);
+  o.Str(h.title);
+  o.U8(h.has_freeze ? 1 : 0);
+  o.Str(h.mismatch);
+  o.U8(h.live ? 1 : 0);
+  o.U64(h.not_eligible);
+  o.U32(static_cast<uint32_t>(h.design.size()));
+  for (const auto& s : h.design) {
+    o.Str(s.key);
+    o.U32(static_cast<uint32_t>(s.weight_counts.size()));
+    for (const auto& [w, n] : s.weight_counts) {
+      o.U32(w);
+      o.U64(n);
+    }
+    o.U64(s.drawn);
+  }
+  return o.str();
+}
+std::optional<DrawHead> DecodeHead(ByteView b) {
+  In in(b);
+  DrawHead h;
+  h.task_id = in.Str();
+  h.org_id = in.Str();
+  h.title = in.Str();
+  h.has_freeze = in.U8() != 0;
+  h.mismatch = in.Str();
+  h.live = in.U8() != 0;
+  h.not_eligible = in.U64();
+  h.design.resize(in.Count());
+  for (auto& s : h.design) {
+    s.key = in.Str();
+    const uint32_t n = in.Count();
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t w = in.U32();
+      s.weight_counts[w] = in.U64();
+    }
+    s.drawn = in.U64();
+  }
+  if (!in.ok()) return std::nullopt;
+  return h;
+}
+
+struct Dbs {
+  MDB_dbi draws, coverage, outcomes, results, sums;
+};
+struct DbSpec {
+  const char* name;
+  MDB_dbi Dbs::*member;
+  unsigned flags;
+};
+constexpr DbSpec kDbs[] = {
+    {"stats_draws", &Dbs::draws, 0},
+    {"stats_coverage", &Dbs::coverage, 0},
+    {"stats_outcomes", &Dbs::outcomes, 0},
+    {"stats_results", &Dbs::results, 0},
+    {"stats_sums", &Dbs::sums, 0},
+};
+constexpr std::string_view kSumsCoverage = "coverage";
+constexpr std::string_view kSumsOutcomes = "outcomes";
+
+// Typed reads and writes of the folder's rows inside one transaction.
+class StatsRows {
+ public:
+  StatsRows(MDB_txn* txn, const Dbs& d) : rows_(txn, kWhat), d_(d) {}
+  lmdb::Rows& rows() { return rows_; }
+  Status status() const {
+    if (!rows_.status().ok()) return rows_.status();
+    return status_;
+  }
+
+  template <typename T, typename Decode>
+  std::optional<T> Get(MDB_dbi dbi, std::string_view key, Decode decode, std::string_view what) {
+    auto v = rows_.Get(dbi, key);
+    if (!v) return std::nullopt;
+    auto r = decode(*v);
+    if (!r && status_.ok()) status_ = Corrupt(what, key);
+    return r;
+  }
+  std::optional<DrawHead> Head(std::string_view id) {
+    return Get<DrawHead>(d_.draws, id, DecodeHead, "draw");
+  }
+  CoverageTables Coverage(MDB_dbi dbi, std::string_view key) {
+    return Get<CoverageTables>(dbi, key, DecodeTables, "coverage").value_or(CoverageTables{});
+  }
+  OutcomeCounts Outcomes(MDB_dbi dbi, std::string_view key) {
+    return Get<OutcomeCounts>(dbi, key, DecodeOutcomes, "outcomes").value_or(OutcomeCounts{});
+  }
+  std::optional<ResultSummary> Result(std::string_view draw_id, std::string_view code) {
+    return Get<ResultSummary>(d_.results, ResultKey(draw_id, code), DecodeResultRow, "result");
+  }
+
+ private:
+  lmdb::Rows rows_;
+  const Dbs& d_;
+  Status status_;
+};
+
+class StatsFolder final : public ProjectionFolder {
+ public:
+  explicit StatsFolder(const ProjectionFolder& draws) : draws_(&draws) {}
+  std::string_view name() const override { return "stats"; }
+  uint32_t version() const override { return 1; }
+  std::vector<ProjectionDb> databases() const override {
+    std::vector<ProjectionDb> out;
+    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
+    return out;
+  }
+  void Bind(const std::vector<MDB_dbi>& dbis) override {
+    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
+  }
+  const Dbs& dbs() const { return dbs_; }
+  const ProjectionFolder& draws() const { return *draws_; }
+
+  Status Apply(MDB_txn* txn, const EntryView& e) override {
+    const EventType type = e.type();
+    if (type != EventType::DrawFrozen && type != EventType::DrawResult &&
+        type != EventType::DrawCancelled && !inspection::IsInspectionEvent(type)) {
+      return OkStatus();
+    }
+    StatsRows rows(txn, dbs_);
+    Status s = ApplyIn(txn, rows, e);
+    SUIJI_RETURN_IF_ERROR(rows.status());
+    return s;
+  }
+
+ private:
+  Status ApplyIn(MDB_txn* txn, StatsRows& rows, const EntryView& e) {
+    const ByteView p = e.payload();
+    switch (e.type()) {
+      case EventType::DrawFrozen: {
+        auto f = draw::DecodeFreeze(p);
+        if (!f.ok()) return OkStatus();  // the draws folder refuses it
+        return NoteFreeze(txn, rows, *f);
+      }
+      case EventType::DrawResult: {
+        auto part = draw::DecodeResultPart(p);
+        if (!part.ok()) return OkStatus();
+        return NoteDrawPhase(txn, rows, part->draw_id);
+      }
+      case EventType::DrawCancelled: {
+        auto c = draw::DecodeCancel(p);
+        if (!c.ok()) return OkStatus();
+        return NoteDrawPhase(txn, rows, c->draw_id);
+      }
+      case EventType::ResultRecorded: {
+        SUIJI_ASSIGN_OR_RETURN(inspection::ResultRecord r, inspection::DecodeResult(p));
+        return Change(rows, r.draw_id, r.credit_code, [&](ResultSummary& s) {
+          s.state = ResultState::kEntered;
+          s.revisions.push_back(Summarize(r));
+        });
+      }
+      case EventType::ResultSubmitted: {
+        SUIJI_ASSIGN_OR_RETURN(inspection::ResultStepRecord st, inspection::DecodeStep(p));
+        return Change(rows, st.draw_id, st.credit_code,
+                      [&](ResultSummary& s) { s.state = ResultState::kAwaitingReview; });
+      }
+      case EventType::ResultReviewed: {
+        SUIJI_ASSIGN_OR_RETURN(inspection::ReviewRecord r, inspection::DecodeReview(p));
+        return Change(rows, r.draw_id, r.credit_code, [&](ResultSummary& s) {
+          s.state = r.approved ? ResultState::kApproved : ResultState::kReturned;
+        });
+      }
+      case EventType::ResultPublished: {
+        SUIJI_ASSIGN_OR_RETURN(inspection::ResultStepRecord st, inspection::DecodeStep(p));
+        return Change(rows, st.draw_id, st.credit_code, [&](ResultSummary& s) {
+          s.state = ResultState::kPublished;
+          s.published_revision = st.revision;
+        });
+      }
+      case EventType::ResultCorrected: {
+        SUIJI_ASSIGN_OR_RETURN(inspection::CorrectionRecord c, inspection::DecodeCorrection(p));
+        return Change(rows, c.result.draw_id, c.result.credit_code,
+                      [&](ResultSummary& s) { s.correction = Summarize(c.result); });
+      }
+      case EventType::CaseTransferred: {
+        SUIJI_ASSIGN_OR_RETURN(inspection::TransferRecord t, inspection::DecodeTransfer(p));
+        return Change(rows, t.draw_id, t.credit_code, [&](ResultSummary& s) { ++s.transfers; });
+      }
+      case EventType::CreditReevaluated: {
+        SUIJI_ASSIGN_OR_RETURN(inspection::ReevaluationRecord r, inspection::DecodeReevaluation(p));
+        return Change(rows, r.draw_id, r.credit_code,
+                      [&](ResultSummary& s) { ++s.reevaluations; });
+      }
+      default:
+        return OkStatus();  // announcements, confirmations, internal notes: nothing counted
+    }
+  }
+
+  // A freeze: the eligible coverage and the design from the inputs the draws folder stored.
+  Status NoteFreeze(MDB_txn* txn, StatsRows& rows, const draw::FreezeRecord& f) {
+    if (f.draw_id.empty() || f.draw_id.size() > 400) return OkStatus();
+    DrawHead h;
+    h.task_id = f.task_id;
+    auto store = DrawStoreIn(txn, *draws_);
+    if (store == nullptr) return Internal("the stats folder needs the draws folder");
+    if (const draw::TaskInfo* t = store->FindTask(f.task_id); t != nullptr) {
+      h.org_id = t->task.org_id;
+      h.title = t->task.title;
+    }
+    SUIJI_RETURN_IF_ERROR(store->status());
+    SUIJI_ASSIGN_OR_RETURN(std::optional<std::string> mismatch,
+                           FrozenMismatchIn(txn, *draws_, f.draw_id));
+    CoverageTables cov;
+    if (mismatch) {
+      h.has_freeze = true;
+      h.mismatch = std::move(*mismatch);
+      draw::Population pop;
+      SUIJI_RETURN_IF_ERROR(ForEachFrozenTarget(txn, *draws_, f.draw_id, [&](const FrozenTarget& t) {
+        AddTarget(cov, t, 1, 0);
+        pop.targets.push_back({std::string(), t.target.stratum, t.target.weight, std::string()});
+        return true;
+      }));
+      h.design = draw::DesignOf(pop, f.strata);
+    }
+    rows.rows().Put(dbs_.draws, f.draw_id, HeadRow(h));
+    rows.rows().Put(dbs_.coverage, f.draw_id, TablesRow(cov));
+    rows.rows().Put(dbs_.outcomes, f.draw_id, OutcomesRow(OutcomeCounts{}));
+    return rows.status();
+  }
+
+  // A result part or a cancellation: a draw that became resulted is counted (its drawn
+  // targets, its visits) and added to the sums; one no longer resulted is taken out of them.
+  Status NoteDrawPhase(MDB_txn* txn, StatsRows& rows, const std::string& draw_id) {
+    auto h = rows.Head(draw_id);
+    SUIJI_RETURN_IF_ERROR(rows.status());
+    if (!h) return OkStatus();
+    auto store = DrawStoreIn(txn, *draws_);
+    if (store == nullptr) return Internal("the stats folder needs the draws folder");
+    const DrawInfo* d = store->FindDraw(draw_id);
+    SUIJI_RETURN_IF_ERROR(store->status());
+    if (d == nullptr) return OkStatus();
+    const bool resulted = d->phase == DrawPhase::kResulted;
+    if (resulted == h->live) return OkStatus();
+    CoverageTables cov = rows.Coverage(dbs_.coverage, draw_id);
+    OutcomeCounts out = rows.Outcomes(dbs_.outcomes, draw_id);
+    CoverageTables sum_cov = rows.Coverage(dbs_.sums, kSumsCoverage);
+    OutcomeCounts sum_out = rows.Outcomes(dbs_.sums, kSumsOutcomes);
+    SUIJI_RETURN_IF_ERROR(rows.status());
+    if (resulted) {
+      if (h->has_freeze) {
+        for (const auto& v : d->visits) {
+          SUIJI_ASSIGN_OR_RETURN(std::optional<FrozenTarget> t,
+                                 FrozenTargetOf(txn, *draws_, draw_id, v.credit_code));
+          if (!t) {
+            ++h->not_eligible;
+            continue;
+          }
+          AddTarget(cov, *t, 0, 1);
+        }
+      }
+      out.visits += d->visits.size();
+      inspection::AddTables(sum_cov, cov);
+      inspection::AddOutcomes(sum_out, out);
+    } else {
+      SubtractTables(sum_cov, cov);
+      SubtractOutcomes(sum_out, out);
+    }
+    h->live = resulted;
+    rows.rows().Put(dbs_.draws, draw_id, HeadRow(*h));
+    rows.rows().Put(dbs_.coverage, draw_id, TablesRow(cov));
+    rows.rows().Put(dbs_.outcomes, draw_id, OutcomesRow(out));
+    rows.rows().Put(dbs_.sums, kSumsCoverage, TablesRow(sum_cov));
+    rows.rows().Put(dbs_.sums, kSumsOutcomes, OutcomesRow(sum_out));
+    return rows.status();
+  }
+
+  // An event on one result: its old contribution out, the new one in (the draw's counts and,
+  // while the draw is counted there, the sums).
+  Status Change(StatsRows& rows, const std::string& draw_id, const std::string& code,
+                const std::function<void(ResultSummary&)>& change) {
+    if (draw_id.empty() || code.empty() || draw_id.size() + code.size() > 500) return OkStatus();
+    auto old = rows.Result(draw_id, code);
+    SUIJI_RETURN_IF_ERROR(rows.status());
+    ResultSummary now = old.value_or(ResultSummary{});
+    change(now);
+    OutcomeCounts out = rows.Outcomes(dbs_.outcomes, draw_id);
+    auto h = rows.Head(draw_id);
+    SUIJI_RETURN_IF_ERROR(rows.status());
+    const OutcomeCounts before = old ? old->Contribution() : OutcomeCounts{};
+    const OutcomeCounts after = now.Contribution();
+    SubtractOutcomes(out, before);
+    inspection::AddOutcomes(out, after);
+    if (h && h->live) {
+      OutcomeCounts sum_out = rows.Outcomes(dbs_.sums, kSumsOutcomes);
+      SubtractOutcomes(sum_out, before);
+      inspection::AddOutcomes(sum_out, after);
+      rows.rows().Put(dbs_.sums, kSumsOutcomes, OutcomesRow(sum_out));
+    }
+    rows.rows().Put(dbs_.results, ResultKey(draw_id, code), ResultRow(now));
+    rows.rows().Put(dbs_.outcomes, draw_id, OutcomesRow(out));
+    return rows.status();
+  }
+
+  Dbs dbs_{};
+  const ProjectionFolder* draws_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProjectionFolder> NewStatsFolder(const ProjectionFolder& draws) {
+  return std::make_unique<StatsFolder>(draws);
+}
+
+StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjection& projection,
+                                                std::string_view today, std::string_view draw_id,
+                                                const inspection::DeadlineSource& deadlines) {
+  auto* folder = projection.folder_as<StatsFolder>("stats");
+  if (folder == nullptr) return Internal("the projection has no stats folder");
+  const Dbs& d = folder->dbs();
+  StatsRows rows(txn, d);
+  auto store = DrawStoreIn(txn, folder->draws());
+  if (store == nullptr) return Internal("the projection has no draws folder");
+
+  inspection::StatsReport rep;
+  rep.today = std::string(today);
+  rep.entries = projection.AppliedIn(txn);
+  const std::string not_found = "no live drawn draw \"" + std::string(draw_id) + "\"";
+  if (!draw_id.empty() && draw_id.size() > 400) return NotFound(not_found);
+
+  // The live drawn draws, in id order (one, with draw_id).
+  std::vector<std::pair<std::string, DrawHead>> heads;
+  if (!draw_id.empty()) {
+    auto h = rows.Head(draw_id);
+    SUIJI_RETURN_IF_ERROR(rows.status());
+    if (!h || !h->live) return NotFound(not_found);
+    heads.emplace_back(std::string(draw_id), std::move(*h));
+  } else {
+    Status bad;
+    SUIJI_RETURN_IF_ERROR(lmdb::Scan(txn, d.draws, "", false, [&](std::string_view k, ByteView v) {
+      auto h = DecodeHead(v);
+      if (!h) {
+        bad = Corrupt("draw", k);
+        return false;
+      }
+      if (h->live) heads.emplace_back(std::string(k), std::move(*h));
+      return true;
+    }));
+    SUIJI_RETURN_IF_ERROR(bad);
+  }
+
+  for (auto& [id, h] : heads) {
+    const DrawInfo* di = store->FindDraw(id);
+    SUIJI_RETURN_IF_ERROR(store->status());
+    if (di == nullptr) return Corrupt("draw", id);
+    inspection::DrawStats s;
+    s.draw_id = id;
+    s.task_id = h.task_id;
+    s.org_id = h.org_id;
+    s.title = h.title;
+    if (!h.has_freeze) {
+      s.notes.push_back("no freeze seen for this draw; coverage left empty");
+    } else {
+      if (!h.mismatch.empty()) {
+        s.notes.push_back("population mismatch: " + h.mismatch +
+                          "; coverage and estimate are over the recomputed population");
+      }
+      s.coverage = rows.Coverage(d.coverage, id);
+      if (h.not_eligible > 0) {
+        s.notes.push_back(std::to_string(h.not_eligible) +
+                          " drawn targets are not in the recomputed eligible population; left "
+                          "out of coverage");
+      }
+    }
+    s.outcomes = rows.Outcomes(d.outcomes, id);
+    if (!h.has_freeze) {
+      s.estimate_error = "no design: the draw's freeze was not seen";
+    } else {
+      std::vector<draw::SampledUnit> sample;
+      sample.reserve(di->visits.size());
+      for (const auto& v : di->visits) {
+        draw::SampledUnit u;
+        u.stratum = v.stratum;
+        u.weight = v.weight;
+        u.observed = false;
+        if (auto r = rows.Result(id, v.credit_code); r) {
+          if (const RecordSummary* cur = r->CurrentPublished(); cur != nullptr) {
+            u.observed = cur->observed;
+            u.violation = u.observed && cur->violation;
+          }
+        }
+        sample.push_back(std::move(u));
+      }
+      auto est = draw::EstimateViolationShare(h.design, sample);
+      if (est.ok()) {
+        s.estimate = std::move(*est);
+      } else {
+        s.estimate_error = est.status().message();
+      }
+    }
+    SUIJI_RETURN_IF_ERROR(rows.status());
+    rep.draws.push_back(std::move(s));
+  }
+
+  if (!draw_id.empty()) {
+    rep.coverage = rep.draws.front().coverage;
+    rep.outcomes = rep.draws.front().outcomes;
+  } else {
+    rep.coverage = rows.Coverage(d.sums, kSumsCoverage);
+    rep.outcomes = rows.Outcomes(d.sums, kSumsOutcomes);
+    SUIJI_RETURN_IF_ERROR(rows.status());
+  }
+  inspection::FinishReport(rep, deadlines);
+  return rep;
+}
+
+StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection,
+                                                std::string_view today, std::string_view draw_id,
+                                                const inspection::DeadlineSource& deadlines) {
+  StatusOr<inspection::StatsReport> report = Internal("no stats report");
+  SUIJI_RETURN_IF_ERROR(projection.Read([&](MDB_txn* txn) -> Status {
+    report = StatsReportIn(txn, projection, today, draw_id, deadlines);
+    return OkStatus();
+  }));
+  return report;
+}
+
+}  // namespace suiji
