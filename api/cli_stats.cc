@@ -145,32 +145,8 @@ Status RunStats(const Context& ctx, std::string today, const std::string& draw_i
   SUIJI_ASSIGN_OR_RETURN(std::unique_ptr<LogStorage> log, OpenNodeStorage(paths, NodeRole::kReader));
   SUIJI_ASSIGN_OR_RETURN(std::shared_ptr<LmdbProjection> projection, OpenProjections(paths.dir));
   SUIJI_RETURN_IF_ERROR(projection->CatchUp(*log));
-  // The deadlines need the inspection state (announcements, results' dates, the calendar),
-  // which is still folded in memory here: the log up to the position of the snapshot the
-  // counters are read from (a server beside may have appended since the catch-up).
-  // TODO(#16, after the inspections folder lands): inspection::ForEachDeadline over its
-  // InspectionStore in the same read transaction, and drop this fold.
-  StatusOr<inspection::StatsReport> built = Internal("no stats report");
-  SUIJI_RETURN_IF_ERROR(projection->Read([&](MDB_txn* txn) -> Status {
-    const uint64_t at = projection->AppliedIn(txn);
-    inspection::InspectionWorld world;
-    uint64_t folded = 0;
-    Status fold = OkStatus();
-    auto deadlines = [&](const std::function<void(inspection::Deadline&&)>& each) {
-      fold = ReplayLog(*log, 0, [&](const EntryView& e) {
-        if (e.sequence() >= at) return OkStatus();
-        ++folded;
-        return world.Apply(e);
-      });
-      if (fold.ok() && folded != at) {
-        fold = Unavailable("the log holds " + std::to_string(folded) + " entries, the projection " +
-                           std::to_string(at) + "; run the command again");
-      }
-      if (fold.ok()) inspection::ForEachDeadline(world, today, each);
-    };
-    built = StatsReportIn(txn, *projection, today, draw_id, deadlines);
-    return fold;
-  }));
+  // The deadlines come from the inspections folder in the same snapshot.
+  StatusOr<inspection::StatsReport> built = StatsReportOf(*projection, today, draw_id);
   SUIJI_ASSIGN_OR_RETURN(inspection::StatsReport report, std::move(built));
   if (json_out) {
     std::cout << inspection::ToJson(report).dump(2) << "\n";

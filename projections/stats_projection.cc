@@ -9,6 +9,7 @@
 #include "ledger/core/draw/estimate.h"
 #include "ledger/core/inspection/records.h"
 #include "projections/draw_projection.h"
+#include "projections/inspection_projection.h"
 #include "projections/lmdb_util.h"
 
 namespace suiji {
@@ -814,6 +815,23 @@ StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection
   SUIJI_RETURN_IF_ERROR(projection.Read([&](MDB_txn* txn) -> Status {
     report = StatsReportIn(txn, projection, today, draw_id, deadlines);
     return OkStatus();
+  }));
+  return report;
+}
+
+StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection,
+                                                std::string_view today, std::string_view draw_id) {
+  StatusOr<inspection::StatsReport> report = Internal("no stats report");
+  SUIJI_RETURN_IF_ERROR(projection.Read([&](MDB_txn* txn) -> Status {
+    auto store = InspectionStoreIn(txn, projection);
+    if (store == nullptr) return Internal("the projection has no inspections folder");
+    Status listed = OkStatus();
+    report = StatsReportIn(txn, projection, today, draw_id,
+                           [&](const std::function<void(inspection::Deadline&&)>& each) {
+                             listed = inspection::ForEachDeadline(*store, today, each);
+                           });
+    SUIJI_RETURN_IF_ERROR(listed);
+    return store->status();
   }));
   return report;
 }

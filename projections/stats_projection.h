@@ -63,5 +63,9 @@ StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjecti
 StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection,
                                                 std::string_view today, std::string_view draw_id,
                                                 const inspection::DeadlineSource& deadlines);
+// The same with the deadlines of the "inspections" folder (inspection::ForEachDeadline over
+// InspectionStoreIn) in that same read: what `suiji stats` and GET /api/v1/stats answer.
+StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection,
+                                                std::string_view today, std::string_view draw_id);
 
 }  // namespace suiji

@@ -233,10 +233,8 @@ Reply Stats(Call& c) {
   }
   const std::string draw_id = c.req.get_param_value("draw");
   if (!draw_id.empty() && !CoversDraw(c, draw_id)) return Outside("draw " + draw_id);
-  // The counters of the stats projection; the deadlines from the world's inspection state.
-  const inspection::InspectionWorld& world = c.node.world->world();
-  auto report = StatsReportOf(*c.node.projection->projection(), today, draw_id,
-                              [&](const auto& each) { inspection::ForEachDeadline(world, today, each); });
+  // The counters of the stats folder and the deadlines of the inspections folder, one read.
+  auto report = StatsReportOf(*c.node.projection->projection(), today, draw_id);
   if (!report.ok()) return FromStatus(report.status());
   json j = inspection::ToJson(*report);
   if (!draw_id.empty() || CoversAll(c)) return Json(j);
@@ -309,8 +307,8 @@ std::vector<Route> ResultRoutes() {
       OnWorld(R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
                 "the visit's printable inspection sheet (HTML)", Sheet)),
       R("GET", "/api/v1/overdue", {kReviewer, kSupervisor}, false, "overdue deadlines in your jurisdiction", Overdue),
-      OnWorld(R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
-                "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats)),
+      R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
+        "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats),
       R("GET", "/api/v1/verify", {kSupervisor}, false,
         "run every check of suiji-verify over the log (integrity, draws, inspections, authority)", Verify),
   };
