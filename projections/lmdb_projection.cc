@@ -358,6 +358,7 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
     });
     if (!read.ok() || !fold.ok()) {
       mdb_txn_abort(txn);
+      for (const auto& folder : folders_) folder->TransactionEnded();
       return read.ok() ? fold : read;
     }
     const std::string mark = lmdb::U64Key(to);
@@ -370,9 +371,12 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
     if (rc == 0) rc = mdb_put(txn, meta_, &fk, &fv, 0);
     if (rc != 0) {
       mdb_txn_abort(txn);
+      for (const auto& folder : folders_) folder->TransactionEnded();
       return Lmdb(rc, "write high-water mark");
     }
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_commit(txn), "commit"));
+    const int committed = mdb_txn_commit(txn);
+    for (const auto& folder : folders_) folder->TransactionEnded();
+    SUIJI_RETURN_IF_ERROR(Lmdb(committed, "commit"));
     tip_checked_at_ = to;
     tip_checked_log_ = &log;
     if (progress) progress(to, size);

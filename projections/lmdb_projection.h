@@ -82,6 +82,10 @@ class ProjectionFolder {
   // Folds entry `e` (any type, in log order) inside write transaction `txn`. An error stops
   // the catch-up there, the transaction aborted (nothing of the batch is kept).
   virtual Status Apply(MDB_txn* txn, const EntryView& e) = 0;
+  // Called once the write transaction of the preceding Apply calls has ended, committed or
+  // aborted: a folder that keeps what one transaction read (to read it once per batch, not
+  // once per entry) drops it here, so nothing outlives the transaction it was read in.
+  virtual void TransactionEnded() {}
 };
 
 class LmdbProjection {
