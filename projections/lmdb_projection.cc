@@ -361,6 +361,13 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
       for (const auto& folder : folders_) folder->TransactionEnded();
       return read.ok() ? fold : read;
     }
+    for (const auto& folder : folders_) {
+      if (Status s = folder->BeforeCommit(txn); !s.ok()) {
+        mdb_txn_abort(txn);
+        for (const auto& f : folders_) f->TransactionEnded();
+        return s;
+      }
+    }
     const std::string mark = lmdb::U64Key(to);
     MDB_val k = Val(std::string_view("applied")), v = Val(std::string_view(mark));
     MDB_val tk = Val(std::string_view("tip")),

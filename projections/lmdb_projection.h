@@ -86,6 +86,10 @@ class ProjectionFolder {
   // aborted: a folder that keeps what one transaction read (to read it once per batch, not
   // once per entry) drops it here, so nothing outlives the transaction it was read in.
   virtual void TransactionEnded() {}
+  // Called after the last Apply of a write transaction, before it commits: a folder that
+  // holds back writes no read inside the transaction needs (e.g. index rows, to write them
+  // in key order) writes them here. An error aborts the transaction like Apply's.
+  virtual Status BeforeCommit(MDB_txn* /*txn*/) { return OkStatus(); }
 };
 
 class LmdbProjection {
