@@ -356,15 +356,19 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
       }
       return true;
     });
-    if (!read.ok() || !fold.ok()) {
-      mdb_txn_abort(txn);
+    // Folders drop what they kept for this transaction before it ends (TransactionEnded).
+    auto end = [&] {
       for (const auto& folder : folders_) folder->TransactionEnded();
+    };
+    if (!read.ok() || !fold.ok()) {
+      end();
+      mdb_txn_abort(txn);
       return read.ok() ? fold : read;
     }
     for (const auto& folder : folders_) {
       if (Status s = folder->BeforeCommit(txn); !s.ok()) {
+        end();
         mdb_txn_abort(txn);
-        for (const auto& f : folders_) f->TransactionEnded();
         return s;
       }
     }
@@ -376,14 +380,12 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
     int rc = mdb_put(txn, meta_, &k, &v, 0);
     if (rc == 0) rc = mdb_put(txn, meta_, &tk, &tv, 0);
     if (rc == 0) rc = mdb_put(txn, meta_, &fk, &fv, 0);
+    end();
     if (rc != 0) {
       mdb_txn_abort(txn);
-      for (const auto& folder : folders_) folder->TransactionEnded();
       return Lmdb(rc, "write high-water mark");
     }
-    const int committed = mdb_txn_commit(txn);
-    for (const auto& folder : folders_) folder->TransactionEnded();
-    SUIJI_RETURN_IF_ERROR(Lmdb(committed, "commit"));
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_commit(txn), "commit"));
     tip_checked_at_ = to;
     tip_checked_log_ = &log;
     if (progress) progress(to, size);
