@@ -356,9 +356,21 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
       }
       return true;
     });
+    // Folders drop what they kept for this transaction before it ends (TransactionEnded).
+    auto end = [&] {
+      for (const auto& folder : folders_) folder->TransactionEnded();
+    };
     if (!read.ok() || !fold.ok()) {
+      end();
       mdb_txn_abort(txn);
       return read.ok() ? fold : read;
+    }
+    for (const auto& folder : folders_) {
+      if (Status s = folder->BeforeCommit(txn); !s.ok()) {
+        end();
+        mdb_txn_abort(txn);
+        return s;
+      }
     }
     const std::string mark = lmdb::U64Key(to);
     MDB_val k = Val(std::string_view("applied")), v = Val(std::string_view(mark));
@@ -368,6 +380,7 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
     int rc = mdb_put(txn, meta_, &k, &v, 0);
     if (rc == 0) rc = mdb_put(txn, meta_, &tk, &tv, 0);
     if (rc == 0) rc = mdb_put(txn, meta_, &fk, &fv, 0);
+    end();
     if (rc != 0) {
       mdb_txn_abort(txn);
       return Lmdb(rc, "write high-water mark");

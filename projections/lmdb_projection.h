@@ -82,6 +82,16 @@ class ProjectionFolder {
   // Folds entry `e` (any type, in log order) inside write transaction `txn`. An error stops
   // the catch-up there, the transaction aborted (nothing of the batch is kept).
   virtual Status Apply(MDB_txn* txn, const EntryView& e) = 0;
+  // Called when the write transaction of the preceding Apply calls ends, committed or
+  // aborted: a folder that keeps what one transaction read (to read it once per batch, not
+  // once per entry) drops it here, so nothing outlives the transaction it was read in. It is
+  // called just before the commit or abort, while the transaction still holds LMDB's write
+  // lock: another thread's next transaction never runs beside it.
+  virtual void TransactionEnded() {}
+  // Called after the last Apply of a write transaction, before it commits: a folder that
+  // holds back writes no read inside the transaction needs (e.g. index rows, to write them
+  // in key order) writes them here. An error aborts the transaction like Apply's.
+  virtual Status BeforeCommit(MDB_txn* /*txn*/) { return OkStatus(); }
 };
 
 class LmdbProjection {

@@ -140,6 +140,12 @@ class PublicFolder final : public ProjectionFolder {
     for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
   }
   Status Apply(MDB_txn* txn, const EntryView& e) override;
+  void TransactionEnded() override {
+    draw_tasks_.clear();
+    index_keys_.clear();
+  }
+  // Writes the transaction's index rows in key order (see index_keys_).
+  Status BeforeCommit(MDB_txn* txn) override;
 
   const Dbs& dbs() const { return dbs_; }
   const ProjectionFolder& directory() const { return directory_; }
@@ -152,11 +158,43 @@ class PublicFolder final : public ProjectionFolder {
   std::optional<std::pair<std::string, json>> LiveDraw(Txn& t, const json& task_state);
   void CancelDraw(Txn& t, const std::string& draw_id, const std::string& reason, int64_t time_us);
   std::optional<json> DrawHead(Txn& t, const std::string& draw_id, uint64_t* seq = nullptr);
-  void Name(Txn& t, MDB_txn* txn, const std::string& draw_id, const std::string& code);
+  // The name and region under which a draw first named an employer publicly (its row in
+  // `named`, written now if it has none).
+  json Name(Txn& t, MDB_txn* txn, const std::string& draw_id, const std::string& code);
+  // What a result shows of its draw's task (rows tasks and draws), or nullptr if the draw or
+  // its task is unknown.
+  struct DrawTask {
+    std::string task_id, org, title;
+    std::map<std::string, std::string> item_names;
+  };
+  const DrawTask* TaskOfDraw(Txn& t, const std::string& draw_id);
 
   const ProjectionFolder& directory_;
   Dbs dbs_{};
+  // TaskOfDraw's answers in the current write transaction (a draw's task, and that task's
+  // id, org, title and items, never change once written): each draw's rows are parsed once
+  // per transaction, not once per published result. Dropped when the transaction ends.
+  std::map<std::string, DrawTask, std::less<>> draw_tasks_;
+  // The keys of the `index` rows (values empty) this transaction adds, written sorted just
+  // before it commits: inserted in key order, one cursor walks the tree once instead of
+  // once per key from the root. Nothing reads the index inside a write transaction.
+  std::vector<std::string> index_keys_;
 };
+
+Status PublicFolder::BeforeCommit(MDB_txn* txn) {
+  if (index_keys_.empty()) return OkStatus();
+  std::sort(index_keys_.begin(), index_keys_.end());
+  MDB_cursor* c = nullptr;
+  if (int rc = mdb_cursor_open(txn, dbs_.index, &c); rc != 0) return lmdb::Check(rc, kWhat, "cursor");
+  int rc = 0;
+  for (const std::string& key : index_keys_) {
+    MDB_val k = lmdb::Val(std::string_view(key)), v = lmdb::Val(std::string_view());
+    if ((rc = mdb_cursor_put(c, &k, &v, 0)) != 0) break;
+  }
+  mdb_cursor_close(c);
+  index_keys_.clear();
+  return rc == 0 ? OkStatus() : lmdb::Check(rc, kWhat, "put index");
+}
 
 Status PublicFolder::Apply(MDB_txn* txn, const EntryView& e) {
   Txn t(txn, dbs_);
@@ -234,9 +272,11 @@ void PublicFolder::RefreshTask(Txn& t, const std::string& task_id) {
 
 // An employer as it stands in the directory now, kept as the name under which a draw or a
 // result first named it publicly (later renames do not rewrite what was published).
-void PublicFolder::Name(Txn& t, MDB_txn* txn, const std::string& draw_id, const std::string& code) {
+json PublicFolder::Name(Txn& t, MDB_txn* txn, const std::string& draw_id, const std::string& code) {
   const std::string key = Join0(draw_id, code);
-  if (t.rows().Get(dbs_.named, key)) return;
+  if (t.rows().Get(dbs_.named, key)) {
+    return t.GetJson(dbs_.named, key).value_or(json{{"name", ""}, {"region", ""}});
+  }
   auto dir = DirectoryStoreIn(txn, directory_);
   json n = {{"name", ""}, {"region", ""}};
   if (auto target = dir->GetTarget(code)) {
@@ -244,6 +284,7 @@ void PublicFolder::Name(Txn& t, MDB_txn* txn, const std::string& draw_id, const 
     n["region"] = target->region;
   }
   t.PutJson(dbs_.named, key, n);
+  return n;
 }
 
 // The names of a task's items by id, from its notice (an item the list lacks has no name).
@@ -256,11 +297,25 @@ std::map<std::string, std::string> ItemNamesOf(const json& task) {
   return out;
 }
 
-void IndexResult(Txn& t, const Dbs& d, uint64_t pub, const json& r) {
+const PublicFolder::DrawTask* PublicFolder::TaskOfDraw(Txn& t, const std::string& draw_id) {
+  if (auto it = draw_tasks_.find(draw_id); it != draw_tasks_.end()) return &it->second;
+  auto dst = t.GetJson(dbs_.draw_state, draw_id);
+  if (!dst) return nullptr;
+  auto head = t.GetJson(dbs_.draws, U64Key((*dst)["seq"].get<uint64_t>()));
+  if (!head) return nullptr;
+  auto task = t.GetJson(dbs_.tasks, (*head)["task_id"].get<std::string>());
+  if (!task) return nullptr;
+  DrawTask out{(*task)["task_id"].get<std::string>(), (*task)["org_id"].get<std::string>(),
+               (*task)["title"].get<std::string>(), ItemNamesOf(*task)};
+  return &draw_tasks_.emplace(draw_id, std::move(out)).first->second;
+}
+
+// Adds the index keys of published result `pub` to `out` (written at the commit).
+void IndexResult(std::vector<std::string>& out, uint64_t pub, const json& r) {
   const std::string seq = U64Key(pub);
   auto put = [&](std::string key) {
     key += seq;
-    t.Put(d.index, key, "");
+    out.push_back(std::move(key));
   };
   put("c" + r["credit_code"].get<std::string>() + '\0');
   for (const std::string& g : NameGrams(r["employer_name"].get<std::string>())) put("n" + g + '\0');
@@ -269,11 +324,35 @@ void IndexResult(Txn& t, const Dbs& d, uint64_t pub, const json& r) {
   put("d" + r["published_date"].get<std::string>());
 }
 
+// The event types ApplyEvent folds (its switch's cases; every other type is ignored).
+bool FoldsPublic(EventType type) {
+  switch (type) {
+    case EventType::ItemListPublished:
+    case EventType::PlanFiled:
+    case EventType::TaskDefined:
+    case EventType::TaskWithdrawn:
+    case EventType::DrawFrozen:
+    case EventType::DrawCommitted:
+    case EventType::DrawRevealed:
+    case EventType::DrawResult:
+    case EventType::DrawCancelled:
+    case EventType::TargetsAnnounced:
+    case EventType::ResultRecorded:
+    case EventType::ResultPublished:
+    case EventType::ResultCorrected:
+    case EventType::CaseTransferred:
+    case EventType::CreditReevaluated: return true;
+    default: return false;
+  }
+}
+
 Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
   MDB_txn* txn = t.rows().txn();
   const ByteView p = e.payload();
   const uint64_t seq = e.sequence();
   const int64_t time_us = e.event->time_us();
+  // Most entries (the directory's) are none of the public record's: no date for them.
+  if (!FoldsPublic(e.type())) return OkStatus();
   const std::string date = inspection::ChinaDate(time_us);
   switch (e.type()) {
     case EventType::ItemListPublished: {
@@ -538,7 +617,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
         });
         SUIJI_RETURN_IF_ERROR(scan);
         SUIJI_RETURN_IF_ERROR(t.rows().status());
-        for (const auto& code : codes) Name(t, txn, a.draw_id, code);
+        for (const auto& code : codes) (void)Name(t, txn, a.draw_id, code);
       }
       return OkStatus();
     }
@@ -564,19 +643,16 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
                                   ", never recorded, of " + s.credit_code + " in draw " + s.draw_id);
       }
       SUIJI_ASSIGN_OR_RETURN(inspection::ResultRecord original, inspection::DecodeResult(*payload));
-      Name(t, txn, s.draw_id, s.credit_code);
-      const json named = t.GetJson(dbs_.named, key).value_or(json{{"name", ""}, {"region", ""}});
-      auto dst = t.GetJson(dbs_.draw_state, s.draw_id);
-      std::optional<json> head;
-      if (dst) head = t.GetJson(dbs_.draws, U64Key((*dst)["seq"].get<uint64_t>()));
-      std::optional<json> task;
-      if (head) task = t.GetJson(dbs_.tasks, (*head)["task_id"].get<std::string>());
-      const auto names = task ? ItemNamesOf(*task) : std::map<std::string, std::string>();
-      const std::string org = task ? (*task)["org_id"].get<std::string>() : std::string();
-      const std::string title = task ? (*task)["title"].get<std::string>() : std::string();
+      const json named = Name(t, txn, s.draw_id, s.credit_code);
+      static const DrawTask kNoTask;
+      const DrawTask* task = TaskOfDraw(t, s.draw_id);
+      const DrawTask& of = task != nullptr ? *task : kNoTask;
+      const auto& names = of.item_names;
+      const std::string& org = of.org;
+      const std::string& title = of.title;
       json content = inspection::ContentJson(original, names);
       json r = {{"draw_id", s.draw_id},
-                {"task_id", task ? (*task)["task_id"].get<std::string>() : std::string()},
+                {"task_id", of.task_id},
                 {"task", title},
                 {"credit_code", s.credit_code},
                 {"employer_name", named["name"]},
@@ -598,7 +674,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
                   {s.credit_code, named["name"], "", title, original.inspection_date,
                    inspection::OutcomeCell(original, names), inspection::HandlingCell(original), s.date,
                    ""}}});
-      IndexResult(t, dbs_, seq, r);
+      IndexResult(index_keys_, seq, r);
       const std::string rev = std::to_string(s.revision);
       if (state->contains("recs") && (*state)["recs"].contains(rev)) {
         t.Put(dbs_.draw_seqs, DrawSeqKey(s.draw_id, (*state)["recs"][rev].get<uint64_t>()), "");
@@ -626,12 +702,8 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       auto r = pub == 0 ? std::nullopt : t.GetJson(dbs_.results, U64Key(pub));
       auto row = pub == 0 ? std::nullopt : t.GetJson(dbs_.rows, U64Key(pub));
       if (!r || !row) return FailedPrecondition("correction of an unpublished result of " + c.result.credit_code);
-      auto dst = t.GetJson(dbs_.draw_state, c.result.draw_id);
-      std::optional<json> task;
-      if (auto head = dst ? t.GetJson(dbs_.draws, U64Key((*dst)["seq"].get<uint64_t>())) : std::nullopt) {
-        task = t.GetJson(dbs_.tasks, (*head)["task_id"].get<std::string>());
-      }
-      const auto names = task ? ItemNamesOf(*task) : std::map<std::string, std::string>();
+      const DrawTask* task = TaskOfDraw(t, c.result.draw_id);
+      const auto names = task != nullptr ? task->item_names : std::map<std::string, std::string>();
       (*r)["corrections"].push_back({{"correction", c.correction},
                                      {"reason", c.reason},
                                      {"date", date},

@@ -213,6 +213,8 @@ TEST_F(DataDirCli, AReaderNeverShowsWhatTheLogDoesNotHoldAndAWriterRepairsIt) {
   RunResult rebuilt = Suiji({"projection", "rebuild", "--data", copy.string()});
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
   EXPECT_TRUE(Contains(rebuilt.out, "digest " + digest.out.substr(0, 64))) << rebuilt.out << digest.out;
+  // Written without a sync per transaction, synced once at the end: no marker left.
+  EXPECT_FALSE(fs::exists(copy / "projections" / "state" / "unsynced"));
 
   // A writer repairs the shared projection at open, by itself: the import can be done again.
   RunResult again = Ok({"import", "targets", (dir_ / "more.csv").string()});

@@ -388,5 +388,52 @@ TEST_F(DirectoryProjectionTest, ADeferredProjectionLeftUnsyncedInAnEarlierBootIs
   EXPECT_FALSE(std::filesystem::exists(marker));
 }
 
+// `projection rebuild` writes without syncs (kDeferred) in large transactions. Killed half
+// way, it leaves the marker (a power loss then discards the projection) and the transactions
+// it committed, each with its position: the next catch-up continues from there to the same
+// digest as a build from nothing.
+TEST_F(DirectoryProjectionTest, ADeferredRebuildKilledHalfWayIsContinuedToTheSameDigest) {
+  RegisterOrgs();
+  for (int b = 0; b < 20; ++b) AppendTargets(static_cast<uint64_t>(b) * 1000, static_cast<uint64_t>(b + 1) * 1000);
+  const auto marker = dir_ / "projections" / "state" / "unsynced";
+  Hash fresh{};
+  {
+    auto p = DirectoryProjection::Open(dir_);
+    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+    fresh = *(*p)->Digest();
+  }
+  std::filesystem::remove_all(dir_ / "projections");
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    auto p = DirectoryProjection::Open(dir_, ProjectionSync::kDeferred);
+    auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
+    // Tells the parent after the second commit, then goes on until killed.
+    Status s = (*p)->CatchUp(**reader, 5000, [&](uint64_t done, uint64_t) {
+      if (done == 10000) (void)!::write(fds[1], "x", 1);
+      if (done == 15000) ::pause();
+    });
+    ::_exit(s.ok() ? 0 : 1);
+  }
+  ::close(fds[1]);
+  char c = 0;
+  ASSERT_EQ(::read(fds[0], &c, 1), 1);
+  ::close(fds[0]);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(std::filesystem::exists(marker)) << "killed before its final sync";
+  auto p = DirectoryProjection::Open(dir_);
+  const uint64_t applied = *(*p)->Applied();
+  EXPECT_TRUE(applied == 10000 || applied == 15000) << applied;
+  EXPECT_EQ((*p)->rebuilds(), 0u) << "the same boot: the page cache holds what it committed";
+  ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
+  EXPECT_EQ(*(*p)->CountTargets(), 20000u);
+  EXPECT_EQ(*(*p)->Digest(), fresh);
+}
+
 }  // namespace
 }  // namespace suiji
