@@ -10,6 +10,7 @@
 #include "ledger/core/draw/state.h"
 #include "ledger/core/envelope.h"
 #include "ledger/core/export_format.h"
+#include "verifier/compact_state.h"
 #include "verifier/export_entries.h"
 #include "ledger/core/sha256.h"
 #include "schemas/directory_generated.h"
@@ -108,7 +109,10 @@ class Auditor {
     switch (type) {
       case EventType::DrawCommitted: AfterCommit(e); break;
       case EventType::DrawRevealed: AfterReveal(e); break;
-      case EventType::DrawResult: AfterResult(e); break;
+      case EventType::DrawResult:
+        AfterResult(e);
+        ShrinkDrawVisits(world_, e);
+        break;
       default: break;
     }
     return true;
