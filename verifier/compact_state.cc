@@ -16,7 +16,121 @@ inspection::ResultKey KeyOf(const T* t) {
   return t == nullptr ? inspection::ResultKey() : inspection::ResultKey(Str(t->draw_id()), Str(t->credit_code()));
 }
 
+void PutVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(static_cast<uint8_t>(v | 0x80)));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(static_cast<uint8_t>(v)));
+}
+
+uint64_t GetVarint(std::string_view s, size_t& at) {
+  uint64_t v = 0;
+  for (int shift = 0; at < s.size(); shift += 7) {
+    const auto b = static_cast<uint8_t>(s[at++]);
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) break;
+  }
+  return v;
+}
+
+void PutStr(std::string& out, std::string_view v) {
+  PutVarint(out, v.size());
+  out.append(v);
+}
+
+std::string_view GetStr(std::string_view s, size_t& at) {
+  const size_t n = static_cast<size_t>(GetVarint(s, at));
+  std::string_view v = s.substr(at, n);
+  at += v.size();
+  return v;
+}
+
+// Every field of a TargetRecord, the credit code first (PackedDrawWorld::ByCode reads it).
+std::string PackTarget(const directory::TargetRecord& t) {
+  std::string out;
+  out.reserve(t.credit_code.size() + t.name.size() + t.region.size() + t.industry.size() +
+              t.org_id.size() + 24);
+  PutStr(out, t.credit_code);
+  PutStr(out, t.name);
+  PutStr(out, t.region);
+  PutStr(out, t.industry);
+  PutVarint(out, t.headcount);
+  PutStr(out, t.credit_grade);
+  PutStr(out, t.grade_date);
+  out.push_back(t.blacklisted ? 1 : 0);
+  PutStr(out, t.blacklist_name);
+  PutStr(out, t.blacklist_from);
+  PutStr(out, t.blacklist_until);
+  out.push_back(static_cast<char>(t.star_level));
+  PutVarint(out, t.complaints);
+  PutVarint(out, static_cast<uint64_t>(t.status));
+  PutStr(out, t.org_id);
+  return out;
+}
+
+directory::TargetRecord UnpackTarget(std::string_view s) {
+  directory::TargetRecord t;
+  size_t at = 0;
+  t.credit_code = GetStr(s, at);
+  t.name = GetStr(s, at);
+  t.region = GetStr(s, at);
+  t.industry = GetStr(s, at);
+  t.headcount = static_cast<uint32_t>(GetVarint(s, at));
+  t.credit_grade = GetStr(s, at);
+  t.grade_date = GetStr(s, at);
+  t.blacklisted = at < s.size() && s[at++] != 0;
+  t.blacklist_name = GetStr(s, at);
+  t.blacklist_from = GetStr(s, at);
+  t.blacklist_until = GetStr(s, at);
+  t.star_level = at < s.size() ? static_cast<uint8_t>(s[at++]) : 0;
+  t.complaints = static_cast<uint32_t>(GetVarint(s, at));
+  t.status = static_cast<directory::TargetStatus>(GetVarint(s, at));
+  t.org_id = GetStr(s, at);
+  return t;
+}
+
 }  // namespace
+
+std::string_view PackedDrawWorld::ByCode::Code(std::string_view packed) {
+  size_t at = 0;
+  return GetStr(packed, at);
+}
+
+Status PackedDrawWorld::Apply(const EntryView& e) {
+  if (directory::IsDirectoryEvent(e.type())) return directory::ApplyDirectoryEvent(e, *this);
+  if (draw::IsDrawEvent(e.type())) return draw::ApplyDrawEvent(e, *this);
+  return OkStatus();
+}
+
+void PackedDrawWorld::PutTarget(const directory::TargetRecord& t, const std::optional<directory::TargetRecord>&) {
+  std::string packed = PackTarget(t);
+  auto it = targets_.find(CodeKey{t.credit_code});
+  if (it != targets_.end()) {
+    // Same key, so the node can be reused in place.
+    auto node = targets_.extract(it);
+    node.value() = std::move(packed);
+    targets_.insert(std::move(node));
+  } else {
+    targets_.insert(std::move(packed));
+  }
+}
+
+std::optional<directory::TargetRecord> PackedDrawWorld::Target(std::string_view code) const {
+  auto it = targets_.find(CodeKey{code});
+  if (it == targets_.end()) return std::nullopt;
+  return UnpackTarget(*it);
+}
+
+uint64_t PackedDrawWorld::ForEachTargetIn(const std::vector<std::string>& /*regions*/,
+                                          const std::function<bool(const directory::TargetRecord&)>& fn) const {
+  uint64_t n = 0;
+  for (const std::string& packed : targets_) {
+    ++n;
+    if (!fn(UnpackTarget(packed))) break;
+  }
+  return n;
+}
 
 std::string TargetShelf::CodeOf(const EntryView& e) {
   switch (e.type()) {

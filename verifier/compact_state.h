@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,6 +51,121 @@ class TargetShelf {
   // code -> status byte, region, 0x1F, org unit (within the short-string buffer for the
   // usual 6-digit codes).
   std::unordered_map<std::string, std::string> shelf_;
+};
+
+// The draw audit's fold: draw::DrawWorld's rules and state (plans, tasks, draws, visit
+// history: `world`), over a directory whose employers are packed one string each (about 190
+// bytes instead of about 500), decoded when read. Orgs, inspectors, conflicts, item lists and
+// the calendar stay in world.dir. Reads as the DrawWorld would (employers in credit-code
+// order).
+class PackedDrawWorld final : public draw::DrawStore,
+                              public directory::DirectoryStore,
+                              private directory::DirectoryReader {
+ public:
+  PackedDrawWorld() { world.dir.keep_history = false; }
+  // Folds one entry (any type), as DrawWorld::Apply.
+  Status Apply(const EntryView& e);
+  const draw::TaskInfo* Task(std::string_view id) const { return world.Task(id); }
+  const draw::DrawInfo* Draw(std::string_view id) const { return world.Draw(id); }
+  // The employer's record as it stands, if registered.
+  std::optional<directory::TargetRecord> Employer(std::string_view code) const { return Target(code); }
+
+  draw::DrawWorld world;  // world.dir.targets stays empty
+
+  // draw::DrawStore (the state in `world`, the directory here)
+  const directory::DirectoryReader& directory() const override { return *this; }
+  const draw::PlanInfo* FindPlan(std::string_view id) const override { return world.FindPlan(id); }
+  const draw::TaskInfo* FindTask(std::string_view id) const override { return world.FindTask(id); }
+  const draw::DrawInfo* FindDraw(std::string_view id) const override { return world.FindDraw(id); }
+  const std::vector<draw::PastVisit>* FindVisits(std::string_view code) const override {
+    return world.FindVisits(code);
+  }
+  std::optional<std::pair<std::string, std::string>> FirstMergedInto(std::string_view id) const override {
+    return world.FirstMergedInto(id);
+  }
+  Status ForEachPlan(std::string_view after, size_t limit,
+                     const std::function<bool(const draw::PlanInfo&)>& fn) const override {
+    return world.ForEachPlan(after, limit, fn);
+  }
+  Status ForEachTask(std::string_view after, size_t limit,
+                     const std::function<bool(const draw::TaskInfo&)>& fn) const override {
+    return world.ForEachTask(after, limit, fn);
+  }
+  Status ForEachDraw(std::string_view after, size_t limit,
+                     const std::function<bool(const draw::DrawInfo&)>& fn) const override {
+    return world.ForEachDraw(after, limit, fn);
+  }
+  void PutPlan(draw::PlanInfo p) override { world.PutPlan(std::move(p)); }
+  void PutTask(draw::TaskInfo t) override { world.PutTask(std::move(t)); }
+  void PutDraw(draw::DrawInfo d) override { world.PutDraw(std::move(d)); }
+  draw::TaskInfo* MutableTask(std::string_view id) override { return world.MutableTask(id); }
+  draw::DrawInfo* MutableDraw(std::string_view id) override { return world.MutableDraw(id); }
+  std::vector<draw::PastVisit>* MutableVisits(std::string_view code, bool create) override {
+    return world.MutableVisits(code, create);
+  }
+  void EraseVisits(std::string_view code) override { world.EraseVisits(code); }
+
+  // directory::DirectoryStore (employers packed here, the rest in world.dir)
+  std::optional<directory::OrgUnitRecord> GetOrg(std::string_view id) override { return world.dir.GetOrg(id); }
+  void PutOrg(const directory::OrgUnitRecord& o) override { world.dir.PutOrg(o); }
+  std::optional<directory::TargetRecord> GetTarget(std::string_view code) override { return Target(code); }
+  void PutTarget(const directory::TargetRecord& t, const std::optional<directory::TargetRecord>& before) override;
+  std::optional<directory::InspectorRecord> GetInspector(std::string_view id) override {
+    return world.dir.GetInspector(id);
+  }
+  void PutInspector(const directory::InspectorRecord& i,
+                    const std::optional<directory::InspectorRecord>& before) override {
+    world.dir.PutInspector(i, before);
+  }
+  bool HasConflict(std::string_view inspector_id, std::string_view code) override {
+    return world.dir.HasConflict(inspector_id, code);
+  }
+  void PutConflict(const directory::ConflictRecord& c) override { world.dir.PutConflict(c); }
+  void DeleteConflict(std::string_view inspector_id, std::string_view code) override {
+    world.dir.DeleteConflict(inspector_id, code);
+  }
+  std::optional<uint32_t> LatestItemListVersion(std::string_view org_id) override {
+    return world.dir.LatestItemListVersion(org_id);
+  }
+  void PutItemList(const directory::ItemListRecord& l) override { world.dir.PutItemList(l); }
+  void PutCalendar(const directory::YearSchedule& s) override { world.dir.PutCalendar(s); }
+  void NoteHistory(std::string_view, std::string_view, uint64_t) override {}
+
+ private:
+  // directory::DirectoryReader
+  std::optional<directory::OrgUnitRecord> Org(std::string_view id) const override {
+    return directory::MemoryDirectoryReader(world.dir).Org(id);
+  }
+  std::optional<directory::TargetRecord> Target(std::string_view code) const override;
+  std::optional<directory::ItemListRecord> ItemList(std::string_view org_id, uint32_t version) const override {
+    return directory::MemoryDirectoryReader(world.dir).ItemList(org_id, version);
+  }
+  uint32_t ItemListInForce(std::string_view org_id, std::string_view date) const override {
+    return directory::MemoryDirectoryReader(world.dir).ItemListInForce(org_id, date);
+  }
+  uint64_t TargetCount() const override { return targets_.size(); }
+  uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
+                           const std::function<bool(const directory::TargetRecord&)>& fn) const override;
+  void ForEachInspector(const std::function<bool(const directory::InspectorRecord&)>& fn) const override {
+    directory::MemoryDirectoryReader(world.dir).ForEachInspector(fn);
+  }
+  std::vector<std::string> ConflictsOf(std::string_view inspector_id) const override {
+    return directory::MemoryDirectoryReader(world.dir).ConflictsOf(inspector_id);
+  }
+
+  // Each employer as one string: its credit code's length (varint), the code, then the
+  // other fields (PackTarget); ordered by credit code.
+  struct CodeKey {
+    std::string_view code;
+  };
+  struct ByCode {
+    using is_transparent = void;
+    static std::string_view Code(std::string_view packed);
+    bool operator()(const std::string& a, const std::string& b) const { return Code(a) < Code(b); }
+    bool operator()(const std::string& a, CodeKey b) const { return Code(a) < b.code; }
+    bool operator()(CodeKey a, const std::string& b) const { return a.code < Code(b); }
+  };
+  std::set<std::string, ByCode> targets_;
 };
 
 // Forgets the visit history of `world` (see the file comment).
