@@ -1,5 +1,7 @@
 #include "verifier/compact_state.h"
 
+#include <algorithm>
+
 #include "schemas/directory_generated.h"
 #include "schemas/draw_generated.h"
 #include "schemas/inspection_generated.h"
@@ -192,6 +194,87 @@ void TrimResult(inspection::ResultInfo& r) {
     r.revisions.erase(r.revisions.begin() + 1, r.revisions.end() - 1);
     r.revisions.shrink_to_fit();
   }
+}
+
+void ResultContents::Note(const EntryView& e) {
+  if (e.type() != EventType::ResultRecorded) return;
+  const ByteView p = e.payload();
+  if (p.data() < export_.data() || p.data() + p.size() > export_.data() + export_.size()) return;
+  sequence_.push_back(e.sequence());
+  offset_.push_back(static_cast<uint64_t>(p.data() - export_.data()));
+  size_.push_back(static_cast<uint32_t>(p.size()));
+}
+
+bool ResultContents::Known(uint64_t sequence) const {
+  return std::binary_search(sequence_.begin(), sequence_.end(), sequence);
+}
+
+void ResultContents::Trim(inspection::ResultInfo& r) const {
+  for (auto& rev : r.revisions) {
+    if (!Known(rev.sequence)) continue;  // not in the export's mapping: kept whole
+    inspection::ResultRecord& rec = rev.record;
+    rec.items = {};
+    rec.evidence = {};
+    rec.draw_id = {};
+    rec.credit_code = {};
+  }
+}
+
+void ResultContents::Restore(inspection::ResultInfo& r) const {
+  for (auto& rev : r.revisions) {
+    auto it = std::lower_bound(sequence_.begin(), sequence_.end(), rev.sequence);
+    if (it == sequence_.end() || *it != rev.sequence) continue;
+    const auto n = static_cast<size_t>(it - sequence_.begin());
+    auto rec = inspection::DecodeResult(export_.subspan(offset_[n], size_[n]));
+    if (rec.ok()) rev.record = std::move(*rec);  // it decoded when the fold applied it
+  }
+}
+
+std::vector<inspection::ResultKey> ResultContents::BeforeApply(inspection::InspectionWorld& world,
+                                                              const EntryView& e) const {
+  std::vector<inspection::ResultKey> restored;
+  // R17 reads the employer's other published results when a result names a violation on the
+  // no-penalty list (a scan of every result, as the rule's own); a correction compares itself
+  // with what stands.
+  auto restore_code = [&](std::string_view code) {
+    for (auto& [key, r] : world.results) {
+      if (key.second != code) continue;
+      Restore(r);
+      restored.push_back(key);
+    }
+  };
+  auto names_no_penalty = [](const schema::InspectionResult* r) {
+    if (r == nullptr || r->items() == nullptr) return false;
+    for (const auto* item : *r->items()) {
+      if (item == nullptr || item->violations() == nullptr) continue;
+      for (const auto* v : *item->violations()) {
+        if (v != nullptr && v->no_penalty_list()) return true;
+      }
+    }
+    return false;
+  };
+  switch (e.type()) {
+    case EventType::ResultRecorded: {
+      const auto* r = PayloadAs<schema::InspectionResult>(e);
+      if (names_no_penalty(r)) restore_code(Str(r->credit_code()));
+      break;
+    }
+    case EventType::ResultCorrected: {
+      const auto* c = PayloadAs<schema::ResultCorrection>(e);
+      if (c->result() != nullptr) restore_code(Str(c->result()->credit_code()));
+      break;
+    }
+    case EventType::CaseTransferred: {
+      auto it = world.results.find(KeyOf(PayloadAs<schema::CaseTransfer>(e)));
+      if (it != world.results.end()) {
+        Restore(it->second);
+        restored.push_back(it->first);
+      }
+      break;
+    }
+    default: break;
+  }
+  return restored;
 }
 
 inspection::ResultInfo* ResultOfEvent(inspection::InspectionWorld& world, const EntryView& e) {

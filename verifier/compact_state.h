@@ -178,6 +178,33 @@ void ShrinkDrawVisits(draw::DrawWorld& world, const EntryView& e);
 // (see the file comment). Transfers and re-evaluations are dropped: count them first.
 void TrimResult(inspection::ResultInfo& r);
 
+// The contents of recorded results (their items and evidence, the bulk of a result) left in
+// the export instead of memory. Note() remembers where each ResultRecorded payload lies;
+// Trim() empties the items, evidence and ids of a result's revisions once applied; Restore()
+// decodes them again from the export (the same bytes the fold decoded them from) before an
+// event whose rules read them: a correction (compared with what stands, and the R17 scan of
+// the employer's other published results), a transfer (the handling of its violations) and a
+// result naming a no-penalty-list violation (R17). Every other rule reads only a revision's
+// number, team and inspection date, which stay.
+class ResultContents {
+ public:
+  explicit ResultContents(ByteView export_file) : export_(export_file) {}
+  void Note(const EntryView& e);
+  void Trim(inspection::ResultInfo& r) const;
+  void Restore(inspection::ResultInfo& r) const;
+  // Before `e` is applied: restores what its rules will read; returns the results restored
+  // (to Trim again after).
+  std::vector<inspection::ResultKey> BeforeApply(inspection::InspectionWorld& world, const EntryView& e) const;
+
+ private:
+  bool Known(uint64_t sequence) const;
+  ByteView export_;
+  // Per ResultRecorded entry, in log order: its sequence, and its payload's offset and size.
+  std::vector<uint64_t> sequence_;
+  std::vector<uint64_t> offset_;
+  std::vector<uint32_t> size_;
+};
+
 // The result an applied inspection event acted on, or nullptr.
 inspection::ResultInfo* ResultOfEvent(inspection::InspectionWorld& world, const EntryView& e);
 

@@ -15,6 +15,7 @@ InspectionAudit AuditInspections(ByteView export_file, const std::function<void(
   inspection::InspectionWorld world;
   world.draws.dir.keep_history = false;  // no record's history is read here
   TargetShelf employers;  // the employers wait here, not in the fold (compact_state.h)
+  ResultContents contents(export_file);  // and the results' contents in the export
   int64_t last_time_us = 0;
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
     if (Status s = VerifyPayload(e.type(), e.payload()); !s.ok()) {
@@ -24,6 +25,8 @@ InspectionAudit AuditInspections(ByteView export_file, const std::function<void(
     last_time_us = e.event->time_us();
     const std::string code = TargetShelf::CodeOf(e);
     if (!code.empty()) employers.Lend(world.draws.dir, code);
+    contents.Note(e);
+    const std::vector<inspection::ResultKey> restored = contents.BeforeApply(world, e);
     Status applied = world.Apply(e);
     if (!code.empty()) employers.Return(world.draws.dir, code);
     if (Status s = applied; !s.ok()) {
@@ -39,6 +42,10 @@ InspectionAudit AuditInspections(ByteView export_file, const std::function<void(
       audit.transfers += r->transfers.size();
       audit.reevaluations += r->reevaluations.size();
       TrimResult(*r);
+      contents.Trim(*r);  // a new revision's contents go back to the export
+    }
+    for (const auto& key : restored) {  // and what BeforeApply restored
+      if (auto it = world.results.find(key); it != world.results.end()) contents.Trim(it->second);
     }
     return true;
   }, consumed);
