@@ -213,10 +213,11 @@ void ResultContents::Trim(inspection::ResultInfo& r) const {
   for (auto& rev : r.revisions) {
     if (!Known(rev.sequence)) continue;  // not in the export's mapping: kept whole
     inspection::ResultRecord& rec = rev.record;
-    rec.items = {};
-    rec.evidence = {};
-    rec.draw_id = {};
-    rec.credit_code = {};
+    // Swapped with empty ones: `= {}` would keep their capacity.
+    std::vector<inspection::ItemResultRecord>().swap(rec.items);
+    std::vector<inspection::EvidenceRecord>().swap(rec.evidence);
+    std::string().swap(rec.draw_id);
+    std::string().swap(rec.credit_code);
   }
 }
 

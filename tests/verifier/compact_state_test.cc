@@ -174,3 +174,38 @@ TEST_F(CompactStateTest, AShelvedEmployerIsLentBackAsItsStatusRegionAndOrg) {
 
 }  // namespace
 }  // namespace suiji
+
+namespace suiji {
+namespace {
+
+// Trim gives back a recorded result's contents (items, evidence, ids) and Restore decodes the
+// very same record again from the export.
+TEST_F(CompactStateTest, TrimmedContentsAreFreedAndRestoredExactly) {
+  const std::string d = Drawn();
+  const auto& v = FirstVisit(d);
+  RecordAndPublish(ViolationResult(d, v, "2026-06-01", {inspection::Handling::OrderCorrection}));
+  const std::string log = Export();
+  const ByteView bytes = AsBytes(log);
+  inspection::InspectionWorld world;
+  ResultContents contents(bytes);
+  ASSERT_TRUE(ForEachExportedEntry(bytes, [&](const EntryView& e) {
+                contents.Note(e);
+                EXPECT_TRUE(world.Apply(e).ok());
+                return true;
+              }).ok());
+  inspection::ResultInfo& r = world.results.at({d, v.credit_code});
+  const inspection::ResultRecord whole = r.latest();
+  ASSERT_FALSE(whole.items.empty());
+  contents.Trim(r);
+  EXPECT_EQ(r.latest().items.capacity(), 0u);
+  EXPECT_EQ(r.latest().evidence.capacity(), 0u);
+  EXPECT_EQ(r.latest().credit_code, "");
+  EXPECT_EQ(r.latest().team, whole.team);  // what the workflow rules read stays
+  EXPECT_EQ(r.latest().revision, whole.revision);
+  EXPECT_EQ(r.latest().inspection_date, whole.inspection_date);
+  contents.Restore(r);
+  EXPECT_EQ(r.latest(), whole);
+}
+
+}  // namespace
+}  // namespace suiji
