@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/core/codes/region.h"
 #include "schemas/directory_generated.h"
 #include "schemas/draw_generated.h"
 #include "schemas/inspection_generated.h"
@@ -124,10 +125,22 @@ std::optional<directory::TargetRecord> PackedDrawWorld::Target(std::string_view 
   return UnpackTarget(*it);
 }
 
-uint64_t PackedDrawWorld::ForEachTargetIn(const std::vector<std::string>& /*regions*/,
+uint64_t PackedDrawWorld::ForEachTargetIn(const std::vector<std::string>& regions,
                                           const std::function<bool(const directory::TargetRecord&)>& fn) const {
+  // Only employers whose region lies within one of `regions` are decoded and passed: the
+  // others are out of scope for eligibility, which counts those not passed as out of scope.
+  std::unordered_map<std::string, bool> within;  // by region
   uint64_t n = 0;
   for (const std::string& packed : targets_) {
+    size_t at = 0;
+    GetStr(packed, at);  // the credit code
+    GetStr(packed, at);  // the name
+    const std::string_view region = GetStr(packed, at);
+    auto [it, fresh] = within.try_emplace(std::string(region), false);
+    if (fresh) {
+      for (const auto& r : regions) it->second = it->second || codes::RegionWithin(it->first, r);
+    }
+    if (!it->second) continue;
     ++n;
     if (!fn(UnpackTarget(packed))) break;
   }

@@ -106,18 +106,38 @@ TEST_F(CompactStateTest, PackedEmployersReadAsTheDrawWorldsAndFreezeTheSame) {
     ASSERT_TRUE(got.has_value()) << code;
     EXPECT_EQ(*got, t) << code;
   }
+  // An employer outside every task's regions: not passed to eligibility by the packed
+  // directory, counted out of scope all the same.
+  directory::TargetRecord far = plain.dir.targets.begin()->second;
+  far.credit_code = "91110101MA1XYZ0009";
+  far.region = "110101";
+  plain.dir.PutTarget(far, std::nullopt);
+  packed.PutTarget(far, std::nullopt);
+  ASSERT_FALSE(plain.tasks.empty());
+  int compared = 0;
   for (const auto& [id, task] : plain.tasks) {
-    auto want = plain.Freeze(id);
-    auto got = draw::FreezeInputs(packed, id);
+    draw::ExclusionCounts want_ex, got_ex;
+    auto want = plain.Freeze(id, &want_ex);
+    auto got = draw::FreezeInputs(packed, id, &got_ex);
     ASSERT_EQ(want.ok(), got.ok()) << id;
     if (!want.ok()) {
       EXPECT_EQ(want.status().message(), got.status().message());
       continue;
     }
+    EXPECT_FALSE(want->population.targets.empty());
     EXPECT_EQ(want->population.targets, got->population.targets);
     EXPECT_EQ(want->population.inspectors, got->population.inspectors);
     EXPECT_EQ(want->conflicts, got->conflicts);
+    EXPECT_EQ(want_ex.out_of_scope, got_ex.out_of_scope);
+    EXPECT_GE(got_ex.out_of_scope, 1u);
+    EXPECT_EQ(want_ex.grade_a, got_ex.grade_a);
+    EXPECT_EQ(want_ex.star, got_ex.star);
+    EXPECT_EQ(want_ex.max_per_year, got_ex.max_per_year);
+    EXPECT_EQ(want_ex.repeat_item, got_ex.repeat_item);
+    EXPECT_EQ(want_ex.directed_filter, got_ex.directed_filter);
+    ++compared;
   }
+  EXPECT_GT(compared, 0);
 
   directory::TargetRecord full;
   full.credit_code = "91320402MA1XYZ0001";
