@@ -1,6 +1,10 @@
-// Keeping the audits' in-memory folds small (#16 item 5): what the inspection and authority
-// audits fold through the pure core's world classes, less what none of their rules reads.
+// Keeping the audits' in-memory folds small (#16 item 5): what the audits fold through the pure
+// core's rules, less what none of their rules reads, and packed where it is read.
 //
+//   - PackedDrawWorld (the draw audit): the draw and directory rules over a store whose
+//     employers are packed strings, decoded when read.
+//   - ResultContents (the inspection audit): recorded results' items and evidence left in the
+//     export, decoded again for the rules that read them.
 //   - TargetShelf keeps the employers out of a fold's MemoryDirectory. Those two folds read an
 //     employer only when an event names it (the directory fold: whether it exists and is
 //     active; the inspection fold's re-evaluation: whether it exists; the authority audit: its
