@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "verifier/compact_state.h"
 #include "verifier/export_entries.h"
 #include "ledger/core/directory/records.h"
 #include "ledger/core/draw/records.h"
@@ -45,19 +46,19 @@ struct Subject {
   std::optional<std::string> region;
 };
 
-// What the audit needs to place an event's records: the directory, draw and inspection state
-// (one fold) and the org units' regions (the identity fold's).
+// What the audit needs to place an event's records: the directory and draw state (one fold;
+// no result is read here) and the org units' regions (the identity fold's).
 struct Places {
-  const inspection::InspectionWorld& world;
+  const draw::DrawWorld& draws;
   const identity::IdentityWorld& ids;
 
   Subject Org(std::string_view org_id) const { return {"org unit " + std::string(org_id), ids.OrgRegion(org_id)}; }
   Subject Task(std::string_view task_id) const {
-    const draw::TaskInfo* t = world.draws.Task(task_id);
+    const draw::TaskInfo* t = draws.Task(task_id);
     return {"task " + std::string(task_id), t == nullptr ? std::nullopt : ids.OrgRegion(t->task.org_id)};
   }
   Subject Draw(std::string_view draw_id) const {
-    const draw::DrawInfo* d = world.draws.Draw(draw_id);
+    const draw::DrawInfo* d = draws.Draw(draw_id);
     return {"draw " + std::string(draw_id), d == nullptr ? std::nullopt : Task(d->task_id).region};
   }
   // The region of a directory record (an employer or an inspector) as it stands.
@@ -66,6 +67,15 @@ struct Places {
                                              const std::string& id) {
     auto it = records.find(id);
     return it == records.end() ? std::nullopt : std::optional(it->second.region);
+  }
+  // The visit of a drawn target in a live, resulted draw (as InspectionWorld::Visit).
+  const draw::VisitRecord* Visit(std::string_view draw_id, std::string_view code) const {
+    const draw::DrawInfo* d = draws.Draw(draw_id);
+    if (d == nullptr || d->phase != draw::DrawPhase::kResulted) return nullptr;
+    for (const auto& v : d->visits) {
+      if (v.credit_code == code) return &v;
+    }
+    return nullptr;
   }
   std::optional<std::string> UserRegion(std::string_view user_id) const {
     const identity::UserInfo* u = ids.User(user_id);
@@ -80,8 +90,8 @@ struct Places {
 // payload that does not decode has no subject here (the log verifier reports it).
 std::vector<Subject> Subjects(const EntryView& e, const Places& at) {
   const ByteView p = e.payload();
-  const auto& targets = at.world.draws.dir.targets;
-  const auto& inspectors = at.world.draws.dir.inspectors;
+  const auto& targets = at.draws.dir.targets;
+  const auto& inspectors = at.draws.dir.inspectors;
   std::vector<Subject> out;
   // A directory record registered (`after` decoded) or patched (`after` = the record as it
   // stands with the patch applied): its region before and after, and its org unit after.
@@ -241,7 +251,7 @@ std::string TeamRefusal(const identity::UserInfo& u, const EntryView& e, const P
     const Subject d = at.Draw(draw_id);
     if (d.region && u.Covers(*d.region)) return {};
   }
-  const draw::VisitRecord* v = at.world.Visit(draw_id, code);
+  const draw::VisitRecord* v = at.Visit(draw_id, code);
   if (v == nullptr) return {};  // no such visit: the inspection audit's to report
   if (!u.user.inspector_id.empty() && u.Has(identity::Role::kInspector) &&
       std::find(v->team.begin(), v->team.end(), u.user.inspector_id) != v->team.end()) {
@@ -263,7 +273,7 @@ std::string DutyRefusal(const identity::UserInfo& u, const EntryView& e, const P
       return {};
     case EventType::OrgUnitRegistered: {
       auto o = directory::DecodeOrgUnit(p);
-      const auto& orgs = at.world.draws.dir.orgs;
+      const auto& orgs = at.draws.dir.orgs;
       auto acting = orgs.find(u.user.org_id);
       if (!o.ok() || acting == orgs.end()) return {};  // undecodable, or no such org: reported elsewhere
       auto parent = orgs.find(o->parent_org_id);
@@ -281,7 +291,7 @@ std::string DutyRefusal(const identity::UserInfo& u, const EntryView& e, const P
                                             : ", but is inspector " + u.user.inspector_id) +
                ": each inspector confirms for itself";
       }
-      const draw::VisitRecord* v = at.world.Visit(c->draw_id, c->credit_code);
+      const draw::VisitRecord* v = at.Visit(c->draw_id, c->credit_code);
       if (v == nullptr) return {};  // no such visit: the inspection audit's to report
       const std::string& me = c->inspector_id;
       if (std::find(v->team.begin(), v->team.end(), me) == v->team.end() &&
@@ -325,10 +335,13 @@ std::string JurisdictionRefusal(const identity::UserInfo& u, const EntryView& e,
 AuthorityAudit AuditAuthority(ByteView export_file, const std::function<void(size_t offset)>& consumed) {
   AuthorityAudit audit;
   identity::IdentityWorld world;
-  inspection::InspectionWorld records;  // to place each event's records in a region
-  records.draws.dir.keep_history = false;  // no record's history is read here
+  draw::DrawWorld records;  // to place each event's records in a region
+  records.dir.keep_history = false;  // no record's history is read here
+  TargetShelf employers;  // the employers wait here, not in the fold (compact_state.h)
   const Places at{records, world};
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
+    const std::string code = TargetShelf::CodeOf(e);
+    if (!code.empty()) employers.Lend(records.dir, code);
     const std::string actor(e.actor_user());
     if (const identity::UserInfo* u = world.User(actor)) {
       ++audit.by_users_total;
@@ -353,6 +366,11 @@ AuthorityAudit AuditAuthority(ByteView export_file, const std::function<void(siz
     // An event the records' fold refuses leaves it unchanged; the draw and inspection audits
     // report it.
     (void)records.Apply(e);
+    if (!code.empty()) employers.Return(records.dir, code);
+    if (e.type() == EventType::DrawResult) {
+      DropVisitHistory(records);
+      ShrinkDrawVisits(records, e);
+    }
     return true;
   }, consumed);
   if (!header.ok()) {

@@ -10,6 +10,7 @@
 #include "ledger/core/draw/state.h"
 #include "ledger/core/envelope.h"
 #include "ledger/core/export_format.h"
+#include "verifier/compact_state.h"
 #include "verifier/export_entries.h"
 #include "ledger/core/sha256.h"
 #include "schemas/directory_generated.h"
@@ -67,7 +68,7 @@ std::string DirectoryEventId(const EntryView& e) {
 
 class Auditor {
  public:
-  explicit Auditor(const DrawAuditOptions& o) : options_(o) { world_.dir.keep_history = false; }
+  explicit Auditor(const DrawAuditOptions& o) : options_(o) {}
 
   // Returns false to stop (the fold refused an event: the rest cannot be trusted).
   bool Entry(const EntryView& e) {
@@ -79,8 +80,7 @@ class Auditor {
     // of a task's scope is caught too.
     std::string region_before;
     if (type == EventType::TargetUpdated || type == EventType::TargetRetired) {
-      auto rec = world_.dir.targets.find(DirectoryEventId(e));
-      if (rec != world_.dir.targets.end()) region_before = rec->second.region;
+      if (auto rec = world_.Employer(DirectoryEventId(e))) region_before = rec->region;
     }
     if (type == EventType::DrawFrozen) BeforeFreeze(e);
     Status s = world_.Apply(e);
@@ -101,14 +101,16 @@ class Auditor {
                                   type == EventType::TargetRetired;
       if (changes_.back().is_target) {
         changes_.back().region_before = region_before;
-        auto rec = world_.dir.targets.find(changes_.back().id);
-        if (rec != world_.dir.targets.end()) changes_.back().region_after = rec->second.region;
+        if (auto rec = world_.Employer(changes_.back().id)) changes_.back().region_after = rec->region;
       }
     }
     switch (type) {
       case EventType::DrawCommitted: AfterCommit(e); break;
       case EventType::DrawRevealed: AfterReveal(e); break;
-      case EventType::DrawResult: AfterResult(e); break;
+      case EventType::DrawResult:
+        AfterResult(e);
+        ShrinkDrawVisits(world_.world, e);
+        break;
       default: break;
     }
     return true;
@@ -120,7 +122,7 @@ class Auditor {
   }
 
   DrawAudit Finish() {
-    for (const auto& [id, d] : world_.draws) {
+    for (const auto& [id, d] : world_.world.draws) {
       DrawSummary& s = Summary(id);
       s.task_id = d.task_id;
       s.phase = std::string(draw::DrawPhaseName(d.phase));
@@ -146,7 +148,7 @@ class Auditor {
                                    d.cancel_reason + ")");
       }
     }
-    for (const auto& [id, t] : world_.tasks) {
+    for (const auto& [id, t] : world_.world.tasks) {
       if (t.redraws() == 0) continue;
       TaskRedraws r{id, t.commits, t.redraws(), {}};
       for (const auto& did : t.draw_ids) {
@@ -202,7 +204,7 @@ class Auditor {
     if (!f.ok()) return;  // the fold reports it
     const draw::TaskInfo* task = world_.Task(f->task_id);
     if (task == nullptr) return;
-    auto inputs = world_.Freeze(f->task_id);
+    auto inputs = draw::FreezeInputs(world_, f->task_id);
     if (!inputs.ok()) return;
     Pending p;
     p.inputs = std::move(*inputs);
@@ -239,11 +241,8 @@ class Auditor {
     std::unordered_map<std::string, uint32_t> cell_index;
     p.cell_of.reserve(pop.targets.size());
     for (const auto& t : pop.targets) {
-      auto rec = world_.dir.targets.find(t.credit_code);
-      std::string attr = rec == world_.dir.targets.end()
-                             ? std::string()
-                             : (by_industry ? rec->second.industry.substr(0, 2)
-                                            : rec->second.region);
+      const auto rec = world_.Employer(t.credit_code);
+      std::string attr = !rec ? std::string() : (by_industry ? rec->industry.substr(0, 2) : rec->region);
       std::string key = t.stratum + "|" + attr;
       auto [it, inserted] = cell_index.try_emplace(key, static_cast<uint32_t>(p.cell_names.size()));
       if (inserted) p.cell_names.push_back(key);
@@ -406,7 +405,7 @@ class Auditor {
   }
 
   DrawAuditOptions options_;
-  draw::DrawWorld world_;
+  PackedDrawWorld world_;  // employers packed (compact_state.h)
   std::deque<DirectoryChange> changes_;  // the last last_minute_days of them
   bool times_ordered_ = true;
   std::map<std::string, Pending> pending_;

@@ -1,5 +1,6 @@
 #include "verifier/inspection_audit.h"
 
+#include "verifier/compact_state.h"
 #include "verifier/export_entries.h"
 #include "ledger/core/inspection/state.h"
 
@@ -13,6 +14,8 @@ InspectionAudit AuditInspections(ByteView export_file, const std::function<void(
   InspectionAudit audit;
   inspection::InspectionWorld world;
   world.draws.dir.keep_history = false;  // no record's history is read here
+  TargetShelf employers;  // the employers wait here, not in the fold (compact_state.h)
+  ResultContents contents(export_file);  // and the results' contents in the export
   int64_t last_time_us = 0;
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
     if (Status s = VerifyPayload(e.type(), e.payload()); !s.ok()) {
@@ -20,11 +23,29 @@ InspectionAudit AuditInspections(ByteView export_file, const std::function<void(
       return false;
     }
     last_time_us = e.event->time_us();
-    if (Status s = world.Apply(e); !s.ok()) {
+    const std::string code = TargetShelf::CodeOf(e);
+    if (!code.empty()) employers.Lend(world.draws.dir, code);
+    contents.Note(e);
+    const std::vector<inspection::ResultKey> restored = contents.BeforeApply(world, e);
+    Status applied = world.Apply(e);
+    if (!code.empty()) employers.Return(world.draws.dir, code);
+    if (Status s = applied; !s.ok()) {
       // The fold stops at the first refused event: what follows depends on it. Draw-rule
       // failures are the draw audit's to report; only inspection ones are listed here.
       if (inspection::IsInspectionEvent(e.type())) audit.failures.push_back({e.sequence(), s.message()});
       return false;
+    }
+    if (e.type() == EventType::DrawResult) {
+      DropVisitHistory(world.draws);
+      ShrinkDrawVisits(world.draws, e);
+    } else if (inspection::ResultInfo* r = ResultOfEvent(world, e)) {
+      audit.transfers += r->transfers.size();
+      audit.reevaluations += r->reevaluations.size();
+      TrimResult(*r);
+      contents.Trim(*r);  // a new revision's contents go back to the export
+    }
+    for (const auto& key : restored) {  // and what BeforeApply restored
+      if (auto it = world.results.find(key); it != world.results.end()) contents.Trim(it->second);
     }
     return true;
   }, consumed);
@@ -39,9 +60,7 @@ InspectionAudit AuditInspections(ByteView export_file, const std::function<void(
   }
   for (const auto& [key, r] : world.results) {
     ++audit.results_by_state[std::string(inspection::ResultStateName(r.state))];
-    audit.corrections += r.corrections.size();
-    audit.transfers += r.transfers.size();
-    audit.reevaluations += r.reevaluations.size();
+    audit.corrections += r.corrections.size();  // transfers and re-evaluations: counted above
   }
   // One deadline at a time: a year's deadlines are three per visit.
   inspection::ForEachDeadline(world, audit.as_of, [&](inspection::Deadline&& d) {
