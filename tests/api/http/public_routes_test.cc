@@ -351,8 +351,12 @@ TEST_F(PublicRoutesTest, PublicReadsAnswerWhileALongForwardedCommandHoldsTheNode
     ASSERT_TRUE(r) << path << ": no reply while the command held the node";
     EXPECT_EQ(r->status, 200) << path << ": " << r->body;
     EXPECT_TRUE(inside.load()) << path << " answered only after the command left";
-    if (path == "/public/v1/notices") EXPECT_EQ(r->body, notices_);
-    if (path == "/public/v1/results.csv") EXPECT_EQ(r->body, csv_);
+    if (path == "/public/v1/notices") {
+      EXPECT_EQ(r->body, notices_);
+    }
+    if (path == "/public/v1/results.csv") {
+      EXPECT_EQ(r->body, csv_);
+    }
   }
 }
 
@@ -373,14 +377,15 @@ int OpenReaders(int port) {
 // LMDB may reuse pages while writes go on. The client, reading on later, still gets the whole
 // document of the position it asked at, byte for byte, though the log has grown since.
 TEST_F(PublicRoutesTest, ASlowDownloadHoldsNoSnapshotAndStillGetsOnePositionsDocument) {
-  // About 12 MB of notices: more than the kernel's socket buffers take, so a server that sent
-  // from its snapshot would still be sending (and holding it) while the client waits.
+  // About 13 MB of notices (28 item lists under the 512 KiB payload limit): more than the
+  // kernel's socket buffers take, so a server that sent from its snapshot would still be
+  // sending (and holding it) while the client waits.
   Status made = server_->WithNode([&](const NodeServices& n) {
-    for (int v = 0; v < 8; ++v) {
+    for (int v = 0; v < 28; ++v) {
       directory::ItemListRecord list;
       list.org_id = "320400";
       list.effective_date = "2026-01-01";
-      for (int i = 0; i < 200; ++i) {
+      for (int i = 0; i < 60; ++i) {
         list.items.push_back({"L" + std::to_string(i), "事项" + std::to_string(i), "常州市人社局",
                               std::string(3900, 'x'), std::string(3900, 'y'), directory::InspectionMethod::OnSite,
                               directory::ItemKind::General, {"合同文本"}, "劳动监察支队"});
