@@ -38,8 +38,26 @@ int ExitCodeFor(const Status& s) {
   }
 }
 
+namespace {
+thread_local std::ostream* t_out = nullptr;
+thread_local std::ostream* t_err = nullptr;
+}  // namespace
+
+std::ostream& Out() { return t_out != nullptr ? *t_out : std::cout; }
+std::ostream& Err() { return t_err != nullptr ? *t_err : std::cerr; }
+
+CommandOutput::CommandOutput(std::ostream& out, std::ostream& err) : out_(t_out), err_(t_err) {
+  t_out = &out;
+  t_err = &err;
+}
+
+CommandOutput::~CommandOutput() {
+  t_out = out_;
+  t_err = err_;
+}
+
 int Fail(const Status& s) {
-  std::cerr << "suiji: " << s.message() << " [" << StatusCodeName(s.code()) << "]\n";
+  Err() << "suiji: " << s.message() << " [" << StatusCodeName(s.code()) << "]\n";
   return ExitCodeFor(s);
 }
 

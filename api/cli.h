@@ -65,6 +65,26 @@ struct Context {
   std::unique_ptr<NodeAccess> local;
 };
 
+// Where a command writes its output: std::cout and std::cerr, except in a command that the
+// running server runs for a client (api/cli_socket.cc), which has streams of its own for its
+// thread (CommandOutput). Command code writes to Out() and Err(), never to std::cout and
+// std::cerr themselves: in the server those are the process's, which its HTTP threads write
+// to at the same time (a stream object's state may not be changed by two threads at once).
+std::ostream& Out();
+std::ostream& Err();
+// Makes Out() and Err() of this thread `out` and `err` until destroyed (then what they were).
+class CommandOutput {
+ public:
+  CommandOutput(std::ostream& out, std::ostream& err);
+  ~CommandOutput();
+  CommandOutput(const CommandOutput&) = delete;
+  CommandOutput& operator=(const CommandOutput&) = delete;
+
+ private:
+  std::ostream* out_;
+  std::ostream* err_;
+};
+
 int ExitCodeFor(const Status& s);
 // Prints "suiji: <message> [<code>]" to stderr and returns the exit code for it.
 int Fail(const Status& s);

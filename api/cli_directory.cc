@@ -62,7 +62,7 @@ json ToJson(const ItemListRecord& l) {
 }
 
 void PrintTarget(const TargetRecord& t) {
-  std::cout << t.credit_code << "  " << t.name << "  区划 " << t.region << "  行业 " << t.industry
+  Out() << t.credit_code << "  " << t.name << "  区划 " << t.region << "  行业 " << t.industry
             << "  职工 " << t.headcount << "  等级 " << (t.credit_grade.empty() ? "-" : t.credit_grade)
             << (t.blacklisted ? "  黑名单:" + t.blacklist_name : "") << "  星级 "
             << int{t.star_level} << "  投诉 " << t.complaints << "  "
@@ -72,7 +72,7 @@ void PrintTarget(const TargetRecord& t) {
 void PrintInspector(const InspectorRecord& i) {
   std::string domains;
   for (const auto& d : i.domains) domains += (domains.empty() ? "" : "、") + d;
-  std::cout << i.inspector_id << "  " << i.name << "  " << (i.auxiliary ? "专家" : "执法人员")
+  Out() << i.inspector_id << "  " << i.name << "  " << (i.auxiliary ? "专家" : "执法人员")
             << "  领域 " << domains << "  " << i.org_id << "  " << i.region << "  "
             << directory::InspectorStatusName(i.status) << "\n";
 }
@@ -104,26 +104,26 @@ StatusOr<Open> OpenForRead(const Context& ctx) {
 
 void Report(const ImportReport& r, bool json_out, const std::string& kind) {
   if (json_out) {
-    std::cout << ImportReportToJson(r).dump(2) << "\n";
+    Out() << ImportReportToJson(r).dump(2) << "\n";
     return;
   }
   constexpr size_t kShown = 50;  // a whole file of bad rows would bury the summary
   for (size_t i = 0; i < r.problems.size() && i < kShown; ++i) {
     const auto& p = r.problems[i];
-    std::cerr << "第" << p.row << "行 (row " << p.row << "), 列 " << p.column << ", 值 '" << p.value
+    Err() << "第" << p.row << "行 (row " << p.row << "), 列 " << p.column << ", 值 '" << p.value
               << "': " << p.reason << "\n";
   }
   if (r.problems.size() > kShown) {
-    std::cerr << "... and " << r.problems.size() - kShown << " more problems (--json lists them all)\n";
+    Err() << "... and " << r.problems.size() - kShown << " more problems (--json lists them all)\n";
   }
-  std::cout << kind << ": " << r.rows << " rows, " << r.added << " new, " << r.changed << " changed, "
+  Out() << kind << ": " << r.rows << " rows, " << r.added << " new, " << r.changed << " changed, "
             << r.unchanged << " unchanged, " << r.retired << " retired, " << r.bad_rows << " bad; ";
   if (r.written) {
-    std::cout << r.events << " events appended from sequence " << r.first_sequence << "\n";
+    Out() << r.events << " events appended from sequence " << r.first_sequence << "\n";
   } else if (r.bad_rows > 0 && r.events == 0 && !r.problems.empty()) {
-    std::cout << "nothing written (fix the rows above, or pass --skip-bad-rows)\n";
+    Out() << "nothing written (fix the rows above, or pass --skip-bad-rows)\n";
   } else {
-    std::cout << "nothing written" << (r.events > 0 ? " (dry run)" : "") << "\n";
+    Out() << "nothing written" << (r.events > 0 ? " (dry run)" : "") << "\n";
   }
 }
 
@@ -155,7 +155,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
     auto s = open->service->RegisterOrg(o, ctx.actor());
     if (!s.ok()) return void(ctx.exit_code = Fail(s.status()));
-    std::cout << "registered org unit " << o.org_id << " at entry " << *s << "\n";
+    Out() << "registered org unit " << o.org_id << " at entry " << *s << "\n";
   });
 
   // --- target / inspector retire, conflicts ---
@@ -177,7 +177,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
         code, moved ? directory::TargetStatus::Moved : directory::TargetStatus::Deregistered, reason,
         ctx.actor());
     if (!s.ok()) return void(ctx.exit_code = Fail(s.status()));
-    std::cout << "retired target " << code << " at entry " << *s << "\n";
+    Out() << "retired target " << code << " at entry " << *s << "\n";
   });
   auto* inspector = app.add_subcommand("inspector", "change one inspector");
   inspector->require_subcommand(1);
@@ -190,7 +190,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
     auto s = open->service->RetireInspector(id, reason, ctx.actor());
     if (!s.ok()) return void(ctx.exit_code = Fail(s.status()));
-    std::cout << "retired inspector " << id << " at entry " << *s << "\n";
+    Out() << "retired inspector " << id << " at entry " << *s << "\n";
   });
   auto* conflict = app.add_subcommand("conflict", "declared conflicts of interest (回避)");
   conflict->require_subcommand(1);
@@ -208,7 +208,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       auto s = declare ? open->service->DeclareConflict(rec, ctx.actor())
                        : open->service->WithdrawConflict(rec, ctx.actor());
       if (!s.ok()) return void(ctx.exit_code = Fail(s.status()));
-      std::cout << (declare ? "declared" : "withdrew") << " conflict at entry " << *s << "\n";
+      Out() << (declare ? "declared" : "withdrew") << " conflict at entry " << *s << "\n";
     });
   }
 
@@ -237,7 +237,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
     auto n = open->service->PublishCalendars(*years, ctx.actor());
     if (!n.ok()) return void(ctx.exit_code = Fail(n.status()));
-    std::cout << "published " << *n << " of " << years->size() << " yearly schedules ("
+    Out() << "published " << *n << " of " << years->size() << " yearly schedules ("
               << years->front().year << "-" << years->back().year << "); the rest were already "
               << "in the ledger\n";
   });
@@ -254,11 +254,11 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       return void(ctx.exit_code = Fail(NotFound("no schedule for " + std::to_string(cal_year) +
                                                 " in the ledger (suiji calendar load)")));
     }
-    std::cout << s->year << "  " << s->source << "\n";
+    Out() << s->year << "  " << s->source << "\n";
     for (size_t i = 0; i < s->holidays.size(); ++i) {
-      std::cout << "  休 " << s->holidays[i] << "  " << s->holiday_names[i] << "\n";
+      Out() << "  休 " << s->holidays[i] << "  " << s->holiday_names[i] << "\n";
     }
-    for (const auto& w : s->workdays) std::cout << "  班 " << w << "  (调休上班)\n";
+    for (const auto& w : s->workdays) Out() << "  班 " << w << "  (调休上班)\n";
   });
   auto* cal_deadline =
       cal->add_subcommand("deadline", "the date N working days after DATE (DATE itself not counted)");
@@ -272,7 +272,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     if (!c.ok()) return void(ctx.exit_code = Fail(c.status()));
     auto d = c->AddWorkingDays(cal_date, cal_days);
     if (!d.ok()) return void(ctx.exit_code = Fail(d.status()));
-    std::cout << *d << "\n";
+    Out() << *d << "\n";
   });
 
   // --- import ---
@@ -313,10 +313,10 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       opts.sync = sync;
       opts.dry_run = dry_run;
       opts.progress = [](std::string_view stage, uint64_t done, uint64_t total) {
-        // std::cerr, not stderr: a forwarded command's stderr goes back to its client.
-        std::cerr << stage << " " << done;
-        if (total > 0) std::cerr << "/" << total;
-        std::cerr << "\n";
+        // Err(), not stderr: a forwarded command's stderr goes back to its client.
+        Err() << stage << " " << done;
+        if (total > 0) Err() << "/" << total;
+        Err() << "\n";
       };
       const std::string input = ctx.node().InputPath(file);
       StatusOr<ImportReport> r = InvalidArgument("unreachable");
@@ -330,7 +330,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
       }
       if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
       Report(*r, json_out, k);
-      std::cerr << "took " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+      Err() << "took " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
                 << " s\n";
       if (r->bad_rows > 0 && !r->written && !(skip_bad && r->events == 0)) ctx.exit_code = 1;
     });
@@ -353,7 +353,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
         auto r = p.GetTarget(id);
         if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
         if (!*r) return void(ctx.exit_code = Fail(NotFound("no target " + id)));
-        if (json_out) std::cout << ToJson(**r).dump(2) << "\n"; else PrintTarget(**r);
+        if (json_out) Out() << ToJson(**r).dump(2) << "\n"; else PrintTarget(**r);
       } else if (k == "inspector") {
         auto r = p.GetInspector(id);
         if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
@@ -361,15 +361,15 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
         auto conflicts = p.ConflictsOf(id);
         json j = ToJson(**r);
         j["conflicts"] = conflicts.ok() ? *conflicts : std::vector<std::string>{};
-        if (json_out) std::cout << j.dump(2) << "\n"; else {
+        if (json_out) Out() << j.dump(2) << "\n"; else {
           PrintInspector(**r);
-          for (const auto& cf : j["conflicts"]) std::cout << "  回避 (conflict): " << cf.get<std::string>() << "\n";
+          for (const auto& cf : j["conflicts"]) Out() << "  回避 (conflict): " << cf.get<std::string>() << "\n";
         }
       } else {
         auto r = p.GetOrg(id);
         if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
         if (!*r) return void(ctx.exit_code = Fail(NotFound("no org unit " + id)));
-        std::cout << ToJson(**r).dump(json_out ? 2 : -1) << "\n";
+        Out() << ToJson(**r).dump(json_out ? 2 : -1) << "\n";
       }
     });
   }
@@ -406,9 +406,9 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     auto r = open->projection->ListTargets(tq);
     if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
     for (const auto& t : *r) {
-      if (json_out) std::cout << ToJson(t).dump() << "\n"; else PrintTarget(t);
+      if (json_out) Out() << ToJson(t).dump() << "\n"; else PrintTarget(t);
     }
-    std::cerr << r->size() << " targets\n";
+    Err() << r->size() << " targets\n";
   });
   auto* li = list->add_subcommand("inspectors", "list inspectors");
   AddCommon(li, ctx);
@@ -427,9 +427,9 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     auto r = open->projection->ListInspectors(iq);
     if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
     for (const auto& i : *r) {
-      if (json_out) std::cout << ToJson(i).dump() << "\n"; else PrintInspector(i);
+      if (json_out) Out() << ToJson(i).dump() << "\n"; else PrintInspector(i);
     }
-    std::cerr << r->size() << " inspectors\n";
+    Err() << r->size() << " inspectors\n";
   });
   auto* lm = list->add_subcommand("items", "the item list of an org unit (version in force)");
   AddCommon(lm, ctx);
@@ -444,13 +444,13 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
     if (!*r) return void(ctx.exit_code = Fail(NotFound("no item list in force")));
     if (json_out) {
-      std::cout << ToJson(**r).dump(2) << "\n";
+      Out() << ToJson(**r).dump(2) << "\n";
       return;
     }
-    std::cout << "随机抽查事项清单 " << (*r)->org_id << " 第" << (*r)->version << "版, 自 "
+    Out() << "随机抽查事项清单 " << (*r)->org_id << " 第" << (*r)->version << "版, 自 "
               << (*r)->effective_date << " 起施行\n";
     for (const auto& it : (*r)->items) {
-      std::cout << "  " << it.item_id << "  " << it.name << "  [" << directory::ItemKindName(it.kind) << ", "
+      Out() << "  " << it.item_id << "  " << it.name << "  [" << directory::ItemKindName(it.kind) << ", "
                 << directory::MethodName(it.method) << "]  依据: " << it.legal_basis << "\n";
     }
   });
@@ -461,7 +461,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
     auto r = open->projection->ListOrgs();
     if (!r.ok()) return void(ctx.exit_code = Fail(r.status()));
-    for (const auto& org_unit : *r) std::cout << ToJson(org_unit).dump() << "\n";
+    for (const auto& org_unit : *r) Out() << ToJson(org_unit).dump() << "\n";
   });
 
   // --- history ---
@@ -513,7 +513,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
             if (r.ok()) detail = std::string(directory::TargetStatusName(r->status)) + ": " + r->reason;
           }
           const auto* a = e->event->actor();
-          std::cout << s << "  " << when << "  " << EventTypeName(e->type()) << "  by "
+          Out() << s << "  " << when << "  " << EventTypeName(e->type()) << "  by "
                     << (a && a->user() ? a->user()->str() : "") << "@"
                     << (a && a->org_unit() ? a->org_unit()->str() : "") << "  " << detail << "\n";
           return true;
@@ -550,7 +550,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     auto d = (*p)->Digest();
     if (!d.ok()) return void(ctx.exit_code = Fail(d.status()));
     p->reset();  // syncs everything and removes the marker
-    std::cout << "rebuilt in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+    Out() << "rebuilt in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
               << " s; digest " << ToHex(*d) << "\n";
   });
   auto* digest = proj->add_subcommand("digest", "print the directory projection's content digest");
@@ -560,7 +560,7 @@ void RegisterDirectoryCommands(CLI::App& app, Context& ctx) {
     if (!open.ok()) return void(ctx.exit_code = Fail(open.status()));
     auto d = open->projection->Digest();
     if (!d.ok()) return void(ctx.exit_code = Fail(d.status()));
-    std::cout << ToHex(*d) << "\n";
+    Out() << ToHex(*d) << "\n";
   });
 }
 

@@ -172,7 +172,7 @@ void PrintTask(const draw::DrawStore& w, const draw::TaskInfo& info) {
   const draw::CreditRules& c = t.credit;
   const draw::InspectorRequirements& in = t.inspectors;
   auto list = [](const std::vector<std::string>& v) { return v.empty() ? "-" : Join(v, ", "); };
-  std::cout << "task " << t.task_id << "  " << t.title << "\n"
+  Out() << "task " << t.task_id << "  " << t.title << "\n"
             << "  plan " << t.plan_id << " (" << info.year << "), org " << t.org_id
             << ", defined at entry " << info.sequence
             << (info.withdrawn ? ", WITHDRAWN" : "") << "\n"
@@ -181,21 +181,21 @@ void PrintTask(const draw::DrawStore& w, const draw::TaskInfo& info) {
             << "  scope:        regions " << list(t.regions) << "; industries "
             << list(t.industries) << "; headcount >= " << t.min_headcount << "\n";
   if (t.directed) {
-    std::cout << "  directed:     grades " << list(t.credit_grades)
+    Out() << "  directed:     grades " << list(t.credit_grades)
               << (t.blacklisted_only ? "; blacklisted only" : "") << "\n";
   }
-  std::cout << "  size:         ";
+  Out() << "  size:         ";
   if (t.ratio_bp != 0) {
-    std::cout << t.ratio_bp << " bp (" << t.ratio_bp / 100 << "." << (t.ratio_bp % 100) / 10
+    Out() << t.ratio_bp << " bp (" << t.ratio_bp / 100 << "." << (t.ratio_bp % 100) / 10
               << (t.ratio_bp % 10) << "%) of each stratum";
   } else {
-    std::cout << t.count << " targets, split " << draw::QuotaSplitName(t.quota_split);
+    Out() << t.count << " targets, split " << draw::QuotaSplitName(t.quota_split);
   }
-  std::cout << "; strata by " << draw::StrataByName(t.strata_by);
-  if (t.batch_size > 0) std::cout << "; batches of " << t.batch_size;
-  std::cout << "\n";
-  for (const auto& q : t.quotas) std::cout << "    quota " << q.key << ": " << q.count << "\n";
-  std::cout << "  credit rules: grade A exempt " << int{c.grade_a_exempt_years}
+  Out() << "; strata by " << draw::StrataByName(t.strata_by);
+  if (t.batch_size > 0) Out() << "; batches of " << t.batch_size;
+  Out() << "\n";
+  for (const auto& q : t.quotas) Out() << "    quota " << q.key << ": " << q.count << "\n";
+  Out() << "  credit rules: grade A exempt " << int{c.grade_a_exempt_years}
             << " years; grade C ratio " << c.grade_c_ratio_bp << " bp"
             << (c.grade_c_ignores_no_repeat ? ", not bound by no-repeat" : "")
             << "; weight " << int{c.base_weight} << ", blacklist x"
@@ -212,20 +212,20 @@ void PrintTask(const draw::DrawStore& w, const draw::TaskInfo& info) {
             << "; specialties " << list(in.specialties) << "; regions " << list(in.regions)
             << "; expert specialties " << list(in.expert_specialties) << "\n";
   if (!t.joint_departments.empty()) {
-    std::cout << "  joint with:   " << Join(t.joint_departments, ", ") << "\n";
+    Out() << "  joint with:   " << Join(t.joint_departments, ", ") << "\n";
   }
-  std::cout << "  params hash:  " << Hex(draw::ParamsHash(info.payload)) << "\n"
+  Out() << "  params hash:  " << Hex(draw::ParamsHash(info.payload)) << "\n"
             << "  draws:";
-  if (info.draw_ids.empty()) std::cout << " none";
-  std::cout << "\n";
+  if (info.draw_ids.empty()) Out() << " none";
+  Out() << "\n";
   for (const auto& id : info.draw_ids) {
     const DrawInfo* d = w.FindDraw(id);
     if (d == nullptr) continue;
-    std::cout << "    " << id << "  " << draw::DrawPhaseName(d->phase);
-    if (d->phase == DrawPhase::kCancelled) std::cout << ": " << d->cancel_reason;
-    std::cout << "\n";
+    Out() << "    " << id << "  " << draw::DrawPhaseName(d->phase);
+    if (d->phase == DrawPhase::kCancelled) Out() << ": " << d->cancel_reason;
+    Out() << "\n";
   }
-  std::cout << "  redrawn " << info.redraws() << " times\n";
+  Out() << "  redrawn " << info.redraws() << " times\n";
 }
 
 // --- draws ---
@@ -368,13 +368,13 @@ json DrawJson(const draw::DrawStore& w, const DrawInfo& d) {
 }
 
 void PrintRoots(const draw::FreezeRecord& f) {
-  std::cout << "  targets:     " << f.target_count << "  root " << Hex(f.target_root) << "\n"
+  Out() << "  targets:     " << f.target_count << "  root " << Hex(f.target_root) << "\n"
             << "  inspectors:  " << f.inspector_count << "  root " << Hex(f.inspector_root) << "\n"
             << "  experts:     " << f.expert_count << "  root " << Hex(f.expert_root) << "\n";
 }
 
 void PrintStrata(const std::vector<StratumCount>& strata, const DrawInfo* with_selected) {
-  std::cout << "  stratum        population  weight total  quota"
+  Out() << "  stratum        population  weight total  quota"
             << (with_selected ? "  selected" : "") << "\n";
   for (const auto& s : strata) {
     char line[160];
@@ -382,9 +382,9 @@ void PrintStrata(const std::vector<StratumCount>& strata, const DrawInfo* with_s
                   static_cast<unsigned long long>(s.population),
                   static_cast<unsigned long long>(s.weight_total),
                   static_cast<unsigned long long>(s.quota));
-    std::cout << line;
-    if (with_selected) std::cout << "  " << SelectedIn(*with_selected, s.key);
-    std::cout << "\n";
+    Out() << line;
+    if (with_selected) Out() << "  " << SelectedIn(*with_selected, s.key);
+    Out() << "\n";
   }
 }
 
@@ -392,7 +392,7 @@ void PrintStrata(const std::vector<StratumCount>& strata, const DrawInfo* with_s
 void PrintCommitment(const draw::DrawStore& w, const DrawInfo& d) {
   const CommitRecord& c = d.commit;
   const draw::TaskInfo* t = w.FindTask(c.task_id);
-  std::cout << "commitment of draw " << c.draw_id << " (entry " << d.commit_sequence << ", "
+  Out() << "commitment of draw " << c.draw_id << " (entry " << d.commit_sequence << ", "
             << WhenUs(d.commit_time_us) << ")\n"
             << "  task:        " << c.task_id << (t ? "  " + t->task.title : "") << "\n"
             << "  algorithm:   " << c.algorithm << "\n"
@@ -405,36 +405,36 @@ void PrintCommitment(const draw::DrawStore& w, const DrawInfo& d) {
             << "  secret hash: " << Hex(c.secret_hash) << "\n"
             << "  commitment:  " << Hex(d.commitment) << "\n";
   if (!c.drand_chain.empty()) {
-    std::cout << "  drand:       chain " << c.drand_chain << "\n"
+    Out() << "  drand:       chain " << c.drand_chain << "\n"
               << "               round " << c.drand_round << " at " << Utc(c.drand_round_time)
               << " = " << Beijing(c.drand_round_time) << "\n"
               << "               fetch it from " << DrandUrl(c) << "\n";
   } else {
-    std::cout << "  drand:       none\n";
+    Out() << "  drand:       none\n";
   }
   if (!c.lottery_name.empty()) {
-    std::cout << "  lottery:     " << c.lottery_name << " issue " << c.lottery_issue << " at "
+    Out() << "  lottery:     " << c.lottery_name << " issue " << c.lottery_issue << " at "
               << Beijing(c.lottery_time) << "\n";
   } else {
-    std::cout << "  lottery:     none\n";
+    Out() << "  lottery:     none\n";
   }
-  std::cout << "  witnesses:  ";
-  if (c.witnesses.empty()) std::cout << " none";
-  for (size_t i = 0; i < c.witnesses.size(); ++i) std::cout << " " << i + 1 << ". " << c.witnesses[i];
-  std::cout << "\n";
-  if (!c.note.empty()) std::cout << "  note:        " << c.note << "\n";
+  Out() << "  witnesses:  ";
+  if (c.witnesses.empty()) Out() << " none";
+  for (size_t i = 0; i < c.witnesses.size(); ++i) Out() << " " << i + 1 << ". " << c.witnesses[i];
+  Out() << "\n";
+  if (!c.note.empty()) Out() << "  note:        " << c.note << "\n";
 }
 
 void PrintVisits(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
   const size_t shown = limit == 0 ? d.visits.size() : std::min(limit, d.visits.size());
-  std::cout << "visits in draw order (" << shown << " of " << d.visits.size()
+  Out() << "visits in draw order (" << shown << " of " << d.visits.size()
             << (shown < d.visits.size() ? "; --limit 0 or --json for all" : "") << "):\n"
             << "  order  batch  credit code         name  stratum  weight  team  experts  "
                "substitutes  merged into\n";
   for (size_t i = 0; i < shown; ++i) {
     const VisitRecord& v = d.visits[i];
     auto list = [](const std::vector<std::string>& x) { return x.empty() ? "-" : Join(x); };
-    std::cout << "  " << v.order << "  " << v.batch << "  " << v.credit_code << "  "
+    Out() << "  " << v.order << "  " << v.batch << "  " << v.credit_code << "  "
               << TargetName(w, v.credit_code) << "  " << v.stratum << "  " << v.weight << "  "
               << list(v.team) << "  " << list(v.experts) << "  " << list(v.substitutes) << "  "
               << (v.merged_into.empty() ? "-" : v.merged_into) << "\n";
@@ -442,7 +442,7 @@ void PrintVisits(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
 }
 
 void PrintResult(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
-  std::cout << "seed: " << Hex(d.reveal.seed) << "\n"
+  Out() << "seed: " << Hex(d.reveal.seed) << "\n"
             << "result: " << d.visits.size() << " visits in " << d.parts << " part(s)\n";
   PrintStrata(d.result_strata, &d);
   PrintVisits(w, d, limit);
@@ -450,13 +450,13 @@ void PrintResult(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
 
 void PrintDraw(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
   const draw::TaskInfo* t = w.FindTask(d.task_id);
-  std::cout << "draw " << d.draw_id << " of task " << d.task_id
+  Out() << "draw " << d.draw_id << " of task " << d.task_id
             << (t ? "  " + t->task.title : "") << "\n"
             << "phase: " << draw::DrawPhaseName(d.phase);
   if (d.phase == DrawPhase::kCancelled) {
-    std::cout << " (was " << draw::DrawPhaseName(d.phase_before_cancel) << ")";
+    Out() << " (was " << draw::DrawPhaseName(d.phase_before_cancel) << ")";
   }
-  std::cout << "\n"
+  Out() << "\n"
             << "frozen at entry " << d.freeze_sequence << " (" << WhenUs(d.freeze_time_us)
             << ")\n";
   PrintRoots(d.freeze);
@@ -464,33 +464,33 @@ void PrintDraw(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
   if (d.committed()) PrintCommitment(w, d);
   if (d.reveal_sequence > 0) {
     const draw::RevealRecord& r = d.reveal;
-    std::cout << "revealed at entry " << d.reveal_sequence << " (" << WhenUs(d.reveal_time_us)
+    Out() << "revealed at entry " << d.reveal_sequence << " (" << WhenUs(d.reveal_time_us)
               << ")\n"
               << "  secret:           " << Hex(r.secret) << "\n";
     if (!r.drand_randomness.empty()) {
-      std::cout << "  drand randomness: " << Hex(r.drand_randomness) << "\n";
+      Out() << "  drand randomness: " << Hex(r.drand_randomness) << "\n";
     }
-    if (!r.lottery_digits.empty()) std::cout << "  lottery digits:   " << r.lottery_digits << "\n";
+    if (!r.lottery_digits.empty()) Out() << "  lottery digits:   " << r.lottery_digits << "\n";
     for (size_t i = 0; i < r.witness_digits.size(); ++i) {
-      std::cout << "  witness " << (i < d.commit.witnesses.size() ? d.commit.witnesses[i] : "?")
+      Out() << "  witness " << (i < d.commit.witnesses.size() ? d.commit.witnesses[i] : "?")
                 << ": " << r.witness_digits[i] << "\n";
     }
   }
   if (d.parts > 0 && d.parts_seen == d.parts) PrintResult(w, d, limit);
   for (const auto& x : d.declines) {
-    std::cout << "declined: " << x.inspector_id << " at " << x.credit_code << " (" << x.reason
+    Out() << "declined: " << x.inspector_id << " at " << x.credit_code << " (" << x.reason
               << "), replaced by " << x.replacement_id << "\n";
   }
   if (d.phase == DrawPhase::kCancelled) {
-    std::cout << "cancelled at entry " << d.cancel_sequence << ": " << d.cancel_reason << "\n";
+    Out() << "cancelled at entry " << d.cancel_sequence << ": " << d.cancel_reason << "\n";
   }
   if (t != nullptr) {
-    std::cout << "task " << d.task_id << ": redrawn " << t->redraws() << " times; draws:";
+    Out() << "task " << d.task_id << ": redrawn " << t->redraws() << " times; draws:";
     for (const auto& id : t->draw_ids) {
       const DrawInfo* o = w.FindDraw(id);
-      if (o != nullptr) std::cout << " " << id << " (" << draw::DrawPhaseName(o->phase) << ")";
+      if (o != nullptr) Out() << " " << id << " (" << draw::DrawPhaseName(o->phase) << ")";
     }
-    std::cout << "\n";
+    Out() << "\n";
   }
 }
 
@@ -523,7 +523,7 @@ struct DrawNode {
       txn = std::make_unique<lmdb::ReadTxn>(projection->env());
       const Status s = txn->status("projection");
       if (!s.ok()) {
-        std::cerr << "error: " << s.ToString() << "\n";
+        Err() << "error: " << s.ToString() << "\n";
         std::exit(ExitCodeFor(s));
       }
       view_log_size = log_size;
@@ -598,7 +598,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       p.note = note;
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->FilePlan(p, ctx.actor()));
       const draw::PlanInfo& filed = *n.world().FindPlan(id);
-      std::cout << "filed plan " << id << " version " << filed.plan.version << " at entry " << seq
+      Out() << "filed plan " << id << " version " << filed.plan.version << " at entry " << seq
                 << "\n";
       return OkStatus();
     });
@@ -618,12 +618,12 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
           all.push_back(j);
           return true;
         }
-        std::cout << plan_id << "  " << p.plan.year << "  v" << p.plan.version << "  "
+        Out() << plan_id << "  " << p.plan.year << "  v" << p.plan.version << "  "
                   << p.plan.org_id << "  " << p.plan.title << "  ("
                   << j["tasks"].get<size_t>() << " tasks)\n";
         return true;
       }));
-      if (json_out) std::cout << all.dump(2) << "\n";
+      if (json_out) Out() << all.dump(2) << "\n";
       return OkStatus();
     });
   });
@@ -641,21 +641,21 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
         json j = {{"plan_id", id}, {"versions", json::array()}, {"tasks", json::array()}};
         for (const auto& v : versions) j["versions"].push_back(PlanJson(v));
         for (const auto& t : tasks) j["tasks"].push_back(TaskInfoJson(n.world(), t));
-        std::cout << j.dump(2) << "\n";
+        Out() << j.dump(2) << "\n";
         return OkStatus();
       }
       const draw::PlanRecord& latest = versions.back().plan;
-      std::cout << "plan " << id << "  " << latest.title << "\n"
+      Out() << "plan " << id << "  " << latest.title << "\n"
                 << "  org " << latest.org_id << ", year " << latest.year << ", filed with "
                 << (latest.filed_with_org_id.empty() ? "-" : latest.filed_with_org_id) << "\n"
                 << "versions:\n";
       for (const auto& v : versions) {
-        std::cout << "  v" << v.plan.version << "  entry " << v.sequence << "  " << v.plan.title
+        Out() << "  v" << v.plan.version << "  entry " << v.sequence << "  " << v.plan.title
                   << (v.plan.note.empty() ? "" : "  (" + v.plan.note + ")") << "\n";
       }
-      std::cout << "tasks:" << (tasks.empty() ? " none" : "") << "\n";
+      Out() << "tasks:" << (tasks.empty() ? " none" : "") << "\n";
       for (const auto& t : tasks) {
-        std::cout << "  " << t.task.task_id << "  " << t.task.title << "  "
+        Out() << "  " << t.task.task_id << "  " << t.task.title << "  "
                   << TaskState(n.world(), t) << "\n";
       }
       return OkStatus();
@@ -674,7 +674,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(TaskRecord t, ReadTaskFile(ctx.node().InputPath(file)));
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->DefineTask(t, ctx.actor()));
-      std::cout << "defined task " << t.task_id << " at entry " << seq << "; params hash "
+      Out() << "defined task " << t.task_id << " at entry " << seq << "; params hash "
                 << Hex(draw::ParamsHash(n.world().FindTask(t.task_id)->payload)) << "\n";
       return OkStatus();
     });
@@ -691,12 +691,12 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
           all.push_back(TaskInfoJson(n.world(), t));
           return true;
         }
-        std::cout << t.task.task_id << "  " << t.task.plan_id << "  " << t.task.org_id << "  "
+        Out() << t.task.task_id << "  " << t.task.plan_id << "  " << t.task.org_id << "  "
                   << t.task.title << "  " << TaskState(n.world(), t) << "  redrawn "
                   << t.redraws() << " times\n";
         return true;
       }));
-      if (json_out) std::cout << all.dump(2) << "\n";
+      if (json_out) Out() << all.dump(2) << "\n";
       return OkStatus();
     });
   });
@@ -710,7 +710,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       const draw::TaskInfo* t = n.world().FindTask(id);
       if (t == nullptr) return NotFound("unknown task \"" + id + "\"");
       if (json_out) {
-        std::cout << TaskInfoJson(n.world(), *t).dump(2) << "\n";
+        Out() << TaskInfoJson(n.world(), *t).dump(2) << "\n";
       } else {
         PrintTask(n.world(), *t);
       }
@@ -725,7 +725,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->WithdrawTask(id, reason, ctx.actor()));
-      std::cout << "withdrew task " << id << " at entry " << seq << "\n";
+      Out() << "withdrew task " << id << " at entry " << seq << "\n";
       return OkStatus();
     });
   });
@@ -742,11 +742,11 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(FreezeResult r, n.service->Freeze(id, ctx.actor()));
       const draw::ExclusionCounts& x = r.excluded;
-      std::cout << "froze draw " << r.draw_id << " of task " << id << " at entry " << r.sequence
+      Out() << "froze draw " << r.draw_id << " of task " << id << " at entry " << r.sequence
                 << "\n";
       PrintRoots(r.freeze);
       PrintStrata(r.freeze.strata, nullptr);
-      std::cout << "  excluded:    " << x.out_of_scope << " out of scope, " << x.grade_a
+      Out() << "  excluded:    " << x.out_of_scope << " out of scope, " << x.grade_a
                 << " grade A (exempt), " << x.star << " star-exempt, " << x.max_per_year
                 << " at the yearly maximum, " << x.repeat_item << " repeat item, "
                 << x.directed_filter << " by the directed filter\n"
@@ -799,9 +799,9 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Commit(id, e, ctx.actor()));
       const DrawInfo* d = n.world().FindDraw(id);
-      std::cout << "committed draw " << id << " at entry " << seq << "\n";
+      Out() << "committed draw " << id << " at entry " << seq << "\n";
       PrintCommitment(n.world(), *d);
-      std::cout << "the secret is kept in " << n.service->SecretPath(id).string()
+      Out() << "the secret is kept in " << n.service->SecretPath(id).string()
                 << " until the reveal\n";
       const CommitRecord& c = d->commit;
       std::vector<std::string> needs;
@@ -819,7 +819,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
         needs.push_back("--witness-digits from each of the " + std::to_string(c.witnesses.size()) +
                         " witnesses, in the order above");
       }
-      std::cout << "reveal" << (after > 0 ? " after " + Beijing(after) : std::string())
+      Out() << "reveal" << (after > 0 ? " after " + Beijing(after) : std::string())
                 << " with " << Join(needs, "; ") << "\n";
       return OkStatus();
     });
@@ -861,10 +861,10 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Reveal(id, in, ctx.actor()));
       const DrawInfo* d = n.world().FindDraw(id);
       if (json_out) {
-        std::cout << DrawJson(n.world(), *d).dump(2) << "\n";
+        Out() << DrawJson(n.world(), *d).dump(2) << "\n";
         return OkStatus();
       }
-      std::cout << "revealed draw " << id << " at entry " << seq << "; result at entries "
+      Out() << "revealed draw " << id << " at entry " << seq << "; result at entries "
                 << seq + 1 << ".." << seq + d->parts << "\n";
       PrintResult(n.world(), *d, limit);
       return OkStatus();
@@ -881,7 +881,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, false));
       SUIJI_ASSIGN_OR_RETURN(const DrawInfo* d, FindDraw(n, id));
       if (json_out) {
-        std::cout << DrawJson(n.world(), *d).dump(2) << "\n";
+        Out() << DrawJson(n.world(), *d).dump(2) << "\n";
       } else {
         PrintDraw(n.world(), *d, limit);
       }
@@ -904,13 +904,13 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       const std::string lines = draw::LeafLines(pop);
       const bool to_stdout = out.empty() || out == "-";
       if (to_stdout) {
-        std::cout << lines << std::flush;
+        Out() << lines << std::flush;
       } else {
         std::ofstream f(out, std::ios::binary | std::ios::trunc);
         f << lines;
         if (!f) return Unavailable("cannot write " + out);
       }
-      std::ostream& report = to_stdout ? std::cerr : std::cout;
+      std::ostream& report = to_stdout ? Err() : Out();
       const draw::PopulationRoots roots = draw::RootsOf(pop);
       const draw::FreezeRecord& f = d->freeze;
       auto row = [&](std::string_view what, size_t count, const Hash& root, uint64_t frozen_count,
@@ -945,7 +945,7 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(DrawNode n, OpenDraws(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Cancel(id, reason, ctx.actor()));
       const DrawInfo* d = n.world().FindDraw(id);
-      std::cout << "cancelled draw " << id << " at entry " << seq << " (it was "
+      Out() << "cancelled draw " << id << " at entry " << seq << " (it was "
                 << draw::DrawPhaseName(d->phase_before_cancel) << ")\n";
       return OkStatus();
     });
@@ -966,10 +966,10 @@ void RegisterDrawCommands(CLI::App& app, Context& ctx) {
                              n.service->Decline(id, target, inspector, reason, ctx.actor()));
       const DrawInfo* d = n.world().FindDraw(id);
       const draw::DeclineRecord& rec = d->declines.back();
-      std::cout << "at entry " << seq << ": " << rec.inspector_id << " replaced by "
+      Out() << "at entry " << seq << ": " << rec.inspector_id << " replaced by "
                 << rec.replacement_id << " for " << rec.credit_code << "\n";
       for (const auto& v : d->visits) {
-        if (v.credit_code == target) std::cout << "team now: " << Join(v.team, ", ") << "\n";
+        if (v.credit_code == target) Out() << "team now: " << Join(v.team, ", ") << "\n";
       }
       return OkStatus();
     });

@@ -70,7 +70,7 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
       }
       SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RegisterUser(u, ctx.actor()));
-      std::cout << "user " << u.user_id << " registered at sequence " << seq << "\n";
+      Out() << "user " << u.user_id << " registered at sequence " << seq << "\n";
       return OkStatus();
     });
   });
@@ -82,7 +82,7 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->DisableUser({user_id, reason}, ctx.actor()));
-      std::cout << "user " << user_id << " disabled at sequence " << seq << "\n";
+      Out() << "user " << user_id << " disabled at sequence " << seq << "\n";
       return OkStatus();
     });
   });
@@ -107,10 +107,10 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
         return OkStatus();
       }));
       if (json_out) {
-        std::cout << out.dump(2) << "\n";
+        Out() << out.dump(2) << "\n";
       } else {
         for (const auto& x : out) {
-          std::cout << x["user_id"].get<std::string>() << "\t" << x["name"].get<std::string>() << "\t"
+          Out() << x["user_id"].get<std::string>() << "\t" << x["name"].get<std::string>() << "\t"
                     << x["org_id"].get<std::string>() << "\t" << x["roles"].dump()
                     << (x["disabled"].get<bool>() ? "\tdisabled" : "") << "\n";
         }
@@ -134,8 +134,8 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(IssuedToken t, n.service->IssueToken(user_id, label, ttl, ctx.actor()));
-      std::cerr << "token " << t.token_id << " for " << user_id << " (shown once; keep it secret):\n";
-      std::cout << t.token << "\n";
+      Err() << "token " << t.token_id << " for " << user_id << " (shown once; keep it secret):\n";
+      Out() << t.token << "\n";
       return OkStatus();
     });
   });
@@ -147,7 +147,7 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RevokeToken({token_id, reason}, ctx.actor()));
-      std::cout << "token " << token_id << " revoked at sequence " << seq << "\n";
+      Out() << "token " << token_id << " revoked at sequence " << seq << "\n";
       return OkStatus();
     });
   });

@@ -220,7 +220,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       return n.Read([&](const InspectionStore& s) -> Status {
         const inspection::AnnouncementInfo* info = s.FindAnnouncement(draw_id);
         if (info == nullptr) return Internal("the announcement of draw " + draw_id + " is not in the projection");
-        std::cout << "announced draw " << draw_id << " at entry " << seq << " (confirmed "
+        Out() << "announced draw " << draw_id << " at entry " << seq << " (confirmed "
                   << info->record.confirmed_date << ", targets "
                   << (a.publish_targets ? "published" : "withheld: " + withhold) << ")\n";
         return OkStatus();
@@ -241,7 +241,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->RecordResult(r, ctx.actor()));
       return n.Read([&](const InspectionStore& s) -> Status {
         SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, r.draw_id, r.credit_code));
-        std::cout << "recorded revision " << info->latest().revision << " of " << r.credit_code
+        Out() << "recorded revision " << info->latest().revision << " of " << r.credit_code
                   << " in draw " << r.draw_id << " at entry " << seq << " (entered); SHA-256 "
                   << ToHex(info->revision_sha256.back()) << ": each inspector of the team confirms it\n";
         return OkStatus();
@@ -279,15 +279,15 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Confirm(draw_id, code, revision, h, *me, actor));
       return n.Read([&](const InspectionStore& s) -> Status {
         SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, draw_id, code));
-        std::cout << "inspector " << me->user.inspector_id << " confirmed revision " << revision << " of " << code
+        Out() << "inspector " << me->user.inspector_id << " confirmed revision " << revision << " of " << code
                   << " at entry " << seq;
         const std::vector<std::string> missing = info->Unconfirmed();
         if (missing.empty()) {
-          std::cout << "; the team has confirmed it\n";
+          Out() << "; the team has confirmed it\n";
         } else {
-          std::cout << "; still to confirm:";
-          for (const auto& id : missing) std::cout << " " << id;
-          std::cout << "\n";
+          Out() << "; still to confirm:";
+          for (const auto& id : missing) Out() << " " << id;
+          Out() << "\n";
         }
         return OkStatus();
       });
@@ -298,7 +298,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
     Run(ctx, [&]() -> Status {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Submit(draw_id, code, ctx.actor()));
-      std::cout << "submitted " << code << " for review at entry " << seq << "\n";
+      Out() << "submitted " << code << " for review at entry " << seq << "\n";
       return OkStatus();
     });
   });
@@ -312,7 +312,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq,
                              n.service->Review(draw_id, code, approve, reason, ctx.actor()));
-      std::cout << (approve ? "approved " : "returned ") << code << " at entry " << seq << "\n";
+      Out() << (approve ? "approved " : "returned ") << code << " at entry " << seq << "\n";
       return OkStatus();
     });
   });
@@ -323,7 +323,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Publish(draw_id, code, ctx.actor()));
       return n.Read([&](const InspectionStore& s) -> Status {
         SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, draw_id, code));
-        std::cout << "published " << code << " at entry " << seq << " on " << info->published_date << "\n";
+        Out() << "published " << code << " at entry " << seq << " on " << info->published_date << "\n";
         return OkStatus();
       });
     });
@@ -340,7 +340,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Correct(r, reason, ctx.actor()));
       return n.Read([&](const InspectionStore& s) -> Status {
         SUIJI_ASSIGN_OR_RETURN(const ResultInfo* info, Written(s, r.draw_id, r.credit_code));
-        std::cout << "recorded correction " << info->corrections.size() << " of " << r.credit_code
+        Out() << "recorded correction " << info->corrections.size() << " of " << r.credit_code
                   << " at entry " << seq << "\n";
         return OkStatus();
       });
@@ -355,7 +355,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->AddInternalNote(
                                                {draw_id, code, note, name, contact}, ctx.actor()));
-      std::cout << "attached an internal note at entry " << seq << "\n";
+      Out() << "attached an internal note at entry " << seq << "\n";
       return OkStatus();
     });
   });
@@ -369,37 +369,37 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
         if (info == nullptr) return NotFound("no result of " + code + " in draw " + draw_id);
         json j = ResultInfoJson(*info);
         if (json_out) {
-          std::cout << j.dump(2) << "\n";
+          Out() << j.dump(2) << "\n";
           return OkStatus();
         }
-        std::cout << "result of " << code << " in draw " << draw_id << ": "
+        Out() << "result of " << code << " in draw " << draw_id << ": "
                   << inspection::ResultStateName(info->state) << ", revision "
                   << info->latest().revision;
         if (info->published_revision != 0) {
-          std::cout << ", published revision " << info->published_revision << " on "
+          Out() << ", published revision " << info->published_revision << " on "
                     << info->published_date;
         }
-        std::cout << "\n  inspected " << info->current().inspection_date << " by ";
-        for (const auto& t : info->current().team) std::cout << t << " ";
-        std::cout << "\n  revision " << info->latest().revision << " SHA-256 " << ToHex(info->revision_sha256.back());
+        Out() << "\n  inspected " << info->current().inspection_date << " by ";
+        for (const auto& t : info->current().team) Out() << t << " ";
+        Out() << "\n  revision " << info->latest().revision << " SHA-256 " << ToHex(info->revision_sha256.back());
         const std::vector<std::string> missing = info->Unconfirmed();
         if (missing.empty()) {
-          std::cout << ", confirmed by its team\n";
+          Out() << ", confirmed by its team\n";
         } else {
-          std::cout << ", to be confirmed by:";
-          for (const auto& id : missing) std::cout << " " << id;
-          std::cout << "\n";
+          Out() << ", to be confirmed by:";
+          for (const auto& id : missing) Out() << " " << id;
+          Out() << "\n";
         }
         for (const auto& it : info->current().items) {
-          std::cout << "  " << it.item_id << ": " << inspection::OutcomeLabel(it.outcome) << "\n";
+          Out() << "  " << it.item_id << ": " << inspection::OutcomeLabel(it.outcome) << "\n";
           for (const auto& v : it.violations) {
-            std::cout << "    " << v.description << " (" << v.legal_basis << "):";
-            for (auto h : v.handling) std::cout << " " << inspection::HandlingLabel(h);
-            std::cout << "\n";
+            Out() << "    " << v.description << " (" << v.legal_basis << "):";
+            for (auto h : v.handling) Out() << " " << inspection::HandlingLabel(h);
+            Out() << "\n";
           }
         }
         for (const auto& c : info->corrections) {
-          std::cout << "  correction " << c.record.correction << " ("
+          Out() << "  correction " << c.record.correction << " ("
                     << inspection::ChinaDate(c.time_us) << "): " << c.record.reason << "\n";
         }
         return OkStatus();
@@ -413,13 +413,13 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(auto record, ReadPublicRecord(ctx.data));
       SUIJI_ASSIGN_OR_RETURN(std::string html, record->InspectionSheetHtml(draw_id, code));
       if (file.empty()) {
-        std::cout << html;
+        Out() << html;
         return OkStatus();
       }
       std::ofstream out(file, std::ios::binary | std::ios::trunc);
       out << html;
       if (!out.flush()) return Internal("cannot write " + file);
-      std::cout << "wrote the inspection sheet of " << code << " to " << file << "\n";
+      Out() << "wrote the inspection sheet of " << code << " to " << file << "\n";
       return OkStatus();
     });
   });
@@ -452,8 +452,8 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
           return true;
         });
       }));
-      std::cout << text.str();
-      if (json_out) std::cout << rows.dump(2) << "\n";
+      Out() << text.str();
+      if (json_out) Out() << rows.dump(2) << "\n";
       return OkStatus();
     });
   });
@@ -478,24 +478,24 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
         if (d.status == DeadlineStatus::kOverdue) ++overdue_by_org[d.org_id];
         rows.push_back(DeadlineJson(d));
         if (!json_out) {
-          std::cout << d.org_id << "  " << DeadlineLabel(d.kind) << "  " << d.draw_id << "  "
+          Out() << d.org_id << "  " << DeadlineLabel(d.kind) << "  " << d.draw_id << "  "
                     << (d.credit_code.empty() ? "-" : d.credit_code) << "  due " << d.due
                     << "  " << inspection::DeadlineStatusName(d.status);
-          if (d.working_days_late > 0) std::cout << " by " << d.working_days_late << " working days";
-          if (!d.note.empty()) std::cout << "  (" << d.note << ")";
-          std::cout << "\n";
+          if (d.working_days_late > 0) Out() << " by " << d.working_days_late << " working days";
+          if (!d.note.empty()) Out() << "  (" << d.note << ")";
+          Out() << "\n";
         }
       }
       if (json_out) {
-        std::cout << json{{"today", n.service->Today()}, {"deadlines", rows},
+        Out() << json{{"today", n.service->Today()}, {"deadlines", rows},
                           {"overdue_by_bureau", overdue_by_org}}
                          .dump(2)
                   << "\n";
       } else {
-        std::cout << "today " << n.service->Today() << ":";
-        if (overdue_by_org.empty()) std::cout << " nothing overdue";
-        for (const auto& [org, count] : overdue_by_org) std::cout << " " << org << " " << count << " overdue;";
-        std::cout << "\n";
+        Out() << "today " << n.service->Today() << ":";
+        if (overdue_by_org.empty()) Out() << " nothing overdue";
+        for (const auto& [org, count] : overdue_by_org) Out() << " " << org << " " << count << " overdue;";
+        Out() << "\n";
       }
       return OkStatus();
     });
@@ -518,7 +518,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       inspection::TransferRecord t{draw_id, code, inspection::TransferKindFromKey(kind), to_body,
                                    date, reason};
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Transfer(t, ctx.actor()));
-      std::cout << "transferred " << code << " to " << to_body << " at entry " << seq << "\n";
+      Out() << "transferred " << code << " to " << to_body << " at entry " << seq << "\n";
       return OkStatus();
     });
   });
@@ -535,7 +535,7 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->Reevaluate({draw_id, code, grade, date, reason},
                                                                  ctx.actor()));
-      std::cout << "re-evaluated " << code << " as grade " << grade << " at entry " << seq << "\n";
+      Out() << "re-evaluated " << code << " as grade " << grade << " at entry " << seq << "\n";
       return OkStatus();
     });
   });

@@ -67,7 +67,7 @@ void RegisterPublicCommands(CLI::App& app, Context& ctx) {
       f << b.json;
       f.close();
       if (!f) return Unavailable("cannot write " + out);
-      std::cout << "wrote " << out << ": draw " << draw_id << ", " << b.entries
+      Out() << "wrote " << out << ": draw " << draw_id << ", " << b.entries
                 << " entries proven against the checkpoint of size " << b.checkpoint_size
                 << " (" << b.json.size() << " bytes)\n"
                 << "check it with: suiji-verify --bundle " << out << " --key " << b.verifier_key
@@ -112,7 +112,7 @@ void RegisterPublicExport(CLI::App* pub, Context& ctx) {
         f.close();
         if (!f) return Unavailable("cannot write " + path);
         SUIJI_RETURN_IF_ERROR(made);
-        std::cout << "wrote " << path << " (" << bytes << " bytes)\n";
+        Out() << "wrote " << path << " (" << bytes << " bytes)\n";
         return OkStatus();
       };
       SUIJI_RETURN_IF_ERROR(write("notices.json", [&](const Sink& out) { return record->WriteNotices(out, true); }, "\n"));

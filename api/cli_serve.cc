@@ -83,7 +83,7 @@ void RegisterReplicaInit(CLI::App& app, Context& ctx) {
         if (!root_key.empty() && root != root_key) {
           return FailedPrecondition("the ledger's root key is " + root + ", not " + root_key);
         }
-        std::cout << "replica of ledger " << l->ledger_id() << " (root key " << root << ", " << l->size()
+        Out() << "replica of ledger " << l->ledger_id() << " (root key " << root << ", " << l->size()
                   << " entries) in Kafka topic " << c.kafka_topic << " at " << c.kafka_brokers << "\n"
                   << "serve it with: suiji serve --replica --data " << paths.dir.string() << "\n";
         return OkStatus();
@@ -156,12 +156,12 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       g_server = server.get();
       std::signal(SIGINT, OnSignal);
       std::signal(SIGTERM, OnSignal);
-      std::cerr << "suiji serve: " << (opts.tls_cert.empty() ? "http" : "https") << "://" << opts.host << ":"
+      Err() << "suiji serve: " << (opts.tls_cert.empty() ? "http" : "https") << "://" << opts.host << ":"
                 << server->port() << " (data " << opts.data << (opts.replica ? ", read replica" : "") << ")\n";
       if (!opts.tls_cert.empty()) {
         // cpp-httplib's TLS server reads each connection on a thread of its own, before the
         // connection front (head caps and deadlines, per-address caps) can see a byte.
-        std::cerr << "suiji serve: 警告：节点直接提供 HTTPS 时没有连接前置防护（请求头上限与超时、每地址连接上限）；"
+        Err() << "suiji serve: 警告：节点直接提供 HTTPS 时没有连接前置防护（请求头上限与超时、每地址连接上限）；"
                      "生产环境请由 nginx 终止 TLS（ops/nginx/）。\n"
                      "suiji serve: warning: serving TLS directly bypasses the connection front (head caps "
                      "and deadlines, per-address limits); terminate TLS in nginx (ops/nginx/) in production\n";
@@ -169,10 +169,10 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
       if (commands.ok() && *commands == nullptr) {
         // A replica: nothing to say.
       } else if (commands.ok()) {
-        std::cerr << "suiji serve: 命令行写命令经由 / write commands of the command line go through "
+        Err() << "suiji serve: 命令行写命令经由 / write commands of the command line go through "
                   << CommandSocketPath(opts.data).string() << "\n";
       } else {
-        std::cerr << "suiji serve: 警告：命令行写命令无法经由本服务器 / warning: write commands of the command "
+        Err() << "suiji serve: 警告：命令行写命令无法经由本服务器 / warning: write commands of the command "
                      "line cannot go through this server: "
                   << commands.status().message() << "\n";
       }

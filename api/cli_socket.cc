@@ -260,44 +260,6 @@ sockaddr_un SocketAddress(const std::filesystem::path& path, int* dir_fd) {
 
 // --- output of a command run in the server ---
 
-// std::cout and std::cerr of the server process, routed per thread: the thread running a
-// forwarded command writes into that command's capture, every other thread (the HTTP
-// server's) to the process's own stdout and stderr, as before.
-thread_local std::streambuf* t_capture_out = nullptr;
-thread_local std::streambuf* t_capture_err = nullptr;
-
-class RoutedBuf final : public std::streambuf {
- public:
-  RoutedBuf(std::streambuf* original, bool err) : original_(original), err_(err) {}
-
- protected:
-  int overflow(int c) override {
-    if (c == traits_type::eof()) return traits_type::not_eof(c);
-    return target()->sputc(static_cast<char>(c));
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override { return target()->sputn(s, n); }
-  int sync() override { return target()->pubsync(); }
-
- private:
-  std::streambuf* target() const {
-    std::streambuf* t = err_ ? t_capture_err : t_capture_out;
-    return t != nullptr ? t : original_;
-  }
-  std::streambuf* original_;
-  bool err_;
-};
-
-void InstallRouting() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // Kept for the life of the process: std::cout may be written to until exit.
-    static RoutedBuf out(std::cout.rdbuf(), false);
-    static RoutedBuf err(std::cerr.rdbuf(), true);
-    std::cout.rdbuf(&out);
-    std::cerr.rdbuf(&err);
-  });
-}
-
 // Collects what a command writes. `on_line`, if set, gets each complete line as it is
 // written (stderr goes to the client at once: an import's progress), else all is kept.
 class CaptureBuf final : public std::streambuf {
@@ -682,27 +644,24 @@ void Connection::Answer() {
       Context ctx;
       ctx.served = &node;
       ctx.env_user = user;
-      std::ios saved_out(nullptr), saved_err(nullptr);
-      saved_out.copyfmt(std::cout);
-      saved_err.copyfmt(std::cerr);
-      t_capture_out = &out;
-      t_capture_err = &err;
+      // The command's own streams (Out() and Err() of this thread): it never touches the
+      // process's std::cout and std::cerr, which the HTTP threads write to meanwhile. Err() is
+      // unit-buffered as std::cerr is, so progress reaches the client line by line.
+      std::ostream cmd_out(&out), cmd_err(&err);
+      cmd_err.setf(std::ios::unitbuf);
+      cmd_err.tie(&cmd_out);
+      CommandOutput streams(cmd_out, cmd_err);
       try {
         exit_code = RunCommandLine(static_cast<int>(argv.size()), argv.data(), ctx);
       } catch (const std::exception& e) {
-        std::cerr << "suiji: internal error: " << e.what() << " [internal]\n";
+        Err() << "suiji: internal error: " << e.what() << " [internal]\n";
         exit_code = 1;
       } catch (...) {
-        std::cerr << "suiji: internal error [internal]\n";
+        Err() << "suiji: internal error [internal]\n";
         exit_code = 1;
       }
-      std::cout.flush();
-      t_capture_out = nullptr;
-      t_capture_err = nullptr;
-      std::cout.copyfmt(saved_out);
-      std::cerr.copyfmt(saved_err);
-      std::cout.clear();
-      std::cerr.clear();
+      cmd_out.flush();
+      cmd_err.flush();
     });
     DropInputs();
   }
@@ -751,7 +710,6 @@ StatusOr<std::unique_ptr<CommandSocket>> CommandSocket::Open(const std::filesyst
     ::close(shared->listen_fd);
     return Unavailable(std::string("pipe: ") + std::strerror(errno));
   }
-  InstallRouting();
   return std::unique_ptr<CommandSocket>(new CommandSocket(std::move(shared)));
 }
 

@@ -30,15 +30,15 @@ std::string Percent(double x) {
 }
 
 void PrintCoverageBy(std::string_view title, const CoverageBy& by) {
-  std::cout << "  " << title << ":\n";
+  Out() << "  " << title << ":\n";
   for (const auto& [k, c] : by) {
-    std::cout << "    " << k << "  eligible " << c.eligible << ", drawn " << c.drawn << " ("
+    Out() << "    " << k << "  eligible " << c.eligible << ", drawn " << c.drawn << " ("
               << Percent(c.ratio()) << ")\n";
   }
 }
 
 void PrintCoverage(const CoverageTables& t) {
-  std::cout << "  覆盖率 coverage: eligible " << t.total.eligible << ", drawn " << t.total.drawn
+  Out() << "  覆盖率 coverage: eligible " << t.total.eligible << ", drawn " << t.total.drawn
             << " (" << Percent(t.total.ratio()) << ")\n";
   PrintCoverageBy("按地区 by region", t.by_region);
   PrintCoverageBy("按行业 by industry", t.by_industry);
@@ -47,86 +47,86 @@ void PrintCoverage(const CoverageTables& t) {
 }
 
 void PrintOutcomes(const OutcomeCounts& o) {
-  std::cout << "  结果 results: visits " << o.visits << ", recorded " << o.recorded
+  Out() << "  结果 results: visits " << o.visits << ", recorded " << o.recorded
             << ", published " << o.published << " (corrected " << o.corrected
             << "), with a violation " << o.with_violation << "\n";
   for (const auto& [k, n] : o.by_outcome) {
-    std::cout << "    " << inspection::OutcomeLabel(k) << " (" << inspection::OutcomeKey(k)
+    Out() << "    " << inspection::OutcomeLabel(k) << " (" << inspection::OutcomeKey(k)
               << "): " << n << " items\n";
   }
   for (const auto& [k, n] : o.by_handling) {
-    std::cout << "    处理 " << inspection::HandlingLabel(k) << " ("
+    Out() << "    处理 " << inspection::HandlingLabel(k) << " ("
               << inspection::HandlingKey(k) << "): " << n << "\n";
   }
   if (o.no_penalty > 0 || o.fines_yuan > 0) {
-    std::cout << "    不予处罚 no-penalty list: " << o.no_penalty << "; fines " << o.fines_yuan
+    Out() << "    不予处罚 no-penalty list: " << o.no_penalty << "; fines " << o.fines_yuan
               << " yuan\n";
   }
   if (o.transfers > 0 || o.reevaluations > 0) {
-    std::cout << "    移送 transfers: " << o.transfers << "; 信用重评 re-evaluations: "
+    Out() << "    移送 transfers: " << o.transfers << "; 信用重评 re-evaluations: "
               << o.reevaluations << "\n";
   }
 }
 
 void PrintDeadlines(std::string_view indent, const DeadlinesByKind& by) {
   for (const auto& [kind, c] : by) {
-    std::cout << indent << inspection::DeadlineKindName(kind) << ": met " << c.met << ", late "
+    Out() << indent << inspection::DeadlineKindName(kind) << ": met " << c.met << ", late "
               << c.late << ", open " << c.open << ", overdue " << c.overdue;
-    if (c.no_calendar > 0) std::cout << ", no calendar " << c.no_calendar;
-    std::cout << "\n";
+    if (c.no_calendar > 0) Out() << ", no calendar " << c.no_calendar;
+    Out() << "\n";
   }
 }
 
 void PrintEstimate(const inspection::DrawStats& s) {
   if (!s.estimate) {
-    std::cout << "  违法率估计 violation share: not available (" << s.estimate_error << ")\n";
+    Out() << "  违法率估计 violation share: not available (" << s.estimate_error << ")\n";
     return;
   }
   const draw::ShareEstimate& e = *s.estimate;
-  std::cout << "  违法率估计 violation share (Horvitz–Thompson): " << Percent(e.share)
+  Out() << "  违法率估计 violation share (Horvitz–Thompson): " << Percent(e.share)
             << ", 95% CI [" << Percent(e.ci_low) << ", " << Percent(e.ci_high) << "] from "
             << e.observed << " observed of " << e.drawn << " drawn, population " << e.population
             << "\n";
   for (const auto& st : e.strata) {
-    std::cout << "    " << st.key << ": ";
+    Out() << "    " << st.key << ": ";
     if (st.has_estimate) {
-      std::cout << Percent(st.share) << " [" << Percent(st.ci_low) << ", " << Percent(st.ci_high)
+      Out() << Percent(st.share) << " [" << Percent(st.ci_low) << ", " << Percent(st.ci_high)
                 << "]";
     } else {
-      std::cout << "no estimate";
+      Out() << "no estimate";
     }
-    std::cout << "; " << st.violations << " violations in " << st.observed << " observed of "
+    Out() << "; " << st.violations << " violations in " << st.observed << " observed of "
               << st.drawn << " drawn, population " << st.population << "\n";
   }
-  for (const auto& n : e.notes) std::cout << "    note: " << n << "\n";
+  for (const auto& n : e.notes) Out() << "    note: " << n << "\n";
 }
 
 void PrintReport(const inspection::StatsReport& r) {
-  std::cout << "统计 statistics as of " << r.today << " (" << r.entries << " log entries, "
+  Out() << "统计 statistics as of " << r.today << " (" << r.entries << " log entries, "
             << r.draws.size() << " drawn draws)\n";
   for (const auto& s : r.draws) {
-    std::cout << "\n抽取 draw " << s.draw_id << " — task " << s.task_id << " (" << s.org_id
+    Out() << "\n抽取 draw " << s.draw_id << " — task " << s.task_id << " (" << s.org_id
               << ") " << s.title << "\n";
     PrintCoverage(s.coverage);
     PrintOutcomes(s.outcomes);
-    std::cout << "  期限 deadlines:\n";
+    Out() << "  期限 deadlines:\n";
     PrintDeadlines("    ", s.deadlines);
     PrintEstimate(s);
-    for (const auto& n : s.notes) std::cout << "  note: " << n << "\n";
+    for (const auto& n : s.notes) Out() << "  note: " << n << "\n";
   }
   if (r.draws.size() > 1) {
-    std::cout << "\n合计 overall\n";
+    Out() << "\n合计 overall\n";
     PrintCoverage(r.coverage);
     PrintOutcomes(r.outcomes);
   }
   if (!r.deadlines.empty()) {
-    std::cout << "\n期限 deadlines by bureau:\n";
+    Out() << "\n期限 deadlines by bureau:\n";
     for (const auto& [org, by] : r.deadlines) {
-      std::cout << "  " << org << "\n";
+      Out() << "  " << org << "\n";
       PrintDeadlines("    ", by);
     }
   }
-  for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
+  for (const auto& n : r.notes) Out() << "note: " << n << "\n";
 }
 
 Status RunStats(const Context& ctx, std::string today, const std::string& draw_id,
@@ -149,7 +149,7 @@ Status RunStats(const Context& ctx, std::string today, const std::string& draw_i
   StatusOr<inspection::StatsReport> built = StatsReportOf(*projection, today, draw_id);
   SUIJI_ASSIGN_OR_RETURN(inspection::StatsReport report, std::move(built));
   if (json_out) {
-    std::cout << inspection::ToJson(report).dump(2) << "\n";
+    Out() << inspection::ToJson(report).dump(2) << "\n";
   } else {
     PrintReport(report);
   }

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "api/node_key.h"
+#include "ledger/follower.h"
 #include "ledger/keystore.h"
 #include "ledger/lmdb/lmdb_ledger_state.h"
 #include "ledger/lmdb/lmdb_storage.h"
@@ -346,8 +347,15 @@ StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptio
   return ledger;
 }
 
+bool IsReplicaDirectory(const NodePaths& paths) {
+  auto c = ReadNodeConfig(paths);
+  std::error_code ec;
+  return c.ok() && c->backend == Backend::kKafka && !std::filesystem::exists(paths.node_key(), ec);
+}
+
 StatusOr<std::unique_ptr<Ledger>> OpenReader(const NodePaths& paths) {
   SUIJI_ASSIGN_OR_RETURN(auto storage, OpenNodeStorage(paths, NodeRole::kReader));
+  if (IsReplicaDirectory(paths)) storage = ReplicaDirectoryReader(std::move(storage));
   return Ledger::Open(std::move(storage), std::nullopt, WithLedgerState(paths, {}));
 }
 

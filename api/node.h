@@ -119,7 +119,13 @@ StatusOr<std::unique_ptr<Ledger>> OpenWriter(const NodePaths& paths, LedgerOptio
 // `options` with the node's persisted ledger state (DIR/ledger-state) unless it has one; left
 // without it if the store cannot be opened (the ledger then folds the whole log).
 LedgerOptions WithLedgerState(const NodePaths& paths, LedgerOptions options);
-// Opens the ledger read-only (no lock, no key; works while a writer runs).
+// Opens the ledger read-only (no lock, no key; works while a writer runs). On a read
+// replica's data directory (IsReplicaDirectory) the reader never writes the replica's
+// projections: it reads them at the position the replica has applied (ledger/follower.h
+// ReplicaDirectoryReader).
 StatusOr<std::unique_ptr<Ledger>> OpenReader(const NodePaths& paths);
+// True for a read replica's data directory: DIR/node.conf names the Kafka backend and DIR
+// holds no node key (`suiji replica init`).
+bool IsReplicaDirectory(const NodePaths& paths);
 
 }  // namespace suiji

@@ -33,7 +33,9 @@ namespace {
 using suiji::Status;
 using suiji::StatusCode;
 
+using suiji::cli::Err;
 using suiji::cli::Fail;
+using suiji::cli::Out;
 using suiji::cli::kExitUsage;
 
 std::string TimeString(int64_t us) {
@@ -48,13 +50,13 @@ std::string TimeString(int64_t us) {
 // Writes text to a file or, for "-" or "", to stdout.
 int Emit(const std::string& out, const std::string& text) {
   if (out.empty() || out == "-") {
-    std::cout << text;
+    Out() << text;
     return 0;
   }
   std::ofstream f(out, std::ios::binary | std::ios::trunc);
   f << text;
   if (!f) return Fail(suiji::Unavailable("cannot write " + out));
-  std::cerr << "wrote " << out << "\n";
+  Err() << "wrote " << out << "\n";
   return 0;
 }
 
@@ -121,7 +123,7 @@ int ReportUncoveredTip(const suiji::Ledger& reader, uint64_t entries, const std:
   if (!read.ok()) return Fail(read);
   if (covered >= entries) return 0;
   const uint64_t tip = entries - covered;
-  std::cerr << "suiji: note: no new checkpoint was signed (" << why << "); "
+  Err() << "suiji: note: no new checkpoint was signed (" << why << "); "
             << (covered == 0 ? std::string("no checkpoint is stored")
                              : "the latest stored checkpoint covers entries 0.." +
                                    std::to_string(covered - 1))
@@ -257,7 +259,7 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
+    int rc = app.exit(e, Out(), Err());
     return rc == 0 ? 0 : kExitUsage;
   }
   for (const auto* sub : app.get_subcommands()) {
@@ -281,18 +283,18 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
         return Fail(suiji::FailedPrecondition("this suiji was built without Kafka (-DSUIJI_KAFKA=OFF)"));
       }
       if (node_config.kafka_brokers.empty()) {
-        std::cerr << "suiji: --backend kafka needs --kafka-brokers\n";
+        Err() << "suiji: --backend kafka needs --kafka-brokers\n";
         return kExitUsage;
       }
       node_config.backend = suiji::Backend::kKafka;
     } else if (!node_config.kafka_brokers.empty() || !node_config.kafka_topic.empty()) {
-      std::cerr << "suiji: --kafka-* options need --backend kafka\n";
+      Err() << "suiji: --kafka-* options need --backend kafka\n";
       return kExitUsage;
     }
     auto r = suiji::InitNode(paths, ledger_name, description, root_out, actor, {}, node_config);
     if (!r.ok()) return Fail(r.status());
     auto conf = suiji::ReadNodeConfig(paths);
-    std::cout << "created ledger " << r->ledger->ledger_id() << " in " << data << "\n";
+    Out() << "created ledger " << r->ledger->ledger_id() << " in " << data << "\n";
     if (!no_calendar) {  // R18: deadlines need the official holiday schedules
       auto years = suiji::directory::ParseScheduleTable(suiji::BundledCalendarTable());
       if (!years.ok()) return Fail(years.status());
@@ -303,15 +305,15 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
       }
       auto s = r->ledger->Append(drafts);
       if (!s.ok()) return Fail(s.status());
-      std::cout << "calendar:      holiday schedules " << years->front().year << "-"
+      Out() << "calendar:      holiday schedules " << years->front().year << "-"
                 << years->back().year << " at entries " << *s << ".."
                 << *s + drafts.size() - 1 << "\n";
     }
     if (conf.ok() && conf->backend == suiji::Backend::kKafka) {
-      std::cout << "log:           Kafka topic " << conf->kafka_topic << " at " << conf->kafka_brokers
+      Out() << "log:           Kafka topic " << conf->kafka_topic << " at " << conf->kafka_brokers
                 << " (" << paths.config().string() << ")\n";
     }
-    std::cout
+    Out()
               << "root key:      " << r->root_key_id << " (" << r->root_key_path.string()
               << ", keep it offline)\n"
               << "verifier key:  " << r->ledger->NodeVerifierKey() << "\n"
@@ -342,7 +344,7 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
     if (!reader.ok()) return Fail(reader.status());
     auto summary = suiji::ExportLog((*reader)->storage(), out);
     if (!summary.ok()) return Fail(summary.status());
-    std::cerr << "exported " << summary->entries << " entries and " << summary->checkpoints
+    Err() << "exported " << summary->entries << " entries and " << summary->checkpoints
               << " checkpoints (" << summary->bytes << " bytes)"
               << (out == "-" ? std::string() : " to " + out) << "\n";
     if (int rc = ReportUncoveredTip(**reader, summary->entries, not_covered_why);
@@ -365,14 +367,14 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
       }
       nlohmann::json j = EntryJson(*e);
       if (json) {
-        std::cout << j.dump() << "\n";
+        Out() << j.dump() << "\n";
       } else {
-        std::cout << j["sequence"] << "  " << j["time"].get<std::string>() << "  "
+        Out() << j["sequence"] << "  " << j["time"].get<std::string>() << "  "
                   << j["type"].get<std::string>() << "  by " << j["actor"]["user"].get<std::string>()
                   << "@" << j["actor"]["org_unit"].get<std::string>() << "  key "
                   << j["key_id"].get<std::string>();
-        if (j.contains("payload")) std::cout << "  " << j["payload"].dump();
-        std::cout << "\n";
+        if (j.contains("payload")) Out() << "  " << j["payload"].dump();
+        Out() << "\n";
       }
       return true;
     });
@@ -388,7 +390,7 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
     suiji::EventDraft d{suiji::EventType::Memo, suiji::MakeMemoPayload(subject, text), actor};
     auto s = (*w)->Append(std::span(&d, 1));
     if (!s.ok()) return Fail(s.status());
-    std::cout << "appended entry " << *s << "\n";
+    Out() << "appended entry " << *s << "\n";
     return 0;
   }
   if (cp->parsed()) {
@@ -396,7 +398,7 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
     if (!w.ok()) return Fail(w.status());
     auto note = (*w)->IssueCheckpoint();
     if (!note.ok()) return Fail(note.status());
-    std::cout << *note;
+    Out() << *note;
     return 0;
   }
   if (incl->parsed() || cons->parsed()) {
@@ -454,13 +456,13 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
       // the log says so); a reader never repairs the files.
       auto node = suiji::ChooseNodeKey(paths, (*r)->keys(), /*repair=*/false);
       if (!node.ok()) return Fail(node.status());
-      std::cout << suiji::VerifierKeyString((*r)->ledger_id(), node->public_key()) << "\n";
+      Out() << suiji::VerifierKeyString((*r)->ledger_id(), node->public_key()) << "\n";
       return 0;
     }
     for (const auto& [id, k] : (*r)->keys().keys()) {
-      std::cout << id << "  " << suiji::RoleNames(k.roles) << "  registered at " << k.registered_at;
-      if (k.revoked_at) std::cout << "  revoked at " << *k.revoked_at;
-      std::cout << "  " << k.label << "\n";
+      Out() << id << "  " << suiji::RoleNames(k.roles) << "  registered at " << k.registered_at;
+      if (k.revoked_at) Out() << "  revoked at " << *k.revoked_at;
+      Out() << "  " << k.label << "\n";
     }
     return 0;
   }
@@ -486,7 +488,7 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
     std::copy(pk_bytes->begin(), pk_bytes->end(), pk.begin());
     auto s = (*w)->RegisterKey(*root, pk, roles, label, actor);
     if (!s.ok()) return Fail(s.status());
-    std::cout << "registered key " << suiji::KeyIdOf(pk) << " (" << suiji::RoleNames(roles)
+    Out() << "registered key " << suiji::KeyIdOf(pk) << " (" << suiji::RoleNames(roles)
               << ") at entry " << *s << "\n";
     return 0;
   }
@@ -500,20 +502,20 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
     if (krev->parsed()) {
       auto s = (*w)->RevokeKey(*root, key_id, reason, actor);
       if (!s.ok()) return Fail(s.status());
-      std::cout << "revoked key " << key_id << " at entry " << *s << "\n";
-      if (Status k = (*w)->NodeKeyStatus(); !k.ok()) std::cerr << "suiji: warning: " << k.message() << "\n";
+      Out() << "revoked key " << key_id << " at entry " << *s << "\n";
+      if (Status k = (*w)->NodeKeyStatus(); !k.ok()) Err() << "suiji: warning: " << k.message() << "\n";
       return 0;
     }
     // Crash-safe: see api/node_key.h for the steps and the recovery rule.
     auto rotated = suiji::RotateNodeKeyFiles(paths, **w, *root, actor);
     if (!rotated.ok()) return Fail(rotated.status());
-    std::cout << "rotated node key to " << rotated->key_id << " at entry " << rotated->sequence << "\n"
+    Out() << "rotated node key to " << rotated->key_id << " at entry " << rotated->sequence << "\n"
               << "verifier key: " << (*w)->NodeVerifierKey() << "\n";
     if (!rotated->replaced) {
       // Nothing was revoked: a lost key still in force should be.
       for (const auto& [id, k] : (*w)->keys().keys()) {
         if (id != rotated->key_id && !k.revoked_at && (k.roles & suiji::kRoleWriter) != 0) {
-          std::cerr << "suiji: note: key " << id << " (" << k.label << ") is still in force; if its "
+          Err() << "suiji: note: key " << id << " (" << k.label << ") is still in force; if its "
                     << "key file is lost, revoke it: suiji key revoke --data " << data << " --key-id "
                     << id << " --reason ...\n";
         }

@@ -53,4 +53,40 @@ Status FollowerStorage::ReadCheckpoints(const std::function<bool(uint64_t, std::
   });
 }
 
+namespace {
+
+class ReplicaDirectoryReaderStorage final : public LogStorage {
+ public:
+  explicit ReplicaDirectoryReaderStorage(std::unique_ptr<LogStorage> inner) : inner_(std::move(inner)) {}
+  StatusOr<uint64_t> Size() const override { return inner_->Size(); }
+  Status Append(uint64_t expected_next, std::span<const ByteView> entries) override {
+    return inner_->Append(expected_next, entries);
+  }
+  Status AppendFrom(uint64_t expected_next, uint64_t count, const EntrySource& next) override {
+    return inner_->AppendFrom(expected_next, count, next);
+  }
+  Status Read(uint64_t from, uint64_t to, const std::function<bool(uint64_t, ByteView)>& fn) const override {
+    return inner_->Read(from, to, fn);
+  }
+  Status PutCheckpoint(uint64_t size, std::string_view note) override { return inner_->PutCheckpoint(size, note); }
+  Status ReadCheckpoints(const std::function<bool(uint64_t, std::string_view)>& fn) const override {
+    return inner_->ReadCheckpoints(fn);
+  }
+  bool writable() const override { return false; }
+  bool owns_read_models() const override { return false; }
+  bool folds_read_models() const override { return false; }
+  Status CheckSpace(uint64_t bytes) const override { return inner_->CheckSpace(bytes); }
+  Status Probe() const override { return inner_->Probe(); }
+  void Abandon() override { inner_->Abandon(); }
+
+ private:
+  std::unique_ptr<LogStorage> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<LogStorage> ReplicaDirectoryReader(std::unique_ptr<LogStorage> inner) {
+  return std::make_unique<ReplicaDirectoryReaderStorage>(std::move(inner));
+}
+
 }  // namespace suiji

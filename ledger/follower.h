@@ -65,4 +65,10 @@ class FollowerStorage final : public LogStorage {
 // What a replica answers to a write: it never appends.
 Status ReplicaRefusesWrites();
 
+// A command-line reader of a replica's data directory (api/node.cc OpenReader): `inner` (a
+// read-only handle of the topic) as it is, except that folds_read_models() is false, so the
+// reader never writes the replica's projections (it reads them at the position the replica
+// has applied) and never makes the replica rebuild them.
+std::unique_ptr<LogStorage> ReplicaDirectoryReader(std::unique_ptr<LogStorage> inner);
+
 }  // namespace suiji

@@ -63,6 +63,13 @@ class LogStorage {
   // of reading a private view. The writer's; also a read replica's (ledger/follower.h),
   // which never appends but is the only process folding its own data directory.
   virtual bool owns_read_models() const { return writable(); }
+  // False for a handle that must never write the read models of its data directory, not even
+  // to catch them up: a command-line reader of a read replica's data directory, whose
+  // projections only the replica folds, to the prefix of the topic it has reached (one
+  // caught up beyond that prefix by another process would be found ahead of the replica's
+  // log and rebuilt). Such a reader reads the projections at the position they are at, or a
+  // private view of its own (projections/lmdb_projection.h).
+  virtual bool folds_read_models() const { return true; }
 
   // OK if the disk under the log has room for `bytes` more bytes besides a reserve for its
   // own bookkeeping and the node's read models; else DiskFull naming the disk. A check before

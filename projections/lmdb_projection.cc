@@ -222,6 +222,25 @@ Status LmdbProjection::SwitchToPrivateView() {
   return OkStatus();
 }
 
+StatusOr<size_t> LmdbProjection::OpenReaders() const {
+  // One line per reader slot in use: "pid thread txnid", the txnid "-" when no transaction
+  // is open in it; a header line first, or "(no active readers)".
+  size_t open = 0;
+  const int rc = mdb_reader_list(
+      env_,
+      [](const char* line, void* ctx) -> int {
+        const std::string_view l(line);
+        if (l.find("pid") == std::string_view::npos && l.find('(') == std::string_view::npos &&
+            l.find(" -") == std::string_view::npos) {
+          ++*static_cast<size_t*>(ctx);
+        }
+        return 0;
+      },
+      &open);
+  if (rc != 0) return Lmdb(rc, "list readers");
+  return open;
+}
+
 Status LmdbProjection::CatchUp(const LogStorage& log, size_t batch,
                                const std::function<void(uint64_t, uint64_t)>& progress) {
   Status s = NameDisk(CatchUpHere(log, batch, progress));
@@ -242,8 +261,12 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
   constexpr int kStagedWaits = 50;
   int waited_for_staged = 0;
   for (;;) {
+    // A reader of a replica's data directory (!folds_read_models()) never writes the
+    // replica's shared projection, and does not even take its write lock: it only reads.
+    const bool read_only = !log.folds_read_models() && private_dir_.empty();
     MDB_txn* txn = nullptr;
-    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write"));
+    SUIJI_RETURN_IF_ERROR(Lmdb(mdb_txn_begin(env_, nullptr, read_only ? MDB_RDONLY : 0, &txn),
+                               read_only ? "begin read" : "begin write"));
     // Read the high-water mark inside the write transaction: another process may have
     // advanced it since we last looked.
     const uint64_t applied_stored = lmdb::U64Of(GetMeta(txn, meta_, "applied"));
@@ -279,6 +302,27 @@ Status LmdbProjection::CatchUpHere(const LogStorage& log, size_t batch,
       continue;
     }
     bool diverged = applied > size || other_format;
+    if (read_only && !diverged && applied < size) {
+      // Behind the topic: the replica folds it at its own pace. Read the projection at the
+      // position it is at (what the replica serves), once its last entry is the log's.
+      if (applied > 0 && !tip.empty()) {
+        Status at = log.Read(applied - 1, applied, [&](uint64_t, ByteView b) {
+          const Hash h = Sha256(b);
+          diverged = tip != std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+          return false;
+        });
+        if (!at.ok()) {
+          mdb_txn_abort(txn);
+          return at;
+        }
+      }
+      mdb_txn_abort(txn);
+      if (diverged) {
+        SUIJI_RETURN_IF_ERROR(SwitchToPrivateView());
+        continue;
+      }
+      return OkStatus();
+    }
     // This handle checked (or wrote) the tip at this position, from this same view of the
     // log, already: only a crash of a staging writer, which would be this process, could
     // have changed the log under it. From another view (a TailView of a batch that may

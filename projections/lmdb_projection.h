@@ -126,6 +126,9 @@ class LmdbProjection {
   // Runs fn in one read transaction: a consistent snapshot of every folder, at the position
   // Applied() returned inside it. Reads never block the writer (nor other processes').
   Status Read(const std::function<Status(MDB_txn*)>& fn) const;
+  // Read transactions open on the environment now, in every process (LMDB's reader table):
+  // each pins the pages of its snapshot, which writes cannot reuse meanwhile. For /metrics.
+  StatusOr<size_t> OpenReaders() const;
   // The folder named `name`, or nullptr.
   ProjectionFolder* folder(std::string_view name) const;
   template <typename F>

@@ -397,42 +397,19 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
     case EventType::TaskDefined: {
       SUIJI_ASSIGN_OR_RETURN(draw::TaskRecord task, draw::DecodeTask(p));
       auto list = t.GetJson(dbs_.item_lists, U32Suffix(task.org_id + '\0', task.item_list_version));
-      json items = json::array();
-      for (const auto& item_id : task.item_ids) {
-        std::string name;
-        if (list) {
-          for (const auto& it : (*list)["items"]) {
-            if (it["item_id"] == item_id) name = it["name"].get<std::string>();
-          }
-        }
-        items.push_back({{"item_id", item_id}, {"name", name}});
-      }
-      json j = {{"task_id", task.task_id},
-                {"plan_id", task.plan_id},
-                {"org_id", task.org_id},
-                {"org_name", ""},
-                {"title", task.title},
-                {"item_list_version", task.item_list_version},
-                {"items", items},
-                {"key_items", task.key_items},
-                {"regions", task.regions},
-                {"industries", task.industries},
-                {"min_headcount", task.min_headcount},
-                {"credit_grades", task.credit_grades},
-                {"blacklisted_only", task.blacklisted_only},
-                {"directed", task.directed},
-                {"window_start", task.window_start},
-                {"window_end", task.window_end},
-                {"strata_by", std::string(draw::StrataByName(task.strata_by))},
-                {"joint_departments", task.joint_departments},
-                {"defined_date", date},
-                {"redraws", 0},
-                {"withdrawn", false}};
-      if (task.count > 0) {
-        j["count"] = task.count;
-      } else {
-        j["ratio_bp"] = task.ratio_bp;
-      }
+      // The org name is resolved when read (as PublicRecord does); no redraw, not withdrawn yet.
+      json j = inspection::TaskNoticeJson(
+          task,
+          [&](const std::string& item_id) {
+            std::string name;
+            if (list) {
+              for (const auto& it : (*list)["items"]) {
+                if (it["item_id"] == item_id) name = it["name"].get<std::string>();
+              }
+            }
+            return name;
+          },
+          "", date, 0, false);
       t.PutJson(dbs_.tasks, task.task_id, j);
       t.Put(dbs_.task_by_plan, Join0(task.plan_id, task.task_id), "");
       t.PutJson(dbs_.task_state, task.task_id, {{"commits", 0}, {"draws", json::array()}});

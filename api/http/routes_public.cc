@@ -1,9 +1,10 @@
 // The public routes (一公开): no sign-in, GET only. A proof bundle reads its draw from the
 // draws projection, the inspection events it carries from the public one and the entries from
 // the log. Everything else reads the public-record projection (projections/
-// public_projection.h) in one read transaction: a page reads the rows it returns, the whole
-// notices, results.csv and the credit-publicity JSON are streamed row by row after the state
-// lock is released. Every reply carries a strong ETag
+// public_projection.h), without the server's state lock (Route::lock_free: a long write never
+// holds a public read up), in one read transaction: a page reads the rows it returns, the
+// whole notices, results.csv and the credit-publicity JSON are written to a spool file and
+// sent from it once the snapshot is released. Every reply carries a strong ETag
 // (the ledger, the log position the snapshot reflects and the request's target; a bundle's:
 // its draw and checkpoint) and Cache-Control for shared caches; If-None-Match gets 304.
 #include <charconv>
@@ -291,9 +292,12 @@ Reply PublicDrawHtml(Call& c) {
   });
 }
 
-Route Public(std::string path, std::string summary, std::function<Reply(Call&)> h) {
+// Every public route but the proof bundle reads only the public projection's snapshot: it
+// takes no state lock (Route::lock_free), so no write, however long, holds it up.
+Route Public(std::string path, std::string summary, std::function<Reply(Call&)> h, bool lock_free = true) {
   Route r = R("GET", std::move(path), {}, false, std::move(summary), std::move(h));
   r.is_public = true;
+  r.lock_free = lock_free;
   return r;
 }
 
@@ -313,7 +317,8 @@ std::vector<Route> PublicRoutes() {
       Public("/public/v1/tasks", "task notices by id; ?plan= &limit= &cursor=", PublicTasks),
       Public("/public/v1/tasks/{task_id}", "one task's notice and its draws (without their targets)", PublicTask),
       Public("/public/v1/draws/{draw_id}", "one draw's notice with its proof data", PublicDraw),
-      Public("/public/v1/bundles/{draw_id}", "a draw's proof bundle for suiji-verify --bundle", PublicBundle),
+      Public("/public/v1/bundles/{draw_id}", "a draw's proof bundle for suiji-verify --bundle", PublicBundle,
+             /*lock_free=*/false),
       Public("/public", "公示首页 (HTML)", PublicIndexHtml),
       Public("/public/results", "抽查结果 (HTML, 50 a page; ?cursor=)", PublicResultsHtml),
       Public("/public/draws/{draw_id}", "抽取公示 (HTML)", PublicDrawHtml),

@@ -23,6 +23,7 @@
 #include "api/http/replica.h"
 #include "api/http/server_internal.h"
 #include "api/http/signed_request.h"
+#include "api/http/spool.h"
 #include "api/node.h"
 #include "ledger/core/bytes.h"
 #include "ledger/checkpoint_timer.h"
@@ -550,7 +551,11 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     std::shared_ptr<const identity::UserInfo> user;  // the request's user, held while it is answered
     std::shared_lock read_lock(state_mu, std::defer_lock);
     std::unique_lock write_lock(state_mu, std::defer_lock);
-    if (route.write || route.exclusive) write_lock.lock(); else read_lock.lock();
+    if (route.write || route.exclusive) {
+      write_lock.lock();
+    } else if (!route.lock_free || !route.is_public) {
+      read_lock.lock();
+    }
     visible = StagedSize();
     if (!route.is_public) {
       // A valid credential is always accepted; failures are counted per address and per
@@ -691,7 +696,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       // retry with the same key, after a stale sequence, is tried again).
       saved_key = user_key;
     }
-    const uint64_t before = node.ledger->size();
+    const uint64_t before = route.write ? node.ledger->size() : 0;
     Reply r;
     try {
       if (Status w = route.world ? node.NeedWorld() : OkStatus(); !w.ok()) {
@@ -702,6 +707,9 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     } catch (const std::exception& e) {
       r = Error(500, "internal", e.what());
     }
+    // Without the state lock a write may have staged (and folded) entries meanwhile: the
+    // snapshot the handler took reflects no more than what is staged now.
+    if (!read_lock.owns_lock() && !write_lock.owns_lock()) visible = StagedSize();
     unlocked_work = std::move(call.after_unlock);
     if (route.write) {
       if (Status s = node.SyncAll(); !s.ok()) r = FromStatus(s);
@@ -771,19 +779,23 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
   if (reply.stream) {
-    // Written from the handler's snapshot without holding the document: one pass counts its
-    // length (for Content-Length, which a caching front needs to serve byte ranges, and for
-    // a range here), a second writes it, or the requested range cut from it.
-    uint64_t total = 0;
-    if (!reply.stream([&total](std::string_view piece) {
-          total += piece.size();
-          return true;
-        })) {
-      res.status = 500;
-      res.set_content(R"({"code":"internal","message":"the reply could not be produced","details":{}})",
-                      "application/json; charset=utf-8");
+    // Written once from the handler's snapshot into an unnamed file at the server's pace
+    // (api/http/spool.h), the snapshot then released before a byte is sent: a slow client
+    // never holds it. Sent from the file (Content-Length, byte ranges) at the client's pace.
+    auto spool = Spool::Write(options.data, reply.stream);
+    reply.stream = nullptr;  // the snapshot goes now
+    if (!spool.ok()) {
+      const Reply failed = spool.status().code() == StatusCode::kInternal
+                               ? Error(500, "internal", "the reply could not be produced")
+                               : FromStatus(spool.status());
+      res.status = failed.status;
+      res.headers.erase("ETag");
+      res.headers.erase("Cache-Control");
+      res.set_content(failed.body, failed.type.c_str());
+      Observe(route.method + " " + route.path, failed.status, 0);
       return;
     }
+    const uint64_t total = (*spool)->size();
     if (res.status == 200 && req.ranges.size() == 1) {
       const auto [first, last] = req.ranges[0];
       if (first == -1 ? last <= 0 : static_cast<uint64_t>(first) >= total) {
@@ -795,23 +807,10 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       }
       res.status = 206;
     }
-    res.set_content_provider(total, reply.type, [stream = reply.stream](size_t offset, size_t length, httplib::DataSink& sink) {
-      uint64_t at = 0;
-      const uint64_t end = uint64_t{offset} + length;
-      bool written = true;
-      (void)stream([&](std::string_view piece) {
-        const uint64_t from = at;
-        at += piece.size();
-        if (at <= offset) return true;
-        const uint64_t a = from < offset ? offset - from : 0;
-        const uint64_t b = std::min<uint64_t>(piece.size(), end - from);
-        if (!sink.write(piece.data() + a, static_cast<size_t>(b - a))) {
-          written = false;
-          return false;
-        }
-        return at < end;  // stop once the range is written
-      });
-      return written;
+    res.set_content_provider(total, reply.type, [file = *spool](size_t offset, size_t length, httplib::DataSink& sink) {
+      std::string buf(std::min<size_t>(length, 64 * 1024), '\0');
+      const size_t got = file->ReadAt(offset, buf.data(), buf.size());
+      return got > 0 && sink.write(buf.data(), got);
     });
   } else if (reply.shared_body) {
     std::shared_ptr<const std::string> body = reply.shared_body;
@@ -862,6 +861,11 @@ std::string Server::Impl::MetricsText() {
   m << "# HELP suiji_durable_lag_entries Entries staged (appended, folded) but not yet durable.\n"
     << "# TYPE suiji_durable_lag_entries gauge\nsuiji_durable_lag_entries "
     << StagedSize() - std::min(StagedSize(), DurableSize()) << "\n";
+  if (auto readers = node.projection->projection()->OpenReaders(); readers.ok()) {
+    m << "# HELP suiji_projection_readers Read transactions open on the projections (every process's); each "
+         "pins its snapshot's pages.\n"
+      << "# TYPE suiji_projection_readers gauge\nsuiji_projection_readers " << *readers << "\n";
+  }
   uint64_t cp_size = 0;
   if (cp) {
     // The second line of a checkpoint note is the tree size.

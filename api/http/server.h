@@ -97,7 +97,8 @@ class Server {
   int port() const;
   void Stop();
   // Runs `fn` with the node's writer and services, under the state lock held exclusively
-  // (no HTTP request reads or writes meanwhile), then folds what it appended into every read
+  // (no HTTP request reads or writes meanwhile, except the public reads of the projections'
+  // snapshots, which take no state lock: Route::lock_free), then folds what it appended into every read
   // model as an HTTP write does, and returns once those entries are durable: the status says
   // why they are not (nothing `fn` printed about them may then be believed). A forwarded
   // command line (api/cli_socket.h) runs through here.

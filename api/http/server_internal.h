@@ -43,10 +43,10 @@ struct Reply {
   // Further headers (a public reply's ETag and Cache-Control).
   std::vector<std::pair<std::string, std::string>> headers = {};
   // Instead of `body`: written piece by piece once the state lock is released, from a
-  // snapshot the handler took (a public export streamed from the projection), so it must
-  // give the same bytes each time it is called (the server counts them first, for
-  // Content-Length and byte ranges, then writes them); returns false if it could not finish
-  // (the connection is then closed, so a client never takes a cut reply for a whole one).
+  // snapshot the handler took (a public export streamed from the projection). The server
+  // calls it once, into an unnamed file (api/http/spool.h), drops it (and so the snapshot)
+  // and sends the file: a slow client never holds the snapshot. Returns false if it could
+  // not finish (the client then gets 500, never a cut document).
   std::function<bool(const std::function<bool(std::string_view)>&)> stream = nullptr;
 };
 
@@ -114,6 +114,11 @@ struct Route {
   bool exclusive = false;   // a read that may write (a checkpoint): takes the write lock
   bool raw_body = false;    // the body is a file (an import), not JSON: up to max_import_bytes
   bool world = false;       // reads Node::world (folded on first use; see Node)
+  // A public read answered from LMDB snapshots of the projections only (never the in-memory
+  // folds, the ledger or the services): it takes no state lock, so it never waits behind a
+  // write however long (a large import forwarded by the command line); its reply still waits
+  // until every entry its snapshot may reflect is durable.
+  bool lock_free = false;
 };
 
 // The route table (routes.cc), in the order served; openapi.json is generated from it.

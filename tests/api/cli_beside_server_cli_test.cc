@@ -24,7 +24,9 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <iostream>
 #include <regex>
+#include <sstream>
 #include <set>
 #include <string>
 #include <thread>
@@ -647,6 +649,86 @@ TEST_F(CliBesideServer, MisbehavingClientsLeaveTheServerServing) {
   for (const auto& e : fs::directory_iterator(fs::path(a_.data) / "run")) {
     EXPECT_EQ(e.path().filename(), "suiji.sock");
   }
+}
+
+// A command the server runs for a client writes to streams of its own (Out() and Err() of
+// its thread, api/cli.h), never through the process's std::cout and std::cerr, which the
+// server's HTTP threads write to at the same time (before, the command's thread borrowed
+// those two objects and changed their state under the other threads: a data race). Here the
+// process's streams point at buffers of the test while commands run through a command socket
+// in this process: nothing of the commands may arrive there, and what the client gets is
+// byte for byte what the same command line prints when run by itself.
+TEST(CommandSocketOutput, AForwardedCommandWritesToItsOwnStreamsNeverThroughTheProcesss) {
+  const fs::path dir = fs::temp_directory_path() / ("suiji-clisock-out-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string data = fs::weakly_canonical(dir).string();
+  auto sock = cli::CommandSocket::Open(dir, [](const std::function<void(const cli::ServedServices&)>& fn) {
+    fn(cli::ServedServices{});
+    return OkStatus();
+  });
+  ASSERT_TRUE(sock.ok()) << sock.status().ToString();
+  auto forward = [&](const std::vector<std::string>& argv) {
+    const int fd = Connect(data);
+    EXPECT_GE(fd, 0);
+    if (fd < 0) return std::vector<std::pair<char, std::string>>{};
+    SendRequest(fd, {{"argv", argv}, {"data", data}, {"user", "x"}});
+    auto frames = ReadAll(fd);
+    ::close(fd);
+    return frames;
+  };
+  // What the client is sent: its stdout, its stderr and the exit code.
+  struct Output {
+    std::string out, err, exit;
+  };
+  auto joined = [](const std::vector<std::pair<char, std::string>>& frames) {
+    Output o;
+    for (const auto& [type, payload] : frames) {
+      if (type == 'O') o.out += payload;
+      if (type == 'E') o.err += payload;
+      if (type == 'X') o.exit = payload;
+    }
+    return o;
+  };
+  auto by_itself = [&](const std::vector<std::string>& argv) {
+    std::ostringstream out, err;
+    std::vector<const char*> args;
+    for (const auto& a : argv) args.push_back(a.c_str());
+    cli::Context ctx;
+    int rc = 0;
+    {
+      cli::CommandOutput streams(out, err);
+      rc = cli::RunCommandLine(static_cast<int>(args.size()), args.data(), ctx);
+    }
+    return Output{out.str(), err.str(), std::to_string(rc)};
+  };
+  const std::vector<std::string> help{"suiji", "org", "add", "--help", "--data", data};
+  const std::vector<std::string> usage{"suiji", "org", "add", "--data", data};
+
+  std::ostringstream process_out, process_err;
+  std::streambuf* const saved_out = std::cout.rdbuf(process_out.rdbuf());
+  std::streambuf* const saved_err = std::cerr.rdbuf(process_err.rdbuf());
+  const Output help_fwd = joined(forward(help));
+  const Output usage_fwd = joined(forward(usage));
+  std::cout.rdbuf(saved_out);
+  std::cerr.rdbuf(saved_err);
+  (*sock)->Stop();
+
+  EXPECT_EQ(process_out.str(), "") << "a forwarded command wrote through the process's std::cout";
+  EXPECT_EQ(process_err.str(), "") << "a forwarded command wrote through the process's std::cerr";
+  const Output help_here = by_itself(help);
+  const Output usage_here = by_itself(usage);
+  EXPECT_EQ(help_fwd.exit, "0");
+  EXPECT_TRUE(Contains(help_fwd.out, "--id")) << help_fwd.out;
+  EXPECT_EQ(help_fwd.out, help_here.out);
+  EXPECT_EQ(help_fwd.err, help_here.err);
+  EXPECT_EQ(help_here.exit, "0");
+  EXPECT_EQ(usage_fwd.exit, "2");
+  EXPECT_TRUE(Contains(usage_fwd.err, "--id is required")) << usage_fwd.err;
+  EXPECT_EQ(usage_fwd.out, usage_here.out);
+  EXPECT_EQ(usage_fwd.err, usage_here.err);
+  EXPECT_EQ(usage_here.exit, "2");
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "ledger/core/codes/credit_code.h"
+#include "ledger/follower.h"
 #include "ledger/group_commit.h"
 #include "ledger/ledger.h"
 #include "ledger/lmdb/lmdb_storage.h"
@@ -433,6 +434,79 @@ TEST_F(DirectoryProjectionTest, ADeferredRebuildKilledHalfWayIsContinuedToTheSam
   ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
   EXPECT_EQ(*(*p)->CountTargets(), 20000u);
   EXPECT_EQ(*(*p)->Digest(), fresh);
+}
+
+}  // namespace
+}  // namespace suiji
+
+namespace suiji {
+namespace {
+
+// A view of the first `shown` entries of a log, for the tests below: `owns` says whether it
+// folds the read models as their owner (a read replica's FollowerStorage, which shows the
+// prefix of the topic it has reached) or reads them (a command-line reader).
+class PrefixView final : public LogStorage {
+ public:
+  PrefixView(const LogStorage& log, uint64_t shown, bool owns) : log_(log), shown_(shown), owns_(owns) {}
+  void Show(uint64_t n) { shown_ = n; }
+  StatusOr<uint64_t> Size() const override { return shown_; }
+  Status Append(uint64_t, std::span<const ByteView>) override { return FailedPrecondition("a view"); }
+  Status Read(uint64_t from, uint64_t to, const std::function<bool(uint64_t, ByteView)>& fn) const override {
+    if (to > shown_) return InvalidArgument("beyond the view");
+    return log_.Read(from, to, fn);
+  }
+  Status PutCheckpoint(uint64_t, std::string_view) override { return FailedPrecondition("a view"); }
+  Status ReadCheckpoints(const std::function<bool(uint64_t, std::string_view)>& fn) const override {
+    return log_.ReadCheckpoints(fn);
+  }
+  bool writable() const override { return false; }
+  bool owns_read_models() const override { return owns_; }
+
+ private:
+  const LogStorage& log_;
+  uint64_t shown_;
+  bool owns_;
+};
+
+TEST_F(DirectoryProjectionTest, AReaderOfAReplicasDirectoryReadsWhatTheReplicaAppliedAndNeverMakesItRebuild) {
+  RegisterOrgs();
+  AppendTargets(0, 20);
+  const uint64_t reached = ledger_->size();
+  // The replica has folded the topic up to `reached`; the writer has gone on by five.
+  PrefixView replica(ledger_->storage(), reached, /*owns=*/true);
+  auto p = DirectoryProjection::Open(dir_);
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE((*p)->CatchUp(replica).ok());
+  AppendTargets(1000, 1005);
+  const uint64_t topic = ledger_->size();
+  ASSERT_EQ(topic, reached + 5);
+  auto before = (*p)->projection()->Digest();
+  ASSERT_TRUE(before.ok());
+
+  // `suiji task list --data REPLICA_DIR`: its log is the whole topic; it reads the replica's
+  // projection at the replica's position and writes nothing to it.
+  std::unique_ptr<LogStorage> cli =
+      ReplicaDirectoryReader(std::make_unique<PrefixView>(ledger_->storage(), topic, /*owns=*/false));
+  EXPECT_FALSE(cli->folds_read_models());
+  ASSERT_EQ(*cli->Size(), topic);
+  ASSERT_TRUE((*p)->CatchUp(*cli).ok());
+  EXPECT_FALSE((*p)->private_view());
+  EXPECT_EQ(*(*p)->Applied(), reached);
+  EXPECT_EQ(*(*p)->CountTargets(), 20u);
+  EXPECT_FALSE(*(*p)->GetTarget(Code(1004))) << "not applied by the replica yet";
+  EXPECT_EQ(*(*p)->projection()->Digest(), *before);
+
+  // The replica goes on from where it was: nothing rebuilt.
+  ASSERT_TRUE((*p)->CatchUp(replica).ok());
+  EXPECT_EQ((*p)->rebuilds(), 0u);
+  replica.Show(topic);
+  ASSERT_TRUE((*p)->CatchUp(replica).ok());
+  EXPECT_EQ((*p)->rebuilds(), 0u);
+  EXPECT_EQ(*(*p)->CountTargets(), 25u);
+  // Now at the topic's size, the reader reads it as it is.
+  ASSERT_TRUE((*p)->CatchUp(*cli).ok());
+  EXPECT_FALSE((*p)->private_view());
+  EXPECT_EQ(*(*p)->Applied(), topic);
 }
 
 }  // namespace

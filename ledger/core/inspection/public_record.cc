@@ -60,6 +60,39 @@ std::string ItemName(const std::map<std::string, std::string>& names, const std:
 
 // --- the content of a result as published (never the team, never evidence names) ---
 
+json TaskNoticeJson(const draw::TaskRecord& t, const std::function<std::string(const std::string&)>& item_name,
+                    const std::string& org_name, const std::string& defined_date, uint32_t redraws, bool withdrawn) {
+  json items = json::array();
+  for (const auto& item_id : t.item_ids) items.push_back({{"item_id", item_id}, {"name", item_name(item_id)}});
+  json task = {{"task_id", t.task_id},
+               {"plan_id", t.plan_id},
+               {"org_id", t.org_id},
+               {"org_name", org_name},
+               {"title", t.title},
+               {"item_list_version", t.item_list_version},
+               {"items", items},
+               {"key_items", t.key_items},
+               {"regions", t.regions},
+               {"industries", t.industries},
+               {"min_headcount", t.min_headcount},
+               {"credit_grades", t.credit_grades},
+               {"blacklisted_only", t.blacklisted_only},
+               {"directed", t.directed},
+               {"window_start", t.window_start},
+               {"window_end", t.window_end},
+               {"strata_by", std::string(draw::StrataByName(t.strata_by))},
+               {"joint_departments", t.joint_departments},
+               {"defined_date", defined_date},
+               {"redraws", redraws},
+               {"withdrawn", withdrawn}};
+  if (t.count > 0) {
+    task["count"] = t.count;
+  } else {
+    task["ratio_bp"] = t.ratio_bp;
+  }
+  return task;
+}
+
 json ContentJson(const ResultRecord& r, const std::map<std::string, std::string>& names) {
   json items = json::array();
   for (const auto& it : r.items) {
@@ -491,43 +524,19 @@ json PublicRecord::Notices() const {
   json tasks = json::array();
   for (const auto& [id, info] : world().draws.tasks) {
     const draw::TaskRecord& t = info.task;
-    json items = json::array();
     auto list = dir.item_lists.find({t.org_id, t.item_list_version});
-    for (const auto& item_id : t.item_ids) {
-      std::string name;
-      if (list != dir.item_lists.end()) {
-        for (const auto& it : list->second.items) {
-          if (it.item_id == item_id) name = it.name;
-        }
-      }
-      items.push_back({{"item_id", item_id}, {"name", name}});
-    }
-    json task = {{"task_id", t.task_id},
-                 {"plan_id", t.plan_id},
-                 {"org_id", t.org_id},
-                 {"org_name", OrgName(t.org_id)},
-                 {"title", t.title},
-                 {"item_list_version", t.item_list_version},
-                 {"items", items},
-                 {"key_items", t.key_items},
-                 {"regions", t.regions},
-                 {"industries", t.industries},
-                 {"min_headcount", t.min_headcount},
-                 {"credit_grades", t.credit_grades},
-                 {"blacklisted_only", t.blacklisted_only},
-                 {"directed", t.directed},
-                 {"window_start", t.window_start},
-                 {"window_end", t.window_end},
-                 {"strata_by", std::string(draw::StrataByName(t.strata_by))},
-                 {"joint_departments", t.joint_departments},
-                 {"defined_date", DateOf(info.sequence)},
-                 {"redraws", info.redraws()},
-                 {"withdrawn", info.withdrawn}};
-    if (t.count > 0) {
-      task["count"] = t.count;
-    } else {
-      task["ratio_bp"] = t.ratio_bp;
-    }
+    json task = TaskNoticeJson(
+        t,
+        [&](const std::string& item_id) {
+          std::string name;
+          if (list != dir.item_lists.end()) {
+            for (const auto& it : list->second.items) {
+              if (it.item_id == item_id) name = it.name;
+            }
+          }
+          return name;
+        },
+        OrgName(t.org_id), DateOf(info.sequence), info.redraws(), info.withdrawn);
     if (info.withdrawn) {
       auto ws = withdrawal_sequence_.find(id);
       auto wr = withdrawal_reason_.find(id);

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -82,6 +83,12 @@ std::string CsvCell(std::string_view s);
 //   ContentJson   {inspection_date, items: [...], evidence: [...]} of a result as published
 //   OutcomeCell   the 检查结果 cell; HandlingCell the 处理情况 cell
 nlohmann::json ContentJson(const ResultRecord& r, const std::map<std::string, std::string>& item_names);
+//   TaskNoticeJson  a task's notice (Notices()' "tasks"), without the withdrawal's date and
+//                   reason: `item_name(id)` is an item's name in the task's item list ("" if
+//                   none); org_name, defined_date (YYYY-MM-DD), redraws and withdrawn as given
+nlohmann::json TaskNoticeJson(const draw::TaskRecord& t, const std::function<std::string(const std::string&)>& item_name,
+                              const std::string& org_name, const std::string& defined_date, uint32_t redraws,
+                              bool withdrawn);
 std::string OutcomeCell(const ResultRecord& r, const std::map<std::string, std::string>& item_names);
 std::string HandlingCell(const ResultRecord& r);
 

@@ -6,12 +6,18 @@
 // and no internal marker (a review's reason, an internal note added over HTTP, a returned
 // draft, an unpublished result, an inspector's name, an evidence file name) appears in any
 // public reply.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <atomic>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -348,7 +354,7 @@ namespace {
 // and after a restart on projections that are current, the staff routes of plans, tasks and
 // draws give what they gave from the in-memory fold, the calendar is the log's, a proof
 // bundle carries exactly the draw's public inspection events, and the in-memory world is not
-// folded at all (/metrics); the first route that still reads it (the results) folds it once.
+// folded at all (/metrics), nor by the results and statistics routes (their folders).
 TEST_F(PublicRoutesTest, DrawRoutesAnswerFromTheProjectionsWithoutFoldingTheLog) {
   const httplib::Headers auth{{"Authorization", "Bearer " + token_}};
   for (int start = 0; start < 2; ++start) {
@@ -410,7 +416,152 @@ TEST_F(PublicRoutesTest, DrawRoutesAnswerFromTheProjectionsWithoutFoldingTheLog)
   }
   auto results = Get("/api/v1/results?draw=" + draw_, auth);
   ASSERT_EQ(results->status, 200) << results->body;
+  auto stats = Get("/api/v1/stats?draw=" + draw_, auth);
+  ASSERT_EQ(stats->status, 200) << stats->body;
+  EXPECT_EQ(Metric("suiji_world_folded_entries"), 0u);
+  // The inspection sheet is what still reads the world: its first request folds it once.
+  auto sheet = Get("/api/v1/results/" + draw_ + "/" + first_code_ + "/sheet", auth);
+  ASSERT_EQ(sheet->status, 200) << sheet->body;
   EXPECT_EQ(Metric("suiji_world_folded_entries"), Metric("suiji_log_entries"));
+}
+
+// A long write holds the server's state lock for its whole run: a large import forwarded by
+// the command line runs inside Server::WithNode (api/cli_socket.h). The public routes read
+// only the public projection's snapshot and take no state lock, so each answers while such a
+// command is still inside (ordering, not timing: the command leaves only when released, after
+// the reads have answered). The proof bundle, which reads the in-memory folds, is not one of them.
+TEST_F(PublicRoutesTest, PublicReadsAnswerWhileALongForwardedCommandHoldsTheNode) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> inside{false};
+  std::thread command([&] {
+    (void)server_->WithNode([&](const NodeServices&) {
+      inside = true;
+      entered.set_value();
+      released.wait();
+      inside = false;
+    });
+  });
+  struct Release {
+    std::promise<void>& p;
+    std::thread& t;
+    ~Release() {
+      p.set_value();
+      t.join();
+    }
+  } finally{release, command};
+  entered.get_future().wait();
+
+  const std::vector<std::string> paths = {
+      "/public/v1/notices", "/public/v1/results.csv", "/public/v1/results",
+      "/public/v1/results?code=" + first_code_, "/public/v1/item-lists", "/public/v1/plans",
+      "/public/v1/tasks", "/public", "/public/results"};
+  for (const auto& path : paths) {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(10, 0);  // only bounds a failure: the reply comes while the command waits
+    auto r = c.Get(path.c_str());
+    ASSERT_TRUE(r) << path << ": no reply while the command held the node";
+    EXPECT_EQ(r->status, 200) << path << ": " << r->body;
+    EXPECT_TRUE(inside.load()) << path << " answered only after the command left";
+    if (path == "/public/v1/notices") {
+      EXPECT_EQ(r->body, notices_);
+    }
+    if (path == "/public/v1/results.csv") {
+      EXPECT_EQ(r->body, csv_);
+    }
+  }
+}
+
+// The gauge suiji_projection_readers of /metrics: read transactions open on the projections.
+int OpenReaders(int port) {
+  httplib::Client c("127.0.0.1", port);
+  auto r = c.Get("/metrics");
+  if (!r || r->status != 200) return -1;
+  const std::string key = "\nsuiji_projection_readers ";
+  const size_t at = r->body.find(key);
+  if (at == std::string::npos) return -2;
+  return std::stoi(r->body.substr(at + key.size()));
+}
+
+// A slow client of a streamed public document (it reads the reply's head, then nothing for a
+// while) holds no snapshot of the projections: the server wrote the document into an unnamed
+// file first and released its read transaction before sending a byte (api/http/spool.h), so
+// LMDB may reuse pages while writes go on. The client, reading on later, still gets the whole
+// document of the position it asked at, byte for byte, though the log has grown since.
+TEST_F(PublicRoutesTest, ASlowDownloadHoldsNoSnapshotAndStillGetsOnePositionsDocument) {
+  // About 13 MB of notices (28 item lists under the 512 KiB payload limit): more than the
+  // kernel's socket buffers take, so a server that sent from its snapshot would still be
+  // sending (and holding it) while the client waits.
+  Status made = server_->WithNode([&](const NodeServices& n) {
+    for (int v = 0; v < 28; ++v) {
+      directory::ItemListRecord list;
+      list.org_id = "320400";
+      list.effective_date = "2026-01-01";
+      for (int i = 0; i < 60; ++i) {
+        list.items.push_back({"L" + std::to_string(i), "事项" + std::to_string(i), "常州市人社局",
+                              std::string(3900, 'x'), std::string(3900, 'y'), directory::InspectionMethod::OnSite,
+                              directory::ItemKind::General, {"合同文本"}, "劳动监察支队"});
+      }
+      auto s = n.dirs->PublishItemList(list, actor_);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+    }
+  });
+  ASSERT_TRUE(made.ok()) << made.ToString();
+  const int baseline = OpenReaders(server_->port());
+  ASSERT_GE(baseline, 0);
+  auto whole = Get("/public/v1/notices");
+  ASSERT_TRUE(whole);
+  ASSERT_EQ(whole->status, 200);
+  ASSERT_GT(whole->body.size(), 12u << 20);
+
+  // The slow client: a small receive buffer, and it reads only the head for now.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  const int small = 4096;
+  ASSERT_EQ(::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a), 0);
+  const std::string get = "GET /public/v1/notices HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, get.data(), get.size(), MSG_NOSIGNAL), static_cast<ssize_t>(get.size()));
+  std::string got;
+  char buf[4096];
+  while (got.find("\r\n\r\n") == std::string::npos) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    ASSERT_GT(n, 0) << "the server closed the connection before its head";
+    got.append(buf, static_cast<size_t>(n));
+  }
+  const size_t body_at = got.find("\r\n\r\n") + 4;
+  const std::string head = got.substr(0, body_at);
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 200")) << head;
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(whole->body.size())), std::string::npos) << head;
+  EXPECT_NE(head.find(whole->get_header_value("ETag")), std::string::npos) << head;
+
+  // While it waits: no read transaction is left open for it, and writes go on.
+  EXPECT_EQ(OpenReaders(server_->port()), baseline) << "the slow download holds a snapshot of the projections";
+  made = server_->WithNode([&](const NodeServices& n) {
+    directory::ItemListRecord list;
+    list.org_id = "320400";
+    list.effective_date = "2026-02-01";
+    list.items.push_back({"M1", "事项", "常州市人社局", "依据", "内容", directory::InspectionMethod::OnSite,
+                          directory::ItemKind::General, {"合同文本"}, "劳动监察支队"});
+    ASSERT_TRUE(n.dirs->PublishItemList(list, actor_).ok());
+  });
+  ASSERT_TRUE(made.ok()) << made.ToString();
+  EXPECT_EQ(OpenReaders(server_->port()), baseline);
+
+  // It reads on: the whole document as it was when asked.
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_TRUE(got.substr(body_at) == whole->body) << "got " << got.size() - body_at << " of "
+                                                  << whole->body.size() << " bytes, or other bytes";
+  auto now = Get("/public/v1/notices");
+  ASSERT_TRUE(now);
+  EXPECT_NE(now->get_header_value("ETag"), whole->get_header_value("ETag"));
+  EXPECT_GT(json::parse(now->body)["log_size"].get<uint64_t>(), json::parse(whole->body)["log_size"].get<uint64_t>());
 }
 
 }  // namespace
