@@ -822,7 +822,7 @@ StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection
 StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection,
                                                 std::string_view today, std::string_view draw_id) {
   StatusOr<inspection::StatsReport> report = Internal("no stats report");
-  SUIJI_RETURN_IF_ERROR(projection.Read([&](MDB_txn* txn) -> Status {
+  const Status read = projection.Read([&](MDB_txn* txn) -> Status {
     auto store = InspectionStoreIn(txn, projection);
     if (store == nullptr) return Internal("the projection has no inspections folder");
     Status listed = OkStatus();
@@ -830,9 +830,10 @@ StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection
                            [&](const std::function<void(inspection::Deadline&&)>& each) {
                              listed = inspection::ForEachDeadline(*store, today, each);
                            });
-    SUIJI_RETURN_IF_ERROR(listed);
+    if (!listed.ok()) return listed;
     return store->status();
-  }));
+  });
+  if (!read.ok()) return read;
   return report;
 }
 

@@ -234,20 +234,17 @@ Reply Decline(Call& c) {
 // The frozen lists as the leaf lines their roots are computed over (text/plain), so anyone
 // holding them can recompute the roots of the freeze.
 Reply Frozen(Call& c) {
-  uint64_t at = 0;
-  std::optional<std::string> task;
+  bool known = false;
   Status read = c.node.draws->Read([&](const draw::DrawStore& w) {
-    if (const draw::DrawInfo* d = w.FindDraw(c.params[0])) {
-      at = d->freeze_sequence;
-      task = d->task_id;
-    }
+    known = w.FindDraw(c.params[0]) != nullptr;
     return OkStatus();
   });
   if (!read.ok()) return FromStatus(read);
-  if (!task || !CoversDraw(c, c.params[0])) return Outside("draw " + c.params[0]);
-  // The log up to the freeze is replayed after the state lock is released.
-  c.after_unlock = [&log = c.node.ledger->storage(), at, task = *task]() -> Reply {
-    auto in = DrawService::FrozenInputsAt(log, at, task);
+  if (!known || !CoversDraw(c, c.params[0])) return Outside("draw " + c.params[0]);
+  // The lists stored at the freeze (the draws folder), read after the state lock is
+  // released: one read transaction of the projections, safe on any thread.
+  c.after_unlock = [draws = c.node.draws.get(), id = c.params[0]]() -> Reply {
+    auto in = draws->FrozenInputsOf(id);
     if (!in.ok()) return FromStatus(in.status());
     return Reply{200, draw::LeafLines(in->population), "text/plain; charset=utf-8"};
   };
