@@ -410,8 +410,8 @@ void RegisterInspectionCommands(CLI::App& app, Context& ctx) {
   r_sheet->add_option("--out", file, "write it here (default: stdout)");
   r_sheet->callback([&] {
     Run(ctx, [&]() -> Status {
-      SUIJI_ASSIGN_OR_RETURN(auto record, ReadPublicRecord(ctx.data));
-      SUIJI_ASSIGN_OR_RETURN(std::string html, record->InspectionSheetHtml(draw_id, code));
+      SUIJI_ASSIGN_OR_RETURN(InspectionNode n, OpenInspections(ctx, false));
+      SUIJI_ASSIGN_OR_RETURN(std::string html, n.service->InspectionSheetHtml(draw_id, code));
       if (file.empty()) {
         Out() << html;
         return OkStatus();

@@ -1,11 +1,14 @@
 #include "api/inspection_service.h"
 
+#include "ledger/core/inspection/public_record.h"
+
 #include "api/fold_append.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
+#include "ledger/core/inspection/public_record.h"
 #include "projections/inspection_projection.h"
 
 namespace suiji {
@@ -64,6 +67,26 @@ Status InspectionService::Read(const std::function<Status(const InspectionStore&
     if (!store->status().ok()) return store->status();
     return s;
   });
+}
+
+StatusOr<std::string> InspectionService::InspectionSheetHtml(std::string_view draw_id,
+                                                             std::string_view credit_code) const {
+  StatusOr<std::string> html = Internal("the inspection sheet was not made");
+  auto make = [&](const InspectionStore& s, uint64_t size) {
+    html = inspection::InspectionSheetHtml(s, draw_id, credit_code,
+                                           inspection::SheetContext{ledger_.ledger_id(), size});
+  };
+  if (fold_ != nullptr) {
+    make(fold_->world(), fold_->applied());
+    return html;
+  }
+  SUIJI_RETURN_IF_ERROR(projection_->Read([&](MDB_txn* txn) {
+    auto store = InspectionStoreIn(txn, *projection_);
+    if (store == nullptr) return Internal("the projection has no inspections folder");
+    make(*store, projection_->AppliedIn(txn));
+    return store->status();
+  }));
+  return html;
 }
 
 StatusOr<uint64_t> InspectionService::AppendChecked(

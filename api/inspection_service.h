@@ -49,6 +49,10 @@ class InspectionService {
   Status Read(const std::function<Status(const inspection::InspectionStore&)>& fn) const;
   // Today's date in China (UTC+8) by the node's clock.
   std::string Today() const;
+  // The printable inspection sheet of a visit (inspection::InspectionSheetHtml) from one read
+  // of the state, naming this ledger and the position that read is at: the bytes
+  // PublicRecord::InspectionSheetHtml gives over a fold of the log up to that position.
+  StatusOr<std::string> InspectionSheetHtml(std::string_view draw_id, std::string_view credit_code) const;
 
   // confirmed_date defaults to today.
   StatusOr<uint64_t> Announce(inspection::AnnouncementRecord a, const Actor& actor);

@@ -110,12 +110,6 @@ inline Route R(std::string method, std::string path, std::vector<Role> roles, bo
   return r;
 }
 
-// A route whose handler reads the in-memory world (Node::world: the inspection service).
-inline Route World(Route r) {
-  r.world = true;
-  return r;
-}
-
 // The route groups, one per file; ApiRoutes() (routes.cc) serves them in this order.
 std::vector<Route> IdentityRoutes();
 std::vector<Route> DirectoryRoutes();

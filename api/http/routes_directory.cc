@@ -345,10 +345,8 @@ Reply Import(Call& c) {
   opts.skip_bad_rows = QueryFlag(c, "skip_bad_rows");
   opts.dry_run = QueryFlag(c, "dry_run");
   opts.sync = QueryFlag(c, "sync");
-  // The projections (every folder) and the world, once used (Node::NeedWorld), fold the
-  // events while the next ones are signed.
+  // The projections (every folder) fold the events while the next ones are signed.
   opts.fold = ImportOptions::Fold::kWhileAppending;
-  if (c.node.world_used) opts.also_follow = [&](const LogStorage& tail) { return c.node.world->Follow(tail); };
   const std::string enc_name = c.req.has_param("encoding") ? c.req.get_param_value("encoding") : "auto";
   import::Encoding enc = import::Encoding::kAuto;
   if (enc_name == "utf-8" || enc_name == "utf8") enc = import::Encoding::kUtf8;

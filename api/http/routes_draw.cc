@@ -272,8 +272,8 @@ std::vector<Route> DrawRoutes() {
         "an inspector cannot attend a visit: the next substitute replaces them", Decline),
       R("GET", "/api/v1/draws/{draw_id}", readers, false, "a draw with its proof data", GetDraw),
       R("GET", "/api/v1/draws/{draw_id}/frozen", readers, false, "the frozen lists as leaf lines (text)", Frozen),
-      World(R("POST", "/api/v1/draws/{draw_id}/announce", {kPlanner}, true, "confirm and announce the targets",
-              Announce)),
+      R("POST", "/api/v1/draws/{draw_id}/announce", {kPlanner}, true, "confirm and announce the targets",
+        Announce),
   };
 }
 

@@ -188,7 +188,7 @@ Reply Regrade(Call& c) {
 // The printable inspection sheet (HTML, internal: it names the team and the evidence).
 Reply Sheet(Call& c) {
   if (!MaySeeVisit(c, c.params[0], c.params[1])) return Outside("visit " + c.params[0] + "/" + c.params[1]);
-  auto html = c.node.world->record().InspectionSheetHtml(c.params[0], c.params[1]);
+  auto html = c.node.inspections->InspectionSheetHtml(c.params[0], c.params[1]);
   if (!html.ok()) return FromStatus(html.status());
   return Reply{200, *html, "text/html; charset=utf-8"};
 }
@@ -275,12 +275,6 @@ Reply Verify(Call& c) {
   return Reply{};
 }
 
-// A route that reads the in-memory world (Node::world, folded on its first use).
-Route OnWorld(Route r) {
-  r.world = true;
-  return r;
-}
-
 }  // namespace
 
 std::vector<Route> ResultRoutes() {
@@ -304,8 +298,8 @@ std::vector<Route> ResultRoutes() {
         "re-evaluate the employer's credit grade after a published result", Regrade),
       R("GET", "/api/v1/results/{draw_id}/{credit_code}", visit_readers, false,
         "a visit's result with its workflow", GetResult),
-      OnWorld(R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
-                "the visit's printable inspection sheet (HTML)", Sheet)),
+      R("GET", "/api/v1/results/{draw_id}/{credit_code}/sheet", visit_readers, false,
+        "the visit's printable inspection sheet (HTML)", Sheet),
       R("GET", "/api/v1/overdue", {kReviewer, kSupervisor}, false, "overdue deadlines in your jurisdiction", Overdue),
       R("GET", "/api/v1/stats", {kPlanner, kReviewer, kSupervisor}, false,
         "statistics (R16): coverage, outcomes, deadlines, violation share (?today, draw)", Stats),

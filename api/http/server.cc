@@ -59,40 +59,9 @@ Reply FromStatus(const Status& s) {
   }
 }
 
-Status Node::NeedWorld() {
-  if (world_used) return OkStatus();
-  std::lock_guard lock(world_mu);
-  if (world_used) return OkStatus();
-  SUIJI_RETURN_IF_ERROR(world->Sync());
-  world_used = true;
-  return OkStatus();
-}
-
 Status Node::SyncAll() {
-  const bool with_world = world_used;
-  const std::function<Status()> folds[] = {
-      // The projections: every folder (directory, draws, inspections, identity, public).
-      [&] { return dirs->Sync(); },
-      // The statistics' and the inspection sheet's world, once used.
-      [&] { return with_world ? world->Sync() : OkStatus(); },
-  };
-  // The read models share nothing but the log (which may be read from several threads), so
-  // a large batch (an import) is folded into them on two threads; one event is not worth one.
-  constexpr uint64_t kParallelFold = 1024;
-  std::atomic<size_t> next{0};
-  Status results[std::size(folds)];
-  auto work = [&] {
-    for (size_t i = next++; i < std::size(folds); i = next++) results[i] = folds[i]();
-  };
-  if (with_world && ledger->size() - world->applied() >= kParallelFold) {
-    std::thread helper(work);
-    work();
-    helper.join();
-  } else {
-    work();
-  }
-  for (const Status& s : results) SUIJI_RETURN_IF_ERROR(s);
-  return OkStatus();
+  // The projections: every folder (directory, draws, inspections, identity, public, stats).
+  return dirs->Sync();
 }
 
 bool CoversAll(const IdentityService& ids, const identity::UserInfo* user) {
@@ -339,7 +308,6 @@ Status Server::Impl::Open() {
   // inspections against its inspections folder (no fold of the log).
   node.draws = std::make_unique<DrawService>(l, node.projection->projection(), l.storage(), paths.dir);
   node.inspections = std::make_unique<InspectionService>(l, node.projection->projection(), l.storage());
-  node.world = std::make_unique<WorldFold>(l.storage());  // folded on first use (Node::NeedWorld)
   // Decides and authenticates against the identity folder of the same projections (caught up
   // with the directory's: no fold of the log at start).
   node.identity = std::make_unique<IdentityService>(l, node.projection->projection(), l.storage());
@@ -699,11 +667,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
     const uint64_t before = route.write ? node.ledger->size() : 0;
     Reply r;
     try {
-      if (Status w = route.world ? node.NeedWorld() : OkStatus(); !w.ok()) {
-        r = FromStatus(w);
-      } else {
-        r = route.handler(call);
-      }
+      r = route.handler(call);
     } catch (const std::exception& e) {
       r = Error(500, "internal", e.what());
     }
@@ -837,27 +801,20 @@ std::string Server::Impl::MetricsText() {
       << "# TYPE suiji_replica_lag_entries gauge\nsuiji_replica_lag_entries "
       << f.topic_size - std::min(f.topic_size, f.applied) << "\n";
   }
-  uint64_t size = 0, folded = 0, world = 0;
+  uint64_t size = 0, folded = 0;
   {
     std::shared_lock lock(state_mu);
-    world = node.world_used ? node.world->applied() : 0;
     size = node.ledger->size();
-    // The slowest of the folds readers are served from: the projections (LMDB: every
-    // folder) and, once used, the world (results, statistics).
+    // What readers are served from: the projections (LMDB: every folder).
     folded = size;
     if (auto applied = node.projection->Applied(); applied.ok()) folded = std::min(folded, *applied);
-    if (node.world_used) folded = std::min(folded, node.world->applied());
   }
   const auto cp = node.ledger->LatestCheckpoint();
   m << "# HELP suiji_log_entries Entries in the log.\n# TYPE suiji_log_entries gauge\n"
     << "suiji_log_entries " << size << "\n";
-  m << "# HELP suiji_projection_lag_entries Entries not yet folded into the slowest of the world and the "
-       "projections (every folder).\n"
+  m << "# HELP suiji_projection_lag_entries Entries not yet folded into the projections (every folder).\n"
     << "# TYPE suiji_projection_lag_entries gauge\nsuiji_projection_lag_entries " << size - std::min(size, folded)
     << "\n";
-  m << "# HELP suiji_world_folded_entries Entries folded into the in-memory world (results, statistics): 0 "
-       "until a route that reads it is first asked.\n"
-    << "# TYPE suiji_world_folded_entries gauge\nsuiji_world_folded_entries " << world << "\n";
   m << "# HELP suiji_durable_lag_entries Entries staged (appended, folded) but not yet durable.\n"
     << "# TYPE suiji_durable_lag_entries gauge\nsuiji_durable_lag_entries "
     << StagedSize() - std::min(StagedSize(), DurableSize()) << "\n";

@@ -21,7 +21,6 @@
 #include "api/http/server.h"
 #include "api/identity_service.h"
 #include "api/inspection_service.h"
-#include "api/world_fold.h"
 #include "ledger/core/identity/identity.h"
 #include "ledger/core/inspection/public_record.h"
 #include "ledger/core/inspection/stats.h"
@@ -63,14 +62,6 @@ Reply Json(const json& j, int status = 200);
 struct Node {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<DirectoryProjection> projection;
-  // The in-memory fold of the whole log, for what does not read a projection yet: the
-  // inspection sheet and the statistics (R16).
-  // Not folded at start: the first request of a route marked `world` folds it (NeedWorld),
-  // and from then on SyncAll keeps it at the end of the log. Declared before the services
-  // that borrow it, so it outlives them. (Issue #16: it goes once those read projections.)
-  std::unique_ptr<WorldFold> world;
-  std::mutex world_mu;                // the first fold, by concurrent readers
-  std::atomic<bool> world_used{false};  // folded once: SyncAll keeps it folded
   std::unique_ptr<DirectoryService> dirs;
   std::unique_ptr<DrawService> draws;
   std::unique_ptr<InspectionService> inspections;
@@ -79,12 +70,9 @@ struct Node {
   BundleCache bundles;
   // A read replica (api/http/replica.h): no node key, it signs no checkpoint of its own.
   bool replica = false;
-  // Catches every read model up with the log: the projections (every folder), and the world
-  // once it is used. State lock held exclusively.
+  // Catches every read model up with the log: the projections (every folder). State lock
+  // held exclusively.
   Status SyncAll();
-  // Folds the world to the end of the log if it never was (state lock held, shared is
-  // enough: the log does not grow meanwhile); afterwards a no-op, SyncAll keeps it.
-  Status NeedWorld();
 };
 
 // One request as a handler sees it.
@@ -113,7 +101,6 @@ struct Route {
   bool stream = false;      // the event stream (handled by the server itself)
   bool exclusive = false;   // a read that may write (a checkpoint): takes the write lock
   bool raw_body = false;    // the body is a file (an import), not JSON: up to max_import_bytes
-  bool world = false;       // reads Node::world (folded on first use; see Node)
   // A public read answered from LMDB snapshots of the projections only (never the in-memory
   // folds, the ledger or the services): it takes no state lock, so it never waits behind a
   // write however long (a large import forwarded by the command line); its reply still waits

@@ -1,6 +1,7 @@
 #include "ledger/core/inspection/public_record.h"
 
 #include <algorithm>
+#include <map>
 
 #include "ledger/core/codes/region.h"
 #include "ledger/core/inspection/deadlines.h"
@@ -646,8 +647,14 @@ std::vector<uint64_t> PublicRecord::PublicSequencesOfDraw(std::string_view draw_
 
 StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id,
                                                         std::string_view credit_code) const {
-  const auto& dir = world().draws.dir;
-  const draw::DrawInfo* d = world().draws.Draw(draw_id);
+  return inspection::InspectionSheetHtml(world(), draw_id, credit_code, SheetContext{ledger_id_, size_});
+}
+
+StatusOr<std::string> InspectionSheetHtml(const InspectionStore& store, std::string_view draw_id,
+                                          std::string_view credit_code, const SheetContext& ctx) {
+  const draw::DrawStore& draws = store.draw_store();
+  const directory::DirectoryReader& dir = draws.directory();
+  const draw::DrawInfo* d = draws.FindDraw(draw_id);
   if (d == nullptr) return NotFound("no draw \"" + std::string(draw_id) + "\"");
   if (d->phase != draw::DrawPhase::kResulted) {
     return FailedPrecondition("draw \"" + std::string(draw_id) + "\" is " +
@@ -661,7 +668,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
     return NotFound(std::string(credit_code) + " was not drawn in draw \"" +
                     std::string(draw_id) + "\"");
   }
-  const draw::TaskInfo* task = world().draws.Task(d->task_id);
+  const draw::TaskInfo* task = draws.FindTask(d->task_id);
   if (task == nullptr) return FailedPrecondition("draw \"" + std::string(draw_id) + "\" has no task");
   const draw::TaskRecord& t = task->task;
 
@@ -669,26 +676,52 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   const draw::VisitRecord* team_visit = &*visit;
   const draw::DrawInfo* team_draw = d;
   if (!visit->merged_into.empty()) {
-    if (const draw::VisitRecord* other = world().Visit(visit->merged_into, credit_code)) {
+    if (const draw::VisitRecord* other = VisitIn(store, visit->merged_into, credit_code)) {
       team_visit = other;
-      team_draw = world().draws.Draw(visit->merged_into);
+      team_draw = draws.FindDraw(visit->merged_into);
     }
   }
+  // The names of the inspectors the sheet names (the team, experts, substitutes and the
+  // declines' inspectors and replacements), in one pass over the directory's inspectors.
+  std::map<std::string, std::string, std::less<>> names;
+  for (const auto* ids : {&team_visit->team, &team_visit->experts, &team_visit->substitutes}) {
+    for (const auto& id : *ids) names.emplace(id, std::string());
+  }
+  for (const auto& dec : team_draw->declines) {
+    if (dec.credit_code != credit_code) continue;
+    names.emplace(dec.inspector_id, std::string());
+    names.emplace(dec.replacement_id, std::string());
+  }
+  if (!names.empty()) {
+    size_t left = names.size();
+    const std::string& last = names.rbegin()->first;
+    dir.ForEachInspector([&](const directory::InspectorRecord& in) {
+      if (auto it = names.find(in.inspector_id); it != names.end()) {
+        it->second = in.name;
+        --left;
+      }
+      return left > 0 && in.inspector_id < last;
+    });
+  }
   auto person = [&](const std::string& id) {
-    auto it = dir.inspectors.find(id);
-    return it == dir.inspectors.end() ? std::string() : it->second.name;
+    auto it = names.find(id);
+    return it == names.end() ? std::string() : it->second;
+  };
+  auto org_name = [&](std::string_view org_id) {
+    auto org = dir.Org(org_id);
+    return org ? org->name : std::string();
   };
 
   std::string name, region;
-  if (auto it = dir.targets.find(credit_code); it != dir.targets.end()) {
-    name = it->second.name;
-    region = it->second.region;
+  if (auto target = dir.Target(credit_code)) {
+    name = target->name;
+    region = target->region;
   }
 
   // Deadlines (R11, R13, R18), with the calendar in the log.
-  const directory::WorkCalendar& cal = dir.calendar;
+  const directory::WorkCalendar& cal = store.calendar();
   std::string enter = "检查后" + std::to_string(kEnterWorkingDays) + "个工作日内录入检查结果";
-  if (const ResultInfo* r = world().Result(draw_id, credit_code)) {
+  if (const ResultInfo* r = store.FindResult(draw_id, credit_code)) {
     const std::string& inspected = r->revisions.front().record.inspection_date;
     auto due = cal.AddWorkingDays(inspected, kEnterWorkingDays);
     enter += "（检查日期 " + inspected + "，" +
@@ -720,7 +753,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   row("企业名称", name);
   row("统一社会信用代码", std::string(credit_code));
   row("所在地区", region + (RegionName(region).empty() ? "" : " " + RegionName(region)));
-  row("检查机关", OrgName(t.org_id));
+  row("检查机关", org_name(t.org_id));
   row("抽查任务", t.title + "（" + t.task_id + "）");
   row("抽取编号", d->draw_id + "（抽取顺序第 " + std::to_string(visit->order + 1) + " 位）");
   row("检查期限", t.window_start + " 至 " + t.window_end);
@@ -732,7 +765,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   h += "</table>\n";
 
   h += "<h2>二、抽查事项与检查要点</h2>\n";
-  for (const auto& item : world().ItemsOf(draw_id)) {
+  for (const auto& item : ItemsOf(store, draw_id)) {
     h += "<div class=\"item\">\n<h3>" + HtmlEscape(item.name + "（" + item.item_id + "）") + "</h3>\n";
     h += "<table>\n";
     row("法律依据", item.legal_basis);
@@ -791,7 +824,7 @@ StatusOr<std::string> PublicRecord::InspectionSheetHtml(std::string_view draw_id
   for (const auto& id : team_visit->experts) sign("专家", person(id) + "（" + id + "）");
   sign("被检查单位负责人", "");
   h += "<p class=\"note\">" +
-       HtmlEscape("本检查单由账本 " + ledger_id_ + " 前 " + std::to_string(size_) +
+       HtmlEscape("本检查单由账本 " + ctx.ledger_id + " 前 " + std::to_string(ctx.log_size) +
            " 条记录生成；检查结果按检查要点录入，须检查组全体成员确认（谁检查、谁录入、谁公开）。") +
        "</p>\n";
   h += "</body>\n</html>\n";

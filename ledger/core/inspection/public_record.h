@@ -92,6 +92,21 @@ nlohmann::json TaskNoticeJson(const draw::TaskRecord& t, const std::function<std
 std::string OutcomeCell(const ResultRecord& r, const std::map<std::string, std::string>& item_names);
 std::string HandlingCell(const ResultRecord& r);
 
+// What a sheet names besides the state: the ledger and how many entries the state covers
+// (the footer: "本检查单由账本 <ledger_id> 前 <log_size> 条记录生成").
+struct SheetContext {
+  std::string ledger_id;
+  uint64_t log_size = 0;
+};
+
+// The inspection sheet (检查单) of one visit over any inspection store (the in-memory fold:
+// PublicRecord::InspectionSheetHtml; the "inspections" projection folder: the server and
+// `suiji result sheet`), so both give the same bytes. The draw, task, visits (a merged visit's
+// team), inspectors' and the target's names, org names (the directory reader's Org), the
+// calendar and the items are the store's. Codes and messages as PublicRecord's below.
+StatusOr<std::string> InspectionSheetHtml(const InspectionStore& store, std::string_view draw_id,
+                                          std::string_view credit_code, const SheetContext& ctx);
+
 class PublicRecord {
  public:
   // A record that folds its own InspectionWorld.
