@@ -450,6 +450,14 @@ TEST_F(CliBesideServer, EveryWriteCommandGivesTheSameOutputThroughTheServer) {
     return std::vector<std::string>{"followup", "regrade", "--org", "320400", "T-1-d1", s.code, "--grade", "B",
                                     "--date", "2026-07-21", "--reason", "整改完成"};
   });
+  // The printable sheet is read from the inspections folder, beside the server too.
+  for (Side* s : {&a_, &b_}) {
+    RunResult sheet = On(*s, {"result", "sheet", "T-1-d1", s->code});
+    EXPECT_EQ(sheet.exit_code, 0) << sheet.err;
+    EXPECT_TRUE(Contains(sheet.out, "<h1>双随机抽查检查单</h1>")) << sheet.out;
+    EXPECT_TRUE(Contains(sheet.out, "<tr><td class=\"k\">统一社会信用代码</td><td>" + s->code + "</td></tr>"));
+    for (const auto& id : s->team) EXPECT_TRUE(Contains(sheet.out, "<td>检查人员</td><td>" + id + "</td>")) << id;
+  }
   Both(fixed({"conflict", "declare", "--inspector", "INSP-0", "--code", Code(3), "--reason", "近亲属任职"}));
   Both(fixed({"conflict", "withdraw", "--inspector", "INSP-0", "--code", Code(3)}));
   Both(fixed({"target", "retire", "--code", Code(3), "--reason", "注销"}));
