@@ -42,11 +42,7 @@ struct Dbs {
 };
 
 // Names and flags of every database, in Digest order.
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"meta", &Dbs::meta, 0},
     {"orgs", &Dbs::orgs, 0},
@@ -243,14 +239,8 @@ class DirectoryFolder final : public ProjectionFolder {
  public:
   std::string_view name() const override { return "directory"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     if (!directory::IsDirectoryEvent(e.type())) return OkStatus();
     TxnStore store(txn, dbs_);

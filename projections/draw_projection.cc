@@ -353,11 +353,7 @@ struct Dbs {
   MDB_dbi plans, plan_versions, tasks, draws, draw_visits, visit_history, merged;
   MDB_dbi frozen, frozen_targets, frozen_inspectors;
 };
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"plans", &Dbs::plans, 0},
     {"plan_versions", &Dbs::plan_versions, 0},
@@ -861,14 +857,8 @@ class DrawFolder final : public ProjectionFolder {
  public:
   std::string_view name() const override { return "draws"; }
   uint32_t version() const override { return 2; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   explicit DrawFolder(const ProjectionFolder& directory) : directory_(&directory) {}
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     if (!draw::IsDrawEvent(e.type())) return OkStatus();

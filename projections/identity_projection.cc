@@ -22,11 +22,7 @@ struct Dbs {
   MDB_dbi orgs, users, keys, inspectors, tokens, token_hash, user_tokens, requests;
 };
 
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 // In Digest order.
 constexpr DbSpec kDbs[] = {
     {"id_orgs", &Dbs::orgs, 0},
@@ -315,14 +311,8 @@ class IdentityFolder final : public ProjectionFolder {
  public:
   std::string_view name() const override { return "identity"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     // Most entries are neither identity events nor org units nor made by a request with an
     // idempotency key: nothing to read or write.

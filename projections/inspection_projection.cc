@@ -221,11 +221,7 @@ std::optional<ResultInfo> DecodeResultRow(ByteView b) {
 struct Dbs {
   MDB_dbi announcements, results, results_by_code, calendar;
 };
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"announcements", &Dbs::announcements, 0},
     {"results", &Dbs::results, 0},
@@ -426,14 +422,8 @@ class InspectionFolder final : public ProjectionFolder {
   explicit InspectionFolder(const ProjectionFolder& draws) : draws_(&draws) {}
   std::string_view name() const override { return "inspections"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     if (e.type() == EventType::CalendarPublished) {
       SUIJI_ASSIGN_OR_RETURN(directory::YearSchedule s, directory::DecodeSchedule(e.payload()));

@@ -29,10 +29,7 @@ struct Dbs {
   MDB_dbi meta, item_lists, plans, plan_ids, tasks, task_by_plan, task_state, draws, draw_state,
       visits, named, result_state, revisions, results, rows, index, draw_seqs;
 };
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"pub_meta", &Dbs::meta},
     {"pub_item_lists", &Dbs::item_lists},
@@ -131,14 +128,8 @@ class PublicFolder final : public ProjectionFolder {
   std::string_view name() const override { return "public"; }
   // 2: pub_draw_seqs, and the sequences result_state keeps until publication.
   uint32_t version() const override { return 2; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, 0});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override;
   void TransactionEnded() override {
     draw_tasks_.clear();

@@ -448,11 +448,7 @@ std::optional<DrawHead> DecodeHead(ByteView b) {
 struct Dbs {
   MDB_dbi draws, coverage, outcomes, results, sums;
 };
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"stats_draws", &Dbs::draws, 0},
     {"stats_coverage", &Dbs::coverage, 0},
@@ -505,14 +501,8 @@ class StatsFolder final : public ProjectionFolder {
   explicit StatsFolder(const ProjectionFolder& draws) : draws_(&draws) {}
   std::string_view name() const override { return "stats"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   const Dbs& dbs() const { return dbs_; }
   const ProjectionFolder& draws() const { return *draws_; }
 
