@@ -25,12 +25,7 @@ constexpr std::string_view kWhat = "directory projection";
 ByteView Bytes_(const MDB_val& v) { return BytesOf(v); }
 
 std::string ItemKey(std::string_view org, uint32_t version) {
-  std::string s(org);
-  s.push_back('\0');
-  uint8_t b[4];
-  PutU32BE(version, b);
-  s.append(reinterpret_cast<const char*>(b), 4);
-  return s;
+  return lmdb::IdAndU32(org, version);
 }
 
 std::string GradeKey(const TargetRecord& t) { return t.credit_grade.empty() ? "-" : t.credit_grade; }
