@@ -332,6 +332,11 @@ class TxnReader final : public directory::DirectoryReader {
     }
     return passed;
   }
+  std::optional<InspectorRecord> Inspector(std::string_view inspector_id) const override {
+    auto r = store_.GetInspector(inspector_id);
+    Keep(store_.status());
+    return r;
+  }
   void ForEachInspector(const std::function<bool(const InspectorRecord&)>& fn) const override {
     Keep(ForEachDecoded(txn_, d_.inspectors, "", directory::DecodeInspector,
                         [&](const InspectorRecord& i) { return fn(i); }));
