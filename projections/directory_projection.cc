@@ -25,12 +25,7 @@ constexpr std::string_view kWhat = "directory projection";
 ByteView Bytes_(const MDB_val& v) { return BytesOf(v); }
 
 std::string ItemKey(std::string_view org, uint32_t version) {
-  std::string s(org);
-  s.push_back('\0');
-  uint8_t b[4];
-  PutU32BE(version, b);
-  s.append(reinterpret_cast<const char*>(b), 4);
-  return s;
+  return lmdb::IdAndU32(org, version);
 }
 
 std::string GradeKey(const TargetRecord& t) { return t.credit_grade.empty() ? "-" : t.credit_grade; }
@@ -42,11 +37,7 @@ struct Dbs {
 };
 
 // Names and flags of every database, in Digest order.
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"meta", &Dbs::meta, 0},
     {"orgs", &Dbs::orgs, 0},
@@ -243,14 +234,8 @@ class DirectoryFolder final : public ProjectionFolder {
  public:
   std::string_view name() const override { return "directory"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     if (!directory::IsDirectoryEvent(e.type())) return OkStatus();
     TxnStore store(txn, dbs_);
@@ -346,6 +331,11 @@ class TxnReader final : public directory::DirectoryReader {
       if (!fn(*t)) break;
     }
     return passed;
+  }
+  std::optional<InspectorRecord> Inspector(std::string_view inspector_id) const override {
+    auto r = store_.GetInspector(inspector_id);
+    Keep(store_.status());
+    return r;
   }
   void ForEachInspector(const std::function<bool(const InspectorRecord&)>& fn) const override {
     Keep(ForEachDecoded(txn_, d_.inspectors, "", directory::DecodeInspector,

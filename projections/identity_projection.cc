@@ -13,8 +13,6 @@ namespace {
 using identity::RequestInfo;
 using identity::TokenInfo;
 using identity::UserInfo;
-using lmdb::AppendU32;
-using lmdb::U64Key;
 
 constexpr std::string_view kWhat = "identity projection";
 
@@ -22,11 +20,7 @@ struct Dbs {
   MDB_dbi orgs, users, keys, inspectors, tokens, token_hash, user_tokens, requests;
 };
 
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 // In Digest order.
 constexpr DbSpec kDbs[] = {
     {"id_orgs", &Dbs::orgs, 0},
@@ -60,58 +54,27 @@ std::string_view HashKey(const Hash& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
 
-// A reader of big-endian fields and length-prefixed strings; `ok` false once it ran out.
-struct Cursor {
-  ByteView b;
-  size_t at = 0;
-  bool ok = true;
-  bool Need(size_t n) {
-    ok = ok && b.size() - at >= n;
-    return ok;
-  }
-  uint64_t U64() {
-    if (!Need(8)) return 0;
-    uint64_t v = GetU64BE(b.data() + at);
-    at += 8;
-    return v;
-  }
-  uint32_t U32() {
-    if (!Need(4)) return 0;
-    uint32_t v = GetU32BE(b.data() + at);
-    at += 4;
-    return v;
-  }
-  uint8_t U8() {
-    if (!Need(1)) return 0;
-    return b[at++];
-  }
-  std::string Str(size_t n) {
-    if (!Need(n)) return {};
-    std::string s(reinterpret_cast<const char*>(b.data() + at), n);
-    at += n;
-    return s;
-  }
-  ByteView Rest() const { return ok ? b.subspan(at) : ByteView(); }
-};
+// The rows: lmdb::RowWriter / RowReader fields (big-endian integers, u32-length-prefixed
+// strings), the last field (a record's payload, a digest, an org id) the rest of the row.
+using Row = lmdb::RowWriter;
+using Cursor = lmdb::RowReader;
 
 std::string EncodeUserRow(const UserInfo& u) {
-  std::string s;
-  AppendU32(s, u.version);
-  s.push_back(u.disabled ? 1 : 0);
-  AppendU32(s, static_cast<uint32_t>(u.region.size()));
-  s += u.region;
-  const Bytes payload = identity::EncodeUser(u.user);
-  s.append(reinterpret_cast<const char*>(payload.data()), payload.size());
-  return s;
+  Row o;
+  o.U32(u.version);
+  o.U8(u.disabled ? 1 : 0);
+  o.Str(u.region);
+  o.Raw(identity::EncodeUser(u.user));
+  return o.str();
 }
 
 StatusOr<UserInfo> DecodeUserRow(ByteView b) {
-  Cursor c{b};
+  Cursor c(b);
   UserInfo u;
   u.version = c.U32();
   u.disabled = c.U8() != 0;
-  u.region = c.Str(c.U32());
-  if (!c.ok)
+  u.region = c.Str();
+  if (!c.good())
     return DataLoss(std::string(kWhat) +
                     ": a user row is cut short; delete projections/ to rebuild it from the log");
   SUIJI_ASSIGN_OR_RETURN(u.user, identity::DecodeUser(c.Rest()));
@@ -119,20 +82,19 @@ StatusOr<UserInfo> DecodeUserRow(ByteView b) {
 }
 
 std::string EncodeTokenRow(const TokenInfo& t) {
-  std::string s;
-  s.push_back(t.revoked ? 1 : 0);
-  s += U64Key(t.sequence);
-  const Bytes payload = identity::EncodeToken(t.token);
-  s.append(reinterpret_cast<const char*>(payload.data()), payload.size());
-  return s;
+  Row o;
+  o.U8(t.revoked ? 1 : 0);
+  o.U64(t.sequence);
+  o.Raw(identity::EncodeToken(t.token));
+  return o.str();
 }
 
 StatusOr<TokenInfo> DecodeTokenRow(ByteView b) {
-  Cursor c{b};
+  Cursor c(b);
   TokenInfo t;
   t.revoked = c.U8() != 0;
   t.sequence = c.U64();
-  if (!c.ok)
+  if (!c.good())
     return DataLoss(std::string(kWhat) +
                     ": a token row is cut short; delete projections/ to rebuild it from the log");
   SUIJI_ASSIGN_OR_RETURN(t.token, identity::DecodeToken(c.Rest()));
@@ -140,19 +102,21 @@ StatusOr<TokenInfo> DecodeTokenRow(ByteView b) {
 }
 
 std::string EncodeRequestRow(const RequestInfo& r) {
-  std::string s = U64Key(r.first) + U64Key(r.count);
-  AppendU32(s, static_cast<uint32_t>(r.type));
-  s += r.digest;
-  return s;
+  Row o;
+  o.U64(r.first);
+  o.U64(r.count);
+  o.U32(static_cast<uint32_t>(r.type));
+  o.Raw(r.digest);
+  return o.str();
 }
 
 StatusOr<RequestInfo> DecodeRequestRow(ByteView b) {
-  Cursor c{b};
+  Cursor c(b);
   RequestInfo r;
   r.first = c.U64();
   r.count = c.U64();
   r.type = static_cast<EventType>(c.U32());
-  if (!c.ok)
+  if (!c.good())
     return DataLoss(std::string(kWhat) +
                     ": a request row is cut short; delete projections/ to rebuild it from the log");
   r.digest = std::string(AsChars(c.Rest()));
@@ -160,11 +124,10 @@ StatusOr<RequestInfo> DecodeRequestRow(ByteView b) {
 }
 
 std::string EncodeOrgRow(std::string_view org_id, std::string_view region) {
-  std::string s;
-  AppendU32(s, static_cast<uint32_t>(region.size()));
-  s += region;
-  s += org_id;
-  return s;
+  Row o;
+  o.Str(region);
+  o.Raw(org_id);
+  return o.str();
 }
 
 // The IdentityStore of one transaction (read or write). Errors are sticky: the first one
@@ -204,17 +167,17 @@ class TxnStore final : public identity::IdentityStore {
   std::optional<std::string> GetOrgRegion(std::string_view org_id) const override {
     auto v = rows_.Get(d_.orgs, IdKey(org_id));
     if (!v) return std::nullopt;
-    Cursor c{*v};
-    std::string region = c.Str(c.U32());
-    if (!c.ok) return Corrupt("an org unit row");
+    Cursor c(*v);
+    std::string region = c.Str();
+    if (!c.good()) return Corrupt("an org unit row");
     return region;
   }
   void ForEachOrgRegion(
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     ScanAll(d_.orgs, [&](std::string_view, ByteView v) {
-      Cursor c{v};
-      std::string region = c.Str(c.U32());
-      if (!c.ok) {
+      Cursor c(v);
+      std::string region = c.Str();
+      if (!c.good()) {
         Corrupt("an org unit row");
         return false;
       }
@@ -315,14 +278,8 @@ class IdentityFolder final : public ProjectionFolder {
  public:
   std::string_view name() const override { return "identity"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     // Most entries are neither identity events nor org units nor made by a request with an
     // idempotency key: nothing to read or write.

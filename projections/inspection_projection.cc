@@ -19,97 +19,11 @@ using inspection::ResultState;
 
 constexpr std::string_view kWhat = "inspections projection";
 
-// --- the row codec: fixed-width big-endian integers, u32-length-prefixed strings (the same
-// conventions as the draws folder's) ---
+// --- the row codec: lmdb::RowWriter / RowReader (fixed-width big-endian integers,
+// u32-length-prefixed strings) ---
 
-class Out {
- public:
-  void U8(uint8_t v) { s_.push_back(static_cast<char>(v)); }
-  void U32(uint32_t v) {
-    uint8_t b[4];
-    PutU32BE(v, b);
-    s_.append(reinterpret_cast<const char*>(b), 4);
-  }
-  void U64(uint64_t v) {
-    uint8_t b[8];
-    PutU64BE(v, b);
-    s_.append(reinterpret_cast<const char*>(b), 8);
-  }
-  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
-  void Str(std::string_view v) {
-    U32(static_cast<uint32_t>(v.size()));
-    s_.append(v);
-  }
-  void Blob(ByteView v) { Str(AsChars(v)); }
-  void H(const Hash& h) { s_.append(reinterpret_cast<const char*>(h.data()), h.size()); }
-  const std::string& str() const { return s_; }
-
- private:
-  std::string s_;
-};
-
-class In {
- public:
-  explicit In(ByteView b) : b_(b) {}
-  bool ok() const { return ok_ && i_ == b_.size(); }
-  uint8_t U8() { return Need(1) ? b_[i_++] : 0; }
-  uint32_t U32() {
-    if (!Need(4)) return 0;
-    uint32_t v = GetU32BE(b_.data() + i_);
-    i_ += 4;
-    return v;
-  }
-  uint64_t U64() {
-    if (!Need(8)) return 0;
-    uint64_t v = GetU64BE(b_.data() + i_);
-    i_ += 8;
-    return v;
-  }
-  int64_t I64() { return static_cast<int64_t>(U64()); }
-  std::string Str() {
-    const uint32_t n = U32();
-    if (!Need(n)) return {};
-    std::string s(reinterpret_cast<const char*>(b_.data() + i_), n);
-    i_ += n;
-    return s;
-  }
-  ByteView Blob() {
-    const uint32_t n = U32();
-    if (!Need(n)) return {};
-    ByteView v = b_.subspan(i_, n);
-    i_ += n;
-    return v;
-  }
-  Hash H() {
-    Hash h{};
-    if (!Need(32)) return h;
-    std::copy_n(b_.data() + i_, 32, h.begin());
-    i_ += 32;
-    return h;
-  }
-  // A count of items of at least 4 bytes each (never more than the bytes left could hold).
-  uint32_t Count() {
-    const uint32_t n = U32();
-    if (n > (b_.size() - std::min(i_, b_.size())) / 4) {
-      ok_ = false;
-      return 0;
-    }
-    return n;
-  }
-  void Fail() { ok_ = false; }
-
- private:
-  bool Need(size_t n) {
-    if (!ok_ || b_.size() - i_ < n) {
-      ok_ = false;
-      return false;
-    }
-    return true;
-  }
-  ByteView b_;
-  size_t i_ = 0;
-  bool ok_ = true;
-};
+using Out = lmdb::RowWriter;
+using In = lmdb::RowReader;
 
 Status Corrupt(std::string_view what, std::string_view key) {
   std::string printable(key);
@@ -119,10 +33,7 @@ Status Corrupt(std::string_view what, std::string_view key) {
 }
 
 std::string ResultKeyOf(std::string_view draw_id, std::string_view code) {
-  std::string k(draw_id);
-  k.push_back('\0');
-  k.append(code);
-  return k;
+  return lmdb::Join0(draw_id, code);
 }
 
 std::string AnnouncementRow(const AnnouncementInfo& a) {
@@ -221,11 +132,7 @@ std::optional<ResultInfo> DecodeResultRow(ByteView b) {
 struct Dbs {
   MDB_dbi announcements, results, results_by_code, calendar;
 };
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"announcements", &Dbs::announcements, 0},
     {"results", &Dbs::results, 0},
@@ -426,14 +333,8 @@ class InspectionFolder final : public ProjectionFolder {
   explicit InspectionFolder(const ProjectionFolder& draws) : draws_(&draws) {}
   std::string_view name() const override { return "inspections"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
     if (e.type() == EventType::CalendarPublished) {
       SUIJI_ASSIGN_OR_RETURN(directory::YearSchedule s, directory::DecodeSchedule(e.payload()));

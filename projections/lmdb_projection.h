@@ -35,6 +35,7 @@
 #include <lmdb.h>
 
 #include <atomic>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -64,6 +65,36 @@ struct ProjectionDb {
   std::string name;
   unsigned flags = 0;  // MDB_DUPSORT, ...
 };
+
+// One database of a folder whose handles live in a struct `Dbs` of MDB_dbi members: its name,
+// the member that holds its handle, its flags. A folder lists them in a constexpr table, in
+// digest order, and answers databases() and Bind() from it:
+//
+//   struct Dbs { MDB_dbi rows, index; };
+//   constexpr ProjectionDbSpec<Dbs> kDbs[] = {{"rows", &Dbs::rows}, {"index", &Dbs::index, MDB_DUPSORT}};
+//   std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+//   void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
+template <typename Dbs>
+struct ProjectionDbSpec {
+  const char* name;
+  MDB_dbi Dbs::*member;
+  unsigned flags = 0;
+};
+
+// The databases of a table of ProjectionDbSpecs, in its order.
+template <typename Dbs, size_t N>
+std::vector<ProjectionDb> DatabasesOf(const ProjectionDbSpec<Dbs> (&specs)[N]) {
+  std::vector<ProjectionDb> out;
+  out.reserve(N);
+  for (const ProjectionDbSpec<Dbs>& spec : specs) out.push_back({spec.name, spec.flags});
+  return out;
+}
+
+// Stores the handles Bind() received (in the order of DatabasesOf(specs)) in `dbs`.
+template <typename Dbs, size_t N>
+void BindAll(const ProjectionDbSpec<Dbs> (&specs)[N], const std::vector<MDB_dbi>& dbis, Dbs& dbs) {
+  for (size_t i = 0; i < N; ++i) dbs.*(specs[i].member) = dbis[i];
+}
 
 // One read model inside an LmdbProjection.
 class ProjectionFolder {

@@ -29,10 +29,7 @@ struct Dbs {
   MDB_dbi meta, item_lists, plans, plan_ids, tasks, task_by_plan, task_state, draws, draw_state,
       visits, named, result_state, revisions, results, rows, index, draw_seqs;
 };
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"pub_meta", &Dbs::meta},
     {"pub_item_lists", &Dbs::item_lists},
@@ -56,19 +53,11 @@ constexpr DbSpec kDbs[] = {
 std::string Hex(const Hash& h) { return ToHex(ByteView(h.data(), h.size())); }
 std::string Hex(const Bytes& b) { return ToHex(ByteView(b.data(), b.size())); }
 
-std::string Join0(std::string_view a, std::string_view b) {
-  std::string s(a);
-  s.push_back('\0');
-  s.append(b);
-  return s;
-}
-std::string U32Suffix(std::string s, uint32_t v) {
-  lmdb::AppendU32(s, v);
-  return s;
-}
+using lmdb::IdAndU32;
+using lmdb::Join0;
 // A row of pub_draw_seqs: the draw, then a public inspection event of it.
 std::string DrawSeqKey(std::string_view draw_id, uint64_t seq) {
-  return std::string(draw_id) + '\0' + U64Key(seq);
+  return Join0(draw_id, U64Key(seq));
 }
 
 std::string RegionName(std::string_view code) {
@@ -131,14 +120,8 @@ class PublicFolder final : public ProjectionFolder {
   std::string_view name() const override { return "public"; }
   // 2: pub_draw_seqs, and the sequences result_state keeps until publication.
   uint32_t version() const override { return 2; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, 0});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override;
   void TransactionEnded() override {
     draw_tasks_.clear();
@@ -369,7 +352,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
                          {"checklist", it.checklist},
                          {"responsible_body", it.responsible_body}});
       }
-      t.PutJson(dbs_.item_lists, U32Suffix(l.org_id + '\0', l.version),
+      t.PutJson(dbs_.item_lists, IdAndU32(l.org_id, l.version),
                 {{"org_id", l.org_id},
                  {"org_name", ""},
                  {"version", l.version},
@@ -396,7 +379,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
     }
     case EventType::TaskDefined: {
       SUIJI_ASSIGN_OR_RETURN(draw::TaskRecord task, draw::DecodeTask(p));
-      auto list = t.GetJson(dbs_.item_lists, U32Suffix(task.org_id + '\0', task.item_list_version));
+      auto list = t.GetJson(dbs_.item_lists, IdAndU32(task.org_id, task.item_list_version));
       // The org name is resolved when read (as PublicRecord does); no redraw, not withdrawn yet.
       json j = inspection::TaskNoticeJson(
           task,
@@ -538,7 +521,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       for (const auto& v : part.visits) {
         json row = {{"c", v.credit_code}};
         if (!v.merged_into.empty()) row["m"] = v.merged_into;
-        t.PutJson(dbs_.visits, U32Suffix(part.draw_id + '\0', visits++), row);
+        t.PutJson(dbs_.visits, IdAndU32(part.draw_id, visits++), row);
       }
       const uint32_t seen = (*st)["parts_seen"].get<uint32_t>() + 1;
       (*st)["parts_seen"] = seen;
@@ -600,7 +583,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
     }
     case EventType::ResultRecorded: {
       SUIJI_ASSIGN_OR_RETURN(inspection::ResultRecord r, inspection::DecodeResult(p));
-      t.Put(dbs_.revisions, U32Suffix(Join0(r.draw_id, r.credit_code) + '\0', r.revision), AsChars(p));
+      t.Put(dbs_.revisions, IdAndU32(Join0(r.draw_id, r.credit_code), r.revision), AsChars(p));
       const std::string key = Join0(r.draw_id, r.credit_code);
       // Until publication the state also keeps the sequence of each revision ("recs") and of
       // each transfer ("tseq"): the published one's and the transfers are public events of
@@ -614,7 +597,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       SUIJI_ASSIGN_OR_RETURN(inspection::ResultStepRecord s, inspection::DecodeStep(p));
       const std::string key = Join0(s.draw_id, s.credit_code);
       auto state = t.GetJson(dbs_.result_state, key);
-      auto payload = t.rows().Get(dbs_.revisions, U32Suffix(key + '\0', s.revision));
+      auto payload = t.rows().Get(dbs_.revisions, IdAndU32(key, s.revision));
       if (!state || !payload) {
         return FailedPrecondition("publication of revision " + std::to_string(s.revision) +
                                   ", never recorded, of " + s.credit_code + " in draw " + s.draw_id);

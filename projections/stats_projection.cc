@@ -27,77 +27,11 @@ using inspection::ResultState;
 
 constexpr std::string_view kWhat = "stats projection";
 
-// --- the row codec: fixed-width big-endian integers, u32-length-prefixed strings ---
+// --- the row codec: lmdb::RowWriter / RowReader (fixed-width big-endian integers,
+// u32-length-prefixed strings) ---
 
-class Out {
- public:
-  void U8(uint8_t v) { s_.push_back(static_cast<char>(v)); }
-  void U32(uint32_t v) {
-    uint8_t b[4];
-    PutU32BE(v, b);
-    s_.append(reinterpret_cast<const char*>(b), 4);
-  }
-  void U64(uint64_t v) {
-    uint8_t b[8];
-    PutU64BE(v, b);
-    s_.append(reinterpret_cast<const char*>(b), 8);
-  }
-  void Str(std::string_view v) {
-    U32(static_cast<uint32_t>(v.size()));
-    s_.append(v);
-  }
-  const std::string& str() const { return s_; }
-
- private:
-  std::string s_;
-};
-
-class In {
- public:
-  explicit In(ByteView b) : b_(b) {}
-  bool ok() const { return ok_ && i_ == b_.size(); }
-  uint8_t U8() { return Need(1) ? b_[i_++] : 0; }
-  uint32_t U32() {
-    if (!Need(4)) return 0;
-    uint32_t v = GetU32BE(b_.data() + i_);
-    i_ += 4;
-    return v;
-  }
-  uint64_t U64() {
-    if (!Need(8)) return 0;
-    uint64_t v = GetU64BE(b_.data() + i_);
-    i_ += 8;
-    return v;
-  }
-  std::string Str() {
-    const uint32_t n = U32();
-    if (!Need(n)) return {};
-    std::string s(reinterpret_cast<const char*>(b_.data() + i_), n);
-    i_ += n;
-    return s;
-  }
-  // A count of items of at least 4 bytes each (never more than the bytes left could hold).
-  uint32_t Count() {
-    const uint32_t n = U32();
-    if (n > (b_.size() - std::min(i_, b_.size())) / 4) {
-      ok_ = false;
-      return 0;
-    }
-    return n;
-  }
-
- private:
-  bool Need(size_t n) {
-    if (!ok_ || b_.size() - i_ < n) {
-      ok_ = false;
-      return false;
-    }
-    return true;
-  }
-  ByteView b_;
-  size_t i_ = 0;
-  bool ok_ = true;
-};
+using Out = lmdb::RowWriter;
+using In = lmdb::RowReader;
 
 Status Corrupt(std::string_view what, std::string_view key) {
   return DataLoss(std::string(kWhat) + ": unreadable " + std::string(what) + " row " +
@@ -105,10 +39,7 @@ Status Corrupt(std::string_view what, std::string_view key) {
 }
 
 std::string ResultKey(std::string_view draw_id, std::string_view code) {
-  std::string k(draw_id);
-  k.push_back('\0');
-  k.append(code);
-  return k;
+  return lmdb::Join0(draw_id, code);
 }
 
 // --- coverage tables ---
@@ -448,11 +379,7 @@ std::optional<DrawHead> DecodeHead(ByteView b) {
 struct Dbs {
   MDB_dbi draws, coverage, outcomes, results, sums;
 };
-struct DbSpec {
-  const char* name;
-  MDB_dbi Dbs::*member;
-  unsigned flags;
-};
+using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
     {"stats_draws", &Dbs::draws, 0},
     {"stats_coverage", &Dbs::coverage, 0},
@@ -505,14 +432,8 @@ class StatsFolder final : public ProjectionFolder {
   explicit StatsFolder(const ProjectionFolder& draws) : draws_(&draws) {}
   std::string_view name() const override { return "stats"; }
   uint32_t version() const override { return 1; }
-  std::vector<ProjectionDb> databases() const override {
-    std::vector<ProjectionDb> out;
-    for (const DbSpec& spec : kDbs) out.push_back({spec.name, spec.flags});
-    return out;
-  }
-  void Bind(const std::vector<MDB_dbi>& dbis) override {
-    for (size_t i = 0; i < std::size(kDbs); ++i) dbs_.*(kDbs[i].member) = dbis[i];
-  }
+  std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
+  void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   const Dbs& dbs() const { return dbs_; }
   const ProjectionFolder& draws() const { return *draws_; }
 

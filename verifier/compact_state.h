@@ -150,6 +150,9 @@ class PackedDrawWorld final : public draw::DrawStore,
   uint64_t TargetCount() const override { return targets_.size(); }
   uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
                            const std::function<bool(const directory::TargetRecord&)>& fn) const override;
+  std::optional<directory::InspectorRecord> Inspector(std::string_view inspector_id) const override {
+    return directory::MemoryDirectoryReader(world.dir).Inspector(inspector_id);
+  }
   void ForEachInspector(const std::function<bool(const directory::InspectorRecord&)>& fn) const override {
     directory::MemoryDirectoryReader(world.dir).ForEachInspector(fn);
   }

@@ -43,11 +43,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing_support::Contains;
 using testing_support::RunResult;
-
-void WriteFile(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+using testing_support::WriteFile;
 
 std::string Code(int i) { return testing_support::SampleCreditCode("320402", static_cast<uint64_t>(8100 + i)); }
 
@@ -152,33 +148,8 @@ class CliBesideServer : public ::testing::Test {
   // `suiji args --data DIR` run in the twin's own folder (relative paths are the client's).
   RunResult On(const Side& s, std::vector<std::string> args) {
     args.insert(args.end(), {"--data", s.data});
-    const fs::path out = s.scratch / "stdout", err = s.scratch / "stderr";
-    std::vector<std::string> argv_s{SUIJI_BIN_SUIJI};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int in_fd = ::open("/dev/null", O_RDONLY);
-      const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in_fd < 0 || out_fd < 0 || err_fd < 0 || ::chdir(s.scratch.c_str()) != 0) ::_exit(126);
-      ::dup2(in_fd, STDIN_FILENO);
-      ::dup2(out_fd, STDOUT_FILENO);
-      ::dup2(err_fd, STDERR_FILENO);
-      ::execv(argv_s[0].c_str(), argv.data());
-      ::_exit(127);
-    }
-    RunResult r;
-    int status = 0;
-    if (pid < 0 || ::waitpid(pid, &status, 0) != pid) {
-      ADD_FAILURE() << "cannot run suiji";
-      return r;
-    }
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = testing_support::ReadFile(out);
-    r.err = testing_support::ReadFile(err);
+    RunResult r = testing_support::RunBinary(SUIJI_BIN_SUIJI, args, s.scratch, /*cwd=*/s.scratch);
+    if (r.exit_code == -1) ADD_FAILURE() << "cannot run suiji";
     return r;
   }
 
@@ -203,10 +174,7 @@ class CliBesideServer : public ::testing::Test {
       inspectors += "INSP-" + std::to_string(i) + ",检查员" + std::to_string(i) + ",劳动用工；工资支付,建筑业,320400,320400,在岗,否\n";
     }
     WriteFile(dir_ / "inspectors.csv", inspectors);
-    WriteFile(dir_ / "items.csv",
-              "事项编号,抽查事项,抽查主体,抽查依据,抽查内容,抽查方式,事项类别,检查要点,责任主体\n"
-              "HRSS-01,用人单位支付工资情况,劳动保障监察机构,《劳动保障监察条例》第十一条,"
-              "按时足额支付工资,实地检查,重点,是否按时足额支付工资,劳动保障监察支队\n");
+    WriteFile(dir_ / "items.csv", testing_support::kWageItemsCsv);
     WriteFile(dir_ / "task1.json", kTask);
     std::string t2 = kTask;
     t2.replace(t2.find("\"T-1\""), 5, "\"T-2\"");

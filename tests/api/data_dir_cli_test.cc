@@ -23,11 +23,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing_support::Contains;
 using testing_support::RunResult;
-
-void WriteFile(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+using testing_support::WriteFile;
 
 std::string TargetsCsv(int first, int count) {
   std::string csv = "credit_code,name,region,industry,headcount\n";
@@ -91,10 +87,7 @@ class DataDirCli : public ::testing::Test {
                     ",劳动用工；工资支付,建筑业,320400,320400,在岗,否\n";
     }
     WriteFile(dir_ / "inspectors.csv", inspectors);
-    WriteFile(dir_ / "items.csv",
-              "事项编号,抽查事项,抽查主体,抽查依据,抽查内容,抽查方式,事项类别,检查要点,责任主体\n"
-              "HRSS-01,用人单位支付工资情况,劳动保障监察机构,《劳动保障监察条例》第十一条,"
-              "按时足额支付工资,实地检查,重点,是否按时足额支付工资,劳动保障监察支队\n");
+    WriteFile(dir_ / "items.csv", testing_support::kWageItemsCsv);
     Ok({"import", "targets", (dir_ / "targets.csv").string()});
     Ok({"import", "inspectors", (dir_ / "inspectors.csv").string()});
     Ok({"import", "items", "--effective", "2026-01-01", (dir_ / "items.csv").string()});

@@ -29,6 +29,7 @@
 #include "projections/projections.h"
 #include "tests/support/inspection_year.h"
 #include "tests/support/stats_oracle.h"
+#include "tests/support/projection_fixture.h"
 
 namespace suiji {
 namespace {
@@ -324,15 +325,9 @@ TEST_F(PublicProjectionTest, RefusesMalformedCursorsAndLimits) {
 // The demo (ops/demo.sh, every command of the command line as a bureau would run them): the
 // projection of its log gives the public record's outputs byte for byte.
 TEST(PublicProjectionDemo, DemoProcessGivesThePublicRecordsOutputs) {
-  const auto work = std::filesystem::temp_directory_path() / ("suiji-public-demo-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(work);
-  std::filesystem::create_directories(work);
+  const auto work = testing_support::DemoWorkDir("suiji-public-demo");
   const auto data = work / "data";
-  const auto build = std::filesystem::path(SUIJI_BIN_SUIJI).parent_path().parent_path();
-  const auto script = std::filesystem::path(SUIJI_TEST_VECTORS).parent_path().parent_path() / "ops" / "demo.sh";
-  const std::string command = "BUILD_DIR='" + build.string() + "' '" + script.string() + "' '" + data.string() +
-                              "' > '" + (work / "demo.log").string() + "' 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << "see " << (work / "demo.log");
+  ASSERT_TRUE(testing_support::RunDemo(work));
   {
     auto log = OpenLmdbStorage(data, StorageMode::kReadOnly);
     ASSERT_TRUE(log.ok()) << log.status().ToString();

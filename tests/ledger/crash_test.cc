@@ -37,6 +37,7 @@
 #include "ledger/ledger.h"
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/storage.h"
+#include "tests/support/ledger_fixture.h"
 
 namespace suiji {
 namespace {
@@ -46,28 +47,13 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view kLedgerId = "crash-test";
 
-KeyPair KeyFromByte(uint8_t b) {
-  Bytes seed(32, b);
-  return std::move(KeyPair::FromSeed(seed)).value();
-}
+using testing_support::KeyFromByte;
 KeyPair Root() { return KeyFromByte(0x11); }
 KeyPair Node() { return KeyFromByte(0x22); }
 Actor TestActor() { return Actor{"320400", "crash-test"}; }
 
-struct TempDir {
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("suiji-crash-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path path;
+struct TempDir : testing_support::ScratchDir {
+  explicit TempDir(const std::string& name) : ScratchDir("suiji-crash-", name) {}
 };
 
 LedgerOptions ChildOptions() {

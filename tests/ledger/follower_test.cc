@@ -15,14 +15,12 @@
 #include "ledger/core/envelope.h"
 #include "ledger/ledger.h"
 #include "ledger/lmdb/lmdb_storage.h"
+#include "tests/support/ledger_fixture.h"
 
 namespace suiji {
 namespace {
 
-KeyPair KeyFromByte(uint8_t b) {
-  Bytes seed(32, b);
-  return std::move(KeyPair::FromSeed(seed)).value();
-}
+using testing_support::KeyFromByte;
 
 class FollowerTest : public ::testing::Test {
  protected:

@@ -32,34 +32,20 @@
 #include "ledger/lmdb/lmdb_ledger_state.h"
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/storage.h"
+#include "tests/support/ledger_fixture.h"
 
 namespace suiji {
 namespace {
 
 constexpr std::string_view kLedgerId = "labour/state-test";
 
-KeyPair KeyFromByte(uint8_t b) {
-  Bytes seed(32, b);
-  return std::move(KeyPair::FromSeed(seed)).value();
-}
+using testing_support::KeyFromByte;
 KeyPair Root() { return KeyFromByte(1); }
 KeyPair Node() { return KeyFromByte(2); }
 Actor TestActor() { return Actor{"320400", "state-test"}; }
 
-struct TempDir {
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("suiji-ledger-state-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path path;
+struct TempDir : testing_support::ScratchDir {
+  explicit TempDir(const std::string& name) : ScratchDir("suiji-ledger-state-", name) {}
 };
 
 // A LogStorage that counts the entries its Read hands out.

@@ -33,6 +33,7 @@
 #include "ledger/exporter.h"
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/storage.h"
+#include "tests/support/ledger_fixture.h"
 
 namespace suiji {
 namespace {
@@ -41,29 +42,14 @@ constexpr std::string_view kLedgerId = "labour/js-2026";
 constexpr int64_t kStart = 1'750'000'000'000'000;  // microseconds since 1970
 constexpr int64_t kSecond = 1'000'000;
 
-KeyPair KeyFromByte(uint8_t b) {
-  Bytes seed(32, b);
-  return std::move(KeyPair::FromSeed(seed)).value();
-}
+using testing_support::KeyFromByte;
 KeyPair Root() { return KeyFromByte(1); }
 KeyPair Node() { return KeyFromByte(2); }
 Actor TestActor() { return Actor{"320400", "ledger-test"}; }
 
 // A directory removed when the test ends (declare it before the ledger that uses it).
-struct TempDir {
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("suiji-ledger-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path path;
+struct TempDir : testing_support::ScratchDir {
+  explicit TempDir(const std::string& name) : ScratchDir("suiji-ledger-", name) {}
 };
 
 struct FakeClock {

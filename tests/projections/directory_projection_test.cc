@@ -14,6 +14,8 @@
 #include "ledger/group_commit.h"
 #include "ledger/ledger.h"
 #include "ledger/lmdb/lmdb_storage.h"
+#include "tests/support/projection_fixture.h"
+#include "tests/support/test_node.h"
 
 namespace suiji {
 namespace {
@@ -40,16 +42,9 @@ TargetRecord Target(uint64_t n) {
 class DirectoryProjectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("suiji-proj-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto storage = OpenLmdbStorage(dir_, StorageMode::kWriter);
-    ASSERT_TRUE(storage.ok());
-    LedgerOptions opts;
-    opts.checkpoint_every_entries = 0;
-    auto l = Ledger::Create(std::move(*storage), "proj.test/ledger", "", root_,
-                            KeyPair::FromSeed(node_seed_).value(), actor_, opts);
+    dir_ = testing_support::FreshTestDir("suiji-proj");
+    auto l = testing_support::CreateTestLedger(dir_, "proj.test/ledger", root_, KeyPair::FromSeed(node_seed_).value(),
+                                               actor_);
     ASSERT_TRUE(l.ok()) << l.status().ToString();
     ledger_ = std::move(*l);
   }

@@ -12,6 +12,7 @@
 #include "ledger/lmdb/lmdb_storage.h"
 #include "projections/projections.h"
 #include "tests/support/draw_fixture.h"
+#include "tests/support/projection_fixture.h"
 
 namespace suiji {
 namespace {
@@ -306,33 +307,8 @@ TEST_F(DrawProjectionTest, CrashDuringCatchUpNeitherRepeatsNorSkips) {
   Scenario();
   dirsvc_.reset();
   projection_.reset();
-  std::filesystem::remove_all(dir_ / "projections");
-  Hash whole{};
-  {
-    auto p = OpenProjections(dir_);
-    ASSERT_TRUE(p.ok());
-    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
-    whole = *(*p)->Digest();
-  }
-  for (int round = 0; round < 3; ++round) {
-    std::filesystem::remove_all(dir_ / "projections");
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      auto p = OpenProjections(dir_);
-      auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
-      Status s = (*p)->CatchUp(**reader, 7);
-      ::_exit(s.ok() ? 0 : 1);
-    }
-    ::usleep(static_cast<useconds_t>(30000 + round * 60000));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    auto p = OpenProjections(dir_);
-    ASSERT_TRUE(p.ok());
-    const uint64_t after_crash = *(*p)->Applied();
-    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
-    EXPECT_EQ(*(*p)->Digest(), whole) << "round " << round << ", killed at " << after_crash;
-  }
+  ASSERT_NO_FATAL_FAILURE(testing_support::ExpectKilledCatchUpsResume(
+      dir_, ledger_->storage(), /*batch=*/7, /*first_delay_us=*/30000, /*step_us=*/60000));
   auto p = OpenProjections(dir_);
   ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
   ExpectSameAsOracle(**p);

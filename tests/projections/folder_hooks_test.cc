@@ -11,6 +11,8 @@
 #include "projections/directory_projection.h"
 #include "projections/lmdb_projection.h"
 #include "tests/support/credit_codes.h"
+#include "tests/support/projection_fixture.h"
+#include "tests/support/test_node.h"
 
 namespace suiji {
 namespace {
@@ -49,16 +51,9 @@ class ProbeFolder final : public ProjectionFolder {
 class FolderHooksTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("suiji-hooks-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto storage = OpenLmdbStorage(dir_, StorageMode::kWriter);
-    ASSERT_TRUE(storage.ok());
-    LedgerOptions opts;
-    opts.checkpoint_every_entries = 0;
-    auto l = Ledger::Create(std::move(*storage), "hooks.test/ledger", "", KeyPair::Generate(),
-                            KeyPair::Generate(), actor_, opts);
+    dir_ = testing_support::FreshTestDir("suiji-hooks");
+    auto l = testing_support::CreateTestLedger(dir_, "hooks.test/ledger", KeyPair::Generate(), KeyPair::Generate(),
+                                               actor_);
     ASSERT_TRUE(l.ok()) << l.status().ToString();
     ledger_ = std::move(*l);
     std::vector<EventDraft> drafts;

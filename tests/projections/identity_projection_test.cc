@@ -18,6 +18,8 @@
 #include "ledger/lmdb/lmdb_storage.h"
 #include "ledger/replay.h"
 #include "projections/projections.h"
+#include "tests/support/projection_fixture.h"
+#include "tests/support/test_node.h"
 
 namespace suiji {
 namespace {
@@ -110,16 +112,9 @@ void ExpectSameState(const IdentityStore& want, const IdentityStore& got,
 class IdentityProjectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("suiji-idproj-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto storage = OpenLmdbStorage(dir_, StorageMode::kWriter);
-    ASSERT_TRUE(storage.ok());
-    LedgerOptions opts;
-    opts.checkpoint_every_entries = 0;
-    auto l = Ledger::Create(std::move(*storage), "idproj.test/ledger", "", KeyPair::Generate(),
-                            KeyPair::Generate(), Actor{"320400", "operator"}, opts);
+    dir_ = testing_support::FreshTestDir("suiji-idproj");
+    auto l = testing_support::CreateTestLedger(dir_, "idproj.test/ledger", KeyPair::Generate(), KeyPair::Generate(),
+                                               Actor{"320400", "operator"});
     ASSERT_TRUE(l.ok()) << l.status().ToString();
     ledger_ = std::move(*l);
   }

@@ -22,6 +22,7 @@
 #include "projections/directory_projection.h"
 #include "projections/projections.h"
 #include "tests/support/inspection_year.h"
+#include "tests/support/projection_fixture.h"
 
 namespace suiji {
 namespace {
@@ -263,33 +264,8 @@ TEST_F(InspectionProjectionTest, CrashDuringCatchUpNeitherRepeatsNorSkips) {
   BuildYear();
   dirsvc_.reset();
   projection_.reset();
-  std::filesystem::remove_all(dir_ / "projections");
-  Hash whole{};
-  {
-    auto p = OpenProjections(dir_);
-    ASSERT_TRUE(p.ok());
-    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
-    whole = *(*p)->Digest();
-  }
-  for (int round = 0; round < 3; ++round) {
-    std::filesystem::remove_all(dir_ / "projections");
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      auto p = OpenProjections(dir_);
-      auto reader = OpenLmdbStorage(dir_, StorageMode::kReadOnly);
-      Status s = (*p)->CatchUp(**reader, 3);
-      ::_exit(s.ok() ? 0 : 1);
-    }
-    ::usleep(static_cast<useconds_t>(20000 + round * 40000));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    auto p = OpenProjections(dir_);
-    ASSERT_TRUE(p.ok());
-    const uint64_t after_crash = *(*p)->Applied();
-    ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
-    EXPECT_EQ(*(*p)->Digest(), whole) << "round " << round << ", killed at " << after_crash;
-  }
+  ASSERT_NO_FATAL_FAILURE(testing_support::ExpectKilledCatchUpsResume(
+      dir_, ledger_->storage(), /*batch=*/3, /*first_delay_us=*/20000, /*step_us=*/40000));
   auto p = OpenProjections(dir_);
   ASSERT_TRUE((*p)->CatchUp(ledger_->storage()).ok());
   ExpectProjectionSameAsOracle(**p);
@@ -429,15 +405,9 @@ TEST_F(InspectionProjectionTest, APublishedViolationMakesTheNextOneNoFirstViolat
 // The demo (ops/demo.sh, every command of the command line as a bureau would run them): the
 // projection of its log holds what the in-memory fold of it holds.
 TEST(InspectionProjectionDemo, DemoProcessHoldsWhatTheFoldHolds) {
-  const auto work = std::filesystem::temp_directory_path() / ("suiji-insp-demo-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(work);
-  std::filesystem::create_directories(work);
+  const auto work = testing_support::DemoWorkDir("suiji-insp-demo");
   const auto data = work / "data";
-  const auto build = std::filesystem::path(SUIJI_BIN_SUIJI).parent_path().parent_path();
-  const auto script = std::filesystem::path(SUIJI_TEST_VECTORS).parent_path().parent_path() / "ops" / "demo.sh";
-  const std::string command = "BUILD_DIR='" + build.string() + "' '" + script.string() + "' '" + data.string() +
-                              "' > '" + (work / "demo.log").string() + "' 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << "see " << (work / "demo.log");
+  ASSERT_TRUE(testing_support::RunDemo(work));
   {
     auto log = OpenLmdbStorage(data, StorageMode::kReadOnly);
     ASSERT_TRUE(log.ok()) << log.status().ToString();

@@ -19,6 +19,7 @@
 #include "projections/projections.h"
 #include "tests/support/inspection_fixture.h"
 #include "tests/support/stats_oracle.h"
+#include "tests/support/projection_fixture.h"
 
 namespace suiji {
 namespace {
@@ -120,15 +121,9 @@ TEST_F(StatsProjectionTest, CorrectionsRevisionsAndACancelledDrawChangeTheCounte
 // The demo (ops/demo.sh): the folder's report of its log is InspectionStats' byte for byte,
 // and `suiji stats --json` prints it.
 TEST(StatsProjectionDemo, DemoProcessGivesTheInMemoryStatsReport) {
-  const auto work = std::filesystem::temp_directory_path() / ("suiji-stats-demo-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(work);
-  std::filesystem::create_directories(work);
+  const auto work = testing_support::DemoWorkDir("suiji-stats-demo");
   const auto data = work / "data";
-  const auto build = std::filesystem::path(SUIJI_BIN_SUIJI).parent_path().parent_path();
-  const auto script = std::filesystem::path(SUIJI_TEST_VECTORS).parent_path().parent_path() / "ops" / "demo.sh";
-  const std::string command = "BUILD_DIR='" + build.string() + "' '" + script.string() + "' '" + data.string() +
-                              "' > '" + (work / "demo.log").string() + "' 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << "see " << (work / "demo.log");
+  ASSERT_TRUE(testing_support::RunDemo(work));
   {
     auto log = OpenLmdbStorage(data, StorageMode::kReadOnly);
     ASSERT_TRUE(log.ok()) << log.status().ToString();

@@ -43,6 +43,12 @@ uint64_t MemoryDirectoryReader::ForEachTargetIn(
   return n;
 }
 
+std::optional<InspectorRecord> MemoryDirectoryReader::Inspector(std::string_view inspector_id) const {
+  auto it = dir_->inspectors.find(inspector_id);
+  if (it == dir_->inspectors.end()) return std::nullopt;
+  return it->second;
+}
+
 void MemoryDirectoryReader::ForEachInspector(
     const std::function<bool(const InspectorRecord&)>& fn) const {
   for (const auto& [id, i] : dir_->inspectors) {

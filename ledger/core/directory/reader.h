@@ -35,6 +35,8 @@ class DirectoryReader {
   // returns false. Returns the number of targets passed.
   virtual uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
                                    const std::function<bool(const TargetRecord&)>& fn) const = 0;
+  // The inspector `inspector_id` (any status), if the directory holds it.
+  virtual std::optional<InspectorRecord> Inspector(std::string_view inspector_id) const = 0;
   // Every inspector (any status) in id order until fn returns false.
   virtual void ForEachInspector(const std::function<bool(const InspectorRecord&)>& fn) const = 0;
   // The credit codes `inspector_id` declared a conflict with, in byte order.
@@ -54,6 +56,7 @@ class MemoryDirectoryReader final : public DirectoryReader {
   uint64_t TargetCount() const override { return dir_->targets.size(); }
   uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
                            const std::function<bool(const TargetRecord&)>& fn) const override;
+  std::optional<InspectorRecord> Inspector(std::string_view inspector_id) const override;
   void ForEachInspector(const std::function<bool(const InspectorRecord&)>& fn) const override;
   std::vector<std::string> ConflictsOf(std::string_view inspector_id) const override;
 

@@ -184,6 +184,9 @@ uint64_t DrawWorld::ForEachTargetIn(
     const std::function<bool(const directory::TargetRecord&)>& fn) const {
   return directory::MemoryDirectoryReader(dir).ForEachTargetIn(regions, fn);
 }
+std::optional<directory::InspectorRecord> DrawWorld::Inspector(std::string_view inspector_id) const {
+  return directory::MemoryDirectoryReader(dir).Inspector(inspector_id);
+}
 void DrawWorld::ForEachInspector(
     const std::function<bool(const directory::InspectorRecord&)>& fn) const {
   directory::MemoryDirectoryReader(dir).ForEachInspector(fn);

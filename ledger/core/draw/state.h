@@ -211,6 +211,7 @@ class DrawWorld final : public DrawStore, private directory::DirectoryReader {
   uint64_t TargetCount() const override;
   uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
                            const std::function<bool(const directory::TargetRecord&)>& fn) const override;
+  std::optional<directory::InspectorRecord> Inspector(std::string_view inspector_id) const override;
   void ForEachInspector(
       const std::function<bool(const directory::InspectorRecord&)>& fn) const override;
   std::vector<std::string> ConflictsOf(std::string_view inspector_id) const override;

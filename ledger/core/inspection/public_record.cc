@@ -681,31 +681,10 @@ StatusOr<std::string> InspectionSheetHtml(const InspectionStore& store, std::str
       team_draw = draws.FindDraw(visit->merged_into);
     }
   }
-  // The names of the inspectors the sheet names (the team, experts, substitutes and the
-  // declines' inspectors and replacements), in one pass over the directory's inspectors.
-  std::map<std::string, std::string, std::less<>> names;
-  for (const auto* ids : {&team_visit->team, &team_visit->experts, &team_visit->substitutes}) {
-    for (const auto& id : *ids) names.emplace(id, std::string());
-  }
-  for (const auto& dec : team_draw->declines) {
-    if (dec.credit_code != credit_code) continue;
-    names.emplace(dec.inspector_id, std::string());
-    names.emplace(dec.replacement_id, std::string());
-  }
-  if (!names.empty()) {
-    size_t left = names.size();
-    const std::string& last = names.rbegin()->first;
-    dir.ForEachInspector([&](const directory::InspectorRecord& in) {
-      if (auto it = names.find(in.inspector_id); it != names.end()) {
-        it->second = in.name;
-        --left;
-      }
-      return left > 0 && in.inspector_id < last;
-    });
-  }
+  // The name of an inspector the sheet names ("" if the directory has none).
   auto person = [&](const std::string& id) {
-    auto it = names.find(id);
-    return it == names.end() ? std::string() : it->second;
+    auto in = dir.Inspector(id);
+    return in ? in->name : std::string();
   };
   auto org_name = [&](std::string_view org_id) {
     auto org = dir.Org(org_id);
