@@ -77,7 +77,7 @@ class TxnStore final : public directory::DirectoryStore {
       Fail(r.status());
       return std::nullopt;
     }
-    return *r;
+    return std::move(*r);
   }
   void PutTarget(const TargetRecord& t, const std::optional<TargetRecord>& before) override {
     Put(d_.targets, t.credit_code, directory::EncodeTarget(t));
@@ -312,17 +312,24 @@ class TxnReader final : public directory::DirectoryReader {
       if (!distinct.empty() && p.starts_with(distinct.back())) continue;
       distinct.push_back(std::move(p));
     }
-    std::vector<std::string> codes;
+    // The codes are copied into one buffer (no allocation per target), then sorted as views
+    // into it.
+    std::string buffer;
+    std::vector<std::pair<size_t, size_t>> spans;  // offset, size in buffer
     for (const auto& p : distinct) {
       Keep(Scan(txn_, d_.t_region, p, false, [&](std::string_view, ByteView v) {
-        codes.emplace_back(AsChars(v));
+        spans.emplace_back(buffer.size(), v.size());
+        buffer.append(AsChars(v));
         return true;
       }));
     }
+    std::vector<std::string_view> codes;
+    codes.reserve(spans.size());
+    for (const auto& [offset, size] : spans) codes.emplace_back(buffer.data() + offset, size);
     std::sort(codes.begin(), codes.end());
     codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
     uint64_t passed = 0;
-    for (const auto& code : codes) {
+    for (std::string_view code : codes) {
       if (!status_.ok()) break;
       auto t = store_.GetTarget(code);
       Keep(store_.status());

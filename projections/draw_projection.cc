@@ -1,7 +1,9 @@
 #include "projections/draw_projection.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "projections/directory_projection.h"
@@ -477,12 +479,25 @@ StatusOr<std::optional<draw::FrozenInputs>> LoadFrozen(MDB_txn* txn, const Dbs& 
   return out;
 }
 
+// The draws (with their visits) as their rows hold them, decoded once per write transaction
+// of a catch-up and shared by the stores of its entries (the draws folder's, and the
+// inspections and stats folders' reads of it), not decoded again for every entry: a result
+// event reads its draw's every visit. Owned by the draws folder; `txn` is the write
+// transaction it belongs to (set by the folder's Apply, cleared by TransactionEnded while
+// the transaction still holds the write lock), so a store of any other transaction (a
+// reader's, on another thread) never uses it. Only the writer's thread touches `draws`.
+struct DrawRowCache {
+  std::atomic<MDB_txn*> txn{nullptr};
+  std::map<std::string, std::shared_ptr<const DrawInfo>, std::less<>> draws;
+};
+
 // The draw state of one transaction: rows read once and cached (the fold's pointers stay
 // valid), changed ones written back by Flush.
 class TxnDrawStore final : public DrawStoreView {
  public:
-  TxnDrawStore(MDB_txn* txn, const Dbs& dbs, std::unique_ptr<directory::DirectoryReader> dir)
-      : rows_(txn, kWhat), d_(dbs), dir_(std::move(dir)) {}
+  TxnDrawStore(MDB_txn* txn, const Dbs& dbs, std::unique_ptr<directory::DirectoryReader> dir,
+               DrawRowCache* cache = nullptr)
+      : rows_(txn, kWhat), d_(dbs), dir_(std::move(dir)), cache_(cache) {}
 
   Status status() const override {
     if (!rows_.status().ok()) return rows_.status();
@@ -502,7 +517,7 @@ class TxnDrawStore final : public DrawStoreView {
   }
   const DrawInfo* FindDraw(std::string_view id) const override {
     auto& slot = LoadDraw(id);
-    return slot.value ? &*slot.value : nullptr;
+    return slot.current();
   }
   const std::vector<PastVisit>* FindVisits(std::string_view code) const override {
     // A freeze asks for every target in scope, most never visited: an absent row is not
@@ -543,7 +558,7 @@ class TxnDrawStore final : public DrawStoreView {
     auto& slot = draws_[d.draw_id];
     slot.value = std::move(d);
     slot.loaded = slot.dirty = true;
-    slot.stored_visits = 0;
+    slot.replaced = true;
   }
   TaskInfo* MutableTask(std::string_view id) override {
     auto& slot = Load(tasks_, id, d_.tasks, DecodeTaskRow, "task");
@@ -552,6 +567,7 @@ class TxnDrawStore final : public DrawStoreView {
   }
   DrawInfo* MutableDraw(std::string_view id) override {
     auto& slot = LoadDraw(id);
+    if (!slot.value && slot.stored) slot.value = *slot.stored;
     slot.dirty = slot.value.has_value();
     return slot.value ? &*slot.value : nullptr;
   }
@@ -630,10 +646,14 @@ class TxnDrawStore final : public DrawStoreView {
       if (!slot.dirty || !slot.value) continue;
       const DrawInfo& d = *slot.value;
       rows_.Put(d_.draws, id, DrawRow(d));
+      const std::vector<VisitRecord>* stored =
+          slot.stored && !slot.replaced ? &slot.stored->visits : nullptr;
       for (uint32_t i = 0; i < d.visits.size(); ++i) {
-        if (i < slot.stored_visits && i < slot.stored.size() && d.visits[i] == slot.stored[i]) continue;
+        if (stored != nullptr && i < stored->size() && d.visits[i] == (*stored)[i]) continue;
         rows_.Put(d_.draw_visits, IdAndU32(id, i), VisitRow(d.visits[i]));
       }
+      // The rows now hold this draw: the transaction's later entries read it from here.
+      if (cache_ != nullptr) cache_->draws[id] = std::make_shared<const DrawInfo>(d);
     }
     for (auto& [code, slot] : history_) {
       if (!slot.dirty) continue;
@@ -654,9 +674,15 @@ class TxnDrawStore final : public DrawStoreView {
     bool existed = false;  // a row was read
     bool dirty = false;
   };
-  struct DrawSlot : Slot<DrawInfo> {
-    uint32_t stored_visits = 0;        // visit rows in the database
-    std::vector<VisitRecord> stored;   // as read (to write back only the changed ones)
+  // A draw: as its rows hold it (shared with the transaction's cache), and the fold's copy
+  // once it changes it (Mutable*, Put*).
+  struct DrawSlot {
+    std::shared_ptr<const DrawInfo> stored;  // as read (to write back only the changed visits)
+    std::optional<DrawInfo> value;           // changed
+    bool loaded = false;
+    bool dirty = false;
+    bool replaced = false;  // PutDraw: every visit row written
+    const DrawInfo* current() const { return value ? &*value : stored.get(); }
   };
 
   template <typename T, typename Decode>
@@ -681,9 +707,14 @@ class TxnDrawStore final : public DrawStoreView {
     DrawSlot& slot = it->second;
     if (slot.loaded) return slot;
     slot.loaded = true;
+    if (cache_ != nullptr) {
+      if (auto c = cache_->draws.find(id); c != cache_->draws.end()) {
+        slot.stored = c->second;
+        return slot;
+      }
+    }
     auto v = rows_.Get(d_.draws, id);
     if (!v) return slot;
-    slot.existed = true;
     DrawInfo d;
     auto visits = DecodeDrawRow(*v, d);
     if (!visits) {
@@ -701,10 +732,12 @@ class TxnDrawStore final : public DrawStoreView {
       d.visits.push_back(std::move(*visit));
       return true;
     }));
-    if (d.visits.size() != *visits) Keep(Corrupt("draw", id));
-    slot.stored_visits = static_cast<uint32_t>(d.visits.size());
-    slot.stored = d.visits;
-    slot.value = std::move(d);
+    if (d.visits.size() != *visits) {
+      Keep(Corrupt("draw", id));
+      return slot;
+    }
+    slot.stored = std::make_shared<const DrawInfo>(std::move(d));
+    if (cache_ != nullptr) cache_->draws.emplace(std::string(id), slot.stored);
     return slot;
   }
 
@@ -742,6 +775,7 @@ class TxnDrawStore final : public DrawStoreView {
   mutable lmdb::Rows rows_;
   const Dbs& d_;
   std::unique_ptr<directory::DirectoryReader> dir_;
+  DrawRowCache* cache_;
   mutable Status status_;
   mutable std::map<std::string, Slot<PlanInfo>, std::less<>> plans_;
   mutable std::map<std::string, Slot<TaskInfo>, std::less<>> tasks_;
@@ -757,8 +791,13 @@ class DrawFolder final : public ProjectionFolder {
   void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   explicit DrawFolder(const ProjectionFolder& directory) : directory_(&directory) {}
   Status Apply(MDB_txn* txn, const EntryView& e) override {
+    // The transaction's draws are shared by the stores of its entries (DrawRowCache).
+    if (cache_.txn.load(std::memory_order_relaxed) != txn) {
+      cache_.draws.clear();
+      cache_.txn.store(txn, std::memory_order_release);
+    }
     if (!draw::IsDrawEvent(e.type())) return OkStatus();
-    TxnDrawStore store(txn, dbs_, DirectoryReaderIn(txn, *directory_));
+    TxnDrawStore store(txn, dbs_, DirectoryReaderIn(txn, *directory_), &cache_);
     // A freeze: its inputs recomputed in the state just before it (what the node computed
     // before appending it), stored beside the draw.
     std::optional<draw::FreezeRecord> freeze;
@@ -783,12 +822,18 @@ class DrawFolder final : public ProjectionFolder {
     return store.Flush();
   }
   const Dbs& dbs() const { return dbs_; }
+  void TransactionEnded() override {
+    cache_.txn.store(nullptr, std::memory_order_release);
+    cache_.draws.clear();
+  }
   std::unique_ptr<TxnDrawStore> StoreIn(MDB_txn* txn) const {
-    return std::make_unique<TxnDrawStore>(txn, dbs_, DirectoryReaderIn(txn, *directory_));
+    DrawRowCache* cache = cache_.txn.load(std::memory_order_acquire) == txn ? &cache_ : nullptr;
+    return std::make_unique<TxnDrawStore>(txn, dbs_, DirectoryReaderIn(txn, *directory_), cache);
   }
 
  private:
   Dbs dbs_{};
+  mutable DrawRowCache cache_;
   const ProjectionFolder* directory_;
 };
 

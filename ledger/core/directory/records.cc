@@ -427,7 +427,7 @@ StatusOr<TargetPatch> DecodeTargetPatch(ByteView b) {
 StatusOr<TargetRecord> DecodeTarget(ByteView b) {
   SUIJI_ASSIGN_OR_RETURN(TargetPatch p, DecodeTargetPatch(b));
   if (p.fields != kTAll) return DataLoss("TargetRegistered payload lacks fields");
-  return p.values;
+  return std::move(p.values);
 }
 
 StatusOr<TargetRetirement> DecodeTargetRetired(ByteView b) {
