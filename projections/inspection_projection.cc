@@ -334,7 +334,12 @@ class TxnInspectionStore final : public InspectionStoreView {
 
   const draw::DrawStore& draw_store() const override { return *draws_; }
 
+  // A calendar read already in this transaction (the folder's), used instead of reading the
+  // rows again. `cal` must outlive the store.
+  void UseCalendar(const directory::WorkCalendar* cal) { preset_calendar_ = cal; }
+
   const directory::WorkCalendar& calendar() const override {
+    if (preset_calendar_ != nullptr) return *preset_calendar_;
     if (!calendar_loaded_) {
       calendar_loaded_ = true;
       Keep(lmdb::Scan(rows_.txn(), d_.calendar, "", false, [&](std::string_view k, ByteView v) {
@@ -505,6 +510,7 @@ class TxnInspectionStore final : public InspectionStoreView {
   mutable std::map<std::string, Slot, std::less<>> results_;
   mutable bool calendar_loaded_ = false;
   mutable directory::WorkCalendar calendar_;
+  const directory::WorkCalendar* preset_calendar_ = nullptr;
 };
 
 class InspectionFolder final : public ProjectionFolder {
@@ -529,6 +535,7 @@ class InspectionFolder final : public ProjectionFolder {
       if (store == nullptr) return Internal("the inspections folder needs the draws folder");
       store->PutCalendar(s, e.payload());
       SUIJI_RETURN_IF_ERROR(store->Flush());
+      txn_calendar_.reset();
       return RecountAll(txn);  // due dates move with the working days
     }
     if (type == EventType::DrawResult) {
@@ -544,6 +551,12 @@ class InspectionFolder final : public ProjectionFolder {
     if (!inspection::IsInspectionEvent(type)) return OkStatus();
     auto store = StoreIn(txn);
     if (store == nullptr) return Internal("the inspections folder needs the draws folder");
+    // The calendar is read once per transaction (every deadline settles with it).
+    if (!txn_calendar_) {
+      txn_calendar_ = store->calendar();
+      SUIJI_RETURN_IF_ERROR(store->status());
+    }
+    store->UseCalendar(&*txn_calendar_);
     // The deadlines an event can change: a draw's confirm deadline (its announcement), a
     // visit's enter (its first revision) and publish deadlines (its publication). Before and
     // after the fold.
@@ -589,6 +602,7 @@ class InspectionFolder final : public ProjectionFolder {
     return std::make_unique<TxnInspectionStore>(txn, dbs_, std::move(draws));
   }
   const Dbs& dbs() const { return dbs_; }
+  void TransactionEnded() override { txn_calendar_.reset(); }
 
  private:
   // The deadlines of a live drawn draw's confirm (`confirm`) or of one of its visits, settled
@@ -708,6 +722,9 @@ class InspectionFolder final : public ProjectionFolder {
 
   Dbs dbs_{};
   const ProjectionFolder* draws_;
+  // The calendar as read in the current write transaction (dropped when it ends or a
+  // calendar is published).
+  std::optional<directory::WorkCalendar> txn_calendar_;
 };
 
 }  // namespace
