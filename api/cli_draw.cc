@@ -140,9 +140,27 @@ std::vector<draw::TaskInfo> TasksOfPlan(const draw::DrawStore& w, std::string_vi
 
 // --- tasks ---
 
+// A draw's id, phase and cancellation without its visits where the store can (a projection's
+// view): a task's list of draws need not read every visit of every draw.
+const DrawInfo* DrawHead(const draw::DrawStore& w, std::string_view id) {
+  if (const auto* view = dynamic_cast<const DrawStoreView*>(&w); view != nullptr) {
+    return view->FindDrawHead(id);
+  }
+  return w.FindDraw(id);
+}
+
+// draw::LiveDraw over the draws' heads.
+const DrawInfo* LiveDrawHead(const draw::DrawStore& w, const draw::TaskInfo& t) {
+  for (auto it = t.draw_ids.rbegin(); it != t.draw_ids.rend(); ++it) {
+    const DrawInfo* d = DrawHead(w, *it);
+    if (d != nullptr && d->phase != DrawPhase::kCancelled) return d;
+  }
+  return nullptr;
+}
+
 std::string TaskState(const draw::DrawStore& w, const draw::TaskInfo& t) {
   if (t.withdrawn) return "withdrawn";
-  const DrawInfo* live = draw::LiveDraw(w, t.task.task_id);
+  const DrawInfo* live = LiveDrawHead(w, t);
   if (live == nullptr) return t.draw_ids.empty() ? "defined" : "no live draw";
   return "draw " + live->draw_id + " " + std::string(draw::DrawPhaseName(live->phase));
 }
@@ -150,7 +168,7 @@ std::string TaskState(const draw::DrawStore& w, const draw::TaskInfo& t) {
 json TaskInfoJson(const draw::DrawStore& w, const draw::TaskInfo& t) {
   json draws = json::array();
   for (const auto& id : t.draw_ids) {
-    const DrawInfo* d = w.FindDraw(id);
+    const DrawInfo* d = DrawHead(w, id);
     if (d == nullptr) continue;
     json dj = {{"draw_id", id}, {"phase", std::string(draw::DrawPhaseName(d->phase))}};
     if (d->phase == DrawPhase::kCancelled) dj["cancel_reason"] = d->cancel_reason;
@@ -219,7 +237,7 @@ void PrintTask(const draw::DrawStore& w, const draw::TaskInfo& info) {
   if (info.draw_ids.empty()) Out() << " none";
   Out() << "\n";
   for (const auto& id : info.draw_ids) {
-    const DrawInfo* d = w.FindDraw(id);
+    const DrawInfo* d = DrawHead(w, id);
     if (d == nullptr) continue;
     Out() << "    " << id << "  " << draw::DrawPhaseName(d->phase);
     if (d->phase == DrawPhase::kCancelled) Out() << ": " << d->cancel_reason;
@@ -356,7 +374,7 @@ json DrawJson(const draw::DrawStore& w, const DrawInfo& d) {
     j["redraws"] = t->redraws();
     json others = json::array();
     for (const auto& id : t->draw_ids) {
-      const DrawInfo* o = w.FindDraw(id);
+      const DrawInfo* o = DrawHead(w, id);
       if (o == nullptr) continue;
       json oj = {{"draw_id", id}, {"phase", std::string(draw::DrawPhaseName(o->phase))}};
       if (o->phase == DrawPhase::kCancelled) oj["cancel_reason"] = o->cancel_reason;
@@ -487,7 +505,7 @@ void PrintDraw(const draw::DrawStore& w, const DrawInfo& d, size_t limit) {
   if (t != nullptr) {
     Out() << "task " << d.task_id << ": redrawn " << t->redraws() << " times; draws:";
     for (const auto& id : t->draw_ids) {
-      const DrawInfo* o = w.FindDraw(id);
+      const DrawInfo* o = DrawHead(w, id);
       if (o != nullptr) Out() << " " << id << " (" << draw::DrawPhaseName(o->phase) << ")";
     }
     Out() << "\n";

@@ -519,6 +519,26 @@ class TxnDrawStore final : public DrawStoreView {
     auto& slot = LoadDraw(id);
     return slot.current();
   }
+  const DrawInfo* FindDrawHead(std::string_view id) const override {
+    // A draw loaded whole (or changed in this transaction) is its own head.
+    if (auto it = draws_.find(id); it != draws_.end() && it->second.loaded) {
+      return it->second.value ? &*it->second.value : nullptr;
+    }
+    auto it = heads_.find(id);
+    if (it == heads_.end()) {
+      std::optional<DrawInfo> head;
+      if (auto v = rows_.Get(d_.draws, id); v) {
+        DrawInfo d;
+        if (DecodeDrawRow(*v, d)) {
+          head = std::move(d);
+        } else {
+          Keep(Corrupt("draw", id));
+        }
+      }
+      it = heads_.emplace(std::string(id), std::move(head)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
   const std::vector<PastVisit>* FindVisits(std::string_view code) const override {
     // A freeze asks for every target in scope, most never visited: an absent row is not
     // cached (millions of empty slots), only read again when asked again.
@@ -780,6 +800,7 @@ class TxnDrawStore final : public DrawStoreView {
   mutable std::map<std::string, Slot<PlanInfo>, std::less<>> plans_;
   mutable std::map<std::string, Slot<TaskInfo>, std::less<>> tasks_;
   mutable std::map<std::string, DrawSlot, std::less<>> draws_;
+  mutable std::map<std::string, std::optional<DrawInfo>, std::less<>> heads_;  // FindDrawHead
   mutable std::map<std::string, Slot<std::vector<PastVisit>>, std::less<>> history_;
 };
 

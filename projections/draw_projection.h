@@ -62,6 +62,10 @@ class DrawStoreView : public draw::DrawStore {
   virtual Status status() const = 0;
   // Every filed version of a plan, oldest first.
   virtual StatusOr<std::vector<draw::PlanInfo>> PlanVersions(std::string_view plan_id) const = 0;
+  // A draw without reading its visits (`visits` empty; everything else as FindDraw): what a
+  // list of tasks or draws shows (id, phase, cancellation) without holding every visit of
+  // every draw. nullptr if absent.
+  virtual const draw::DrawInfo* FindDrawHead(std::string_view draw_id) const = 0;
 };
 std::unique_ptr<DrawStoreView> DrawStoreIn(MDB_txn* txn, const LmdbProjection& projection);
 // The same for a folder applied after `draws` (the draws folder), inside its transaction:

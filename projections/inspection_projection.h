@@ -17,9 +17,20 @@
 //                    violation check; its inspection history)
 //   calendar         u32 BE year -> CalendarPublished payload (the latest of that year): the
 //                    deadlines' working days (the directory folder keeps no calendar)
+//   deadlines        draw id -> the org of its task and, per kind (confirm, enter, publish),
+//                    the counts of its deadlines met, late and without a calendar, and of those
+//                    not done per due date: every deadline inspection::ForEachDeadline lists
+//                    for a live drawn (resulted) draw, settled without a day. Written when the
+//                    draw becomes resulted (removed when cancelled), changed by its
+//                    announcement, a visit's first revision and its publication, counted
+//                    again for every draw when a calendar is published (version 2)
+//   deadlines_due    due date 0x00 draw id 0x00 u8 kind -> u64 BE count of that draw's
+//                    deadlines of that kind not done and due that day: "overdue on D" is the
+//                    range before D, "due soon" a range after it (version 2)
 //
-// The overdue list is computed from these rows and the draws folder at read time (it
-// depends on today): inspection::ForEachDeadline over InspectionStoreIn.
+// The list of deadlines itself is computed from these rows and the draws folder at read time
+// (it depends on today): inspection::ForEachDeadline over InspectionStoreIn; their counts as
+// of a day (statistics) are DeadlineCountsIn, reading only the index.
 //
 // InspectionStoreIn gives the state as an inspection::InspectionStore inside any transaction
 // of the environment, so services decide with the same rules the fold applies; a store over
@@ -28,9 +39,13 @@
 
 #include <lmdb.h>
 
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "ledger/core/inspection/state.h"
+#include "ledger/core/inspection/stats.h"
 #include "projections/lmdb_projection.h"
 
 namespace suiji {
@@ -48,5 +63,17 @@ class InspectionStoreView : public inspection::InspectionStore {
 };
 // nullptr if the projection has no "inspections" folder.
 std::unique_ptr<InspectionStoreView> InspectionStoreIn(MDB_txn* txn, const LmdbProjection& projection);
+
+// The deadline counts of the given draws as of `today` from the deadline index: for each
+// live drawn draw among them, its task's org and, per kind that has any deadline, the counts
+// of inspection::ForEachDeadline's deadlines of that draw by status (what
+// inspection::FinishReport counts). Draws that are not live drawn are left out.
+struct DrawDeadlineCounts {
+  std::string org_id;
+  inspection::DeadlinesByKind by_kind;
+};
+StatusOr<std::map<std::string, DrawDeadlineCounts, std::less<>>> DeadlineCountsIn(
+    MDB_txn* txn, const LmdbProjection& projection, std::string_view today,
+    const std::vector<std::string>& draw_ids);
 
 }  // namespace suiji

@@ -376,8 +376,42 @@ std::optional<DrawHead> DecodeHead(ByteView b) {
   return h;
 }
 
+// --- a draw's sample (the estimate's input): per visit, in draw order, its stratum, weight
+// and whether its published result is observed / in violation ---
+
+constexpr uint8_t kObserved = 1, kViolation = 2;
+uint8_t SampleFlags(const ResultSummary* r) {
+  const RecordSummary* cur = r == nullptr ? nullptr : r->CurrentPublished();
+  if (cur == nullptr || !cur->observed) return 0;
+  return kObserved | (cur->violation ? kViolation : 0);
+}
+std::string SampleRow(std::string_view stratum, uint32_t weight, uint8_t flags) {
+  Out o;
+  o.Str(stratum);
+  o.U32(weight);
+  o.U8(flags);
+  return o.str();
+}
+std::optional<draw::SampledUnit> DecodeSampleRow(ByteView b) {
+  In in(b);
+  draw::SampledUnit u;
+  u.stratum = in.Str();
+  u.weight = in.U32();
+  const uint8_t flags = in.U8();
+  if (!in.ok()) return std::nullopt;
+  u.observed = (flags & kObserved) != 0;
+  u.violation = u.observed && (flags & kViolation) != 0;
+  return u;
+}
+std::string PositionKey(std::string_view draw_id, uint32_t position) {
+  std::string k(draw_id);
+  k.push_back('\0');
+  lmdb::AppendU32(k, position);
+  return k;
+}
+
 struct Dbs {
-  MDB_dbi draws, coverage, outcomes, results, sums;
+  MDB_dbi draws, coverage, outcomes, results, sums, sample, sample_pos;
 };
 using DbSpec = ProjectionDbSpec<Dbs>;
 constexpr DbSpec kDbs[] = {
@@ -386,6 +420,8 @@ constexpr DbSpec kDbs[] = {
     {"stats_outcomes", &Dbs::outcomes, 0},
     {"stats_results", &Dbs::results, 0},
     {"stats_sums", &Dbs::sums, 0},
+    {"stats_sample", &Dbs::sample, 0},
+    {"stats_sample_pos", &Dbs::sample_pos, 0},
 };
 constexpr std::string_view kSumsCoverage = "coverage";
 constexpr std::string_view kSumsOutcomes = "outcomes";
@@ -431,7 +467,8 @@ class StatsFolder final : public ProjectionFolder {
  public:
   explicit StatsFolder(const ProjectionFolder& draws) : draws_(&draws) {}
   std::string_view name() const override { return "stats"; }
-  uint32_t version() const override { return 1; }
+  // 2: each resulted draw's sample (stats_sample, stats_sample_pos).
+  uint32_t version() const override { return 2; }
   std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
   void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   const Dbs& dbs() const { return dbs_; }
@@ -575,6 +612,17 @@ class StatsFolder final : public ProjectionFolder {
         }
       }
       out.visits += d->visits.size();
+      for (uint32_t i = 0; i < d->visits.size(); ++i) {
+        const draw::VisitRecord& v = d->visits[i];
+        auto r = rows.Result(draw_id, v.credit_code);
+        rows.rows().Put(dbs_.sample, PositionKey(draw_id, i),
+                        SampleRow(v.stratum, v.weight, SampleFlags(r ? &*r : nullptr)));
+        if (!v.credit_code.empty() && draw_id.size() + v.credit_code.size() < 500) {
+          Out pos;
+          pos.U32(i);
+          rows.rows().Put(dbs_.sample_pos, ResultKey(draw_id, v.credit_code), pos.str());
+        }
+      }
       inspection::AddTables(sum_cov, cov);
       inspection::AddOutcomes(sum_out, out);
     } else {
@@ -614,6 +662,18 @@ class StatsFolder final : public ProjectionFolder {
     }
     rows.rows().Put(dbs_.results, ResultKey(draw_id, code), ResultRow(now));
     rows.rows().Put(dbs_.outcomes, draw_id, OutcomesRow(out));
+    // The visit's place in the draw's sample (written when the draw was resulted).
+    const uint8_t flags = SampleFlags(&now);
+    if (flags != SampleFlags(old ? &*old : nullptr)) {
+      if (auto pos = rows.rows().Get(dbs_.sample_pos, ResultKey(draw_id, code)); pos && pos->size() == 4) {
+        const std::string key = PositionKey(draw_id, GetU32BE(pos->data()));
+        if (auto row = rows.rows().Get(dbs_.sample, key); row) {
+          auto u = DecodeSampleRow(*row);
+          if (!u) return Corrupt("sample", key);
+          rows.rows().Put(dbs_.sample, key, SampleRow(u->stratum, u->weight, flags));
+        }
+      }
+    }
     return rows.status();
   }
 
@@ -627,15 +687,16 @@ std::unique_ptr<ProjectionFolder> NewStatsFolder(const ProjectionFolder& draws) 
   return std::make_unique<StatsFolder>(draws);
 }
 
-StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjection& projection,
-                                                std::string_view today, std::string_view draw_id,
-                                                const inspection::DeadlineSource& deadlines) {
+namespace {
+
+// The report without its deadlines (StatsReportIn before inspection::FinishReport).
+StatusOr<inspection::StatsReport> ReportWithoutDeadlines(MDB_txn* txn, const LmdbProjection& projection,
+                                                         std::string_view today,
+                                                         std::string_view draw_id) {
   auto* folder = projection.folder_as<StatsFolder>("stats");
   if (folder == nullptr) return Internal("the projection has no stats folder");
   const Dbs& d = folder->dbs();
   StatsRows rows(txn, d);
-  auto store = DrawStoreIn(txn, folder->draws());
-  if (store == nullptr) return Internal("the projection has no draws folder");
 
   inspection::StatsReport rep;
   rep.today = std::string(today);
@@ -665,9 +726,6 @@ StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjecti
   }
 
   for (auto& [id, h] : heads) {
-    const DrawInfo* di = store->FindDraw(id);
-    SUIJI_RETURN_IF_ERROR(store->status());
-    if (di == nullptr) return Corrupt("draw", id);
     inspection::DrawStats s;
     s.draw_id = id;
     s.task_id = h.task_id;
@@ -691,21 +749,19 @@ StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjecti
     if (!h.has_freeze) {
       s.estimate_error = "no design: the draw's freeze was not seen";
     } else {
+      // The draw's sample in draw order (stats_sample).
       std::vector<draw::SampledUnit> sample;
-      sample.reserve(di->visits.size());
-      for (const auto& v : di->visits) {
-        draw::SampledUnit u;
-        u.stratum = v.stratum;
-        u.weight = v.weight;
-        u.observed = false;
-        if (auto r = rows.Result(id, v.credit_code); r) {
-          if (const RecordSummary* cur = r->CurrentPublished(); cur != nullptr) {
-            u.observed = cur->observed;
-            u.violation = u.observed && cur->violation;
-          }
+      Status bad;
+      SUIJI_RETURN_IF_ERROR(lmdb::Scan(txn, d.sample, id + '\0', false, [&](std::string_view k, ByteView v) {
+        auto u = DecodeSampleRow(v);
+        if (!u) {
+          bad = Corrupt("sample", k);
+          return false;
         }
-        sample.push_back(std::move(u));
-      }
+        sample.push_back(std::move(*u));
+        return true;
+      }));
+      SUIJI_RETURN_IF_ERROR(bad);
       auto est = draw::EstimateViolationShare(h.design, sample);
       if (est.ok()) {
         s.estimate = std::move(*est);
@@ -725,6 +781,16 @@ StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjecti
     rep.outcomes = rows.Outcomes(d.sums, kSumsOutcomes);
     SUIJI_RETURN_IF_ERROR(rows.status());
   }
+  return rep;
+}
+
+}  // namespace
+
+StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjection& projection,
+                                                std::string_view today, std::string_view draw_id,
+                                                const inspection::DeadlineSource& deadlines) {
+  SUIJI_ASSIGN_OR_RETURN(inspection::StatsReport rep,
+                         ReportWithoutDeadlines(txn, projection, today, draw_id));
   inspection::FinishReport(rep, deadlines);
   return rep;
 }
@@ -744,15 +810,31 @@ StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection
                                                 std::string_view today, std::string_view draw_id) {
   StatusOr<inspection::StatsReport> report = Internal("no stats report");
   const Status read = projection.Read([&](MDB_txn* txn) -> Status {
-    auto store = InspectionStoreIn(txn, projection);
-    if (store == nullptr) return Internal("the projection has no inspections folder");
-    Status listed = OkStatus();
-    report = StatsReportIn(txn, projection, today, draw_id,
-                           [&](const std::function<void(inspection::Deadline&&)>& each) {
-                             listed = inspection::ForEachDeadline(*store, today, each);
-                           });
-    if (!listed.ok()) return listed;
-    return store->status();
+    report = ReportWithoutDeadlines(txn, projection, today, draw_id);
+    if (!report.ok()) return OkStatus();
+    inspection::StatsReport& rep = *report;
+    std::vector<std::string> ids;
+    ids.reserve(rep.draws.size());
+    for (const auto& s : rep.draws) ids.push_back(s.draw_id);
+    // The counts FinishReport would make of ForEachDeadline's deadlines, from the
+    // inspections folder's deadline index.
+    SUIJI_ASSIGN_OR_RETURN(auto counts, DeadlineCountsIn(txn, projection, today, ids));
+    for (auto& s : rep.draws) {
+      auto it = counts.find(s.draw_id);
+      if (it == counts.end()) continue;
+      s.deadlines = it->second.by_kind;
+      inspection::DeadlinesByKind& org = rep.deadlines[it->second.org_id];
+      for (const auto& [kind, c] : it->second.by_kind) {
+        inspection::DeadlineCounts& o = org[kind];
+        o.met += c.met;
+        o.late += c.late;
+        o.open += c.open;
+        o.overdue += c.overdue;
+        o.no_calendar += c.no_calendar;
+      }
+    }
+    inspection::FinishReport(rep, [](const std::function<void(inspection::Deadline&&)>&) {});
+    return OkStatus();
   });
   if (!read.ok()) return read;
   return report;

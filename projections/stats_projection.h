@@ -4,7 +4,9 @@
 //
 // It gives exactly what the in-memory fold inspection::InspectionStats::Report gives
 // (ToJson byte for byte; tests/projections/stats_projection_test.cc compares them on a year
-// of draws and on the demo), but a report reads only counters and the reported draws' visits:
+// of draws and on the demo), but a report reads only counters, each reported draw's sample
+// rows (a few bytes per visit, no visit or result record) and the inspections folder's
+// deadline index:
 //   - at a DrawFrozen, the draw's coverage tables of eligible targets (by region, industry,
 //     industry section and credit grade, from the attributes at the freeze that the draws
 //     folder stored) and its design (draw::DesignOf over the frozen population and the
@@ -35,6 +37,12 @@
 //                   re-evaluations; the published revision)
 //   stats_sums      "coverage" -> the tables summed over live drawn draws; "outcomes" -> the
 //                   outcome counts summed over them
+//   stats_sample    draw id 0x00 u32 BE position -> the visit's stratum, weight and flags
+//                   (its published result, as corrected, observed / in violation): the
+//                   estimate's sample in draw order (the Horvitz-Thompson sums are added in
+//                   that order), written when the draw is resulted, its flags changed by the
+//                   result's events (version 2)
+//   stats_sample_pos draw id 0x00 credit code -> u32 BE position of the visit (version 2)
 // Read by `suiji stats` (api/cli_stats.cc) and the HTTP route GET /api/v1/stats
 // (api/http/routes_results.cc).
 #pragma once
@@ -63,8 +71,10 @@ StatusOr<inspection::StatsReport> StatsReportIn(MDB_txn* txn, const LmdbProjecti
 StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection,
                                                 std::string_view today, std::string_view draw_id,
                                                 const inspection::DeadlineSource& deadlines);
-// The same with the deadlines of the "inspections" folder (inspection::ForEachDeadline over
-// InspectionStoreIn) in that same read: what `suiji stats` and GET /api/v1/stats answer.
+// The same with the deadlines of the "inspections" folder in that same read, counted from its
+// deadline index (DeadlineCountsIn: what inspection::ForEachDeadline over InspectionStoreIn
+// would count, without walking visits or results): what `suiji stats` and GET /api/v1/stats
+// answer.
 StatusOr<inspection::StatsReport> StatsReportOf(const LmdbProjection& projection,
                                                 std::string_view today, std::string_view draw_id);
 

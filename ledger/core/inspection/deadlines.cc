@@ -73,47 +73,57 @@ StatusOr<std::vector<Deadline>> ComputeDeadlines(const InspectionStore& store, s
   return out;
 }
 
+Deadline ConfirmDeadline(const directory::WorkCalendar& cal, const draw::DrawInfo& d,
+                         const draw::TaskInfo& t, const AnnouncementInfo* a, std::string_view today) {
+  Deadline confirm;
+  confirm.org_id = t.task.org_id;
+  confirm.task_id = d.task_id;
+  confirm.draw_id = d.draw_id;
+  confirm.kind = DeadlineKind::kConfirm;
+  confirm.from = ChinaDate(d.reveal_time_us);
+  if (a != nullptr) confirm.done = ChinaDate(a->time_us);
+  Settle(cal, kConfirmWorkingDays, today, confirm);
+  return confirm;
+}
+
+void ForEachVisitDeadline(const directory::WorkCalendar& cal, const draw::DrawInfo& d,
+                          const draw::TaskInfo& t, const std::string& credit_code,
+                          const ResultInfo* r, std::string_view today,
+                          const std::function<void(Deadline&&)>& fn) {
+  Deadline base;
+  base.org_id = t.task.org_id;
+  base.task_id = d.task_id;
+  base.draw_id = d.draw_id;
+  if (r != nullptr) {
+    Deadline enter = base;
+    enter.kind = DeadlineKind::kEnter;
+    enter.credit_code = credit_code;
+    enter.from = r->revisions.front().record.inspection_date;
+    enter.done = ChinaDate(r->revisions.front().time_us);
+    Settle(cal, kEnterWorkingDays, today, enter);
+    fn(std::move(enter));
+  }
+  Deadline publish = std::move(base);
+  publish.kind = DeadlineKind::kPublish;
+  publish.credit_code = credit_code;
+  publish.from = t.task.window_end;
+  if (r != nullptr && r->published_revision != 0) publish.done = ChinaDate(r->published_time_us);
+  Settle(cal, kPublishWorkingDays, today, publish);
+  fn(std::move(publish));
+}
+
 Status ForEachDeadline(const InspectionStore& store, std::string_view today,
                        const std::function<void(Deadline&&)>& fn) {
   const directory::WorkCalendar& cal = store.calendar();
   const draw::DrawStore& draws = store.draw_store();
   return draws.ForEachDraw("", 0, [&](const draw::DrawInfo& d) {
     if (d.phase != draw::DrawPhase::kResulted) return true;
-    const std::string& draw_id = d.draw_id;
     const draw::TaskInfo* t = draws.FindTask(d.task_id);
     if (t == nullptr) return true;
-    Deadline base;
-    base.org_id = t->task.org_id;
-    base.task_id = d.task_id;
-    base.draw_id = draw_id;
-
-    Deadline confirm = base;
-    confirm.kind = DeadlineKind::kConfirm;
-    confirm.from = ChinaDate(d.reveal_time_us);
-    if (const AnnouncementInfo* a = store.FindAnnouncement(draw_id); a != nullptr) {
-      confirm.done = ChinaDate(a->time_us);
-    }
-    Settle(cal, kConfirmWorkingDays, today, confirm);
-    fn(std::move(confirm));
-
+    fn(ConfirmDeadline(cal, d, *t, store.FindAnnouncement(d.draw_id), today));
     for (const auto& v : d.visits) {
-      const ResultInfo* r = store.FindResult(draw_id, v.credit_code);
-      if (r != nullptr) {
-        Deadline enter = base;
-        enter.kind = DeadlineKind::kEnter;
-        enter.credit_code = v.credit_code;
-        enter.from = r->revisions.front().record.inspection_date;
-        enter.done = ChinaDate(r->revisions.front().time_us);
-        Settle(cal, kEnterWorkingDays, today, enter);
-        fn(std::move(enter));
-      }
-      Deadline publish = base;
-      publish.kind = DeadlineKind::kPublish;
-      publish.credit_code = v.credit_code;
-      publish.from = t->task.window_end;
-      if (r != nullptr && r->published_revision != 0) publish.done = ChinaDate(r->published_time_us);
-      Settle(cal, kPublishWorkingDays, today, publish);
-      fn(std::move(publish));
+      ForEachVisitDeadline(cal, d, *t, v.credit_code, store.FindResult(d.draw_id, v.credit_code),
+                           today, fn);
     }
     return true;
   });

@@ -54,6 +54,16 @@ StatusOr<std::vector<Deadline>> ComputeDeadlines(const InspectionStore& store, s
 // holding them all). Fails only with the store's read error (an LMDB store).
 Status ForEachDeadline(const InspectionStore& store, std::string_view today,
                        const std::function<void(Deadline&&)>& fn);
+// The pieces ForEachDeadline is made of, so a maintained index (projections/
+// inspection_projection.h) computes each deadline exactly as it does: a drawn draw's confirm
+// deadline (`a`: its announcement, if any), and a visit's enter deadline (only when it has a
+// result `r`) then publish deadline, each passed to fn.
+Deadline ConfirmDeadline(const directory::WorkCalendar& cal, const draw::DrawInfo& d,
+                         const draw::TaskInfo& t, const AnnouncementInfo* a, std::string_view today);
+void ForEachVisitDeadline(const directory::WorkCalendar& cal, const draw::DrawInfo& d,
+                          const draw::TaskInfo& t, const std::string& credit_code,
+                          const ResultInfo* r, std::string_view today,
+                          const std::function<void(Deadline&&)>& fn);
 // The same over the in-memory fold (which cannot fail).
 std::vector<Deadline> ComputeDeadlines(const InspectionWorld& world, std::string_view today);
 void ForEachDeadline(const InspectionWorld& world, std::string_view today,
