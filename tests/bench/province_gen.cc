@@ -880,9 +880,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (opt.dir.empty() || opt.scale <= 0 || opt.scale > 1.0 || opt.draws < 13 || opt.inspectors < 26) {
+  if (opt.dir.empty() || opt.scale <= 0 || opt.scale > 5.0 || opt.draws < 13 || opt.inspectors < 26) {
     std::fprintf(stderr,
-                 "usage: province_gen --dir DIR [--scale F (0 < F <= 1)] [--draws N >= 13] [--inspectors M >= 26] "
+                 "usage: province_gen --dir DIR [--scale F (0 < F <= 5)] [--draws N >= 13] [--inspectors M >= 26] "
                  "[--reserve K]\n");
     return 2;
   }
