@@ -17,8 +17,9 @@
 // every visit's result recorded (2 or 3 items, outcomes with findings and violations,
 // evidence hashes), confirmed by each inspector of its team, submitted, approved and
 // published, a few days after its draw: 2,680,992 entries (112,898 results; visits merged
-// into another draw's visit of the same employer have none of their own). --scale F scales the
-// employers (and so the visits and results); the numbers of tasks and inspectors stay.
+// into another draw's visit of the same employer have none of their own). --scale F (up to 5)
+// scales the employers (and so the visits and results); the numbers of tasks and inspectors
+// stay. About 1.34M entries per scale unit: --scale 3.75 is about 10M (the verifier's target).
 //
 // The last K (12) visits of the last draw are left without a result, for the benchmark's
 // `suiji result record`; DIR/bench/ holds what the benchmark needs to name things
