@@ -19,85 +19,46 @@ inspection::ResultKey KeyOf(const T* t) {
   return t == nullptr ? inspection::ResultKey() : inspection::ResultKey(Str(t->draw_id()), Str(t->credit_code()));
 }
 
-void PutVarint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(static_cast<uint8_t>(v | 0x80)));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(static_cast<uint8_t>(v)));
-}
+}  // namespace
 
-uint64_t GetVarint(std::string_view s, size_t& at) {
-  uint64_t v = 0;
-  for (int shift = 0; at < s.size(); shift += 7) {
-    const auto b = static_cast<uint8_t>(s[at++]);
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) break;
-  }
-  return v;
-}
-
-void PutStr(std::string& out, std::string_view v) {
-  PutVarint(out, v.size());
-  out.append(v);
-}
-
-std::string_view GetStr(std::string_view s, size_t& at) {
-  const size_t n = static_cast<size_t>(GetVarint(s, at));
-  std::string_view v = s.substr(at, n);
-  at += v.size();
-  return v;
-}
-
-// Every field of a TargetRecord, the credit code first (PackedDrawWorld::ByCode reads it).
-std::string PackTarget(const directory::TargetRecord& t) {
+// Every field eligibility and the fold read, short shared ones as Dictionary ids; the name
+// and blacklist name are left out (see the class comment).
+std::string PackedDrawWorld::PackTarget(const directory::TargetRecord& t) {
   std::string out;
-  out.reserve(t.credit_code.size() + t.name.size() + t.region.size() + t.industry.size() +
-              t.org_id.size() + 24);
-  PutStr(out, t.credit_code);
-  PutStr(out, t.name);
-  PutStr(out, t.region);
-  PutStr(out, t.industry);
+  out.reserve(24);
+  PutVarint(out, fields_.Id(t.region));
+  PutVarint(out, fields_.Id(t.industry));
   PutVarint(out, t.headcount);
-  PutStr(out, t.credit_grade);
-  PutStr(out, t.grade_date);
+  PutVarint(out, fields_.Id(t.credit_grade));
+  PutVarint(out, fields_.Id(t.grade_date));
   out.push_back(t.blacklisted ? 1 : 0);
-  PutStr(out, t.blacklist_name);
-  PutStr(out, t.blacklist_from);
-  PutStr(out, t.blacklist_until);
+  PutVarint(out, fields_.Id(t.blacklist_from));
+  PutVarint(out, fields_.Id(t.blacklist_until));
   out.push_back(static_cast<char>(t.star_level));
   PutVarint(out, t.complaints);
   PutVarint(out, static_cast<uint64_t>(t.status));
-  PutStr(out, t.org_id);
+  PutVarint(out, fields_.Id(t.org_id));
   return out;
 }
 
-directory::TargetRecord UnpackTarget(std::string_view s) {
+directory::TargetRecord PackedDrawWorld::UnpackTarget(std::string_view code, std::string_view s) const {
   directory::TargetRecord t;
   size_t at = 0;
-  t.credit_code = GetStr(s, at);
-  t.name = GetStr(s, at);
-  t.region = GetStr(s, at);
-  t.industry = GetStr(s, at);
+  auto field = [&] { return fields_.Value(static_cast<uint32_t>(GetVarint(s, at))); };
+  t.credit_code = code;
+  t.region = field();
+  t.industry = field();
   t.headcount = static_cast<uint32_t>(GetVarint(s, at));
-  t.credit_grade = GetStr(s, at);
-  t.grade_date = GetStr(s, at);
+  t.credit_grade = field();
+  t.grade_date = field();
   t.blacklisted = at < s.size() && s[at++] != 0;
-  t.blacklist_name = GetStr(s, at);
-  t.blacklist_from = GetStr(s, at);
-  t.blacklist_until = GetStr(s, at);
+  t.blacklist_from = field();
+  t.blacklist_until = field();
   t.star_level = at < s.size() ? static_cast<uint8_t>(s[at++]) : 0;
   t.complaints = static_cast<uint32_t>(GetVarint(s, at));
   t.status = static_cast<directory::TargetStatus>(GetVarint(s, at));
-  t.org_id = GetStr(s, at);
+  t.org_id = field();
   return t;
-}
-
-}  // namespace
-
-std::string_view PackedDrawWorld::ByCode::Code(std::string_view packed) {
-  size_t at = 0;
-  return GetStr(packed, at);
 }
 
 Status PackedDrawWorld::Apply(const EntryView& e) {
@@ -107,43 +68,34 @@ Status PackedDrawWorld::Apply(const EntryView& e) {
 }
 
 void PackedDrawWorld::PutTarget(const directory::TargetRecord& t, const std::optional<directory::TargetRecord>&) {
-  std::string packed = PackTarget(t);
-  auto it = targets_.find(CodeKey{t.credit_code});
-  if (it != targets_.end()) {
-    // Same key, so the node can be reused in place.
-    auto node = targets_.extract(it);
-    node.value() = std::move(packed);
-    targets_.insert(std::move(node));
-  } else {
-    targets_.insert(std::move(packed));
-  }
+  targets_.Put(t.credit_code, PackTarget(t));
 }
 
 std::optional<directory::TargetRecord> PackedDrawWorld::Target(std::string_view code) const {
-  auto it = targets_.find(CodeKey{code});
-  if (it == targets_.end()) return std::nullopt;
-  return UnpackTarget(*it);
+  auto packed = targets_.Find(code);
+  if (!packed) return std::nullopt;
+  return UnpackTarget(code, *packed);
 }
 
 uint64_t PackedDrawWorld::ForEachTargetIn(const std::vector<std::string>& regions,
                                           const std::function<bool(const directory::TargetRecord&)>& fn) const {
   // Only employers whose region lies within one of `regions` are decoded and passed: the
   // others are out of scope for eligibility, which counts those not passed as out of scope.
-  std::unordered_map<std::string, bool> within;  // by region
+  std::vector<int8_t> within(fields_.size(), -1);  // by region id: unknown, no, yes
   uint64_t n = 0;
-  for (const std::string& packed : targets_) {
+  targets_.ForEachInKeyOrder([&](std::string_view code, std::string_view packed) {
     size_t at = 0;
-    GetStr(packed, at);  // the credit code
-    GetStr(packed, at);  // the name
-    const std::string_view region = GetStr(packed, at);
-    auto [it, fresh] = within.try_emplace(std::string(region), false);
-    if (fresh) {
-      for (const auto& r : regions) it->second = it->second || codes::RegionWithin(it->first, r);
+    const auto region = static_cast<uint32_t>(GetVarint(packed, at));
+    if (region >= within.size()) within.resize(region + 1, -1);
+    if (within[region] < 0) {
+      bool in = false;
+      for (const auto& r : regions) in = in || codes::RegionWithin(fields_.Value(region), r);
+      within[region] = in ? 1 : 0;
     }
-    if (!it->second) continue;
+    if (within[region] == 0) return true;
     ++n;
-    if (!fn(UnpackTarget(packed))) break;
-  }
+    return fn(UnpackTarget(code, packed));
+  });
   return n;
 }
 
@@ -158,15 +110,14 @@ std::string TargetShelf::CodeOf(const EntryView& e) {
 }
 
 void TargetShelf::Lend(directory::MemoryDirectory& dir, const std::string& code) const {
-  auto it = shelf_.find(code);
-  if (it == shelf_.end()) return;
-  const std::string& s = it->second;
-  const size_t sep = s.find('\x1f', 1);
+  auto packed = shelf_.Find(code);
+  if (!packed) return;
+  size_t at = 0;
   directory::TargetRecord t;
   t.credit_code = code;
-  t.status = static_cast<directory::TargetStatus>(static_cast<uint8_t>(s[0]));
-  t.region = s.substr(1, sep - 1);
-  t.org_id = s.substr(sep + 1);
+  t.status = static_cast<directory::TargetStatus>(GetVarint(*packed, at));
+  t.region = codes_.Value(static_cast<uint32_t>(GetVarint(*packed, at)));
+  t.org_id = codes_.Value(static_cast<uint32_t>(GetVarint(*packed, at)));
   dir.targets.insert_or_assign(code, std::move(t));
 }
 
@@ -174,11 +125,11 @@ void TargetShelf::Return(directory::MemoryDirectory& dir, const std::string& cod
   auto it = dir.targets.find(code);
   if (it == dir.targets.end()) return;
   const directory::TargetRecord& t = it->second;
-  std::string s(1, static_cast<char>(static_cast<uint8_t>(t.status)));
-  s += t.region;
-  s += '\x1f';
-  s += t.org_id;
-  shelf_.insert_or_assign(code, std::move(s));
+  std::string s;
+  PutVarint(s, static_cast<uint64_t>(t.status));
+  PutVarint(s, codes_.Id(t.region));
+  PutVarint(s, codes_.Id(t.org_id));
+  shelf_.Put(code, s);
   dir.targets.erase(it);
 }
 

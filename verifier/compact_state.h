@@ -26,15 +26,14 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "ledger/core/directory/fold.h"
 #include "ledger/core/draw/state.h"
 #include "ledger/core/envelope.h"
 #include "ledger/core/inspection/state.h"
+#include "verifier/packed_records.h"
 
 namespace suiji {
 
@@ -50,18 +49,24 @@ class TargetShelf {
   void Return(directory::MemoryDirectory& dir, const std::string& code);
 
   size_t size() const { return shelf_.size(); }
+  size_t MemoryBytes() const { return shelf_.MemoryBytes(); }
 
  private:
-  // code -> status byte, region, 0x1F, org unit (within the short-string buffer for the
-  // usual 6-digit codes).
-  std::unordered_map<std::string, std::string> shelf_;
+  // code -> status (varint), region and org unit (Dictionary ids, varints): 3 bytes for the
+  // usual record, beside its code.
+  PackedRecords shelf_;
+  Dictionary codes_;
 };
 
 // The draw audit's fold: draw::DrawWorld's rules and state (plans, tasks, draws, visit
-// history: `world`), over a directory whose employers are packed one string each (about 190
-// bytes instead of about 500), decoded when read. Orgs, inspectors, conflicts, item lists and
-// the calendar stay in world.dir. Reads as the DrawWorld would (employers in credit-code
-// order).
+// history: `world`), over a directory whose employers are packed one record each
+// (PackedRecords: the short shared fields as Dictionary ids; about 60 bytes with the index
+// instead of about 500), decoded when read. An employer's name and blacklist name are not
+// kept: no draw or directory rule reads them (eligibility reads the status, region,
+// industry, headcount, grade and its date, blacklist dates, stars and complaints; the fold
+// carries the rest from record to record), so Employer() and the directory lend them as "".
+// Orgs, inspectors, conflicts, item lists and the calendar stay in world.dir. Reads as the
+// DrawWorld would otherwise (employers in credit-code order).
 class PackedDrawWorld final : public draw::DrawStore,
                               public directory::DirectoryStore,
                               private directory::DirectoryReader {
@@ -148,6 +153,11 @@ class PackedDrawWorld final : public draw::DrawStore,
     return directory::MemoryDirectoryReader(world.dir).ItemListInForce(org_id, date);
   }
   uint64_t TargetCount() const override { return targets_.size(); }
+
+ public:
+  size_t EmployerBytes() const { return targets_.MemoryBytes(); }
+
+ private:
   uint64_t ForEachTargetIn(const std::vector<std::string>& regions,
                            const std::function<bool(const directory::TargetRecord&)>& fn) const override;
   std::optional<directory::InspectorRecord> Inspector(std::string_view inspector_id) const override {
@@ -160,19 +170,11 @@ class PackedDrawWorld final : public draw::DrawStore,
     return directory::MemoryDirectoryReader(world.dir).ConflictsOf(inspector_id);
   }
 
-  // Each employer as one string: its credit code's length (varint), the code, then the
-  // other fields (PackTarget); ordered by credit code.
-  struct CodeKey {
-    std::string_view code;
-  };
-  struct ByCode {
-    using is_transparent = void;
-    static std::string_view Code(std::string_view packed);
-    bool operator()(const std::string& a, const std::string& b) const { return Code(a) < Code(b); }
-    bool operator()(const std::string& a, CodeKey b) const { return Code(a) < b.code; }
-    bool operator()(CodeKey a, const std::string& b) const { return a.code < Code(b); }
-  };
-  std::set<std::string, ByCode> targets_;
+  std::string PackTarget(const directory::TargetRecord& t);
+  directory::TargetRecord UnpackTarget(std::string_view code, std::string_view packed) const;
+
+  PackedRecords targets_;  // credit code -> PackTarget
+  Dictionary fields_;      // region, industry, grade, dates, org unit
 };
 
 // Forgets the visit history of `world` (see the file comment).

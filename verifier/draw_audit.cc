@@ -36,39 +36,56 @@ struct Pending {
 std::string Hex(const Hash& h) { return ToHex(ByteView(h)); }
 
 // The identity a directory event is about, for the last-minute report.
-std::string DirectoryEventId(const EntryView& e) {
-  switch (e.type()) {
+std::string DirectoryEventId(EventType type, ByteView payload) {
+  switch (type) {
     case EventType::TargetRegistered:
     case EventType::TargetUpdated: {
-      const auto* t = PayloadAs<schema::Target>(e);
+      const auto* t = flatbuffers::GetRoot<schema::Target>(payload.data());
       return t->credit_code() != nullptr ? t->credit_code()->str() : "";
     }
     case EventType::TargetRetired: {
-      const auto* t = PayloadAs<schema::TargetRetired>(e);
+      const auto* t = flatbuffers::GetRoot<schema::TargetRetired>(payload.data());
       return t->credit_code() != nullptr ? t->credit_code()->str() : "";
     }
     case EventType::InspectorRegistered:
     case EventType::InspectorUpdated: {
-      const auto* i = PayloadAs<schema::Inspector>(e);
+      const auto* i = flatbuffers::GetRoot<schema::Inspector>(payload.data());
       return i->inspector_id() != nullptr ? i->inspector_id()->str() : "";
     }
     case EventType::InspectorRetired: {
-      const auto* i = PayloadAs<schema::InspectorRetired>(e);
+      const auto* i = flatbuffers::GetRoot<schema::InspectorRetired>(payload.data());
       return i->inspector_id() != nullptr ? i->inspector_id()->str() : "";
     }
     case EventType::ConflictDeclared:
     case EventType::ConflictWithdrawn: {
-      const auto* c = PayloadAs<schema::Conflict>(e);
+      const auto* c = flatbuffers::GetRoot<schema::Conflict>(payload.data());
       std::string s = c->inspector_id() != nullptr ? c->inspector_id()->str() : "";
       return s + "/" + (c->credit_code() != nullptr ? c->credit_code()->str() : "");
     }
     default: return "";
   }
 }
+std::string DirectoryEventId(const EntryView& e) { return DirectoryEventId(e.type(), e.payload()); }
+
+// A directory change as the audit keeps it for last_minute_days (a year's directory import
+// falls within a few days, so these are millions at a province's scale): 40 bytes, its
+// event's type and identity read again from the export (the payload's place) for the few
+// listed, its regions as Dictionary ids.
+struct RecentChange {
+  uint64_t sequence = 0;
+  int64_t time_us = 0;
+  uint64_t payload_offset = 0;
+  uint32_t payload_size = 0;
+  uint32_t region_before = 0;
+  uint32_t region_after = 0;
+  EventType type = EventType::Unknown;
+  bool is_target = false;
+};
+static_assert(sizeof(RecentChange) <= 40);
 
 class Auditor {
  public:
-  explicit Auditor(const DrawAuditOptions& o) : options_(o) {}
+  Auditor(ByteView export_file, const DrawAuditOptions& o) : export_(export_file), options_(o) {}
 
   // Returns false to stop (the fold refused an event: the rest cannot be trusted).
   bool Entry(const EntryView& e) {
@@ -90,19 +107,20 @@ class Auditor {
     }
     if (directory::IsDirectoryEvent(type) && type != EventType::OrgUnitRegistered &&
         type != EventType::ItemListPublished) {
-      DirectoryChange change;
+      RecentChange change;
       change.sequence = e.sequence();
       change.time_us = e.event->time_us();
-      change.type = std::string(EventTypeName(type));
-      change.id = DirectoryEventId(e);
-      changes_.push_back(std::move(change));
-      changes_.back().is_target = type == EventType::TargetRegistered ||
-                                  type == EventType::TargetUpdated ||
-                                  type == EventType::TargetRetired;
-      if (changes_.back().is_target) {
-        changes_.back().region_before = region_before;
-        if (auto rec = world_.Employer(changes_.back().id)) changes_.back().region_after = rec->region;
+      change.type = type;
+      const ByteView payload = e.payload();
+      change.payload_offset = static_cast<uint64_t>(payload.data() - export_.data());
+      change.payload_size = static_cast<uint32_t>(payload.size());
+      change.is_target = type == EventType::TargetRegistered || type == EventType::TargetUpdated ||
+                         type == EventType::TargetRetired;
+      if (change.is_target) {
+        change.region_before = regions_.Id(region_before);
+        if (auto rec = world_.Employer(DirectoryEventId(e))) change.region_after = regions_.Id(rec->region);
       }
+      changes_.push_back(change);
     }
     switch (type) {
       case EventType::DrawCommitted: AfterCommit(e); break;
@@ -276,21 +294,35 @@ class Auditor {
     // freeze, touching the task's scope (targets in its regions; inspectors; conflicts).
     const int64_t since = commit_us - options_.last_minute_days * 86400LL * 1000000LL;
     auto first = std::lower_bound(changes_.begin(), changes_.end(), since,
-                                  [](const DirectoryChange& x, int64_t t) { return x.time_us < t; });
+                                  [](const RecentChange& x, int64_t t) { return x.time_us < t; });
     for (auto it = first; it != changes_.end() && it->sequence < d->freeze_sequence; ++it) {
       bool touches = true;
       if (it->is_target) {
         touches = false;
+        const std::string& before = regions_.Value(it->region_before);
+        const std::string& after = regions_.Value(it->region_after);
         for (const auto& r : task->task.regions) {
-          touches = touches || (!it->region_before.empty() &&
-                                codes::RegionWithin(it->region_before, r)) ||
-                    (!it->region_after.empty() && codes::RegionWithin(it->region_after, r));
+          touches = touches || (!before.empty() && codes::RegionWithin(before, r)) ||
+                    (!after.empty() && codes::RegionWithin(after, r));
         }
       }
       if (!touches) continue;
       ++s.last_minute_total;
-      if (s.last_minute.size() < kLastMinuteListed) s.last_minute.push_back(*it);
+      if (s.last_minute.size() < kLastMinuteListed) s.last_minute.push_back(Listed(*it));
     }
+  }
+
+  // A kept change as the report lists it.
+  DirectoryChange Listed(const RecentChange& c) const {
+    DirectoryChange out;
+    out.sequence = c.sequence;
+    out.time_us = c.time_us;
+    out.type = std::string(EventTypeName(c.type));
+    out.id = DirectoryEventId(c.type, export_.subspan(c.payload_offset, c.payload_size));
+    out.is_target = c.is_target;
+    out.region_before = regions_.Value(c.region_before);
+    out.region_after = regions_.Value(c.region_after);
+    return out;
   }
 
   void AfterReveal(const EntryView& e) {
@@ -404,9 +436,11 @@ class Auditor {
     }
   }
 
+  ByteView export_;
   DrawAuditOptions options_;
   PackedDrawWorld world_;  // employers packed (compact_state.h)
-  std::deque<DirectoryChange> changes_;  // the last last_minute_days of them
+  std::deque<RecentChange> changes_;  // the last last_minute_days of them
+  Dictionary regions_;                // their regions
   bool times_ordered_ = true;
   std::map<std::string, Pending> pending_;
   int64_t last_time_us_ = 0;
@@ -420,7 +454,7 @@ class Auditor {
 }  // namespace
 
 DrawAudit AuditDraws(ByteView export_file, const DrawAuditOptions& options) {
-  Auditor auditor(options);
+  Auditor auditor(export_file, options);
   Status header = ForEachExportedEntry(export_file, [&](const EntryView& e) {
     if (Status s = VerifyPayload(e.type(), e.payload()); !s.ok()) {
       auditor.Malformed(e.sequence(), s.message());

@@ -17,8 +17,9 @@
 // every visit's result recorded (2 or 3 items, outcomes with findings and violations,
 // evidence hashes), confirmed by each inspector of its team, submitted, approved and
 // published, a few days after its draw: 2,680,992 entries (112,898 results; visits merged
-// into another draw's visit of the same employer have none of their own). --scale F scales the
-// employers (and so the visits and results); the numbers of tasks and inspectors stay.
+// into another draw's visit of the same employer have none of their own). --scale F (up to 5)
+// scales the employers (and so the visits and results); the numbers of tasks and inspectors
+// stay. About 1.34M entries per scale unit: --scale 3.75 is about 10M (the verifier's target).
 //
 // The last K (12) visits of the last draw are left without a result, for the benchmark's
 // `suiji result record`; DIR/bench/ holds what the benchmark needs to name things
@@ -880,9 +881,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (opt.dir.empty() || opt.scale <= 0 || opt.scale > 1.0 || opt.draws < 13 || opt.inspectors < 26) {
+  if (opt.dir.empty() || opt.scale <= 0 || opt.scale > 5.0 || opt.draws < 13 || opt.inspectors < 26) {
     std::fprintf(stderr,
-                 "usage: province_gen --dir DIR [--scale F (0 < F <= 1)] [--draws N >= 13] [--inspectors M >= 26] "
+                 "usage: province_gen --dir DIR [--scale F (0 < F <= 5)] [--draws N >= 13] [--inspectors M >= 26] "
                  "[--reserve K]\n");
     return 2;
   }

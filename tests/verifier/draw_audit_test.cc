@@ -349,7 +349,16 @@ TEST_F(DrawAuditTest, ATargetMovedOutOfScopeIsALastMinuteChange) {
   ASSERT_TRUE(a.ok()) << Failures(a);
   ASSERT_EQ(a.draws.size(), 1u);
   ASSERT_EQ(a.draws[0].last_minute_total, 1u);
-  EXPECT_EQ(a.draws[0].last_minute[0].id, target_codes_[0]);
+  const DirectoryChange& c = a.draws[0].last_minute[0];
+  EXPECT_EQ(c.id, target_codes_[0]);
+  // Kept compactly (its type and id read again from the export, its regions interned): listed
+  // with every field as the event gave it.
+  EXPECT_EQ(c.type, "TargetUpdated");
+  EXPECT_TRUE(c.is_target);
+  EXPECT_EQ(c.region_before, "320402");
+  EXPECT_EQ(c.region_after, "320411");
+  EXPECT_GT(c.sequence, 0u);
+  EXPECT_GT(c.time_us, 0);
 }
 
 TEST_F(DrawAuditTest, ADrawOthersMergedIntoCannotBeCancelledFirst) {
