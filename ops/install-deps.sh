@@ -13,7 +13,7 @@ PACKAGES=(
   maven default-jre-headless iproute2 procps
   clang-format clang-tidy clang-14 libclang-rt-14-dev wrk curl
   nginx  # the supported front (ops/nginx/), run in front of the node by tests/nginx/
-  chromium  # the staff console's browser test (api/web/tests/), driven by playwright-core
+  chromium fonts-noto-cjk  # the staff console's browser test (api/web/tests/) and its screenshots
 )
 # The staff console (api/web/) is built with Node.js and npm: Debian's, unless a Node.js is
 # installed already (Vite 7 needs Node.js 20.19 or later: Debian 13's; Debian 12's is 18).

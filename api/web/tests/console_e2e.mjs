@@ -136,17 +136,21 @@ try {
   check(set.status === 201, `the administrator sets the clerk's password (${set.status})`)
 
   // --- the browser ---
-  browser = await chromium.launch({
+  // A fresh profile (Playwright takes it as launchPersistentContext's user data dir, never
+  // as a --user-data-dir argument).
+  browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(work, 'chromium-')), {
     executablePath: chromiumPath,
     headless: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${fs.mkdtempSync(path.join(work, 'chromium-'))}`,
     ],
   })
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage()
-  page.setDefaultTimeout(15000)
+  const page = await browser.newPage()
+  // Generous: a loaded CI machine parses the 1 MB bundle slowly; each wait still ends at the first match.
+  page.setDefaultTimeout(60000)
   await page.goto(base + '/console/directory/targets')
   await page.waitForURL(/\/console\/login\?next=/)
   check(true, 'an unsigned browser is sent to the sign-in page')
