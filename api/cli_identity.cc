@@ -1,9 +1,12 @@
-// `suiji user add|disable|list` and `suiji token issue|revoke`: the users of the HTTP API
-// (api/identity_service.h). The first administrator is made here, on the node, before any
-// HTTP request can be authenticated.
+// `suiji user add|disable|list|password` and `suiji token issue|revoke`: the users of the HTTP
+// API (api/identity_service.h). The first administrator is made here, on the node, before any
+// HTTP request can be authenticated, and given its first console password
+// (`suiji user password`, api/credentials.h).
+#include <fstream>
 #include <iostream>
 
 #include "api/cli.h"
+#include "api/credentials.h"
 #include "api/identity_service.h"
 #include "api/node.h"
 #include "projections/projections.h"
@@ -43,11 +46,11 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
   // A process may register and run commands more than once (the server runs forwarded
   // commands in-process, one at a time): every registration starts from the defaults.
   static identity::UserRecord u;
-  static std::string key_hex, reason, label, user_id, token_id;
+  static std::string key_hex, reason, label, user_id, token_id, password_file;
   static int64_t ttl;
   static bool json_out;
   u = {};
-  key_hex = reason = label = user_id = token_id = {};
+  key_hex = reason = label = user_id = token_id = password_file = {};
   ttl = 0;
   json_out = false;
   auto* user = app.add_subcommand("user", "users of the HTTP API: roles and jurisdiction");
@@ -83,6 +86,31 @@ void RegisterIdentityCommands(CLI::App& app, Context& ctx) {
       SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
       SUIJI_ASSIGN_OR_RETURN(uint64_t seq, n.service->DisableUser({user_id, reason}, ctx.actor()));
       Out() << "user " << user_id << " disabled at sequence " << seq << "\n";
+      return OkStatus();
+    });
+  });
+  // The password is read from a file (its first line), never from the command line, where
+  // other users of the machine could see it; beside a running server the file is passed to it
+  // as a descriptor, like an import's.
+  auto* pw = user->add_subcommand(
+      "password", "set a user's staff console password (the node operator, the user itself, or an administrator)");
+  AddCommon(pw, ctx);
+  pw->add_option("user", user_id, "user id")->required();
+  pw->add_option("--password-file", password_file, "a file whose first line is the password (at least 10 characters)")
+      ->required();
+  pw->add_option("--reason", reason, "why (e.g. 初始密码)");
+  pw->callback([&] {
+    Run(ctx, [&]() -> Status {
+      std::ifstream in(ctx.node().InputPath(password_file), std::ios::binary);
+      if (!in) return NotFound("cannot read the password file " + password_file);
+      std::string password;
+      std::getline(in, password);
+      if (!password.empty() && password.back() == '\r') password.pop_back();
+      SUIJI_ASSIGN_OR_RETURN(IdentityNode n, OpenIdentity(ctx, true));
+      CredentialStore store(NodePaths{ctx.data}.dir);
+      SUIJI_ASSIGN_OR_RETURN(uint64_t seq, SetPassword(*n.service, store, user_id, password, reason, ctx.actor()));
+      Out() << "password of user " << user_id << " set at sequence " << seq
+            << " (the log records that it was set, never the password or its hash)\n";
       return OkStatus();
     });
   });

@@ -106,6 +106,7 @@ const std::vector<std::pair<std::string, CommandKind>> kKinds = {
     {"public export", CommandKind::kRead},
     {"stats", CommandKind::kRead},
     // cli_identity.cc
+    {"user password", CommandKind::kWrite},
     {"user add", CommandKind::kWrite},
     {"user disable", CommandKind::kWrite},
     {"user list", CommandKind::kRead},

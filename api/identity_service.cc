@@ -193,6 +193,17 @@ StatusOr<uint64_t> IdentityService::RevokeToken(const identity::TokenRevokedReco
   });
 }
 
+StatusOr<uint64_t> IdentityService::RecordCredentialSet(const identity::CredentialSetRecord& c,
+                                                        const Actor& actor) {
+  return AppendChecked([&](const identity::IdentityStore& s) -> StatusOr<EventDraft> {
+    if (std::string why = identity::CredentialSetterRefusal(s, actor.user, c); !why.empty()) {
+      return PermissionDenied(why);
+    }
+    SUIJI_RETURN_IF_ERROR(identity::CheckCredentialSet(s, c));
+    return EventDraft{EventType::CredentialSet, identity::EncodeCredentialSet(c), actor};
+  });
+}
+
 StatusOr<std::shared_ptr<const identity::UserInfo>> IdentityService::Authenticate(std::string_view token,
                                                                                   std::string* token_id) const {
   std::shared_ptr<const identity::UserInfo> out;

@@ -72,6 +72,11 @@ class IdentityService {
   StatusOr<IssuedToken> IssueToken(std::string_view user_id, std::string_view label,
                                    int64_t ttl_seconds, const Actor& actor);
   StatusOr<uint64_t> RevokeToken(const identity::TokenRevokedRecord& r, const Actor& actor);
+  // Appends 404 CredentialSet: that `c.user_id`'s password was set by `actor` (the user
+  // itself, an administrator covering it, or the node operator: kPermissionDenied otherwise,
+  // identity::CredentialSetterRefusal; kNotFound for no such user, kFailedPrecondition for a
+  // disabled one). The password itself goes elsewhere (api/credentials.h: SetPassword).
+  StatusOr<uint64_t> RecordCredentialSet(const identity::CredentialSetRecord& c, const Actor& actor);
 
   // The enabled user holding this bearer token, if the token is known, unrevoked and
   // unexpired; kUnauthenticated-like failures are kPermissionDenied naming why. A storage

@@ -5,3 +5,5 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+# The staff console (api/web/), next to the suiji binary.
+BUILD_DIR="$BUILD_DIR" "$ROOT/ops/build-console.sh"

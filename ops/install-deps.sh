@@ -13,7 +13,11 @@ PACKAGES=(
   maven default-jre-headless iproute2 procps
   clang-format clang-tidy clang-14 libclang-rt-14-dev wrk curl
   nginx  # the supported front (ops/nginx/), run in front of the node by tests/nginx/
+  chromium fonts-noto-cjk  # the staff console's browser test (api/web/tests/) and its screenshots
 )
+# The staff console (api/web/) is built with Node.js and npm: Debian's, unless a Node.js is
+# installed already (Vite 7 needs Node.js 20.19 or later: Debian 13's; Debian 12's is 18).
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

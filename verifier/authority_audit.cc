@@ -210,6 +210,9 @@ std::vector<Subject> Subjects(const EntryView& e, const Places& at) {
     case EventType::UserDisabled:
       if (auto d = identity::DecodeUserDisabled(p); d.ok()) out.push_back({"user " + d->user_id, at.UserRegion(d->user_id)});
       break;
+    case EventType::CredentialSet:
+      if (auto c = identity::DecodeCredentialSet(p); c.ok()) out.push_back({"user " + c->user_id, at.UserRegion(c->user_id)});
+      break;
     case EventType::TokenIssued:
       if (auto t = identity::DecodeToken(p); t.ok()) out.push_back({"user " + t->user_id, at.UserRegion(t->user_id)});
       break;
@@ -262,7 +265,7 @@ std::string TeamRefusal(const identity::UserInfo& u, const EntryView& e, const P
 }
 
 // Separation of duties (identity.h, directory/records.h, inspection/state.h): a token is issued
-// only by the user it is for; an org unit is registered only inside the acting bureau's
+// only by the user it is for; a password is set by the user itself or an administrator; an org unit is registered only inside the acting bureau's
 // jurisdiction and below its level; a result is confirmed by each inspector for itself, only
 // for a visit it is on (its drawn team or its experts). Empty when allowed, or another event.
 std::string DutyRefusal(const identity::UserInfo& u, const EntryView& e, const Places& at) {
@@ -270,6 +273,11 @@ std::string DutyRefusal(const identity::UserInfo& u, const EntryView& e, const P
   switch (e.type()) {
     case EventType::TokenIssued:
       if (auto t = identity::DecodeToken(p); t.ok()) return at.ids.TokenIssuerRefusal(u.user.user_id, *t);
+      return {};
+    case EventType::CredentialSet:
+      if (auto c = identity::DecodeCredentialSet(p); c.ok()) {
+        return identity::CredentialSetterRefusal(at.ids.store(), u.user.user_id, *c);
+      }
       return {};
     case EventType::OrgUnitRegistered: {
       auto o = directory::DecodeOrgUnit(p);

@@ -54,6 +54,7 @@ const char* TableOf(EventType t) {
     case EventType::UserDisabled: return "UserDisabled";
     case EventType::TokenIssued: return "TokenIssued";
     case EventType::TokenRevoked: return "TokenRevoked";
+    case EventType::CredentialSet: return "CredentialSet";
     default: return nullptr;
   }
 }

@@ -112,6 +112,7 @@ inline Route R(std::string method, std::string path, std::vector<Role> roles, bo
 
 // The route groups, one per file; ApiRoutes() (routes.cc) serves them in this order.
 std::vector<Route> IdentityRoutes();
+std::vector<Route> SessionRoutes();
 std::vector<Route> DirectoryRoutes();
 std::vector<Route> DrawRoutes();
 std::vector<Route> ResultRoutes();

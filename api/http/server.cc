@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/http/console.h"
 #include "api/http/front.h"
 #include "api/http/replica.h"
 #include "api/http/server_internal.h"
@@ -285,6 +286,8 @@ struct Server::Impl {
 Status Server::Impl::Open() {
   NodePaths paths{options.data};
   node.replica = options.replica;
+  node.credentials = std::make_unique<CredentialStore>(options.data);
+  node.sessions = std::make_unique<Sessions>(options.session_seconds);
   if (options.replica) {
     SUIJI_ASSIGN_OR_RETURN(node.ledger, OpenReplicaLedger(paths, &follower_log));
   } else {
@@ -480,6 +483,11 @@ StatusOr<std::shared_ptr<const identity::UserInfo>> Server::Impl::Authenticate(c
     }
     return u;
   }
+  // A staff console session (routes_session.cc), only without an Authorization header.
+  if (auth.empty() && !SessionCookieOf(req).empty()) {
+    *credential = "session";
+    return AuthenticateSession(req, node);
+  }
   return PermissionDenied(auth.empty() ? "no Authorization header" : "unsupported Authorization scheme");
 }
 
@@ -532,6 +540,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       auto u = Authenticate(req, true, &credential);
       if (!u.ok()) return RefuseAuthentication(req, credential, u.status().message());
       user = *u;
+      if (std::optional<Reply> csrf = CsrfRefusal(req, node)) return *csrf;
       if (!route.roles.empty() &&
           std::none_of(route.roles.begin(), route.roles.end(), [&](Role r) { return user->Has(r); })) {
         json need = json::array();
@@ -1088,8 +1097,9 @@ void Server::Impl::Install() {
                                                 std::to_string(import ? options.max_import_bytes : options.max_body_bytes) +
                                                 " bytes"));
     }
-    // Every route that takes a body is authenticated (the public ones are GETs).
-    if (length > 0 && req.method != "GET") {
+    // Every route that takes a body is authenticated (the public ones are GETs), but the
+    // sign-in, whose body is the credential (at most max_body_bytes, checked above).
+    if (length > 0 && req.method != "GET" && !(req.method == "POST" && req.path == "/api/v1/session")) {
       std::string credential;
       Status s;
       {
@@ -1115,6 +1125,7 @@ void Server::Impl::Install() {
     else if (m == "PUT") http->Put(re, h);
     else if (m == "DELETE") http->Delete(re, h);
   }
+  MountConsole(*http, ConsoleDir(options.console_dir));  // the staff console (api/web/)
   http->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     if (follower) {
       auto [status, body] = ReplicaHealth(follower->state(), node.ledger->ledger_id());
@@ -1310,6 +1321,8 @@ StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions 
       else if (k == "max_import_bytes") o.max_import_bytes = std::stoull(v);
       else if (k == "max_string_bytes") o.max_string_bytes = std::stoull(v);
       else if (k == "auth_failures_per_minute") o.auth_failures_per_minute = std::stoi(v);
+      else if (k == "session_seconds") o.session_seconds = std::stoll(v);
+      else if (k == "console_dir") o.console_dir = v;
       else if (k == "max_json_depth") o.max_json_depth = std::stoull(v);
       else if (k == "trusted_proxy") o.trusted_proxies.push_back(v);
       else if (k == "max_head_bytes") o.max_head_bytes = std::stoull(v);

@@ -69,6 +69,11 @@ struct ServerOptions {
   unsigned max_streams = 16;           // concurrent event streams (each holds a thread; at most threads/4); then 503
   unsigned max_streams_per_user = 4;   // per user; then 429
   int sse_poll_ms = 200;           // how often an event stream looks for new entries
+  // A staff console session (api/http/sessions.h) ends this long after sign-in.
+  int64_t session_seconds = 8 * 3600;
+  // The built staff console (api/http/console.h), served at /console/; empty: console/ next
+  // to the suiji binary.
+  std::string console_dir;
   std::string tls_cert, tls_key;   // both set: HTTPS
   // Workers that run requests (a connection holds one only while its request is read and
   // answered; with TLS, cpp-httplib's own handling holds one per keep-alive connection).
@@ -84,7 +89,8 @@ struct ServerOptions {
 // max_body_bytes, max_import_bytes, max_string_bytes, max_json_depth, auth_failures_per_minute,
 // trusted_proxy (repeatable), max_head_bytes, head_timeout_ms, body_timeout_ms, max_connections,
 // max_connections_per_address, max_streams, max_streams_per_user, tls_cert, tls_key, threads,
-// log_requests, replica (true/false), replica_poll_ms. Unknown keys are errors naming the line.
+// log_requests, replica (true/false), replica_poll_ms, session_seconds,
+// console_dir. Unknown keys are errors naming the line.
 StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions base = {});
 
 class Server {

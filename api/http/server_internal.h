@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -15,10 +16,12 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "api/credentials.h"
 #include "api/directory_service.h"
 #include "api/draw_service.h"
 #include "api/http/bundle_cache.h"
 #include "api/http/server.h"
+#include "api/http/sessions.h"
 #include "api/identity_service.h"
 #include "api/inspection_service.h"
 #include "ledger/core/identity/identity.h"
@@ -70,6 +73,10 @@ struct Node {
   BundleCache bundles;
   // A read replica (api/http/replica.h): no node key, it signs no checkpoint of its own.
   bool replica = false;
+  // The staff console's sign-in (routes_session.cc): password hashes (DIR/credentials/,
+  // outside the ledger) and the sessions, in memory.
+  std::unique_ptr<CredentialStore> credentials;
+  std::unique_ptr<Sessions> sessions;
   // Catches every read model up with the log: the projections (every folder). State lock
   // held exclusively.
   Status SyncAll();
@@ -107,6 +114,14 @@ struct Route {
   // until every entry its snapshot may reflect is durable.
   bool lock_free = false;
 };
+
+// The session cookie (routes_session.cc): its value in the request, or empty; the user it
+// signs in (kPermissionDenied naming why not: unknown or expired, the password changed since,
+// the user disabled); and the 403 `csrf` reply for a request other than GET or HEAD that a
+// session cookie authenticates without that session's X-CSRF-Token.
+std::string SessionCookieOf(const httplib::Request& req);
+StatusOr<std::shared_ptr<const identity::UserInfo>> AuthenticateSession(const httplib::Request& req, Node& node);
+std::optional<Reply> CsrfRefusal(const httplib::Request& req, Node& node);
 
 // The route table (routes.cc), in the order served; openapi.json is generated from it.
 std::vector<Route> ApiRoutes();

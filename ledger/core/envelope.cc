@@ -161,6 +161,7 @@ Status VerifyPayload(EventType type, ByteView payload) {
     case EventType::UserDisabled: ok = VerifyTable<schema::UserDisabled>(payload); break;
     case EventType::TokenIssued: ok = VerifyTable<schema::TokenIssued>(payload); break;
     case EventType::TokenRevoked: ok = VerifyTable<schema::TokenRevoked>(payload); break;
+    case EventType::CredentialSet: ok = VerifyTable<schema::CredentialSet>(payload); break;
     default: break;
   }
   if (!ok) return DataLoss(std::string(EventTypeName(type)) + " payload is malformed");

@@ -41,6 +41,7 @@ std::vector<Role> RolesForEvent(EventType t) {
     case EventType::TokenRevoked:
       return {Role::kAdministrator};
     case EventType::TokenIssued:  // by any user, for itself only (IdentityWorld::TokenIssuerRefusal)
+    case EventType::CredentialSet:  // by the user itself or an administrator (CredentialSetterRefusal)
       return {std::begin(kAllRoles), std::end(kAllRoles)};
     case EventType::TargetRegistered:
     case EventType::TargetUpdated:
@@ -90,7 +91,7 @@ bool ValidId(std::string_view id) {
 
 bool IsIdentityEvent(EventType t) {
   return t == EventType::UserRegistered || t == EventType::UserDisabled ||
-         t == EventType::TokenIssued || t == EventType::TokenRevoked;
+         t == EventType::TokenIssued || t == EventType::TokenRevoked || t == EventType::CredentialSet;
 }
 
 Bytes EncodeUser(const UserRecord& u) {
@@ -127,6 +128,20 @@ Bytes EncodeTokenRevoked(const TokenRevokedRecord& r) {
   auto id = fbb.CreateString(r.token_id);
   auto reason = fbb.CreateString(r.reason);
   return fb::Finish(fbb, schema::CreateTokenRevoked(fbb, id, reason));
+}
+
+Bytes EncodeCredentialSet(const CredentialSetRecord& c) {
+  flatbuffers::FlatBufferBuilder fbb(128);
+  auto id = fbb.CreateString(c.user_id);
+  auto kind = fbb.CreateString(c.kind);
+  auto reason = fbb.CreateString(c.reason);
+  return fb::Finish(fbb, schema::CreateCredentialSet(fbb, id, kind, reason));
+}
+
+StatusOr<CredentialSetRecord> DecodeCredentialSet(ByteView b) {
+  const auto* t = fb::Verified<schema::CredentialSet>(b);
+  if (t == nullptr) return fb::Malformed("CredentialSet");
+  return CredentialSetRecord{fb::Str(t->user_id()), fb::Str(t->kind()), fb::Str(t->reason())};
 }
 
 StatusOr<UserRecord> DecodeUser(ByteView b) {
@@ -244,6 +259,24 @@ Status CheckRevoke(const IdentityStore& s, const TokenRevokedRecord& r) {
   return OkStatus();
 }
 
+Status CheckCredentialSet(const IdentityStore& s, const CredentialSetRecord& c) {
+  if (c.kind != "password") return InvalidArgument("credential kind " + c.kind + ": only \"password\" is known");
+  const auto u = s.GetUser(c.user_id);
+  if (!u) return NotFound("no user " + c.user_id);
+  if (u->disabled) return FailedPrecondition("user " + c.user_id + " is disabled");
+  return OkStatus();
+}
+
+std::string CredentialSetterRefusal(const IdentityStore& s, std::string_view actor, const CredentialSetRecord& c) {
+  if (actor == c.user_id) return {};
+  const std::optional<UserInfo> a = s.GetUser(actor);
+  if (!a) return {};  // the node operator
+  const std::optional<UserInfo> u = s.GetUser(c.user_id);
+  if (!a->disabled && a->Has(Role::kAdministrator) && u && a->Covers(u->region)) return {};
+  return "user " + std::string(actor) + " may not set the password of user " + c.user_id +
+         ": only the user itself or an administrator whose jurisdiction covers it";
+}
+
 std::optional<UserInfo> UserByKey(const IdentityStore& s, ByteView key) {
   if (key.size() != 32) return std::nullopt;
   const std::optional<std::string> id = s.EnabledUserByKey(key);
@@ -303,6 +336,11 @@ Status ApplyIdentityEntry(const EntryView& e, IdentityStore& s) {
       if (!t) return refused(NotFound("no token " + r.token_id));
       t->revoked = true;
       s.PutToken(*t, false);
+      break;
+    }
+    case EventType::CredentialSet: {  // nothing to keep: the hash is outside the log
+      SUIJI_ASSIGN_OR_RETURN(auto c, DecodeCredentialSet(e.payload()));
+      if (Status check = CheckCredentialSet(s, c); !check.ok()) return refused(check);
       break;
     }
     default: break;

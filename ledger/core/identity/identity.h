@@ -70,6 +70,15 @@ struct TokenRevokedRecord {
   std::string reason;
 };
 
+// 404 CredentialSet: that a sign-in password of `user_id` was set (never the password or its
+// hash, which live outside the log). Who set it is the event's acting user.
+struct CredentialSetRecord {
+  std::string user_id;
+  std::string kind = "password";
+  std::string reason;
+  bool operator==(const CredentialSetRecord&) const = default;
+};
+
 Bytes EncodeUser(const UserRecord& u);
 Bytes EncodeUserDisabled(const UserDisabledRecord& d);
 Bytes EncodeToken(const TokenRecord& t);
@@ -78,6 +87,8 @@ StatusOr<UserRecord> DecodeUser(ByteView b);
 StatusOr<UserDisabledRecord> DecodeUserDisabled(ByteView b);
 StatusOr<TokenRecord> DecodeToken(ByteView b);
 StatusOr<TokenRevokedRecord> DecodeTokenRevoked(ByteView b);
+Bytes EncodeCredentialSet(const CredentialSetRecord& c);
+StatusOr<CredentialSetRecord> DecodeCredentialSet(ByteView b);
 
 bool IsIdentityEvent(EventType t);
 
@@ -166,6 +177,14 @@ Status CheckUser(const IdentityStore& s, const UserRecord& u);
 Status CheckDisable(const IdentityStore& s, const UserDisabledRecord& d);
 Status CheckToken(const IdentityStore& s, const TokenRecord& t);
 Status CheckRevoke(const IdentityStore& s, const TokenRevokedRecord& r);
+// A credential is set for a registered, enabled user, of a known kind ("password").
+Status CheckCredentialSet(const IdentityStore& s, const CredentialSetRecord& c);
+// Who may set a user's credential: the user itself, an enabled administrator whose
+// jurisdiction covers the user, or the node operator (an actor that is no registered user, on
+// the command line: the first administrator's password). Why `actor` may not, or empty. An
+// authority rule like TokenIssuerRefusal: checked by the services and the verifier's
+// authority audit, not by the fold.
+std::string CredentialSetterRefusal(const IdentityStore& s, std::string_view actor, const CredentialSetRecord& c);
 // See IdentityWorld::TokenIssuerRefusal.
 std::string TokenIssuerRefusal(const IdentityStore& s, std::string_view issuer, const TokenRecord& t);
 // The enabled user whose registered public key is `key`, if any.

@@ -339,6 +339,7 @@ TEST_F(PublicHardeningTest, ARecordOfAnotherCountyIsAnsweredExactlyLikeAnUnknown
   // Bodies that pass each route's own checks, so the lookup is what answers.
   const std::map<std::string, std::string> bodies = {
       {"POST /api/v1/users/{user_id}/disable", R"({"reason": "离职"})"},
+      {"POST /api/v1/users/{user_id}/password", R"({"password": "十个字符以上的新密码"})"},
       {"POST /api/v1/targets/{credit_code}/retire", R"({"reason": "注销", "moved": false})"},
       {"POST /api/v1/inspectors/{inspector_id}/retire", R"({"reason": "调离"})"},
       {"POST /api/v1/tasks/{task_id}/withdraw", R"({"reason": "撤回"})"},

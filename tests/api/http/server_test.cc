@@ -200,6 +200,9 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"POST", "/api/v1/users/nobody/disable", {"administrator"}},
       {"POST", "/api/v1/users/nobody/tokens", {"*"}},  // 403 separation_of_duties: only for oneself
       {"DELETE", "/api/v1/tokens/tnone", {"administrator"}},
+      {"GET", "/api/v1/session", {"*"}},
+      {"DELETE", "/api/v1/session", {"*"}},  // signs out a session; with a token nothing to end
+      {"POST", "/api/v1/users/nobody/password", {"administrator"}, R"({"password": "0123456789abc"})"},
       {"GET", "/api/v1/targets", {"registry_clerk", "planner", "supervisor"}},
       {"GET", "/api/v1/targets/" + code, {"registry_clerk", "planner", "supervisor"}},
       {"PUT", "/api/v1/targets/" + code, {"registry_clerk"}},
