@@ -521,9 +521,7 @@ class TxnDrawStore final : public DrawStoreView {
   }
   const DrawInfo* FindDrawHead(std::string_view id) const override {
     // A draw loaded whole (or changed in this transaction) is its own head.
-    if (auto it = draws_.find(id); it != draws_.end() && it->second.loaded) {
-      return it->second.value ? &*it->second.value : nullptr;
-    }
+    if (auto it = draws_.find(id); it != draws_.end() && it->second.loaded) return it->second.current();
     auto it = heads_.find(id);
     if (it == heads_.end()) {
       std::optional<DrawInfo> head;

@@ -346,6 +346,13 @@ TEST_F(CliBesideServer, EveryWriteCommandGivesTheSameOutputThroughTheServer) {
   Both(fixed({"user", "add", "--org", "320400", "--id", "temp", "--name", "临时", "--org-id", "320400", "--role",
               "planner"}));
   Both(fixed({"user", "disable", "temp", "--reason", "离职"}));
+  // A staff console password, from a file (never the command line); beside the server the
+  // file goes to it as a descriptor. The log records that it was set, never the password.
+  WriteFile(dir_ / "password.txt", "常州检查2026-li\n");
+  {
+    auto [a, b] = Both(fixed({"user", "password", "li", "--password-file", file("password.txt"), "--reason", "初始密码"}));
+    EXPECT_TRUE(a.out.starts_with("password of user li set at sequence ")) << a.out;
+  }
   {
     auto [a, b] = Both(fixed({"token", "issue", "li", "--label", "笔记本"}));
     EXPECT_TRUE(a.out.starts_with("sj_")) << a.out;
