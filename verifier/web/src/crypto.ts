@@ -92,9 +92,10 @@ export interface VerifierKey {
 
 export function parseVerifierKey(text: string): VerifierKey {
   const t = text.trim();
-  const parts = t.split('+');
-  if (parts.length !== 3) throw new Error(`验证密钥格式应为 名称+哈希+公钥 (name+hash+base64): ${t.slice(0, 80)}`);
-  const [name, hashHex, b64] = parts;
+  // The name holds no '+'; the base64 may.
+  const m = /^([^+\s]+)\+([^+]*)\+(\S+)$/.exec(t);
+  if (!m) throw new Error(`验证密钥格式应为 名称+哈希+公钥 (name+hash+base64): ${t.slice(0, 80)}`);
+  const [, name, hashHex, b64] = m;
   if (!/^[0-9a-f]{8}$/.test(hashHex)) throw new Error(`验证密钥的哈希应为 8 位十六进制: ${hashHex}`);
   const raw = fromBase64(b64);
   if (!raw || raw.length !== 33 || raw[0] !== 1) throw new Error('验证密钥不是 Ed25519 密钥 (0x01 ‖ 32 字节)');

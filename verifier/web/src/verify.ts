@@ -392,7 +392,6 @@ export async function verifyBundle(
   begin('signatures');
   interface KeyInForce { publicKey: Uint8Array; roles: number; from: number; until: number | null; label: string; }
   const keys = new Map<string, KeyInForce>();
-  const entryRole = new Map<number, string>();
   let signed = 0;
   const first = carried[0];
   if (!first || first.sequence !== 0 || !first.view || first.view.type !== T.Genesis) {
@@ -455,12 +454,10 @@ export async function verifyBundle(
           const old = keys.get(r.replacesKeyId);
           if (old && old.until === null) old.until = at + 1;
         }
-        entryRole.set(at, 'key');
       } else if (v.type === T.KeyRevoked) {
         const r = decodeKeyRevoked(v.payload);
         const old = keys.get(r.keyId);
         if (old && old.until === null) old.until = at + 1;
-        entryRole.set(at, 'key');
       }
     } catch (e) {
       fail(at, `条目 ${at} 的内容无法解码 (entry ${at}: ${(e as Error).message})`);
@@ -879,7 +876,7 @@ export async function verifyBundle(
   for (const c of carried) {
     if (!c.view) continue;
     const t = c.view.type;
-    const role = entryRole.get(c.sequence) ?? (t === 1 ? 'genesis' : t === 200 || t === 210 ? 'task' : t >= 211 && t <= 225 ? 'draw' : 'extra');
+    const role = t <= 3 ? 'key' : t === 200 ? 'plan' : t === 210 ? 'task' : t >= 211 && t <= 225 ? 'draw' : 'extra';
     report.entries.push({ sequence: c.sequence, type: c.type, role });
     if (role === 'extra') report.extras.push({ sequence: c.sequence, type: c.type });
   }
