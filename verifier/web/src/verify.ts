@@ -452,12 +452,16 @@ export async function verifyBundle(
         keys.set(keyId(r.publicKey), { publicKey: r.publicKey, roles: r.roles, from: at + 1, until: null, label: r.label });
         if (r.replacesKeyId) {
           const old = keys.get(r.replacesKeyId);
-          if (old && old.until === null) old.until = at + 1;
+          if (!old || at < old.from || old.until !== null) {
+            fail(at, `条目 ${at}：轮换所替换的密钥 ${r.replacesKeyId} 不是有效密钥 (rotation replaces key ${r.replacesKeyId}, which is not in force)`);
+          } else old.until = at + 1;
         }
       } else if (v.type === T.KeyRevoked) {
         const r = decodeKeyRevoked(v.payload);
         const old = keys.get(r.keyId);
-        if (old && old.until === null) old.until = at + 1;
+        if (!old || at < old.from || old.until !== null) {
+          fail(at, `条目 ${at}：所撤销的密钥 ${r.keyId} 不是有效密钥 (revokes key ${r.keyId}, which is not in force)`);
+        } else old.until = at + 1;
       }
     } catch (e) {
       fail(at, `条目 ${at} 的内容无法解码 (entry ${at}: ${(e as Error).message})`);
@@ -488,7 +492,6 @@ export async function verifyBundle(
   let commits = 0;
   let withdrawn = false;
   const taskDetail: string[] = [];
-  const declineFailures: Failure[] = [];
   try {
     const frozenOfNamed = good.find((c) => c.view!.type === T.DrawFrozen && decodeFrozen(payloadOf(c)).drawId === drawId);
     if (!frozenOfNamed) {
@@ -520,11 +523,7 @@ export async function verifyBundle(
       const drawOf = (id: string) => draws.get(id);
       const refuse = (c: Carried, why: string) => {
         const msg = `条目 ${c.sequence}：${why}；证明包缺少本任务的某个事件，或此事件被改动过 (an event of the task is missing from the bundle, or this one was altered)`;
-        if (c.view!.type === T.AssignmentDeclined) {
-          const f: Failure = { step: 'declines', sequence: c.sequence, message: msg };
-          declineFailures.push(f);
-          failures.push(f);
-        } else fail(c.sequence, msg);
+        fail(c.sequence, msg);
       };
       const live = () => {
         for (let i = order.length - 1; i >= 0; i--) if (order[i].phase !== 'cancelled') return order[i];
@@ -650,7 +649,7 @@ export async function verifyBundle(
       }
       for (const d of order) {
         if ((d.phase === 'revealed') || (d.phase === 'cancelled' && d.reveal && d.parts.length < Math.max(1, d.partsTotal))) {
-          fail(d.reveal!.seq, `抽取 ${d.id}：结果部分缺失（证明包中有 ${d.parts.length} 部分，至少应有 ${Math.max(1, d.partsTotal)} 部分）(draw ${d.id}: result parts are missing from the bundle (${d.parts.length} of at least ${Math.max(1, d.partsTotal)}))`);
+          fail(null, `抽取 ${d.id}：结果部分缺失（在其揭示条目 ${d.reveal!.seq} 之后）（证明包中有 ${d.parts.length} 部分，至少应有 ${Math.max(1, d.partsTotal)} 部分）(draw ${d.id}: result parts are missing from the bundle (${d.parts.length} of at least ${Math.max(1, d.partsTotal)}))`);
         }
       }
       named = draws.get(drawId) ?? null;
@@ -680,7 +679,6 @@ export async function verifyBundle(
   if (!named || !task) {
     await finish('没有可检查的抽取。', 'skip');
     await skipRest('commitment', '没有可检查的抽取。');
-    for (const f of declineFailures) steps[steps.length - 1].failures.push(f);
     return done();
   }
   {
@@ -840,15 +838,15 @@ export async function verifyBundle(
       if (p.ev.part > 0 && p.ev.strata.length > 0) fail(p.seq, `结果第 ${p.ev.part} 部分不应列出分层`);
     }
     const out = runDraw(task, seed, targets, inspectors, experts, inputs);
-    const at0 = named.parts[0].seq;
+    // The recomputation is compared once the draw is whole: failures name its last part.
+    const at0 = named.parts[named.parts.length - 1].seq;
     const sm = compareStrata(named.parts[0].ev.strata, out.strata);
     if (sm) fail(at0, `结果所列分层与复算不符：${sm}`);
     if (out.visits.length !== n) fail(at0, `抽中 ${n} 家，复算应为 ${out.visits.length} 家 (the number of visits differs from the recomputed draw)`);
     for (let i = 0; i < Math.min(n, out.visits.length); i++) {
       const diff = visitDiff(named.visits[i], out.visits[i]);
       if (diff) {
-        const part = named.parts[Math.floor(i / 250)] ?? named.parts[0];
-        fail(part.seq, `第 ${i} 项（${named.visits[i].creditCode}）与复算的抽取不符：${diff.zh}（依据证明包所述的检查组输入）(visit ${i} (${named.visits[i].creditCode}) does not match the recomputed draw: the ${diff.en} differs, given the bundle's stated team inputs)`);
+        fail(at0, `第 ${i} 项（${named.visits[i].creditCode}）与复算的抽取不符：${diff.zh}（依据证明包所述的检查组输入）(visit ${i} (${named.visits[i].creditCode}) does not match the recomputed draw: the ${diff.en} differs, given the bundle's stated team inputs)`);
         break;
       }
     }
@@ -864,10 +862,6 @@ export async function verifyBundle(
 
   // ---- 11. Declines and redraws.
   begin('declines');
-  for (const f of declineFailures) {
-    current!.failures.push(f);
-    current!.outcome = 'fail';
-  }
   const cancelled = summary.cancellations;
   await finish(
     `回避递补 ${named.declines} 次，均由递补名单中的下一位接替；本任务承诺 ${commits} 次，即重抽 ${summary.redraws} 次${cancelled.length ? `；已取消：${cancelled.join('；')}` : ''}。`,
