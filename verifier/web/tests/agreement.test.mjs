@@ -33,9 +33,8 @@ if (!verifyBin || !dist || files.length === 0) {
   process.exit(2);
 }
 const V = await import(pathToFileURL(resolve(dist, 'suiji-verify.js')).href);
-const { ed25519 } = await import(pathToFileURL(resolve(dist, '..', 'node_modules/@noble/curves/ed25519.js')).href).catch(
-  () => import('@noble/curves/ed25519'),
-);
+// Signing tampered variants (verifier/web/node_modules, as the verifier itself uses).
+const { ed25519 } = await import('@noble/curves/ed25519');
 
 /** The C++ verifier's failure texts → the browser verifier's step ids (one table, kept in README). */
 export const FAILURE_STEPS = [
