@@ -472,7 +472,7 @@ export async function verifyBundle(
     const id = keyId(key.publicKey);
     const k = keys.get(id);
     const size = Number(checkpoint.size);
-    if (!k || size < k.from || (k.until !== null && size >= k.until) || (k.roles & (ROLE_CHECKPOINT | ROLE_AUTHORITY)) === 0) {
+    if (!k || size < k.from || (k.until !== null && size >= k.until) || (k.roles & ROLE_CHECKPOINT) === 0) {
       fail(null, `签署检查点的密钥 ${id} 不是树大小 ${size} 时有效的检查点密钥 (key ${id} is not a checkpoint key in force at size ${size})`);
     }
   }
