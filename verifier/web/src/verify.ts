@@ -666,7 +666,7 @@ export async function verifyBundle(
   begin('frozen');
   const summary: DrawSummary = {
     drawId, taskId: task?.taskId ?? '', phase: named ? named.phase : 'unknown', commitNumber: 0, commits,
-    redraws: Math.max(0, commits - 1), cancellations: order.filter((d) => d.phase === 'cancelled').map((d) => `${d.id}: ${d.cancelReason}`),
+    redraws: Math.max(0, commits - 1), cancellations: order.filter((d) => d.phase === 'cancelled' && d.committedOnce).map((d) => `${d.id}: ${d.cancelReason}`),
     targets: targetLines.length, inspectors: inspectorLines.length, experts: expertLines.length, rootsMatch: false,
     entropy: [], drandRound: null, drandUrl: null, drandBls: 'not-declared', seed: '', selected: 0, recomputed: false,
     understaffed: 0, declines: named?.declines ?? 0,

@@ -65,7 +65,7 @@ function runCpp(text, key) {
   if (r.status !== 0 && r.status !== 1) throw new Error(`suiji-verify exit ${r.status}: ${r.stderr}`);
   const j = JSON.parse(r.stdout);
   const f0 = j.failures?.[0] ?? null;
-  return { ok: j.ok === true, exit: r.status, first: f0 ? { sequence: f0.sequence ?? null, step: cppStep(f0.what), what: f0.what } : null };
+  return { ok: j.ok === true, exit: r.status, draw: j.draw, first: f0 ? { sequence: f0.sequence ?? null, step: cppStep(f0.what), what: f0.what } : null };
 }
 
 async function runJs(text, key, checkDrand) {
@@ -90,6 +90,19 @@ async function compare(name, text, key, { expectFail = false } = {}) {
     if (cpp.first.step !== js.first.step || (cs ?? null) !== (js.first.sequence ?? null)) problems.push(`first failures differ: ${line} — JS: ${js.first.message}`);
   }
   if (expectFail && cpp.ok) problems.push(`tampering not caught: ${name}`);
+  if (cpp.ok && js.ok) {
+    // The draw's summary too: phase, commits, redraws, counts, seed, selection, declines.
+    const c = cpp.draw;
+    const d = js.report.draw;
+    const pairs = [
+      ['phase', c.phase, d.phase], ['commit_number', c.commit_number, d.commitNumber], ['commits', c.commits, d.commits],
+      ['redraws', c.redraws, d.redraws], ['cancellations', c.cancellations.length, d.cancellations.length],
+      ['targets', c.targets, d.targets], ['inspectors', c.inspectors, d.inspectors], ['experts', c.experts, d.experts],
+      ['roots_match', c.roots_match, d.rootsMatch], ['seed', c.seed ?? '', d.seed], ['selected', c.selected, d.selected],
+      ['recomputed', c.recomputed, d.recomputed], ['understaffed', c.understaffed, d.understaffed], ['declines', c.declines, d.declines],
+    ];
+    for (const [k, a, b] of pairs) if (a !== b) problems.push(`${name}: draw.${k} is ${JSON.stringify(a)} in C++, ${JSON.stringify(b)} in JS`);
+  }
   if (cpp.exit !== (cpp.ok ? 0 : 1)) problems.push(`${name}: suiji-verify exit ${cpp.exit}`);
   return { cpp, js };
 }
@@ -237,6 +250,33 @@ for (const file of files) {
   for (const [name, t] of variants(text, js.report)) {
     await compare(`${file} / ${name}`, t, key, { expectFail: !name.startsWith("the first draw's commit") });
   }
+}
+// The Node command on the first bundle: exit 0 and 通过, 1 and 未通过 naming the step, 2 for usage.
+{
+  const cli = join(dist, 'suiji-verify-js.mjs');
+  const file = files[0];
+  const key = readFileSync(file.replace(/\.json$/, '.key'), 'utf8').trim();
+  const run = (...a) => spawnSync(process.execPath, [cli, ...a], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const expect = (ok, what) => {
+    console.log(`${ok ? 'ok' : 'FAILED'} - suiji-verify-js: ${what}`);
+    if (!ok) problems.push(`suiji-verify-js: ${what}`);
+  };
+  let r = run(file, '--key', key);
+  expect(r.status === 0 && r.stdout.includes('结论：通过'), `a good bundle: exit ${r.status}, 结论：通过`);
+  r = run(file, '--key', file.replace(/\.json$/, '.key'), '--json');
+  expect(r.status === 0 && JSON.parse(r.stdout).ok === true && JSON.parse(r.stdout).verdict === '通过', `--json with the key from a file: exit ${r.status}`);
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  j.frozen.inspectors[0] = j.frozen.inspectors[0].slice(0, -1) + (j.frozen.inspectors[0].endsWith('1') ? '0' : '1');
+  const bad = join(work, 'bad.json');
+  writeFileSync(bad, JSON.stringify(j));
+  r = run(bad, '--key', key);
+  expect(r.status === 1 && r.stdout.includes('结论：未通过：第一处失败在「冻结名单与默克尔根」'), `a tampered bundle: exit ${r.status}, 未通过 at 冻结名单与默克尔根`);
+  r = run();
+  expect(r.status === 2 && r.stderr.includes('用法'), `no bundle: exit ${r.status}`);
+  r = run(file, '--bogus');
+  expect(r.status === 2 && r.stderr.includes('未知选项'), `an unknown option: exit ${r.status}`);
+  r = run(join(work, 'absent.json'), '--key', key);
+  expect(r.status === 2 && r.stderr.includes('无法读取'), `an absent file: exit ${r.status}`);
 }
 rmSync(work, { recursive: true, force: true });
 console.log(`${compared} bundles compared`);
