@@ -6,6 +6,7 @@
 # playwright-core.
 #
 #   ops/bench/verifier_web_bench.sh            (TARGETS=25000 RATIO_BP=1600 ROUNDS=3 KEEP=0)
+#   BUNDLE=/path/bundle.json ops/bench/verifier_web_bench.sh   (reuse a bundle; its key in bundle.key)
 #
 # Setup: a fresh node with TARGETS employers of Changzhou and 120 inspectors, one task at
 # RATIO_BP per stratum (by region) and its draw (witnesses), and the draw's proof bundle. Then
@@ -26,6 +27,9 @@ D="$WORK/data"
 A=(--org 320400 --user bench)
 q() { "$SUIJI" "$@" >/dev/null 2>&1; }
 
+if [ -n "${BUNDLE:-}" ]; then  # a bundle made before (KEEP=1 keeps WORK/bundle.json and .key)
+  cp "$BUNDLE" "$WORK/bundle.json"; cp "${BUNDLE%.json}.key" "$WORK/bundle.key"
+else
 echo "setup: $TARGETS employers, ratio $RATIO_BP bp, in $WORK"
 q init --data "$D" --ledger bench.test/inspections --org 320400 --user bench --no-calendar
 q org add --data "$D" --user bench --id 320000 --name 江苏省人力资源和社会保障厅 --region 320000 --level province
@@ -42,16 +46,22 @@ q draw commit --data "$D" "${A[@]}" T-1-d1 --no-drand --witness 见证人甲
 q draw reveal --data "$D" "${A[@]}" T-1-d1 --witness-digits 20260601
 q public bundle --data "$D" T-1-d1 --out "$WORK/bundle.json"
 "$SUIJI" key verifier --data "$D" > "$WORK/bundle.key"
+fi
 KEY="$(cat "$WORK/bundle.key")"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now_ms() { date +%s%3N; }
-cpp=(); js=()
+# CPU time (user + system, ms) of a command: on a loaded machine wall time mostly measures the
+# wait for a core, so both are reported.
+cpu_ms() { local TIMEFORMAT='%3U %3S'; { time "$@" >/dev/null; } 2>&1 | awk '{printf "%d\n", ($1 + $2) * 1000}'; }
+cpp=(); js=(); cppcpu=(); jscpu=()
 for _ in $(seq "$ROUNDS"); do
   t0=$(now_ms); "$VERIFY" --bundle "$WORK/bundle.json" --key "$KEY" > "$WORK/cpp.txt"; t1=$(now_ms)
   cpp+=($((t1 - t0)))
   t0=$(now_ms); node "$WEB/suiji-verify-js.mjs" "$WORK/bundle.json" --key "$KEY" --json > "$WORK/js.json"; t1=$(now_ms)
   js+=($((t1 - t0)))
+  cppcpu+=("$(cpu_ms "$VERIFY" --bundle "$WORK/bundle.json" --key "$KEY")")
+  jscpu+=("$(cpu_ms node "$WEB/suiji-verify-js.mjs" "$WORK/bundle.json" --key "$KEY")")
 done
 browser="$(node "$ROOT/verifier/web/tests/bench_browser.mjs" "$WEB" "$WORK/bundle.json" "$ROUNDS")"
 read -r visits targets bytes < <(python3 -c "
@@ -59,10 +69,11 @@ import json,sys,os
 r=json.load(open('$WORK/js.json')); print(r['draw']['selected'], r['draw']['targets'], os.path.getsize('$WORK/bundle.json'))")
 grep -q '"ok": true' "$WORK/js.json" || { echo "the browser verifier did not pass the bundle"; exit 1; }
 c=$(printf '%s\n' "${cpp[@]}" | median); j=$(printf '%s\n' "${js[@]}" | median)
+cc=$(printf '%s\n' "${cppcpu[@]}" | median); jc=$(printf '%s\n' "${jscpu[@]}" | median)
 echo
 echo "bundle: $visits visits, $targets eligible employers, $bytes bytes; medians of $ROUNDS; $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
-printf '| verifier | median ms | visits/s | employers/s |\n|---|---:|---:|---:|\n'
-for row in "suiji-verify --bundle (C++)|$c" "suiji-verify-js (Node $(node --version))|$j" "page in Chromium (reported)|$browser"; do
-  name="${row%|*}"; ms="${row##*|}"
-  printf '| %s | %s | %s | %s |\n' "$name" "$ms" "$((visits * 1000 / (ms > 0 ? ms : 1)))" "$((targets * 1000 / (ms > 0 ? ms : 1)))"
+printf '| verifier | median wall ms | visits/s | employers/s | median CPU ms |\n|---|---:|---:|---:|---:|\n'
+for row in "suiji-verify --bundle (C++)|$c|$cc" "suiji-verify-js (Node $(node --version), process start included)|$j|$jc" "page in Chromium (time the page reports)|$browser|-"; do
+  name="${row%%|*}"; rest="${row#*|}"; ms="${rest%|*}"; cpu="${rest#*|}"
+  printf '| %s | %s | %s | %s | %s |\n' "$name" "$ms" "$((visits * 1000 / (ms > 0 ? ms : 1)))" "$((targets * 1000 / (ms > 0 ? ms : 1)))" "$cpu"
 done

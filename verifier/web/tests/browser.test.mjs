@@ -60,7 +60,7 @@ const check = (ok, what) => {
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
 try {
   for (const width of [1280, 390]) {
-    const page = await browser.newPage({ viewport: { width, height: width === 390 ? 844 : 900 } });
+    const page = await browser.newPage({ viewport: { width, height: width === 390 ? 844 : 900 }, locale: 'zh-CN' });
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
