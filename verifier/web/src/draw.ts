@@ -27,9 +27,20 @@ export function parseExpertLine(line: string): string | null {
   return f[1];
 }
 
+const encoder = new TextEncoder();
+
+/** The RFC 6962 root of leaf lines; each leaf hashed in one call over 0x00 ‖ line (no copies per part). */
 export function linesRoot(lines: string[]): Uint8Array {
-  return merkleRootOfLeaves(lines.map((l) => leafHash(utf8(l))));
+  let buf = new Uint8Array(256);
+  const leaves = lines.map((l) => {
+    if (buf.length < 1 + 3 * l.length) buf = new Uint8Array(2 + 3 * l.length);
+    buf[0] = 0;
+    const n = encoder.encodeInto(l, buf.subarray(1)).written;
+    return sha256(buf.subarray(0, 1 + n));
+  });
+  return merkleRootOfLeaves(leaves);
 }
+void leafHash;
 
 export interface Stratum { key: string; population: number; weightTotal: number; quota: number; }
 
@@ -92,13 +103,25 @@ const RANK_TAG = utf8('suiji-draw/1 rank');
 
 /** §5.1: the rank key of a target, as [hi, lo] unsigned 32-bit halves. */
 export function rankKey(seed: Uint8Array, code: string, weight: number): [number, number] {
+  // One buffer "suiji-draw/1 rank" ‖ seed ‖ BE32(b) ‖ code, hashed in one call per block.
   const c = utf8(code);
-  const pre = concat(RANK_TAG, seed);
+  const bAt = RANK_TAG.length + seed.length;
+  const msg = new Uint8Array(bAt + 4 + c.length);
+  msg.set(RANK_TAG, 0);
+  msg.set(seed, RANK_TAG.length);
+  msg.set(c, bAt + 4);
   let hi = 0xffffffff;
   let lo = 0xffffffff;
   let block: Uint8Array | null = null;
   for (let j = 0; j < weight; j++) {
-    if (j % 4 === 0) block = sha256(pre, be32(j / 4), c);
+    if (j % 4 === 0) {
+      const b = j / 4;
+      msg[bAt] = b >>> 24;
+      msg[bAt + 1] = (b >>> 16) & 255;
+      msg[bAt + 2] = (b >>> 8) & 255;
+      msg[bAt + 3] = b & 255;
+      block = sha256(msg);
+    }
     const at = 8 * (j % 4);
     const h = ((block![at] << 24) | (block![at + 1] << 16) | (block![at + 2] << 8) | block![at + 3]) >>> 0;
     const l = ((block![at + 4] << 24) | (block![at + 5] << 16) | (block![at + 6] << 8) | block![at + 7]) >>> 0;
