@@ -239,7 +239,8 @@ function variants(text, report) {
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   const key = readFileSync(file.replace(/\.json$/, '.key'), 'utf8').trim();
-  const { js } = await compare(file, text, key);
+  // A file named tampered-*.json is a tampered bundle made outside (demo_agreement.sh): it must fail.
+  const { js } = await compare(file, text, key, { expectFail: /(^|\/)tampered-[^/]*$/.test(file) });
   if (!tamper || !js.ok) continue;
   // Visit 0 of the named draw, for the conflict variant.
   const j = JSON.parse(text);
@@ -254,7 +255,7 @@ for (const file of files) {
 // The Node command on the first bundle: exit 0 and 通过, 1 and 未通过 naming the step, 2 for usage.
 {
   const cli = join(dist, 'suiji-verify-js.mjs');
-  const file = files[0];
+  const file = files.find((f) => !/(^|\/)tampered-[^/]*$/.test(f)) ?? files[0];
   const key = readFileSync(file.replace(/\.json$/, '.key'), 'utf8').trim();
   const run = (...a) => spawnSync(process.execPath, [cli, ...a], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const expect = (ok, what) => {
