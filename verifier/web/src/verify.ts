@@ -852,6 +852,9 @@ export async function verifyBundle(
     }
     summary.selected = n;
     summary.understaffed = out.understaffed;
+    notes.push(
+      `冻结名单由承诺的默克尔根证明；但这些名单是否正是冻结时名录中的全部合格对象，以及证明包所述的检查组输入（回避关系 ${conflictList.length} 条、上次检查组 ${inputs.previousTeams.size} 个）是否就是当时登记的回避关系和以往检查组，只有完整日志才能证明（对导出文件运行 suiji-verify）。`,
+    );
     summary.recomputed = failures.length === before;
     await finish(
       summary.recomputed

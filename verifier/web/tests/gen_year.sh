@@ -54,7 +54,7 @@ draw() {  # DRAW: freeze (by task), commit, reveal with witnesses
   local d="$1" t="${1%-d*}"
   q draw freeze --data "$D" "${A[@]}" "$t"
   q draw commit --data "$D" "${A[@]}" "$d" --no-drand --witness 人大代表张某 --witness 工会代表赵某
-  q draw reveal --data "$D" "${A[@]}" "$d" --witness-digits "${#d}$RANDOM" --witness-digits "$RANDOM"
+  q draw reveal --data "$D" "${A[@]}" "$d" --witness-digits "${#d}2026${d: -1}" --witness-digits 0815
 }
 INS='"inspectors":{"domains":["劳动用工","工资支付","社会保险"],"team_size":2,"substitutes":2}'
 
