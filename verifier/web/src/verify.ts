@@ -749,7 +749,7 @@ export async function verifyBundle(
     if (sources.length === 0) fail(at, '承诺没有声明任何外部熵源 (no entropy source)');
     summary.entropy = sources;
     await finish(
-      `承诺（条目 ${at}，${isoTime(cm.timeUs)}）：算法 ${e.algorithm}；params_hash 与任务定义一致；秘密哈希 ${toHex(e.secretHash).slice(0, 16)}…；外部熵：${sources.join('；') || '无'}${e.drandChain !== '' || e.lotteryName !== '' ? '（drand 轮次与开奖时间均晚于承诺时间）' : ''}。本任务第 ${summary.commitNumber} 次承诺。`,
+      `承诺（条目 ${at}，${isoTime(cm.timeUs)}）：算法 ${e.algorithm}；params_hash 与任务定义一致；秘密哈希 ${toHex(e.secretHash).slice(0, 16)}…；外部熵：${sources.join('；') || '无'}${e.drandChain !== '' || e.lotteryName !== '' ? `（${[e.drandChain !== '' ? 'drand 轮次' : '', e.lotteryName !== '' ? '开奖时间' : ''].filter(Boolean).join('和')}晚于承诺时间）` : ''}。本任务第 ${summary.commitNumber} 次承诺。`,
     );
   }
 

@@ -73,13 +73,14 @@ async function runJs(text, key, checkDrand) {
   return { ok: r.ok, first: r.firstFailure, report: r };
 }
 
-async function compare(name, text, key, { expectFail = false } = {}) {
+async function compare(name, text, key, { expectFail = false, checkDrand = true } = {}) {
   const cpp = runCpp(text, key);
-  let js = await runJs(text, key, true);
-  let drandNote = '';
+  let js = await runJs(text, key, checkDrand);
+  let drandNote = checkDrand ? '' : ' (without the drand step, as the bundle it was made from)';
   if (!js.ok && js.first.step === 'drand' && cpp.ok) {
     drandNote = ' (drand BLS signature not drand\'s: compared without the drand step)';
     js = await runJs(text, key, false);
+    js.drandFallback = true;
   }
   compared++;
   const line = `${name}: C++ ${cpp.ok ? 'ok' : `FAIL @${cpp.first.sequence} [${cpp.first.step}] ${cpp.first.what}`} | JS ${js.ok ? 'ok' : `FAIL @${js.first.sequence} [${js.first.step}]`}${drandNote}`;
@@ -236,11 +237,16 @@ function variants(text, report) {
   return out;
 }
 
+const passing = []; // bundles that pass with every step, drand's included (for the command's checks)
+const madeUpDrand = []; // bundles whose drand signature is not drand's (test nodes have no network)
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   const key = readFileSync(file.replace(/\.json$/, '.key'), 'utf8').trim();
   // A file named tampered-*.json is a tampered bundle made outside (demo_agreement.sh): it must fail.
   const { js } = await compare(file, text, key, { expectFail: /(^|\/)tampered-[^/]*$/.test(file) });
+  if (js.ok && !js.drandFallback && !/(^|\/)tampered-[^/]*$/.test(file)) passing.push(file);
+  if (js.drandFallback) madeUpDrand.push(file);
+  const checkDrand = !js.drandFallback;
   if (!tamper || !js.ok) continue;
   // Visit 0 of the named draw, for the conflict variant.
   const j = JSON.parse(text);
@@ -249,13 +255,13 @@ for (const file of files) {
   // Dropping a cancelled attempt's commitment is caught only when that attempt was revealed
   // (docs/proof-bundle.md §3, "Completeness"): both verifiers must still agree.
   for (const [name, t] of variants(text, js.report)) {
-    await compare(`${file} / ${name}`, t, key, { expectFail: !name.startsWith("the first draw's commit") });
+    await compare(`${file} / ${name}`, t, key, { expectFail: !name.startsWith("the first draw's commit"), checkDrand });
   }
 }
 // The Node command on the first bundle: exit 0 and 通过, 1 and 未通过 naming the step, 2 for usage.
 {
   const cli = join(dist, 'suiji-verify-js.mjs');
-  const file = files.find((f) => !/(^|\/)tampered-[^/]*$/.test(f)) ?? files[0];
+  const file = passing[0] ?? files[0];
   const key = readFileSync(file.replace(/\.json$/, '.key'), 'utf8').trim();
   const run = (...a) => spawnSync(process.execPath, [cli, ...a], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const expect = (ok, what) => {
@@ -272,6 +278,13 @@ for (const file of files) {
   writeFileSync(bad, JSON.stringify(j));
   r = run(bad, '--key', key);
   expect(r.status === 1 && r.stdout.includes('结论：未通过：第一处失败在「冻结名单与默克尔根」'), `a tampered bundle: exit ${r.status}, 未通过 at 冻结名单与默克尔根`);
+  for (const f of madeUpDrand) {
+    const k = f.replace(/\.json$/, '.key');
+    r = run(f, '--key', k);
+    expect(r.status === 1 && r.stdout.includes('第一处失败在「drand 随机信标的 BLS 签名」'), `${f}: a made-up drand signature fails at the drand step: exit ${r.status}`);
+    r = run(f, '--key', k, '--no-drand');
+    expect(r.status === 0, `${f} with --no-drand: exit ${r.status}`);
+  }
   r = run();
   expect(r.status === 2 && r.stderr.includes('用法'), `no bundle: exit ${r.status}`);
   r = run(file, '--bogus');

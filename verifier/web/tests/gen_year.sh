@@ -5,14 +5,14 @@
 #
 #   gen_year.sh SUIJI OUT [ROOT]
 #
-# 12 tasks, 14 draws: strata by region, city and industry division; ratio and count with
+# 13 tasks, 15 bundles: strata by region, city and industry division; ratio and count with
 # proportional, equal and explicit quotas; grade C strata; credit rules (grade A exemption,
 # star policy exempt, blacklist and complaint weights); a directed draw; key items drawn in
 # batches; required specialists; experts; declared conflicts; overlapping windows (merged
 # visits) and previous teams; declines; a draw cancelled after its result and redrawn; a freeze
 # cancelled before its commitment; a draw abandoned after its commitment (cancelled). Entropy:
-# witnesses (a test has no network for drand; the protocol's vectors cover a real quicknet
-# round, tests/vectors/draw/draws.json).
+# witnesses, and one draw with drand declared (a made-up signature: a test has no network; the
+# protocol's vectors cover a real quicknet round, tests/vectors/draw/draws.json).
 set -euo pipefail
 SUIJI="$1"
 OUT="$2"
@@ -106,9 +106,24 @@ q draw commit --data "$D" "${A[@]}" T12-d1 --no-drand --witness 人大代表张�
 q draw cancel --data "$D" "${A[@]}" T12-d1 --reason "会场停电"
 draw T12-d2
 
+# drand declared (quicknet, the next round): a test has no network, so the reveal states a
+# made-up 48-byte signature and its SHA-256. `suiji-verify` accepts it (it cannot check BLS
+# offline); the browser verifier fails it at its drand step (the agreement test says so). The
+# reveal is refused until the round's time has passed: it is retried once a second, at most 20.
+task T13 '"title":"drand 信标","item_ids":["HRSS-03"],"ratio_bp":100,"window_start":"2026-12-01","window_end":"2026-12-30",'"$INS"
+q draw freeze --data "$D" "${A[@]}" T13
+q draw commit --data "$D" "${A[@]}" T13-d1 --drand-delay 0
+SIG="$(python3 -c 'import hashlib; print(hashlib.sha256(b"not drand").hexdigest() + hashlib.sha256(b"x").hexdigest()[:32])')"
+RND="$(python3 -c 'import hashlib,sys; print(hashlib.sha256(bytes.fromhex(sys.argv[1])).hexdigest())' "$SIG")"
+for try in $(seq 20); do
+  if "$SUIJI" draw reveal --data "$D" "${A[@]}" T13-d1 --drand-randomness "$RND" --drand-signature "$SIG" >/dev/null 2>"$WORK/reveal.err"; then break; fi
+  [ "$try" = 20 ] && { cat "$WORK/reveal.err"; exit 1; }
+  sleep 1
+done
+
 VKEY="$("$SUIJI" key verifier --data "$D")"
 n=0
-for d in T01-d1 T02-d1 T03-d1 T04-d1 T05-d1 T06-d1 T07-d1 T07-d2 T08-d1 T09-d2 T10-d1 T11-d1 T12-d1 T12-d2; do
+for d in T01-d1 T02-d1 T03-d1 T04-d1 T05-d1 T06-d1 T07-d1 T07-d2 T08-d1 T09-d2 T10-d1 T11-d1 T12-d1 T12-d2 T13-d1; do
   q public bundle --data "$D" "$d" --out "$OUT/$d.json"
   printf '%s\n' "$VKEY" > "$OUT/$d.key"
   n=$((n + 1))
