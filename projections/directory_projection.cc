@@ -1,4 +1,5 @@
 #include "projections/directory_projection.h"
+#include "projections/directory_search.h"
 
 #include <lmdb.h>
 
@@ -690,7 +691,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
   }
 
 
-  StatusOr<SearchPage<TargetRecord>> SearchTargets(const TargetSearch& q) const override {
+  StatusOr<SearchPage<TargetRecord>> SearchTargets(const TargetSearch& q) const {
     lmdb::ReadTxn t(proj_->env());
     SUIJI_RETURN_IF_ERROR(t.status(kWhat));
     TxnStore s(t.get(), folder_->dbs());
@@ -722,7 +723,7 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     return page;
   }
 
-  StatusOr<SearchPage<InspectorRecord>> SearchInspectors(const InspectorSearch& q) const override {
+  StatusOr<SearchPage<InspectorRecord>> SearchInspectors(const InspectorSearch& q) const {
     lmdb::ReadTxn t(proj_->env());
     SUIJI_RETURN_IF_ERROR(t.status(kWhat));
     TxnStore s(t.get(), folder_->dbs());
@@ -831,6 +832,18 @@ std::string RegionPrefix(std::string_view region) {
   if (region.substr(2) == "0000") return std::string(region.substr(0, 2));
   if (region.substr(4) == "00") return std::string(region.substr(0, 4));
   return std::string(region);
+}
+
+StatusOr<SearchPage<TargetRecord>> SearchTargets(const DirectoryProjection& p, const TargetSearch& q) {
+  const auto* lmdb = dynamic_cast<const LmdbDirectoryProjection*>(&p);
+  if (lmdb == nullptr) return FailedPrecondition("directory search: not an LMDB directory projection");
+  return lmdb->SearchTargets(q);
+}
+
+StatusOr<SearchPage<InspectorRecord>> SearchInspectors(const DirectoryProjection& p, const InspectorSearch& q) {
+  const auto* lmdb = dynamic_cast<const LmdbDirectoryProjection*>(&p);
+  if (lmdb == nullptr) return FailedPrecondition("directory search: not an LMDB directory projection");
+  return lmdb->SearchInspectors(q);
 }
 
 StatusOr<std::unique_ptr<DirectoryProjection>> DirectoryProjection::Open(

@@ -17,9 +17,6 @@
 //   conflicts   (dupsort) inspector id -> credit code
 //   items       org_id 0x00 u32 BE version -> ItemList payload
 //   history     (dupsort) "target:<code>" | "inspector:<id>" | ... -> u64 BE sequence
-//   t_name, i_name  (dupsort) a pair of adjacent characters (UTF-8 code points) of the
-//                   name -> credit code / inspector id: a name-part search reads the
-//                   codes under the query's rarest pair (version 2 of the folder)
 //
 // Thread-safety: one DirectoryProjection per process and path (an LMDB rule); its methods
 // may be called from several threads (LMDB serialises write transactions, also across
@@ -57,52 +54,6 @@ struct InspectorQuery {
   std::optional<directory::InspectorStatus> status;
   std::optional<bool> auxiliary;
   size_t limit = 100;
-};
-
-constexpr size_t kMaxSearchLimit = 200;
-constexpr size_t kMaxSearchExamined = 20000;
-
-// A staff search of the employer directory (GET /api/v1/targets): every filter given must
-// hold; `name` is any part of the name, `credit_code` a prefix of the code, `region` a
-// GB/T 2260 code (everything under it), `industry` a GB/T 4754 prefix. Paged by `cursor`
-// (the previous page's next_cursor).
-struct TargetSearch {
-  std::string name;
-  std::string credit_code;
-  std::string region;
-  std::string industry;
-  std::string grade;  // "A", "B", "C", or "-" for ungraded
-  std::optional<directory::TargetStatus> status;
-  size_t limit = 20;  // 1..kMaxSearchLimit
-  std::string cursor;
-  size_t max_examined = kMaxSearchExamined;  // the bound (tests lower it)
-};
-
-// The same for inspectors (GET /api/v1/inspectors): `org_id` exact, `region` as above.
-struct InspectorSearch {
-  std::string name;
-  std::string inspector_id;  // a prefix of the certificate number
-  std::string org_id;
-  std::string region;
-  std::string domain;
-  std::optional<directory::InspectorStatus> status;
-  size_t limit = 20;
-  std::string cursor;
-  size_t max_examined = kMaxSearchExamined;
-};
-
-// One page of a search. The rows are read from one index (the name's rarest character pair,
-// else the code, region, industry, grade or status, else the whole table) in its order, and
-// at most kMaxSearchExamined index entries are looked at per page: past that bound the page
-// ends early (possibly empty) with `bounded` set and a next_cursor after the last entry
-// looked at, so a filter that matches little never scans a whole index in one request.
-// next_cursor is empty on the last page.
-template <typename Record>
-struct SearchPage {
-  std::vector<Record> rows;
-  std::string next_cursor;
-  bool bounded = false;
-  uint64_t examined = 0;
 };
 
 class DirectoryProjection {
@@ -155,10 +106,6 @@ class DirectoryProjection {
   virtual StatusOr<std::optional<directory::InspectorRecord>> GetInspector(std::string_view id) const = 0;
   virtual StatusOr<std::vector<directory::InspectorRecord>> ListInspectors(const InspectorQuery& q) const = 0;
   virtual StatusOr<std::vector<std::string>> ConflictsOf(std::string_view inspector_id) const = 0;
-  // Staff searches (TargetSearch, InspectorSearch, SearchPage). kInvalidArgument for a
-  // limit outside 1..kMaxSearchLimit or a cursor of another query.
-  virtual StatusOr<SearchPage<directory::TargetRecord>> SearchTargets(const TargetSearch& q) const = 0;
-  virtual StatusOr<SearchPage<directory::InspectorRecord>> SearchInspectors(const InspectorSearch& q) const = 0;
   // The item list of `org_id` in force on `date` ("YYYY-MM-DD"; empty: the latest version),
   // or a specific version when version > 0.
   virtual StatusOr<std::optional<directory::ItemListRecord>> GetItemList(

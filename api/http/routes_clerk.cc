@@ -1,10 +1,11 @@
 // The registry clerk's routes beside the directory's (routes_directory.cc): the staff searches
 // of employers and inspectors, paged on the server from the directory projection's indexes
-// (DirectoryProjection::SearchTargets / SearchInspectors), and the import templates.
+// (projections/directory_search.h: SearchTargets / SearchInspectors), and the import templates.
 #include "api/http/routes_clerk.h"
 
 #include "api/http/route_helpers.h"
 #include "api/records_json.h"
+#include "projections/directory_search.h"
 
 namespace suiji::http {
 
@@ -103,7 +104,7 @@ Reply SearchTargetsPage(Call& c) {
   else if (!status.empty()) return BadQuery("status", "状态应为 active、deregistered 或 moved (status)");
   if (auto bad = ReadLimit(c, &q.limit)) return *bad;
   if (!c.user->Covers(q.region)) return Outside("region " + q.region);
-  auto page = c.node.projection->SearchTargets(q);
+  auto page = SearchTargets(*c.node.projection, q);
   if (!page.ok()) return SearchError(page.status());
   json out = PageJson<directory::TargetRecord>("targets", *page, q.limit, &cli::TargetToJson);
   out["region"] = q.region;
@@ -127,7 +128,7 @@ Reply SearchInspectorsPage(Call& c) {
   if (auto bad = ReadLimit(c, &q.limit)) return *bad;
   if (!c.user->Covers(q.region)) return Outside("region " + q.region);
   if (!q.org_id.empty() && !CoversOrg(c, q.org_id)) return Outside("org unit " + q.org_id);
-  auto page = c.node.projection->SearchInspectors(q);
+  auto page = SearchInspectors(*c.node.projection, q);
   if (!page.ok()) return SearchError(page.status());
   json out = PageJson<directory::InspectorRecord>("inspectors", *page, q.limit, &cli::InspectorToJson);
   out["region"] = q.region;

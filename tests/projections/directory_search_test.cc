@@ -9,6 +9,7 @@
 
 #include "ledger/ledger.h"
 #include "projections/directory_projection.h"
+#include "projections/directory_search.h"
 #include "tests/support/credit_codes.h"
 #include "tests/support/projection_fixture.h"
 #include "tests/support/test_node.h"
@@ -73,7 +74,7 @@ class DirectorySearchTest : public ::testing::Test {
     std::vector<std::string> out;
     *pages = 0;
     do {
-      auto page = proj_->SearchTargets(q);
+      auto page = SearchTargets(*proj_, q);
       EXPECT_TRUE(page.ok()) << page.status().ToString();
       if (!page.ok()) break;
       EXPECT_LE(page->rows.size(), q.limit);
@@ -116,7 +117,7 @@ TEST_F(DirectorySearchTest, EveryFilterHolds) {
   q.grade = "-";
   q.credit_code = Code(0).substr(0, 8);
   q.limit = 50;
-  auto page = proj_->SearchTargets(q);
+  auto page = SearchTargets(*proj_, q);
   ASSERT_TRUE(page.ok());
   std::set<std::string> got;
   for (const auto& t : page->rows) got.insert(t.credit_code);
@@ -128,14 +129,14 @@ TEST_F(DirectorySearchTest, EveryFilterHolds) {
   q.name = "辰";
   q.region = "320402";
   q.limit = 200;
-  page = proj_->SearchTargets(q);
+  page = SearchTargets(*proj_, q);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->rows.size(), 10u);  // even multiples of 3 below 60
   // The credit code alone (a prefix, any case).
   q = TargetSearch{};
   q.credit_code = Code(7);
   for (char& ch : q.credit_code) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  page = proj_->SearchTargets(q);
+  page = SearchTargets(*proj_, q);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->rows.size(), 1u);
   EXPECT_EQ(page->rows[0].credit_code, Code(7));
@@ -151,12 +152,12 @@ TEST_F(DirectorySearchTest, ARenamedEmployerIsFoundByItsNewNameOnly) {
   ASSERT_TRUE(proj_->CatchUp(ledger_->storage()).ok());
   TargetSearch q;
   q.name = "云海";
-  auto page = proj_->SearchTargets(q);
+  auto page = SearchTargets(*proj_, q);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->rows.size(), 1u);
   EXPECT_EQ(page->rows[0].credit_code, Code(3));
   q.name = "星辰机械3有";
-  page = proj_->SearchTargets(q);
+  page = SearchTargets(*proj_, q);
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->rows.empty());
 }
@@ -172,7 +173,7 @@ TEST_F(DirectorySearchTest, APageStopsAtTheBoundWithACursorToGoOn) {
   EXPECT_EQ(std::set<std::string>(got.begin(), got.end()),
             (std::set<std::string>{Code(6), Code(18), Code(30), Code(42), Code(54)}));
   EXPECT_EQ(pages, 5u);
-  auto first = proj_->SearchTargets(q);
+  auto first = SearchTargets(*proj_, q);
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->bounded);
   EXPECT_EQ(first->examined, 4u);
@@ -183,18 +184,18 @@ TEST_F(DirectorySearchTest, ACursorOfAnotherQueryOrALimitOutOfRangeIsRefused) {
   TargetSearch q;
   q.name = "星辰";
   q.limit = 1;
-  auto page = proj_->SearchTargets(q);
+  auto page = SearchTargets(*proj_, q);
   ASSERT_TRUE(page.ok());
   TargetSearch other;
   other.region = "320402";
   other.cursor = page->next_cursor;
-  auto refused = proj_->SearchTargets(other);
+  auto refused = SearchTargets(*proj_, other);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.status().message(), "cursor: not a cursor of this query (查询条件变了，请从第一页开始)");
   other.cursor = "";
   other.limit = 201;
-  refused = proj_->SearchTargets(other);
+  refused = SearchTargets(*proj_, other);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().message(), "limit: 1 to 200 (每页条数应为 1 至 200)");
 }
@@ -203,14 +204,14 @@ TEST_F(DirectorySearchTest, InspectorsByNamePartAndRegion) {
   InspectorSearch q;
   q.name = "星辰";
   q.region = "320400";
-  auto page = proj_->SearchInspectors(q);
+  auto page = SearchInspectors(*proj_, q);
   ASSERT_TRUE(page.ok());
   std::set<std::string> got;
   for (const auto& i : page->rows) got.insert(i.inspector_id);
   EXPECT_EQ(got, (std::set<std::string>{"JS100", "JS101"}));
   q = InspectorSearch{};
   q.region = "320411";
-  page = proj_->SearchInspectors(q);
+  page = SearchInspectors(*proj_, q);
   ASSERT_TRUE(page.ok());
   got.clear();
   for (const auto& i : page->rows) got.insert(i.inspector_id);

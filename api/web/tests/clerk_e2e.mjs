@@ -55,8 +55,9 @@ await runBrowserTest('clerk_e2e', async (h) => {
   const [fragment, count] = [...counts.entries()].filter(([, n]) => n >= 21 && n <= 40).sort()[0]
   const expected = gradeB.filter((t) => t[1].includes(fragment)).map((t) => t[0]).sort()
   h.check(expected.length === count, `"${fragment}" is in the names of ${count} grade B employers`)
-  const listed = JSON.parse(h.run(['list', 'targets', '--data', h.data, '--grade', 'B', '--limit', '0', '--json']))
-  const cliMatches = (listed.targets ?? listed).filter((t) => t.name.includes(fragment)).map((t) => t.credit_code).sort()
+  const listed = h.run(['list', 'targets', '--data', h.data, '--grade', 'B', '--limit', '0', '--json'])
+    .trim().split('\n').map((l) => JSON.parse(l)) // JSON lines
+  const cliMatches = listed.filter((t) => t.name.includes(fragment)).map((t) => t.credit_code).sort()
   h.check(JSON.stringify(cliMatches) === JSON.stringify(expected), '`suiji list targets --grade B` agrees with the CSV')
 
   // The files to import: three new employers (another seed), first with two bad cells.
@@ -115,8 +116,10 @@ await runBrowserTest('clerk_e2e', async (h) => {
   await page.locator('[data-test=history] .el-timeline-item').first().waitFor()
   const items = await page.locator('[data-test=history] .el-timeline-item').count()
   h.check(items === history.events.length, `the timeline shows the record's ${history.events.length} events`)
-  h.check(await page.getByText('登记入名录').first().isVisible(), 'the registration is in words')
-  h.check(await page.getByText(`名称：${name}`).isVisible(), 'with the name it was registered under')
+  const timeline = page.locator('[data-test=history]')
+  h.check(await timeline.getByText('登记入名录').first().isVisible(), 'the registration is in words')
+  h.check(await timeline.getByText(`名称：${name}`).isVisible(), 'with the name it was registered under')
+  h.check(await timeline.getByText(/测试运维（320400） · 第 \d+ 号事件/).first().isVisible(), 'and who wrote it')
   await h.shot(page, 'target-record')
 
   // --- import: two bad cells, nothing written; fixed, written ---
@@ -179,7 +182,7 @@ await runBrowserTest('clerk_e2e', async (h) => {
   await page.getByLabel('回避原因').fill('近亲属在该单位任职')
   await page.getByRole('button', { name: '声明回避' }).click()
   await page.locator('[data-test=conflicts]').getByText(conflictCode).waitFor()
-  await page.getByText('声明回避', { exact: true }).first().waitFor()
+  await page.locator('[data-test=history]').getByText('声明回避', { exact: true }).waitFor()
   const record = (await clerkApi.get('/api/v1/inspectors/' + declarer[0])).json
   h.check(JSON.stringify(record.conflicts) === JSON.stringify([conflictCode]), 'the API lists the declared conflict')
   const shownInspector = JSON.parse(h.run(['show', 'inspector', declarer[0], '--data', h.data, '--json']))
@@ -189,11 +192,11 @@ await runBrowserTest('clerk_e2e', async (h) => {
   await page.goto(h.base + '/console/directory/inspectors/' + leaver[0])
   await page.getByText(`检查人员：${leaver[1]}`).waitFor()
   await page.getByRole('button', { name: '退出名录' }).click()
-  await page.getByLabel('原因').fill('调离执法岗位')
+  await page.getByLabel('原因', { exact: true }).fill('调离执法岗位')
   await page.getByRole('dialog', { name: '检查人员退出名录' }).getByRole('button', { name: '提交' }).click()
   await page.getByRole('button', { name: '确定退出' }).click()
   await page.locator('[data-test=status]').getByText('已退出').waitFor()
-  await page.getByText('退出检查人员名录').waitFor()
+  await page.locator('[data-test=history]').getByText('退出检查人员名录').waitFor()
   h.check((await clerkApi.get('/api/v1/inspectors/' + leaver[0])).json.status === 'retired', 'the API says retired')
   const retired = JSON.parse(h.run(['show', 'inspector', leaver[0], '--data', h.data, '--json']))
   h.check(retired.status === 'retired', 'suiji show inspector says retired')
