@@ -22,7 +22,7 @@ import { runBrowserTest } from './lib/harness.mjs'
 const BOM = '\uFEFF'
 
 function readCsv(file) {
-  const lines = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split('\n')
+  const lines = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)
   return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) }
 }
 
@@ -165,8 +165,8 @@ await runBrowserTest('clerk_e2e', async (h) => {
     page.getByText('下载“用人单位”模板（CSV，Excel 可直接打开）').click(),
   ])
   const template = fs.readFileSync(await download.path(), 'utf8')
-  h.check(template === BOM + readCsv(path.join(h.sample, 'targets.csv')).header.join(',') + '\r\n',
-    'the template is the importer\'s Chinese header row, UTF-8 with a BOM')
+  const header = readCsv(path.join(h.sample, 'targets.csv')).header.join(',')
+  h.check(template === BOM + header + '\r\n', `the template is the importer's Chinese header row, UTF-8 with a BOM: ${JSON.stringify(template)}`)
 
   // --- inspectors: search, a conflict, a retirement ---
   const [declarer, leaver] = [inspectors[0], inspectors[1]]
