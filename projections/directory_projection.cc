@@ -1,9 +1,12 @@
 #include "projections/directory_projection.h"
+#include "projections/directory_search.h"
 
 #include <lmdb.h>
 
 #include <algorithm>
+#include <cctype>
 
+#include "ledger/core/bytes.h"
 #include "ledger/core/directory/fold.h"
 #include "projections/lmdb_util.h"
 
@@ -33,8 +36,32 @@ std::string StatusKey(uint8_t s) { return std::string(1, static_cast<char>('0' +
 
 struct Dbs {
   MDB_dbi meta, orgs, targets, t_region, t_industry, t_grade, t_status, inspectors, i_org,
-      i_domain, i_status, conflicts, items, history;
+      i_domain, i_status, conflicts, items, history, t_name, i_name;
 };
+
+// The characters (UTF-8 code points) of a text.
+std::vector<std::string> Utf8Chars(std::string_view s) {
+  std::vector<std::string> chars;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    n = std::min(n, s.size() - i);
+    chars.emplace_back(s.substr(i, n));
+    i += n;
+  }
+  return chars;
+}
+
+// The distinct pairs of adjacent characters of a name (the t_name / i_name keys). A name
+// of one character has none: a one-character query is answered from another index.
+std::vector<std::string> NamePairs(std::string_view name) {
+  const std::vector<std::string> chars = Utf8Chars(name);
+  std::vector<std::string> out;
+  for (size_t i = 0; i + 1 < chars.size(); ++i) out.push_back(chars[i] + chars[i + 1]);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 // Names and flags of every database, in Digest order.
 using DbSpec = ProjectionDbSpec<Dbs>;
@@ -53,6 +80,8 @@ constexpr DbSpec kDbs[] = {
     {"conflicts", &Dbs::conflicts, MDB_DUPSORT},
     {"items", &Dbs::items, 0},
     {"history", &Dbs::history, MDB_DUPSORT},
+    {"t_name", &Dbs::t_name, MDB_DUPSORT},
+    {"i_name", &Dbs::i_name, MDB_DUPSORT},
 };
 
 // The DirectoryStore of one write transaction. Errors are sticky: the first one aborts it.
@@ -87,6 +116,7 @@ class TxnStore final : public directory::DirectoryStore {
     Reindex(d_.t_grade, had ? GradeKey(*before) : "", GradeKey(t), had, t.credit_code);
     Reindex(d_.t_status, had ? StatusKey(static_cast<uint8_t>(before->status)) : "",
             StatusKey(static_cast<uint8_t>(t.status)), had, t.credit_code);
+    if (!had || before->name != t.name) ReindexName(d_.t_name, had ? before->name : "", t.name, t.credit_code);
   }
 
   std::optional<InspectorRecord> GetInspector(std::string_view id) override {
@@ -109,6 +139,7 @@ class TxnStore final : public directory::DirectoryStore {
     PutDup(d_.i_org, i.org_id, i.inspector_id);
     for (const auto& dom : i.domains) PutDup(d_.i_domain, dom, i.inspector_id);
     PutDup(d_.i_status, StatusKey(static_cast<uint8_t>(i.status)), i.inspector_id);
+    if (!before || before->name != i.name) ReindexName(d_.i_name, before ? before->name : "", i.name, i.inspector_id);
   }
 
   bool HasConflict(std::string_view id, std::string_view code) override {
@@ -152,6 +183,11 @@ class TxnStore final : public directory::DirectoryStore {
     if (had && old_key == new_key) return;
     if (had) Del(dbi, old_key, id);
     PutDup(dbi, new_key, id);
+  }
+  // Moves `id` from the character pairs of `old_name` to those of `new_name`.
+  void ReindexName(MDB_dbi dbi, std::string_view old_name, std::string_view new_name, std::string_view id) {
+    for (const auto& g : NamePairs(old_name)) Del(dbi, g, id);
+    for (const auto& g : NamePairs(new_name)) PutDup(dbi, g, id);
   }
   void NoteHistory(std::string_view kind, std::string_view id, uint64_t seq) override {
     std::string key = std::string(kind) + ":" + std::string(id);
@@ -227,13 +263,147 @@ Status ForEachDecoded(MDB_txn* txn, MDB_dbi dbi, std::string_view prefix, Decode
   return err;
 }
 
+
+// --- staff searches (SearchTargets, SearchInspectors) ----------------------------------------
+
+// Where a search reads its candidates: a database, the key (exact) or key prefix, and a letter
+// naming it in cursors. For a dupsort index the id is the value; for the record table itself
+// (`table`), the key.
+struct SearchSource {
+  MDB_dbi dbi = 0;
+  char letter = '*';
+  std::string key;
+  bool exact = false;
+  bool table = false;
+};
+
+// Cursor: the source's letter, then hex(key) "." hex(value) of the last entry looked at.
+std::string SearchCursor(char letter, std::string_view key, std::string_view value) {
+  return std::string(1, letter) + ToHex(AsBytes(key)) + "." + ToHex(AsBytes(value));
+}
+
+StatusOr<std::pair<std::string, std::string>> ReadSearchCursor(std::string_view cursor, const SearchSource& src) {
+  const size_t dot = cursor.find('.');
+  if (cursor.empty() || cursor[0] != src.letter || dot == std::string_view::npos) {
+    return InvalidArgument("cursor: not a cursor of this query (查询条件变了，请从第一页开始)");
+  }
+  auto k = FromHex(cursor.substr(1, dot - 1));
+  auto v = FromHex(cursor.substr(dot + 1));
+  if (!k.ok() || !v.ok()) return InvalidArgument("cursor: malformed (游标格式错误)");
+  std::string key(AsChars(ByteView(k->data(), k->size())));
+  std::string value(AsChars(ByteView(v->data(), v->size())));
+  const bool belongs = src.exact ? key == src.key : key.compare(0, src.key.size(), src.key) == 0;
+  if (!belongs) return InvalidArgument("cursor: not a cursor of this query (查询条件变了，请从第一页开始)");
+  return std::make_pair(std::move(key), std::move(value));
+}
+
+// One page: the source's entries after the cursor, each id handed to `take` (which loads
+// the record, filters it and appends it to the page when it matches), up to limit rows
+// (one more is looked for, so the last page has no next_cursor) or `max_examined` entries.
+template <typename Record>
+Status SearchPageOver(MDB_txn* txn, const SearchSource& src, size_t limit, size_t max_examined, std::string_view cursor,
+                      const std::function<std::optional<Record>(std::string_view id)>& take,
+                      SearchPage<Record>* page) {
+  if (limit == 0 || limit > kMaxSearchLimit) {
+    return InvalidArgument("limit: 1 to " + std::to_string(kMaxSearchLimit) + " (每页条数应为 1 至 " +
+                           std::to_string(kMaxSearchLimit) + ")");
+  }
+  std::optional<std::pair<std::string, std::string>> after;
+  if (!cursor.empty()) {
+    SUIJI_ASSIGN_OR_RETURN(auto c, ReadSearchCursor(cursor, src));
+    after = std::move(c);
+  }
+  MDB_cursor* cur = nullptr;
+  SUIJI_RETURN_IF_ERROR(lmdb::Check(mdb_cursor_open(txn, src.dbi, &cur), kWhat, "cursor"));
+  MDB_val k{}, v{};
+  int rc = 0;
+  if (!after) {
+    k = Val(std::string_view(src.key));
+    rc = src.key.empty() ? mdb_cursor_get(cur, &k, &v, MDB_FIRST) : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  } else if (src.table) {
+    k = Val(std::string_view(after->first));
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (rc == 0 && View(k) == after->first) rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+  } else {
+    k = Val(std::string_view(after->first));
+    v = Val(std::string_view(after->second));
+    rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH_RANGE);
+    if (rc == 0 && View(v) == after->second) {
+      rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    } else if (rc == MDB_NOTFOUND) {
+      // No id at or after the cursor's under its key any more: the next key.
+      k = Val(std::string_view(after->first));
+      rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+      if (rc == 0 && View(k) == after->first) rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
+    }
+  }
+  std::string last_key, last_value;
+  bool more = false;
+  while (rc == 0) {
+    const std::string_view key = View(k);
+    if (src.exact ? key != src.key : key.compare(0, src.key.size(), src.key) != 0) break;
+    if (page->examined == max_examined) {
+      more = true;
+      page->bounded = true;
+      break;
+    }
+    const std::string_view id = src.table ? key : View(v);
+    auto row = take(id);
+    if (row) {
+      if (page->rows.size() == limit) {
+        more = true;
+        break;
+      }
+      page->rows.push_back(std::move(*row));
+    }
+    ++page->examined;
+    last_key.assign(key);
+    last_value.assign(src.table ? std::string_view() : View(v));
+    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+  }
+  mdb_cursor_close(cur);
+  if (rc != 0 && rc != MDB_NOTFOUND) return lmdb::Check(rc, kWhat, "search");
+  page->next_cursor = more && !last_key.empty() ? SearchCursor(src.letter, last_key, last_value) : std::string();
+  return OkStatus();
+}
+
+// The name's rarest character pair in `dbi` (fewest ids), or "" for a one-character name.
+StatusOr<std::string> RarestPair(MDB_txn* txn, MDB_dbi dbi, std::string_view name) {
+  std::string best;
+  size_t best_count = SIZE_MAX;
+  MDB_cursor* cur = nullptr;
+  SUIJI_RETURN_IF_ERROR(lmdb::Check(mdb_cursor_open(txn, dbi, &cur), kWhat, "cursor"));
+  for (const auto& g : NamePairs(name)) {
+    MDB_val k = Val(std::string_view(g)), v{};
+    size_t n = 0;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+    if (rc == 0) rc = mdb_cursor_count(cur, &n);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+      mdb_cursor_close(cur);
+      return lmdb::Check(rc, kWhat, "count");
+    }
+    if (n < best_count) {
+      best_count = n;
+      best = g;
+    }
+  }
+  mdb_cursor_close(cur);
+  return best;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
 }  // namespace
 
 // The directory's databases inside the shared projection environment.
 class DirectoryFolder final : public ProjectionFolder {
  public:
   std::string_view name() const override { return "directory"; }
-  uint32_t version() const override { return 1; }
+  // 2: the name indexes t_name and i_name.
+  uint32_t version() const override { return 2; }
   std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
   void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
@@ -520,6 +690,73 @@ class LmdbDirectoryProjection final : public DirectoryProjection {
     return out;
   }
 
+
+  StatusOr<SearchPage<TargetRecord>> SearchTargets(const TargetSearch& q) const {
+    lmdb::ReadTxn t(proj_->env());
+    SUIJI_RETURN_IF_ERROR(t.status(kWhat));
+    TxnStore s(t.get(), folder_->dbs());
+    const Dbs& d = folder_->dbs();
+    const std::string code = Upper(q.credit_code);
+    const std::string region_prefix = q.region.empty() ? "" : RegionPrefix(q.region);
+    SearchSource src{d.targets, '*', "", false, true};
+    SUIJI_ASSIGN_OR_RETURN(std::string pair, RarestPair(t.get(), d.t_name, q.name));
+    if (!pair.empty()) src = {d.t_name, 'n', pair, true, false};
+    else if (!code.empty()) src = {d.targets, 'c', code, false, true};
+    else if (!region_prefix.empty()) src = {d.t_region, 'r', region_prefix, false, false};
+    else if (!q.industry.empty()) src = {d.t_industry, 'i', q.industry, false, false};
+    else if (!q.grade.empty()) src = {d.t_grade, 'g', q.grade, true, false};
+    else if (q.status) src = {d.t_status, 's', StatusKey(static_cast<uint8_t>(*q.status)), true, false};
+    auto take = [&](std::string_view id) -> std::optional<TargetRecord> {
+      auto r = s.GetTarget(id);
+      if (!r) return std::nullopt;
+      if (!q.name.empty() && r->name.find(q.name) == std::string::npos) return std::nullopt;
+      if (!code.empty() && r->credit_code.compare(0, code.size(), code) != 0) return std::nullopt;
+      if (!region_prefix.empty() && r->region.compare(0, region_prefix.size(), region_prefix) != 0) return std::nullopt;
+      if (!q.industry.empty() && r->industry.compare(0, q.industry.size(), q.industry) != 0) return std::nullopt;
+      if (!q.grade.empty() && GradeKey(*r) != q.grade) return std::nullopt;
+      if (q.status && r->status != *q.status) return std::nullopt;
+      return r;
+    };
+    SearchPage<TargetRecord> page;
+    SUIJI_RETURN_IF_ERROR(SearchPageOver<TargetRecord>(t.get(), src, q.limit, std::max<size_t>(q.max_examined, 1), q.cursor, take, &page));
+    SUIJI_RETURN_IF_ERROR(s.status());
+    return page;
+  }
+
+  StatusOr<SearchPage<InspectorRecord>> SearchInspectors(const InspectorSearch& q) const {
+    lmdb::ReadTxn t(proj_->env());
+    SUIJI_RETURN_IF_ERROR(t.status(kWhat));
+    TxnStore s(t.get(), folder_->dbs());
+    const Dbs& d = folder_->dbs();
+    const std::string region_prefix = q.region.empty() ? "" : RegionPrefix(q.region);
+    SearchSource src{d.inspectors, '*', "", false, true};
+    SUIJI_ASSIGN_OR_RETURN(std::string pair, RarestPair(t.get(), d.i_name, q.name));
+    if (!pair.empty()) src = {d.i_name, 'n', pair, true, false};
+    else if (!q.inspector_id.empty()) src = {d.inspectors, 'c', q.inspector_id, false, true};
+    else if (!q.org_id.empty()) src = {d.i_org, 'o', q.org_id, true, false};
+    else if (!q.domain.empty()) src = {d.i_domain, 'd', q.domain, true, false};
+    else if (q.status) src = {d.i_status, 's', StatusKey(static_cast<uint8_t>(*q.status)), true, false};
+    auto take = [&](std::string_view id) -> std::optional<InspectorRecord> {
+      auto r = s.GetInspector(id);
+      if (!r) return std::nullopt;
+      if (!q.name.empty() && r->name.find(q.name) == std::string::npos) return std::nullopt;
+      if (!q.inspector_id.empty() && r->inspector_id.compare(0, q.inspector_id.size(), q.inspector_id) != 0) {
+        return std::nullopt;
+      }
+      if (!q.org_id.empty() && r->org_id != q.org_id) return std::nullopt;
+      if (!region_prefix.empty() && r->region.compare(0, region_prefix.size(), region_prefix) != 0) return std::nullopt;
+      if (!q.domain.empty() && std::find(r->domains.begin(), r->domains.end(), q.domain) == r->domains.end()) {
+        return std::nullopt;
+      }
+      if (q.status && r->status != *q.status) return std::nullopt;
+      return r;
+    };
+    SearchPage<InspectorRecord> page;
+    SUIJI_RETURN_IF_ERROR(SearchPageOver<InspectorRecord>(t.get(), src, q.limit, std::max<size_t>(q.max_examined, 1), q.cursor, take, &page));
+    SUIJI_RETURN_IF_ERROR(s.status());
+    return page;
+  }
+
   StatusOr<std::vector<std::string>> ConflictsOf(std::string_view id) const override {
     lmdb::ReadTxn t(proj_->env());
     SUIJI_RETURN_IF_ERROR(t.status(kWhat));
@@ -595,6 +832,18 @@ std::string RegionPrefix(std::string_view region) {
   if (region.substr(2) == "0000") return std::string(region.substr(0, 2));
   if (region.substr(4) == "00") return std::string(region.substr(0, 4));
   return std::string(region);
+}
+
+StatusOr<SearchPage<TargetRecord>> SearchTargets(const DirectoryProjection& p, const TargetSearch& q) {
+  const auto* lmdb = dynamic_cast<const LmdbDirectoryProjection*>(&p);
+  if (lmdb == nullptr) return FailedPrecondition("directory search: not an LMDB directory projection");
+  return lmdb->SearchTargets(q);
+}
+
+StatusOr<SearchPage<InspectorRecord>> SearchInspectors(const DirectoryProjection& p, const InspectorSearch& q) {
+  const auto* lmdb = dynamic_cast<const LmdbDirectoryProjection*>(&p);
+  if (lmdb == nullptr) return FailedPrecondition("directory search: not an LMDB directory projection");
+  return lmdb->SearchInspectors(q);
 }
 
 StatusOr<std::unique_ptr<DirectoryProjection>> DirectoryProjection::Open(

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/http/route_helpers.h"
+#include "api/http/routes_clerk.h"
 #include "api/json_keys.h"
 #include "api/records_json.h"
 
@@ -135,7 +136,7 @@ std::vector<Route> IdentityRoutes() {
 
 std::vector<Route> ApiRoutes() {
   std::vector<Route> r;
-  for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, DrawRoutes, ResultRoutes, PublicRoutes}) {
+  for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, ClerkRoutes, DrawRoutes, ResultRoutes, PublicRoutes}) {
     for (auto& route : group()) r.push_back(std::move(route));
   }
   Route events = R("GET", "/api/v1/events", {kSupervisor}, false,

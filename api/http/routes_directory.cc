@@ -3,6 +3,7 @@
 // command line reads and call DirectoryService; jurisdiction is checked here first.
 #include "api/calendar_data.h"
 #include "api/http/route_helpers.h"
+#include "api/http/routes_clerk.h"
 #include "api/import/table_reader.h"
 #include "api/json_keys.h"
 #include "api/records_json.h"
@@ -30,6 +31,7 @@ Reply GetTarget(Call& c) {
 }
 
 Reply ListTargets(Call& c) {
+  if (c.req.has_param("cursor")) return SearchTargetsPage(c);  // a page of the staff search
   TargetQuery q;
   q.region = c.req.has_param("region") ? c.req.get_param_value("region") : c.user->region;
   q.industry = c.req.get_param_value("industry");
@@ -77,7 +79,11 @@ Reply GetInspector(Call& c) {
   auto i = c.node.projection->GetInspector(c.params[0]);
   if (!i.ok()) return FromStatus(i.status());
   if (!*i || !c.user->Covers((*i)->region)) return Outside("inspector " + c.params[0]);
-  return Json(cli::InspectorToJson(**i));
+  json out = cli::InspectorToJson(**i);
+  auto conflicts = c.node.projection->ConflictsOf(c.params[0]);  // 回避: the codes it must not inspect
+  if (!conflicts.ok()) return FromStatus(conflicts.status());
+  out["conflicts"] = *conflicts;
+  return Json(out);
 }
 
 // --- org units ----------------------------------------------------------------------------
@@ -143,6 +149,7 @@ Reply RetireTarget(Call& c) {
 }
 
 Reply ListInspectors(Call& c) {
+  if (c.req.has_param("cursor")) return SearchInspectorsPage(c);  // a page of the staff search
   InspectorQuery q;
   q.org_id = c.req.has_param("org") ? c.req.get_param_value("org") : c.user->user.org_id;
   q.domain = c.req.get_param_value("domain");
@@ -365,6 +372,16 @@ Reply Import(Call& c) {
                                                     : c.node.dirs->ImportItems(*table, opts, effective);
   if (!r.ok()) return FromStatus(r.status());
   json report = cli::ImportReportToJson(*r);
+  // A dry run (the console's preview) also returns the file as read: its header and rows,
+  // each with its number in the file (as problems name it), at most kPreviewRows of them.
+  constexpr size_t kPreviewRows = 2000;
+  if (opts.dry_run) {
+    json rows = json::array();
+    for (size_t i = 0; i < table->rows.size() && i < kPreviewRows; ++i) {
+      rows.push_back({{"row", table->row_numbers[i]}, {"cells", table->rows[i]}});
+    }
+    report["preview"] = {{"header", table->header}, {"rows", rows}, {"total_rows", table->rows.size()}};
+  }
   if (r->bad_rows > 0 && !r->written && !(opts.skip_bad_rows && r->events == 0)) {
     return Error(422, "bad_rows",
                  std::to_string(r->bad_rows) + " bad rows; nothing written (fix them, or pass skip_bad_rows)",
@@ -381,12 +398,12 @@ std::vector<Route> DirectoryRoutes() {
       R("POST", "/api/v1/orgs", {kAdmin}, true, "register an org unit (bureau) and its region", AddOrg),
       R("GET", "/api/v1/orgs", {}, false, "org units", ListOrgs),
       R("GET", "/api/v1/orgs/{org_id}", {}, false, "one org unit", GetOrg),
-      R("GET", "/api/v1/targets", readers, false, "list employers (?region, industry, grade, limit)", ListTargets),
+      R("GET", "/api/v1/targets", readers, false, "list employers (?region, industry, grade, limit); with ?cursor a page of the staff search (name, credit_code, status)", ListTargets),
       R("GET", "/api/v1/targets/{credit_code}", readers, false, "one employer", GetTarget),
       R("PUT", "/api/v1/targets/{credit_code}", {kClerk}, true, "register or update an employer", PutTarget),
       R("POST", "/api/v1/targets/{credit_code}/retire", {kClerk}, true, "retire an employer (deregistered or moved)",
         RetireTarget),
-      R("GET", "/api/v1/inspectors", readers, false, "list inspectors (?org, domain, status, limit)", ListInspectors),
+      R("GET", "/api/v1/inspectors", readers, false, "list inspectors (?org, domain, status, limit); with ?cursor a page of the staff search (name, inspector_id, region)", ListInspectors),
       R("GET", "/api/v1/inspectors/{inspector_id}", readers, false, "one inspector", GetInspector),
       R("PUT", "/api/v1/inspectors/{inspector_id}", {kClerk}, true, "register or update an inspector", PutInspector),
       R("POST", "/api/v1/inspectors/{inspector_id}/retire", {kClerk}, true, "retire an inspector", RetireInspector),

@@ -19,8 +19,8 @@ export const ROLE_NAMES: Record<RoleName, string> = {
 
 export const MENU: MenuEntry[] = [
   { title: '用人单位名录', path: '/directory/targets', roles: ['registry_clerk', 'planner', 'supervisor'] },
-  { title: '检查人员名录', roles: ['registry_clerk', 'planner', 'supervisor'] },
-  { title: '名录导入', roles: ['registry_clerk'] },
+  { title: '检查人员名录', path: '/directory/inspectors', roles: ['registry_clerk', 'planner', 'supervisor'] },
+  { title: '名录导入', path: '/directory/import', roles: ['registry_clerk'] },
   { title: '抽查计划与任务', roles: ['planner'] },
   { title: '抽取仪式', roles: ['planner'] },
   { title: '我的检查', roles: ['inspector'] },

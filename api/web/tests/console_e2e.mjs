@@ -56,7 +56,7 @@ await runBrowserTest('console_e2e', async (h) => {
   await page.getByLabel('单位名称').fill(fragment)
   await page.getByLabel('行政区划').fill('320402')
   await page.getByRole('button', { name: '查询' }).click()
-  await page.getByText(`共 ${expected.length} 家`).waitFor()
+  await page.getByText(`第 1 页，本页 ${expected.length} 条，已到最后一页`).waitFor()
   const shown = (await page.locator('[data-test=targets] .el-table__body tr td:first-child').allInnerTexts())
     .map((s) => s.trim())
     .sort()

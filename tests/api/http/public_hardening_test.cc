@@ -367,6 +367,7 @@ TEST_F(PublicHardeningTest, ARecordOfAnotherCountyIsAnsweredExactlyLikeAnUnknown
       "GET /api/v1/items/{org_id}",     // item lists are published (R1)
       "GET /api/v1/calendar/{year}",    // national
       "POST /api/v1/imports/{kind}",    // no record
+      "GET /api/v1/import-templates/{kind}",  // a fixed header row, no record
       // Register-or-update by id: an id in use elsewhere cannot be registered again, so its
       // refusal necessarily says the id is taken (it names nothing else; see api/http/README.md).
       "PUT /api/v1/targets/{credit_code}",

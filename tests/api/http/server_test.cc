@@ -239,6 +239,7 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"GET", "/api/v1/calendar/2026", {"*"}},
       {"GET", "/api/v1/working-days?date=2026-09-30&days=2", {"*"}},
       {"POST", "/api/v1/imports/targets", {"registry_clerk"}, "no,such,columns\n"},
+      {"GET", "/api/v1/import-templates/targets", {"registry_clerk"}},
       {"GET", "/api/v1/plans", draw_readers},
       {"GET", "/api/v1/tasks", draw_readers},
       {"POST", "/api/v1/tasks/T1/withdraw", {"planner"}},

@@ -27,6 +27,10 @@ let csrfToken: string | null = null
 export function setCsrfToken(token: string | null): void {
   csrfToken = token
 }
+// For requests that cannot go through request() (an upload with progress: XMLHttpRequest).
+export function getCsrfToken(): string | null {
+  return csrfToken
+}
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
