@@ -4,6 +4,7 @@ import LoginView from '../views/LoginView.vue'
 import ShellView from '../views/ShellView.vue'
 import HomeView from '../views/HomeView.vue'
 import TargetSearch from '../views/directory/TargetSearch.vue'
+import { mayOpen } from '../menus'
 
 export const router = createRouter({
   history: createWebHistory('/console/'),
@@ -15,6 +16,11 @@ export const router = createRouter({
       children: [
         { path: '', component: HomeView },
         { path: 'directory/targets', component: TargetSearch },
+        { path: 'supervision', component: () => import('../views/supervision/SupervisorDashboard.vue') },
+        { path: 'admin/users', component: () => import('../views/admin/UserAdmin.vue') },
+        { path: 'admin/orgs', component: () => import('../views/admin/OrgTree.vue') },
+        { path: 'admin/calendar', component: () => import('../views/admin/CalendarAdmin.vue') },
+        { path: 'account/password', component: () => import('../views/account/ChangePassword.vue') },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
@@ -24,5 +30,8 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const user = await loadSession()
-  return user ? true : { path: '/login', query: { next: to.fullPath } }
+  if (!user) return { path: '/login', query: { next: to.fullPath } }
+  // A screen of another role: refused here (the server refuses its API calls too).
+  if (!mayOpen(to.path, user.roles)) return { path: '/', query: { refused: to.path } }
+  return true
 })
