@@ -165,7 +165,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   await page.locator('input[name=token_label]').fill('数据交换接口')
   await page.getByRole('button', { name: '签发', exact: true }).click()
   await page.getByText('令牌只显示这一次').waitFor()
-  const token = await page.locator('[data-test=issued-token] input').inputValue()
+  const token = await page.locator('input[data-test=issued-token], [data-test=issued-token] input').first().inputValue()
   const tokenId = (await page.locator('[data-test=issued-token-id]').innerText()).trim()
   await h.shot(page, 'admin-token-issued')
   const me = await fetch(h.base + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } })

@@ -31,9 +31,20 @@ const BY_STATUS: Record<number, string> = {
   507: '存储空间已满',
 }
 
+// English-only messages the administrator's screens meet, as Chinese sentences.
+const BY_MESSAGE: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^inspector_id (\S+): no inspector by that id in your jurisdiction/, (m) => `辖区内没有编号为 ${m[1]} 的检查人员`],
+  [/^org unit (\S+) is outside your jurisdiction/, (m) => `机构 ${m[1]} 超出您的辖区`],
+  [/^region (\S+) is outside your jurisdiction/, (m) => `行政区划 ${m[1]} 超出您的辖区`],
+]
+
 export function zhError(e: unknown, fallback = '操作失败'): string {
   if (!(e instanceof ApiError)) return fallback + '：无法连接服务器'
   if (HAS_CJK.test(e.message)) return e.message
+  for (const [re, zh] of BY_MESSAGE) {
+    const m = e.message.match(re)
+    if (m) return `${zh(m)}（${e.message}）`
+  }
   const lead = BY_CODE[e.body.code] ?? BY_STATUS[e.status] ?? fallback
   return `${lead}（${e.message}）`
 }

@@ -1,7 +1,7 @@
 // The administrator's screens' rules (src/views/admin/orgTree.ts, users.ts).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildOrgTree, childLevel, validateOrg } from '../../src/views/admin/orgTree.js'
+import { buildOrgTree, childLevel, covers, validateOrg } from '../../src/views/admin/orgTree.js'
 import { formatExpiry, tokenState, validatePassword, validateUser } from '../../src/views/admin/users.js'
 
 const province = { org_id: '320000', name: '江苏省人力资源和社会保障厅', region: '320000', level: 'province', parent_org_id: '' }
@@ -62,4 +62,14 @@ test('tokenState and formatExpiry (China time)', () => {
   assert.equal(tokenState({ ...t, expires_us: 0 }, 2_000_000_000_000_000), '有效')
   assert.equal(formatExpiry(0), '永不过期')
   assert.equal(formatExpiry(1_800_000_000_000_000), '2027-01-15 16:00') // 08:00 UTC
+})
+
+test('covers: a jurisdiction covers its own region and those below it', () => {
+  assert.equal(covers('320000', '320400'), true)
+  assert.equal(covers('320000', '320000'), true)
+  assert.equal(covers('320400', '320402'), true)
+  assert.equal(covers('320400', '320000'), false)
+  assert.equal(covers('320400', '320500'), false)
+  assert.equal(covers('320402', '320402'), true)
+  assert.equal(covers('320402', '320411'), false)
 })

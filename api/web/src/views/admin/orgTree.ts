@@ -59,3 +59,12 @@ export function validateOrg(o: OrgUnitInput, parent: OrgUnit | undefined): Field
   else if (parent && o.level !== childLevel(parent)) e.level = `上级为${LEVEL_NAMES[parent.level]}机构，新机构应为${LEVEL_NAMES[childLevel(parent)!]}`
   return e
 }
+
+// Whether a jurisdiction covers a region (GB/T 2260: a province 32xxxx covers 3204xx, a city
+// 3204xx covers 320402), as the server decides (identity::UserInfo::Covers). The console only
+// hides 新增下级 where the server would refuse.
+export function covers(jurisdiction: string, region: string): boolean {
+  let prefix = jurisdiction
+  while (prefix.length > 2 && prefix.endsWith('00')) prefix = prefix.slice(0, -2)
+  return region.startsWith(prefix)
+}
