@@ -251,7 +251,7 @@ await runBrowserTest('admin_e2e', async (h) => {
 
   // --- the verifier from the button ---
   await spage.getByRole('button', { name: '运行核验' }).click()
-  await spage.locator('[data-test=verify-verdict]').getByText('核验通过').waitFor()
+  await spage.locator('[data-test=verify-verdict]').getByText('核验通过', { exact: true }).waitFor()
   const health = await (await fetch(h.base + '/healthz')).json()
   const entries = (await spage.locator('[data-test="report-记录条数"]').innerText()).trim()
   h.check(entries === String(health.log_size), `核验通过 over ${entries} entries, the log's size (${health.log_size})`)
