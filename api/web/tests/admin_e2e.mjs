@@ -22,6 +22,12 @@ import path from 'node:path'
 import { runBrowserTest } from './lib/harness.mjs'
 
 await runBrowserTest('admin_e2e', async (h) => {
+  // The whole page in the screenshot: the shell scrolls inside el-main, so the shot lets the
+  // page grow to its content first (a style for the screenshot only).
+  const shot = async (p, name) => {
+    await p.addStyleTag({ content: '.shell, .shell .el-container { height: auto !important } .el-main { overflow: visible !important }' })
+    await h.shot(p, name)
+  }
   h.node({ targets: 60, inspectors: 12 })
   const { admin, clerk, supervisor: citySupervisor } = h.users
   const provAdmin = { id: 'prov-admin', name: '省系统管理员', password: '省管理员的密码-2026' }
@@ -86,7 +92,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   const county = orgs.find((o) => o.org_id === '320402')
   h.check(county && county.parent_org_id === '320400' && county.level === 'county' && county.region === '320402',
           'the county is in the tree and at the API under 320400')
-  await h.shot(page, 'admin-orgs')
+  await shot(page, 'admin-orgs')
 
   // --- users: add one (an unknown inspector id refused by the server next to its field) ---
   await page.getByRole('menuitem', { name: '用户与密码' }).click()
@@ -104,7 +110,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   const inspectorErrorText = await inspectorError.innerText()
   h.check(inspectorErrorText.includes('inspector_id NO-SUCH-1: no inspector by that id in your jurisdiction'),
           `the server's refusal is shown under 检查人员编号: ${inspectorErrorText}`)
-  await h.shot(page, 'admin-user-refused')
+  await shot(page, 'admin-user-refused')
   await page.locator('.el-checkbox', { hasText: '检查人员' }).click()
   await page.locator('.el-checkbox', { hasText: '审核人员' }).click()
   await page.locator('input[name=inspector_id]').fill('')
@@ -116,7 +122,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   h.check(added && added.name === '天宁区审核员' && added.org_id === '320402' &&
           JSON.stringify(added.roles) === '["reviewer"]' && added.version === 1 && !added.disabled,
           'the user is at the API: 320402, reviewer, version 1')
-  await h.shot(page, 'admin-users')
+  await shot(page, 'admin-users')
 
   // --- set its password ---
   const first = '天宁区审核员的初始密码'
@@ -128,7 +134,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   await pwDialog.getByText('密码至少需要 10 个字符').waitFor()
   await pwDialog.locator('input[name=new_password]').fill(first)
   await pwDialog.locator('input[name=repeat_password]').fill(first)
-  await h.shot(page, 'admin-password')
+  await shot(page, 'admin-password')
   await pwDialog.getByRole('button', { name: '设置密码' }).click()
   await page.getByText('已设置用户 tn-reviewer 的密码').waitFor()
   h.check(true, "the administrator set tn-reviewer's password")
@@ -148,7 +154,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   h.check((await oldError.innerText()) === '原密码不正确 (the old password is wrong)',
           'a wrong old password is refused next to 原密码, in Chinese')
   await rpage.locator('input[name=old_password]').fill(first)
-  await h.shot(rpage, 'change-password')
+  await shot(rpage, 'change-password')
   await rpage.getByRole('button', { name: '修改密码' }).last().click()
   await rpage.waitForURL(/\/console\/login/)
   await h.signIn(rpage, { id: 'tn-reviewer', password: second })
@@ -167,7 +173,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   await page.getByText('令牌只显示这一次').waitFor()
   const token = await page.locator('input[data-test=issued-token], [data-test=issued-token] input').first().inputValue()
   const tokenId = (await page.locator('[data-test=issued-token-id]').innerText()).trim()
-  await h.shot(page, 'admin-token-issued')
+  await shot(page, 'admin-token-issued')
   const me = await fetch(h.base + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } })
   h.check(me.status === 200 && (await me.json()).user_id === 'city-admin', `the token shown once authenticates (${tokenId})`)
   await page.getByRole('button', { name: '我已保存，关闭' }).click()
@@ -179,7 +185,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   await tokenRow.getByText('已吊销').waitFor()
   const after = await fetch(h.base + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } })
   h.check(after.status === 401, `the revoked token no longer authenticates (${after.status})`)
-  await h.shot(page, 'admin-tokens')
+  await shot(page, 'admin-tokens')
 
   // --- the calendar: the city administrator is refused, the province administrator publishes ---
   await page.getByRole('menuitem', { name: '工作日历' }).click()
@@ -206,13 +212,13 @@ await runBrowserTest('admin_e2e', async (h) => {
   }
   await page.getByRole('alert').getByText(/^超出您的辖区（the working-day calendar moves every bureau's deadlines/).waitFor()
   h.check(true, 'the city administrator is refused publishing the calendar, in Chinese')
-  await h.shot(page, 'admin-calendar-refused')
+  await shot(page, 'admin-calendar-refused')
   await ppage.locator('[data-test=published]', { hasText: '已发布（放假 1 天，调休上班 0 天）' }).waitFor()
   const cal = await (await h.api(provAdmin)).get('/api/v1/calendar/2027')
   h.check(cal.status === 200 && JSON.stringify(cal.json.holidays) === '[{"date":"2027-01-01","name":"元旦"}]' &&
           JSON.stringify(cal.json.workdays) === '[]' && cal.json.source === '工作台手工录入',
           `the province administrator published 2027 with 元旦 on 1 January: ${JSON.stringify(cal.json)}`)
-  await h.shot(ppage, 'admin-calendar')
+  await shot(ppage, 'admin-calendar')
 
   // The administrator is refused the supervisor's dashboard: in the interface and at the API.
   await page.goto(h.base + '/console/supervision')
@@ -255,7 +261,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   const health = await (await fetch(h.base + '/healthz')).json()
   const entries = (await spage.locator('[data-test="report-记录条数"]').innerText()).trim()
   h.check(entries === String(health.log_size), `核验通过 over ${entries} entries, the log's size (${health.log_size})`)
-  await h.shot(spage, 'supervisor-dashboard')
+  await shot(spage, 'supervisor-dashboard')
 
   // The supervisor is refused the administrator's screens: in the interface and at the API.
   h.check(!(await spage.getByRole('menuitem', { name: '用户与密码' }).isVisible()), "the supervisor's menu has no 用户与密码")
@@ -271,7 +277,7 @@ await runBrowserTest('admin_e2e', async (h) => {
   await phone.locator('[data-test=cov-total-eligible]').getByText(String(total.eligible), { exact: true }).waitFor()
   const phoneCanvas = await phone.locator('[data-test=coverage-chart] canvas').boundingBox()
   h.check(phoneCanvas && phoneCanvas.width > 200 && phoneCanvas.width <= 390, 'at 390 px the chart fits the screen')
-  await h.shot(phone, 'supervisor-dashboard-390')
+  await shot(phone, 'supervisor-dashboard-390')
 
   // The city supervisor may not run the verifier (its jurisdiction is not the whole node).
   const cityVerify = await (await h.api(citySupervisor)).post('/api/v1/verify/jobs')
@@ -289,7 +295,7 @@ await runBrowserTest('admin_e2e', async (h) => {
     await cpage.locator('[data-test=refused]', { hasText: '您的角色无权使用 ' + p }).waitFor()
   }
   h.check(true, 'the router refuses the clerk each screen of both areas')
-  await h.shot(cpage, 'clerk-refused')
+  await shot(cpage, 'clerk-refused')
   const clerkApi = await h.api(clerk)
   for (const [method, p] of [['get', '/api/v1/stats'], ['get', '/api/v1/overdue'], ['post', '/api/v1/verify/jobs'],
                              ['get', '/api/v1/users'], ['post', '/api/v1/orgs']]) {
