@@ -166,7 +166,7 @@ export interface VerifyReport {
     users: number
     tokens: number
     events_by_users: number
-    by_operator: number
+    by_operator: Record<string, number> // events by actors who are no registered user, by actor
     [k: string]: unknown
   }
 }

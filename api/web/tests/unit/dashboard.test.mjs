@@ -129,7 +129,7 @@ const report = {
     notes: [],
   },
   inspection_audit: { ok: true, failures: [], announcements: 1, corrections: 0, transfers: 0 },
-  authority_audit: { ok: true, failures: [], failures_total: 0, users: 6, tokens: 0, events_by_users: 10, by_operator: 113 },
+  authority_audit: { ok: true, failures: [], failures_total: 0, users: 6, tokens: 0, events_by_users: 10, by_operator: { 测试运维: 110, setup: 3 } },
 }
 
 test('reportZh: the verdict, each pass in Chinese, event types named', () => {
@@ -144,6 +144,7 @@ test('reportZh: the verdict, each pass in Chinese, event types named', () => {
   ])
   assert.deepEqual(z.sections[0].rows[1], ['记录条数', '123'])
   assert.deepEqual(z.sections[1].rows[0], ['复算的抽取', '2 次（已取消 1 次）'])
+  assert.deepEqual(z.sections[3].rows[3], ['运维人员所写记录', '113'])
   assert.deepEqual(z.sections[1].rows[3], ['抽中概率的卡方检验', 'χ² = 3.14，自由度 4，p = 0.534'])
   assert.deepEqual(z.events, [
     { type: 'TargetRegistered', name: '登记用人单位', count: 60 },

@@ -286,6 +286,13 @@ export interface ReportZh {
   events: { type: string; name: string; count: number }[]
 }
 
+// A count the report gives as a number or as a map of counts (by_operator: actor -> events).
+export function total(x: unknown): number {
+  if (typeof x === 'number') return x
+  if (x && typeof x === 'object') return Object.values(x).reduce<number>((a, v) => a + total(v), 0)
+  return 0
+}
+
 type Failure = { sequence?: number | null; what?: string; draw?: string }
 
 function failuresZh(list: unknown[] | undefined): string[] {
@@ -363,8 +370,8 @@ export function reportZh(r: VerifyReport): ReportZh {
       ? [
           ['登记用户', String(a.users)],
           ['令牌', String(a.tokens)],
-          ['用户所写记录', String(a.events_by_users)],
-          ['运维人员所写记录', String(a.by_operator)],
+          ['用户所写记录', String(total(a.events_by_users))],
+          ['运维人员所写记录', String(total(a.by_operator))],
         ]
       : [],
     findings: a ? failuresZh(a.failures as unknown[]) : [],
