@@ -25,6 +25,8 @@ await runBrowserTest('admin_e2e', async (h) => {
   // The whole page in the screenshot: the shell scrolls inside el-main, so the shot lets the
   // page grow to its content first (a style for the screenshot only).
   const shot = async (p, name) => {
+    // After any reload has finished (no loading mask showing).
+    await p.waitForFunction(() => ![...document.querySelectorAll('.el-loading-mask')].some((e) => e.offsetParent !== null))
     await p.addStyleTag({ content: '.shell, .shell .el-container { height: auto !important } .el-main { overflow: visible !important }' })
     await h.shot(p, name)
   }
