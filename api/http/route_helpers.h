@@ -116,6 +116,7 @@ std::vector<Route> SessionRoutes();
 std::vector<Route> DirectoryRoutes();
 std::vector<Route> DrawRoutes();
 std::vector<Route> ResultRoutes();
+std::vector<Route> AdminRoutes();  // routes_admin.cc: users, verification jobs
 std::vector<Route> PublicRoutes();
 
 }  // namespace suiji::http

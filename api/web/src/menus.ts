@@ -25,9 +25,18 @@ export const MENU: MenuEntry[] = [
   { title: '抽取仪式', roles: ['planner'] },
   { title: '我的检查', roles: ['inspector'] },
   { title: '结果审核', roles: ['reviewer'] },
-  { title: '统计与监督', roles: ['supervisor'] },
-  { title: '用户与密码', roles: ['administrator'] },
+  { title: '统计与监督', path: '/supervision', roles: ['supervisor'] },
+  { title: '用户与密码', path: '/admin/users', roles: ['administrator'] },
+  { title: '组织机构', path: '/admin/orgs', roles: ['administrator'] },
+  { title: '工作日历', path: '/admin/calendar', roles: ['administrator'] },
 ]
+
+// Whether a role may open a path of the menu (the router refuses the others; the server
+// checks again). Paths outside the menu (首页, 修改密码) are open to every signed-in user.
+export function mayOpen(path: string, roles: readonly RoleName[]): boolean {
+  const entry = MENU.find((m) => m.path && (path === m.path || path.startsWith(m.path + '/')))
+  return !entry || entry.roles.some((r) => roles.includes(r))
+}
 
 export function menuFor(roles: readonly RoleName[]): MenuEntry[] {
   return MENU.filter((m) => m.roles.some((r) => roles.includes(r)))

@@ -368,6 +368,8 @@ TEST_F(PublicHardeningTest, ARecordOfAnotherCountyIsAnsweredExactlyLikeAnUnknown
       "GET /api/v1/calendar/{year}",    // national
       "POST /api/v1/imports/{kind}",    // no record
       "GET /api/v1/import-templates/{kind}",  // a fixed header row, no record
+      // A verification job covers the whole node: only a supervisor covering it may ask.
+      "GET /api/v1/verify/jobs/{job_id}",
       // Register-or-update by id: an id in use elsewhere cannot be registered again, so its
       // refusal necessarily says the id is taken (it names nothing else; see api/http/README.md).
       "PUT /api/v1/targets/{credit_code}",

@@ -5,6 +5,7 @@ import ShellView from '../views/ShellView.vue'
 import HomeView from '../views/HomeView.vue'
 import TargetSearch from '../views/directory/TargetSearch.vue'
 import { directoryRoutes } from '../views/directory/routes'
+import { mayOpen } from '../menus'
 
 export const router = createRouter({
   history: createWebHistory('/console/'),
@@ -17,6 +18,11 @@ export const router = createRouter({
         { path: '', component: HomeView },
         { path: 'directory/targets', component: TargetSearch, meta: { roles: ['registry_clerk', 'planner', 'supervisor'] } },
         ...directoryRoutes,
+        { path: 'supervision', component: () => import('../views/supervision/SupervisorDashboard.vue') },
+        { path: 'admin/users', component: () => import('../views/admin/UserAdmin.vue') },
+        { path: 'admin/orgs', component: () => import('../views/admin/OrgTree.vue') },
+        { path: 'admin/calendar', component: () => import('../views/admin/CalendarAdmin.vue') },
+        { path: 'account/password', component: () => import('../views/account/ChangePassword.vue') },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
@@ -30,5 +36,7 @@ router.beforeEach(async (to) => {
   // A route naming roles (meta.roles) is refused to the others; the server checks again.
   const roles = to.meta.roles as string[] | undefined
   if (roles && !roles.some((r) => user.roles.includes(r as never))) return { path: '/forbidden', query: { from: to.fullPath } }
+  // A screen of another role: refused here (the server refuses its API calls too).
+  if (!mayOpen(to.path, user.roles)) return { path: '/', query: { refused: to.path } }
   return true
 })
