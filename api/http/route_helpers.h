@@ -116,7 +116,6 @@ std::vector<Route> SessionRoutes();
 std::vector<Route> DirectoryRoutes();
 std::vector<Route> DrawRoutes();
 std::vector<Route> ResultRoutes();
-std::vector<Route> VisitRoutes();  // routes_visits.cc
 std::vector<Route> PublicRoutes();
 
 }  // namespace suiji::http

@@ -133,6 +133,8 @@ std::vector<Route> IdentityRoutes() {
   };
 }
 
+std::vector<Route> VisitRoutes();  // routes_visits.cc
+
 std::vector<Route> ApiRoutes() {
   std::vector<Route> r;
   for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, DrawRoutes, ResultRoutes, VisitRoutes, PublicRoutes}) {

@@ -23,8 +23,8 @@ export const MENU: MenuEntry[] = [
   { title: '名录导入', roles: ['registry_clerk'] },
   { title: '抽查计划与任务', roles: ['planner'] },
   { title: '抽取仪式', roles: ['planner'] },
-  { title: '我的检查', roles: ['inspector'] },
-  { title: '结果审核', roles: ['reviewer'] },
+  { title: '我的检查', path: '/inspection/visits', roles: ['inspector'] },
+  { title: '结果审核', path: '/review', roles: ['reviewer'] },
   { title: '统计与监督', roles: ['supervisor'] },
   { title: '用户与密码', roles: ['administrator'] },
 ]

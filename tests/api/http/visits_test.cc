@@ -146,6 +146,15 @@ TEST_F(HttpVisitsTest, TheResultStateFollowsTheRecording) {
   EXPECT_EQ((*v)["result"]["revision"], 1);
   EXPECT_EQ((*v)["result"]["result_sha256"], rec["result_sha256"]);
   EXPECT_EQ((*v)["result"]["unconfirmed"], json(team_));
+  // The reviewer's queue and the result name the employer as the directory does.
+  auto [list_status, list] = Call("GET", "rev", "/api/v1/results?state=entered");
+  ASSERT_EQ(list_status, 200) << list.dump();
+  ASSERT_EQ(list["results"].size(), 1u) << list.dump();
+  EXPECT_EQ(list["results"][0]["credit_code"], code_);
+  EXPECT_EQ(list["results"][0]["employer_name"], (*v)["employer_name"]);
+  auto [one_status, one] = Call("GET", "rev", "/api/v1/results/" + draw_ + "/" + code_);
+  ASSERT_EQ(one_status, 200) << one.dump();
+  EXPECT_EQ(one["employer_name"], (*v)["employer_name"]);
   // Recorded: the enter deadline (2 working days after the inspection) comes first, met.
   ASSERT_EQ((*v)["deadlines"].size(), 2u) << v->dump();
   EXPECT_EQ((*v)["deadlines"][0]["kind"], "enter");

@@ -162,6 +162,7 @@ export interface Regrade {
 export interface ResultInfo {
   draw_id: string
   credit_code: string
+  employer_name: string // the directory's name (the HTTP route adds it; `result show` has none)
   state: ResultStateName
   published_revision: number
   published_date: string
@@ -178,6 +179,7 @@ export interface ResultInfo {
 export interface ResultRow {
   draw_id: string
   credit_code: string
+  employer_name: string
   state: ResultStateName
   revision: number
   corrections: number
