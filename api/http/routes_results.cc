@@ -28,6 +28,7 @@ bool MaySeeVisit(const Call& c, std::string_view draw_id, std::string_view code)
 
 Reply RecordResult(Call& c) {
   inspection::ResultRecord r;
+  r.revision = 0;  // the next one, decided against the projection (as `suiji result record`)
   if (Status s = cli::ResultFromJson(c.body, &r, cli::EvidenceFiles::kRefused); !s.ok()) return Invalid(s);
   // Being on the drawn team is the inspector's authority for the visit, wherever the task's
   // bureau is (a city task draws county inspectors).

@@ -21,6 +21,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { runBrowserTest } from './lib/harness.mjs'
 
+// Equal as JSON values, whatever the order of keys (the node's JSON sorts them).
+const canon = (v) => Array.isArray(v) ? v.map(canon)
+  : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v
+const same = (x, y) => JSON.stringify(canon(x)) === JSON.stringify(canon(y))
+
 await runBrowserTest('inspection_e2e', async (h) => {
   h.node({ targets: 60, inspectors: 12 })
   const draw = h.drawTask()
@@ -113,7 +118,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   let stored = resultJson()
   const r1 = stored.revisions[0]
   h.check(stored.state === 'entered' && stored.revisions.length === 1 && r1.entered_by === ia.id, 'revision 1 is recorded by the first inspector')
-  h.check(JSON.stringify(r1.evidence) === JSON.stringify([{ sha256: evidenceSha, size: evidence.length, kind: 'photo', name: '现场照片-0715.jpg' }]),
+  h.check(same(r1.evidence, [{ sha256: evidenceSha, size: evidence.length, kind: 'photo', name: '现场照片-0715.jpg' }]),
     'the stored evidence is name, size, kind and the SHA-256 computed in the browser (the file never sent)')
   h.check(r1.inspection_date === '2026-07-15' && JSON.stringify(r1.team) === JSON.stringify([a, b]), 'the date and the team as entered')
   h.check(JSON.stringify(r1.items.map((i) => [i.item_id, i.outcome, i.findings.map((f) => [f.point, f.compliant, f.text])])) ===
@@ -121,7 +126,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
       ['HRSS-01', 'no_problem', [['是否依法签订书面劳动合同', true, ''], ['是否建立职工名册', true, '']]],
       ['HRSS-02', 'corrected', [['是否按时足额支付工资', false, '3名劳动者5月工资未按时支付']]],
     ]), 'the items, outcomes and checklist findings as entered')
-  h.check(JSON.stringify(r1.items[1].violations) === JSON.stringify([{ description: '未按月足额支付3名劳动者工资',
+  h.check(same(r1.items[1].violations, [{ description: '未按月足额支付3名劳动者工资',
     legal_basis: '《保障农民工工资支付条例》第十五条', handling: ['order_correction'], no_penalty_list: false, fine_yuan: 0 }]),
   'the violation with its legal basis and handling')
   h.check((await pa.locator('[data-test=revision-hash]').innerText()).trim() === r1.sha256, "the screen shows the revision's hash")
@@ -192,7 +197,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await pa.locator('[data-test=state]').getByText('待审核').waitFor()
   stored = resultJson()
   h.check(stored.revisions.length === 2 && stored.revisions[1].items[1].violations[0].description === '未按月足额支付4名劳动者工资' &&
-    JSON.stringify(stored.revisions[1].evidence) === JSON.stringify(stored.revisions[0].evidence),
+    same(stored.revisions[1].evidence, stored.revisions[0].evidence),
   'revision 2 changes the violation and keeps the evidence')
 
   // --- the reviewer sees the difference, approves, publishes ---
@@ -226,7 +231,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await pr.getByRole('button', { name: '重新评定' }).click()
   await pr.locator('[data-test=regrade-row]').getByText(`${todayChina} 评定为 C 级：拖欠工资，依规降为C级`).waitFor()
   stored = resultJson()
-  h.check(JSON.stringify(stored.credit_reevaluations) === JSON.stringify([{ grade: 'C', grade_date: todayChina, reason: '拖欠工资，依规降为C级' }]),
+  h.check(same(stored.credit_reevaluations, [{ grade: 'C', grade_date: todayChina, reason: '拖欠工资，依规降为C级' }]),
     'the credit re-grading is recorded')
   await h.shot(pr, 'reviewer-4-published-corrected-1280')
 

@@ -161,6 +161,39 @@ TEST_F(HttpVisitsTest, TheResultStateFollowsTheRecording) {
   EXPECT_EQ((*v)["deadlines"][1]["kind"], "publish");
 }
 
+// POST /api/v1/results records the next revision after a return (the route once recorded
+// every body as revision 1, so a returned result could not be revised over HTTP).
+TEST_F(HttpVisitsTest, AReturnedResultIsRevisedOverHttp) {
+  const std::string visit = "/api/v1/results/" + draw_ + "/" + code_;
+  json result = {{"draw_id", draw_},
+                 {"credit_code", code_},
+                 {"inspection_date", "2026-06-01"},
+                 {"items", {{{"item_id", "I1"}, {"outcome", "no_problem"}}}},
+                 {"team", team_}};
+  auto [r1_status, r1] = Call("POST", "insp-a", "/api/v1/results", result);
+  ASSERT_EQ(r1_status, 201) << r1.dump();
+  EXPECT_EQ(r1["revision"], 1);
+  for (const char* u : {"insp-a", "insp-b"}) {
+    auto [st, j] = Call("POST", u, visit + "/confirm", {{"revision", 1}, {"result_sha256", r1["result_sha256"]}});
+    ASSERT_EQ(st, 201) << j.dump();
+  }
+  auto [sub_status, sub] = Call("POST", "insp-a", visit + "/submit");
+  ASSERT_EQ(sub_status, 201) << sub.dump();
+  auto [ret_status, ret] = Call("POST", "rev", visit + "/review", {{"approve", false}, {"reason", "请核实"}});
+  ASSERT_EQ(ret_status, 201) << ret.dump();
+  result["items"][0]["outcome_text"] = "补充说明";
+  result["items"][0]["outcome"] = "other";
+  auto [r2_status, r2] = Call("POST", "insp-a", "/api/v1/results", result);
+  ASSERT_EQ(r2_status, 201) << r2.dump();
+  EXPECT_EQ(r2["revision"], 2);
+  EXPECT_NE(r2["result_sha256"], r1["result_sha256"]);
+  auto [show_status, shown] = Call("GET", "insp-b", visit);
+  ASSERT_EQ(show_status, 200) << shown.dump();
+  EXPECT_EQ(shown["state"], "entered");
+  ASSERT_EQ(shown["revisions"].size(), 2u);
+  EXPECT_EQ(shown["revisions"][1]["items"][0]["outcome"], "other");
+}
+
 TEST_F(HttpVisitsTest, OthersSeeNoneOfThem) {
   auto [x_status, x] = Call("GET", "insp-x", "/api/v1/visits?mine=1");
   ASSERT_EQ(x_status, 200) << x.dump();
