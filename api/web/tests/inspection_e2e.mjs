@@ -43,7 +43,15 @@ await runBrowserTest('inspection_e2e', async (h) => {
   const ix = h.inspectorUser(outsider, '组外检查员')
   const { reviewer } = h.users
   await h.serve()
-  const resultJson = () => JSON.parse(h.run(['result', 'show', '--data', h.data, drawId, code, '--json']))
+  // The stored result: on the command line once (the evidence), then through the API as the
+  // reviewer (a process per check is slow on a loaded machine).
+  const cliResult = () => JSON.parse(h.run(['result', 'show', '--data', h.data, drawId, code, '--json']))
+  const apiR = await h.api(reviewer)
+  const resultJson = async () => {
+    const r = await apiR.get(`/api/v1/results/${drawId}/${code}`)
+    if (r.status !== 200) throw new Error(`GET result: ${r.status} ${r.text}`)
+    return r.json
+  }
   const phoneFits = async (page, what) => {
     const w = await page.evaluate(() => document.documentElement.scrollWidth)
     h.check(w <= 390, `${what}: no sideways scrolling at 390 px (scrollWidth ${w})`)
@@ -115,7 +123,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
 
   await pa.getByRole('button', { name: '保存并提交检查组确认' }).click()
   await pa.locator('[data-test=state]').getByText('已录入').waitFor()
-  let stored = resultJson()
+  let stored = cliResult()
   const r1 = stored.revisions[0]
   h.check(stored.state === 'entered' && stored.revisions.length === 1 && r1.entered_by === ia.id, 'revision 1 is recorded by the first inspector')
   h.check(same(r1.evidence, [{ sha256: evidenceSha, size: evidence.length, kind: 'photo', name: '现场照片-0715.jpg' }]),
@@ -150,14 +158,14 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await pb.getByText('已确认第 1 版').waitFor()
   await phoneFits(pb, "the second inspector's confirmation")
   await h.shot(pb, 'inspector-6-second-confirms-390')
-  stored = resultJson()
+  stored = await resultJson()
   h.check(JSON.stringify(stored.revisions[0].confirmations.map((c) => [c.inspector_id, c.by])) === JSON.stringify([[a, ia.id], [b, ib.id]]),
     'each inspector confirmed with its own user')
 
   await pa.reload()
   await pa.getByRole('button', { name: '提交审核' }).click()
   await pa.locator('[data-test=state]').getByText('待审核').waitFor()
-  h.check(resultJson().state === 'awaiting_review', 'submitted: awaiting review')
+  h.check((await resultJson()).state === 'awaiting_review', 'submitted: awaiting review')
 
   // --- the reviewer returns it ---
   const pr = await h.page()
@@ -174,7 +182,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await pr.getByLabel('审核意见').fill(returnReason)
   await pr.getByRole('button', { name: '退回修改' }).click()
   await pr.locator('[data-test=state]').getByText('已退回').waitFor()
-  stored = resultJson()
+  stored = await resultJson()
   h.check(stored.state === 'returned' && stored.reviews[0].reason === returnReason && stored.reviews[0].by === reviewer.id,
     'returned with the reason, by the reviewer')
   await h.shot(pr, 'reviewer-2-returned-1280')
@@ -195,7 +203,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await pa.reload()
   await pa.getByRole('button', { name: '提交审核' }).click()
   await pa.locator('[data-test=state]').getByText('待审核').waitFor()
-  stored = resultJson()
+  stored = await resultJson()
   h.check(stored.revisions.length === 2 && stored.revisions[1].items[1].violations[0].description === '未按月足额支付4名劳动者工资' &&
     same(stored.revisions[1].evidence, stored.revisions[0].evidence),
   'revision 2 changes the violation and keeps the evidence')
@@ -210,7 +218,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await pr.locator('[data-test=state]').getByText('审核通过').waitFor()
   await pr.getByRole('button', { name: '公示结果' }).click()
   await pr.locator('[data-test=state]').getByText('已公示').waitFor()
-  stored = resultJson()
+  stored = await resultJson()
   h.check(stored.state === 'published' && stored.published_revision === 2, 'approved and published: revision 2')
   const pub = await (await fetch(`${h.base}/public/v1/results?code=${code}`)).json()
   h.check(pub.results.length === 1 && JSON.stringify(pub.results[0]).includes(drawId), 'the public results API lists it')
@@ -221,7 +229,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await correct.getByLabel('更正原因').fill('录入时劳动者人数有误')
   await correct.getByRole('button', { name: '提交更正' }).click()
   await pr.getByText('已更正（与原结果并列公示）').waitFor()
-  stored = resultJson()
+  stored = await resultJson()
   h.check(stored.corrections.length === 1 && stored.corrections[0].reason === '录入时劳动者人数有误' &&
     stored.corrections[0].result.items[1].violations[0].description === '未按月足额支付5名劳动者工资',
   'the correction is recorded beside the original')
@@ -230,7 +238,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   await pr.getByLabel('评定理由').fill('拖欠工资，依规降为C级')
   await pr.getByRole('button', { name: '重新评定' }).click()
   await pr.locator('[data-test=regrade-row]').getByText(`${todayChina} 评定为 C 级：拖欠工资，依规降为C级`).waitFor()
-  stored = resultJson()
+  stored = await resultJson()
   h.check(same(stored.credit_reevaluations, [{ grade: 'C', grade_date: todayChina, reason: '拖欠工资，依规降为C级' }]),
     'the credit re-grading is recorded')
   await h.shot(pr, 'reviewer-4-published-corrected-1280')
@@ -248,7 +256,6 @@ await runBrowserTest('inspection_e2e', async (h) => {
   h.check(!(await pr.getByRole('menuitem', { name: '我的检查' }).isVisible()), "the reviewer's menu has no 我的检查")
   await pr.goto(h.base + '/console/inspection/visits')
   await pr.locator('[data-test=forbidden]').waitFor()
-  const apiR = await h.api(reviewer)
   const rv = await apiR.get('/api/v1/visits?mine=1')
   h.check(rv.status === 403 && rv.json.code === 'forbidden', `the reviewer asking for visits: 403 forbidden (${rv.status})`)
 

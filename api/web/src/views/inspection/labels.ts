@@ -11,3 +11,9 @@ export const DEADLINE_STATUS: Record<string, string> = {
   overdue: '已逾期',
   no_calendar: '无工作日历',
 }
+
+// A deadline as a line of a visit card: "2026-08-28 前 · 未到期", or why it has no date.
+export function deadlineText(d: { due: string; status: string; done: string }): string {
+  if (!d.due) return '尚无工作日历，无法计算期限'
+  return `${d.due} 前 · ${DEADLINE_STATUS[d.status] ?? d.status}${d.done ? `（${d.done} 完成）` : ''}`
+}
