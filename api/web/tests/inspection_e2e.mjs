@@ -11,8 +11,8 @@
 // confirmed (naming who), confirms; the second confirms on its phone; the first submits. The
 // reviewer returns it with a reason (refused first without one), the inspector records
 // revision 2 and the team confirms and submits again; the reviewer sees the difference,
-// approves and publishes, and the public results API lists it; then a correction and a credit
-// re-grading. Refusals: an inspector gets no reviewer menu, the reviewer's route shows 无权访问
+// approves and publishes, and the public results API lists it; then a correction (adding the
+// handling 移送有关部门), the transfer and a credit re-grading. Refusals: an inspector gets no reviewer menu, the reviewer's route shows 无权访问
 // and the API answers 403; the reviewer has no 我的检查; the inspector off the team neither
 // sees nor records the visit (page and API). Every inspector screen is checked for no
 // sideways scrolling at 390 px; screenshots of every screen in the artifacts directory.
@@ -210,6 +210,8 @@ await runBrowserTest('inspection_e2e', async (h) => {
 
   // --- the reviewer sees the difference, approves, publishes ---
   await pr.reload()
+  await pr.locator('[data-test=state]').getByText('待审核').waitFor()
+  await pr.locator('[data-test=diff-rows] .el-table__body tr').first().waitFor()
   const diffRows = (await pr.locator('[data-test=diff-rows] .el-table__body tr').allInnerTexts()).map((t) => t.split(/\s*\n\s*|\t/).filter(Boolean))
   h.check(JSON.stringify(diffRows) === JSON.stringify([['修改', '事项 HRSS-02 · 违法行为 1 · 描述', '未按月足额支付3名劳动者工资', '未按月足额支付4名劳动者工资']]),
     `the difference of revision 1 and 2 is the one description: ${JSON.stringify(diffRows)}`)
@@ -226,6 +228,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   // --- a correction and a re-grading ---
   const correct = pr.locator('[data-test=correct]')
   await correct.getByLabel('违法事实 HRSS-02-1').fill('未按月足额支付5名劳动者工资')
+  await correct.locator('.violation').getByText('移送有关部门', { exact: true }).click()
   await correct.getByLabel('更正原因').fill('录入时劳动者人数有误')
   await correct.getByRole('button', { name: '提交更正' }).click()
   await pr.getByText('已更正（与原结果并列公示）').waitFor()
@@ -234,6 +237,17 @@ await runBrowserTest('inspection_e2e', async (h) => {
     stored.corrections[0].result.items[1].violations[0].description === '未按月足额支付5名劳动者工资',
   'the correction is recorded beside the original')
   const todayChina = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+  // The corrected result now hands the matter to another department: the transfer.
+  h.check(same(stored.corrections[0].result.items[1].violations[0].handling, ['order_correction', 'transfer_department']),
+    'the correction adds the handling 移送有关部门')
+  await pr.getByLabel('接收单位').fill('常州市医疗保障局')
+  await pr.getByLabel('移送日期').fill(todayChina)
+  await pr.getByLabel('移送理由').fill('涉嫌未足额缴纳医疗保险费')
+  await pr.getByRole('button', { name: '记录移送' }).click()
+  await pr.getByText('已记录移送').waitFor()
+  stored = await resultJson()
+  h.check(same(stored.transfers, [{ kind: 'department', to: '常州市医疗保障局', date: todayChina, reason: '涉嫌未足额缴纳医疗保险费' }]),
+    'the transfer is recorded')
   await pr.getByLabel('评定日期').fill(todayChina)
   await pr.getByLabel('评定理由').fill('拖欠工资，依规降为C级')
   await pr.getByRole('button', { name: '重新评定' }).click()
@@ -263,6 +277,7 @@ await runBrowserTest('inspection_e2e', async (h) => {
   const px = await h.page({ width: 390, height: 844 })
   await h.signIn(px, ix, '/inspection/visits')
   await px.getByRole('heading', { name: '我的检查' }).waitFor()
+  await px.locator('[data-test=visit-card], .el-empty').first().waitFor() // its list has loaded
   const apiX = await h.api(ix)
   const xs = await apiX.get('/api/v1/visits?mine=1')
   h.check(xs.status === 200 && !xs.json.visits.some((v) => v.credit_code === code), "the outsider's visits do not include it")
