@@ -28,6 +28,7 @@ bool MaySeeVisit(const Call& c, std::string_view draw_id, std::string_view code)
 
 Reply RecordResult(Call& c) {
   inspection::ResultRecord r;
+  r.revision = 0;  // the next one, decided against the projection (as `suiji result record`)
   if (Status s = cli::ResultFromJson(c.body, &r, cli::EvidenceFiles::kRefused); !s.ok()) return Invalid(s);
   // Being on the drawn team is the inspector's authority for the visit, wherever the task's
   // bureau is (a city task draws county inspectors).
@@ -109,7 +110,11 @@ Reply GetResult(Call& c) {
   std::optional<json> found;
   Status read = c.node.inspections->Read([&](const inspection::InspectionStore& s) {
     const inspection::ResultInfo* r = s.FindResult(c.params[0], c.params[1]);
-    if (r != nullptr) found = cli::ResultInfoToJson(*r);
+    if (r != nullptr) {
+      found = cli::ResultInfoToJson(*r);
+      const auto t = s.draw_store().directory().Target(r->credit_code);  // for the console's header
+      (*found)["employer_name"] = t ? t->name : "";
+    }
     return OkStatus();
   });
   if (!read.ok()) return FromStatus(read);
@@ -197,7 +202,7 @@ Reply ListResults(Call& c) {
   const std::string draw_id = c.req.get_param_value("draw");
   const std::string state = c.req.get_param_value("state");
   struct Row {
-    std::string draw_id, credit_code, state;
+    std::string draw_id, credit_code, state, employer_name;
     uint32_t revision;
     size_t corrections;
   };
@@ -206,7 +211,8 @@ Reply ListResults(Call& c) {
     return s.ForEachResult(draw_id, {}, 0, [&](const inspection::ResultInfo& info) {
       std::string st(inspection::ResultStateName(info.state));
       if (state.empty() || st == state) {
-        found.push_back({info.draw_id, info.credit_code, std::move(st), info.latest().revision,
+        const auto t = s.draw_store().directory().Target(info.credit_code);
+        found.push_back({info.draw_id, info.credit_code, std::move(st), t ? t->name : "", info.latest().revision,
                          info.corrections.size()});
       }
       return true;
@@ -216,7 +222,8 @@ Reply ListResults(Call& c) {
   json rows = json::array();
   for (const Row& r : found) {
     if (!MaySeeVisit(c, r.draw_id, r.credit_code)) continue;
-    rows.push_back({{"draw_id", r.draw_id}, {"credit_code", r.credit_code}, {"state", r.state},
+    rows.push_back({{"draw_id", r.draw_id}, {"credit_code", r.credit_code}, {"employer_name", r.employer_name},
+                    {"state", r.state},
                     {"revision", r.revision}, {"corrections", r.corrections}});
   }
   return Json(json{{"results", rows}});

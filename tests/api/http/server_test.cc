@@ -247,6 +247,7 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"POST", "/api/v1/draws/D1/decline", {"planner"}},
       {"GET", "/api/v1/draws/D1/frozen", draw_readers},
       {"GET", "/api/v1/results", visit_readers},
+      {"GET", "/api/v1/visits?mine=1", {"inspector"}},
       {"POST", visit + "/correct", {"reviewer"}},
       {"POST", visit + "/notes", {"inspector", "reviewer"}},
       {"POST", visit + "/transfer", {"reviewer"}},

@@ -6,6 +6,11 @@ import HomeView from '../views/HomeView.vue'
 import TargetSearch from '../views/directory/TargetSearch.vue'
 import { directoryRoutes } from '../views/directory/routes'
 import { mayOpen } from '../menus'
+import MyVisits from '../views/inspection/MyVisits.vue'
+import VisitView from '../views/inspection/VisitView.vue'
+import ReviewQueue from '../views/review/ReviewQueue.vue'
+import ReviewView from '../views/review/ReviewView.vue'
+import ForbiddenView from '../views/ForbiddenView.vue'
 
 export const router = createRouter({
   history: createWebHistory('/console/'),
@@ -23,6 +28,12 @@ export const router = createRouter({
         { path: 'admin/orgs', component: () => import('../views/admin/OrgTree.vue') },
         { path: 'admin/calendar', component: () => import('../views/admin/CalendarAdmin.vue') },
         { path: 'account/password', component: () => import('../views/account/ChangePassword.vue') },
+        { path: 'forbidden', component: ForbiddenView },
+        // meta.roles: who may open the screen (the server checks every call again).
+        { path: 'inspection/visits', component: MyVisits, meta: { roles: ['inspector'] } },
+        { path: 'inspection/visits/:draw/:code', component: VisitView, meta: { roles: ['inspector'] } },
+        { path: 'review', component: ReviewQueue, meta: { roles: ['reviewer'] } },
+        { path: 'review/:draw/:code', component: ReviewView, meta: { roles: ['reviewer'] } },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },

@@ -1,7 +1,6 @@
 // The directory screens' routes (under the shell), each naming the roles that may open it
 // (router/index.ts refuses the others with /forbidden; the server checks every request again).
 import type { RouteRecordRaw } from 'vue-router'
-import ForbiddenView from './ForbiddenView.vue'
 import ImportView from './ImportView.vue'
 import InspectorRecord from './InspectorRecord.vue'
 import InspectorSearch from './InspectorSearch.vue'
@@ -14,5 +13,4 @@ export const directoryRoutes: RouteRecordRaw[] = [
   { path: 'directory/inspectors', component: InspectorSearch, meta: { roles: readers } },
   { path: 'directory/inspectors/:id', component: InspectorRecord, meta: { roles: readers } },
   { path: 'directory/import', component: ImportView, meta: { roles: ['registry_clerk'] } },
-  { path: 'forbidden', component: ForbiddenView },
 ]
