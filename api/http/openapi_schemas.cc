@@ -223,7 +223,7 @@ constexpr const char* kComponents = R"json({
                          "drand_signature": "string", "lottery_digits": "string", "witness_digits": "[string]",
                          "seed": "string"}},
   "Visit": {"obj": {"order": "integer", "batch": "integer", "credit_code": "string", "name": "string",
-                    "stratum": "string", "weight": "integer", "rank_key": "string", "team": "[string]",
+                    "stratum": "string", "weight": "integer", "rank_key": {"type": "integer", "description": "a 64-bit key: above 2^53 a JavaScript number loses its low digits"}, "team": "[string]",
                     "experts": "[string]", "substitutes": "[string]", "merged_into": "string"}},
   "DrawResult": {"obj": {"parts": "integer", "selected_total": "integer", "strata": "[@StratumResult]",
                          "visits": "[@Visit]"}},
@@ -588,7 +588,8 @@ json Expand(const json& x) {
 const json& Components() {
   static const json components = [] {
     json out = json::object();
-    for (const auto& [name, s] : json::parse(kComponents).items()) out[name] = Expand(s);
+    const json written = json::parse(kComponents);
+    for (const auto& [name, s] : written.items()) out[name] = Expand(s);
     out["QueryFlag"] = {{"type", "string"}, {"enum", {"", "1", "true", "0", "false"}},
                         {"description", "a flag: present, empty, 1 or true; 0 or false (or absent) is off"}};
     return out;

@@ -84,9 +84,11 @@ type PathParams<O> = O extends { parameters: { path: infer A } } ? ([A] extends 
 type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [never] ? undefined : Q) : undefined
 type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } }
   ? B
-  : O extends { requestBody?: { content: { 'application/json': infer B } } }
-    ? B | undefined
-    : undefined
+  : O extends { requestBody?: never }
+    ? undefined
+    : O extends { requestBody?: { content: { 'application/json': infer B } } }
+      ? B | undefined
+      : undefined
 export type Body<P extends keyof paths, M extends Method> = BodyOf<Operation<P, M>>
 export type Query<P extends keyof paths, M extends Method> = QueryParams<Operation<P, M>>
 
