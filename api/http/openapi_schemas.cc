@@ -325,7 +325,7 @@ constexpr const char* kComponents = R"json({
                            "problem": {"obj": {"what": "string", "sequence": "?integer", "checkpoint_size": "?integer"}}},
                    "opt": ["draw_audit", "inspection_audit", "authority_audit", "problem"],
                    "description": "suiji-verify's report (verifier/report.h)"},
-  "VerifiedKey": {"obj": {"key_id": "string", "roles": "[string]", "label": "string", "registered_at": "integer",
+  "VerifiedKey": {"obj": {"key_id": "string", "roles": {"type": "string", "description": "the key's roles, as the verifier names them"}, "label": "string", "registered_at": "integer",
                           "revoked_at": "?integer"}},
 
   "PublicNotices": {"obj": {"draws": "[object]", "format": {"type": "string", "enum": ["suiji-public/1"]},

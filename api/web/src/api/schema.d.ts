@@ -12525,7 +12525,8 @@ export interface components {
             label: string;
             registered_at: number;
             revoked_at: number | null;
-            roles: string[];
+            /** @description the key's roles, as the verifier names them */
+            roles: string;
         };
         /** @description suiji-verify's report (verifier/report.h) */
         VerifyReport: {
