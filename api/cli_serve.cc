@@ -8,6 +8,7 @@
 
 #include "api/cli.h"
 #include "api/cli_socket.h"
+#include "api/http/openapi_schemas.h"
 #include "api/http/server.h"
 
 namespace suiji::cli {
@@ -185,6 +186,14 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
     });
   });
   RegisterReplicaInit(app, ctx);
+  // The API's description, the same document GET /api/v1/openapi.json serves, without a node
+  // (api/web/ generates the console's types from it: npm run gen:api).
+  app.add_subcommand("openapi", "print openapi.json (every route's body, reply and errors)")->callback([&ctx] {
+    Run(ctx, []() -> Status {
+      Out() << http::OpenApiDocument().dump(2) << "\n";
+      return OkStatus();
+    });
+  });
 }
 
 }  // namespace suiji::cli

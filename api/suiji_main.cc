@@ -270,7 +270,7 @@ int RunCommandLine(int argc, const char* const* argv, Context& ctx,
         sub->get_name() == "calendar" || sub->get_name() == "announce" ||
         sub->get_name() == "result" || sub->get_name() == "followup" || sub->get_name() == "public" ||
         sub->get_name() == "stats" || sub->get_name() == "user" || sub->get_name() == "token" ||
-        sub->get_name() == "serve" || sub->get_name() == "replica") {
+        sub->get_name() == "serve" || sub->get_name() == "replica" || sub->get_name() == "openapi") {
       return ctx.exit_code;  // handled by the group's callbacks
     }
   }

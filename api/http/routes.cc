@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "api/http/openapi_schemas.h"
 #include "api/http/route_helpers.h"
 #include "api/http/routes_clerk.h"
 #include "api/json_keys.h"
@@ -154,7 +155,7 @@ json OpenApi(const std::vector<Route>& routes) {
   for (const auto& r : routes) {
     std::string method = r.method;
     std::transform(method.begin(), method.end(), method.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    json op{{"summary", r.summary}, {"responses", {{"default", {{"description", "JSON; errors as {code, message, details}"}}}}}};
+    json op{{"summary", r.summary}};
     json params = json::array();
     for (size_t i = r.path.find('{'); i != std::string::npos; i = r.path.find('{', i + 1)) {
       params.push_back({{"name", r.path.substr(i + 1, r.path.find('}', i) - i - 1)}, {"in", "path"}, {"required", true},
@@ -169,15 +170,16 @@ json OpenApi(const std::vector<Route>& routes) {
       op["x-suiji-roles"] = roles;
     }
     if (r.write) op["x-suiji-idempotency-key"] = true;
+    DescribeOperation(r, &op);  // bodies, queries, replies and errors (openapi_schemas.cc)
     paths[r.path][method] = op;
   }
   for (const char* p : {"/healthz", "/metrics", "/api/v1/openapi.json"}) {
-    paths[p]["get"] = {{"summary", "operations"}, {"security", json::array()},
-                       {"responses", {{"200", {{"description", "ok"}}}}}};
+    paths[p]["get"] = OperationsRouteOperation(p);
   }
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Suiji API"}, {"version", "1"}}},
-          {"components", {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+          {"components", {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+                          {"schemas", OpenApiComponentSchemas()}}},
           {"security", json::array({{{"bearer", json::array()}}})},
           {"paths", paths}};
 }
