@@ -115,6 +115,7 @@ std::vector<Route> IdentityRoutes();
 std::vector<Route> SessionRoutes();
 std::vector<Route> DirectoryRoutes();
 std::vector<Route> DrawRoutes();
+std::vector<Route> PlannerRoutes();
 std::vector<Route> ResultRoutes();
 std::vector<Route> PublicRoutes();
 

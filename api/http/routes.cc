@@ -135,7 +135,8 @@ std::vector<Route> IdentityRoutes() {
 
 std::vector<Route> ApiRoutes() {
   std::vector<Route> r;
-  for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, DrawRoutes, ResultRoutes, PublicRoutes}) {
+  for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, PlannerRoutes, DrawRoutes, ResultRoutes,
+                     PublicRoutes}) {
     for (auto& route : group()) r.push_back(std::move(route));
   }
   Route events = R("GET", "/api/v1/events", {kSupervisor}, false,
