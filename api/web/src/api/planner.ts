@@ -356,3 +356,15 @@ export interface Announcement {
 export function announceDraw(drawId: string, a: Announcement): Promise<Written> {
   return request('POST', `/api/v1/draws/${encodeURIComponent(drawId)}/announce`, a)
 }
+
+// --- inspectors' names for the result (GET /api/v1/inspectors) ---
+
+export interface InspectorName {
+  inspector_id: string
+  name: string
+  auxiliary: boolean
+}
+
+export function listInspectors(orgId: string): Promise<{ inspectors: InspectorName[] }> {
+  return request('GET', `/api/v1/inspectors?org=${encodeURIComponent(orgId)}&limit=1000`)
+}

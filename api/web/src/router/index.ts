@@ -4,6 +4,7 @@ import LoginView from '../views/LoginView.vue'
 import ShellView from '../views/ShellView.vue'
 import HomeView from '../views/HomeView.vue'
 import TargetSearch from '../views/directory/TargetSearch.vue'
+import { plannerRoutes, plannerShellRoutes, refusedRoute } from './planner'
 
 export const router = createRouter({
   history: createWebHistory('/console/'),
@@ -15,8 +16,10 @@ export const router = createRouter({
       children: [
         { path: '', component: HomeView },
         { path: 'directory/targets', component: TargetSearch },
+        ...plannerShellRoutes,
       ],
     },
+    ...plannerRoutes,
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
@@ -24,5 +27,6 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const user = await loadSession()
-  return user ? true : { path: '/login', query: { next: to.fullPath } }
+  if (!user) return { path: '/login', query: { next: to.fullPath } }
+  return refusedRoute(to, user.roles) ?? true
 })
