@@ -1,6 +1,6 @@
 #!/bin/sh
 # The console's unit tests (ctest unit.console_wizard): compiles the TypeScript with rules
-# (src/views/planner/taskWizard.ts and what it imports) with the pinned typescript into a
+# (src/views/planner/taskWizard.ts, ceremony.ts and what they import) with the pinned typescript into a
 # temporary folder, then runs tests/unit/*.test.mjs with Node's built-in test runner.
 # Skipped (77) without node_modules unless CI=true.
 set -eu
@@ -14,6 +14,6 @@ OUT="$(mktemp -d "${TMPDIR:-/tmp}/suiji-console-unit-XXXXXX")"
 trap 'rm -rf "$OUT"' EXIT
 "$WEB/node_modules/.bin/tsc" --outDir "$OUT" --rootDir "$WEB/src" --target ES2022 --module ES2022 \
   --moduleResolution bundler --strict --skipLibCheck --types node --typeRoots "$WEB/node_modules/@types" \
-  "$WEB/src/views/planner/taskWizard.ts"
+  "$WEB/src/views/planner/taskWizard.ts" "$WEB/src/views/planner/ceremony.ts"
 echo '{"type":"module"}' > "$OUT/package.json"
 SUIJI_UNIT_JS="$OUT" node --test "$WEB"/tests/unit/*.test.mjs
