@@ -143,7 +143,7 @@ await runBrowserTest('planner_e2e', async (h) => {
   await page.locator('[data-test=freeze]').waitFor()
   let shown = json(['draw', 'show', DRAW])
   h.check(shown.freeze.target_count === eligibleShown, `the freeze finds the ${eligibleShown} employers the wizard estimated`)
-  const frozenStrata = shown.freeze.strata.map((s) => [s.key.endsWith('/C') ? `${s.key.slice(0, -2)}（C级）` : s.key, String(s.population), String(s.quota)])
+  const frozenStrata = shown.freeze.strata.map((s) => [s.key.replace(/\/C$/, '（C级）'), String(s.population), String(s.quota)])
   h.check(JSON.stringify(estimateRows.map((r) => r.slice(0, 3))) === JSON.stringify(frozenStrata),
           `the estimate per stratum is what the freeze recorded (${frozenStrata.length} strata)`)
   const freezeText = await page.locator('[data-test=freeze]').innerText()
@@ -184,7 +184,7 @@ await runBrowserTest('planner_e2e', async (h) => {
   await page.locator('[data-test=reveal-button]').click()
   await page.locator('[data-test=selected-total]').waitFor()
   shown = json(['draw', 'show', DRAW])
-  const visits = shown.result.visits
+  const visits = [...shown.result.visits].sort((a, b) => a.order - b.order)
   h.check(JSON.stringify(shown.reveal.witness_digits) === '["3817","0562"]', 'revealed with the digits typed in')
   const rows = []
   for (const table of await page.locator('[data-test=result]').all()) {
@@ -208,9 +208,9 @@ await runBrowserTest('planner_e2e', async (h) => {
 
   // --- a decline: the visit's first substitute replaces the inspector ---
   const v0 = visits[0]
-  await page.locator('[data-test=decline-form]').getByPlaceholder('选择单位').click()
+  await page.locator('[data-test=decline-form] .el-select').nth(0).click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: v0.credit_code }).click()
-  await page.locator('[data-test=decline-form]').getByPlaceholder('选择人员').click()
+  await page.locator('[data-test=decline-form] .el-select').nth(1).click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: v0.team[0] }).click()
   await page.locator('input[name=decline-reason]').fill('与该单位负责人系近亲属，申请回避')
   await page.locator('[data-test=decline-button]').click()

@@ -45,8 +45,8 @@ test('the result grouped by stratum in the result\'s stratum order, each in draw
                    [['320402', ['a', 'd']], ['320411', ['b', 'c']]])
   assert.deepEqual(c.visitsByStratum({ result: null }), [])
   assert.equal(c.stratumLabel('320402/C'), '320402（C级）')
-  assert.equal(c.stratumLabel('/C'), '全部（C级）')
-  assert.equal(c.stratumLabel(''), '全部')
+  assert.equal(c.stratumLabel('all/C'), '全部（C级）')
+  assert.equal(c.stratumLabel('all'), '全部')
 })
 
 test("witnesses' digits: 1 to 64 decimal digits", () => {

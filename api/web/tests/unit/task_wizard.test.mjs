@@ -107,8 +107,8 @@ test('a count task ballooned by grade C at 100% is a warning with the numbers', 
   const v = w.readEstimate(estimate({
     targets: 60, count: 5, visits: 17, grade_c_visits: 12, grade_c_ratio_bp: 10000,
     strata: [
-      { key: '', population: 48, weight_total: 96, quota: 5, grade_c: false },
-      { key: '/C', population: 12, weight_total: 24, quota: 12, grade_c: true },
+      { key: 'all', population: 48, weight_total: 96, quota: 5, grade_c: false },
+      { key: 'all/C', population: 12, weight_total: 24, quota: 12, grade_c: true },
     ],
   }))
   assert.deepEqual(v.rows.map((r) => r.label), ['全部', '全部（C级）'])

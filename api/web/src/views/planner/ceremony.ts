@@ -72,9 +72,13 @@ export function visitsByStratum(d: Draw): StratumGroup[] {
     .map(([stratum, vs]) => ({ stratum, visits: [...vs].sort((a, b) => a.order - b.order) }))
 }
 
+// A stratum key as shown: "320402", "320402（C级）"; the whole population ("all", strata_by
+// none) is 全部.
 export function stratumLabel(key: string): string {
-  if (key.endsWith('/C')) return `${key.slice(0, -2) || '全部'}（C级）`
-  return key || '全部'
+  const c = key.endsWith('/C')
+  const base = c ? key.slice(0, -2) : key
+  const name = base === 'all' || base === '' ? '全部' : base
+  return c ? `${name}（C级）` : name
 }
 
 // Witness digits: 1-64 decimal digits each (the node's rule).

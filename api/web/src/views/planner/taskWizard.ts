@@ -5,6 +5,8 @@
 // that balloons because grade C is drawn at a higher ratio, too few inspectors, nothing
 // eligible).
 import type { StrataBy, TaskEstimate, TaskRecord } from '../../api/planner'
+// .js: the unit tests run the compiled file under Node, which needs the extension.
+import { stratumLabel } from './ceremony.js'
 
 // The wizard's steps, in order; each names the task fields it sets (for errors from the
 // server, which name a field: the wizard goes back to that step).
@@ -223,7 +225,7 @@ export function validateStep(step: number, f: WizardForm, planYear: number): Fie
 
 export interface EstimateRow {
   key: string
-  label: string // "320402" or "320402（C级）"
+  label: string // "320402", "320402（C级）", "全部"
   population: number
   quota: number
   share: string // quota / population as a percent, e.g. "20%"
@@ -251,7 +253,7 @@ function share(quota: number, population: number): string {
 export function readEstimate(est: TaskEstimate): EstimateView {
   const rows = est.strata.map((s) => ({
     key: s.key,
-    label: s.grade_c ? `${s.key.slice(0, -2) || '全部'}（C级）` : s.key || '全部',
+    label: stratumLabel(s.key),
     population: s.population,
     quota: s.quota,
     share: share(s.quota, s.population),
