@@ -158,6 +158,7 @@ await runBrowserTest('planner_e2e', async (h) => {
   // --- commit with two witnesses, no drand ---
   await page.locator('input[name=witness-0]').fill('市人大代表张某')
   await page.locator('input[name=witness-1]').fill('政协委员李某')
+  await page.locator('[data-test=commit-form] .el-switch').first().click() // drand off: no network here
   await page.locator('[data-test=commit-button]').click()
   await page.locator('[data-test=commitment-hash]').waitFor()
   shown = json(['draw', 'show', DRAW])

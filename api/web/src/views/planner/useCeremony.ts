@@ -22,7 +22,7 @@ export function useCeremony(orgId: string) {
 
   const commitForm = reactive({
     witnesses: ['', ''],
-    drand: false,
+    drand: true,
     drand_delay_seconds: 30,
     lottery: false,
     lottery_name: '福彩3D',
