@@ -115,7 +115,6 @@ std::vector<Route> IdentityRoutes();
 std::vector<Route> SessionRoutes();
 std::vector<Route> DirectoryRoutes();
 std::vector<Route> DrawRoutes();
-std::vector<Route> PlannerRoutes();
 std::vector<Route> ResultRoutes();
 std::vector<Route> PublicRoutes();
 

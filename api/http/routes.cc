@@ -133,6 +133,8 @@ std::vector<Route> IdentityRoutes() {
   };
 }
 
+std::vector<Route> PlannerRoutes();  // routes_planner.cc
+
 std::vector<Route> ApiRoutes() {
   std::vector<Route> r;
   for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, PlannerRoutes, DrawRoutes, ResultRoutes,

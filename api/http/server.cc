@@ -576,7 +576,7 @@ void Server::Impl::Dispatch(size_t index, const httplib::Request& req, httplib::
       return Error(413, "too_large",
                    "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes");
     }
-    if ((route.write || route.json_body) && !route.raw_body) {
+    if (route.write && !route.raw_body) {
       if (size_t at = InvalidUtf8At(req.body); at != std::string_view::npos) {
         return Error(400, "bad_utf8", "the body is not valid UTF-8 (byte " + std::to_string(at) + ")",
                      json{{"offset", at}});

@@ -108,7 +108,6 @@ struct Route {
   bool stream = false;      // the event stream (handled by the server itself)
   bool exclusive = false;   // a read that may write (a checkpoint): takes the write lock
   bool raw_body = false;    // the body is a file (an import), not JSON: up to max_import_bytes
-  bool json_body = false;   // a read whose body is JSON, checked and parsed as a write's (an estimate)
   // A public read answered from LMDB snapshots of the projections only (never the in-memory
   // folds, the ledger or the services): it takes no state lock, so it never waits behind a
   // write however long (a large import forwarded by the command line); its reply still waits

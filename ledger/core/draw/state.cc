@@ -1,4 +1,5 @@
 #include "ledger/core/draw/state.h"
+#include "ledger/core/draw/freeze_inputs.h"
 
 #include <algorithm>
 

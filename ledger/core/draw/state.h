@@ -143,11 +143,6 @@ class DrawStore {
 Status ApplyDrawEvent(const EntryView& e, DrawStore& store);
 StatusOr<FrozenInputs> FreezeInputs(const DrawStore& store, std::string_view task_id,
                                     ExclusionCounts* excluded = nullptr);
-// The same for a task record that need not be in the store (a task not defined yet, of a
-// plan of `plan_year`): what a freeze of it would find now. FreezeInputs calls it, so an
-// estimate (POST /api/v1/tasks/estimate) computes eligibility exactly as the freeze does.
-FrozenInputs FreezeInputsFor(const DrawStore& store, const TaskRecord& task, uint16_t plan_year,
-                             ExclusionCounts* excluded = nullptr);
 StatusOr<uint16_t> CheckTask(const DrawStore& store, const TaskRecord& task);
 Status CheckPlan(const DrawStore& store, const PlanRecord& plan);
 Status CheckCancel(const DrawStore& store, const CancelRecord& c);
