@@ -197,11 +197,14 @@ await runBrowserTest('planner_e2e', async (h) => {
           `${visits.length} employers drawn, as \`suiji draw show --json\` has them`)
   const inspectors = Object.fromEntries((await planerApi.get('/api/v1/inspectors?limit=1000')).json.inspectors.map((i) => [i.inspector_id, i.name]))
   const label = (id) => `${inspectors[id]}（${id}）`
-  const same = visits.every((v, i) => rows[i][0] === String(v.order) && rows[i][1] === v.credit_code && rows[i][2] === v.name &&
+  const same = visits.every((v, i) => rows[i][0] === String(v.order + 1) && rows[i][1] === v.credit_code && rows[i][2] === v.name &&
                                       rows[i][3] === v.team.map(label).join('、') && rows[i][4] === (v.substitutes.map(label).join('、') || '无'))
   h.check(same, 'every row (order, code, name, team, substitutes) is the command line\'s visit')
+  h.check((await page.locator('[data-test=phase]').innerText()) === `${DRAW} · 已出结果` && shown.phase === 'drawn',
+          'the phase shown is the draw\'s (drawn: 已出结果)')
   await h.shot(page, 'ceremony-result')
   await projector.locator('[data-test=projector-result]').waitFor()
+  h.check((await projector.locator('[data-test=projector-phase]').innerText()) === '已出结果', 'the projector shows the phase')
   const projected = await projector.locator('[data-test=projector-result]').innerText()
   h.check(visits.every((v) => projected.includes(v.credit_code) && projected.includes(v.name)), 'the projector shows the result as revealed')
   h.check((await projector.locator('[data-test=projector-digits]').innerText()).includes('3817'), 'and the witnesses\' digits')

@@ -201,7 +201,7 @@ export function itemListInForce(orgId: string, date: string): Promise<ItemList> 
 
 // --- draws ---
 
-export type DrawPhase = 'frozen' | 'committed' | 'revealed' | 'resulted' | 'cancelled'
+export type DrawPhase = 'frozen' | 'committed' | 'revealed' | 'drawn' | 'cancelled'
 
 export interface Stratum {
   key: string

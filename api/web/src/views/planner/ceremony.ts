@@ -7,7 +7,7 @@ export const PHASE_NAMES: Record<DrawPhase, string> = {
   frozen: '已冻结名单',
   committed: '已承诺',
   revealed: '已揭示',
-  resulted: '已出结果',
+  drawn: '已出结果',
   cancelled: '已取消',
 }
 
