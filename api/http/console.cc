@@ -12,6 +12,8 @@ namespace {
 
 constexpr char kCsp[] =
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+    // The ceremony's reveal fetches the committed drand round in the browser (api/web).
+    "connect-src 'self' https://api.drand.sh; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 std::string TypeOf(const std::filesystem::path& p) {

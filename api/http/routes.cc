@@ -135,12 +135,13 @@ std::vector<Route> IdentityRoutes() {
   };
 }
 
-std::vector<Route> VisitRoutes();  // routes_visits.cc
+std::vector<Route> VisitRoutes();    // routes_visits.cc
+std::vector<Route> PlannerRoutes();  // routes_planner.cc
 
 std::vector<Route> ApiRoutes() {
   std::vector<Route> r;
-  for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, ClerkRoutes, DrawRoutes, ResultRoutes,
-                     VisitRoutes, AdminRoutes, PublicRoutes}) {
+  for (auto group : {IdentityRoutes, SessionRoutes, DirectoryRoutes, ClerkRoutes, PlannerRoutes, DrawRoutes,
+                     ResultRoutes, VisitRoutes, AdminRoutes, PublicRoutes}) {
     for (auto& route : group()) r.push_back(std::move(route));
   }
   Route events = R("GET", "/api/v1/events", {kSupervisor}, false,

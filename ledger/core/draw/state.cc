@@ -1,4 +1,5 @@
 #include "ledger/core/draw/state.h"
+#include "ledger/core/draw/freeze_inputs.h"
 
 #include <algorithm>
 
@@ -210,12 +211,17 @@ StatusOr<FrozenInputs> FreezeInputs(const DrawStore& store, std::string_view tas
   const TaskInfo* t = store.FindTask(task_id);
   if (t == nullptr) return NotFound("unknown task " + std::string(task_id));
   if (t->withdrawn) return FailedPrecondition("task " + std::string(task_id) + " was withdrawn");
+  return FreezeInputsFor(store, t->task, t->year, excluded);
+}
+
+FrozenInputs FreezeInputsFor(const DrawStore& store, const TaskRecord& task, uint16_t plan_year,
+                             ExclusionCounts* excluded) {
   const directory::DirectoryReader& dir = store.directory();
-  auto org = dir.Org(t->task.org_id);
+  auto org = dir.Org(task.org_id);
   const std::string jurisdiction = org ? org->region : std::string();
   FrozenInputs in;
   in.population = ComputeEligibility(
-      t->task, t->year, jurisdiction, dir,
+      task, plan_year, jurisdiction, dir,
       [&](std::string_view code) { return store.FindVisits(code); }, excluded);
   std::set<std::string_view> inspector_ids;
   for (const auto& i : in.population.inspectors) inspector_ids.insert(i.inspector_id);

@@ -243,6 +243,8 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"GET", "/api/v1/plans", draw_readers},
       {"GET", "/api/v1/tasks", draw_readers},
       {"POST", "/api/v1/tasks/T1/withdraw", {"planner"}},
+      {"POST", "/api/v1/tasks/estimate", {"planner"}},
+      {"GET", "/api/v1/plans/P1/versions", draw_readers},
       {"POST", "/api/v1/draws/D1/cancel", {"planner"}},
       {"POST", "/api/v1/draws/D1/decline", {"planner"}},
       {"GET", "/api/v1/draws/D1/frozen", draw_readers},

@@ -11,6 +11,7 @@ import VisitView from '../views/inspection/VisitView.vue'
 import ReviewQueue from '../views/review/ReviewQueue.vue'
 import ReviewView from '../views/review/ReviewView.vue'
 import ForbiddenView from '../views/ForbiddenView.vue'
+import { plannerRoutes, plannerShellRoutes, refusedRoute } from './planner'
 
 export const router = createRouter({
   history: createWebHistory('/console/'),
@@ -34,8 +35,10 @@ export const router = createRouter({
         { path: 'inspection/visits/:draw/:code', component: VisitView, meta: { roles: ['inspector'] } },
         { path: 'review', component: ReviewQueue, meta: { roles: ['reviewer'] } },
         { path: 'review/:draw/:code', component: ReviewView, meta: { roles: ['reviewer'] } },
+        ...plannerShellRoutes,
       ],
     },
+    ...plannerRoutes,
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
@@ -44,10 +47,10 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true
   const user = await loadSession()
   if (!user) return { path: '/login', query: { next: to.fullPath } }
-  // A route naming roles (meta.roles) is refused to the others; the server checks again.
-  const roles = to.meta.roles as string[] | undefined
-  if (roles && !roles.some((r) => user.roles.includes(r as never))) return { path: '/forbidden', query: { from: to.fullPath } }
-  // A screen of another role: refused here (the server refuses its API calls too).
+  // A route naming roles (meta.roles, its own or a parent's) is refused to the others with
+  // 无权访问; a menu screen of another role sends back to 首页. The server checks again.
+  const refused = refusedRoute(to, user.roles)
+  if (refused) return refused
   if (!mayOpen(to.path, user.roles)) return { path: '/', query: { refused: to.path } }
   return true
 })
