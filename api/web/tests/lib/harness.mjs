@@ -236,8 +236,19 @@ export async function runBrowserTest(name, body) {
         del: (p) => call('DELETE', p),
       }
     },
+    // The shell scrolls inside its main panel (.el-main), which a full-page screenshot does not
+    // show: the viewport grows by what that panel hides for the shot, then is put back.
     async shot(page, shotName) {
+      const viewport = page.viewportSize()
+      const hidden = await page.evaluate(() => {
+        const main = document.querySelector('.el-main')
+        return main ? Math.max(0, main.scrollHeight - main.clientHeight) : 0
+      })
+      if (viewport && hidden > 0) {
+        await page.setViewportSize({ width: viewport.width, height: Math.min(viewport.height + hidden, 10000) })
+      }
       await page.screenshot({ path: path.join(artifacts, shotName + '.png'), fullPage: true })
+      if (viewport && hidden > 0) await page.setViewportSize(viewport)
     },
   }
 
