@@ -67,7 +67,7 @@ runBrowserTest('portal_e2e', async (h) => {
           violations: published.length === 0 ? [] : [{ description: '=未按月足额支付3名劳动者工资', legal_basis: '《保障农民工工资支付条例》第十五条',
                                                       handling: ['order_correction'] }] },
       ],
-      evidence: [{ sha256: '9f2c'.repeat(16), size: 1024, kind: 'video' }],
+      evidence: [{ sha256: '9f2c'.repeat(16), size: 1024, kind: 'video', name: '执法记录仪.mp4' }],
       team: v.team,
     }
     const file = path.join(h.work, `result-${v.credit_code}.json`)
@@ -151,9 +151,9 @@ runBrowserTest('portal_e2e', async (h) => {
   // The results, filtered by region (the first result's county) and date.
   const county = published[0].slice(2, 8)
   await desk.goto(base + '/public/results')
-  await desk.getByLabel('地区', { exact: true }).selectOption(county)
-  await desk.getByLabel('公示日期自', { exact: true }).fill(publishedDate)
-  await desk.getByLabel('至', { exact: true }).fill(publishedDate)
+  await desk.locator('select[name=region]').selectOption(county)
+  await desk.locator('input[name=from]').fill(publishedDate)
+  await desk.locator('input[name=to]').fill(publishedDate)
   await desk.getByRole('button', { name: '筛选' }).click()
   await desk.waitForURL(/region=/)
   const rows = desk.locator('table.results tbody tr')
