@@ -315,7 +315,7 @@ TEST_F(PortalTest, TaskAndPlanPagesStateTheRulesInWords) {
   EXPECT_NE(index->body.find("action=\"/public/search\""), std::string::npos);
 }
 
-TEST_F(PortalTest, ResultsPageFiltersByRegionTaskAndDateAndKeepsThemWhenPaging) {
+TEST_F(PortalTest, ResultsPageFiltersByRegionTaskAndDate) {
   auto rows = [&](const std::string& query) {
     auto r = Get("/public/results" + query);
     EXPECT_EQ(r->status, 200) << query;
