@@ -119,6 +119,8 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
   serve->add_flag("--log-requests", o.log_requests, "one line per request on stderr");
   serve->add_option("--console", o.console_dir,
                     "the built staff console served at /console/ (default: console/ next to the suiji binary)");
+  serve->add_option("--verifier-web", o.verifier_web_dir,
+                    "the built browser verifier served at /public/verifier/ (default: verifier/web/ beside the binary's folder)");
   serve->add_option("--trusted-proxy", o.trusted_proxies,
                     "a reverse proxy's address (repeatable): only from it is X-Real-IP the client's address");
   serve->add_flag("--replica", o.replica,

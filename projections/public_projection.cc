@@ -118,8 +118,9 @@ class PublicFolder final : public ProjectionFolder {
  public:
   explicit PublicFolder(const ProjectionFolder& directory) : directory_(directory) {}
   std::string_view name() const override { return "public"; }
-  // 2: pub_draw_seqs, and the sequences result_state keeps until publication.
-  uint32_t version() const override { return 2; }
+  // 2: pub_draw_seqs, and the sequences result_state keeps until publication. 3: every rule
+  // of a task in its notice; the employer index ("e", "w").
+  uint32_t version() const override { return 3; }
   std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
   void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override;
@@ -144,6 +145,7 @@ class PublicFolder final : public ProjectionFolder {
   // The name and region under which a draw first named an employer publicly (its row in
   // `named`, written now if it has none).
   json Name(Txn& t, MDB_txn* txn, const std::string& draw_id, const std::string& code);
+  void IndexEmployer(const std::string& code, const std::string& name, const std::string& draw_id);
   // What a result shows of its draw's task (rows tasks and draws), or nullptr if the draw or
   // its task is unknown.
   struct DrawTask {
@@ -267,7 +269,15 @@ json PublicFolder::Name(Txn& t, MDB_txn* txn, const std::string& draw_id, const 
     n["region"] = target->region;
   }
   t.PutJson(dbs_.named, key, n);
+  IndexEmployer(code, n["name"].get<std::string>(), draw_id);
   return n;
+}
+
+// The employer portal's index (the public search, PublicReader::Employers): every employer a
+// draw or a result names publicly, by each character and pair of its name and by its code.
+void PublicFolder::IndexEmployer(const std::string& code, const std::string& name, const std::string& draw_id) {
+  for (const std::string& g : NameGrams(name)) index_keys_.push_back("e" + g + '\0' + code);
+  index_keys_.push_back("w" + code + '\0' + draw_id);
 }
 
 // The names of a task's items by id, from its notice (an item the list lacks has no name).
@@ -428,6 +438,9 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
           {"frozen_date", date},
           {"committed_date", ""},
           {"revealed_date", ""},
+          {"frozen_time", inspection::ChinaTime(time_us)},
+          {"committed_time", ""},
+          {"revealed_time", ""},
           {"population",
            {{"targets", {{"count", f.target_count}, {"root", Hex(f.target_root)}}},
             {"inspectors", {{"count", f.inspector_count}, {"root", Hex(f.inspector_root)}}},
@@ -458,6 +471,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       json& h = *head;
       h["phase"] = PhaseName(draw::DrawPhase::kCommitted);
       h["committed_date"] = date;
+      h["committed_time"] = inspection::ChinaTime(time_us);
       json commitment = {{"hash", Hex(draw::CommitmentHash(p))},
                          {"params_hash", Hex(c.params_hash)},
                          {"secret_hash", Hex(c.secret_hash)},
@@ -500,6 +514,7 @@ Status PublicFolder::ApplyEvent(Txn& t, const EntryView& e) {
       const bool drand = c.is_object() && c["drand"].is_object();
       h["phase"] = PhaseName(draw::DrawPhase::kRevealed);
       h["revealed_date"] = date;
+      h["revealed_time"] = inspection::ChinaTime(time_us);
       h["reveal"] = {{"secret", Hex(r.secret)},
                      {"seed", Hex(r.seed)},
                      {"drand", drand ? json{{"randomness", Hex(r.drand_randomness)},
@@ -1240,6 +1255,84 @@ StatusOr<std::vector<uint64_t>> PublicReader::PublicSequencesOfDraw(std::string_
         return true;
       }));
   return out;
+}
+
+StatusOr<std::optional<json>> PublicReader::ItemList(std::string_view org_id, uint32_t version) {
+  SUIJI_ASSIGN_OR_RETURN(auto j, impl_->Get(impl_->d().item_lists, IdAndU32(org_id, version)));
+  if (!j) return std::optional<json>();
+  return std::optional<json>(impl_->Resolve(std::move(*j)));
+}
+
+StatusOr<Page> PublicReader::Employers(std::string_view query, size_t limit, std::string_view cursor) {
+  Impl& in = *impl_;
+  // One employer: its draws (the "w" rows), each with the name it published and its task.
+  auto employer = [&](const std::string& code) -> StatusOr<std::optional<json>> {
+    std::vector<std::string> draw_ids;
+    const std::string prefix = "w" + code + '\0';
+    SUIJI_RETURN_IF_ERROR(lmdb::Scan(in.txn, in.d().index, prefix, false, [&](std::string_view k, ByteView) {
+      draw_ids.emplace_back(k.substr(prefix.size()));
+      return true;
+    }));
+    if (draw_ids.empty()) return std::optional<json>();
+    json draws = json::array();
+    json out = {{"credit_code", code}, {"name", ""}, {"region", ""}, {"region_name", ""}};
+    std::vector<std::pair<uint64_t, json>> ordered;
+    for (const auto& id : draw_ids) {
+      SUIJI_ASSIGN_OR_RETURN(auto named, in.Get(in.d().named, Join0(id, code)));
+      SUIJI_ASSIGN_OR_RETURN(auto ds, in.Get(in.d().draw_state, id));
+      if (!named || !ds) continue;
+      const uint64_t seq = (*ds)["seq"].get<uint64_t>();
+      SUIJI_ASSIGN_OR_RETURN(auto head, in.Get(in.d().draws, U64Key(seq)));
+      if (!head) continue;
+      SUIJI_ASSIGN_OR_RETURN(auto task, in.Get(in.d().tasks, (*head)["task_id"].get<std::string>()));
+      const json& a = (*head)["announcement"];
+      json d = {{"draw_id", id},
+                {"task_id", (*head)["task_id"]},
+                {"task", task ? (*task)["title"] : json("")},
+                {"inspecting_body", task ? json(in.OrgName((*task)["org_id"].get<std::string>())) : json("")},
+                {"phase", (*head)["phase"]},
+                {"cancelled", (*head)["cancelled"]},
+                {"drawn_date", (*head)["drawn_date"]},
+                {"announced_date", a.is_object() ? a["announced_date"] : json("")},
+                {"name", (*named)["name"]}};
+      ordered.emplace_back(seq, std::move(d));
+      out["name"] = (*named)["name"];
+      out["region"] = (*named)["region"];
+    }
+    std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [seq, d] : ordered) draws.push_back(std::move(d));
+    if (!ordered.empty()) out["name"] = draws.back()["name"];
+    out["region_name"] = RegionName(out["region"].get<std::string>());
+    out["draws"] = std::move(draws);
+    return std::optional<json>(std::move(out));
+  };
+  Page page;
+  if (limit == 0 || limit > kMaxPageLimit) return InvalidArgument("limit: 1 to " + std::to_string(kMaxPageLimit));
+  if (query.empty()) return page;
+  // A credit code: that employer alone.
+  if (cursor.empty()) {
+    SUIJI_ASSIGN_OR_RETURN(auto exact, employer(std::string(query)));
+    if (exact) {
+      page.items.push_back(std::move(*exact));
+      return page;
+    }
+  }
+  const std::vector<std::string> chars = Utf8Chars(query);
+  const std::string prefix = "e" + chars[0] + (chars.size() > 1 ? chars[1] : std::string()) + '\0';
+  SUIJI_RETURN_IF_ERROR(PageOver(
+      in.txn, in.d().index, 'e', prefix, "", limit, cursor,
+      [&](std::string_view k, ByteView, json* row) -> StatusOr<Take> {
+        SUIJI_ASSIGN_OR_RETURN(auto e, employer(std::string(k.substr(prefix.size()))));
+        if (!e) return Take::kSkip;
+        // The whole query must be part of a name the employer was published under.
+        bool any = false;
+        for (const auto& d : (*e)["draws"]) any = any || d["name"].get<std::string>().find(query) != std::string::npos;
+        if (!any) return Take::kSkip;
+        *row = std::move(*e);
+        return Take::kTake;
+      },
+      &page));
+  return page;
 }
 
 StatusOr<Page> PublicReader::Results(const ResultQuery& q) {

@@ -50,6 +50,9 @@
 //                     grams: every character and every pair of adjacent characters of the
 //                     employer's name (UTF-8 code points), so one character or any longer
 //                     part of a name finds it ("建筑" finds 某某建筑工程有限公司).
+//                     The employer search (version 3), written when a draw or a result first
+//                     names an employer publicly (pub_named): "e" gram 0x00 code (each gram
+//                     of the name it was named by) · "w" code 0x00 draw_id.
 //
 // Thread-safety: a PublicReader is one read transaction, used from one thread at a time
 // (LMDB's MDB_NOTLS lets it move between threads); readers never block the writer.
@@ -134,6 +137,15 @@ class PublicReader {
   // by date range alone (publication date, then publication) and by name or code (then
   // publication).
   StatusOr<Page> Results(const ResultQuery& q);
+  // The employers a draw or a published result names publicly, found by `query`: a credit
+  // code exactly, or else any part of a name as published (one character or more; the
+  // "e" index): {credit_code, name, region, region_name, draws: [{draw_id, task_id, task,
+  // inspecting_body, phase, cancelled, drawn_date, announced_date, name}]} in code order
+  // (after a code's exact match, none other). `name` is the latest name a draw published; a
+  // draw's own "name" the one it published. Paged like Results (cursor over the index).
+  StatusOr<Page> Employers(std::string_view query, size_t limit, std::string_view cursor);
+  // One item list version's notice, or none.
+  StatusOr<std::optional<nlohmann::json>> ItemList(std::string_view org_id, uint32_t version);
   // PublicRecord::PublicSequencesOfDraw(): ascending; empty for an unknown draw. What a
   // draw's public proof bundle carries besides the ceremony.
   StatusOr<std::vector<uint64_t>> PublicSequencesOfDraw(std::string_view draw_id);

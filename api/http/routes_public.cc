@@ -9,22 +9,19 @@
 // its draw and checkpoint) and Cache-Control for shared caches; If-None-Match gets 304.
 #include <charconv>
 
-#include "api/http/route_helpers.h"
+#include "api/http/public_reply.h"
 #include "api/public_bundle.h"
-#include "projections/public_projection.h"
 
 namespace suiji::http {
 
 namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
-// Public data may be kept by browsers and the front's cache for a few seconds, then must be
-// checked again (cheaply: If-None-Match, 304).
-constexpr const char* kCacheControl = "public, max-age=10, must-revalidate";
 
 std::string Quoted(std::string_view tag) { return "\"" + std::string(tag) + "\""; }
 
-// True when If-None-Match names `etag` (or is "*").
+}  // namespace
+
 bool NotModified(const httplib::Request& req, const std::string& etag) {
   const std::string header = req.get_header_value("If-None-Match");
   size_t at = 0;
@@ -42,15 +39,16 @@ bool NotModified(const httplib::Request& req, const std::string& etag) {
 
 Reply WithTag(Reply r, const std::string& etag) {
   r.headers.emplace_back("ETag", etag);
-  r.headers.emplace_back("Cache-Control", kCacheControl);
+  r.headers.emplace_back("Cache-Control", kPublicCacheControl);
   return r;
 }
 
-// One public read: a snapshot of the projection and the reply's ETag.
-struct PublicRead {
-  std::shared_ptr<PublicReader> reader;
-  std::string etag;
-};
+std::string ContentTag(std::string_view prefix, std::string_view bytes) {
+  const Hash h = Sha256(AsBytes(bytes));
+  return Quoted(std::string(prefix) + ToHex(ByteView(h.data(), 16)));
+}
+
+namespace {
 
 StatusOr<PublicRead> Begin(const Call& c) {
   SUIJI_ASSIGN_OR_RETURN(std::unique_ptr<PublicReader> r, PublicReader::Begin(c.node.projection->projection()));
@@ -61,13 +59,16 @@ StatusOr<PublicRead> Begin(const Call& c) {
   return read;
 }
 
-// Runs `answer` on a snapshot unless the client holds the current version (304).
+}  // namespace
+
 Reply Answer(const Call& c, const std::function<Reply(PublicRead&)>& answer) {
   auto read = Begin(c);
   if (!read.ok()) return FromStatus(read.status());
   if (NotModified(c.req, read->etag)) return WithTag(Reply{304, "", kJson}, read->etag);
   return WithTag(answer(*read), read->etag);
 }
+
+namespace {
 
 // A reply written by `write` after the state lock is released, from the same snapshot.
 Reply Streamed(std::shared_ptr<PublicReader> reader, std::string type,
@@ -77,9 +78,10 @@ Reply Streamed(std::shared_ptr<PublicReader> reader, std::string type,
   return r;
 }
 
-// ?limit= (1..kMaxPageLimit, default 50) and ?cursor=.
-StatusOr<size_t> LimitOf(const httplib::Request& req) {
-  if (!req.has_param("limit")) return size_t{50};
+}  // namespace
+
+StatusOr<size_t> LimitOf(const httplib::Request& req, size_t fallback) {
+  if (!req.has_param("limit")) return fallback;
   const std::string v = req.get_param_value("limit");
   size_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -88,6 +90,8 @@ StatusOr<size_t> LimitOf(const httplib::Request& req) {
   }
   return n;
 }
+
+namespace {
 
 // A refused query (a malformed or foreign cursor, a bad date) is 400; a storage failure is
 // what its status says.
@@ -180,6 +184,20 @@ Reply PublicTask(Call& c) {
   });
 }
 
+// ?q= a credit code or part of a name: {log_size, employers, next_cursor}; 400 bad_query
+// without q.
+Reply PublicEmployers(Call& c) {
+  return Answer(c, [&](PublicRead& read) -> Reply {
+    const std::string q = c.req.get_param_value("q");
+    if (q.empty()) return Error(400, "bad_query", "q: a credit code or part of an employer's name");
+    auto limit = LimitOf(c.req, 20);
+    if (!limit.ok()) return Error(400, "bad_limit", limit.status().message());
+    auto page = read.reader->Employers(q, *limit, c.req.get_param_value("cursor"));
+    if (!page.ok()) return QueryFailed(page.status());
+    return PageReply(*read.reader, "employers", *page);
+  });
+}
+
 Reply PublicDraw(Call& c) {
   return Answer(c, [&](PublicRead& read) -> Reply {
     auto d = read.reader->Draw(c.params[0]);
@@ -252,59 +270,19 @@ Reply PublicBundle(Call& c) {
   return Reply{};
 }
 
-// --- the HTML pages ---
-
-Reply Html(std::string page, int status = 200) { return Reply{status, std::move(page), "text/html; charset=utf-8"}; }
-
-Reply PublicIndexHtml(Call& c) {
-  return Answer(c, [](PublicRead& read) -> Reply {
-    auto tasks = read.reader->AllTasks();
-    if (!tasks.ok()) return FromStatus(tasks.status());
-    auto draws = read.reader->DrawHeads();
-    if (!draws.ok()) return FromStatus(draws.status());
-    return Html(IndexPage(json{{"tasks", *tasks}, {"draws", *draws}}));
-  });
-}
-
-Reply PublicResultsHtml(Call& c) {
-  return Answer(c, [&](PublicRead& read) -> Reply {
-    ResultQuery q;
-    q.cursor = c.req.get_param_value("cursor");
-    auto page = read.reader->Results(q);
-    if (!page.ok()) return Html(ResultsPage(json{{"results", json::array()}}, ""), 400);
-    json results = json::array();
-    for (const auto& j : page->items) results.push_back(j);
-    const std::string next =
-        page->next_cursor.empty() ? std::string() : "/public/results?cursor=" + page->next_cursor;
-    return Html(ResultsPage(json{{"results", results}}, next));
-  });
-}
-
-Reply PublicDrawHtml(Call& c) {
-  return Answer(c, [&](PublicRead& read) -> Reply {
-    auto d = read.reader->Draw(c.params[0]);
-    if (!d.ok()) return FromStatus(d.status());
-    json draws = json::array();
-    if (*d) draws.push_back(**d);
-    bool found = false;
-    std::string page = DrawPage(json{{"draws", draws}}, c.params[0], &found);
-    return Html(std::move(page), found ? 200 : 404);
-  });
-}
+}  // namespace
 
 // Every public route but the proof bundle reads only the public projection's snapshot: it
 // takes no state lock (Route::lock_free), so no write, however long, holds it up.
-Route Public(std::string path, std::string summary, std::function<Reply(Call&)> h, bool lock_free = true) {
+Route Public(std::string path, std::string summary, std::function<Reply(Call&)> h, bool lock_free) {
   Route r = R("GET", std::move(path), {}, false, std::move(summary), std::move(h));
   r.is_public = true;
   r.lock_free = lock_free;
   return r;
 }
 
-}  // namespace
-
 std::vector<Route> PublicRoutes() {
-  return {
+  std::vector<Route> routes = {
       Public("/public/v1/notices", "the public notices (item lists, plans, tasks, draws, results), streamed", PublicNotices),
       Public("/public/v1/results",
              "published results: without a query the credit publicity layout (JSON, streamed); with "
@@ -319,10 +297,12 @@ std::vector<Route> PublicRoutes() {
       Public("/public/v1/draws/{draw_id}", "one draw's notice with its proof data", PublicDraw),
       Public("/public/v1/bundles/{draw_id}", "a draw's proof bundle for suiji-verify --bundle", PublicBundle,
              /*lock_free=*/false),
-      Public("/public", "公示首页 (HTML)", PublicIndexHtml),
-      Public("/public/results", "抽查结果 (HTML, 50 a page; ?cursor=)", PublicResultsHtml),
-      Public("/public/draws/{draw_id}", "抽取公示 (HTML)", PublicDrawHtml),
+      Public("/public/v1/employers",
+             "employers named publicly by a draw or a result: ?q= a credit code or part of a name, &limit= &cursor=",
+             PublicEmployers),
   };
+  for (Route& r : PortalRoutes()) routes.push_back(std::move(r));
+  return routes;
 }
 
 }  // namespace suiji::http

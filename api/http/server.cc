@@ -25,6 +25,7 @@
 #include "api/http/server_internal.h"
 #include "api/http/signed_request.h"
 #include "api/http/spool.h"
+#include "api/http/verifier_web.h"
 #include "api/node.h"
 #include "ledger/core/bytes.h"
 #include "ledger/checkpoint_timer.h"
@@ -1126,6 +1127,7 @@ void Server::Impl::Install() {
     else if (m == "DELETE") http->Delete(re, h);
   }
   MountConsole(*http, ConsoleDir(options.console_dir));  // the staff console (api/web/)
+  MountVerifierWeb(*http, VerifierWebDir(options.verifier_web_dir));  // the browser verifier (verifier/web/)
   http->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     if (follower) {
       auto [status, body] = ReplicaHealth(follower->state(), node.ledger->ledger_id());
@@ -1323,6 +1325,7 @@ StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions 
       else if (k == "auth_failures_per_minute") o.auth_failures_per_minute = std::stoi(v);
       else if (k == "session_seconds") o.session_seconds = std::stoll(v);
       else if (k == "console_dir") o.console_dir = v;
+      else if (k == "verifier_web_dir") o.verifier_web_dir = v;
       else if (k == "max_json_depth") o.max_json_depth = std::stoull(v);
       else if (k == "trusted_proxy") o.trusted_proxies.push_back(v);
       else if (k == "max_head_bytes") o.max_head_bytes = std::stoull(v);

@@ -74,6 +74,9 @@ struct ServerOptions {
   // The built staff console (api/http/console.h), served at /console/; empty: console/ next
   // to the suiji binary.
   std::string console_dir;
+  // The built browser verifier (api/http/verifier_web.h), served at /public/verifier/; empty:
+  // verifier/web/ beside the suiji binary's folder (build/verifier/web).
+  std::string verifier_web_dir;
   std::string tls_cert, tls_key;   // both set: HTTPS
   // Workers that run requests (a connection holds one only while its request is read and
   // answered; with TLS, cpp-httplib's own handling holds one per keep-alive connection).
@@ -90,7 +93,7 @@ struct ServerOptions {
 // trusted_proxy (repeatable), max_head_bytes, head_timeout_ms, body_timeout_ms, max_connections,
 // max_connections_per_address, max_streams, max_streams_per_user, tls_cert, tls_key, threads,
 // log_requests, replica (true/false), replica_poll_ms, session_seconds,
-// console_dir. Unknown keys are errors naming the line.
+// console_dir, verifier_web_dir. Unknown keys are errors naming the line.
 StatusOr<ServerOptions> ReadServerConfig(const std::string& path, ServerOptions base = {});
 
 class Server {

@@ -1,6 +1,6 @@
 // Shared between the pieces of the HTTP server (server.cc: the node state, authentication,
 // limits, idempotency, metrics, the event stream; routes.cc: the route table and handlers;
-// pages.cc: the public HTML). Not part of the server's interface.
+// pages*.cc: the public HTML, pages.h). Not part of the server's interface.
 #pragma once
 
 #include <atomic>
@@ -140,12 +140,5 @@ json EventPayloadJson(EventType type, ByteView payload);
 // A stored event for people and systems: sequence, type, time, actor and decoded payload
 // (the history routes; the event stream adds the signed bytes).
 json EventJson(uint64_t sequence, const EntryView& e);
-
-// Public HTML pages (pages.cc), in Chinese, self-contained, from notices read from the
-// public projection: {tasks, draws} (the draws without targets), {draws: [the one draw]},
-// and {results: one page} with the link to the next page ("" on the last).
-std::string IndexPage(const json& notices);
-std::string DrawPage(const json& notices, std::string_view draw_id, bool* found);
-std::string ResultsPage(const json& notices, const std::string& next_href);
 
 }  // namespace suiji::http

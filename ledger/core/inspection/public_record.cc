@@ -91,6 +91,33 @@ json TaskNoticeJson(const draw::TaskRecord& t, const std::function<std::string(c
   } else {
     task["ratio_bp"] = t.ratio_bp;
   }
+  // Every other rule the draw depends on (issue 19: a citizen recomputes a draw from the
+  // notice, not only from the proof bundle), under the keys of the task file.
+  task["batch_size"] = t.batch_size;
+  task["quota_split"] = std::string(draw::QuotaSplitName(t.quota_split));
+  json quotas = json::array();
+  for (const auto& q : t.quotas) quotas.push_back({{"key", q.key}, {"count", q.count}});
+  task["quotas"] = quotas;
+  const draw::CreditRules& c = t.credit;
+  task["credit"] = {{"grade_a_exempt_years", c.grade_a_exempt_years},
+                    {"grade_c_ratio_bp", c.grade_c_ratio_bp},
+                    {"grade_c_ignores_no_repeat", c.grade_c_ignores_no_repeat},
+                    {"base_weight", c.base_weight},
+                    {"blacklist_multiplier", c.blacklist_multiplier},
+                    {"star_threshold", c.star_threshold},
+                    {"star_policy", std::string(draw::StarPolicyName(c.star_policy))},
+                    {"complaint_step", c.complaint_step},
+                    {"complaint_cap", c.complaint_cap}};
+  task["frequency"] = {{"max_per_year", t.frequency.max_per_year},
+                       {"no_repeat_item_within_year", t.frequency.no_repeat_item_within_year}};
+  const draw::InspectorRequirements& in = t.inspectors;
+  task["inspectors"] = {{"domains", in.domains},
+                        {"specialties", in.specialties},
+                        {"regions", in.regions},
+                        {"team_size", in.team_size},
+                        {"substitutes", in.substitutes},
+                        {"experts", in.experts},
+                        {"expert_specialties", in.expert_specialties}};
   return task;
 }
 
@@ -325,6 +352,9 @@ json PublicRecord::DrawJson(const draw::DrawInfo& d) const {
       {"frozen_date", ChinaDate(d.freeze_time_us)},
       {"committed_date", d.committed() ? ChinaDate(d.commit_time_us) : std::string()},
       {"revealed_date", d.reveal_sequence != 0 ? ChinaDate(d.reveal_time_us) : std::string()},
+      {"frozen_time", ChinaTime(d.freeze_time_us)},
+      {"committed_time", d.committed() ? ChinaTime(d.commit_time_us) : std::string()},
+      {"revealed_time", d.reveal_sequence != 0 ? ChinaTime(d.reveal_time_us) : std::string()},
       {"population",
        {{"targets", {{"count", f.target_count}, {"root", Hex(f.target_root)}}},
         {"inspectors", {{"count", f.inspector_count}, {"root", Hex(f.inspector_root)}}},

@@ -1,6 +1,7 @@
 #include "ledger/core/inspection/records.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "ledger/core/directory/calendar.h"
@@ -534,6 +535,18 @@ std::string ChinaDate(int64_t time_us) {
   int64_t t = time_us + kOffsetUs;
   int64_t day = t >= 0 ? t / kDayUs : -((-t + kDayUs - 1) / kDayUs);
   return directory::DateOfDay(day);
+}
+
+std::string ChinaTime(int64_t time_us) {
+  constexpr int64_t kDayUs = 86400LL * 1000000;
+  constexpr int64_t kOffsetUs = 8LL * 3600 * 1000000;
+  const int64_t t = time_us + kOffsetUs;
+  const int64_t day = t >= 0 ? t / kDayUs : -((-t + kDayUs - 1) / kDayUs);
+  const int64_t s = (t - day * kDayUs) / 1000000;
+  char hms[16];
+  std::snprintf(hms, sizeof hms, " %02d:%02d:%02d", static_cast<int>(s / 3600), static_cast<int>(s / 60 % 60),
+                static_cast<int>(s % 60));
+  return directory::DateOfDay(day) + hms;
 }
 
 bool IsInspectionEvent(EventType type) {

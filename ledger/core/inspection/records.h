@@ -199,6 +199,8 @@ bool AnyViolation(const ResultRecord& r);
 
 // The date in China Standard Time (UTC+8) of a time in microseconds since 1970 UTC.
 std::string ChinaDate(int64_t time_us);
+// The same date and the time of day, "YYYY-MM-DD HH:MM:SS" (Beijing time).
+std::string ChinaTime(int64_t time_us);
 
 // True for 300..399.
 bool IsInspectionEvent(EventType type);

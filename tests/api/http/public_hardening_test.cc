@@ -380,6 +380,8 @@ TEST_F(PublicHardeningTest, ARecordOfAnotherCountyIsAnsweredExactlyLikeAnUnknown
       "GET /public/v1/tasks/{task_id}",
       "GET /public/v1/bundles/{draw_id}",
       "GET /public/draws/{draw_id}",
+      "GET /public/tasks/{task_id}",
+      "GET /public/plans/{plan_id}",
   };
 
   std::vector<std::pair<Probe, Probe>> probes;  // (another county's record, an unknown id)

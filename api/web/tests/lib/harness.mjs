@@ -17,7 +17,8 @@
 //   h.inspectorUser(inspectorId) a user with the inspector role for that directory inspector
 //   h.drawTask(options)          plan + task + freeze + commit + reveal (+ announce) on the
 //                                command line; returns `suiji draw show --json` of the draw
-//   h.serve()                    `suiji serve` with the console; resolves with the base URL
+//   h.serve(extraArgs)           `suiji serve` with the console (and extraArgs, e.g. --verifier-web DIR);
+//                                resolves with the base URL
 //   h.page({width, height})      a new page in Chromium (1280 x 800 by default; 390 x 844 for
 //                                a phone), each viewport in its own fresh profile
 //   h.signIn(page, user, next)   signs in through the login page (waits for the shell)
@@ -162,9 +163,9 @@ export async function runBrowserTest(name, body) {
       if (announce) h.cli(['announce', drawId, '--confirmed-by', '计划员王科长,审核员李处长'])
       return JSON.parse(h.run(['draw', 'show', '--data', data, drawId, '--json']))
     },
-    serve() {
+    serve(extraArgs = []) {
       return new Promise((resolve, reject) => {
-        server = spawn(suiji, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--console', consoleDir], {
+        server = spawn(suiji, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--console', consoleDir, ...extraArgs], {
           stdio: ['ignore', 'ignore', 'pipe'],
         })
         let err = ''
