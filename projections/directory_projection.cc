@@ -8,6 +8,7 @@
 
 #include "ledger/core/bytes.h"
 #include "ledger/core/directory/fold.h"
+#include "ledger/core/directory/target_decode.h"
 #include "projections/lmdb_util.h"
 
 namespace suiji {
@@ -498,15 +499,34 @@ class TxnReader final : public directory::DirectoryReader {
     for (const auto& [offset, size] : spans) codes.emplace_back(buffer.data() + offset, size);
     std::sort(codes.begin(), codes.end());
     codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+    // The targets in key order through one cursor (LMDB then searches from the cursor's page
+    // rather than from the root, since consecutive codes are mostly on the same page), each
+    // decoded into one reused record.
+    MDB_cursor* c = nullptr;
+    if (int rc = mdb_cursor_open(txn_, d_.targets, &c); rc != 0) {
+      Keep(lmdb::Check(rc, kWhat, "cursor"));
+      return 0;
+    }
     uint64_t passed = 0;
+    TargetRecord t;
     for (std::string_view code : codes) {
       if (!status_.ok()) break;
-      auto t = store_.GetTarget(code);
-      Keep(store_.status());
-      if (!t) continue;
+      if (code.empty() || code.size() > 511) continue;
+      MDB_val k = Val(code), v{};
+      const int rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+      if (rc == MDB_NOTFOUND) continue;
+      if (rc != 0) {
+        Keep(lmdb::Check(rc, kWhat, "get"));
+        break;
+      }
+      if (Status d = directory::DecodeTargetInto(Bytes_(v), t); !d.ok()) {
+        Keep(d);
+        break;
+      }
       ++passed;
-      if (!fn(*t)) break;
+      if (!fn(t)) break;
     }
+    mdb_cursor_close(c);
     return passed;
   }
   std::optional<InspectorRecord> Inspector(std::string_view inspector_id) const override {

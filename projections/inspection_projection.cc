@@ -1,6 +1,7 @@
 #include "projections/inspection_projection.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 
 #include "ledger/core/directory/calendar.h"
@@ -226,12 +227,53 @@ constexpr DbSpec kDbs[] = {
     {"deadlines_due", &Dbs::deadlines_due, 0},
 };
 
+// A result as one transaction holds it.
+struct ResultSlot {
+  std::optional<ResultInfo> value;
+  bool loaded = false;
+  bool existed = false;  // a row was read (or written back already)
+  bool dirty = false;
+};
+using ResultSlots = std::map<std::string, ResultSlot, std::less<>>;
+
+// The results a catch-up's write transaction has read or changed, decoded once and shared by
+// the stores of its entries, and written back once at its commit (InspectionFolder::
+// BeforeCommit), or sooner when it holds kMaxCachedResults: before, every event on a result
+// decoded its whole row (every revision, review and correction) and wrote it back. Owned by
+// the folder; `txn` is the write transaction it belongs to (set by the folder's Apply,
+// cleared by TransactionEnded), so a store of any other transaction (a reader's) never uses
+// it. Only the writer's thread touches `results`.
+struct ResultTxnCache {
+  std::atomic<MDB_txn*> txn{nullptr};
+  ResultSlots results;
+};
+constexpr size_t kMaxCachedResults = 20000;
+
+// Writes the changed results of `slots` (a store's or the transaction's cache) and indexes
+// the new ones; they then count as stored.
+void WriteResults(lmdb::Rows& rows, const Dbs& d, ResultSlots& slots) {
+  for (auto& [key, slot] : slots) {
+    if (!slot.dirty || !slot.value) continue;
+    const ResultInfo& r = *slot.value;
+    rows.Put(d.results, key, ResultRow(r));
+    if (!slot.existed) rows.PutDup(d.results_by_code, r.credit_code, r.draw_id);
+    slot.existed = true;
+    slot.dirty = false;
+  }
+}
+
 // The inspection state of one transaction: rows read once and cached (the fold's pointers
-// stay valid), changed ones written back by Flush.
+// stay valid), changed ones written back by Flush (results: at the commit, when the store
+// shares the fold's ResultTxnCache).
 class TxnInspectionStore final : public InspectionStoreView {
  public:
-  TxnInspectionStore(MDB_txn* txn, const Dbs& dbs, std::unique_ptr<DrawStoreView> draws)
-      : rows_(txn, kWhat), d_(dbs), draws_(std::move(draws)) {}
+  TxnInspectionStore(MDB_txn* txn, const Dbs& dbs, std::unique_ptr<DrawStoreView> draws,
+                     ResultTxnCache* cache = nullptr)
+      : rows_(txn, kWhat),
+        d_(dbs),
+        draws_(std::move(draws)),
+        results_(cache != nullptr ? cache->results : own_results_),
+        shared_(cache != nullptr) {}
 
   Status status() const override {
     if (!rows_.status().ok()) return rows_.status();
@@ -286,6 +328,8 @@ class TxnInspectionStore final : public InspectionStoreView {
       if (draw_id.size() > 400) return OkStatus();
       prefix = std::string(draw_id) + '\0';
     }
+    // The transaction's new results are rows only once written back: write them now.
+    if (shared_) WriteResults(rows_, d_, results_);
     const bool from_first = after.first.empty() && after.second.empty();
     const std::string after_key = from_first ? std::string() : ResultKeyOf(after.first, after.second);
     std::string start = after_key;
@@ -355,7 +399,8 @@ class TxnInspectionStore final : public InspectionStoreView {
       slot.value->draw_id = std::string(draw_id);
       slot.value->credit_code = std::string(code);
     }
-    slot.dirty = slot.value.has_value();
+    slot.dirty = slot.dirty || slot.value.has_value();
+    touched_.push_back(&slot);
     return slot.value ? &*slot.value : nullptr;
   }
 
@@ -368,27 +413,21 @@ class TxnInspectionStore final : public InspectionStoreView {
 
   // Writes every changed row back (the fold's transaction).
   Status Flush() {
-    for (auto& [key, slot] : results_) {
-      if (!slot.dirty || !slot.value) continue;
-      const ResultInfo& r = *slot.value;
-      if (r.revisions.empty()) {  // the fold never leaves a result without its first revision
-        Keep(Internal(std::string(kWhat) + ": a result of " + r.credit_code + " in draw " + r.draw_id +
-                      " without a revision"));
-        break;
-      }
-      rows_.Put(d_.results, key, ResultRow(r));
-      if (!slot.existed) rows_.PutDup(d_.results_by_code, r.credit_code, r.draw_id);
+    // The fold never leaves a result without its first revision.
+    for (const ResultSlot* slot : touched_) {
+      if (!slot->dirty || !slot->value || !slot->value->revisions.empty()) continue;
+      const ResultInfo& r = *slot->value;
+      Keep(Internal(std::string(kWhat) + ": a result of " + r.credit_code + " in draw " + r.draw_id +
+                    " without a revision"));
+      return status();
     }
+    // A shared cache is written back at the commit (InspectionFolder::BeforeCommit).
+    if (!shared_) WriteResults(rows_, d_, results_);
     return status();
   }
 
  private:
-  struct Slot {
-    std::optional<ResultInfo> value;
-    bool loaded = false;
-    bool existed = false;  // a row was read
-    bool dirty = false;
-  };
+  using Slot = ResultSlot;
 
   Slot& LoadResult(std::string_view draw_id, std::string_view code) const {
     const std::string key = ResultKeyOf(draw_id, code);
@@ -414,7 +453,10 @@ class TxnInspectionStore final : public InspectionStoreView {
   std::unique_ptr<DrawStoreView> draws_;
   mutable Status status_;
   mutable std::map<std::string, std::optional<AnnouncementInfo>, std::less<>> announcements_;
-  mutable std::map<std::string, Slot, std::less<>> results_;
+  mutable ResultSlots own_results_;
+  ResultSlots& results_;  // own_results_, or the fold's transaction's (shared_)
+  const bool shared_;
+  std::vector<const ResultSlot*> touched_;  // by MutableResult
   mutable bool calendar_loaded_ = false;
   mutable directory::WorkCalendar calendar_;
   const directory::WorkCalendar* preset_calendar_ = nullptr;
@@ -429,6 +471,33 @@ class InspectionFolder final : public ProjectionFolder {
   std::vector<ProjectionDb> databases() const override { return DatabasesOf(kDbs); }
   void Bind(const std::vector<MDB_dbi>& dbis) override { BindAll(kDbs, dbis, dbs_); }
   Status Apply(MDB_txn* txn, const EntryView& e) override {
+    // The transaction's results are shared by the stores of its entries (ResultTxnCache).
+    if (cache_.txn.load(std::memory_order_relaxed) != txn) {
+      cache_.results.clear();
+      cache_.txn.store(txn, std::memory_order_release);
+    }
+    SUIJI_RETURN_IF_ERROR(ApplyIn(txn, e));
+    if (cache_.results.size() > kMaxCachedResults) return WriteBackResults(txn, true);
+    return OkStatus();
+  }
+  Status BeforeCommit(MDB_txn* txn) override { return WriteBackResults(txn, false); }
+  void TransactionEnded() override {
+    txn_calendar_.reset();
+    cache_.txn.store(nullptr, std::memory_order_release);
+    cache_.results.clear();
+  }
+
+ private:
+  // Writes the transaction's changed results (and `drop`s them from the cache).
+  Status WriteBackResults(MDB_txn* txn, bool drop) {
+    if (cache_.txn.load(std::memory_order_relaxed) != txn) return OkStatus();
+    lmdb::Rows rows(txn, kWhat);
+    WriteResults(rows, dbs_, cache_.results);
+    if (drop) cache_.results.clear();
+    return rows.status();
+  }
+
+  Status ApplyIn(MDB_txn* txn, const EntryView& e) {
     const EventType type = e.type();
     if (type == EventType::CalendarPublished) {
       SUIJI_ASSIGN_OR_RETURN(directory::YearSchedule s, directory::DecodeSchedule(e.payload()));
@@ -497,13 +566,15 @@ class InspectionFolder final : public ProjectionFolder {
     }
     return store->Flush();
   }
+
+ public:
   std::unique_ptr<TxnInspectionStore> StoreIn(MDB_txn* txn) const {
     auto draws = DrawStoreIn(txn, *draws_);
     if (draws == nullptr) return nullptr;
-    return std::make_unique<TxnInspectionStore>(txn, dbs_, std::move(draws));
+    return std::make_unique<TxnInspectionStore>(txn, dbs_, std::move(draws),
+                                                cache_.txn.load(std::memory_order_acquire) == txn ? &cache_ : nullptr);
   }
   const Dbs& dbs() const { return dbs_; }
-  void TransactionEnded() override { txn_calendar_.reset(); }
 
  private:
   // The deadlines of a live drawn draw's confirm (`confirm`) or of one of its visits, settled
@@ -626,6 +697,8 @@ class InspectionFolder final : public ProjectionFolder {
   // The calendar as read in the current write transaction (dropped when it ends or a
   // calendar is published).
   std::optional<directory::WorkCalendar> txn_calendar_;
+  // The current write transaction's results (see ResultTxnCache).
+  mutable ResultTxnCache cache_;
 };
 
 }  // namespace

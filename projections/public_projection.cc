@@ -127,6 +127,7 @@ class PublicFolder final : public ProjectionFolder {
   void TransactionEnded() override {
     draw_tasks_.clear();
     index_keys_.clear();
+    size_ = 0;
   }
   // Writes the transaction's index rows in key order (see index_keys_).
   Status BeforeCommit(MDB_txn* txn) override;
@@ -164,9 +165,17 @@ class PublicFolder final : public ProjectionFolder {
   // before it commits: inserted in key order, one cursor walks the tree once instead of
   // once per key from the root. Nothing reads the index inside a write transaction.
   std::vector<std::string> index_keys_;
+  // The log size after the transaction's last entry (pub_meta "size"), written at the commit.
+  uint64_t size_ = 0;
 };
 
 Status PublicFolder::BeforeCommit(MDB_txn* txn) {
+  if (size_ != 0) {
+    const std::string size = U64Key(size_);
+    MDB_val k = lmdb::Val(std::string_view("size")), v = lmdb::Val(std::string_view(size));
+    if (int rc = mdb_put(txn, dbs_.meta, &k, &v, 0); rc != 0) return lmdb::Check(rc, kWhat, "put size");
+    size_ = 0;
+  }
   if (index_keys_.empty()) return OkStatus();
   std::sort(index_keys_.begin(), index_keys_.end());
   MDB_cursor* c = nullptr;
@@ -186,7 +195,9 @@ Status PublicFolder::Apply(MDB_txn* txn, const EntryView& e) {
   // A folder is only ever built from the first entry (a new or changed folder empties the
   // projection), so the ledger's id is written once.
   if (e.sequence() == 0) t.Put(dbs_.meta, "ledger", e.ledger_id());
-  t.Put(dbs_.meta, "size", U64Key(e.sequence() + 1));
+  // The size is written once per transaction, at its commit (BeforeCommit): nothing reads it
+  // inside a write transaction.
+  size_ = e.sequence() + 1;
   Status s = ApplyEvent(t, e);
   if (!s.ok()) {
     return FailedPrecondition("public projection: entry " + std::to_string(e.sequence()) + " (" +

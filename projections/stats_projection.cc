@@ -426,10 +426,36 @@ constexpr DbSpec kDbs[] = {
 constexpr std::string_view kSumsCoverage = "coverage";
 constexpr std::string_view kSumsOutcomes = "outcomes";
 
-// Typed reads and writes of the folder's rows inside one transaction.
+// The rows a catch-up's write transaction has read or changed, decoded, shared by the
+// entries of the transaction and written back once, just before it commits
+// (StatsFolder::BeforeCommit): before, every result event decoded and re-encoded its draw's
+// head, outcome counts and the sums, and wrote three rows. Owned by the folder; only its
+// fold (the writer's thread) touches it, and nothing else reads these rows inside a write
+// transaction. Dropped when the transaction ends.
+struct StatsTxnCache {
+  template <typename T>
+  struct Entry {
+    std::optional<T> value;  // nullopt: no row
+    bool dirty = false;      // written at the commit
+  };
+  std::map<std::string, Entry<DrawHead>, std::less<>> heads;
+  std::map<std::pair<MDB_dbi, std::string>, Entry<CoverageTables>> coverage;  // coverage, sums
+  std::map<std::pair<MDB_dbi, std::string>, Entry<OutcomeCounts>> outcomes;   // outcomes, sums
+  std::map<std::string, Entry<ResultSummary>, std::less<>> results;
+  void clear() {
+    heads.clear();
+    coverage.clear();
+    outcomes.clear();
+    results.clear();
+  }
+};
+
+// Typed reads and writes of the folder's rows inside one transaction: through the fold's
+// StatsTxnCache when given one (the fold's write transaction), else on the rows directly.
 class StatsRows {
  public:
-  StatsRows(MDB_txn* txn, const Dbs& d) : rows_(txn, kWhat), d_(d) {}
+  StatsRows(MDB_txn* txn, const Dbs& d, StatsTxnCache* cache = nullptr)
+      : rows_(txn, kWhat), d_(d), cache_(cache) {}
   lmdb::Rows& rows() { return rows_; }
   Status status() const {
     if (!rows_.status().ok()) return rows_.status();
@@ -445,21 +471,91 @@ class StatsRows {
     return r;
   }
   std::optional<DrawHead> Head(std::string_view id) {
-    return Get<DrawHead>(d_.draws, id, DecodeHead, "draw");
+    if (cache_ == nullptr) return Get<DrawHead>(d_.draws, id, DecodeHead, "draw");
+    return Cached(cache_->heads, id, [&] { return Get<DrawHead>(d_.draws, id, DecodeHead, "draw"); }).value;
+  }
+  // Whether the draw is live (Head(id)->live) without copying its head.
+  bool Live(std::string_view id) {
+    if (cache_ == nullptr) {
+      auto h = Head(id);
+      return h && h->live;
+    }
+    const auto& e = Cached(cache_->heads, id, [&] { return Get<DrawHead>(d_.draws, id, DecodeHead, "draw"); });
+    return e.value && e.value->live;
   }
   CoverageTables Coverage(MDB_dbi dbi, std::string_view key) {
-    return Get<CoverageTables>(dbi, key, DecodeTables, "coverage").value_or(CoverageTables{});
+    auto read = [&] { return Get<CoverageTables>(dbi, key, DecodeTables, "coverage"); };
+    if (cache_ == nullptr) return read().value_or(CoverageTables{});
+    return Cached(cache_->coverage, std::make_pair(dbi, std::string(key)), read).value.value_or(CoverageTables{});
   }
   OutcomeCounts Outcomes(MDB_dbi dbi, std::string_view key) {
-    return Get<OutcomeCounts>(dbi, key, DecodeOutcomes, "outcomes").value_or(OutcomeCounts{});
+    auto read = [&] { return Get<OutcomeCounts>(dbi, key, DecodeOutcomes, "outcomes"); };
+    if (cache_ == nullptr) return read().value_or(OutcomeCounts{});
+    return Cached(cache_->outcomes, std::make_pair(dbi, std::string(key)), read).value.value_or(OutcomeCounts{});
   }
   std::optional<ResultSummary> Result(std::string_view draw_id, std::string_view code) {
-    return Get<ResultSummary>(d_.results, ResultKey(draw_id, code), DecodeResultRow, "result");
+    const std::string key = ResultKey(draw_id, code);
+    auto read = [&] { return Get<ResultSummary>(d_.results, key, DecodeResultRow, "result"); };
+    if (cache_ == nullptr) return read();
+    return Cached(cache_->results, key, read).value;
+  }
+
+  void PutHead(std::string_view id, DrawHead h) {
+    if (cache_ == nullptr) return rows_.Put(d_.draws, id, HeadRow(h));
+    Set(cache_->heads, std::string(id), std::move(h));
+  }
+  void PutCoverage(MDB_dbi dbi, std::string_view key, CoverageTables t) {
+    if (cache_ == nullptr) return rows_.Put(dbi, key, TablesRow(t));
+    Set(cache_->coverage, std::make_pair(dbi, std::string(key)), std::move(t));
+  }
+  void PutOutcomes(MDB_dbi dbi, std::string_view key, OutcomeCounts c) {
+    if (cache_ == nullptr) return rows_.Put(dbi, key, OutcomesRow(c));
+    Set(cache_->outcomes, std::make_pair(dbi, std::string(key)), std::move(c));
+  }
+  void PutResult(std::string_view draw_id, std::string_view code, ResultSummary r) {
+    const std::string key = ResultKey(draw_id, code);
+    if (cache_ == nullptr) return rows_.Put(d_.results, key, ResultRow(r));
+    Set(cache_->results, key, std::move(r));
+  }
+
+  // Writes the cache's changed rows (BeforeCommit).
+  void WriteBack() {
+    if (cache_ == nullptr) return;
+    for (const auto& [id, e] : cache_->heads) {
+      if (e.dirty) rows_.Put(d_.draws, id, HeadRow(*e.value));
+    }
+    for (const auto& [k, e] : cache_->coverage) {
+      if (e.dirty) rows_.Put(k.first, k.second, TablesRow(*e.value));
+    }
+    for (const auto& [k, e] : cache_->outcomes) {
+      if (e.dirty) rows_.Put(k.first, k.second, OutcomesRow(*e.value));
+    }
+    for (const auto& [k, e] : cache_->results) {
+      if (e.dirty) rows_.Put(d_.results, k, ResultRow(*e.value));
+    }
   }
 
  private:
+  template <typename Map, typename Key, typename Read>
+  typename Map::mapped_type& Cached(Map& map, const Key& key, Read read) {
+    auto it = map.find(key);
+    if (it == map.end()) {
+      typename Map::mapped_type e;
+      e.value = read();
+      it = map.emplace(typename Map::key_type(key), std::move(e)).first;
+    }
+    return it->second;
+  }
+  template <typename Map, typename Key, typename T>
+  void Set(Map& map, Key key, T value) {
+    auto& e = map[std::move(key)];
+    e.value = std::move(value);
+    e.dirty = true;
+  }
+
   lmdb::Rows rows_;
   const Dbs& d_;
+  StatsTxnCache* cache_;
   Status status_;
 };
 
@@ -480,10 +576,24 @@ class StatsFolder final : public ProjectionFolder {
         type != EventType::DrawCancelled && !inspection::IsInspectionEvent(type)) {
       return OkStatus();
     }
-    StatsRows rows(txn, dbs_);
+    if (cache_txn_ != txn) {
+      cache_.clear();
+      cache_txn_ = txn;
+    }
+    StatsRows rows(txn, dbs_, &cache_);
     Status s = ApplyIn(txn, rows, e);
     SUIJI_RETURN_IF_ERROR(rows.status());
     return s;
+  }
+  Status BeforeCommit(MDB_txn* txn) override {
+    if (cache_txn_ != txn) return OkStatus();
+    StatsRows rows(txn, dbs_, &cache_);
+    rows.WriteBack();
+    return rows.status();
+  }
+  void TransactionEnded() override {
+    cache_.clear();
+    cache_txn_ = nullptr;
   }
 
  private:
@@ -575,9 +685,9 @@ class StatsFolder final : public ProjectionFolder {
       }));
       h.design = draw::DesignOf(pop, f.strata);
     }
-    rows.rows().Put(dbs_.draws, f.draw_id, HeadRow(h));
-    rows.rows().Put(dbs_.coverage, f.draw_id, TablesRow(cov));
-    rows.rows().Put(dbs_.outcomes, f.draw_id, OutcomesRow(OutcomeCounts{}));
+    rows.PutHead(f.draw_id, std::move(h));
+    rows.PutCoverage(dbs_.coverage, f.draw_id, std::move(cov));
+    rows.PutOutcomes(dbs_.outcomes, f.draw_id, OutcomeCounts{});
     return rows.status();
   }
 
@@ -630,11 +740,11 @@ class StatsFolder final : public ProjectionFolder {
       SubtractOutcomes(sum_out, out);
     }
     h->live = resulted;
-    rows.rows().Put(dbs_.draws, draw_id, HeadRow(*h));
-    rows.rows().Put(dbs_.coverage, draw_id, TablesRow(cov));
-    rows.rows().Put(dbs_.outcomes, draw_id, OutcomesRow(out));
-    rows.rows().Put(dbs_.sums, kSumsCoverage, TablesRow(sum_cov));
-    rows.rows().Put(dbs_.sums, kSumsOutcomes, OutcomesRow(sum_out));
+    rows.PutHead(draw_id, std::move(*h));
+    rows.PutCoverage(dbs_.coverage, draw_id, std::move(cov));
+    rows.PutOutcomes(dbs_.outcomes, draw_id, std::move(out));
+    rows.PutCoverage(dbs_.sums, kSumsCoverage, std::move(sum_cov));
+    rows.PutOutcomes(dbs_.sums, kSumsOutcomes, std::move(sum_out));
     return rows.status();
   }
 
@@ -648,23 +758,23 @@ class StatsFolder final : public ProjectionFolder {
     ResultSummary now = old.value_or(ResultSummary{});
     change(now);
     OutcomeCounts out = rows.Outcomes(dbs_.outcomes, draw_id);
-    auto h = rows.Head(draw_id);
+    const bool live = rows.Live(draw_id);
     SUIJI_RETURN_IF_ERROR(rows.status());
     const OutcomeCounts before = old ? old->Contribution() : OutcomeCounts{};
     const OutcomeCounts after = now.Contribution();
     SubtractOutcomes(out, before);
     inspection::AddOutcomes(out, after);
-    if (h && h->live) {
+    if (live) {
       OutcomeCounts sum_out = rows.Outcomes(dbs_.sums, kSumsOutcomes);
       SubtractOutcomes(sum_out, before);
       inspection::AddOutcomes(sum_out, after);
-      rows.rows().Put(dbs_.sums, kSumsOutcomes, OutcomesRow(sum_out));
+      rows.PutOutcomes(dbs_.sums, kSumsOutcomes, std::move(sum_out));
     }
-    rows.rows().Put(dbs_.results, ResultKey(draw_id, code), ResultRow(now));
-    rows.rows().Put(dbs_.outcomes, draw_id, OutcomesRow(out));
+    const uint8_t flags = SampleFlags(&now), old_flags = SampleFlags(old ? &*old : nullptr);
+    rows.PutResult(draw_id, code, std::move(now));
+    rows.PutOutcomes(dbs_.outcomes, draw_id, std::move(out));
     // The visit's place in the draw's sample (written when the draw was resulted).
-    const uint8_t flags = SampleFlags(&now);
-    if (flags != SampleFlags(old ? &*old : nullptr)) {
+    if (flags != old_flags) {
       if (auto pos = rows.rows().Get(dbs_.sample_pos, ResultKey(draw_id, code)); pos && pos->size() == 4) {
         const std::string key = PositionKey(draw_id, GetU32BE(pos->data()));
         if (auto row = rows.rows().Get(dbs_.sample, key); row) {
@@ -679,6 +789,9 @@ class StatsFolder final : public ProjectionFolder {
 
   Dbs dbs_{};
   const ProjectionFolder* draws_;
+  // The current write transaction's rows (see StatsTxnCache).
+  StatsTxnCache cache_;
+  MDB_txn* cache_txn_ = nullptr;
 };
 
 }  // namespace

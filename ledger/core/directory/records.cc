@@ -5,6 +5,7 @@
 #include "ledger/core/codes/credit_code.h"
 #include "ledger/core/codes/industry.h"
 #include "ledger/core/codes/region.h"
+#include "ledger/core/directory/target_decode.h"
 #include "ledger/core/flatbuffers_util.h"
 
 namespace suiji::directory {
@@ -428,6 +429,38 @@ StatusOr<TargetRecord> DecodeTarget(ByteView b) {
   SUIJI_ASSIGN_OR_RETURN(TargetPatch p, DecodeTargetPatch(b));
   if (p.fields != kTAll) return DataLoss("TargetRegistered payload lacks fields");
   return std::move(p.values);
+}
+
+Status DecodeTargetInto(ByteView b, TargetRecord& v) {
+  const auto* t = Verified<schema::Target>(b);
+  if (t == nullptr || t->credit_code() == nullptr) return DataLoss("malformed Target payload");
+  // Every field present (DecodeTarget's kTAll), each assigned in place.
+  const String* strs[] = {t->name(),           t->region(),         t->industry(),
+                          t->credit_grade(),   t->grade_date(),     t->blacklist_name(),
+                          t->blacklist_from(), t->blacklist_until(), t->org_id()};
+  for (const String* str : strs) {
+    if (str == nullptr) return DataLoss("TargetRegistered payload lacks fields");
+  }
+  if (!t->headcount() || !t->blacklisted() || !t->star_level() || !t->complaints() || !t->status()) {
+    return DataLoss("TargetRegistered payload lacks fields");
+  }
+  auto set = [](std::string& out, const String* str) { out.assign(str->data(), str->size()); };
+  set(v.credit_code, t->credit_code());
+  set(v.name, t->name());
+  set(v.region, t->region());
+  set(v.industry, t->industry());
+  set(v.credit_grade, t->credit_grade());
+  set(v.grade_date, t->grade_date());
+  set(v.blacklist_name, t->blacklist_name());
+  set(v.blacklist_from, t->blacklist_from());
+  set(v.blacklist_until, t->blacklist_until());
+  set(v.org_id, t->org_id());
+  v.headcount = *t->headcount();
+  v.blacklisted = *t->blacklisted();
+  v.star_level = *t->star_level();
+  v.complaints = *t->complaints();
+  v.status = *t->status();
+  return OkStatus();
 }
 
 StatusOr<TargetRetirement> DecodeTargetRetired(ByteView b) {
