@@ -138,13 +138,21 @@ class OpenApiTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // The path template a request path is served by.
-  std::string TemplateOf(const std::string& path) const {
+  // The path template a request path is served by: of those with the method, the one with
+  // the fewest parameters (a literal segment before a parameter, as the server routes:
+  // POST /api/v1/tasks/estimate is not GET /api/v1/tasks/{task_id}).
+  std::string TemplateOf(const std::string& method, const std::string& path) const {
     std::string found;
+    size_t found_params = 0;
     for (const auto& [re, t] : templates_) {
-      if (std::regex_match(path, re)) {
-        EXPECT_TRUE(found.empty()) << path << " matches both " << found << " and " << t;
+      if (!std::regex_match(path, re) || !doc_["paths"][t].contains(method)) continue;
+      const size_t params = static_cast<size_t>(std::count(t.begin(), t.end(), '{'));
+      if (!found.empty() && params == found_params) {
+        ADD_FAILURE() << method << " " << path << " matches both " << found << " and " << t;
+      }
+      if (found.empty() || params < found_params) {
         found = t;
+        found_params = params;
       }
     }
     return found;
@@ -162,9 +170,9 @@ class OpenApiTest : public ::testing::Test {
   Answer Send(const std::string& method, const std::string& target, httplib::Headers h, const std::string& body = "",
               const std::string& content_type = "application/json", bool check_request = true) {
     const std::string path = target.substr(0, target.find('?'));
-    const std::string tmpl = TemplateOf(path);
     std::string m = method;
     std::transform(m.begin(), m.end(), m.begin(), ::tolower);
+    const std::string tmpl = TemplateOf(m, path);
     EXPECT_FALSE(tmpl.empty()) << "no path of openapi.json serves " << path;
     const json op = tmpl.empty() ? json::object() : doc_["paths"][tmpl].value(m, json::object());
     EXPECT_FALSE(op.empty()) << method << " " << tmpl << " is not in openapi.json";
@@ -245,7 +253,7 @@ class OpenApiTest : public ::testing::Test {
 const std::set<std::string> kBodyless = {
     "post /api/v1/tasks/{task_id}/freeze", "post /api/v1/results/{draw_id}/{credit_code}/submit",
     "post /api/v1/results/{draw_id}/{credit_code}/publish", "delete /api/v1/tokens/{token_id}",
-    "delete /api/v1/conflicts/{inspector_id}/{credit_code}", "delete /api/v1/session"};
+    "delete /api/v1/conflicts/{inspector_id}/{credit_code}", "delete /api/v1/session", "post /api/v1/verify/jobs"};
 
 TEST_F(OpenApiTest, EveryRouteDescribesItsBodyRepliesAndErrors) {
   size_t operations = 0;
@@ -353,6 +361,18 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
                 .status,
             201);
   EXPECT_EQ(Send("POST", "/api/v1/users/temp/disable", As("administrator"), json{{"reason", "调岗"}}.dump()).status, 201);
+  // The administrator's users: the city's six and temp (the province's administrator is outside).
+  Answer users = Send("GET", "/api/v1/users", As("administrator"));
+  ASSERT_EQ(users.body["users"].size(), 7u) << users.text;
+  for (const auto& u : users.body["users"]) {
+    if (u["user_id"] == "temp") {
+      EXPECT_EQ(u["disabled"], true);
+    }
+    if (u["user_id"] == "city-planner") {
+      ASSERT_EQ(u["tokens"].size(), 2u) << u;
+      for (const auto& t : u["tokens"]) EXPECT_EQ(t["revoked"], t["label"] == "报表") << t;
+    }
+  }
 
   // Directories.
   EXPECT_EQ(Send("POST", "/api/v1/calendar", As("prov")).status, 201);
@@ -368,6 +388,14 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
   Answer dry = Send("POST", "/api/v1/imports/targets?org=320400&dry_run=1", As("registry_clerk"), targets, "text/csv");
   EXPECT_EQ(dry.status, 200) << dry.text;
   EXPECT_EQ(dry.body["written"], false);
+  EXPECT_EQ(dry.body["preview"]["total_rows"], 6);
+  EXPECT_EQ(dry.body["preview"]["header"][0], "统一社会信用代码");
+  EXPECT_EQ(dry.body["preview"]["rows"][0]["row"], 2);
+  EXPECT_EQ(dry.body["preview"]["rows"][0]["cells"][0], codes[0]);
+  Answer template_csv = Send("GET", "/api/v1/import-templates/targets", As("registry_clerk"));
+  EXPECT_EQ(template_csv.status, 200);
+  EXPECT_EQ(template_csv.text.rfind("\xEF\xBB\xBF统一社会信用代码,单位名称,", 0), 0u) << template_csv.text;
+  EXPECT_EQ(Send("GET", "/api/v1/import-templates/none", As("registry_clerk")).status, 404);
   EXPECT_EQ(Send("POST", "/api/v1/imports/targets?org=320400", As("registry_clerk"), targets, "text/csv").body["added"], 6);
   Answer bad_rows = Send("POST", "/api/v1/imports/targets", As("registry_clerk"),
                          targets.substr(0, targets.find('\n') + 1) + "123,坏行,320402,3411,30\n", "text/csv");
@@ -387,6 +415,23 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
   EXPECT_EQ(items.body["items"][0]["checklist"], json::array({"工资台账"}));
   const std::string code = codes[0];
   EXPECT_EQ(Send("GET", "/api/v1/targets?region=320400&limit=10", As("registry_clerk")).body["targets"].size(), 6u);
+  // The staff search, paged by cursor: four of the six, then the other two.
+  Answer search = Send("GET", "/api/v1/targets?cursor=&name=常州企业&status=active&grade=-&industry=34&limit=4",
+                       As("registry_clerk"));
+  ASSERT_EQ(search.status, 200) << search.text;
+  EXPECT_EQ(search.body["targets"].size(), 4u);
+  EXPECT_EQ(search.body["region"], "320400");
+  ASSERT_FALSE(search.body["next_cursor"].get<std::string>().empty()) << search.text;
+  Answer rest = Send("GET", "/api/v1/targets?cursor=" + search.body["next_cursor"].get<std::string>() +
+                                "&name=常州企业&status=active&grade=-&industry=34&limit=4",
+                     As("registry_clerk"));
+  EXPECT_EQ(rest.body["targets"].size(), 2u) << rest.text;
+  EXPECT_EQ(rest.body["next_cursor"], "");
+  EXPECT_EQ(Send("GET", "/api/v1/targets?cursor=&credit_code=" + codes[1], As("planner")).body["targets"][0]["credit_code"],
+            codes[1]);
+  Answer bad_limit = Send("GET", "/api/v1/targets?cursor=&limit=201", As("registry_clerk"));
+  EXPECT_EQ(bad_limit.status, 400);
+  EXPECT_EQ(bad_limit.body["details"]["field"], "limit");
   EXPECT_EQ(Send("GET", "/api/v1/targets/" + code, As("registry_clerk")).body["status"], "active");
   Answer put = Send("PUT", "/api/v1/targets/" + code, idem("registry_clerk"),
                     json{{"name", "常州企业0有限公司"}, {"region", "320402"}, {"industry", "3411"}, {"headcount", 31},
@@ -410,14 +455,23 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
                  json{{"name", "临时检查员"}, {"domains", {"劳动保障监察"}}, {"region", "320400"}}.dump())
                 .status,
             200);
-  EXPECT_EQ(Send("GET", "/api/v1/inspectors/JS3204009", As("planner")).body["status"], "active");
+  Answer temp_inspector = Send("GET", "/api/v1/inspectors/JS3204009", As("planner"));
+  EXPECT_EQ(temp_inspector.body["status"], "active");
+  EXPECT_EQ(temp_inspector.body["conflicts"], json::array());
   EXPECT_EQ(Send("POST", "/api/v1/inspectors/JS3204009/retire", As("registry_clerk"), json{{"reason", "调离"}}.dump()).status,
             201);
   EXPECT_EQ(Send("GET", "/api/v1/inspectors?status=active&limit=50", As("planner")).body["inspectors"].size(), 5u);
+  Answer found = Send("GET", "/api/v1/inspectors?cursor=&name=检查员&inspector_id=JS32040&region=320400&org=320400"
+                             "&domain=劳动保障监察&status=active&limit=3",
+                      As("registry_clerk"));
+  ASSERT_EQ(found.status, 200) << found.text;
+  EXPECT_EQ(found.body["inspectors"].size(), 3u);
+  EXPECT_FALSE(found.body["next_cursor"].get<std::string>().empty());
   EXPECT_EQ(Send("POST", "/api/v1/conflicts", As("registry_clerk"),
                  json{{"inspector_id", "JS3204005"}, {"credit_code", codes[5]}, {"reason", "近亲属任职"}}.dump())
                 .status,
             201);
+  EXPECT_EQ(Send("GET", "/api/v1/inspectors/JS3204005", As("registry_clerk")).body["conflicts"], json::array({codes[5]}));
   EXPECT_EQ(Send("DELETE", "/api/v1/conflicts/JS3204005/" + codes[5] + "?reason=已核实", As("registry_clerk")).status, 201);
   EXPECT_EQ(Send("POST", "/api/v1/targets/" + codes[4] + "/retire", As("registry_clerk"),
                  json{{"reason", "注销"}, {"moved", false}}.dump())
@@ -441,6 +495,9 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
             201);
   EXPECT_EQ(Send("GET", "/api/v1/plans", As("reviewer")).body["plans"][0]["tasks"], 0);
   EXPECT_EQ(Send("GET", "/api/v1/plans/P1", As("reviewer")).body["version"], 1);
+  Answer versions = Send("GET", "/api/v1/plans/P1/versions", As("reviewer"));
+  ASSERT_EQ(versions.body["versions"].size(), 1u) << versions.text;
+  EXPECT_EQ(versions.body["versions"][0]["title"], "年度抽查计划");
   json task = {{"task_id", "T1"},
                {"plan_id", "P1"},
                {"org_id", "320400"},
@@ -453,7 +510,18 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
                {"window_end", year + "-12-30"},
                {"credit", {{"star_policy", "ignore"}}},
                {"inspectors", {{"team_size", 2}, {"substitutes", 1}}}};
+  // The wizard's estimate before the task exists: the five active employers (one retired),
+  // the five active inspectors (one retired), four visits.
+  Answer estimate = Send("POST", "/api/v1/tasks/estimate", As("planner"), task.dump());
+  ASSERT_EQ(estimate.status, 200) << estimate.text;
+  EXPECT_EQ(estimate.body["targets"], 5) << estimate.text;
+  EXPECT_EQ(estimate.body["inspectors"], 5) << estimate.text;
+  EXPECT_EQ(estimate.body["visits"], 4) << estimate.text;
+  EXPECT_EQ(estimate.body["freeze_refusal"], "") << estimate.text;
   ASSERT_EQ(Send("POST", "/api/v1/tasks", idem("planner"), task.dump()).status, 201);
+  Answer defined = Send("POST", "/api/v1/tasks/estimate", As("planner"), task.dump());
+  EXPECT_EQ(defined.status, 422);
+  EXPECT_EQ(defined.body["details"]["field"], "task_id");
   task["task_id"] = "T2";
   ASSERT_EQ(Send("POST", "/api/v1/tasks", idem("planner"), task.dump()).status, 201);
   EXPECT_EQ(Send("POST", "/api/v1/tasks/T2/withdraw", idem("planner"), json{{"reason", "重复立项"}}.dump()).status, 201);
@@ -504,6 +572,21 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
                 .status,
             201);
 
+  // The inspector's visits: the one on its team, nothing recorded yet.
+  Answer visits = Send("GET", "/api/v1/visits?mine=1", As("inspector"));
+  ASSERT_EQ(visits.status, 200) << visits.text;
+  EXPECT_EQ(visits.body["inspector_id"], "JS3204001");
+  json my_visit;
+  for (const auto& v : visits.body["visits"]) {
+    if (v["credit_code"] == mine) my_visit = v;
+  }
+  ASSERT_TRUE(my_visit.is_object()) << visits.text;
+  EXPECT_EQ(my_visit["role"], "team");
+  EXPECT_EQ(my_visit["announced"], true);
+  EXPECT_EQ(my_visit["result"], nullptr);
+  EXPECT_EQ(my_visit["items"][0]["checklist"], json::array({"工资台账"}));
+  EXPECT_EQ(Send("GET", "/api/v1/visits", As("inspector")).body["code"], "bad_query");
+
   // A result through its whole workflow.
   const json result = {{"draw_id", draw_id},
                        {"credit_code", mine},
@@ -514,8 +597,15 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
                                                     {"handling", {"order_correction"}}}}}}}},
                        {"evidence", {{{"sha256", std::string(64, 'a')}, {"size", 1024}, {"kind", "照片"}, {"name", "台账.jpg"}}}},
                        {"team", my_team}};
-  Answer recorded = Send("POST", "/api/v1/results", idem("inspector"), result.dump());
+  Answer first_entry = Send("POST", "/api/v1/results", idem("inspector"), result.dump());
+  ASSERT_EQ(first_entry.status, 201) << first_entry.text;
+  EXPECT_EQ(first_entry.body["revision"], 1);
+  // Recorded again before anyone confirmed: the next revision.
+  json revised = result;
+  revised["items"][0]["outcome_text"] = "已当场责令改正";
+  Answer recorded = Send("POST", "/api/v1/results", idem("inspector"), revised.dump());
   ASSERT_EQ(recorded.status, 201) << recorded.text;
+  EXPECT_EQ(recorded.body["revision"], 2);
   const std::string v = "/api/v1/results/" + draw_id + "/" + mine;
   const json confirm = {{"revision", recorded.body["revision"]}, {"result_sha256", recorded.body["result_sha256"]}};
   for (const auto& member : my_team) {
@@ -565,13 +655,36 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
   Answer shown = Send("GET", v, As("supervisor"));
   EXPECT_EQ(shown.body["state"], "published");
   EXPECT_EQ(shown.body["corrections"].size(), 1u);
+  EXPECT_EQ(shown.body["employer_name"].get<std::string>().rfind("常州企业", 0), 0u) << shown.text;
   EXPECT_NE(Send("GET", v + "/sheet", As("inspector")).text.find(mine), std::string::npos);
-  EXPECT_EQ(Send("GET", "/api/v1/results?state=published&draw=" + draw_id, As("reviewer")).body["results"].size(), 1u);
+  Answer published = Send("GET", "/api/v1/results?state=published&draw=" + draw_id, As("reviewer"));
+  ASSERT_EQ(published.body["results"].size(), 1u);
+  EXPECT_EQ(published.body["results"][0]["employer_name"], shown.body["employer_name"]);
+  Answer later = Send("GET", "/api/v1/visits?mine=1", As("inspector"));
+  for (const auto& visit : later.body["visits"]) {
+    if (visit["credit_code"] != mine) continue;
+    EXPECT_EQ(visit["result"]["state"], "published");
+  }
   EXPECT_EQ(Send("GET", "/api/v1/overdue", As("reviewer")).status, 200);
   EXPECT_EQ(Send("GET", "/api/v1/stats?today=" + std::string(today), As("supervisor")).body["draws"].size(), 1u);
   EXPECT_EQ(Send("GET", "/api/v1/stats?draw=" + draw_id, As("planner")).status, 200);
   Answer report = Send("GET", "/api/v1/verify", As("prov"));
   EXPECT_EQ(report.body["ok"], true) << report.text.substr(0, 2000);
+  // The verifier as a job: started, then read until done (it ends by itself on this small log).
+  Answer job = Send("POST", "/api/v1/verify/jobs", As("prov"));
+  ASSERT_EQ(job.status, 202) << job.text;
+  const std::string job_path = "/api/v1/verify/jobs/" + job.body["job_id"].get<std::string>();
+  Answer polled;
+  for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+       std::chrono::steady_clock::now() < until;) {
+    polled = Send("GET", job_path, As("prov"));
+    if (polled.status != 200 || polled.body["state"] == "done") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the job runs on its own thread
+  }
+  ASSERT_EQ(polled.body["state"], "done") << polled.text.substr(0, 2000);
+  EXPECT_EQ(polled.body["report"]["ok"], true);
+  EXPECT_EQ(polled.body["progress"], 1.0);
+  EXPECT_EQ(Send("GET", "/api/v1/verify/jobs/verify-0", As("prov")).status, 404);
 
   // The public record.
   EXPECT_EQ(Send("GET", "/public/v1/notices", {}).body["format"], "suiji-public/1");

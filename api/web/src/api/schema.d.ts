@@ -2386,6 +2386,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/import-templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the import template of targets, inspectors or items: a CSV (UTF-8 with BOM) of the Chinese headers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "targets" | "inspectors" | "items";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description codes: bad_path, bad_utf8 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "bad_path" | "bad_utf8";
+                        };
+                    };
+                };
+                /** @description codes: unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+                /** @description codes: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+                /** @description codes: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+                /** @description codes: too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_large";
+                        };
+                    };
+                };
+                /** @description codes: too_many_failures */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_many_failures";
+                        };
+                    };
+                };
+                /** @description codes: internal */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "internal";
+                        };
+                    };
+                };
+                /** @description codes: unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/{kind}": {
         parameters: {
             query?: never;
@@ -2626,15 +2760,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list inspectors (?org, domain, status, limit) */
+        /** list inspectors (?org, domain, status, limit); with ?cursor a page of the staff search (name, inspector_id, region) */
         get: {
             parameters: {
                 query?: {
+                    /** @description a page of the staff search: empty for the first page, then the previous page's next_cursor */
+                    cursor?: string;
                     domain?: string;
-                    /** @description default 100; 0 or over 1000: 1000 */
+                    /** @description the search: a prefix of the certificate number */
+                    inspector_id?: string;
+                    /** @description the list: default 100, 0 or over 1000: 1000; the search: 1 to 200, default 20 */
                     limit?: number;
-                    /** @description an org unit (default: yours) */
+                    /** @description the search: any part of the name */
+                    name?: string;
+                    /** @description an org unit (the list's default: yours; the search: any when absent) */
                     org?: string;
+                    /** @description the search: a region code, everything under it (default: your jurisdiction's) */
+                    region?: string;
                     status?: components["schemas"]["InspectorStatus"];
                 };
                 header?: never;
@@ -2643,13 +2785,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description ok */
+                /** @description without cursor the list, with cursor a page of the staff search */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["InspectorList"];
+                        "application/json": components["schemas"]["InspectorList"] | components["schemas"]["InspectorPage"];
                     };
                 };
                 /** @description codes: bad_path, bad_utf8, bad_query */
@@ -2783,7 +2925,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Inspector"];
+                        "application/json": components["schemas"]["InspectorDetail"];
                     };
                 };
                 /** @description codes: bad_path, bad_utf8 */
@@ -4522,6 +4664,140 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                /** @description codes: bad_path, bad_utf8 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "bad_path" | "bad_utf8";
+                        };
+                    };
+                };
+                /** @description codes: unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+                /** @description codes: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+                /** @description codes: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+                /** @description codes: too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_large";
+                        };
+                    };
+                };
+                /** @description codes: too_many_failures */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_many_failures";
+                        };
+                    };
+                };
+                /** @description codes: internal */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "internal";
+                        };
+                    };
+                };
+                /** @description codes: unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{plan_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** every filed version of a plan, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    plan_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanVersions"];
                     };
                 };
                 /** @description codes: bad_path, bad_utf8 */
@@ -7464,16 +7740,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list employers (?region, industry, grade, limit) */
+        /** list employers (?region, industry, grade, limit); with ?cursor a page of the staff search (name, credit_code, status) */
         get: {
             parameters: {
                 query?: {
-                    grade?: components["schemas"]["CreditGrade"];
+                    /** @description the search: a prefix of the credit code (any case) */
+                    credit_code?: string;
+                    /** @description a page of the staff search: empty for the first page, then the previous page's next_cursor */
+                    cursor?: string;
+                    /** @description 诚信等级; -: not graded (the search only) */
+                    grade?: "" | "A" | "B" | "C" | "-";
+                    /** @description an industry code (the search: a prefix of it) */
                     industry?: string;
-                    /** @description default 100; 0 or over 1000: 1000 */
+                    /** @description the list: default 100, 0 or over 1000: 1000; the search: 1 to 200, default 20 */
                     limit?: number;
-                    /** @description a region code (default: your jurisdiction's) */
+                    /** @description the search: any part of the name */
+                    name?: string;
+                    /** @description a region code, everything under it (default: your jurisdiction's) */
                     region?: string;
+                    /** @description the search: only this status */
+                    status?: components["schemas"]["TargetStatus"];
                 };
                 header?: never;
                 path?: never;
@@ -7481,13 +7767,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description ok */
+                /** @description without cursor the list, with cursor a page of the staff search */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["TargetList"];
+                        "application/json": components["schemas"]["TargetList"] | components["schemas"]["TargetPage"];
                     };
                 };
                 /** @description codes: bad_path, bad_utf8, bad_query */
@@ -8466,6 +8752,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** what a task (task file JSON) would draw if frozen now: eligible employers and inspectors, exclusions, visits per stratum; writes nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskDefinition"];
+                };
+            };
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskEstimate"];
+                    };
+                };
+                /** @description codes: bad_path, bad_utf8, bad_json, too_deep */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "bad_path" | "bad_utf8" | "bad_json" | "too_deep";
+                        };
+                    };
+                };
+                /** @description codes: unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+                /** @description codes: forbidden, csrf, outside_jurisdiction */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "forbidden" | "csrf" | "outside_jurisdiction";
+                        };
+                    };
+                };
+                /** @description codes: length_required */
+                411: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "length_required";
+                        };
+                    };
+                };
+                /** @description codes: too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_large";
+                        };
+                    };
+                };
+                /** @description codes: unsupported_encoding */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unsupported_encoding";
+                        };
+                    };
+                };
+                /** @description codes: invalid */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "invalid";
+                        };
+                    };
+                };
+                /** @description codes: too_many_failures */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_many_failures";
+                        };
+                    };
+                };
+                /** @description codes: internal */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "internal";
+                        };
+                    };
+                };
+                /** @description codes: unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}": {
         parameters: {
             query?: never;
@@ -9234,7 +9680,111 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** users of your jurisdiction with their roles and tokens */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserListing"];
+                    };
+                };
+                /** @description codes: bad_path, bad_utf8 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "bad_path" | "bad_utf8";
+                        };
+                    };
+                };
+                /** @description codes: unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+                /** @description codes: forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+                /** @description codes: too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_large";
+                        };
+                    };
+                };
+                /** @description codes: too_many_failures */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_many_failures";
+                        };
+                    };
+                };
+                /** @description codes: internal */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "internal";
+                        };
+                    };
+                };
+                /** @description codes: unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** register a user or a new version of it */
         post: {
@@ -10160,6 +10710,419 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {string} */
                             code?: "forbidden" | "outside_jurisdiction";
+                        };
+                    };
+                };
+                /** @description codes: too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_large";
+                        };
+                    };
+                };
+                /** @description codes: too_many_failures */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_many_failures";
+                        };
+                    };
+                };
+                /** @description codes: internal */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "internal";
+                        };
+                    };
+                };
+                /** @description codes: unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verify/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** start the verifier over the whole log in the background (one at a time; 202, poll the job) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VerifyJob"];
+                    };
+                };
+                /** @description codes: bad_path, bad_utf8 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "bad_path" | "bad_utf8";
+                        };
+                    };
+                };
+                /** @description codes: unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+                /** @description codes: forbidden, csrf, outside_jurisdiction */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "forbidden" | "csrf" | "outside_jurisdiction";
+                        };
+                    };
+                };
+                /** @description codes: verification_running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "verification_running";
+                        };
+                    };
+                };
+                /** @description codes: length_required */
+                411: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "length_required";
+                        };
+                    };
+                };
+                /** @description codes: too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_large";
+                        };
+                    };
+                };
+                /** @description codes: unsupported_encoding */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unsupported_encoding";
+                        };
+                    };
+                };
+                /** @description codes: too_many_failures */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_many_failures";
+                        };
+                    };
+                };
+                /** @description codes: internal */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "internal";
+                        };
+                    };
+                };
+                /** @description codes: unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verify/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a verification job: phase, progress 0-1, and its report once done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VerifyJob"];
+                    };
+                };
+                /** @description codes: bad_path, bad_utf8 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "bad_path" | "bad_utf8";
+                        };
+                    };
+                };
+                /** @description codes: unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+                /** @description codes: forbidden, outside_jurisdiction */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "forbidden" | "outside_jurisdiction";
+                        };
+                    };
+                };
+                /** @description codes: not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+                /** @description codes: too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_large";
+                        };
+                    };
+                };
+                /** @description codes: too_many_failures */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "too_many_failures";
+                        };
+                    };
+                };
+                /** @description codes: internal */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "internal";
+                        };
+                    };
+                };
+                /** @description codes: unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** your visits (?mine=1): the visits whose team includes your inspector id, with the employer, items, window, deadlines and result state */
+        get: {
+            parameters: {
+                query: {
+                    /** @description required: your own visits */
+                    mine: components["schemas"]["QueryFlag"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ok */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyVisits"];
+                    };
+                };
+                /** @description codes: bad_path, bad_utf8, bad_query */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "bad_path" | "bad_utf8" | "bad_query";
+                        };
+                    };
+                };
+                /** @description codes: unauthenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+                /** @description codes: forbidden, no_inspector_id */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {string} */
+                            code?: "forbidden" | "no_inspector_id";
                         };
                     };
                 };
@@ -11940,12 +12903,25 @@ export interface components {
             sequence: number;
             type: string;
         };
+        /** @description the file as read: its header and its first 2000 rows (total_rows: all of them) */
+        ImportPreview: {
+            header: string[];
+            rows: components["schemas"]["ImportPreviewRow"][];
+            total_rows: number;
+        };
+        /** @description row: its number in the file, as problems name it (1 is the header) */
+        ImportPreviewRow: {
+            cells: string[];
+            row: number;
+        };
+        /** @description preview: only for a dry run */
         ImportReport: {
             added: number;
             bad_rows: number;
             changed: number;
             events: number;
             first_sequence: number;
+            preview?: components["schemas"]["ImportPreview"];
             problems: components["schemas"]["RowProblem"][];
             retired: number;
             rows: number;
@@ -11962,10 +12938,31 @@ export interface components {
             specialties: string[];
             status: components["schemas"]["InspectorStatus"];
         };
+        /** @description one inspector with its conflicts (回避): the credit codes it must not inspect */
+        InspectorDetail: {
+            auxiliary: boolean;
+            conflicts: string[];
+            domains: string[];
+            inspector_id: string;
+            name: string;
+            org_id: string;
+            region: string;
+            specialties: string[];
+            status: components["schemas"]["InspectorStatus"];
+        };
         InspectorList: {
             inspectors: components["schemas"]["Inspector"][];
             limit: number;
             org: string;
+        };
+        /** @description a page of the staff search (with ?cursor), as TargetPage */
+        InspectorPage: {
+            bounded: boolean;
+            examined: number;
+            inspectors: components["schemas"]["Inspector"][];
+            limit: number;
+            next_cursor: string;
+            region: string;
         };
         InspectorRequirements: {
             domains: string[];
@@ -12045,6 +13042,48 @@ export interface components {
             outcome_text?: string;
             violations?: components["schemas"]["ViolationInput"][];
         };
+        /** @description a user of your jurisdiction (disabled ones too) with its tokens */
+        ListedUser: {
+            disabled: boolean;
+            inspector_id: string;
+            name: string;
+            note: string;
+            org_id: string;
+            region: string;
+            roles: components["schemas"]["Role"][];
+            signs_requests: boolean;
+            tokens: components["schemas"]["TokenListed"][];
+            user_id: string;
+            version: number;
+        };
+        /** @description a visit of a drawn draw whose team (role team) or experts (role expert) include you; result: null before one is recorded */
+        MyVisit: {
+            announced: boolean;
+            credit_code: string;
+            deadlines: components["schemas"]["VisitDeadline"][];
+            draw_id: string;
+            employer_name: string;
+            experts: string[];
+            items: components["schemas"]["VisitItem"][];
+            org_id: string;
+            region: string;
+            result: components["schemas"]["VisitResultState"] | null;
+            /** @enum {string} */
+            role: "team" | "expert";
+            task_id: string;
+            task_title: string;
+            team: string[];
+            /** Format: date */
+            window_end: string;
+            /** Format: date */
+            window_start: string;
+        };
+        MyVisits: {
+            inspector_id: string;
+            /** Format: date */
+            today: string;
+            visits: components["schemas"]["MyVisit"][];
+        };
         Org: {
             level: components["schemas"]["OrgLevel"];
             name: string;
@@ -12118,6 +13157,11 @@ export interface components {
             version: number;
             year: number;
         };
+        /** @description every filed version, oldest first */
+        PlanVersions: {
+            plan_id: string;
+            versions: components["schemas"]["Plan"][];
+        };
         /** @description a draw's proof bundle for suiji-verify --bundle (api/public_bundle.h) */
         ProofBundle: Record<string, never>;
         /** @description one draw's notice with its proof data and the targets it may name */
@@ -12189,6 +13233,7 @@ export interface components {
             credit_code: string;
             credit_reevaluations: components["schemas"]["RegradeRecord"][];
             draw_id: string;
+            employer_name: string;
             internal_notes: number;
             /** @description YYYY-MM-DD, or empty */
             published_date: string;
@@ -12210,7 +13255,7 @@ export interface components {
             revision: number;
             team: string[];
         };
-        /** @description a visit's result (README: Results); each inspector of the team confirms it with POST .../confirm */
+        /** @description a visit's result (README: Results), recorded as its next revision (1 for the first); each inspector of the team confirms it with POST .../confirm */
         ResultEntry: {
             confirmed_by?: string[];
             credit_code: string;
@@ -12251,6 +13296,7 @@ export interface components {
             corrections: number;
             credit_code: string;
             draw_id: string;
+            employer_name: string;
             revision: number;
             state: components["schemas"]["ResultState"];
         };
@@ -12334,6 +13380,13 @@ export interface components {
             quota: number;
             weight_total: number;
         };
+        StratumEstimate: {
+            grade_c: boolean;
+            key: string;
+            population: number;
+            quota: number;
+            weight_total: number;
+        };
         StratumQuota: {
             count: number;
             key: string;
@@ -12368,6 +13421,15 @@ export interface components {
         };
         TargetList: {
             limit: number;
+            region: string;
+            targets: components["schemas"]["Target"][];
+        };
+        /** @description a page of the staff search (with ?cursor): next_cursor empty on the last page; bounded: the page stopped after examining its bound of index entries (ask again with next_cursor) */
+        TargetPage: {
+            bounded: boolean;
+            examined: number;
+            limit: number;
+            next_cursor: string;
             region: string;
             targets: components["schemas"]["Target"][];
         };
@@ -12457,6 +13519,34 @@ export interface components {
             /** Format: date */
             window_start: string;
         };
+        /** @description what a freeze of the task at this position would record: eligible employers, inspectors and experts, the exclusions, the quotas per stratum */
+        TaskEstimate: {
+            count: number;
+            excluded: {
+                directed_filter: number;
+                grade_a: number;
+                max_per_year: number;
+                out_of_scope: number;
+                repeat_item: number;
+                star: number;
+            };
+            experts: number;
+            /**
+             * @description what a freeze now would refuse; empty: nothing
+             * @enum {string}
+             */
+            freeze_refusal: "" | "no_eligible_target" | "too_few_inspectors";
+            grade_c_ratio_bp: number;
+            grade_c_visits: number;
+            inspectors: number;
+            plan_year: number;
+            ratio_bp: number;
+            strata: components["schemas"]["StratumEstimate"][];
+            targets: number;
+            task_id: string;
+            team_size: number;
+            visits: number;
+        };
         TaskInfo: {
             cancelled_commits: number;
             commits: number;
@@ -12470,6 +13560,14 @@ export interface components {
         };
         TaskList: {
             tasks: components["schemas"]["TaskInfo"][];
+        };
+        /** @description a token (never the token or its hash); expires_us 0: no expiry */
+        TokenListed: {
+            expires_us: number;
+            label: string;
+            revoked: boolean;
+            sequence: number;
+            token_id: string;
         };
         /** @description ttl_seconds 0 or absent: no expiry (a token issued with an expiring token may not outlive it) */
         TokenRequest: {
@@ -12510,6 +13608,9 @@ export interface components {
             user_id: string;
             version: number;
         };
+        UserListing: {
+            users: components["schemas"]["ListedUser"][];
+        };
         /** @description a new user or a new version of one; public_key: its Ed25519 key (hex), for signed requests */
         UserRegistration: {
             inspector_id?: string;
@@ -12527,6 +13628,20 @@ export interface components {
             revoked_at: number | null;
             /** @description the key's roles, as the verifier names them */
             roles: string;
+        };
+        /** @description a verification job over the log as it was when it started; report once done */
+        VerifyJob: {
+            bytes: number;
+            entries: number;
+            job_id: string;
+            /** @enum {string} */
+            phase: "integrity" | "draws" | "inspections" | "authority" | "done";
+            progress: number;
+            report?: components["schemas"]["VerifyReport"];
+            started_by: string;
+            started_us: number;
+            /** @enum {string} */
+            state: "running" | "done";
         };
         /** @description suiji-verify's report (verifier/report.h) */
         VerifyReport: {
@@ -12580,6 +13695,32 @@ export interface components {
             substitutes: string[];
             team: string[];
             weight: number;
+        };
+        VisitDeadline: {
+            /** @description YYYY-MM-DD, or empty */
+            done: string;
+            /** @description YYYY-MM-DD, or empty */
+            due: string;
+            /** @description YYYY-MM-DD, or empty */
+            from: string;
+            /** @enum {string} */
+            kind: "confirm" | "enter" | "publish";
+            /** @enum {string} */
+            status: "met" | "late" | "open" | "overdue" | "no_calendar";
+        };
+        VisitItem: {
+            checklist: string[];
+            content: string;
+            item_id: string;
+            legal_basis: string;
+            name: string;
+        };
+        /** @description the latest revision, its hash (what a confirmation names), and who has yet to confirm it */
+        VisitResultState: {
+            result_sha256: string;
+            revision: number;
+            state: components["schemas"]["ResultState"];
+            unconfirmed: string[];
         };
         WorkingDays: {
             /** Format: date */
