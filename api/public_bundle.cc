@@ -18,11 +18,14 @@ using nlohmann::json;
 
 std::string Q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-// Directory events hold internal data; org units, the item list and the holiday calendar are
-// public anyway (the checker applies the same rule).
+// Directory events (100..199) hold internal data; org units, the item list and the holiday
+// calendar are public anyway (the checker applies the same rule). CreditReevaluated (321) is
+// no directory event though the directory fold applies its grade: it is an inspection
+// follow-up whose fields are all public (schemas/README.md), and a draw's bundle carries it.
 bool IsInternalDirectoryEvent(EventType type) {
-  return directory::IsDirectoryEvent(type) && type != EventType::OrgUnitRegistered &&
-         type != EventType::ItemListPublished && type != EventType::CalendarPublished;
+  return directory::IsDirectoryEvent(type) && type != EventType::CreditReevaluated &&
+         type != EventType::OrgUnitRegistered && type != EventType::ItemListPublished &&
+         type != EventType::CalendarPublished;
 }
 
 // The draw a ceremony event (220..225) names, or "" for any other event.

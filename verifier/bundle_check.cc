@@ -197,11 +197,14 @@ StatusOr<draw::Population> ParseFrozen(const ParsedBundle& b) {
   return pop;
 }
 
-// Directory events hold internal data (headcounts, credit records, inspectors' details,
-// conflict reasons); the item list, org units and the holiday calendar are public anyway.
+// Directory events (100..199) hold internal data (headcounts, credit records, inspectors'
+// details, conflict reasons); the item list, org units and the holiday calendar are public
+// anyway. CreditReevaluated (321), which the directory fold also applies, is an inspection
+// follow-up whose fields are all public: a draw's bundle carries it (docs/proof-bundle.md).
 bool IsInternalDirectoryEvent(EventType type) {
-  return directory::IsDirectoryEvent(type) && type != EventType::OrgUnitRegistered &&
-         type != EventType::ItemListPublished && type != EventType::CalendarPublished;
+  return directory::IsDirectoryEvent(type) && type != EventType::CreditReevaluated &&
+         type != EventType::OrgUnitRegistered && type != EventType::ItemListPublished &&
+         type != EventType::CalendarPublished;
 }
 
 bool IsKeyEvent(EventType type) {

@@ -636,8 +636,8 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
   EXPECT_EQ(not_yet.status, 409) << not_yet.text;
   ASSERT_EQ(Send("POST", v + "/review", idem("reviewer"), json{{"approve", true}}.dump()).status, 201);
   ASSERT_EQ(Send("POST", v + "/publish", idem("reviewer")).status, 201);
-  // The proof bundle before the credit re-evaluation below: a bundle of a draw whose visit has
-  // one is refused today (422 "... CreditReevaluated event ... never go into a public bundle").
+  // The proof bundle before the follow-ups below, and again after them (a credit
+  // re-evaluation is a public follow-up the bundle carries; it used to be refused with 422).
   EXPECT_EQ(Send("GET", "/public/v1/bundles/" + draw_id, {}).status, 200);
   json corrected = result;
   corrected["items"][0]["outcome"] = "pending_handling";
@@ -652,6 +652,8 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
                  json{{"grade", "C"}, {"date", visit_date}, {"reason", "拖欠工资"}}.dump())
                 .status,
             201);
+  Answer regraded_bundle = Send("GET", "/public/v1/bundles/" + draw_id, {});
+  EXPECT_EQ(regraded_bundle.status, 200) << regraded_bundle.text.substr(0, 500);
   Answer shown = Send("GET", v, As("supervisor"));
   EXPECT_EQ(shown.body["state"], "published");
   EXPECT_EQ(shown.body["corrections"].size(), 1u);

@@ -113,7 +113,7 @@ class PublicHardeningTest : public testing_support::InspectionNodeTest {
     auto reg = ids.RegisterUser(a, actor_);
     ASSERT_TRUE(reg.ok()) << reg.status().ToString();
     token_a_ = ids.IssueToken("a-all", "", 0, actor_)->token;
-    ASSERT_TRUE(ids.RegisterUser({"b-user", "钟楼区秘密用户", "320404", {"planner"}, "", {}, ""}, actor_).ok());
+    ASSERT_TRUE(ids.RegisterUser({"b-user", "钟楼区秘密用户", "320404", {"planner", "reviewer"}, "", {}, ""}, actor_).ok());
     auto issued_b = ids.IssueToken("b-user", "", 0, actor_);
     ASSERT_TRUE(issued_b.ok());
     token_b_id_ = issued_b->token_id;
@@ -308,6 +308,55 @@ TEST_F(PublicHardeningTest, ANewEventOfTheDrawGetsANewCheckpointAndBundle) {
   options.threads = 1;
   const BundleReport report = CheckBundle(after->body, options);
   EXPECT_TRUE(report.ok()) << report.failures.front().what;
+}
+
+// A credit re-evaluation of a published visit is a public follow-up of the draw: the bundle
+// carries it as an extra (it used to be refused with 422 "... CreditReevaluated event ...
+// never go into a public bundle"), verifies, and the command line writes the same bytes,
+// which suiji-verify --bundle accepts.
+TEST_F(PublicHardeningTest, ARegradedVisitKeepsItsBundleOverHttpAndOnTheCli) {
+  const std::string path = "/public/v1/bundles/" + draw_;
+  const httplib::Headers reviewer_b{{"Authorization", "Bearer " + token_b_}};
+  auto regraded = Client()->Post("/api/v1/results/" + draw_ + "/" + visit_code_ + "/regrade", reviewer_b,
+                                 json{{"grade", "C"}, {"date", "2026-06-03"}, {"reason", "拖欠工资"}}.dump(),
+                                 "application/json");
+  ASSERT_TRUE(regraded);
+  ASSERT_EQ(regraded->status, 201) << regraded->body;
+  const uint64_t regrade_seq = json::parse(regraded->body)["sequence"].get<uint64_t>();
+
+  auto r = Client()->Get(path);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json doc = json::parse(r->body);
+  std::vector<std::string> carried;
+  for (const auto& e : doc["entries"]) {
+    if (e["sequence"] == regrade_seq) carried.push_back(e["type"].get<std::string>());
+  }
+  EXPECT_EQ(carried, std::vector<std::string>{"CreditReevaluated"}) << doc["entries"].dump();
+  BundleCheckOptions options;
+  auto key = ParseVerifierKey(doc["checkpoint"]["verifier_key"].get<std::string>());
+  ASSERT_TRUE(key.ok());
+  options.key = *key;
+  options.threads = 1;
+  const BundleReport report = CheckBundle(r->body, options);
+  ASSERT_TRUE(report.ok()) << report.failures.front().what;
+  bool listed = false;
+  for (const BundleEntry& x : report.extras) {
+    listed |= x.sequence == regrade_seq && x.type == "CreditReevaluated" && x.role == "extra";
+  }
+  EXPECT_TRUE(listed);
+
+  Stop();
+  const std::filesystem::path out = dir_ / "regraded-bundle.json";
+  auto made = testing_support::RunBinary(
+      SUIJI_BIN_SUIJI, {"public", "bundle", "--data", dir_.string(), draw_, "--out", out.string()}, dir_);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_EQ(testing_support::ReadFile(out), r->body);
+  auto checked = testing_support::RunBinary(
+      SUIJI_BIN_VERIFY,
+      {"--bundle", out.string(), "--key", doc["checkpoint"]["verifier_key"].get<std::string>()}, dir_);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find("OK: "), std::string::npos) << checked.out;
 }
 
 // --- the existence oracle --------------------------------------------------------------------
