@@ -395,6 +395,7 @@ constexpr const char* kComponents = R"json({
                               "rows": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}},
                       "description": "published results in the credit-publicity layout: each row maps a column to its cell"},
   "PublicResultPage": {"obj": {"log_size": "integer", "results": "[object]", "next_cursor": "?string"}},
+  "PublicEmployerPage": {"obj": {"log_size": "integer", "employers": "[object]", "next_cursor": "?string"}},
   "PublicItemLists": {"obj": {"log_size": "integer", "item_lists": "[object]"}},
   "PublicPlanPage": {"obj": {"log_size": "integer", "plans": "[object]", "next_cursor": "?string"}},
   "PublicPlan": {"obj": {"plan_id": "string", "versions": "[object]"}},
@@ -609,9 +610,22 @@ constexpr const char* kOperations = R"json({
   "GET /public/v1/draws/{draw_id}": {"ok": {"200": "@PublicDraw"}, "errors": {"404": ["not_found"]}},
   "GET /public/v1/bundles/{draw_id}": {"ok": {"200": "@ProofBundle"},
                                        "errors": {"404": ["not_found"], "503": ["no_checkpoint_yet", "unavailable"]}},
+  "GET /public/v1/employers": {"query": {"q": {"schema": "string", "required": true,
+                                              "description": "a credit code or any part of an employer's name"},
+                                        "limit": {"schema": {"type": "integer", "minimum": 1, "maximum": 500}, "description": "default 20"},
+                                        "cursor": {"schema": "string", "description": "the previous page's next_cursor"}},
+                              "ok": {"200": "@PublicEmployerPage"}, "errors": {"400": ["bad_query", "bad_limit"]}},
+  "GET /public/v1/verifier-key": {"ok": {"200": "text/plain"}, "errors": {"503": ["no_checkpoint_yet"]}},
+  "GET /public/v1/checkpoint": {"ok": {"200": "text/plain"}, "errors": {"503": ["no_checkpoint_yet"]}},
   "GET /public": {"ok": {"200": "text/html"}},
-  "GET /public/results": {"query": {"cursor": "string"}, "ok": {"200": "text/html", "400": "text/html"}},
-  "GET /public/draws/{draw_id}": {"ok": {"200": "text/html", "404": "text/html"}}
+  "GET /public/search": {"query": {"q": "string", "cursor": "string"}, "ok": {"200": "text/html", "400": "text/html"}},
+  "GET /public/results": {"query": {"region": "string", "task": "string", "from": "date", "to": "date", "code": "string",
+                                    "cursor": "string"},
+                          "ok": {"200": "text/html", "400": "text/html"}},
+  "GET /public/draws/{draw_id}": {"ok": {"200": "text/html", "404": "text/html"}},
+  "GET /public/tasks/{task_id}": {"ok": {"200": "text/html", "404": "text/html"}},
+  "GET /public/plans/{plan_id}": {"ok": {"200": "text/html", "404": "text/html"}},
+  "GET /public/key": {"ok": {"200": "text/html"}, "errors": {"503": ["no_checkpoint_yet"]}}
 })json";
 
 // --- the notation -------------------------------------------------------------------------

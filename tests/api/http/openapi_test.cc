@@ -711,6 +711,18 @@ TEST_F(OpenApiTest, RealRequestsAndRepliesMatchTheSchema) {
   EXPECT_EQ(Send("GET", "/public/results", {}).status, 200);
   EXPECT_EQ(Send("GET", "/public/draws/" + draw_id, {}).status, 200);
   EXPECT_EQ(Send("GET", "/public/draws/none", {}).status, 404);
+  // The portal (issue 19): the company search, the rule pages, the key and checkpoint.
+  Answer employers = Send("GET", "/public/v1/employers?q=" + code + "&limit=5", {});
+  ASSERT_EQ(employers.status, 200);
+  EXPECT_EQ(employers.body["employers"].size(), 1u);
+  EXPECT_EQ(Send("GET", "/public/v1/employers", {}).body["code"], "bad_query");
+  EXPECT_EQ(Send("GET", "/public/v1/verifier-key", {}).status, 200);
+  EXPECT_EQ(Send("GET", "/public/v1/checkpoint", {}).status, 200);
+  EXPECT_EQ(Send("GET", "/public/search?q=" + code, {}).status, 200);
+  EXPECT_EQ(Send("GET", "/public/results?region=320400&from=2026-01-01", {}).status, 200);
+  EXPECT_EQ(Send("GET", "/public/tasks/T1", {}).status, 200);
+  EXPECT_EQ(Send("GET", "/public/plans/P1", {}).status, 200);
+  EXPECT_EQ(Send("GET", "/public/key", {}).status, 200);
 
   // Signing out last (the reviewer's session served nothing else meanwhile).
   httplib::Headers out = session;
