@@ -257,6 +257,9 @@ TEST_F(HttpServerTest, AuthorisationMatrix) {
       {"GET", visit + "/sheet", visit_readers},
       {"GET", "/api/v1/stats", {"planner", "reviewer", "supervisor"}},
       {"GET", "/api/v1/verify", {"supervisor"}},
+      {"GET", "/api/v1/users", {"administrator"}},
+      {"POST", "/api/v1/verify/jobs", {"supervisor"}},
+      {"GET", "/api/v1/verify/jobs/none", {"supervisor"}},
   };
   // The matrix names every authenticated route the server serves (and no other).
   for (const Route& route : ApiRoutes()) {
