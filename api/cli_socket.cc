@@ -114,6 +114,8 @@ const std::vector<std::pair<std::string, CommandKind>> kKinds = {
     {"token revoke", CommandKind::kWrite},
     // cli_serve.cc
     {"serve", CommandKind::kLocalOnly},
+    // Prints the API's description (openapi.json); reads no data directory.
+    {"openapi", CommandKind::kRead},
     // Writes a read replica's node.conf in its own (new) data directory; appends nothing.
     {"replica init", CommandKind::kRead},
 };
